@@ -1,0 +1,59 @@
+"""Per-unit limits that span applications: yearly caps and once-per-unit clauses.
+
+Each (unit, cap group, year) — or (unit, clause) for a once-per-unit clause —
+is one small aggregate saved in the same transaction as the award it limits,
+so two clerks awarding at the same moment cannot both squeeze under the cap:
+one of them fails on the version and retries against the new total.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.domain import Aggregate, event
+
+from .errors import ALREADY_AWARDED_ONCE, EXCEEDS_ANNUAL_CAP, LedgerError
+from .ids import key_id
+from .money import Fen, format_human
+
+ONCE = "once"
+
+
+class UnitCap(Aggregate):
+    @staticmethod
+    def create_id(unit: str, group: str, period: str) -> object:
+        return key_id("unit-cap", unit, group, period)
+
+    @event("Opened")
+    def __init__(self, unit: str, group: str, period: str, cap: int | None):
+        self.unit = unit
+        self.group = group
+        self.period = period  # a year ("2024") or ONCE
+        self.cap = cap
+        self.used = 0
+        self.refs: list[str] = []
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.cap is None else self.cap - self.used
+
+    def check_can_use(self, ref: str, amount: Fen, title: str, source: str) -> None:
+        if self.period == ONCE and self.refs and ref not in self.refs:
+            raise LedgerError(
+                ALREADY_AWARDED_ONCE,
+                f"单位 {self.unit} 已获\"{title}\" (申报 {self.refs[0]}), 该奖励每单位仅限一次 {source}",
+            )
+        if self.cap is not None and self.used + amount > self.cap:
+            raise LedgerError(
+                EXCEEDS_ANNUAL_CAP,
+                f"单位 {self.unit} 在 {self.period} 年已获\"{title}\"{format_human(self.used)}, "
+                f"年度上限 {format_human(self.cap)}, 本次 {format_human(amount)} "
+                f"超出 {format_human(self.used + amount - self.cap)} {source}",
+            )
+
+    def use(self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str) -> None:
+        self.check_can_use(ref, amount, title, source)
+        self._used(ref=ref, amount=amount, actor=actor, on=on)
+
+    @event("Used")
+    def _used(self, ref: str, amount: int, actor: str, on: str) -> None:
+        self.used += amount
+        self.refs.append(ref)

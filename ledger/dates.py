@@ -1,0 +1,48 @@
+"""Business dates: ``YYYY-MM-DD``, today in Asia/Shanghai.
+
+Effective dates are the dates a clerk gives (or today, in the bureau's time
+zone). They travel through events as ISO strings, which sort as dates do and
+need no special transcoding.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DateError(ValueError):
+    """A date that is not a real ``YYYY-MM-DD`` day."""
+
+
+def today() -> str:
+    return datetime.now(SHANGHAI).date().isoformat()
+
+
+def parse(text: str) -> str:
+    """Check a ``YYYY-MM-DD`` date and return it in canonical form."""
+    cleaned = text.strip() if isinstance(text, str) else ""
+    if not _ISO.fullmatch(cleaned):
+        raise DateError(f"not a date: {text!r} (use YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(cleaned).isoformat()
+    except ValueError as exc:
+        raise DateError(f"not a real day: {text!r}") from exc
+
+
+def effective(text: str | None) -> str:
+    """The effective date of a recorded fact: given or today, never in the future."""
+    if text is None:
+        return today()
+    day = parse(text)
+    if day > today():
+        raise DateError(f"effective date {day} is after today ({today()}): money is not paid in the future")
+    return day
+
+
+def year_of(day: str) -> int:
+    return int(day[:4])

@@ -1,0 +1,64 @@
+"""Refusals: every way the ledger says no, as a code and a sentence.
+
+The codes are the contract of ``cli.md``; the entry points turn them into
+exit statuses. A refusal is raised before any event is triggered, so a
+refused command writes nothing.
+"""
+
+from __future__ import annotations
+
+# Ledger rules (exit 1)
+NOT_IN_FORCE = "NOT_IN_FORCE"
+SUPERSEDED = "SUPERSEDED"
+NOT_ELIGIBLE = "NOT_ELIGIBLE"
+EXCEEDS_CLAUSE_MAX = "EXCEEDS_CLAUSE_MAX"
+EXCEEDS_ANNUAL_CAP = "EXCEEDS_ANNUAL_CAP"
+ALREADY_AWARDED_ONCE = "ALREADY_AWARDED_ONCE"
+INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+EXCEEDS_AWARD = "EXCEEDS_AWARD"
+EXCEEDS_AVAILABLE = "EXCEEDS_AVAILABLE"
+NEGATIVE_LIST = "NEGATIVE_LIST"
+INVALID_STATE = "INVALID_STATE"
+DUPLICATE_KEY = "DUPLICATE_KEY"
+SAME_ACTOR = "SAME_ACTOR"
+TAMPERED = "TAMPERED"
+# Input (exit 2), references (3), roles (4), concurrency and storage (5)
+INVALID_INPUT = "INVALID_INPUT"
+NOT_FOUND = "NOT_FOUND"
+FORBIDDEN = "FORBIDDEN"
+CONFLICT = "CONFLICT"
+
+EXIT_CODES = {
+    INVALID_INPUT: 2,
+    NOT_FOUND: 3,
+    FORBIDDEN: 4,
+    CONFLICT: 5,
+}
+
+
+def exit_code(code: str) -> int:
+    return EXIT_CODES.get(code, 1)
+
+
+class LedgerError(Exception):
+    """A refusal with a code from cli.md and a message a finance clerk understands."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"error[{self.code}]: {self.message}"
+
+
+def refuse(code: str, message: str) -> LedgerError:
+    return LedgerError(code, message)
+
+
+def invalid(message: str) -> LedgerError:
+    return LedgerError(INVALID_INPUT, message)
+
+
+def not_found(message: str) -> LedgerError:
+    return LedgerError(NOT_FOUND, message)

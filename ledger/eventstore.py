@@ -1,0 +1,126 @@
+"""Which event store, and the hash-chained recorders: the one place that knows.
+
+``sqlite:///path`` selects eventsourcing's own SQLite recorder (measured here
+about 2× faster to write and 3× faster to read than the SQLAlchemy one);
+``postgresql+psycopg://user:pass@host:port/db`` selects its PostgreSQL
+recorder. Both are subclassed only to write ``event_hashes`` — one row per
+event, in the same transaction, after the store's write lock is held — so
+the chain follows log order exactly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
+
+from .chain import GENESIS, link
+from .errors import invalid
+
+DEFAULT_URL = "sqlite:///grantledger.db"
+HASHES_TABLE = "event_hashes"
+
+
+@dataclass(frozen=True)
+class ChainedEvent:
+    """A stored event as the auditor sees it: position, content and stored hash."""
+
+    seq: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    hash: bytes | None
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} (notification_id INTEGER PRIMARY KEY, hash BLOB NOT NULL)",
+        ]
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        # The inserts above take SQLite's write lock, so the last hash read here is the true predecessor.
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        c.execute(f"SELECT hash FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
+        row = c.fetchone()
+        c.executemany(f"INSERT INTO {HASHES_TABLE} VALUES (?, ?)", chain_rows(row[0] if row else GENESIS, ids, stored_events))
+        return ids
+
+    def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
+        statement = (
+            f"SELECT e.rowid AS seq, e.originator_id, e.originator_version, e.topic, e.state, h.hash "
+            f"FROM {self.events_table_name} e LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid "
+            f"WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (after, limit))
+            return [ChainedEvent(r[0], UUID(r[1]), r[2], r[3], r[4], r[5]) for r in c.fetchall()]
+
+    def select_orphan_hashes(self) -> list[int]:
+        """Hash rows whose event is gone: a deleted event leaves its hash behind."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT notification_id FROM {HASHES_TABLE} h WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {self.events_table_name} e WHERE e.rowid = h.notification_id) "
+                f"ORDER BY notification_id LIMIT 10"
+            )
+            return [r[0] for r in c.fetchall()]
+
+
+def chain_rows(previous: bytes, ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> Iterator[tuple[int, bytes]]:
+    for seq, s in zip(ids, stored_events, strict=True):
+        previous = link(previous, seq, s.originator_id, s.originator_version, s.topic, s.state)
+        yield seq, previous
+
+
+class ChainedSQLiteFactory(SQLiteFactory):
+    application_recorder_class = ChainedSQLiteRecorder
+
+
+@dataclass(frozen=True)
+class StoreURL:
+    """A parsed ``--db`` URL: which engine, and the eventsourcing settings for it."""
+
+    url: str
+    engine: str  # "sqlite" or "postgresql"
+    settings: dict[str, str]
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.url
+
+
+def parse_url(url: str | None) -> StoreURL:
+    url = url or os.environ.get("GRANTLEDGER_DB") or DEFAULT_URL
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path or path.startswith(":memory:"):
+            raise invalid(f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)")
+        return StoreURL(url, "sqlite", {
+            "PERSISTENCE_MODULE": f"{__name__}:ChainedSQLiteFactory",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        })
+    if parts.scheme in ("postgresql+psycopg", "postgresql", "postgres"):
+        if not parts.hostname or not parts.path.strip("/"):
+            raise invalid(f"--db {url!r}: expected postgresql+psycopg://user:password@host:port/database")
+        return StoreURL(f"postgresql+psycopg://{parts.netloc}{parts.path}", "postgresql", {
+            "PERSISTENCE_MODULE": "ledger.eventstore_pg:ChainedPostgresFactory",
+            "POSTGRES_DBNAME": parts.path.strip("/"),
+            "POSTGRES_HOST": parts.hostname,
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or ""),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_LOCK_TIMEOUT": "30",
+            "POSTGRES_POOL_SIZE": "2",
+        })
+    raise invalid(f"--db {url!r}: use sqlite:///FILE or postgresql+psycopg://user:password@host/database")

@@ -1,0 +1,72 @@
+"""The hash-chained PostgreSQL recorder (imported only for ``postgresql+psycopg://`` URLs).
+
+eventsourcing's recorder takes an EXCLUSIVE lock on the events table before it
+inserts, so inserts commit in notification-id order; the chain rows are
+written inside that same locked transaction, after the ids are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from .chain import GENESIS
+from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        hashes = Identifier(self.datastore.schema, HASHES_TABLE)
+        events = Identifier(self.datastore.schema, self.events_table_name)
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {0} (notification_id bigint PRIMARY KEY, hash bytea NOT NULL)").format(hashes)
+        )
+        self.select_last_hash = SQL("SELECT hash FROM {0} ORDER BY notification_id DESC LIMIT 1").format(hashes)
+        self.insert_hash = SQL("INSERT INTO {0} VALUES (%s, %s)").format(hashes)
+        self.select_chain_statement = SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, h.hash "
+            "FROM {0} e LEFT JOIN {1} h ON h.notification_id = e.notification_id "
+            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+        ).format(events, hashes)
+        self.select_orphans_statement = SQL(
+            "SELECT h.notification_id FROM {1} h WHERE NOT EXISTS "
+            "(SELECT 1 FROM {0} e WHERE e.notification_id = h.notification_id) ORDER BY 1 LIMIT 10"
+        ).format(events, hashes)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert ids is not None
+        curs.execute(self.select_last_hash, prepare=True)
+        row = curs.fetchone()
+        previous = bytes(row["hash"]) if row else GENESIS
+        curs.executemany(self.insert_hash, list(chain_rows(previous, ids, stored_events)))
+        return ids
+
+    def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_chain_statement, (after, limit), prepare=True)
+            return [
+                ChainedEvent(
+                    r["notification_id"], r["originator_id"], r["originator_version"], r["topic"],
+                    bytes(r["state"]), bytes(r["hash"]) if r["hash"] is not None else None,
+                )
+                for r in curs.fetchall()
+            ]
+
+    def select_orphan_hashes(self) -> list[int]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_orphans_statement)
+            return [r["notification_id"] for r in curs.fetchall()]
+
+
+class ChainedPostgresFactory(PostgresFactory):
+    application_recorder_class = ChainedPostgresRecorder

@@ -1,0 +1,510 @@
+"""The shipped policy catalogue (ledger/policies/*.toml) against the spec and the seeds.
+
+Table-driven over every clause: the ids are exactly those of
+``policy-clauses.md``, every quote is a verbatim substring of its seed, every
+window is consistent, every rule kind is exercised, and a sample of values is
+checked against the spec. The last tests show the loader refusing bad files.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from ledger import clauses
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+WAN = 1_000_000  # 分 per 万元
+
+# Copied from /work/shared/spec/policy-clauses.md, in the spec's order.
+EXPECTED_IDS = [
+    # qd2020-kc16
+    "qd2020-kc16-national-platform",
+    "qd2020-kc16-innovation-community",
+    "qd2020-kc16-clinical-center",
+    "qd2020-kc16-key-project-team",
+    "qd2020-kc16-key-tech",
+    "qd2020-kc16-talent-project",
+    "qd2020-kc16-talent-living",
+    # qd2020-intl
+    "qd2020-intl-base-national",
+    "qd2020-intl-base-provincial",
+    "qd2020-intl-base-municipal",
+    "qd2020-intl-belt-road-lab",
+    # qd2024
+    "qd2024-01-common-tech",
+    "qd2024-01-demo",
+    "qd2024-02-key-tech",
+    "qd2024-02-demo",
+    "qd2024-03-frontier",
+    "qd2024-03-nsf",
+    "qd2024-04-marine-tech",
+    "qd2024-04-marine-demo",
+    "qd2024-05-national-key-lab-lead",
+    "qd2024-05-national-key-lab-participant",
+    "qd2024-05-provincial-key-lab",
+    "qd2024-05-municipal-key-lab",
+    "qd2024-06-clinical-center",
+    "qd2024-06-national-center",
+    "qd2024-07-new-rd-institution",
+    "qd2024-10-tech-contract-point",
+    "qd2024-11-proof-of-concept",
+    "qd2024-11-pilot-platform",
+    "qd2024-12-scenario-demo",
+    "qd2024-12-livelihood",
+    "qd2024-14-sme-project",
+    "qd2024-14-hnte-first",
+    "qd2024-14-hnte-renewal",
+    "qd2024-16-belt-road-lab",
+    "qd2024-16-intl-base-national",
+    "qd2024-16-intl-base-provincial",
+    "qd2024-16-intl-base-municipal",
+    "qd2024-16-intl-exchange",
+    "qd2024-17-park-challenge",
+    "qd2024-22-equity",
+    "qd2024-22-lead-investment",
+    "qd2024-23-rd-investment",
+    "qd2024-23-innovation-voucher",
+    "qd2024-24-vc-reward",
+    "qd2024-24-fin-subsidy",
+    "qd2024-24-fin-base",
+    "qd2024-25-think-tank",
+    # wh2018
+    "wh2018-1-new-rd-institution",
+    "wh2018-3-tech-center-municipal",
+    "wh2018-3-tech-center-provincial",
+    "wh2018-3-tech-center-national",
+    "wh2018-4-clinical-municipal",
+    "wh2018-4-clinical-upgrade",
+    "wh2018-6-incubator-national",
+    "wh2018-6-star-space",
+    "wh2018-6-provincial-brand",
+    "wh2018-6-tech-service-enterprise",
+    "wh2018-7-transfer-org-national",
+    "wh2018-7-transfer-org-provincial",
+    "wh2018-7-tech-market-national",
+    "wh2018-7-tech-market-provincial",
+]
+
+ALL_RULE_KINDS = {
+    "max", "fixed", "fixed_by_unit_type", "ratio", "grade", "unit_type", "annual_cap",
+    "once_per_unit", "expiry", "superseded", "case_by_case", "equity",
+}
+
+# document id → (clause count, issued, effective_from, effective_to, doc_number, city)
+DOCUMENTS = {
+    "qd2020-kc16": (7, "2020-10-21", "2020-10-21", None, None, "qingdao"),
+    "qd2020-intl": (4, "2020-10-21", "2020-10-21", "2022-12-31", None, "qingdao"),
+    "qd2024": (37, "2024-07-31", "2024-07-31", "2028-12-31", "青政字〔2024〕20号", "qingdao"),
+    "wh2018": (14, "2018-11-30", "2018-11-30", None, "威政办字〔2018〕106号", "weihai"),
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> clauses.Catalogue:
+    return clauses.load(clauses.POLICY_DIR)
+
+
+def _seed_text(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def test_expected_ids_are_62_and_unique():
+    assert len(EXPECTED_IDS) == 62
+    assert len(set(EXPECTED_IDS)) == 62
+
+
+def test_exactly_the_spec_ids_load(catalogue):
+    assert sorted(c.id for c in catalogue) == sorted(EXPECTED_IDS)
+    assert len(catalogue) == 62
+
+
+@pytest.mark.parametrize("doc_id", sorted(DOCUMENTS))
+def test_documents(catalogue, doc_id):
+    count, issued, start, end, number, city = DOCUMENTS[doc_id]
+    members = [c for c in catalogue if c.document.id == doc_id]
+    assert len(members) == count
+    for c in members:
+        assert c.id.startswith(doc_id + "-")
+        assert c.document.issued == issued
+        assert c.document.doc_number == number
+        assert c.document.city == city
+        assert (c.effective_from, c.effective_to) == (start, end)
+        for seed in c.document.seeds:
+            assert (SEEDS / seed).is_file(), seed
+
+
+def test_qd2024_lists_the_briefing_seed(catalogue):
+    seeds = catalogue.get("qd2024-01-demo").document.seeds
+    assert seeds[0].startswith("002_")
+    assert any(s.startswith("001_") for s in seeds)
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_quote_is_verbatim_in_its_seed(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    path = SEEDS / c.seed
+    assert path.is_file(), f"{clause_id}: seed {c.seed} not in {SEEDS}"
+    assert c.quote in _seed_text(c.seed), f"{clause_id}: quote not found verbatim in {c.seed}"
+    assert c.title.strip() and c.item.strip()
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_sentences_quoted_in_notes_are_verbatim(catalogue, clause_id):
+    # Notes mark sentences copied from a seed with 「…」; each must be found in some seed.
+    c = catalogue.get(clause_id)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for quoted in re.findall(r"「(.*?)」", c.note or ""):
+        assert any(quoted in t for t in texts), f"{clause_id}: note quotes {quoted!r}, not in any seed"
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_window_is_valid(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    assert c.document.issued <= c.effective_from
+    if c.effective_to is not None:
+        assert c.effective_from <= c.effective_to
+    for s in c.superseded_by:
+        assert c.effective_from <= s.on
+        successor = catalogue.get(s.successor)
+        assert successor is not None
+        assert successor.effective_from <= s.on
+        assert successor.document.city == c.document.city
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_every_clause_has_a_limit(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    assert any(x is not None for x in (c.max, c.fixed, c.fixed_by_unit_type, c.ratio, c.grades)) or c.exception_required
+    if c.ratio is not None:
+        assert c.base
+
+
+def test_every_rule_kind_is_exercised(catalogue):
+    seen = {kind for c in catalogue for kind in c.rule_kinds}
+    assert seen == ALL_RULE_KINDS
+
+
+# -- spot checks against policy-clauses.md ------------------------------------
+
+MAXES = {
+    "qd2020-kc16-national-platform": 1000,
+    "qd2020-kc16-innovation-community": 2000,
+    "qd2020-kc16-clinical-center": 200,
+    "qd2020-kc16-key-project-team": 30,
+    "qd2020-kc16-key-tech": 500,
+    "qd2020-kc16-talent-project": 10000,
+    "qd2020-kc16-talent-living": 500,
+    "qd2020-intl-belt-road-lab": 500,
+    "qd2024-01-common-tech": 500,
+    "qd2024-01-demo": 1000,
+    "qd2024-02-key-tech": 500,
+    "qd2024-02-demo": 1000,
+    "qd2024-03-frontier": 500,
+    "qd2024-03-nsf": 100,
+    "qd2024-04-marine-tech": 500,
+    "qd2024-04-marine-demo": 1000,
+    "qd2024-05-national-key-lab-lead": 1000,
+    "qd2024-05-national-key-lab-participant": 300,
+    "qd2024-05-provincial-key-lab": 100,
+    "qd2024-05-municipal-key-lab": 50,
+    "qd2024-06-clinical-center": 200,
+    "qd2024-06-national-center": 1000,
+    "qd2024-07-new-rd-institution": 50,
+    "qd2024-10-tech-contract-point": 50,
+    "qd2024-11-proof-of-concept": 2000,
+    "qd2024-11-pilot-platform": 200,
+    "qd2024-12-scenario-demo": 200,
+    "qd2024-12-livelihood": 200,
+    "qd2024-14-sme-project": 100,
+    "qd2024-14-hnte-first": 10,
+    "qd2024-14-hnte-renewal": 5,
+    "qd2024-16-belt-road-lab": 500,
+    "qd2024-16-intl-exchange": 50,
+    "qd2024-17-park-challenge": 50,
+    "qd2024-22-equity": 1000,
+    "qd2024-23-rd-investment": 500,
+    "qd2024-24-fin-subsidy": 30,
+    "qd2024-24-fin-base": 50,
+    "qd2024-25-think-tank": 100,
+    "wh2018-1-new-rd-institution": 200,
+}
+
+FIXED = {
+    "wh2018-3-tech-center-provincial": 500,
+    "wh2018-3-tech-center-national": 1000,
+    "wh2018-4-clinical-municipal": 100,
+    "wh2018-4-clinical-upgrade": 200,
+    "wh2018-6-incubator-national": 200,
+    "wh2018-6-star-space": 100,
+    "wh2018-6-tech-service-enterprise": 20,
+    "wh2018-7-transfer-org-national": 200,
+    "wh2018-7-transfer-org-provincial": 100,
+    "wh2018-7-tech-market-national": 20,
+    "wh2018-7-tech-market-provincial": 10,
+}
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_max_and_fixed_amounts(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    expected_max = MAXES.get(clause_id)
+    expected_fixed = FIXED.get(clause_id)
+    assert c.max == (expected_max * WAN if expected_max is not None else None)
+    assert c.fixed == (expected_fixed * WAN if expected_fixed is not None else None)
+
+
+def test_hnte_first(catalogue):
+    c = catalogue.get("qd2024-14-hnte-first")
+    assert c.max == 10 * WAN == 10_000_000
+    assert c.once_per_unit
+    assert c.unit_types == ("enterprise",)
+    assert not catalogue.get("qd2024-14-hnte-renewal").once_per_unit
+
+
+def test_grade_tables(catalogue):
+    national = catalogue.get("qd2020-intl-base-national").grades
+    assert dict(national) == {"new": 50 * WAN, "excellent": 50 * WAN, "good": 30 * WAN, "pass": 30 * WAN}
+    assert "repass" not in national and "fail" not in national
+    assert dict(catalogue.get("qd2020-intl-base-provincial").grades) == {"excellent": 30 * WAN}
+    assert dict(catalogue.get("qd2020-intl-base-municipal").grades) == {"excellent": 20 * WAN}
+    assert dict(catalogue.get("qd2024-16-intl-base-national").grades) == {"new": 50 * WAN}
+    assert dict(catalogue.get("qd2024-16-intl-base-provincial").grades) == {"new": 30 * WAN}
+    assert dict(catalogue.get("qd2024-16-intl-base-municipal").grades) == {"excellent": 20 * WAN}
+    for c in catalogue:
+        assert c.grades is None or "fail" not in c.grades
+
+
+def test_fixed_by_unit_type(catalogue):
+    c = catalogue.get("wh2018-3-tech-center-municipal")
+    assert dict(c.fixed_by_unit_type) == {"enterprise": 200 * WAN, "university": 300 * WAN, "institute": 300 * WAN}
+    assert set(c.unit_types) == {"enterprise", "university", "institute"}
+    assert c.fixed is None and c.max is None
+
+
+def test_ratios(catalogue):
+    vc = catalogue.get("qd2024-24-vc-reward")
+    assert vc.ratio == Fraction(1, 10)
+    assert vc.base == "实际投资额"
+    assert vc.annual_cap == 1000 * WAN
+    assert vc.cap_group == "qd2024-24-vc-reward"
+    assert vc.unit_types == ("investor",)
+    assert vc.seed.startswith("001_")
+    assert vc.max is None
+    voucher = catalogue.get("qd2024-23-innovation-voucher")
+    assert voucher.ratio == Fraction(1, 2) and voucher.annual_cap == 20 * WAN and voucher.max is None
+    exchange = catalogue.get("qd2024-16-intl-exchange")
+    assert exchange.ratio == Fraction(1, 2) and exchange.max == 50 * WAN
+    lab = catalogue.get("qd2020-intl-belt-road-lab")
+    assert lab.ratio == 1 and lab.max == 500 * WAN
+    brand = catalogue.get("wh2018-6-provincial-brand")
+    assert brand.ratio == 1 and brand.base == "省拨资金" and brand.max is None and brand.fixed is None
+    point = catalogue.get("qd2024-10-tech-contract-point")
+    assert point.base == "上年度登记技术合同成交额" and point.ratio is None and point.max == 50 * WAN
+
+
+def test_annual_caps(catalogue):
+    caps = {c.id: (c.max, c.annual_cap, c.cap_group) for c in catalogue if c.annual_cap is not None}
+    assert caps == {
+        "qd2020-kc16-key-project-team": (30 * WAN, 200 * WAN, "qd2020-kc16-key-project-team"),
+        "qd2024-23-innovation-voucher": (None, 20 * WAN, "qd2024-23-innovation-voucher"),
+        "qd2024-24-vc-reward": (None, 1000 * WAN, "qd2024-24-vc-reward"),
+    }
+
+
+def test_once_per_unit(catalogue):
+    assert {c.id for c in catalogue if c.once_per_unit} == {
+        "qd2024-14-hnte-first",
+        "wh2018-6-incubator-national",
+        "wh2018-6-tech-service-enterprise",
+    }
+
+
+def test_case_by_case(catalogue):
+    assert {c.id for c in catalogue if c.case_by_case} == {"qd2020-kc16-key-tech", "wh2018-1-new-rd-institution"}
+    lead = catalogue.get("qd2024-22-lead-investment")
+    assert lead.exception_required and lead.max is None and lead.fixed is None
+    assert {c.id for c in catalogue if c.exception_required} == {"qd2024-22-lead-investment"}
+
+
+def test_supersessions(catalogue):
+    found = {
+        (c.id, s.successor, s.on, s.scope)
+        for c in catalogue
+        for s in c.superseded_by
+    }
+    assert found == {
+        ("qd2020-kc16-national-platform", "qd2024-05-national-key-lab-lead", "2024-07-31", "labs"),
+        ("qd2020-kc16-national-platform", "qd2024-06-national-center", "2024-07-31", "centres"),
+        ("qd2020-kc16-clinical-center", "qd2024-06-clinical-center", "2024-07-31", None),
+        ("qd2020-kc16-key-tech", "qd2024-02-key-tech", "2024-07-31", None),
+    }
+    for clause_id in ("qd2020-kc16-national-platform", "qd2020-kc16-clinical-center", "qd2020-kc16-key-tech"):
+        assert "此前发布的有关文件规定,与本文件政策措施不一致的,按本文件政策措施执行" in catalogue.get(clause_id).note
+    assert all(not c.superseded_by for c in catalogue if c.document.city == "weihai")
+
+
+def test_in_force(catalogue):
+    ids_2021 = {c.id for c in catalogue.in_force("2021-06-01")}
+    assert "qd2020-intl-base-national" in ids_2021 and "qd2024-01-demo" not in ids_2021
+    ids_2023 = {c.id for c in catalogue.in_force("2023-01-01")}
+    assert "qd2020-intl-base-national" not in ids_2023  # 细则 expired 2022-12-31
+    assert "qd2020-kc16-key-tech" in ids_2023
+    ids_2029 = {c.id for c in catalogue.in_force("2029-01-01")}
+    assert not any(i.startswith("qd2024-") for i in ids_2029)
+    assert "wh2018-6-star-space" in ids_2029
+    assert not any(c.document.id == "wh2018" for c in catalogue.in_force("2018-11-29"))
+
+
+ALL_MODES = ("grant", "equity", "mixed", "convertible")
+
+
+def test_modes(catalogue):
+    modes = {c.id: c.modes for c in catalogue if c.modes != ("grant",)}
+    expected = {
+        clause_id: ALL_MODES
+        for clause_id in EXPECTED_IDS
+        if clause_id.startswith(("qd2024-01-", "qd2024-02-", "qd2024-03-", "qd2024-04-"))
+    }
+    # The NSF is grant only: the seeds name equity for 攻关 and 示范, not for the 自然科学基金.
+    del expected["qd2024-03-nsf"]
+    # The briefing names 科技型中小企业技术创新 beside 攻关 and 示范 for equity or 拨投结合.
+    expected["qd2024-14-sme-project"] = ALL_MODES
+    expected["qd2024-22-equity"] = ("equity",)
+    # The briefing: 政府领投 by 直接投资、"拨投结合"、"股债联动".
+    expected["qd2024-22-lead-investment"] = ("equity", "mixed")
+    expected["qd2020-kc16-talent-project"] = ("equity",)
+    assert modes == expected
+    equity_only = {c.id for c in catalogue if "equity" in c.rule_kinds}
+    assert equity_only == {"qd2024-22-equity", "qd2024-22-lead-investment", "qd2020-kc16-talent-project"}
+
+
+def test_unit_types(catalogue):
+    assert catalogue.get("qd2024-24-vc-reward").unit_types == ("investor",)
+    for clause_id in (
+        "qd2024-14-sme-project", "qd2024-14-hnte-first", "qd2024-14-hnte-renewal",
+        "qd2024-23-innovation-voucher", "qd2024-23-rd-investment", "qd2024-24-fin-subsidy",
+        "wh2018-6-tech-service-enterprise",
+    ):
+        assert catalogue.get(clause_id).unit_types == ("enterprise",), clause_id
+    assert catalogue.get("wh2018-4-clinical-municipal").unit_types == ("hospital",)
+
+
+def test_citation_names_document_number_and_item(catalogue):
+    c = catalogue.get("qd2024-14-hnte-first")
+    assert "青政字〔2024〕20号" in c.citation and "14." in c.citation
+    w = catalogue.get("wh2018-3-tech-center-municipal")
+    assert "威政办字〔2018〕106号" in w.citation and "四、(三)" in w.citation
+
+
+# -- the loader refuses bad files, naming the clause ---------------------------
+
+_DOC = """\
+[document]
+id = "tst"
+title = "测试文件"
+issuer = "测试"
+issued = "2024-01-01"
+seeds = ["000_test.txt"]
+effective_from = "2024-01-01"
+city = "qingdao"
+"""
+
+_GOOD = """
+[[clauses]]
+id = "tst-good"
+title = "好的条款"
+item = "1."
+quote = "给予最高10万元支持"
+max = "10万"
+"""
+
+
+def _write(tmp_path: Path, clause: str) -> Path:
+    (tmp_path / "tst.toml").write_text(_DOC + _GOOD + clause, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_good_minimal_file_loads(tmp_path):
+    cat = clauses.load(_write(tmp_path, ""))
+    assert list(cat.clauses) == ["tst-good"]
+
+
+@pytest.mark.parametrize(
+    ("name", "clause", "message"),
+    [
+        (
+            "unknown key",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = "10万"\nmaximum = "20万"\n',
+            "unknown keys",
+        ),
+        (
+            "fixed with max",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予10万元"\nfixed = "10万"\nmax = "10万"\n',
+            "fixed amount excludes max",
+        ),
+        (
+            "bad amount",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高十万元"\nmax = "十万"\n',
+            "not an amount",
+        ),
+        (
+            "float amount",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = 100000.5\n',
+            "amount must be text",
+        ),
+        (
+            "missing quote",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nmax = "10万"\n',
+            "quote must be non-empty text",
+        ),
+        (
+            "unknown successor",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = "10万"\n'
+            'superseded_by = [{ clause = "tst-nowhere", on = "2024-07-31" }]\n',
+            "successor tst-nowhere is not in the catalogue",
+        ),
+        (
+            "no limit at all",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予支持"\n',
+            "no limit at all",
+        ),
+        (
+            "unit types disagree with fixed_by_unit_type",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予200万元"\n'
+            'fixed_by_unit_type = { enterprise = "200万" }\nunit_types = ["university"]\n',
+            "name different unit types",
+        ),
+        (
+            "grade fail",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\n'
+            'grades = { fail = "10万" }\n',
+            "never eligible",
+        ),
+        (
+            "case by case without max",
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "一事一议"\n'
+            'ratio = "0.5"\nbase = "实际支出"\ncase_by_case = true\n',
+            "needs one",
+        ),
+    ],
+)
+def test_loader_refuses(tmp_path, name, clause, message):
+    with pytest.raises(clauses.CatalogueError) as info:
+        clauses.load(_write(tmp_path, clause))
+    text = str(info.value)
+    assert "tst-bad" in text, f"{name}: message does not name the clause: {text}"
+    assert message in text, f"{name}: {text}"
+
+
+def test_loader_refuses_a_duplicate_id(tmp_path):
+    with pytest.raises(clauses.CatalogueError, match="tst-good"):
+        clauses.load(_write(tmp_path, _GOOD))
+
+
+def test_loader_refuses_an_empty_directory(tmp_path):
+    with pytest.raises(clauses.CatalogueError):
+        clauses.load(tmp_path)
