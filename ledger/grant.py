@@ -229,11 +229,11 @@ class Grant(Aggregate):
         if actor == v["maker"]:
             raise LedgerError(errors.SAME_ACTOR, f"凭证 {voucher} 由 {actor} 经办, 须由另一名审批人审批 (不相容岗位分离)")
         self._check_not_before(on, v["on"], "审批", "凭证")
-        self._approved(voucher=voucher, actor=actor, on=on)
+        self._approved(voucher=voucher, kind=v["kind"], amount=v["amount"], stake=v.get("stake"), actor=actor, on=on)
         return True
 
     @event("Approved")
-    def _approved(self, voucher: str, actor: str, on: str) -> None:
+    def _approved(self, voucher: str, kind: str, amount: int, stake: int | None, actor: str, on: str) -> None:
         v = self.vouchers[voucher]
         v["status"], v["approved_by"] = POSTED, actor
         self.pending[v["part"]] -= v["amount"]
@@ -246,11 +246,11 @@ class Grant(Aggregate):
                 raise LedgerError(errors.DUPLICATE_KEY, f"凭证 {voucher} 已以不同理由作废: {v.get('reason')}")
             return False
         self.pending_voucher(voucher, "作废 (已入账的请用 reverse 冲正)")
-        self._voided(voucher=voucher, reason=reason, actor=actor, on=on)
+        self._voided(voucher=voucher, kind=v["kind"], amount=v["amount"], reason=reason, actor=actor, on=on)
         return True
 
     @event("Voided")
-    def _voided(self, voucher: str, reason: str, actor: str, on: str) -> None:
+    def _voided(self, voucher: str, kind: str, amount: int, reason: str, actor: str, on: str) -> None:
         v = self.vouchers[voucher]
         v["status"], v["reason"] = VOIDED, reason
         self.pending[v["part"]] -= v["amount"]
@@ -320,11 +320,15 @@ class Grant(Aggregate):
             if self.equity["converted"]:
                 raise _state(f"申报 {self.ref} 已转股, 拨付不能冲正")
             self._check_available(v["amount"], on, "冲正拨付")
-        self._reversed(voucher=voucher, kind=v["kind"], amount=v["amount"], reason=reason, actor=actor, on=on)
+        self._reversed(voucher=voucher, kind=v["kind"], amount=v["amount"], category=v.get("category"),
+                       original_on=v["on"], reason=reason, actor=actor, on=on)
         return True
 
     @event("Reversed")
-    def _reversed(self, voucher: str, kind: str, amount: int, reason: str, actor: str, on: str) -> None:
+    def _reversed(
+        self, voucher: str, kind: str, amount: int, category: str | None, original_on: str, reason: str, actor: str,
+        on: str,
+    ) -> None:
         v = self.vouchers[voucher]
         v["status"], v["reversal_reason"] = REVERSED, reason
         if kind == "disbursement":

@@ -1,0 +1,151 @@
+"""What every command shares: settings, opening the ledger, running a command, logging, errors.
+
+A command body is three lines: build the command from the raw strings, run
+it, print the result. ``submit`` does exactly that; ``guarded`` turns the
+ledger's refusals into ``error[CODE]: message`` and the exit codes of cli.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ledger.errors import CONFLICT, LedgerError
+from ledger.money import Amount, format_yuan
+
+from . import output
+
+if TYPE_CHECKING:
+    from projections.facade import Ledger
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    db: str | None
+    actor: str
+    fmt: str
+    log_file: str | None = None
+    verbose: bool = False
+    _logger: Any = None
+
+    @property
+    def log(self) -> Any:
+        if self._logger is None:
+            self._logger = configure_logging(self.log_file, self.verbose)
+        return self._logger
+
+
+def configure_logging(log_file: str | None, verbose: bool) -> Any:
+    """structlog: JSON lines to --log-file, readable lines to stderr with -v, nothing on the terminal otherwise."""
+    import structlog
+
+    handlers: list[logging.Handler] = []
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(structlog.stdlib.ProcessorFormatter(processor=structlog.processors.JSONRenderer(
+            ensure_ascii=False)))
+        handlers.append(handler)
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(structlog.stdlib.ProcessorFormatter(processor=structlog.dev.ConsoleRenderer(colors=False)))
+        handlers.append(handler)
+    root = logging.getLogger("grantledger")
+    root.handlers[:] = handlers or [logging.NullHandler()]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    for handler in handlers:
+        handler.formatter.foreign_pre_chain = [  # type: ignore[union-attr]
+            structlog.stdlib.add_log_level, structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ]
+    structlog.configure(
+        processors=[
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    return structlog.get_logger("grantledger")
+
+
+def settings() -> Settings:
+    return click.get_current_context().find_root().obj
+
+
+@contextmanager
+def open_ledger(create_tables: bool = False) -> Iterator[Ledger]:
+    from projections.facade import Ledger
+
+    ledger = Ledger(settings().db, create_tables=create_tables)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def guarded(fn: F) -> F:
+    """Refusals become ``error[CODE]: message`` and their exit code; storage failures exit 5."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        s = settings()
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as error:
+            s.log.warning("refused", command=click.get_current_context().command_path, actor=s.actor,
+                          code=error.code, message=error.message,
+                          ms=round((time.perf_counter() - started) * 1000, 1))
+            output.fail(s.fmt, error)
+        except Exception as error:
+            if not _is_storage_failure(error):
+                raise
+            s.log.error("storage failure", error=str(error))
+            output.fail(s.fmt, LedgerError(CONFLICT, f"storage failure: {error}"))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _is_storage_failure(error: Exception) -> bool:
+    from eventsourcing.persistence import PersistenceError
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, (PersistenceError, DBAPIError, OSError))
+
+
+def submit(name: str, /, **raw: Any) -> None:
+    """Build the command ``name`` from raw option values, run it, print the result."""
+    from ledger import commands
+
+    s = settings()
+    command = commands.build(name, raw)
+    started = time.perf_counter()
+    with open_ledger() as ledger:
+        result = ledger.run(command, s.actor)
+    s.log.info("applied" if result.changed else "repeat", command=name, actor=s.actor, events=result.events,
+               ms=round((time.perf_counter() - started) * 1000, 1), result=_loggable(result.fields))
+    show(result.fields, result.changed)
+
+
+def show(fields: dict, changed: bool = True) -> None:
+    s = settings()
+    payload = dict(fields, changed=changed) if s.fmt == "json" else fields
+    note = None if changed else "unchanged: an exact repeat of an earlier command (nothing was written)"
+    output.emit(s.fmt, payload, note=note)
+
+
+def _loggable(fields: dict) -> dict:
+    return {k: (format_yuan(v) if isinstance(v, Amount) else v) for k, v in fields.items()}
+

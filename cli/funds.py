@@ -1,0 +1,67 @@
+"""``fund create``, ``fund appropriate`` and ``unit register``."""
+
+from __future__ import annotations
+
+import click
+
+from .context import guarded, submit
+
+
+@click.group()
+def fund() -> None:
+    """Funds (专项资金) and their yearly appropriations."""
+
+
+@fund.command("create")
+@click.argument("fund_code", metavar="FUND")
+@click.option("--name", required=True, help="The fund's name.")
+@click.option("--approval-threshold", default=None, metavar="AMOUNT",
+              help="Payments at or above this need a second person (default 1,000,000 元).")
+@guarded
+def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
+    """Create a fund (a named budget pool).
+
+    \b
+    Examples:
+      grantledger fund create KJ2024 --name "市科技创新专项资金"
+      grantledger fund create TZ --name "科技股权投资专项" --approval-threshold 50万
+    """
+    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold)
+
+
+@fund.command("appropriate")
+@click.argument("fund_code", metavar="FUND")
+@click.option("--year", required=True, help="Budget year (may be a coming year).")
+@click.option("--amount", required=True, help="e.g. 5000万, 1.2亿, 3,000,000.00")
+@click.option("--doc", required=True, help="The budget document number (预算文号); the key of this appropriation.")
+@click.option("--date", default=None, help="Effective date, YYYY-MM-DD (default today).")
+@guarded
+def appropriate(fund_code: str, year: str, amount: str, doc: str, date: str | None) -> None:
+    """Add budget to a fund for a year.
+
+    \b
+    Examples:
+      grantledger fund appropriate KJ2024 --year 2024 --amount 5000万 --doc 青财预〔2024〕12号
+    """
+    submit("fund appropriate", fund=fund_code, year=year, amount=amount, doc=doc, date=date)
+
+
+@click.group()
+def unit() -> None:
+    """Units (单位): enterprises, universities, institutes, hospitals, investors."""
+
+
+@unit.command("register")
+@click.argument("code")
+@click.option("--name", required=True, help="The unit's registered name.")
+@click.option("--type", "unit_type", required=True,
+              help="enterprise university institute hospital investor other (or 企业 高校 科研院所 …)")
+@guarded
+def register(code: str, name: str, unit_type: str) -> None:
+    """Register a unit by its 统一社会信用代码 (checked per GB 32100-2015).
+
+    \b
+    Examples:
+      grantledger unit register 91370200MA3C1A2B3X --name "青岛海洋科技有限公司" --type enterprise
+    """
+    submit("unit register", code=code, name=name, type=unit_type)

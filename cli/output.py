@@ -1,0 +1,146 @@
+"""Formatting for people and machines: aligned tables, one JSON document, CSV, xlsx.
+
+Amounts arrive as ``Amount`` (分) and leave as 元: ``"300000.00"`` in JSON
+and CSV, ``300,000.00`` in tables, exact decimals in xlsx cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from ledger.errors import LedgerError, exit_code
+from ledger.money import Amount, format_grouped, format_yuan
+
+HEADERS = {
+    "application": "申报编号", "unit": "单位", "clause": "条款", "fund": "资金", "year": "年度",
+    "fiscal_year": "年度", "mode": "方式", "awarded": "批复金额", "disbursed": "已拨付", "pending": "待审批",
+    "spent": "已支出", "recovered": "已追回", "available": "结余", "doc": "批复文号", "exception_doc": "例外文号",
+    "appropriated": "预算", "committed": "已承诺", "returned": "收回", "name": "名称", "type": "类型",
+    "applications": "申报数", "cap_group": "上限组", "cap": "年度上限", "used": "已用", "remaining": "剩余",
+    "awards": "批复数", "count": "批复数", "invested": "投资成本", "cost": "持有成本", "stake": "持股%",
+    "converted": "转股%", "exited_stake": "已退出%", "proceeds": "退出收入", "gain": "损益", "written_off": "核销",
+    "status": "状态", "account": "科目", "debit": "借方", "credit": "贷方", "balance": "余额",
+    "seq": "序号", "effective_date": "业务日期", "recorded_at": "记录时间", "actor": "操作人",
+}
+
+
+def _machine(value: Any) -> Any:
+    if isinstance(value, Amount):
+        return format_yuan(value)
+    return value
+
+
+def _human(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Amount):
+        return format_grouped(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns on a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, size: int, right: bool) -> str:
+    gap = " " * (size - width(text))
+    return gap + text if right else text + gap
+
+
+def table(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+    if not rows:
+        return "(no rows)"
+    columns = list(columns or rows[0].keys())
+    cells = [[_human(r.get(c)) for c in columns] for r in rows]
+    numeric = [all(isinstance(r.get(c), (int, Amount)) or r.get(c) is None for r in rows) for c in columns]
+    sizes = [max(width(c), *(width(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, sizes[i], numeric[i]) for i, c in enumerate(columns)).rstrip()]
+    lines.append("  ".join("-" * s for s in sizes))
+    for row in cells:
+        lines.append("  ".join(_pad(v, sizes[i], numeric[i]) for i, v in enumerate(row)).rstrip())
+    return "\n".join(lines)
+
+
+def record(fields: dict) -> str:
+    """One result as a two-column table."""
+    shown = {k: v for k, v in fields.items() if v is not None}
+    size = max(width(k) for k in shown) if shown else 0
+    return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in shown.items())
+
+
+def as_json_value(value: Any) -> Any:
+    return _machine(value)
+
+
+def as_json(payload: Any) -> str:
+    if isinstance(payload, list):
+        payload = [{k: _machine(v) for k, v in row.items()} for row in payload]
+    elif isinstance(payload, dict):
+        payload = {k: _machine(v) for k, v in payload.items()}
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def as_csv(rows: Sequence[dict]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _machine(v) for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def xlsx(rows: Sequence[dict], path: str, title: str) -> None:
+    """A workbook with Chinese headers and 元 amounts as exact decimals in a #,##0.00 format."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    columns = list(rows[0].keys()) if rows else []
+    sheet.append([HEADERS.get(c, c) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([Decimal(row[c]) / 100 if isinstance(row[c], Amount) else row[c] for c in columns])
+    for index, column in enumerate(columns, start=1):
+        if rows and isinstance(rows[0][column], Amount):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "#,##0.00"
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(10, width(HEADERS.get(column, column)) + 4)
+    sheet.freeze_panes = "A2"
+    book.save(path)
+
+
+def emit(fmt: str, payload: Any, *, columns: Sequence[str] | None = None, note: str | None = None) -> None:
+    if fmt == "json":
+        click.echo(as_json(payload))
+    elif fmt == "csv":
+        click.echo(as_csv(payload if isinstance(payload, list) else [payload]), nl=False)
+    else:
+        click.echo(table(payload, columns) if isinstance(payload, list) else record(payload))
+        if note:
+            click.echo(note, err=True)
+
+
+def fail(fmt: str, error: LedgerError) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False))
+    else:
+        click.echo(f"error[{error.code}]: {error.message}", err=True)
+    sys.exit(exit_code(error.code))

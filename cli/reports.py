@@ -1,0 +1,88 @@
+"""``report`` and ``history``."""
+
+from __future__ import annotations
+
+import click
+
+from . import output
+from .context import guarded, open_ledger, settings
+
+COLUMNS = {
+    "awards": ["application", "unit", "clause", "fund", "fiscal_year", "awarded", "disbursed", "pending", "spent",
+               "recovered", "available"],
+    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
+    "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
+    "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
+    "clauses": ["clause", "year", "count", "awarded", "disbursed"],
+    "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
+    "trial-balance": ["account", "name", "debit", "credit", "balance"],
+}
+
+
+@click.command()
+@click.argument("name", type=click.Choice(list(COLUMNS)))
+@click.option("--year", default=None, help="Only this fiscal year.")
+@click.option("--as-of", default=None, metavar="DATE", help="As of an effective date (YYYY-MM-DD): facts dated later "
+              "are left out, facts recorded later but dated earlier are in.")
+@click.option("--format", "fmt", default=None, type=click.Choice(["table", "json", "csv", "xlsx"]),
+              help="Overrides the global --format; xlsx needs --out.")
+@click.option("--out", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
+@guarded
+def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None) -> None:
+    """Print report NAME from the projections (fast: never reads the whole log).
+
+    \b
+    Examples:
+      grantledger report awards --year 2024
+      grantledger report funds --as-of 2024-12-31
+      grantledger report trial-balance
+      grantledger report awards --format xlsx --out awards-2024.xlsx
+    """
+    from ledger import commands, errors
+
+    s = settings()
+    fmt = fmt or s.fmt
+    if fmt == "xlsx" and not out:
+        raise errors.invalid("--format xlsx needs --out FILE")
+    year_value = commands.PARSERS["year"](year, "--year") if year else None
+    day = commands.PARSERS["any_date"](as_of, "--as-of") if as_of else None
+    with open_ledger() as ledger:
+        rows = ledger.report(name, s.actor, year_value, day)
+    if fmt == "xlsx":
+        output.xlsx(rows, out, name)
+        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
+        return
+    columns = COLUMNS[name] if fmt == "table" else None
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            text = output.as_json(rows) if fmt == "json" else output.as_csv(rows) if fmt == "csv" else output.table(
+                rows, columns)
+            handle.write(text if text.endswith("\n") else text + "\n")
+        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
+        return
+    output.emit(fmt, rows, columns=columns)
+
+
+@click.command()
+@click.argument("key")
+@guarded
+def history(key: str) -> None:
+    """Every event about an application REF, unit CODE, fund or voucher, oldest first.
+
+    \b
+    Examples:
+      grantledger history QD-2024-001
+      grantledger history 91370200MA3C1A2B3X
+      grantledger history PZ-2024-0001
+    """
+    from ledger import uscc
+
+    s = settings()
+    key = key.strip()
+    try:
+        key = uscc.normalise(key)  # unit codes may be typed in lower case
+    except uscc.USCCError:
+        pass
+    with open_ledger() as ledger:
+        rows = ledger.history(key, s.actor)
+    output.emit(s.fmt, rows)

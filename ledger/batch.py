@@ -1,0 +1,143 @@
+"""Batch entry: JSON Lines of commands, each line all-or-nothing, committed in groups for speed.
+
+Lines run one after another against one ``UnitOfWork``; every ``group_size``
+lines its aggregates are saved in one transaction. A refused line triggers
+no event (every check comes before the first event), so the group can still
+commit the lines around it. If a refusal ever did leave events behind, or a
+concurrent writer wins a race on the group, the group is thrown away and its
+lines are run again one transaction each — nothing of a group is saved
+unless all of it is. Re-running a batch after a crash skips the lines that
+were committed (exact repeats) and applies the rest: each line exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from . import commands as c
+from . import errors
+from .errors import LedgerError
+from .service import GrantLedger, UnitOfWork, backoff, execute, handle, is_busy, storage_errors
+
+
+@dataclass
+class Outcome:
+    line: int
+    status: str  # applied | skipped | failed
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class Summary:
+    applied: int = 0
+    skipped: int = 0
+    failed: int = 0
+    events: int = 0
+    errors: list[Outcome] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        if outcome.status == "failed":
+            self.errors.append(outcome)
+
+
+def parse_line(text: str) -> c.Command:
+    """One JSON object → a command; ``fund-appropriate`` names ``fund appropriate``."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise errors.invalid(f"not a JSON object: {exc.msg}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
+        raise errors.invalid('each line must be a JSON object with a "cmd", e.g. {"cmd": "disburse", …}')
+    name = raw.pop("cmd").strip()
+    if name not in c.WRITE_COMMANDS:
+        name = name.replace("-", " ", 1)
+    if name == "init":
+        raise errors.invalid("init cannot be run from a batch")
+    return c.build(name, raw)
+
+
+@dataclass
+class BatchRunner:
+    app: GrantLedger
+    actor: str
+    group_size: int = 500
+    after_commit: Callable[[], object] | None = None
+    progress: Callable[[int], None] | None = None
+
+    def run(self, lines: Iterable[tuple[int, str]], stop_on_error: bool = False) -> Summary:
+        summary = Summary()
+        group: list[tuple[int, c.Command | None, Outcome]] = []
+        uow = UnitOfWork(self.app)
+        for number, text in lines:
+            if not text.strip():
+                continue
+            outcome, command = self._line(uow, number, text)
+            group.append((number, command, outcome))
+            if outcome.status == "dirty":
+                uow = self._redo(group, summary)
+                group = []
+            elif len(group) >= self.group_size:
+                uow = self._commit(uow, group, summary)
+                group = []
+            if stop_on_error and (outcome.status == "failed" or summary.failed):
+                break
+        if group:
+            self._commit(uow, group, summary)
+        return summary
+
+    def _line(self, uow: UnitOfWork, number: int, text: str) -> tuple[Outcome, c.Command | None]:
+        try:
+            command = parse_line(text)
+        except LedgerError as error:
+            return Outcome(number, "failed", error.code, error.message), None
+        before = uow.pending_count()
+        try:
+            with storage_errors(self.app):
+                result = handle(uow, command, self.actor)
+        except LedgerError as error:
+            if uow.pending_count() != before:
+                return Outcome(number, "dirty"), command
+            return Outcome(number, "failed", error.code, error.message), command
+        return Outcome(number, "applied" if result.changed else "skipped"), command
+
+    def _commit(self, uow: UnitOfWork, group: list, summary: Summary) -> UnitOfWork:
+        try:
+            with storage_errors(self.app):
+                summary.events += uow.commit()
+        except (IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not is_busy(exc):
+                raise
+            backoff(0)
+            return self._redo(group, summary)
+        for _, _, outcome in group:
+            summary.count(outcome)
+        self._done(group)
+        # Keep what was loaded for the next group, unless the cache grows large.
+        return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)
+
+    def _redo(self, group: list, summary: Summary) -> UnitOfWork:
+        """Nothing of this group was saved: run its lines again, one transaction each."""
+        for number, command, outcome in group:
+            if command is None:
+                summary.count(outcome)
+                continue
+            try:
+                result = execute(self.app, command, self.actor)
+                summary.events += result.events
+                summary.count(Outcome(number, "applied" if result.changed else "skipped"))
+            except LedgerError as error:
+                summary.count(Outcome(number, "failed", error.code, error.message))
+        self._done(group)
+        return UnitOfWork(self.app)
+
+    def _done(self, group: list) -> None:
+        if self.after_commit:
+            self.after_commit()
+        if self.progress and group:
+            self.progress(group[-1][0])

@@ -1,0 +1,133 @@
+"""The ledger as the command line sees it: write side, read models and audit, wired once.
+
+``Ledger.run`` executes a command and leaves every projection current before
+it returns; reads check the actor's role, catch up, then query the read
+models. ``init`` creates the event store, migrates the read models to the
+latest schema (upgrading an older database) and names the first admin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from ledger import commands as c
+from ledger import dates, rules
+from ledger.actors import check_may
+from ledger.batch import BatchRunner, Summary
+from ledger.eventstore import ChainedEvent
+from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
+
+from . import audit, migrate, reports
+from .runner import Progress, Projector, ReadModel, make_engine
+
+
+class Ledger:
+    def __init__(self, url: str | None = None, *, create_tables: bool = False):
+        self.app = GrantLedger(url, create_tables=create_tables)
+        self.engine = make_engine(self.app.store)
+        self.read_model = ReadModel(self.engine, self.app.name)
+        self.projector = Projector(self.app, self.read_model)
+
+    def close(self) -> None:
+        self.app.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _storage(self) -> Iterator[None]:
+        with storage_errors(self.app):
+            yield
+
+    # -- writing ---------------------------------------------------------------
+
+    def init(self, actor: str) -> Result:
+        result = execute(self.app, c.Init(), actor)
+        with self._storage():
+            before, after = migrate.upgrade(self.engine)
+            with self.read_model.write() as conn, conn.begin():
+                self.read_model.ensure_tracking(conn)
+        if result.changed:
+            status = "initialised"
+        else:
+            status = "upgraded" if before != after else "up-to-date"
+        result.fields.update(status=status, schema=after, upgraded_from=before if before != after else None)
+        result.changed = result.changed or before != after
+        self.catch_up()
+        return result
+
+    def run(self, command: c.Command, actor: str) -> Result:
+        result = execute(self.app, command, actor)
+        self.catch_up()
+        return result
+
+    def batch(self, lines: Iterable[tuple[int, str]], actor: str, *, stop_on_error: bool = False,
+              group_size: int = 500, progress: Callable[[int], None] | None = None) -> Summary:
+        runner = BatchRunner(self.app, actor, group_size, after_commit=self.catch_up, progress=progress)
+        return runner.run(lines, stop_on_error)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        with self._storage():
+            return self.projector.catch_up(progress)
+
+    # -- reading ----------------------------------------------------------------
+
+    def allow(self, actor: str, command: str) -> None:
+        check_may(actor, actor_roles(self.app, actor), command)
+
+    def report(self, name: str, actor: str, year: int | None = None, as_of: str | None = None) -> list[dict]:
+        self.allow(actor, "report")
+        self.catch_up()
+        with self._storage(), self.engine.connect() as conn:
+            return reports.run(conn, name, year, as_of)
+
+    def history(self, key: str, actor: str) -> list[dict]:
+        self.allow(actor, "history")
+        self.catch_up()
+        with self._storage(), self.engine.connect() as conn:
+            return reports.history(conn, key)
+
+    def quote(self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
+              ) -> rules.Quote:
+        if not actor_roles(self.app, actor):  # any role may ask what the policy allows
+            check_may(actor, [], "policy")
+        return quote(self.app, clause, unit, grade, base, day or dates.today())
+
+    # -- auditing ---------------------------------------------------------------
+
+    def replay(self, actor: str, progress: Progress | None = None) -> int:
+        self.allow(actor, "replay")
+        with self._storage():
+            return self.projector.replay(progress)
+
+    def verify(self, actor: str, progress: Progress | None = None) -> audit.Report:
+        self.allow(actor, "verify")
+        self.catch_up()
+        with self._storage():
+            return audit.verify(self.app, self.engine, progress)
+
+    def export(self, actor: str, out: IO[str]) -> int:
+        self.allow(actor, "export")
+        with self._storage():
+            return audit.export_events(self.app, out, self.describe)
+
+    def describe(self, event: ChainedEvent) -> dict[str, Any]:
+        data = self.app.mapper.transcoder.decode(event.state)
+        recorded = data.pop("timestamp")
+        return {
+            "seq": event.seq,
+            "type": event.topic.rpartition(":")[2],
+            "aggregate": str(event.originator_id),
+            "version": event.originator_version,
+            "effective_date": data.get("on"),
+            "recorded_at": recorded.isoformat(),
+            "actor": data.get("actor"),
+            "data": json.loads(json.dumps(data, default=str)),
+        }

@@ -1,0 +1,251 @@
+"""How each event changes the running-total tables (awards, units, funds, clauses, caps, equity, history).
+
+A fold is a function of one event and the page: it reads only the event and
+its aggregate's recorded dimensions (``origin``), never the clock and never
+the tables, so a replay computes exactly what the live run did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .page import Event, Page
+
+Fold = Callable[[Event, Page], None]
+FOLDS: dict[str, list[Fold]] = {}
+
+
+def on(*names: str) -> Callable[[Fold], Fold]:
+    def register(fn: Fold) -> Fold:
+        for name in names:
+            FOLDS.setdefault(name, []).append(fn)
+        return fn
+
+    return register
+
+
+# -- origins: what later events need to know about their aggregate -------------
+
+def originate(e: Event, page: Page, **dims: object) -> None:
+    origin = {"kind": None, "key": None, "unit": None, "clause": None, "fund": None, "year": None, **dims}
+    page.origins.remember(e.originator_id, origin)
+    page.put("origins", (e.originator_id,), **{k: v for k, v in origin.items() if v is not None})
+
+
+ORIGINATE: dict[str, Callable[[Event], dict]] = {
+    "Installation.Initialised": lambda e: {"kind": "installation", "key": "installation"},
+    "Actor.Registered": lambda e: {"kind": "actor", "key": e.data["name"]},
+    "Fund.Created": lambda e: {"kind": "fund", "key": e.data["code"], "fund": e.data["code"]},
+    "FundYear.Opened": lambda e: {"kind": "fund-year", "key": f"{e.data['fund']}:{e.data['year']}",
+                                  "fund": e.data["fund"], "year": e.data["year"]},
+    "Unit.Registered": lambda e: {"kind": "unit", "key": e.data["code"], "unit": e.data["code"]},
+    "UnitCap.Opened": lambda e: {"kind": "cap", "key": e.data["period"], "unit": e.data["unit"],
+                                 "clause": e.data["group"]},
+    "Grant.Submitted": lambda e: {"kind": "grant", "key": e.data["ref"], "unit": e.data["unit"],
+                                  "clause": e.data["clause"]},
+    "Voucher.Issued": lambda e: {"kind": "voucher", "key": e.data["number"]},
+}
+
+
+@on("Grant.Awarded")
+def _award_dims(e: Event, page: Page) -> None:
+    decision = e.data["decision"]
+    originate(e, page, **{**e.origin, "fund": decision["fund"], "year": decision["year"]})
+    e.origin = page.origins.get(e.originator_id)
+
+
+# -- awards, units, clauses, funds: who got what -------------------------------
+
+def _ref(e: Event) -> str:
+    return e.origin["key"]
+
+
+def _paid(e: Event, page: Page, amount: int) -> None:
+    """Money reaching the unit (or leaving it again, when negative) under this award."""
+    o = e.origin
+    page.add("awards", (o["key"],), disbursed=amount)
+    page.add("units", (o["unit"],), disbursed=amount)
+    page.add("clause_totals", (o["clause"], o["year"]), disbursed=amount)
+    page.add("funds", (o["fund"], o["year"]), disbursed=amount)
+
+
+@on("Grant.Submitted")
+def _submitted(e: Event, page: Page) -> None:
+    d = e.data
+    page.put("awards", (d["ref"],), unit=d["unit"], clause=d["clause"], status="submitted", applied_on=d["on"])
+    page.add("awards", (d["ref"],), asked=d["asked"])
+    page.add("units", (d["unit"],), applications=1)
+
+
+@on("Grant.Evaluated")
+def _evaluated(e: Event, page: Page) -> None:
+    page.put("awards", (_ref(e),), status="evaluated", grade=e.data["grade"])
+
+
+@on("Grant.Rejected")
+def _rejected(e: Event, page: Page) -> None:
+    page.put("awards", (_ref(e),), status="rejected")
+
+
+@on("Grant.Awarded")
+def _awarded(e: Event, page: Page) -> None:
+    d, o = e.data["decision"], e.origin
+    page.put("awards", (_ref(e),), status="awarded", fund=d["fund"], fiscal_year=d["year"], mode=d["mode"],
+             doc=d["doc"], exception_doc=d["exception_doc"], awarded_on=e.on)
+    page.add("awards", (_ref(e),), awarded=d["amount"])
+    page.add("units", (o["unit"],), awarded=d["amount"])
+    page.add("clause_totals", (o["clause"], d["year"]), count=1, awarded=d["amount"])
+
+
+@on("Grant.Disbursed", "Grant.Invested")
+def _disbursed(e: Event, page: Page) -> None:
+    if e.data["held"]:
+        page.add("awards", (_ref(e),), pending=e.data["amount"])
+    else:
+        _paid(e, page, e.data["amount"])
+
+
+@on("Grant.Approved")
+def _approved(e: Event, page: Page) -> None:
+    page.add("awards", (_ref(e),), pending=-e.data["amount"])
+    _paid(e, page, e.data["amount"])
+
+
+@on("Grant.Voided")
+def _voided(e: Event, page: Page) -> None:
+    page.add("awards", (_ref(e),), pending=-e.data["amount"])
+
+
+@on("Grant.Spent")
+def _spent(e: Event, page: Page) -> None:
+    page.add("awards", (_ref(e),), spent=e.data["amount"])
+    page.add("units", (e.origin["unit"],), spent=e.data["amount"])
+
+
+@on("Grant.Recovered")
+def _recovered(e: Event, page: Page) -> None:
+    page.add("awards", (_ref(e),), recovered=e.data["amount"])
+    page.add("units", (e.origin["unit"],), recovered=e.data["amount"])
+
+
+@on("Grant.Reversed")
+def _reversed(e: Event, page: Page) -> None:
+    kind, amount = e.data["kind"], e.data["amount"]
+    if kind == "disbursement":
+        _paid(e, page, -amount)
+    else:
+        column = "spent" if kind == "expenditure" else "recovered"
+        page.add("awards", (_ref(e),), **{column: -amount})
+        page.add("units", (e.origin["unit"],), **{column: -amount})
+
+
+@on("Unit.Registered")
+def _unit(e: Event, page: Page) -> None:
+    page.put("units", (e.data["code"],), name=e.data["name"], type=e.data["type"], registered_on=e.on)
+
+
+@on("Fund.Created")
+def _fund(e: Event, page: Page) -> None:
+    page.put("fund_names", (e.data["code"],), name=e.data["name"], threshold=e.data["threshold"])
+
+
+@on("FundYear.Opened")
+def _fund_year(e: Event, page: Page) -> None:
+    page.add("funds", (e.data["fund"], e.data["year"]), appropriated=0)
+
+
+def _fund_key(e: Event) -> tuple:
+    return (e.origin["fund"], e.origin["year"])
+
+
+@on("FundYear.Appropriated")
+def _appropriated(e: Event, page: Page) -> None:
+    page.add("funds", _fund_key(e), appropriated=e.data["amount"])
+
+
+@on("FundYear.Committed")
+def _committed(e: Event, page: Page) -> None:
+    page.add("funds", _fund_key(e), committed=e.data["amount"])
+
+
+@on("FundYear.Returned")
+def _returned(e: Event, page: Page) -> None:
+    page.add("funds", _fund_key(e), returned=e.data["amount"])
+
+
+@on("FundYear.ReturnReversed")
+def _return_reversed(e: Event, page: Page) -> None:
+    page.add("funds", _fund_key(e), returned=-e.data["amount"])
+
+
+# -- caps -------------------------------------------------------------------------
+
+@on("UnitCap.Opened")
+def _cap_opened(e: Event, page: Page) -> None:
+    d = e.data
+    page.put("caps", (d["unit"], d["group"], d["period"]), cap=d["cap"])
+    page.add("caps", (d["unit"], d["group"], d["period"]), used=0)
+
+
+@on("UnitCap.Used")
+def _cap_used(e: Event, page: Page) -> None:
+    o = e.origin
+    page.add("caps", (o["unit"], o["clause"], o["key"]), used=e.data["amount"], awards=1)
+    if o["key"] != "once":
+        page.put("awards", (e.data["ref"],), cap_group=o["clause"])
+
+
+# -- equity -------------------------------------------------------------------------
+
+def _holding(e: Event, page: Page, **totals: int) -> None:
+    page.put("equity", (_ref(e),), unit=e.origin["unit"])
+    page.add("equity", (_ref(e),), **totals)
+
+
+@on("Grant.Invested")
+def _invested(e: Event, page: Page) -> None:
+    if not e.data["held"]:
+        _holding(e, page, invested=e.data["amount"], cost=e.data["amount"], stake=e.data["stake"])
+
+
+@on("Grant.Approved")
+def _investment_approved(e: Event, page: Page) -> None:
+    if e.data["kind"] == "investment":
+        _holding(e, page, invested=e.data["amount"], cost=e.data["amount"], stake=e.data["stake"])
+
+
+@on("Grant.Converted")
+def _converted(e: Event, page: Page) -> None:
+    d = e.data
+    _holding(e, page, invested=d["cost"], cost=d["cost"], stake=d["stake"], converted=d["stake"])
+
+
+@on("Grant.Exited")
+def _exited(e: Event, page: Page) -> None:
+    d = e.data
+    _holding(e, page, stake=-d["stake"], cost=-d["cost"], exited_stake=d["stake"], proceeds=d["proceeds"],
+             gain=d["gain"])
+
+
+@on("Grant.WrittenOff")
+def _written_off(e: Event, page: Page) -> None:
+    d = e.data
+    _holding(e, page, stake=-d["stake"], cost=-d["cost"], written_off=d["cost"])
+
+
+# -- history: which keys each event is about ------------------------------------------
+
+def history_keys(e: Event) -> set[str]:
+    o, d = e.origin, e.data
+    keys = {o["key"]} if o.get("kind") in ("grant", "unit", "fund", "voucher", "actor") else set()
+    if o.get("kind") in ("fund-year",):
+        keys.add(o["fund"])
+    if o.get("kind") == "cap":
+        keys.add(o["unit"])
+    if "voucher" in d:
+        keys.add(d["voucher"])
+    if e.name == "Grant.Awarded":
+        keys.add(d["decision"]["fund"])
+    if e.name == "Actor.RoleGranted":
+        keys.add(o["key"])
+    return keys

@@ -1,0 +1,154 @@
+"""A page of events folded into table changes, written in one go.
+
+Projections do not update rows one event at a time: each event adds to
+running totals (``add``), sets descriptive columns (``put``) or appends
+rows (``append``) in memory, and ``flush`` writes the page with one
+``INSERT … ON CONFLICT DO UPDATE`` per table (totals added, descriptions
+kept unless replaced). The page and its tracking position commit together.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import schema
+
+
+@dataclass(frozen=True)
+class Spec:
+    table: Table
+    keys: tuple[str, ...]
+    totals: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()
+
+
+SPECS = {
+    s.table.name: s
+    for s in (
+        Spec(schema.origins, ("originator_id",), (), ("kind", "key", "unit", "clause", "fund", "year")),
+        Spec(schema.awards, ("application",), ("asked", "awarded", "disbursed", "pending", "spent", "recovered"),
+             ("unit", "clause", "status", "applied_on", "grade", "fund", "fiscal_year", "mode", "doc",
+              "exception_doc", "awarded_on", "cap_group")),
+        Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned")),
+        Spec(schema.fund_names, ("fund",), (), ("name", "threshold")),
+        Spec(schema.units, ("unit",), ("applications", "awarded", "disbursed", "spent", "recovered"),
+             ("name", "type", "registered_on")),
+        Spec(schema.caps, ("unit", "cap_group", "year"), ("used", "awards"), ("cap",)),
+        Spec(schema.clauses, ("clause", "year"), ("count", "awarded", "disbursed")),
+        Spec(schema.equity, ("application",),
+             ("invested", "cost", "stake", "converted", "exited_stake", "proceeds", "gain", "written_off"),
+             ("unit",)),
+        Spec(schema.balances, ("account",), ("debit", "credit")),
+    )
+}
+APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}
+
+
+@dataclass
+class Event:
+    """One decoded event as the projections see it."""
+
+    seq: int
+    name: str  # "Grant.Disbursed"
+    data: dict[str, Any]
+    originator_id: bytes
+    recorded_at: str
+    origin: dict[str, Any]
+
+    @property
+    def on(self) -> str | None:
+        return self.data.get("on")
+
+    @property
+    def actor(self) -> str | None:
+        return self.data.get("actor")
+
+
+class Origins:
+    """Which aggregate is which: a bounded cache over the ``origins`` table."""
+
+    def __init__(self, limit: int = 50_000):
+        self.cache: OrderedDict[bytes, dict] = OrderedDict()
+        self.limit = limit
+
+    def load(self, conn: Connection, ids: Iterable[bytes]) -> None:
+        missing = [i for i in set(ids) if i not in self.cache]
+        table = schema.origins
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for row in conn.execute(select(table).where(table.c.originator_id.in_(chunk))):
+                self.remember(row.originator_id, dict(row._mapping))
+
+    def get(self, originator_id: bytes) -> dict:
+        found = self.cache.get(originator_id)
+        if found is not None:
+            self.cache.move_to_end(originator_id)
+            return found
+        return {}
+
+    def remember(self, originator_id: bytes, origin: dict) -> None:
+        self.cache[originator_id] = origin
+        self.cache.move_to_end(originator_id)
+        while len(self.cache) > self.limit:
+            self.cache.popitem(last=False)
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+
+@dataclass
+class Page:
+    origins: Origins
+    rows: dict[str, dict[tuple, dict]] = field(default_factory=dict)
+    appended: dict[str, list[dict]] = field(default_factory=dict)
+
+    def add(self, table: str, key: tuple, /, **totals: int) -> None:
+        row = self._row(table, key)
+        for name, amount in totals.items():
+            row[name] = row.get(name, 0) + amount
+
+    def put(self, table: str, key: tuple, /, **descriptions: Any) -> None:
+        self._row(table, key).update(descriptions)
+
+    def append(self, table: str, **row: Any) -> None:
+        self.appended.setdefault(table, []).append(row)
+
+    def _row(self, table: str, key: tuple) -> dict:
+        rows = self.rows.setdefault(table, {})
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {}
+        return row
+
+    def flush(self, conn: Connection) -> None:
+        for name, rows in self.rows.items():
+            if rows:
+                upsert(conn, SPECS[name], rows)
+        for name, rows in self.appended.items():
+            if rows:
+                conn.execute(APPENDED[name].insert(), rows)
+        self.rows.clear()
+        self.appended.clear()
+
+
+def upsert(conn: Connection, spec: Spec, rows: dict[tuple, dict]) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(spec.table)
+    excluded = stmt.excluded
+    t = spec.table
+    updates = {c: t.c[c] + excluded[c] for c in spec.totals}
+    updates.update({c: func.coalesce(excluded[c], t.c[c]) for c in spec.descriptions})
+    stmt = stmt.on_conflict_do_update(index_elements=list(spec.keys), set_=updates)
+    params = []
+    for key, row in rows.items():
+        values = dict(zip(spec.keys, key, strict=True))
+        values.update({c: row.get(c, 0) for c in spec.totals})
+        values.update({c: row.get(c) for c in spec.descriptions})
+        params.append(values)
+    conn.execute(stmt, params)

@@ -1,0 +1,312 @@
+"""Reports: indexed reads of the projections, never of the event log.
+
+Current reports read the running-total tables. ``--as-of D`` reports are
+computed from the journal lines whose effective date is on or before D, so a
+fact recorded later with an earlier effective date shows up in them.
+Amounts come back as ``Amount`` (分) for the formatters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from ledger.money import Amount
+from ledger.values import format_stake
+
+from . import schema as s
+from .journal import account_name
+
+REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance")
+
+
+def _amounts(row: dict, *names: str) -> dict:
+    for name in names:
+        row[name] = Amount(row[name] or 0)
+    return row
+
+
+def run(conn: Connection, name: str, year: int | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
+    return REPORT_FUNCTIONS[name](conn, year, as_of)
+
+
+def _sum(condition, column=None):
+    j = s.journal.c
+    return func.coalesce(func.sum(case((condition, column if column is not None else j.debit), else_=0)), 0)
+
+
+# -- awards -----------------------------------------------------------------------
+
+AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
+
+
+def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    a = s.awards.c
+    if as_of is None:
+        query = select(
+            a.application, a.unit, a.clause, a.fund, a.fiscal_year, a.mode, a.awarded, a.disbursed, a.pending,
+            a.spent, a.recovered, (a.disbursed - a.spent - a.recovered).label("available"), a.doc, a.exception_doc,
+        ).where(a.status == "awarded")
+    else:
+        j = s.journal.c
+        flows = (
+            select(
+                j.application,
+                _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
+                _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
+                (_sum(j.account == "pending") - _sum(j.account == "pending", j.credit)).label("pending"),
+                _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
+                _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
+            )
+            .where(j.effective_date <= as_of, j.application.is_not(None))
+            .group_by(j.application)
+            .subquery()
+        )
+        f = flows.c
+        query = (
+            select(a.application, a.unit, a.clause, a.fund, a.fiscal_year, a.mode, f.awarded, f.disbursed, f.pending,
+                   f.spent, f.recovered, (f.disbursed - f.spent - f.recovered).label("available"), a.doc,
+                   a.exception_doc)
+            .join(flows, flows.c.application == a.application)
+            .where(a.status == "awarded", a.awarded_on <= as_of)
+        )
+    if year is not None:
+        query = query.where(a.fiscal_year == year)
+    return [_amounts(dict(r._mapping), *AWARD_MONEY) for r in conn.execute(query.order_by(a.application))]
+
+
+# -- funds ------------------------------------------------------------------------
+
+FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available")
+
+
+def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    if as_of is None:
+        f = s.funds.c
+        query = select(f.fund, f.year, f.appropriated, f.committed, f.disbursed, f.returned,
+                       (f.appropriated + f.returned - f.committed).label("available"))
+    else:
+        j = s.journal.c
+        sub = (
+            select(
+                j.fund, j.year,
+                _sum(j.account == "appropriation", j.credit).label("appropriated"),
+                _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
+                _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
+                _sum(and_(j.account == "fund_available", j.movement.in_(("recovery", "exit")))).label("returned"),
+            )
+            .where(j.effective_date <= as_of, j.fund.is_not(None))
+            .group_by(j.fund, j.year)
+            .subquery()
+        )
+        f = sub.c
+        query = select(f.fund, f.year, f.appropriated, f.committed, f.disbursed, f.returned,
+                       (f.appropriated + f.returned - f.committed).label("available"))
+    if year is not None:
+        query = query.where(f.year == year)
+    return [_amounts(dict(r._mapping), *FUND_MONEY) for r in conn.execute(query.order_by(f.fund, f.year))]
+
+
+# -- units, clauses, caps -------------------------------------------------------------
+
+def _award_flows(as_of: str):
+    """Per application: awarded and disbursed as of a date (for the by-unit and by-clause reports)."""
+    j = s.journal.c
+    return (
+        select(
+            j.application,
+            _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
+            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
+            _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
+            _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
+        )
+        .where(j.effective_date <= as_of, j.application.is_not(None))
+        .group_by(j.application)
+        .subquery()
+    )
+
+
+UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
+
+
+def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    u, a = s.units.c, s.awards.c
+    if as_of is None and year is None:
+        query = select(u.unit, u.name, u.type, u.applications, u.awarded, u.disbursed, u.spent, u.recovered)
+    else:
+        flows = _award_flows(as_of or "9999-12-31")
+        f = flows.c
+        per_unit = (
+            select(a.unit, func.count().label("applications"), func.sum(f.awarded).label("awarded"),
+                   func.sum(f.disbursed).label("disbursed"), func.sum(f.spent).label("spent"),
+                   func.sum(f.recovered).label("recovered"))
+            .join(flows, flows.c.application == a.application)
+            .where(a.status == "awarded", *([a.fiscal_year == year] if year is not None else []))
+            .group_by(a.unit)
+            .subquery()
+        )
+        p = per_unit.c
+        query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
+            per_unit, per_unit.c.unit == u.unit
+        )
+        if as_of is not None:
+            query = query.where(u.registered_on <= as_of)
+    return [_amounts(dict(r._mapping), *UNIT_MONEY) for r in conn.execute(query.order_by(u.unit))]
+
+
+def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    c = s.clauses.c
+    if as_of is None:
+        query = select(c.clause, c.year, c.count, c.awarded, c.disbursed)
+        if year is not None:
+            query = query.where(c.year == year)
+        order = (c.clause, c.year)
+    else:
+        a = s.awards.c
+        flows = _award_flows(as_of)
+        f = flows.c
+        sub = (
+            select(a.clause, a.fiscal_year.label("year"), func.count().label("count"),
+                   func.sum(f.awarded).label("awarded"), func.sum(f.disbursed).label("disbursed"))
+            .join(flows, flows.c.application == a.application)
+            .where(a.status == "awarded", a.awarded_on <= as_of, *([a.fiscal_year == year] if year else []))
+            .group_by(a.clause, a.fiscal_year)
+            .subquery()
+        )
+        query = select(sub)
+        order = (sub.c.clause, sub.c.year)
+    return [_amounts(dict(r._mapping), "awarded", "disbursed") for r in conn.execute(query.order_by(*order))]
+
+
+def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    c = s.caps.c
+    if as_of is None:
+        query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year != "once")
+        if year is not None:
+            query = query.where(c.year == str(year))
+        rows = conn.execute(query.order_by(c.unit, c.cap_group, c.year))
+    else:
+        a, j = s.awards.c, s.journal.c
+        used = (
+            select(a.unit, a.cap_group, a.fiscal_year, func.sum(j.debit).label("used"), func.count().label("awards"))
+            .join(s.awards, a.application == j.application)
+            .where(j.account == "commitment", j.movement == "award", j.effective_date <= as_of,
+                   a.cap_group.is_not(None))
+            .group_by(a.unit, a.cap_group, a.fiscal_year)
+            .subquery()
+        )
+        query = select(c.unit, c.cap_group, c.year, c.cap, used.c.used, used.c.awards).join(
+            used, and_(used.c.unit == c.unit, used.c.cap_group == c.cap_group,
+                       func.cast(used.c.fiscal_year, s.caps.c.year.type) == c.year)
+        )
+        if year is not None:
+            query = query.where(c.year == str(year))
+        rows = conn.execute(query.order_by(c.unit, c.cap_group, c.year))
+    result = []
+    for r in rows:
+        row = dict(r._mapping)
+        row["year"] = int(row["year"])
+        row["remaining"] = Amount(row["cap"] - row["used"])
+        result.append(_amounts(row, "cap", "used"))
+    return result
+
+
+# -- equity -------------------------------------------------------------------------
+
+EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
+
+
+def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    e, a = s.equity.c, s.awards.c
+    query = select(e.application, e.unit, a.mode, a.fiscal_year, e.invested, e.cost, e.stake, e.converted,
+                   e.exited_stake, e.proceeds, e.gain, e.written_off).join(s.awards, a.application == e.application)
+    if year is not None:
+        query = query.where(a.fiscal_year == year)
+    if as_of is not None:
+        query = _equity_as_of(query, as_of)
+    rows = []
+    for r in conn.execute(query.order_by(e.application)):
+        row = _amounts(dict(r._mapping), *EQUITY_MONEY)
+        row["status"] = "written-off" if row["written_off"] else ("held" if row["stake"] else "exited")
+        for stake in ("stake", "converted", "exited_stake"):
+            row[stake] = format_stake(row[stake])
+        rows.append(row)
+    return rows
+
+
+def _equity_as_of(query, as_of: str):
+    """As-of equity uses the journal for money; stakes are shown as recorded (they have no journal lines)."""
+    j = s.journal.c
+    money = (
+        select(
+            j.application,
+            _sum(j.account == "equity_holding").label("invested_asof"),
+            (_sum(j.account == "equity_holding") - _sum(j.account == "equity_holding", j.credit)).label("cost_asof"),
+        )
+        .where(j.effective_date <= as_of)
+        .group_by(j.application)
+        .subquery()
+    )
+    return query.join(money, money.c.application == s.equity.c.application).with_only_columns(
+        *[c if c.name not in ("invested", "cost") else money.c[f"{c.name}_asof"].label(c.name)
+          for c in query.selected_columns]
+    )
+
+
+# -- trial balance ---------------------------------------------------------------------
+
+def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    if as_of is None and year is None:
+        b = s.balances.c
+        query = select(b.account, b.debit, b.credit)
+        order = b.account
+    else:
+        j = s.journal.c
+        conditions = []
+        if as_of is not None:
+            conditions.append(j.effective_date <= as_of)
+        if year is not None:
+            conditions.append(j.year == year)
+        query = select(j.account, func.sum(j.debit).label("debit"), func.sum(j.credit).label("credit")).where(
+            *conditions
+        ).group_by(j.account)
+        order = j.account
+    rows = []
+    total_debit = total_credit = 0
+    for r in conn.execute(query.order_by(order)):
+        balance = r.debit - r.credit
+        rows.append({"account": r.account, "name": account_name(r.account), "debit": Amount(r.debit),
+                     "credit": Amount(r.credit), "balance": Amount(balance)})
+        total_debit += r.debit
+        total_credit += r.credit
+    rows.append({"account": "total", "name": "合计", "debit": Amount(total_debit), "credit": Amount(total_credit),
+                 "balance": Amount(total_debit - total_credit)})
+    return rows
+
+
+REPORT_FUNCTIONS = {
+    "awards": awards,
+    "funds": funds,
+    "units": units,
+    "caps": caps,
+    "clauses": clauses,
+    "equity": equity,
+    "trial-balance": trial_balance,
+}
+
+
+# -- history ----------------------------------------------------------------------------
+
+def history(conn: Connection, key: str) -> list[dict]:
+    """Every event about an application REF, unit CODE, fund, voucher or actor, oldest first."""
+    k, a = s.event_keys.c, s.awards.c
+    related = select(a.application).where(or_(a.unit == key, a.fund == key))
+    query = (
+        select(k.seq, k.type, k.effective_date, k.recorded_at, k.actor)
+        .where(or_(k.key == key, k.key.in_(related)))
+        .group_by(k.seq, k.type, k.effective_date, k.recorded_at, k.actor)
+        .order_by(k.seq)
+    )
+    return [dict(r._mapping) for r in conn.execute(query)]
+

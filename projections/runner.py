@@ -1,0 +1,168 @@
+"""Keeping the read models current: a catch-up loop with tracking, and replay.
+
+eventsourcing's ``ProjectionRunner`` needs the recorder's ``subscribe()``,
+which its SQLite recorder does not have; so, as its docs suggest for polling,
+the projector pulls pages with ``select_notifications`` after the position
+recorded in ``projection_tracking`` and writes each page's rows and the new
+position in one transaction. A crash between an event's write and its
+projection leaves the position behind; the next command catches up, and the
+guarded position update means no page is ever applied twice.
+
+Projectors are serialised per database (SQLite: ``BEGIN IMMEDIATE``;
+PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
+from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ledger.eventstore import StoreURL
+
+from . import journal  # noqa: F401 - registers the journal folds
+from . import schema
+from .folds import FOLDS, ORIGINATE, history_keys, originate
+from .page import Event, Origins, Page
+
+PAGE_SIZE = 2000
+Progress = Callable[[int, int], None]
+
+
+def make_engine(store: StoreURL) -> Engine:
+    if store.engine == "sqlite":
+        engine = create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _autocommit(dbapi_connection, _record):  # let us issue BEGIN ourselves
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            immediate = conn.get_execution_options().get("write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_engine(store.sqlalchemy_url, pool_pre_ping=True)
+
+
+class ReadModel(TrackingRecorder):
+    """The SQL read models as an eventsourcing tracking recorder: positions live beside the rows."""
+
+    def __init__(self, engine: Engine, application_name: str):
+        self.engine = engine
+        self.application_name = application_name
+
+    def write(self) -> Connection:
+        return self.engine.connect().execution_options(write=True)
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.engine.connect() as conn:
+            return self._position(conn)
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.write() as conn, conn.begin():
+            self._insert_tracking(conn, self._position(conn, lock=True), tracking)
+
+    def _position(self, conn: Connection, lock: bool = False) -> int:
+        t = schema.tracking
+        query = select(t.c.notification_id).where(t.c.projection.in_(schema.PROJECTIONS))
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        positions = set(conn.execute(query).scalars())
+        if len(positions) != 1:
+            if not positions:
+                return 0
+            raise IntegrityError(f"projections disagree on their position: {sorted(positions)}")
+        return positions.pop()
+
+    def _insert_tracking(self, conn: Connection, previous: int, tracking: Tracking) -> None:
+        """Move every projection from ``previous`` to the tracking position, or fail (exactly once)."""
+        t = schema.tracking
+        result = conn.execute(
+            update(t)
+            .where(t.c.projection.in_(schema.PROJECTIONS), t.c.notification_id == previous,
+                   t.c.notification_id < tracking.notification_id)
+            .values(notification_id=tracking.notification_id, application_name=tracking.application_name)
+        )
+        if result.rowcount != len(schema.PROJECTIONS):
+            raise IntegrityError(f"tracking position {previous} was already moved on (another projector?)")
+
+    def ensure_tracking(self, conn: Connection) -> None:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(schema.tracking).on_conflict_do_nothing(index_elements=["projection"])
+        conn.execute(stmt, [{"projection": p, "application_name": self.application_name, "notification_id": 0}
+                            for p in schema.PROJECTIONS])
+
+
+class Projector:
+    """Folds the application's event log into the read models."""
+
+    def __init__(self, app, read_model: ReadModel):
+        self.app = app
+        self.read_model = read_model
+        self.origins = Origins()
+        self.transcoder = app.mapper.transcoder
+        self.cipher = app.mapper.cipher
+        self.compressor = app.mapper.compressor
+
+    def catch_up(self, progress: Progress | None = None, page_size: int = PAGE_SIZE, stop: int | None = None) -> int:
+        """Apply every event after the recorded position (up to ``stop``), a page per transaction."""
+        done = 0
+        target = stop or (self.app.recorder.max_notification_id() or 0 if progress else 0)
+        while True:
+            with self.read_model.write() as conn, conn.begin():
+                position = self.read_model._position(conn, lock=True)
+                notifications = self.app.recorder.select_notifications(
+                    position, page_size, stop=stop, inclusive_of_start=False
+                )
+                if not notifications:
+                    return done
+                self.apply(conn, notifications)
+                tracking = Tracking(self.read_model.application_name, notifications[-1].id)
+                self.read_model._insert_tracking(conn, position, tracking)
+            done += len(notifications)
+            if progress:
+                progress(notifications[-1].id, max(target, notifications[-1].id))
+
+    def decode(self, n: Notification) -> Event:
+        state = n.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        data = self.transcoder.decode(state)
+        oid = n.originator_id if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id))
+        return Event(n.id, n.topic.rpartition(":")[2], data, oid.bytes, data["timestamp"].isoformat(), {})
+
+    def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
+        events = [self.decode(n) for n in notifications]
+        self.origins.load(conn, (e.originator_id for e in events if e.name not in ORIGINATE))
+        page = Page(self.origins)
+        for e in events:
+            make = ORIGINATE.get(e.name)
+            if make is not None:
+                originate(e, page, **make(e))
+            e.origin = self.origins.get(e.originator_id)
+            for fold in FOLDS.get(e.name, ()):
+                fold(e, page)
+            for key in history_keys(e):
+                page.append("event_keys", key=key, seq=e.seq, type=e.name, effective_date=e.on,
+                            recorded_at=e.recorded_at, actor=e.actor)
+        page.flush(conn)
+
+    def reset(self) -> None:
+        """Empty every read model and move its position back to zero, in one transaction."""
+        with self.read_model.write() as conn, conn.begin():
+            for table in schema.REBUILT:
+                conn.execute(delete(table))
+            conn.execute(update(schema.tracking).values(notification_id=0))
+            self.read_model.ensure_tracking(conn)
+        self.origins.clear()
+
+    def replay(self, progress: Progress | None = None) -> int:
+        self.reset()
+        return self.catch_up(progress)

@@ -1,0 +1,181 @@
+"""The read-model tables, as SQLAlchemy Core metadata (alembic migrations create them).
+
+Every table here is a projection of the event log: it can be dropped and
+rebuilt by ``replay``. Amounts are BIGINT 分. ``journal`` is the fact table
+every as-of report is computed from; the other tables are running totals
+kept current page by page for fast reports.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, MetaData, String, Table
+
+metadata = MetaData()
+
+
+def money(name: str) -> Column:
+    return Column(name, BigInteger, nullable=False, server_default="0")
+
+
+tracking = Table(
+    "projection_tracking",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("application_name", String(64), nullable=False),
+    Column("notification_id", BigInteger, nullable=False),
+)
+
+# Which aggregate an event belongs to, and the dimensions later events need.
+origins = Table(
+    "origins",
+    metadata,
+    Column("originator_id", LargeBinary(16), primary_key=True),
+    Column("kind", String(16)),
+    Column("key", String(200)),
+    Column("unit", String(18)),
+    Column("clause", String(64)),
+    Column("fund", String(64)),
+    Column("year", Integer),
+)
+
+awards = Table(
+    "awards",
+    metadata,
+    Column("application", String(64), primary_key=True),
+    # Nullable because rows are upserted page by page; a submission always fills them.
+    Column("unit", String(18)),
+    Column("clause", String(64)),
+    Column("status", String(16)),
+    Column("applied_on", String(10)),
+    Column("grade", String(16)),
+    Column("fund", String(64)),
+    Column("fiscal_year", Integer),
+    Column("mode", String(16)),
+    Column("doc", String(64)),
+    Column("exception_doc", String(64)),
+    Column("awarded_on", String(10)),
+    Column("cap_group", String(64)),
+    money("asked"),
+    money("awarded"),
+    money("disbursed"),
+    money("pending"),
+    money("spent"),
+    money("recovered"),
+    Index("ix_awards_unit", "unit"),
+    Index("ix_awards_fund_year", "fund", "fiscal_year"),
+    Index("ix_awards_year_status", "fiscal_year", "status"),
+)
+
+funds = Table(
+    "funds",
+    metadata,
+    Column("fund", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    money("appropriated"),
+    money("committed"),
+    money("disbursed"),
+    money("returned"),
+)
+
+fund_names = Table(
+    "fund_names",
+    metadata,
+    Column("fund", String(64), primary_key=True),
+    Column("name", String(200)),
+    Column("threshold", BigInteger),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("unit", String(18), primary_key=True),
+    Column("name", String(200)),
+    Column("type", String(16)),
+    Column("registered_on", String(10)),
+    Column("applications", Integer, nullable=False, server_default="0"),
+    money("awarded"),
+    money("disbursed"),
+    money("spent"),
+    money("recovered"),
+)
+
+caps = Table(
+    "caps",
+    metadata,
+    Column("unit", String(18), primary_key=True),
+    Column("cap_group", String(64), primary_key=True),
+    Column("year", String(8), primary_key=True),  # a year, or "once" for once-per-unit clauses
+    Column("cap", BigInteger),
+    money("used"),
+    Column("awards", Integer, nullable=False, server_default="0"),
+)
+
+clauses = Table(
+    "clause_totals",
+    metadata,
+    Column("clause", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("count", Integer, nullable=False, server_default="0"),
+    money("awarded"),
+    money("disbursed"),
+)
+
+equity = Table(
+    "equity",
+    metadata,
+    Column("application", String(64), primary_key=True),
+    Column("unit", String(18)),
+    money("invested"),
+    money("cost"),
+    Column("stake", BigInteger, nullable=False, server_default="0"),  # millionths (1 % = 10,000)
+    Column("converted", BigInteger, nullable=False, server_default="0"),
+    Column("exited_stake", BigInteger, nullable=False, server_default="0"),
+    money("proceeds"),
+    money("gain"),
+    money("written_off"),
+)
+
+# The double-entry journal: every money event posts balanced lines. Reversals
+# (红字冲正) post the original lines again with negative amounts.
+journal = Table(
+    "journal",
+    metadata,
+    Column("seq", BigInteger, primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("effective_date", String(10), nullable=False),
+    Column("movement", String(16), nullable=False),
+    Column("account", String(48), nullable=False),
+    Column("fund", String(64)),
+    Column("year", Integer),
+    Column("application", String(64)),
+    Column("voucher", String(64)),
+    money("debit"),
+    money("credit"),
+    Index("ix_journal_date", "effective_date"),
+    Index("ix_journal_application", "application"),
+)
+
+balances = Table(
+    "balances",
+    metadata,
+    Column("account", String(48), primary_key=True),
+    money("debit"),
+    money("credit"),
+)
+
+# history KEY: which events are about an application, unit, fund, voucher or actor.
+event_keys = Table(
+    "event_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("type", String(48), nullable=False),
+    Column("effective_date", String(10)),
+    Column("recorded_at", String(32), nullable=False),
+    Column("actor", String(200)),
+)
+
+PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
+
+# Tables a replay empties and rebuilds, in an order that respects nothing but tidiness.
+REBUILT = (origins, awards, funds, fund_names, units, caps, clauses, equity, journal, balances, event_keys)
