@@ -66,7 +66,7 @@ def list_(in_force: str | None) -> None:
     from ledger import clauses, commands
 
     catalogue = clauses.default()
-    chosen = catalogue.in_force(commands.PARSERS["any_date"](in_force, "--in-force")) if in_force else list(catalogue)
+    chosen = catalogue.in_force(commands.parse("any_date", in_force, "--in-force")) if in_force else list(catalogue)
     rows = [{"id": c.id, "title": c.title, "source": _source(c), "effective_from": c.effective_from,
              "effective_to": c.effective_to} for c in chosen]
     output.emit(settings().fmt, rows, columns=["id", "title", "effective_from", "effective_to"]
@@ -116,11 +116,11 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
     """
     from ledger import commands
 
-    p = commands.PARSERS
-    unit_code = p["unit"](unit, "--unit")
-    grade_value = p["grade"](grade, "--grade") if grade else None
-    base_value = p["amount"](base, "--base") if base else None
-    day = p["any_date"](date, "--date") if date else None
+    parse = commands.parse
+    unit_code = parse("unit", unit, "--unit")
+    grade_value = parse("grade", grade, "--grade") if grade else None
+    base_value = parse("amount", base, "--base") if base else None
+    day = parse("any_date", date, "--date") if date else None
     with open_ledger() as ledger:
         q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day)
     fields = {"clause": clause_id, "max": Amount(q.max) if q.max is not None else None,

@@ -44,8 +44,8 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
     fmt = fmt or s.fmt
     if fmt == "xlsx" and not out:
         raise errors.invalid("--format xlsx needs --out FILE")
-    year_value = commands.PARSERS["year"](year, "--year") if year else None
-    day = commands.PARSERS["any_date"](as_of, "--as-of") if as_of else None
+    year_value = commands.parse("year", year, "--year") if year else None
+    day = commands.parse("any_date", as_of, "--as-of") if as_of else None
     with open_ledger() as ledger:
         rows = ledger.report(name, s.actor, year_value, day)
     if fmt == "xlsx":

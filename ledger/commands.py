@@ -19,65 +19,55 @@ from .errors import LedgerError, invalid
 _KEY = re.compile(r"[^\s]{1,64}")
 
 
-def key(text: str, what: str) -> str:
+def key(text: str) -> str:
     """A REF, voucher, fund code or document number: 1–64 visible characters, no spaces."""
     word = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if not _KEY.fullmatch(word) or any(unicodedata.category(ch)[0] == "C" for ch in word):
-        raise invalid(f"{what} must be 1 to 64 characters without spaces: {text!r}")
+        raise invalid(f"must be 1 to 64 characters without spaces: {text!r}")
     return word
 
 
-def _amount(text: str, what: str) -> int:
-    try:
-        return money.parse(text)
-    except money.MoneyError as exc:
-        raise invalid(f"{what}: {exc}") from exc
+def _translated(parse: Callable[[Any], Any], *failures: type[Exception]) -> Callable[[Any], Any]:
+    def parser(value: Any) -> Any:
+        try:
+            return parse(value)
+        except failures as exc:
+            raise invalid(str(exc)) from exc
+
+    return parser
 
 
-def _date(text: str, what: str) -> str:
-    try:
-        return dates.effective(text)
-    except dates.DateError as exc:
-        raise invalid(f"{what}: {exc}") from exc
-
-
-def _any_date(text: str, what: str) -> str:
-    try:
-        return dates.parse(text)
-    except dates.DateError as exc:
-        raise invalid(f"{what}: {exc}") from exc
-
-
-def _year(text: object, what: str) -> int:
+def _year(text: object) -> int:
     word = str(text).strip()
-    if not re.fullmatch(r"\d{4}", word) or not 1990 <= int(word) <= 2100:
-        raise invalid(f"{what} must be a year such as 2024: {text!r}")
+    if not re.fullmatch(r"[0-9]{4}", word) or not 1990 <= int(word) <= 2100:
+        raise invalid(f"must be a year such as 2024: {text!r}")
     return int(word)
 
 
-def _unit_code(text: str, what: str) -> str:
-    try:
-        return uscc.normalise(text)
-    except uscc.USCCError as exc:
-        raise invalid(str(exc)) from exc
-
-
-PARSERS: dict[str, Callable[[Any, str], Any]] = {
+PARSERS: dict[str, Callable[[Any], Any]] = {
     "key": key,
-    "text": lambda v, w: values.text(v, w),
-    "amount": _amount,
-    "date": _date,
-    "any_date": _any_date,
+    "text": values.text,
+    "amount": _translated(money.parse, money.MoneyError),
+    "date": _translated(dates.effective, dates.DateError),
+    "any_date": _translated(dates.parse, dates.DateError),
     "year": _year,
-    "unit": _unit_code,
-    "grade": lambda v, w: values.grade(v),
-    "score": lambda v, w: values.score(v),
-    "category": lambda v, w: values.category(v),
-    "unit_type": lambda v, w: values.unit_type(v),
-    "mode": lambda v, w: values.mode(v),
-    "stake": lambda v, w: values.stake(v),
-    "role": lambda v, w: values.role(v),
+    "unit": _translated(uscc.normalise, uscc.USCCError),
+    "grade": values.grade,
+    "score": values.score,
+    "category": values.category,
+    "unit_type": values.unit_type,
+    "mode": values.mode,
+    "stake": values.stake,
+    "role": values.role,
 }
+
+
+def parse(kind: str, value: Any, what: str) -> Any:
+    """Parse one value; a refusal keeps its code and names the field (``disburse amount: …``)."""
+    try:
+        return PARSERS[kind](value)
+    except LedgerError as error:
+        raise LedgerError(error.code, f"{what}: {error.message}") from error
 
 
 def arg(kind: str, *, required: bool = True, flag: str | None = None, default: Any = None) -> Any:
@@ -298,10 +288,5 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
             raise invalid(f"{name}: {user_name} must be text, got {value!r}")
         if isinstance(value, int) and f.metadata["kind"] not in ("year",):
             raise invalid(f"{name}: {user_name} must be text such as \"{value}\" (amounts and codes are strings)")
-        try:
-            values_[f.name] = PARSERS[f.metadata["kind"]](value, f"{name} {user_name}")
-        except LedgerError:
-            raise
-        except (ValueError, TypeError) as exc:  # pragma: no cover - parsers raise LedgerError
-            raise invalid(f"{name} {user_name}: {exc}") from exc
+        values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
     return cls(**values_)

@@ -8,11 +8,12 @@ need no special transcoding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class DateError(ValueError):
@@ -25,7 +26,7 @@ def today() -> str:
 
 def parse(text: str) -> str:
     """Check a ``YYYY-MM-DD`` date and return it in canonical form."""
-    cleaned = text.strip() if isinstance(text, str) else ""
+    cleaned = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if not _ISO.fullmatch(cleaned):
         raise DateError(f"not a date: {text!r} (use YYYY-MM-DD)")
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, localcontext
 from typing import NewType
 
 Fen = NewType("Fen", int)
@@ -31,7 +31,9 @@ _UNITS = {
     "亿": FEN_PER_YI,
     "亿元": FEN_PER_YI,
 }
-_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# Decimal places that still name a whole number of 分, by unit (trailing zeros aside).
+_PLACES = {FEN_PER_YUAN: 2, FEN_PER_WAN: 6, FEN_PER_YI: 10}
+_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _AMOUNT = re.compile(rf"({_NUMBER.pattern})\s*(元|万元|万|亿元|亿)?")
 
 
@@ -49,14 +51,15 @@ def parse(text: str) -> Fen:
         raise MoneyError(f"amount must be more than zero: {text!r}")
     if match is None:
         raise MoneyError(f"not an amount: {text!r} (e.g. 300000, 1,000,000.50, 30万, 1.2亿)")
-    number, unit = match.group(1), match.group(2) or ""
-    try:
-        fen = Decimal(number.replace(",", "")) * _UNITS[unit]
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise MoneyError(f"not an amount: {text!r}") from exc
-    if fen != fen.to_integral_value():
+    number, scale = match.group(1).replace(",", ""), _UNITS[match.group(2) or ""]
+    # Count decimal places before any arithmetic: Decimal would round beyond 28 digits.
+    if len(number.partition(".")[2].rstrip("0")) > _PLACES[scale]:
         raise MoneyError(f"amount {text!r} is more precise than 1 分")
-    if fen <= 0:
+    with localcontext() as exact:
+        exact.prec = len(number) + 12
+        exact.traps[Inexact] = True
+        fen = Decimal(number) * scale
+    if fen <= 0:  # a whole number of 分 now: the decimal places were checked above
         raise MoneyError(f"amount must be more than zero: {text!r}")
     if fen > MAX_AMOUNT:
         raise MoneyError(f"amount {text!r} is above the limit of {format_human(MAX_AMOUNT)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from .errors import LedgerError, invalid
 
@@ -111,7 +112,7 @@ def category(text: str) -> str:
 # millionths of the company (1 % = 10,000), so sums are exact.
 STAKE_UNIT = 10_000  # per percent
 FULL_STAKE = 100 * STAKE_UNIT
-_STAKE = re.compile(r"\d{1,3}(?:\.\d{1,4})?")
+_STAKE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,4})?")
 
 
 def stake(text: str) -> int:
@@ -133,19 +134,19 @@ def format_stake(value: int) -> str:
 
 def score(text: str) -> str:
     """An evaluation score, 0–100 with up to two decimals, kept as text."""
-    word = str(text).strip()
-    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", word) or float(word) > 100:
+    word = unicodedata.normalize("NFKC", str(text)).strip()
+    if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", word) or Decimal(word) > 100:
         raise invalid(f"not a score: {text!r} (0 to 100, at most 2 decimals)")
     return word
 
 
-def text(value: str, what: str, limit: int = 200) -> str:
-    """A free-text field (names, reasons, document numbers): not empty, not absurdly long."""
+def text(value: str, limit: int = 200) -> str:
+    """A free-text field (names, reasons): not empty, not absurdly long, no control characters."""
     word = value.strip() if isinstance(value, str) else ""
     if not word:
-        raise invalid(f"{what} must not be empty")
+        raise invalid("must not be empty")
     if len(word) > limit:
-        raise invalid(f"{what} is longer than {limit} characters")
+        raise invalid(f"is longer than {limit} characters")
     if any(unicodedata.category(ch) == "Cc" for ch in word):
-        raise invalid(f"{what} must not contain control characters")
+        raise invalid("must not contain control characters")
     return word

@@ -21,13 +21,14 @@ from typing import IO, Any
 
 from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Snapshot
-from sqlalchemy import Connection, Engine, create_engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, select
 
 from ledger.chain import GENESIS, link
 from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 
 from . import schema
+from .reports import total
 from .runner import Progress, Projector, ReadModel
 
 CHUNK = 5000
@@ -163,14 +164,14 @@ def compare(live: Connection, scratch: Connection, report: Report) -> None:
 
 def check_books(conn: Connection, report: Report) -> None:
     b, j = schema.balances.c, schema.journal.c
-    debit, credit = conn.execute(select(func.coalesce(func.sum(b.debit), 0), func.coalesce(func.sum(b.credit), 0))).one()
+    debit, credit = conn.execute(select(total(b.debit), total(b.credit))).one()
     if debit != credit:
         report.findings.append(
             f"trial balance does not sum to zero: debits {format_human(debit)}, credits {format_human(credit)}"
         )
         report.checks["trial balance"] = "TAMPERED"
         return
-    journal = dict(conn.execute(select(j.account, func.sum(j.debit) - func.sum(j.credit)).group_by(j.account)).all())
+    journal = dict(conn.execute(select(j.account, total(j.debit) - total(j.credit)).group_by(j.account)).all())
     for account, d, c in conn.execute(select(b.account, b.debit, b.credit)):
         if journal.get(account, 0) != d - c:
             report.findings.append(f"balance of {account} ({format_human(d - c)}) does not match its journal lines")

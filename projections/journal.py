@@ -43,16 +43,18 @@ def account_name(account: str) -> str:
 
 
 def post(e: Event, page: Page, movement: str, lines: list[tuple], application: str | None = None,
-         on_date: str | None = None) -> None:
-    """lines: (account, debit, credit, fund, year). Refuses to post an unbalanced entry."""
+         stake: int | None = None) -> None:
+    """lines: (account, debit, credit, fund, year); ``stake`` rides on the equity_holding line.
+
+    Refuses to post an unbalanced entry."""
     if sum(line[1] for line in lines) != sum(line[2] for line in lines):
         raise AssertionError(f"unbalanced entry for event {e.seq}: {lines}")
     written = page.appended.get("journal")
     start = written[-1]["line"] + 1 if written and written[-1]["seq"] == e.seq else 0
     for number, (account, debit, credit, fund, year) in enumerate(lines, start):
-        page.append("journal", seq=e.seq, line=number, effective_date=on_date or e.on, movement=movement,
+        page.append("journal", seq=e.seq, line=number, effective_date=e.on, movement=movement,
                     account=account, fund=fund, year=year, application=application, voucher=e.data.get("voucher"),
-                    debit=debit, credit=credit)
+                    debit=debit, credit=credit, stake=stake if account == "equity_holding" else None)
         page.add("balances", (account,), debit=debit, credit=credit)
 
 
@@ -60,12 +62,14 @@ def _award_dims(e: Event) -> tuple:
     return e.origin["fund"], e.origin["year"]
 
 
-def _pay(e: Event, page: Page, kind: str, amount: int, stake_cost: bool) -> None:
+def _pay(e: Event, page: Page, kind: str, amount: int) -> None:
     fund, year = _award_dims(e)
     lines = [("earmarked", amount, 0, fund, year), ("commitment", 0, amount, fund, year)]
-    if stake_cost:
+    stake = None
+    if kind == "investment":
         lines += [("equity_holding", amount, 0, fund, year), ("equity_invested", 0, amount, fund, year)]
-    post(e, page, kind, lines, e.origin["key"])
+        stake = e.data["stake"]
+    post(e, page, kind, lines, e.origin["key"], stake)
 
 
 def _memo(e: Event, page: Page, amount: int) -> None:
@@ -92,15 +96,13 @@ def _disbursed(e: Event, page: Page) -> None:
     if e.data["held"]:
         _memo(e, page, e.data["amount"])
     else:
-        kind = "investment" if e.name == "Grant.Invested" else "disbursement"
-        _pay(e, page, kind, e.data["amount"], kind == "investment")
+        _pay(e, page, "investment" if e.name == "Grant.Invested" else "disbursement", e.data["amount"])
 
 
 @on("Grant.Approved")
 def _approved(e: Event, page: Page) -> None:
     _memo(e, page, -e.data["amount"])
-    kind = e.data["kind"]
-    _pay(e, page, kind, e.data["amount"], kind == "investment")
+    _pay(e, page, e.data["kind"], e.data["amount"])
 
 
 @on("Grant.Voided")
@@ -133,7 +135,7 @@ def _reversed(e: Event, page: Page) -> None:
     d = e.data
     kind, amount = d["kind"], -d["amount"]
     if kind == "disbursement":
-        _pay(e, page, "disbursement", amount, False)
+        _pay(e, page, "disbursement", amount)
     elif kind == "expenditure":
         post(e, page, "expenditure", _spend_lines(e, amount, d["category"]), e.origin["key"])
     else:
@@ -145,7 +147,7 @@ def _converted(e: Event, page: Page) -> None:
     fund, year = _award_dims(e)
     cost = e.data["cost"]
     post(e, page, "conversion", [("equity_holding", cost, 0, fund, year), ("equity_invested", 0, cost, fund, year)],
-         e.origin["key"])
+         e.origin["key"], e.data["stake"])
 
 
 @on("Grant.Exited")
@@ -156,13 +158,12 @@ def _exited(e: Event, page: Page) -> None:
     lines = [("fund_available", d["proceeds"], 0, fund, int(e.on[:4])), ("equity_holding", 0, d["cost"], fund, year)]
     if gain:
         lines.append(("equity_gain", -gain if gain < 0 else 0, gain if gain > 0 else 0, fund, year))
-    post(e, page, "exit", lines, e.origin["key"])
+    post(e, page, "exit", lines, e.origin["key"], -d["stake"])
 
 
 @on("Grant.WrittenOff")
 def _written_off(e: Event, page: Page) -> None:
     fund, year = _award_dims(e)
     cost = e.data["cost"]
-    if cost:
-        post(e, page, "write_off", [("equity_writeoff", cost, 0, fund, year), ("equity_holding", 0, cost, fund, year)],
-             e.origin["key"])
+    post(e, page, "write_off", [("equity_writeoff", cost, 0, fund, year), ("equity_holding", 0, cost, fund, year)],
+         e.origin["key"], -e.data["stake"])

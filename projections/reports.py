@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import BigInteger, Connection, and_, case, cast, func, or_, select
 
 from ledger.money import Amount
 from ledger.values import format_stake
@@ -31,9 +31,14 @@ def run(conn: Connection, name: str, year: int | None = None, as_of: str | None 
     return REPORT_FUNCTIONS[name](conn, year, as_of)
 
 
+def total(expression):
+    """SUM as a BIGINT on every engine (PostgreSQL's SUM of BIGINT is NUMERIC)."""
+    return cast(func.coalesce(func.sum(expression), 0), BigInteger)
+
+
 def _sum(condition, column=None):
     j = s.journal.c
-    return func.coalesce(func.sum(case((condition, column if column is not None else j.debit), else_=0)), 0)
+    return total(case((condition, column if column is not None else j.debit), else_=0))
 
 
 # -- awards -----------------------------------------------------------------------
@@ -138,9 +143,9 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         flows = _award_flows(as_of or "9999-12-31")
         f = flows.c
         per_unit = (
-            select(a.unit, func.count().label("applications"), func.sum(f.awarded).label("awarded"),
-                   func.sum(f.disbursed).label("disbursed"), func.sum(f.spent).label("spent"),
-                   func.sum(f.recovered).label("recovered"))
+            select(a.unit, func.count().label("applications"), total(f.awarded).label("awarded"),
+                   total(f.disbursed).label("disbursed"), total(f.spent).label("spent"),
+                   total(f.recovered).label("recovered"))
             .join(flows, flows.c.application == a.application)
             .where(a.status == "awarded", *([a.fiscal_year == year] if year is not None else []))
             .group_by(a.unit)
@@ -150,8 +155,6 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
             per_unit, per_unit.c.unit == u.unit
         )
-        if as_of is not None:
-            query = query.where(u.registered_on <= as_of)
     return [_amounts(dict(r._mapping), *UNIT_MONEY) for r in conn.execute(query.order_by(u.unit))]
 
 
@@ -168,7 +171,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
         f = flows.c
         sub = (
             select(a.clause, a.fiscal_year.label("year"), func.count().label("count"),
-                   func.sum(f.awarded).label("awarded"), func.sum(f.disbursed).label("disbursed"))
+                   total(f.awarded).label("awarded"), total(f.disbursed).label("disbursed"))
             .join(flows, flows.c.application == a.application)
             .where(a.status == "awarded", a.awarded_on <= as_of, *([a.fiscal_year == year] if year else []))
             .group_by(a.clause, a.fiscal_year)
@@ -189,7 +192,7 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     else:
         a, j = s.awards.c, s.journal.c
         used = (
-            select(a.unit, a.cap_group, a.fiscal_year, func.sum(j.debit).label("used"), func.count().label("awards"))
+            select(a.unit, a.cap_group, a.fiscal_year, total(j.debit).label("used"), func.count().label("awards"))
             .join(s.awards, a.application == j.application)
             .where(j.account == "commitment", j.movement == "award", j.effective_date <= as_of,
                    a.cap_group.is_not(None))
@@ -219,39 +222,42 @@ EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
 
 def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     e, a = s.equity.c, s.awards.c
-    query = select(e.application, e.unit, a.mode, a.fiscal_year, e.invested, e.cost, e.stake, e.converted,
-                   e.exited_stake, e.proceeds, e.gain, e.written_off).join(s.awards, a.application == e.application)
+    if as_of is None:
+        source = s.equity
+        columns = [e.application, e.unit, e.invested, e.cost, e.stake, e.converted, e.exited_stake, e.proceeds,
+                   e.gain, e.written_off]
+    else:
+        j = s.journal.c
+        holding = j.account == "equity_holding"
+        source = (
+            select(
+                j.application, a.unit,
+                _sum(holding).label("invested"),
+                (_sum(holding) - _sum(holding, j.credit)).label("cost"),
+                total(case((holding, j.stake), else_=0)).label("stake"),
+                total(case((and_(holding, j.movement == "conversion"), j.stake), else_=0)).label("converted"),
+                total(case((and_(holding, j.movement == "exit"), -j.stake), else_=0)).label("exited_stake"),
+                _sum(and_(j.account == "fund_available", j.movement == "exit")).label("proceeds"),
+                (_sum(j.account == "equity_gain", j.credit) - _sum(j.account == "equity_gain")).label("gain"),
+                _sum(j.account == "equity_writeoff").label("written_off"),
+            )
+            .join(s.awards, a.application == j.application)
+            .where(j.effective_date <= as_of, j.movement.in_(("investment", "conversion", "exit", "write_off")))
+            .group_by(j.application, a.unit)
+            .subquery()
+        )
+        columns = list(source.c)
+    query = select(*columns, a.mode, a.fiscal_year).join(s.awards, a.application == source.c.application)
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    if as_of is not None:
-        query = _equity_as_of(query, as_of)
     rows = []
-    for r in conn.execute(query.order_by(e.application)):
+    for r in conn.execute(query.order_by(source.c.application)):
         row = _amounts(dict(r._mapping), *EQUITY_MONEY)
         row["status"] = "written-off" if row["written_off"] else ("held" if row["stake"] else "exited")
         for stake in ("stake", "converted", "exited_stake"):
             row[stake] = format_stake(row[stake])
         rows.append(row)
     return rows
-
-
-def _equity_as_of(query, as_of: str):
-    """As-of equity uses the journal for money; stakes are shown as recorded (they have no journal lines)."""
-    j = s.journal.c
-    money = (
-        select(
-            j.application,
-            _sum(j.account == "equity_holding").label("invested_asof"),
-            (_sum(j.account == "equity_holding") - _sum(j.account == "equity_holding", j.credit)).label("cost_asof"),
-        )
-        .where(j.effective_date <= as_of)
-        .group_by(j.application)
-        .subquery()
-    )
-    return query.join(money, money.c.application == s.equity.c.application).with_only_columns(
-        *[c if c.name not in ("invested", "cost") else money.c[f"{c.name}_asof"].label(c.name)
-          for c in query.selected_columns]
-    )
 
 
 # -- trial balance ---------------------------------------------------------------------
@@ -268,7 +274,7 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
             conditions.append(j.effective_date <= as_of)
         if year is not None:
             conditions.append(j.year == year)
-        query = select(j.account, func.sum(j.debit).label("debit"), func.sum(j.credit).label("credit")).where(
+        query = select(j.account, total(j.debit).label("debit"), total(j.credit).label("credit")).where(
             *conditions
         ).group_by(j.account)
         order = j.account

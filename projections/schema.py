@@ -151,6 +151,7 @@ journal = Table(
     Column("voucher", String(64)),
     money("debit"),
     money("credit"),
+    Column("stake", BigInteger),  # on equity_holding lines: the stake moved (millionths), signed
     Index("ix_journal_date", "effective_date"),
     Index("ix_journal_application", "application"),
 )

@@ -1,4 +1,5 @@
-"""Equity holdings (拨改投, 先投后股): one row per award paid wholly or partly in equity.
+"""Equity holdings (拨改投, 先投后股): one row per award paid wholly or partly in equity,
+and the stake moved on each equity journal line (for as-of equity reports).
 
 Revision ID: 0002
 Revises: 0001
@@ -32,7 +33,11 @@ def upgrade() -> None:
         money("gain"),
         money("written_off"),
     )
+    with op.batch_alter_table("journal") as journal:
+        journal.add_column(sa.Column("stake", sa.BigInteger))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("journal") as journal:
+        journal.drop_column("stake")
     op.drop_table("equity")

@@ -1,0 +1,67 @@
+"""Fixtures: a ledger on SQLite and on PostgreSQL (a throw-away cluster the tests start themselves).
+
+``GRANTLEDGER_TEST_PG`` may name a running server instead (an admin URL);
+``GRANTLEDGER_TEST_ENGINES=sqlite`` limits a quick local run to SQLite. When
+PostgreSQL is wanted and cannot be started, the tests error out loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tests.helpers import World
+from tests.pgserver import create_database, drop_database, start_cluster
+
+ENGINES = [e.strip() for e in os.environ.get("GRANTLEDGER_TEST_ENGINES", "sqlite,postgresql").split(",") if e.strip()]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    given = os.environ.get("GRANTLEDGER_TEST_PG")
+    if given:
+        yield given
+        return
+    cluster = start_cluster()
+    try:
+        yield cluster.admin_url
+    finally:
+        cluster.stop()
+
+
+def _url(request, engine: str, tmp_path) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{tmp_path}/ledger.db"
+    admin = request.getfixturevalue("pg_admin_url")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = create_database(admin, name)
+    request.addfinalizer(lambda: drop_database(admin, name))
+    return url
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database URL, once per engine."""
+    return _url(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path}/ledger.db"
+
+
+@pytest.fixture
+def ledger(db_url):
+    from projections.facade import Ledger
+
+    with Ledger(db_url, create_tables=True) as instance:
+        instance.init("admin")
+        yield instance
+
+
+@pytest.fixture
+def world(ledger) -> World:
+    """A ledger with people in every role, two funds with 2024 budgets and three registered units."""
+    return World.build(ledger)

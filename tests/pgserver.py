@@ -1,0 +1,117 @@
+"""A throw-away PostgreSQL cluster for the tests: initdb in a temporary folder, loopback only.
+
+Used when ``GRANTLEDGER_TEST_PG`` does not name a server already running.
+PostgreSQL refuses to run as root, so as root the cluster is run by the
+``postgres`` system user that Debian's package creates.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+
+class PostgresUnavailable(RuntimeError):
+    pass
+
+
+def find_bin(name: str) -> str:
+    for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
+        return candidate
+    found = shutil.which(name)
+    if found:
+        return found
+    raise PostgresUnavailable(
+        f"PostgreSQL's {name} was not found. Install the server (apt-get install postgresql) "
+        "or set GRANTLEDGER_TEST_PG=postgresql+psycopg://user:password@host:port/postgres"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    directory: str
+    port: int
+    run_as: str | None
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _cmd(self, *args: str) -> list[str]:
+        if self.run_as:
+            return ["runuser", "-u", self.run_as, "--", *args]
+        return list(args)
+
+    def start(self) -> None:
+        data = os.path.join(self.directory, "data")
+        log = os.path.join(self.directory, "server.log")
+        subprocess.run(self._cmd(find_bin("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                                 "--no-locale"), check=True, capture_output=True)
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c max_connections=200 " \
+                  "-c fsync=on -c shared_buffers=64MB"
+        subprocess.run(self._cmd(find_bin("pg_ctl"), "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start"),
+                       check=True, capture_output=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise PostgresUnavailable(f"PostgreSQL did not start; see {log}")
+
+    def stop(self) -> None:
+        data = os.path.join(self.directory, "data")
+        subprocess.run(self._cmd(find_bin("pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"), capture_output=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def start_cluster() -> Cluster:
+    run_as = "postgres" if os.geteuid() == 0 else None
+    directory = tempfile.mkdtemp(prefix="grantledger-pg-")
+    if run_as:
+        shutil.chown(directory, user=run_as, group=run_as)
+        os.chmod(directory, 0o755)
+    cluster = Cluster(directory, free_port(), run_as)
+    try:
+        cluster.start()
+    except subprocess.CalledProcessError as exc:
+        cluster.stop()
+        raise PostgresUnavailable(f"could not start PostgreSQL: {exc.stderr.decode(errors='replace')}") from exc
+    return cluster
+
+
+def create_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python -m tests.pgserver
+    c = start_cluster()
+    print(c.admin_url, c.directory)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
