@@ -93,5 +93,5 @@ def events(out: str | None) -> None:
                 count = ledger.export(s.actor, handle)
             click.echo(f"exported {count} events to {out}", err=True)
         else:
-            count = ledger.export(s.actor, click.get_text_stream("stdout"))
+            count = ledger.export(s.actor, sys.stdout)
     s.log.info("exported", events=count, out=out)

@@ -36,6 +36,10 @@ HEADERS = {
 def _machine(value: Any) -> Any:
     if isinstance(value, Amount):
         return format_yuan(value)
+    if isinstance(value, dict):
+        return {k: _machine(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_machine(v) for v in value]
     return value
 
 
@@ -82,16 +86,8 @@ def record(fields: dict) -> str:
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in shown.items())
 
 
-def as_json_value(value: Any) -> Any:
-    return _machine(value)
-
-
 def as_json(payload: Any) -> str:
-    if isinstance(payload, list):
-        payload = [{k: _machine(v) for k, v in row.items()} for row in payload]
-    elif isinstance(payload, dict):
-        payload = {k: _machine(v) for k, v in payload.items()}
-    return json.dumps(payload, ensure_ascii=False)
+    return json.dumps(_machine(payload), ensure_ascii=False)
 
 
 def as_csv(rows: Sequence[dict]) -> str:
@@ -141,6 +137,7 @@ def emit(fmt: str, payload: Any, *, columns: Sequence[str] | None = None, note: 
 def fail(fmt: str, error: LedgerError) -> None:
     if fmt == "json":
         click.echo(json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False))
-    else:
-        click.echo(f"error[{error.code}]: {error.message}", err=True)
+    else:  # one line, whatever the input that is quoted in the message contained
+        one_line = error.message.replace("\r", "\\r").replace("\n", "\\n")
+        click.echo(f"error[{error.code}]: {one_line}", err=True)
     sys.exit(exit_code(error.code))

@@ -27,13 +27,13 @@ def _rule(clause) -> dict:
         if value is not None:
             rule[name] = Amount(value)
     if clause.fixed_by_unit_type:
-        rule["fixed_by_unit_type"] = {k: output.as_json_value(Amount(v)) for k, v in clause.fixed_by_unit_type.items()}
+        rule["fixed_by_unit_type"] = {k: Amount(v) for k, v in clause.fixed_by_unit_type.items()}
     if clause.ratio is not None:  # catalogue ratios are written as decimals, so this division terminates
         rule["ratio"] = format(Decimal(clause.ratio.numerator) / Decimal(clause.ratio.denominator), "f")
     if clause.base:
         rule["base"] = clause.base
     if clause.grades:
-        rule["grades"] = {k: output.as_json_value(Amount(v)) for k, v in clause.grades.items()}
+        rule["grades"] = {k: Amount(v) for k, v in clause.grades.items()}
     if clause.unit_types:
         rule["unit_types"] = list(clause.unit_types)
     if clause.cap_group:

@@ -23,7 +23,7 @@ class UnitCap(Aggregate):
         return key_id("unit-cap", unit, group, period)
 
     @event("Opened")
-    def __init__(self, unit: str, group: str, period: str, cap: int | None):
+    def __init__(self, unit: str, group: str, period: str, cap: int | None, actor: str, on: str):
         self.unit = unit
         self.group = group
         self.period = period  # a year ("2024") or ONCE

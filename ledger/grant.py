@@ -62,8 +62,9 @@ class Grant(Aggregate):
         mine = (self.unit, self.clause, self.asked, self.base)
         return mine == (unit, clause, asked, base) and on in (None, self.applied_on)
 
-    def evaluate(self, grade: str, score: str | None, actor: str, on: str) -> bool:
-        if self.status == EVALUATED and (grade, score) == (self.grade, self.score):
+    def evaluate(self, grade: str, score: str | None, actor: str, on: str, given_on: str | None = None) -> bool:
+        """Record the grade; the same grade again (on the same date, if one is given) changes nothing."""
+        if self.grade is not None and (grade, score) == (self.grade, self.score) and given_on in (None, self.evaluated_on):
             return False
         if self.status == EVALUATED and not (self.grade == "fail" and grade == "repass"):
             raise LedgerError(

@@ -263,7 +263,8 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
     if grant is not None:
         if not grant.same_submission(cmd.unit, cmd.clause, cmd.amount, cmd.base, cmd.date):
             raise LedgerError(errors.DUPLICATE_KEY, f"申报编号 {cmd.ref} 已用于单位 {grant.unit} 的 {grant.clause} 申报, 内容不同")
-        return Result({"application": cmd.ref, "status": grant.status}, changed=False)
+        return Result({"application": cmd.ref, "status": grant.status, "unit": grant.unit, "clause": grant.clause},
+                      changed=False)
     clause = clause_of(uow, cmd.clause)
     unit = uow.require(Unit, cmd.unit, what=f"单位 {cmd.unit} 未登记 (先运行 unit register)")
     if clause.ratio is not None and cmd.base is None:
@@ -284,7 +285,7 @@ def _grant(uow: UnitOfWork, ref: str) -> Grant:
 @handles(c.Evaluate)
 def _evaluate(uow: UnitOfWork, cmd: c.Evaluate, actor: str) -> Result:
     grant = _grant(uow, cmd.ref)
-    changed = grant.evaluate(cmd.grade, cmd.score, actor, _on(cmd))
+    changed = grant.evaluate(cmd.grade, cmd.score, actor, _on(cmd), cmd.date)
     return Result({"application": cmd.ref, "grade": grant.grade, "score": grant.score}, changed)
 
 
@@ -337,10 +338,11 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
     if clause.annual_cap is not None:
-        cap = cap or uow.add(UnitCap(unit=grant.unit, group=clause.cap_group, period=str(year), cap=clause.annual_cap))
+        cap = cap or uow.add(UnitCap(unit=grant.unit, group=clause.cap_group, period=str(year), cap=clause.annual_cap,
+                                     actor=actor, on=on))
         cap.use(grant.ref, cmd.amount, label, cite, actor, on)
     if clause.once_per_unit:
-        once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None))
+        once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
         once.use(grant.ref, cmd.amount, label, cite, actor, on)
     return Result(_award_fields(grant))
 
@@ -373,30 +375,33 @@ def _issue(uow: UnitOfWork, kind: str, cmd: Any, content: dict, actor: str, on: 
     uow.add(Voucher(number=cmd.voucher, kind=kind, ref=cmd.ref, content=content, actor=actor, on=on))
 
 
+def _movement(grant: Grant, voucher: str, **extra: Any) -> dict:
+    v = grant.vouchers[voucher]
+    return {"voucher": voucher, "status": v["status"], "amount": Amount(v["amount"]), "application": grant.ref, **extra}
+
+
 @handles(c.Disburse)
 def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
     content = {"amount": cmd.amount}
-    if repeat_of(uow, "disbursement", cmd, content):
-        status = _grant(uow, cmd.ref).vouchers[cmd.voucher]["status"]
-        return Result({"voucher": cmd.voucher, "status": status, "amount": Amount(cmd.amount)}, changed=False)
+    repeat = repeat_of(uow, "disbursement", cmd, content)
     grant = _grant(uow, cmd.ref)
-    on = _on(cmd)
-    status = grant.disburse(cmd.voucher, cmd.amount, threshold_of(uow, grant), actor, on)
-    _issue(uow, "disbursement", cmd, content, actor, on)
-    return Result({"voucher": cmd.voucher, "status": status, "amount": Amount(cmd.amount), "application": cmd.ref})
+    if not repeat:
+        on = _on(cmd)
+        grant.disburse(cmd.voucher, cmd.amount, threshold_of(uow, grant), actor, on)
+        _issue(uow, "disbursement", cmd, content, actor, on)
+    return Result(_movement(grant, cmd.voucher), changed=not repeat)
 
 
 @handles(c.Invest)
 def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
     content = {"amount": cmd.amount, "stake": cmd.stake, "valuation": cmd.valuation}
-    fields_ = {"voucher": cmd.voucher, "amount": Amount(cmd.amount), "stake": format_stake(cmd.stake)}
-    if repeat_of(uow, "investment", cmd, content):
-        return Result(dict(fields_, status=_grant(uow, cmd.ref).vouchers[cmd.voucher]["status"]), changed=False)
+    repeat = repeat_of(uow, "investment", cmd, content)
     grant = _grant(uow, cmd.ref)
-    on = _on(cmd)
-    status = grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold_of(uow, grant), actor, on)
-    _issue(uow, "investment", cmd, content, actor, on)
-    return Result(dict(fields_, status=status, application=cmd.ref))
+    if not repeat:
+        on = _on(cmd)
+        grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold_of(uow, grant), actor, on)
+        _issue(uow, "investment", cmd, content, actor, on)
+    return Result(_movement(grant, cmd.voucher, stake=format_stake(cmd.stake)), changed=not repeat)
 
 
 def _voucher_grant(uow: UnitOfWork, number: str) -> tuple[Voucher, Grant]:
@@ -422,14 +427,14 @@ def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
 @handles(c.Spend)
 def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
     content = {"amount": cmd.amount, "category": cmd.category}
-    fields_ = {"voucher": cmd.voucher, "amount": Amount(cmd.amount), "category": cmd.category}
-    if repeat_of(uow, "expenditure", cmd, content):
-        return Result(fields_, changed=False)
+    repeat = repeat_of(uow, "expenditure", cmd, content)
     grant = _grant(uow, cmd.ref)
-    on = _on(cmd)
-    grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
-    _issue(uow, "expenditure", cmd, content, actor, on)
-    return Result(dict(fields_, application=cmd.ref, available=Amount(grant.available)))
+    if not repeat:
+        on = _on(cmd)
+        grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
+        _issue(uow, "expenditure", cmd, content, actor, on)
+    return Result(_movement(grant, cmd.voucher, category=cmd.category, available=Amount(grant.available)),
+                  changed=not repeat)
 
 
 def fund_year_for(uow: UnitOfWork, fund: str, year: int, actor: str, on: str) -> FundYear:
@@ -439,16 +444,16 @@ def fund_year_for(uow: UnitOfWork, fund: str, year: int, actor: str, on: str) ->
 @handles(c.Recover)
 def _recover(uow: UnitOfWork, cmd: c.Recover, actor: str) -> Result:
     content = {"amount": cmd.amount, "reason": cmd.reason}
-    fields_ = {"voucher": cmd.voucher, "amount": Amount(cmd.amount)}
-    if repeat_of(uow, "recovery", cmd, content):
-        return Result(fields_, changed=False)
+    repeat = repeat_of(uow, "recovery", cmd, content)
     grant = _grant(uow, cmd.ref)
-    on = _on(cmd)
-    grant.recover(cmd.voucher, cmd.amount, cmd.reason, actor, on)
-    year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
-    year.receive(grant.ref, cmd.voucher, "recovery", cmd.amount, actor, on)
-    _issue(uow, "recovery", cmd, content, actor, on)
-    return Result(dict(fields_, application=cmd.ref, fund=year.fund, year=year.year))
+    if not repeat:
+        on = _on(cmd)
+        grant.recover(cmd.voucher, cmd.amount, cmd.reason, actor, on)
+        year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
+        year.receive(grant.ref, cmd.voucher, "recovery", cmd.amount, actor, on)
+        _issue(uow, "recovery", cmd, content, actor, on)
+    returned_in = dates.year_of(grant.vouchers[cmd.voucher]["on"])
+    return Result(_movement(grant, cmd.voucher, fund=grant.award["fund"], year=returned_in), changed=not repeat)
 
 
 @handles(c.Reverse)
@@ -482,18 +487,18 @@ def _convert(uow: UnitOfWork, cmd: c.Convert, actor: str) -> Result:
 @handles(c.Exit)
 def _exit(uow: UnitOfWork, cmd: c.Exit, actor: str) -> Result:
     content = {"stake": cmd.stake, "proceeds": cmd.proceeds}
-    if repeat_of(uow, "exit", cmd, content):
-        past = _grant(uow, cmd.ref).vouchers[cmd.voucher]
-        return Result({"voucher": cmd.voucher, "proceeds": Amount(cmd.proceeds),
-                       "gain": Amount(cmd.proceeds - past["cost"]), "cost": Amount(past["cost"])}, changed=False)
+    repeat = repeat_of(uow, "exit", cmd, content)
     grant = _grant(uow, cmd.ref)
-    on = _on(cmd)
-    cost, gain = grant.exit(cmd.voucher, cmd.stake, cmd.proceeds, actor, on)
-    year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
-    year.receive(grant.ref, cmd.voucher, "exit", cmd.proceeds, actor, on)
-    _issue(uow, "exit", cmd, content, actor, on)
-    return Result({"voucher": cmd.voucher, "proceeds": Amount(cmd.proceeds), "gain": Amount(gain),
-                   "cost": Amount(cost), "application": cmd.ref, "stake_left": format_stake(grant.equity["stake"])})
+    if not repeat:
+        on = _on(cmd)
+        grant.exit(cmd.voucher, cmd.stake, cmd.proceeds, actor, on)
+        year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
+        year.receive(grant.ref, cmd.voucher, "exit", cmd.proceeds, actor, on)
+        _issue(uow, "exit", cmd, content, actor, on)
+    sold = grant.vouchers[cmd.voucher]
+    return Result({"voucher": cmd.voucher, "proceeds": Amount(sold["amount"]), "gain": Amount(sold["amount"] - sold["cost"]),
+                   "cost": Amount(sold["cost"]), "stake": format_stake(sold["stake"]), "application": grant.ref},
+                  changed=not repeat)
 
 
 @handles(c.WriteOff)

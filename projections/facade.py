@@ -54,13 +54,15 @@ class Ledger:
             before, after = migrate.upgrade(self.engine)
             with self.read_model.write() as conn, conn.begin():
                 self.read_model.ensure_tracking(conn)
-        if result.changed:
-            status = "initialised"
+        upgraded = before is not None and before != after
+        if upgraded:  # a new schema may hold new projections: rebuild them all from the log
+            with self._storage():
+                self.projector.replay()
         else:
-            status = "upgraded" if before != after else "up-to-date"
-        result.fields.update(status=status, schema=after, upgraded_from=before if before != after else None)
-        result.changed = result.changed or before != after
-        self.catch_up()
+            self.catch_up()
+        status = "initialised" if result.changed else "upgraded" if upgraded else "up-to-date"
+        result.fields.update(status=status, schema=after, upgraded_from=before if upgraded else None)
+        result.changed = result.changed or upgraded
         return result
 
     def run(self, command: c.Command, actor: str) -> Result:

@@ -14,12 +14,12 @@ INVESTOR = make("91370202MA3RTY789")
 HOSPITAL = make("12370200MB7654321")
 
 
-def run(ledger, name: str, actor: str = "admin", **raw):
+def run(ledger, name: str, actor: str = "admin", /, **raw):
     """Run command ``name`` with raw string options (underscores for dashes); returns the Result."""
     return ledger.run(commands.build(name, {k.rstrip("_"): v for k, v in raw.items()}), actor)
 
 
-def refused(ledger, name: str, actor: str = "admin", **raw) -> LedgerError:
+def refused(ledger, name: str, actor: str = "admin", /, **raw) -> LedgerError:
     """Run a command that must be refused; returns the error."""
     try:
         run(ledger, name, actor, **raw)

@@ -68,8 +68,8 @@ def test_fund_appropriate_reports_fund_year_and_the_year_total_in_yuan(cli):
     cli.ok("fund", "create", "KJ", "--name", "科技创新专项资金")
     first = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", "5000万", "--doc", "青财预〔2024〕1号",
                    "--date", "2024-01-05")
-    second = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", "1,000,000.50", "--doc", "青财预〔2024〕2号",
-                    "--date", "2024-03-01")
+    second = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", "1,000,000.50",
+                    "--doc", "青财预〔2024〕2号", "--date", "2024-03-01")
     assert (first["fund"], first["year"], first["appropriated"]) == ("KJ", 2024, "50000000.00")
     assert second["appropriated"] == "51000000.50"
 
@@ -116,9 +116,18 @@ def test_policy_show_gives_the_clause_with_its_citation_and_rule(sqlite_url):
     assert isinstance(clause["rule"], dict) and "max" in clause["rule"]
 
 
-def test_policy_show_writes_the_amounts_of_its_rule_as_strings_in_yuan(sqlite_url):
-    rule = Cli(sqlite_url).ok("policy", "show", COMMON_TECH)["rule"]
-    assert rule["max"] == "5000000.00", f"rule.max should be the 500万 ceiling as a 元 string, got {rule['max']!r}"
+@pytest.mark.parametrize(("clause", "path", "expected"), [
+    (COMMON_TECH, ("max",), "5000000.00"),
+    (VOUCHER_CLAUSE, ("annual_cap",), "200000.00"),
+    ("wh2018-3-tech-center-provincial", ("fixed",), "5000000.00"),
+    ("wh2018-3-tech-center-municipal", ("fixed_by_unit_type", "enterprise"), "2000000.00"),
+    ("qd2024-16-intl-base-national", ("grades", "new"), "500000.00"),
+], ids=["max", "annual_cap", "fixed", "fixed_by_unit_type", "grades"])
+def test_policy_show_writes_the_amounts_of_its_rule_as_strings_in_yuan(sqlite_url, clause, path, expected):
+    value = Cli(sqlite_url).ok("policy", "show", clause)["rule"]
+    for key in path:
+        value = value[key]
+    assert value == expected, f"rule.{'.'.join(path)} of {clause} should be {expected!r} (元), got {value!r}"
 
 
 def test_policy_quote_gives_the_clause_its_max_and_the_reasons(world):
@@ -143,6 +152,10 @@ def test_policy_quote_counts_the_yearly_cap_already_used(world):
 # -- applications and awards ------------------------------------------------------------------------------
 
 
+def submit(world: Cli, ref: str) -> None:
+    world.ok("apply", ref, "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "300万", "--date", "2024-08-20")
+
+
 def test_apply_reports_the_application_as_submitted(world):
     applied = world.ok("apply", "QD-1", "--unit", ENTERPRISE.lower(), "--clause", COMMON_TECH, "--amount", "300万",
                        "--date", "2024-08-20")
@@ -150,14 +163,14 @@ def test_apply_reports_the_application_as_submitted(world):
 
 
 def test_evaluate_reports_the_grade_in_english_whichever_language_it_was_given_in(world):
-    world.ok("apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "300万", "--date", "2024-08-20")
+    submit(world, "QD-1")
     evaluated = world.ok("evaluate", "QD-1", "--grade", "优秀", "--score", "92", "--date", "2024-09-01",
                          actor="reviewer")
     assert (evaluated["application"], evaluated["grade"]) == ("QD-1", "excellent")
 
 
 def test_award_reports_the_amount_in_yuan_and_the_fiscal_year_of_its_date(world):
-    world.ok("apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "300万", "--date", "2024-08-20")
+    submit(world, "QD-1")
     world.ok("evaluate", "QD-1", "--grade", "good", "--date", "2024-09-01")
     decided = world.ok("award", "QD-1", "--amount", "300万", "--fund", "KJ", "--doc", "青科字〔2024〕35号",
                        "--date", "2024-09-20", actor="clerk")
@@ -165,7 +178,7 @@ def test_award_reports_the_amount_in_yuan_and_the_fiscal_year_of_its_date(world)
 
 
 def test_reject_reports_the_application_and_its_status(world):
-    world.ok("apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "300万", "--date", "2024-08-20")
+    submit(world, "QD-1")
     rejected = world.ok("reject", "QD-1", "--reason", "不符合申报条件", "--date", "2024-09-01", actor="reviewer")
     assert (rejected["application"], rejected["status"]) == ("QD-1", "rejected")
 
@@ -275,7 +288,7 @@ def test_history_finds_a_unit_by_code_in_either_case_a_fund_and_a_voucher(world)
     world.ok("disburse", "QD-1", "--amount", "50万", "--voucher", "PZ-1", "--date", "2024-09-05")
     by_unit = world.ok("history", ENTERPRISE.lower())
     assert by_unit and by_unit == world.ok("history", ENTERPRISE)
-    assert world.ok("history", "KJ")
+    assert any(row["type"].endswith("Appropriated") for row in world.ok("history", "KJ"))
     voucher = world.ok("history", "PZ-1")
     assert voucher and all(row["effective_date"] == "2024-09-05" for row in voucher)
 
@@ -300,10 +313,11 @@ def test_every_event_in_history_carries_an_effective_date_and_an_actor(world):
 
 @pytest.fixture
 def programme(world) -> Cli:
-    """A grant paid, spent and recovered from; a 50%-of-base voucher under a yearly cap; an equity award sold in part."""
+    """A grant paid, spent and partly recovered; a voucher award under a yearly cap; an equity award, partly sold."""
     awarded(world, "QD-1", COMMON_TECH, "300万", date="2024-09-01")
     world.ok("disburse", "QD-1", "--amount", "80万", "--voucher", "PZ-1", "--date", "2024-09-02")
-    world.ok("spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-03")
+    world.ok("spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1",
+             "--date", "2024-09-03")
     world.ok("recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "结余", "--date", "2024-09-04")
     awarded(world, "CQ-1", VOUCHER_CLAUSE, "15万", base="30万", date="2024-09-01")
     awarded(world, "TZ-A", EQUITY, "800万", fund="TZ", date="2024-09-01", extra=("--mode", "equity"))
@@ -441,7 +455,8 @@ def test_batch_reports_applied_skipped_and_failed_and_a_rerun_skips_everything(c
     batch = write_lines(tmp_path / "setup.jsonl", [
         {"cmd": "fund-create", "fund": "KJ", "name": "科技创新专项资金", "approval_threshold": "200万"},
         {"cmd": "fund-create", "fund": "TZ", "name": "股权投资专项", "approval-threshold": "50万"},
-        {"cmd": "fund-appropriate", "fund": "KJ", "year": 2024, "amount": "1亿", "doc": "KJ-2024", "date": "2024-01-05"},
+        {"cmd": "fund-appropriate", "fund": "KJ", "year": 2024, "amount": "1亿", "doc": "KJ-2024",
+         "date": "2024-01-05"},
         {"cmd": "unit-register", "code": ENTERPRISE, "name": "海澜智能", "type": "enterprise"},
         {"cmd": "apply", "ref": "QD-1", "unit": ENTERPRISE, "clause": COMMON_TECH, "amount": "300万",
          "date": "2024-09-01"},
@@ -451,6 +466,23 @@ def test_batch_reports_applied_skipped_and_failed_and_a_rerun_skips_everything(c
     assert (first["applied"], first["skipped"], first["failed"]) == (5, 1, 0)
     again = cli.ok("batch", batch)
     assert (again["applied"], again["skipped"], again["failed"]) == (0, 6, 0)
+
+
+def test_a_lifecycle_batch_run_a_second_time_skips_every_line(world, tmp_path):
+    """cli.md: a line that repeats an earlier command exactly is skipped, so an interrupted batch can be rerun."""
+    batch = write_lines(tmp_path / "lifecycle.jsonl", [
+        {"cmd": "apply", "ref": "QD-1", "unit": ENTERPRISE, "clause": COMMON_TECH, "amount": "300万",
+         "date": "2024-09-01"},
+        {"cmd": "evaluate", "ref": "QD-1", "grade": "good", "date": "2024-09-01"},
+        {"cmd": "award", "ref": "QD-1", "amount": "300万", "fund": "KJ", "doc": "D-1", "date": "2024-09-02"},
+        {"cmd": "disburse", "ref": "QD-1", "amount": "50万", "voucher": "PZ-1", "date": "2024-09-03"},
+    ])
+    first = world.ok("batch", batch)
+    assert (first["applied"], first["skipped"], first["failed"]) == (4, 0, 0)
+    again = world("batch", batch)
+    summary = one_json_document(again)
+    assert (summary["applied"], summary["skipped"], summary["failed"]) == (0, 4, 0), summary
+    assert again.exit_code == 0
 
 
 def test_batch_reports_a_refused_line_by_number_and_code_and_goes_on(world, tmp_path):

@@ -13,12 +13,13 @@ any write, so they share one SQLite ledger per module; the ledger rules, whose
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.driver import Cli, awarded, describe, error_line, standard_world
+from tests.e2e.driver import Cli, awarded, describe, standard_world
 from tests.helpers import ENTERPRISE, HOSPITAL, UNIVERSITY
 
 COMMON_TECH = "qd2024-01-common-tech"
@@ -110,7 +111,8 @@ MALFORMED = {
     "report as-of not a date": ["report", "awards", "--as-of", "2024-31-12"],
     "policy list in-force not a date": ["policy", "list", "--in-force", "soon"],
     # unit codes
-    "code with a wrong check character": ["unit", "register", BAD_CHECK_CHARACTER, "--name", "x", "--type", "enterprise"],
+    "code with a wrong check character": ["unit", "register", BAD_CHECK_CHARACTER, "--name", "x",
+                                          "--type", "enterprise"],
     "code of 17 characters": ["unit", "register", ENTERPRISE[:17], "--name", "x", "--type", "enterprise"],
     "code of 19 characters": ["unit", "register", ENTERPRISE + "1", "--name", "x", "--type", "enterprise"],
     "code with a letter GB 32100 leaves out": ["unit", "register", "I" + ENTERPRISE[1:], "--name", "x",
@@ -130,7 +132,8 @@ MALFORMED = {
     "category empty": ["spend", "QD-1", "--amount", "1万", "--category", "", "--voucher", "ZC-X"],
     # the other small vocabularies
     "stake zero": ["invest", "QD-1", "--amount", "1万", "--stake", "0", "--valuation", "1亿", "--voucher", "TZ-X"],
-    "stake above 100": ["invest", "QD-1", "--amount", "1万", "--stake", "101", "--valuation", "1亿", "--voucher", "TZ-X"],
+    "stake above 100": ["invest", "QD-1", "--amount", "1万", "--stake", "101", "--valuation", "1亿",
+                        "--voucher", "TZ-X"],
     "stake garbage": ["exit", "QD-1", "--stake", "half", "--proceeds", "1万", "--voucher", "TC-X"],
     "year of two digits": ["fund", "appropriate", "KJ", "--year", "24", "--amount", "1万", "--doc", "X-3"],
     "unit type": ["unit", "register", HOSPITAL, "--name", "市立医院", "--type", "shop"],
@@ -170,6 +173,22 @@ def test_a_future_date_is_allowed_where_cli_md_allows_looking_ahead(ledger):
                              f"KJ-{next_year}-预")
     assert appropriated["year"] == int(next_year)
     assert ledger.event_count() > before
+
+
+BROKEN_LINES = {
+    "a unit code to register": (2, "INVALID_INPUT", ["unit", "register", ENTERPRISE[:16] + "\n" + ENTERPRISE[17],
+                                                     "--name", "x", "--type", "enterprise"]),
+    "a unit code to quote for": (2, "INVALID_INPUT", ["policy", "quote", COMMON_TECH, "--unit",
+                                                      ENTERPRISE[:16] + "\n" + ENTERPRISE[17]]),
+    "an application reference": (2, "INVALID_INPUT", ["disburse", "QD\n1", "--amount", "1万", "--voucher", "PZ-X"]),
+    "a clause to show": (3, "NOT_FOUND", ["policy", "show", "qd2024\n01"]),
+    "a clause to quote": (3, "NOT_FOUND", ["policy", "quote", "qd2024\n01", "--unit", ENTERPRISE]),
+}
+
+
+@pytest.mark.parametrize(("exit_code", "expected", "args"), list(BROKEN_LINES.values()), ids=list(BROKEN_LINES))
+def test_an_error_stays_one_line_on_stderr_when_the_input_holds_a_line_break(ledger, exit_code, expected, args):
+    assert refused_writing_nothing(ledger, args)[:2] == (exit_code, expected)
 
 
 # -- unknown references: NOT_FOUND, exit 3 ----------------------------------------------------------------
@@ -246,7 +265,8 @@ def _paid(cli: Cli) -> None:
 
 def _small_fund(cli: Cli) -> None:
     cli.ok("fund", "create", "SMALL", "--name", "小额专项")
-    cli.ok("fund", "appropriate", "SMALL", "--year", "2024", "--amount", "100万", "--doc", "S-1", "--date", "2024-01-05")
+    cli.ok("fund", "appropriate", "SMALL", "--year", "2024", "--amount", "100万", "--doc", "S-1",
+           "--date", "2024-01-05")
     cli.ok("apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "200万", "--date", "2024-09-01")
     cli.ok("evaluate", "QD-1", "--grade", "good", "--date", "2024-09-01")
 
@@ -283,6 +303,17 @@ def _failed_evaluation(cli: Cli) -> None:
     cli.ok("evaluate", "QD-1", "--grade", "不合格", "--date", "2024-09-01")
 
 
+def _equity_held(cli: Cli) -> None:
+    _equity_award(cli)
+    cli.ok("invest", "QD-1", "--amount", "800万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1",
+           "--date", "2024-09-02")
+    cli.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
+
+
+def _grant_award(cli: Cli) -> None:
+    awarded(cli, "QD-1", COMMON_TECH, "300万")
+
+
 def _nothing(cli: Cli) -> None:
     return None
 
@@ -293,8 +324,8 @@ RULES = {
         "EXCEEDS_AWARD", _paid, ["disburse", "QD-1", "--amount", "251万", "--voucher", "PZ-2", "--date", "2024-09-03"],
         None, ["QD-1", "300万元", "251万元"]),
     "spending more than was paid": (
-        "EXCEEDS_AVAILABLE", _paid, ["spend", "QD-1", "--amount", "60万", "--category", "equipment", "--voucher", "ZC-1",
-                                     "--date", "2024-09-03"], None, ["QD-1", "50万元", "60万元"]),
+        "EXCEEDS_AVAILABLE", _paid, ["spend", "QD-1", "--amount", "60万", "--category", "equipment",
+                                     "--voucher", "ZC-1", "--date", "2024-09-03"], None, ["QD-1", "50万元", "60万元"]),
     "spending on the negative list": (
         "NEGATIVE_LIST", _paid, ["spend", "QD-1", "--amount", "10万", "--category", "welfare", "--voucher", "ZC-1",
                                  "--date", "2024-09-03"], None, ["负面清单", "发放福利"]),
@@ -319,6 +350,12 @@ RULES = {
     "disbursing an equity award": (
         "INVALID_STATE", _equity_award, ["disburse", "QD-1", "--amount", "10万", "--voucher", "PZ-1",
                                          "--date", "2024-09-02"], None, ["QD-1", "invest"]),
+    "investing in a grant award": (
+        "INVALID_STATE", _grant_award, ["invest", "QD-1", "--amount", "10万", "--stake", "1", "--valuation", "1000万",
+                                        "--voucher", "TZ-1", "--date", "2024-09-02"], None, ["QD-1", "grant"]),
+    "selling more stake than is held": (
+        "EXCEEDS_AVAILABLE", _equity_held, ["exit", "QD-1", "--stake", "9", "--proceeds", "900万", "--voucher", "TC-1",
+                                            "--date", "2024-12-20"], None, ["QD-1", "8%", "9%"]),
     "a second once-per-unit reward": (
         "ALREADY_AWARDED_ONCE", _second_first_time_reward, ["award", "HN-2", "--amount", "10万", "--fund", "KJ",
                                                             "--doc", "D-2", "--date", "2024-10-01"], None,
@@ -389,7 +426,8 @@ SCENARIO = [
     ("approver", ["void", "PZ-2", "--reason", "收款账户有误", "--date", "2024-09-04"]),
     ("admin", ["spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1",
                "--date", "2024-09-05"]),
-    ("admin", ["spend", "QD-1", "--amount", "5万", "--category", "travel", "--voucher", "ZC-2", "--date", "2024-09-05"]),
+    ("admin", ["spend", "QD-1", "--amount", "5万", "--category", "travel", "--voucher", "ZC-2",
+               "--date", "2024-09-05"]),
     ("admin", ["reverse", "ZC-2", "--reason", "重复录入", "--date", "2024-09-06"]),
     ("admin", ["recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "结余", "--date", "2024-09-06"]),
     ("admin", ["invest", "QD-1", "--amount", "30万", "--stake", "3", "--valuation", "1000万", "--voucher", "TZ-1",
@@ -460,3 +498,30 @@ def test_every_command_on_an_uninitialised_database_is_not_found_and_says_to_run
         exit_code, code, message = cli.refused(*args)
         assert (exit_code, code) == (3, "NOT_FOUND"), args
         assert "grantledger init" in message, (args, message)
+
+
+# -- exit 5, and verify's TAMPERED ------------------------------------------------------------------------
+
+
+def test_a_storage_failure_exits_5_with_one_error_line(tmp_path):
+    exit_code, code, message = Cli(f"sqlite:///{tmp_path}/no/such/folder/ledger.db").refused("report", "awards")
+    assert (exit_code, code) == (5, "CONFLICT")
+    assert "storage" in message
+
+
+def test_verify_exits_1_with_tampered_naming_the_event_after_a_stored_event_is_edited(sqlite_url):
+    cli = standard_world(Cli(sqlite_url))
+    awarded(cli, "QD-1", COMMON_TECH, "300万")
+    cli.ok("disburse", "QD-1", "--amount", "50万", "--voucher", "PZ-1", "--date", "2024-09-02")
+    assert cli.ok("verify", actor="auditor")["ok"] is True
+    seq = next(e["seq"] for e in cli.events() if e["type"].endswith("Disbursed"))
+
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:  # 50万 becomes 50万 and 1 分, behind its back
+        edited = db.execute("UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '50000000', "
+                            "'50000001') AS BLOB) WHERE topic LIKE '%Disbursed'").rowcount
+    assert edited == 1
+
+    result = cli("verify", actor="auditor", fmt="json")
+    assert result.exit_code == 1, describe(result)
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "TAMPERED" and f"seq {seq}" in error["message"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -92,7 +93,7 @@ def read_table(text: str) -> list[dict[str, str]]:
         shown = on_screen(line)
         assert len(shown) <= width, f"wider than the rule:\n{rule}\n{line}"
         shown = shown.ljust(width)
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert shown[end:start].strip() == "", f"a cell strays over a column gap:\n{rule}\n{line}"
         assert all(not shown[s:e].startswith("\0") for s, e in spans), f"a wide character is cut:\n{line}"
         return [shown[s:e].replace("\0", "") for s, e in spans]

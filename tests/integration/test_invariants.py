@@ -163,14 +163,15 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(ref=grants, grade=st.sampled_from(["excellent", "good", "pass", "fail"]))
     def evaluate(self, ref, grade):
         g = self.model[ref]
-        if g["status"] != "submitted":
-            expected = "DUPLICATE_KEY" if g["status"] == "evaluated" and g["grade"] != grade else (
-                None if g["status"] == "evaluated" else "INVALID_STATE")
+        if g["status"] == "submitted" or (g["grade"], g.get("evaluated_on")) == (grade, self.on):
+            expected = None  # a first evaluation, or an exact repeat of it (whatever came since)
+        elif g["status"] == "evaluated":
+            expected = "DUPLICATE_KEY"
         else:
-            expected = None
+            expected = "INVALID_STATE"
         self.attempt(expected, "evaluate", "reviewer", ref=ref, grade=grade, date=self.on)
         if expected is None and g["status"] == "submitted":
-            g["status"], g["grade"] = "evaluated", grade
+            g["status"], g["grade"], g["evaluated_on"] = "evaluated", grade, self.on
 
     @rule(target=awarded, ref=grants, letter=st.sampled_from("AB"), share=shares)
     def award(self, ref, letter, share):

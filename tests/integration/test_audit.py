@@ -1,0 +1,132 @@
+"""Tamper evidence: any edit to a stored event, hash, snapshot or projection row is found and named by verify."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from ledger.fund import FundYear
+from ledger.service import GrantLedger
+from tests.helpers import run
+
+
+def events_table(ledger) -> tuple[str, str]:
+    recorder = ledger.app.recorder
+    return recorder.events_table_name, "rowid" if ledger.app.store.engine == "sqlite" else "notification_id"
+
+
+def raw(ledger, sql: str, **params):
+    with ledger.engine.begin() as conn:
+        return conn.execute(text(sql), params)
+
+
+def some_history(world) -> None:
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    run(world.ledger, "disburse", ref="QD-1", amount="50万", voucher="PZ-1", date="2024-09-02")
+    run(world.ledger, "spend", ref="QD-1", amount="10万", category="rd", voucher="ZC-1", date="2024-09-03")
+
+
+def seq_of(ledger, topic_suffix: str) -> int:
+    table, seq = events_table(ledger)
+    return raw(ledger, f"SELECT {seq} FROM {table} WHERE topic LIKE :t ORDER BY {seq} LIMIT 1",
+               t=f"%{topic_suffix}").scalar()
+
+
+def test_an_untouched_ledger_verifies(world):
+    some_history(world)
+    report = world.ledger.verify("auditor")
+    assert report.ok, report.findings
+    assert report.events == world.ledger.app.recorder.max_notification_id()
+    assert set(report.checks) == {"hash chain", "snapshots", "projections", "trial balance"}
+
+
+def test_editing_one_byte_of_a_stored_event_is_found_and_named(world):
+    some_history(world)
+    ledger = world.ledger
+    table, seq_column = events_table(ledger)
+    seq = seq_of(ledger, "Grant.Disbursed")
+    state = bytes(raw(ledger, f"SELECT state FROM {table} WHERE {seq_column} = :s", s=seq).scalar())
+    forged = state.replace(b'"amount":50000000', b'"amount":90000000')
+    assert forged != state and len(forged) == len(state)  # one byte changed: 5 → 9
+    raw(ledger, f"UPDATE {table} SET state = :v WHERE {seq_column} = :s", v=forged, s=seq)
+    report = ledger.verify("auditor")
+    assert not report.ok
+    assert report.checks["hash chain"] == "TAMPERED"
+    assert report.findings[0].startswith(f"event seq {seq} (Grant.Disbursed")
+
+
+def test_deleting_an_event_is_found(world):
+    some_history(world)
+    ledger = world.ledger
+    table, seq_column = events_table(ledger)
+    seq = seq_of(ledger, "Grant.Spent")
+    raw(ledger, f"DELETE FROM {table} WHERE {seq_column} = :s", s=seq)
+    report = ledger.verify("auditor")
+    assert not report.ok
+    assert f"seq {seq + 1}" in report.findings[0] or f"seq {seq} is missing" in report.findings[0]
+
+
+def test_rewriting_a_stored_hash_is_found(world):
+    some_history(world)
+    raw(world.ledger, "UPDATE event_hashes SET hash = :h WHERE notification_id = 3", h=bytes(32))
+    report = world.ledger.verify("auditor")
+    assert not report.ok and report.findings[0].startswith("event seq 3 ")
+
+
+def test_an_event_written_around_the_ledger_has_no_hash_and_is_found(world):
+    some_history(world)
+    ledger = world.ledger
+    table, seq_column = events_table(ledger)
+    last = ledger.app.recorder.max_notification_id()
+    columns = "originator_id, originator_version, topic, state"
+    raw(ledger, f"INSERT INTO {table} ({columns}) SELECT originator_id, originator_version + 100, topic, state "
+                f"FROM {table} WHERE {seq_column} = :s", s=last)
+    ledger.catch_up()
+    report = ledger.verify("auditor")
+    assert not report.ok and "has no hash" in report.findings[0]
+
+
+def test_editing_a_projection_row_is_found_and_named(world):
+    some_history(world)
+    raw(world.ledger, "UPDATE awards SET disbursed = disbursed + 1 WHERE application = 'QD-1'")
+    report = world.ledger.verify("auditor")
+    assert not report.ok
+    assert report.checks["hash chain"] == "ok"
+    assert report.checks["projections"] == "TAMPERED"
+    assert report.findings[0].startswith("awards row (QD-1)")
+
+
+def test_an_unbalanced_journal_line_is_found(world):
+    some_history(world)
+    raw(world.ledger, "UPDATE balances SET debit = debit + 100 WHERE account = 'earmarked'")
+    report = world.ledger.verify("auditor")
+    assert not report.ok
+    assert report.checks["trial balance"] == "TAMPERED"
+
+
+def test_a_tampered_snapshot_is_found(db_url, monkeypatch):
+    from projections.facade import Ledger
+
+    monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: 2})
+    with Ledger(db_url, create_tables=True) as ledger:
+        ledger.init("admin")
+        run(ledger, "fund create", fund="KJ", name_="科技")
+        for n in range(5):
+            run(ledger, "fund appropriate", fund="KJ", year="2024", amount="100万", doc=f"D{n}", date="2024-01-02")
+        assert ledger.verify("admin").checks["snapshots"] == "ok (3)"  # versions 2, 4 and 6 of the fund year
+        table = ledger.app.snapshots.recorder.events_table_name
+        state = bytes(raw(ledger, f"SELECT state FROM {table} WHERE originator_version = 6").scalar())
+        forged = state.replace(b'"appropriated":500000000', b'"appropriated":900000000')
+        assert forged != state
+        raw(ledger, f"UPDATE {table} SET state = :v WHERE originator_version = 6", v=forged)
+        report = ledger.verify("admin")
+        assert not report.ok and report.checks["snapshots"] == "TAMPERED"
+
+
+@pytest.mark.parametrize("role", ["clerk", "reviewer", "approver"])
+def test_only_auditors_and_admins_verify(world, role):
+    from ledger.errors import LedgerError
+
+    with pytest.raises(LedgerError) as refused:
+        world.ledger.verify(role)
+    assert refused.value.code == "FORBIDDEN"

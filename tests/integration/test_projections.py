@@ -1,0 +1,230 @@
+"""Projections: replay equality, catching up after a crash, as-of reports, and schema upgrades."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import inspect, select
+
+from ledger import commands
+from ledger.errors import LedgerError
+from ledger.service import execute
+from projections import migrate, schema
+from projections.facade import Ledger
+from projections.page import Page
+from projections.reports import REPORTS
+from tests.helpers import ENTERPRISE, UNIVERSITY, World, run
+
+
+def snapshot(ledger) -> dict:
+    """Every report and every read-model table, as plain data."""
+    state = {name: ledger.report(name, "admin") for name in REPORTS}
+    with ledger.engine.connect() as conn:
+        for table in (*schema.REBUILT, schema.tracking):
+            keys = list(table.primary_key.columns)
+            state[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*keys))]
+    return state
+
+
+# -- replay equality ----------------------------------------------------------------
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["award", "disburse", "spend", "recover", "reverse", "invest", "exit", "approve", "void"]),
+        st.integers(min_value=0, max_value=3),  # which application
+        st.integers(min_value=1, max_value=300),  # 万元 … or a share
+        st.integers(min_value=0, max_value=90),  # days after 2024-09-01
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def play(world: World, plan: list[tuple]) -> None:
+    """Run a random plan; refusals are part of life and leave no trace."""
+    ledger = world.ledger
+    clauses = ["qd2024-01-common-tech", "qd2024-22-equity", "qd2024-02-demo", "qd2020-kc16-key-project-team"]
+    vouchers: list[str] = []
+    for n, (kind, which, size, days) in enumerate(plan):
+        ref, day = f"P{which}", f"2024-{9 + days // 30:02d}-{1 + days % 28:02d}"
+        amount = f"{size}万"
+        raw = {
+            "award": ("award", {"ref": ref, "amount": amount, "fund": "TZ" if which == 1 else "KJ", "doc": f"D{ref}",
+                                "date": "2024-09-01", "mode": "equity" if which == 1 else None}),
+            "disburse": ("disburse", {"ref": ref, "amount": amount, "voucher": f"V{n}", "date": day}),
+            "spend": ("spend", {"ref": ref, "amount": amount, "category": "rd", "voucher": f"V{n}", "date": day}),
+            "recover": ("recover", {"ref": ref, "amount": amount, "voucher": f"V{n}", "reason": "r", "date": day}),
+            "invest": ("invest", {"ref": ref, "amount": amount, "stake": str(1 + size % 9), "valuation": "1亿",
+                                  "voucher": f"V{n}", "date": day}),
+            "exit": ("exit", {"ref": ref, "stake": str(1 + size % 3), "proceeds": amount, "voucher": f"V{n}",
+                              "date": day}),
+            "reverse": ("reverse", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none", "reason": "r"}),
+            "approve": ("approve", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none"}),
+            "void": ("void", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none", "reason": "r"}),
+        }[kind]
+        actor = "approver" if kind in ("approve", "void") else "clerk"
+        try:
+            ledger.run(commands.build(*raw), actor)
+            if "voucher" in raw[1] and kind in ("disburse", "spend", "recover", "invest", "exit"):
+                vouchers.append(raw[1]["voucher"])
+        except LedgerError:
+            pass
+    del clauses
+
+
+def prepared_world(url: str) -> World:
+    ledger = Ledger(url, create_tables=True)
+    ledger.init("admin")
+    world = World.build(ledger)
+    for which, clause in enumerate(["qd2024-01-common-tech", "qd2024-22-equity", "qd2024-02-demo",
+                                    "qd2020-kc16-key-project-team"]):
+        run(ledger, "apply", ref=f"P{which}", unit=ENTERPRISE if which != 2 else UNIVERSITY, clause=clause,
+            amount="100万", date="2024-08-20" if which != 3 else "2024-06-01")
+        run(ledger, "evaluate", ref=f"P{which}", grade="good", date="2024-08-25")
+    return world
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps)
+def test_replaying_the_log_rebuilds_exactly_the_projections_in_use(tmp_path_factory, plan):
+    url = f"sqlite:///{tmp_path_factory.mktemp('replay')}/ledger.db"
+    world = prepared_world(url)
+    try:
+        play(world, plan)
+        before = snapshot(world.ledger)
+        assert world.ledger.replay("admin") == world.ledger.app.recorder.max_notification_id()
+        assert snapshot(world.ledger) == before
+        assert world.ledger.verify("admin").ok
+    finally:
+        world.ledger.close()
+
+
+def test_replay_equality_on_every_engine(db_url):
+    world = prepared_world(db_url)
+    try:
+        play(world, [("award", 0, 300, 0), ("disburse", 0, 80, 1), ("spend", 0, 30, 2), ("recover", 0, 5, 3),
+                     ("award", 1, 500, 0), ("invest", 1, 60, 4), ("approve", 1, 4, 5), ("exit", 1, 40, 9),
+                     ("reverse", 0, 2, 10)])
+        before = snapshot(world.ledger)
+        world.ledger.replay("admin")
+        assert snapshot(world.ledger) == before
+    finally:
+        world.ledger.close()
+
+
+# -- crashes ------------------------------------------------------------------------------
+
+def test_events_written_before_a_crash_are_projected_once_by_the_next_command(world):
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    # The process dies after the event store commits and before the projections are touched:
+    execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1",
+                                                    "date": "2024-09-02"}), "clerk")
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(schema.awards.c.disbursed).where(schema.awards.c.application == "QD-1")).scalar() == 0
+    run(ledger, "spend", "clerk", ref="QD-1", amount="10万", category="rd", voucher="ZC-1", date="2024-09-03")
+    row = world.award_row("QD-1")
+    assert (row["disbursed"], row["spent"]) == (70_0000_00, 10_0000_00)
+    assert ledger.catch_up() == 0
+    assert world.award_row("QD-1")["disbursed"] == 70_0000_00
+    assert ledger.verify("admin").ok
+
+
+def test_a_projection_that_fails_half_way_through_a_page_leaves_nothing_and_resumes(world, monkeypatch):
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1",
+                                                    "date": "2024-09-02"}), "clerk")
+    original = Page.flush
+
+    def flush_then_crash(self, conn):
+        original(self, conn)  # rows written inside the transaction…
+        raise RuntimeError("power cut")  # …and the transaction never commits
+
+    monkeypatch.setattr(Page, "flush", flush_then_crash)
+    with pytest.raises(RuntimeError):
+        ledger.catch_up()
+    monkeypatch.setattr(Page, "flush", original)
+    assert world.award_row("QD-1")["disbursed"] == 70_0000_00  # applied exactly once, by the report's catch-up
+    assert ledger.verify("admin").ok
+
+
+def test_two_projectors_never_apply_the_same_page_twice(world):
+    from projections.runner import Projector
+
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    for n in range(5):
+        execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "10万", "voucher": f"PZ-{n}",
+                                                        "date": "2024-09-02"}), "clerk")
+    other = Projector(ledger.app, ledger.read_model)
+    assert other.catch_up() + ledger.catch_up() == 10  # five disbursements, each with its voucher
+    assert world.award_row("QD-1")["disbursed"] == 50_0000_00
+
+
+# -- as-of ---------------------------------------------------------------------------------
+
+def test_a_fact_recorded_later_with_an_earlier_date_appears_as_of_that_date(world):
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万", date="2024-09-01")
+    run(ledger, "disburse", ref="QD-1", amount="90万", voucher="PZ-2", date="2024-10-15")
+    run(ledger, "disburse", ref="QD-1", amount="50万", voucher="PZ-1", date="2024-09-10")  # recorded last
+    as_of = {d: world.report("awards", as_of=d) for d in ("2024-08-31", "2024-09-05", "2024-09-30", "2024-12-31")}
+    assert as_of["2024-08-31"] == []
+    assert [r["disbursed"] for r in as_of["2024-09-05"]] == [0]
+    assert [r["disbursed"] for r in as_of["2024-09-30"]] == [50_0000_00]
+    assert [r["disbursed"] for r in as_of["2024-12-31"]] == [140_0000_00]
+    funds = {r["fund"]: r for r in world.report("funds", as_of="2024-09-30", year=2024)}
+    assert funds["KJ"]["committed"] == 300_0000_00 and funds["KJ"]["disbursed"] == 50_0000_00
+
+
+def test_as_of_today_agrees_with_the_current_reports(world):
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    world.awarded("QD-2", "qd2020-kc16-key-project-team", "30万", date="2022-05-01")
+    world.awarded("QD-3", "qd2024-22-equity", "500万", fund="TZ", mode="equity")
+    run(ledger, "disburse", ref="QD-1", amount="90万", voucher="PZ-1", date="2024-09-02")
+    run(ledger, "invest", ref="QD-3", amount="40万", stake="4", valuation="1000万", voucher="TZ-1", date="2024-09-03")
+    run(ledger, "exit", ref="QD-3", stake="1", proceeds="20万", voucher="TC-1", date="2024-10-03")
+    run(ledger, "spend", ref="QD-1", amount="10万", category="rd", voucher="ZC-1", date="2024-09-05")
+    run(ledger, "recover", ref="QD-1", amount="5万", voucher="ZH-1", reason="结余", date="2024-09-06")
+    for name in ("awards", "funds", "caps", "clauses", "trial-balance"):
+        assert world.report(name, as_of="2099-12-31") == world.report(name), name
+    current = world.report("equity")
+    later = world.report("equity", as_of="2099-12-31")
+    keys = ("application", "invested", "cost", "stake", "exited_stake", "proceeds", "gain", "status")
+    assert [{k: r[k] for k in keys} for r in later] == [{k: r[k] for k in keys} for r in current]
+
+
+# -- migrations ---------------------------------------------------------------------------------
+
+def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
+    with Ledger(db_url, create_tables=True) as ledger:
+        migrate.upgrade(ledger.engine, "0001")
+        assert migrate.current(ledger.engine) == "0001"
+        assert not inspect(ledger.engine).has_table("equity")
+        result = ledger.init("admin")
+        assert result.fields["status"] == "initialised" and result.fields["schema"] == "0002"
+    with Ledger(db_url) as ledger:
+        world = World.build(ledger)
+        world.awarded("QD-1", "qd2024-22-equity", "500万", fund="TZ", mode="equity")
+        run(ledger, "invest", ref="QD-1", amount="40万", stake="4", valuation="1000万", voucher="TZ-1", date="2024-09-03")
+        before = snapshot(ledger)
+        migrate_down(ledger)  # as an older grantledger left it: no equity table, no stake on journal lines
+        result = ledger.init("admin")
+        assert (result.fields["status"], result.fields["upgraded_from"], result.fields["schema"]) == (
+            "upgraded", "0001", "0002")
+        assert inspect(ledger.engine).has_table("equity")
+        assert snapshot(ledger) == before
+        assert ledger.verify("admin").ok
+        result = ledger.init("admin")
+        assert result.fields["status"] == "up-to-date" and not result.changed
+
+
+def migrate_down(ledger) -> None:
+    from alembic import command
+
+    with ledger.engine.begin() as conn:
+        command.downgrade(migrate.config(conn), "0001")
+    assert migrate.current(ledger.engine) == "0001"
