@@ -49,6 +49,13 @@ CLAUSES = {
     "qd2024-23-innovation-voucher": (15 * WAN, None, 20 * WAN, False),  # base 30万 × 1/2
 }
 VOUCHER_BASE = 30 * WAN
+# awards paid in equity: 拨改投 (equity only) and 先投后股 (convertible)
+EQUITY_CLAUSES = {"equity": "qd2024-22-equity", "convertible": "qd2024-02-demo"}
+EQUITY_MAX = 1000 * WAN
+
+
+def stake_text(millionths: int) -> str:
+    return f"{millionths // 10_000}.{millionths % 10_000:04d}"
 THRESHOLD = {"A": 100 * WAN, "B": 50 * WAN}  # fund A: the default 1,000,000 元; fund B: 50万
 amounts = st.integers(min_value=1, max_value=600).map(lambda n: n * 10_000 * 100)  # 1万 … 600万, whole 万元
 shares = st.one_of(st.just(100), st.integers(min_value=1, max_value=120))  # percent of what is left
@@ -153,6 +160,22 @@ class LedgerMachine(RuleBasedStateMachine):
         self._seed_payment(refs[1], 30 * WAN)
         return multiple(*refs)
 
+    @initialize(target=awarded)
+    def seed_equity(self):
+        """A 拨改投 award with a holding, and a 先投后股 award with money paid and ready to convert."""
+        self.set_up()
+        equity = self.award(self._apply(0, EQUITY_CLAUSES["equity"], EQUITY_MAX, "good"), "A", 20, "equity")
+        self.invest(equity, 50, 50_000)  # 100万 of 200万: at fund A's threshold, so held for approval …
+        self.approve(next(v for v, m in self.paid.items() if m["ref"] == equity))  # … and approved
+        convertible = self.award(self._apply(1, EQUITY_CLAUSES["convertible"], EQUITY_MAX, "good"), "A", 10,
+                                 "convertible")
+        self._seed_payment(convertible, 30 * WAN)
+        self.exit(equity, 120, WAN)  # more than is held
+        self.exit(equity, 40, 80 * WAN)  # 40 % of it, at a gain
+        self.invest(equity, 120, 10_000)  # more than the award
+        self.disburse(equity, 10)  # an equity award is not disbursed
+        return multiple(equity, convertible)
+
     @initialize()
     def seed_refusals(self):
         """One of each limit reached, so that every example knows what a refusal looks like to the model."""
@@ -195,6 +218,14 @@ class LedgerMachine(RuleBasedStateMachine):
         ref = self._apply(unit, clause, CLAUSES[clause][0] or CLAUSES[clause][1], grade)
         return self.award(ref, letter, share)
 
+    @rule(target=awarded, unit=st.integers(0, 1), mode=st.sampled_from(["equity", "convertible", "grant"]),
+          grade=st.sampled_from(["good", "excellent"]), letter=st.sampled_from("AB"),
+          share=st.one_of(st.just(20), shares))
+    def apply_and_award_equity(self, unit, mode, grade, letter, share):
+        """拨改投 and 先投后股 awards (and, now and then, a grant asked of an equity-only clause)."""
+        clause = EQUITY_CLAUSES.get(mode, EQUITY_CLAUSES["equity"])
+        return self.award(self._apply(unit, clause, EQUITY_MAX, grade), letter, share, mode)
+
     def _apply(self, unit, clause, amount, grade):
         ref = self.next("R")
         base = wan(VOUCHER_BASE) if clause == "qd2024-23-innovation-voucher" else None
@@ -202,7 +233,8 @@ class LedgerMachine(RuleBasedStateMachine):
                      base=base, date=self.on)
         self.model[ref] = {"unit": self.units[unit], "clause": clause, "status": "submitted", "grade": None,
                            "awarded": 0, "paid": 0, "pending": 0, "spent": 0, "recovered": 0, "fund": None,
-                           "year": None}
+                           "year": None, "mode": "grant", "paid_e": 0, "pending_e": 0, "stake": 0, "cost": 0,
+                           "converted": None}
         if grade is not None:  # most applications are evaluated straight away
             self.evaluate(ref, grade)
         return ref
@@ -221,20 +253,23 @@ class LedgerMachine(RuleBasedStateMachine):
             g["status"], g["grade"], g["evaluated_on"] = "evaluated", grade, self.on
 
     @rule(target=awarded, ref=grants, letter=st.sampled_from("AB"), share=shares)
-    def award(self, ref, letter, share):
+    def award(self, ref, letter, share, mode="grant"):
         g, fund, year = self.model[ref], self.fund(letter), self.day.year
-        maximum, fixed, cap, once = CLAUSES[g["clause"]]
+        maximum, fixed, cap, once = CLAUSES.get(g["clause"], (EQUITY_MAX, None, None, False))
         amount = max(1, (maximum or fixed) * share // 100 // 100) * 100  # a share of the clause's limit, whole 元
+        allowed = {"qd2024-22-equity": ("equity",), "qd2024-02-demo": ("grant", "equity", "mixed", "convertible")}
         budget = self.funds.get((fund, year))
         cap_key = (g["unit"], g["clause"], year)
         if g["status"] == "awarded":  # the same decision again is a repeat; anything else reuses the key
             same = (g["awarded"], g["fund"], g["on"]) == (amount, fund, self.on)
             expected = None if same else "DUPLICATE_KEY"
             self.attempt(expected, "award", "clerk", ref=ref, amount=wan(amount), fund=fund, doc=f"D-{ref}",
-                         date=self.on)
+                         date=self.on, mode=mode if mode != "grant" else None)
             return multiple()
         if g["status"] != "evaluated":
             expected = "INVALID_STATE"
+        elif mode not in allowed.get(g["clause"], ("grant",)):
+            expected = "NOT_ELIGIBLE"
         elif g["grade"] == "fail" or (once and (g["unit"], g["clause"]) in self.once):
             expected = "NOT_ELIGIBLE" if g["grade"] == "fail" else "ALREADY_AWARDED_ONCE"
         elif maximum is not None and amount > maximum or fixed is not None and amount > fixed:
@@ -247,10 +282,11 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_ANNUAL_CAP"
         else:
             expected = None
-        self.attempt(expected, "award", "clerk", ref=ref, amount=wan(amount), fund=fund, doc=f"D-{ref}", date=self.on)
+        self.attempt(expected, "award", "clerk", ref=ref, amount=wan(amount), fund=fund, doc=f"D-{ref}", date=self.on,
+                     mode=mode if mode != "grant" else None)
         if expected is not None:
             return multiple()
-        g.update(status="awarded", awarded=amount, fund=fund, year=year, on=self.on)
+        g.update(status="awarded", awarded=amount, fund=fund, year=year, on=self.on, mode=mode)
         budget["committed"] += amount
         if cap is not None:
             self.caps[cap_key] = self.caps.get(cap_key, 0) + amount
@@ -262,7 +298,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def disburse(self, ref, share):
         g, voucher = self.model[ref], self.next("PZ")
         amount = share_of(g["awarded"] - g["paid"] - g["pending"], share)
-        if g["status"] != "awarded":
+        if g["status"] != "awarded" or g["mode"] == "equity" or g["converted"]:
             expected = "INVALID_STATE"
         elif amount > g["awarded"] - g["paid"] - g["pending"]:
             expected = "EXCEEDS_AWARD"
@@ -283,7 +319,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A payment of exactly the threshold: it must wait for a second person."""
         g = self.model[ref]
         amount = THRESHOLD[g["fund"][0]]
-        if amount > g["awarded"] - g["paid"] - g["pending"]:
+        if amount > g["awarded"] - g["paid"] - g["pending"] or g["mode"] == "equity" or g["converted"]:
             return multiple()
         voucher = self.next("PZ")
         result = self.attempt(None, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
@@ -296,6 +332,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def disburse_below_threshold(self, ref, share):
         """Small payments post at once; they are what spending and reversals draw on."""
         g = self.model[ref]
+        if g["mode"] == "equity" or g["converted"]:
+            return multiple()
         room = min(g["awarded"] - g["paid"] - g["pending"], THRESHOLD[g["fund"][0]] - 100)
         amount, voucher = share_of(room, share), self.next("PZ")
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
@@ -325,6 +363,11 @@ class LedgerMachine(RuleBasedStateMachine):
             g = self.model[movement["ref"]]
             g["pending"] -= movement["amount"]
             g["paid"] += movement["amount"]
+            if movement["kind"] == "investment":
+                g["pending_e"] -= movement["amount"]
+                g["paid_e"] += movement["amount"]
+                g["stake"] += movement["stake"]
+                g["cost"] += movement["amount"]
             movement.update(status="posted", approved=True, on=self.on)
 
     @rule(voucher=consumes(pending))
@@ -336,6 +379,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(expected, "void", "approver", voucher=voucher, reason="核对有误", date=self.on)
         if expected is None and movement["status"] == "pending":
             self.model[movement["ref"]]["pending"] -= movement["amount"]
+            if movement["kind"] == "investment":
+                self.model[movement["ref"]]["pending_e"] -= movement["amount"]
             movement["status"] = "voided"
 
     def _use(self, kind: str, ref: str, amount: int) -> str | None:
@@ -381,7 +426,9 @@ class LedgerMachine(RuleBasedStateMachine):
         movement = self.paid.get(voucher)
         if movement is None:
             expected = "NOT_FOUND"
-        elif movement["status"] != "posted":
+        elif movement["status"] != "posted" or movement["kind"] == "investment":
+            expected = "INVALID_STATE"
+        elif movement["kind"] == "disbursement" and self.model[movement["ref"]]["converted"]:
             expected = "INVALID_STATE"
         else:
             g = self.model[movement["ref"]]
@@ -402,6 +449,82 @@ class LedgerMachine(RuleBasedStateMachine):
             if movement["kind"] == "recovery":
                 budget["returned"] -= amount
             movement["status"] = "reversed"
+
+    # -- equity -------------------------------------------------------------------------
+
+    @rule(target=pending, ref=awarded, share=shares, stake=st.integers(min_value=1, max_value=200_000))
+    def invest(self, ref, share, stake):
+        g, voucher = self.model[ref], self.next("TZ")
+        room = g["awarded"] - g["paid_e"] - g["pending_e"]
+        amount = share_of(room, share)
+        if g["status"] != "awarded" or g["mode"] not in ("equity", "mixed"):
+            expected = "INVALID_STATE"
+        elif amount > room:
+            expected = "EXCEEDS_AWARD"
+        else:
+            expected = None
+        result = self.attempt(expected, "invest", "clerk", ref=ref, amount=wan(amount), stake=stake_text(stake),
+                              valuation="10亿", voucher=voucher, date=self.on)
+        if expected is not None:
+            return multiple()
+        held = amount >= THRESHOLD[g["fund"][0]]
+        assert result.fields["status"] == ("pending" if held else "posted")
+        self.paid[voucher] = {"ref": ref, "kind": "investment", "amount": amount, "stake": stake,
+                              "status": "pending" if held else "posted", "on": self.on}
+        if held:
+            g["pending"] += amount
+            g["pending_e"] += amount
+            return voucher
+        g["paid"] += amount
+        g["paid_e"] += amount
+        g["stake"] += stake
+        g["cost"] += amount
+        return multiple()
+
+    @rule(ref=awarded, stake=st.integers(min_value=1, max_value=100_000))
+    def convert(self, ref, stake):
+        g = self.model[ref]
+        terms = (stake, "CV-" + ref)
+        if g["converted"]:
+            expected = None if g["converted"] == terms else "DUPLICATE_KEY"
+        elif g["status"] != "awarded" or g["mode"] != "convertible" or g["pending"] or g["paid"] - g["recovered"] <= 0:
+            expected = "INVALID_STATE"
+        else:
+            expected = None
+        self.attempt(expected, "convert", "clerk", ref=ref, stake=stake_text(stake), valuation="1亿", doc=terms[1],
+                     date=self.on)
+        if expected is None and not g["converted"]:
+            g["converted"] = terms
+            g["stake"] += stake
+            g["cost"] += g["paid"] - g["recovered"]
+
+    @rule(ref=awarded, share=shares, proceeds=st.integers(min_value=1, max_value=500).map(lambda n: n * WAN))
+    def exit(self, ref, share, proceeds):
+        g, voucher = self.model[ref], self.next("TC")
+        stake = max(1, g["stake"] * share // 100)
+        if not g["stake"]:
+            expected = "INVALID_STATE"
+        elif stake > g["stake"]:
+            expected = "EXCEEDS_AVAILABLE"
+        else:
+            expected = None
+        result = self.attempt(expected, "exit", "clerk", ref=ref, stake=stake_text(stake), proceeds=wan(proceeds),
+                              voucher=voucher, date=self.on)
+        if expected is not None:
+            return
+        cost = g["cost"] if stake == g["stake"] else (g["cost"] * stake * 2 + g["stake"]) // (2 * g["stake"])
+        assert (result.fields["cost"], result.fields["gain"]) == (cost, proceeds - cost)
+        g["stake"] -= stake
+        g["cost"] -= cost
+        self.year_of(g["fund"], self.day.year)["returned"] += proceeds
+
+    @invariant()
+    def holdings_match_the_model(self):
+        rows = {r["application"]: r for r in self.ledger.report("equity", "admin") if self.tag in r["application"]}
+        for ref, g in self.model.items():
+            if g["paid_e"] or g["converted"]:
+                r = rows[ref]
+                assert (r["stake"], r["cost"]) == (stake_text(g["stake"]).rstrip("0").rstrip("."), g["cost"])
 
     # -- invariants -------------------------------------------------------------------
 
@@ -448,7 +571,9 @@ MUST_EXERCISE = [
     "approve: accepted", "void: accepted", "spend: accepted", "recover: accepted", "reverse: accepted",
     "award: EXCEEDS_CLAUSE_MAX", "award: INSUFFICIENT_FUNDS", "award: EXCEEDS_ANNUAL_CAP",
     "award: ALREADY_AWARDED_ONCE", "award: NOT_ELIGIBLE", "disburse: EXCEEDS_AWARD", "spend: EXCEEDS_AVAILABLE",
-    "recover: EXCEEDS_AVAILABLE",
+    "recover: EXCEEDS_AVAILABLE", "invest: accepted", "invest: EXCEEDS_AWARD", "invest: INVALID_STATE",
+    "convert: accepted", "convert: INVALID_STATE", "exit: accepted", "exit: EXCEEDS_AVAILABLE", "exit: INVALID_STATE",
+    "disburse: INVALID_STATE",
 ]
 
 

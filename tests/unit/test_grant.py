@@ -1,0 +1,89 @@
+"""The Grant aggregate on its own (no database): the timeline of money, and the arithmetic of exits."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger.errors import LedgerError
+from ledger.grant import Grant
+
+WAN = 1_000_000
+
+
+def awarded(mode: str = "grant", amount: int = 500 * WAN, equity_amount: int | None = None) -> Grant:
+    g = Grant(ref="R", unit="U", unit_type="enterprise", clause="c", asked=amount, base=None, actor="a",
+              on="2024-09-01")
+    g.evaluate("good", None, "a", "2024-09-01")
+    g.award_it({"amount": amount, "fund": "F", "doc": "D", "mode": mode, "equity_amount": equity_amount,
+                "exception_doc": None, "year": 2024, "grade": "good"}, "a", "2024-09-01")
+    return g
+
+
+def test_money_cannot_be_spent_before_the_day_it_was_paid():
+    g = awarded()
+    g.disburse("P1", 100 * WAN, 10**12, "a", "2024-10-01")
+    with pytest.raises(LedgerError) as refusal:
+        g.spend("S1", 10 * WAN, "rd", "a", "2024-09-15")
+    assert refusal.value.code == "EXCEEDS_AVAILABLE"
+    g.spend("S1", 10 * WAN, "rd", "a", "2024-10-01")
+
+
+def test_a_backdated_expenditure_cannot_overdraw_a_later_day():
+    g = awarded()
+    g.disburse("P1", 50 * WAN, 10**12, "a", "2024-09-10")
+    g.spend("S1", 40 * WAN, "rd", "a", "2024-09-20")
+    g.disburse("P2", 50 * WAN, 10**12, "a", "2024-09-30")
+    # 60万 is left today, but on 9-20 only 10万 was: spending 20万 dated 9-15 would overdraw 9-20.
+    assert g.available_from("2024-09-15") == 10 * WAN
+    with pytest.raises(LedgerError):
+        g.spend("S2", 20 * WAN, "rd", "a", "2024-09-15")
+    g.spend("S2", 20 * WAN, "rd", "a", "2024-09-30")
+
+
+def test_reversing_a_payment_that_was_already_spent_is_refused():
+    g = awarded()
+    g.disburse("P1", 50 * WAN, 10**12, "a", "2024-09-10")
+    g.spend("S1", 40 * WAN, "rd", "a", "2024-09-20")
+    with pytest.raises(LedgerError) as refusal:
+        g.reverse("P1", "wrong", "a", "2024-09-21")
+    assert refusal.value.code == "EXCEEDS_AVAILABLE"
+
+
+@given(
+    invested=st.lists(st.tuples(st.integers(1, 10**10), st.integers(1, 100_000)), min_size=1, max_size=4),
+    sales=st.lists(st.tuples(st.integers(1, 1_000_000), st.integers(1, 10**10)), min_size=1, max_size=8),
+    sell_all_at_the_end=st.booleans(),
+)
+def test_partial_exits_keep_cost_basis_and_proceeds_consistent(invested, sales, sell_all_at_the_end):
+    """Σ cost sold + cost held = invested; Σ gain = Σ proceeds − Σ cost sold; selling all leaves no cost."""
+    total = sum(amount for amount, _ in invested)
+    g = awarded("equity", amount=total)
+    for n, (amount, stake) in enumerate(invested):
+        g.invest(f"T{n}", amount, stake, 10**12, 10**13, "a", "2024-09-02")
+    sold_cost = proceeds_total = gains = 0
+    for n, (fraction, proceeds) in enumerate(sales):
+        held = g.equity["stake"]
+        if not held:
+            break
+        stake = max(1, held * fraction // 1_000_000)
+        cost, gain = g.exit(f"X{n}", stake, proceeds, "a", "2024-10-01")
+        assert 0 <= cost <= total and gain == proceeds - cost
+        sold_cost, proceeds_total, gains = sold_cost + cost, proceeds_total + proceeds, gains + gain
+        assert sold_cost + g.equity["cost"] == total
+        assert g.equity["stake"] + g.equity["exited_stake"] == sum(s for _, s in invested)
+    if sell_all_at_the_end and g.equity["stake"]:
+        cost, gain = g.exit("LAST", g.equity["stake"], 1, "a", "2024-11-01")
+        sold_cost, proceeds_total, gains = sold_cost + cost, proceeds_total + 1, gains + gain
+        assert g.equity["cost"] == 0 and g.equity["stake"] == 0 and sold_cost == total
+    assert gains == proceeds_total - sold_cost
+    assert g.equity["proceeds"] == proceeds_total and g.equity["gain"] == gains
+
+
+def test_selling_more_than_is_held_is_refused():
+    g = awarded("equity")
+    g.invest("T1", 100 * WAN, 50_000, 10**12, 10**13, "a", "2024-09-02")
+    with pytest.raises(LedgerError) as refusal:
+        g.exit("X1", 50_001, WAN, "a", "2024-10-01")
+    assert refusal.value.code == "EXCEEDS_AVAILABLE"
