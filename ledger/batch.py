@@ -96,12 +96,12 @@ class BatchRunner:
             command = parse_line(text)
         except LedgerError as error:
             return Outcome(number, "failed", error.code, error.message), None
-        before = uow.pending_count()
+        uow.next_command()
         try:
             with storage_errors(self.app):
                 result = handle(uow, command, self.actor)
         except LedgerError as error:
-            if uow.pending_count() != before:
+            if uow.command_changed_anything():
                 return Outcome(number, "dirty"), command
             return Outcome(number, "failed", error.code, error.message), command
         return Outcome(number, "applied" if result.changed else "skipped"), command

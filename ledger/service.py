@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, ProgrammingError
 
@@ -49,6 +49,15 @@ class GrantLedger(Application):
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()
 
+    def load(self, cls: type, aggregate_id: UUID) -> Any:
+        """An aggregate by id; only the snapshotted kinds pay for a look in the snapshot store."""
+        if cls in self.snapshotting_intervals:
+            return self.repository.get(aggregate_id)
+        aggregate = project_aggregate(None, self.events.get(aggregate_id))
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return aggregate
+
 
 @dataclass
 class Result:
@@ -61,19 +70,29 @@ class Result:
 
 @dataclass
 class UnitOfWork:
-    """The aggregates one command (or one batch group) has loaded or created."""
+    """The aggregates one command (or one batch group) has loaded or created.
+
+    ``touched`` holds every aggregate handed out since the last commit: only
+    those can have pending events, so saving never scans the whole cache.
+    """
 
     app: GrantLedger
     seen: dict[UUID, Aggregate | None] = field(default_factory=dict)
+    touched: dict[UUID, Aggregate] = field(default_factory=dict)
+    marks: dict[UUID, int] = field(default_factory=dict)  # pending events when first touched by this command
 
     def find(self, cls: type, *key: object) -> Any:
         agg_id = cls.create_id(*key)
         if agg_id not in self.seen:
             try:
-                self.seen[agg_id] = self.app.repository.get(agg_id)
+                self.seen[agg_id] = self.app.load(cls, agg_id)
             except AggregateNotFoundError:
                 self.seen[agg_id] = None
-        return self.seen[agg_id]
+        agg = self.seen[agg_id]
+        if agg is not None:
+            self.touched[agg_id] = agg
+            self.marks.setdefault(agg_id, len(agg.pending_events))
+        return agg
 
     def require(self, cls: type, *key: object, what: str) -> Any:
         agg = self.find(cls, *key)
@@ -82,20 +101,26 @@ class UnitOfWork:
         return agg
 
     def add(self, agg: Any) -> Any:
-        self.seen[agg.id] = agg
+        self.seen[agg.id] = self.touched[agg.id] = agg
+        self.marks.setdefault(agg.id, 0)
         return agg
 
-    def dirty(self) -> list[Aggregate]:
-        return [a for a in self.seen.values() if a is not None and a.pending_events]
+    def next_command(self) -> None:
+        """Start watching for the events of the next command (a batch runs many in one unit of work)."""
+        self.marks.clear()
 
-    def pending_count(self) -> int:
-        return sum(len(a.pending_events) for a in self.dirty())
+    def command_changed_anything(self) -> bool:
+        return any(len(self.touched[i].pending_events) != n for i, n in self.marks.items())
+
+    def dirty(self) -> list[Aggregate]:
+        return [a for a in self.touched.values() if a.pending_events]
 
     def commit(self) -> int:
         dirty = self.dirty()
         count = sum(len(a.pending_events) for a in dirty)
         if dirty:
             self.app.save(*dirty)
+        self.touched.clear()
         return count
 
 
