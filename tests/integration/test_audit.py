@@ -20,6 +20,28 @@ def raw(ledger, sql: str, **params):
         return conn.execute(text(sql), params)
 
 
+def disarm(ledger) -> None:
+    """What a forger with database rights does first: drop the append-only triggers (migration 0003)."""
+    from alembic import command
+
+    from projections import migrate
+
+    with ledger.engine.begin() as conn:
+        command.downgrade(migrate.config(conn), "0002")
+
+
+def test_the_database_itself_refuses_to_update_or_delete_events(world):
+    some_history(world)
+    ledger = world.ledger
+    table, seq_column = events_table(ledger)
+    for statement in (f"UPDATE {table} SET topic = topic WHERE {seq_column} = 3",
+                      f"DELETE FROM {table} WHERE {seq_column} = 3",
+                      "UPDATE event_hashes SET hash = hash", "DELETE FROM event_hashes"):
+        with pytest.raises(Exception, match="append-only"):
+            raw(ledger, statement)
+    assert ledger.verify("auditor").ok
+
+
 def some_history(world) -> None:
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
     run(world.ledger, "disburse", ref="QD-1", amount="50万", voucher="PZ-1", date="2024-09-02")
@@ -47,6 +69,7 @@ def test_editing_one_byte_of_a_stored_event_is_found_and_named(world):
     seq = seq_of(ledger, "Grant.Disbursed")
     state = bytes(raw(ledger, f"SELECT state FROM {table} WHERE {seq_column} = :s", s=seq).scalar())
     forged = state.replace(b'"amount":50000000', b'"amount":90000000')
+    disarm(ledger)
     assert forged != state and len(forged) == len(state)  # one byte changed: 5 → 9
     raw(ledger, f"UPDATE {table} SET state = :v WHERE {seq_column} = :s", v=forged, s=seq)
     report = ledger.verify("auditor")
@@ -60,6 +83,7 @@ def test_deleting_an_event_is_found(world):
     ledger = world.ledger
     table, seq_column = events_table(ledger)
     seq = seq_of(ledger, "Grant.Spent")
+    disarm(ledger)
     raw(ledger, f"DELETE FROM {table} WHERE {seq_column} = :s", s=seq)
     report = ledger.verify("auditor")
     assert not report.ok
@@ -68,6 +92,7 @@ def test_deleting_an_event_is_found(world):
 
 def test_rewriting_a_stored_hash_is_found(world):
     some_history(world)
+    disarm(world.ledger)
     raw(world.ledger, "UPDATE event_hashes SET hash = :h WHERE notification_id = 3", h=bytes(32))
     report = world.ledger.verify("auditor")
     assert not report.ok and report.findings[0].startswith("event seq 3 ")
@@ -118,6 +143,7 @@ def test_a_tampered_snapshot_is_found(db_url, monkeypatch):
         state = bytes(raw(ledger, f"SELECT state FROM {table} WHERE originator_version = 6").scalar())
         forged = state.replace(b'"appropriated":500000000', b'"appropriated":900000000')
         assert forged != state
+        disarm(ledger)
         raw(ledger, f"UPDATE {table} SET state = :v WHERE originator_version = 6", v=forged)
         report = ledger.verify("admin")
         assert not report.ok and report.checks["snapshots"] == "TAMPERED"

@@ -205,7 +205,7 @@ def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
         assert migrate.current(ledger.engine) == "0001"
         assert not inspect(ledger.engine).has_table("equity")
         result = ledger.init("admin")
-        assert result.fields["status"] == "initialised" and result.fields["schema"] == "0002"
+        assert result.fields["status"] == "initialised" and result.fields["schema"] == "0003"
     with Ledger(db_url) as ledger:
         world = World.build(ledger)
         world.awarded("QD-1", "qd2024-22-equity", "500万", fund="TZ", mode="equity")
@@ -214,7 +214,7 @@ def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
         migrate_down(ledger)  # as an older grantledger left it: no equity table, no stake on journal lines
         result = ledger.init("admin")
         assert (result.fields["status"], result.fields["upgraded_from"], result.fields["schema"]) == (
-            "upgraded", "0001", "0002")
+            "upgraded", "0001", "0003")
         assert inspect(ledger.engine).has_table("equity")
         assert snapshot(ledger) == before
         assert ledger.verify("admin").ok
