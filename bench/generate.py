@@ -77,7 +77,7 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
         yield {"cmd": "award", "ref": ref, "amount": _yuan(amount), "fund": "KJ", "doc": f"青科字〔{day.year}〕{n}号",
                "date": day.isoformat()}
         paid = 0
-        for k, part in enumerate((40, 30, 30)):  # three disbursements, in 元
+        for k, part in enumerate((40, 30, 20)):  # three disbursements (90 % of the award), in 元
             day += timedelta(days=rng.randrange(1, 15))
             share = amount * 10_000 * part // 100
             paid += share

@@ -13,7 +13,7 @@ were committed (exact repeats) and applies the rest: each line exactly once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from eventsourcing.persistence import IntegrityError, OperationalError
@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 from . import commands as c
 from . import errors
 from .errors import LedgerError
-from .service import GrantLedger, UnitOfWork, backoff, execute, handle, is_busy, storage_errors
+from .service import GrantLedger, UnitOfWork, backoff, execute, handle, is_busy, new_keys, storage_errors
 
 
 @dataclass
@@ -62,6 +62,25 @@ def parse_line(text: str) -> c.Command:
     return c.build(name, raw)
 
 
+def _parse(number: int, text: str) -> tuple[c.Command | None, Outcome | None]:
+    try:
+        return parse_line(text), None
+    except LedgerError as error:
+        return None, Outcome(number, "failed", error.code, error.message)
+
+
+def _groups(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    group: list[tuple[int, str]] = []
+    for number, text in lines:
+        if text.strip():
+            group.append((number, text))
+            if len(group) == size:
+                yield group
+                group = []
+    if group:
+        yield group
+
+
 @dataclass
 class BatchRunner:
     app: GrantLedger
@@ -72,39 +91,37 @@ class BatchRunner:
 
     def run(self, lines: Iterable[tuple[int, str]], stop_on_error: bool = False) -> Summary:
         summary = Summary()
-        group: list[tuple[int, c.Command | None, Outcome]] = []
         uow = UnitOfWork(self.app)
-        for number, text in lines:
-            if not text.strip():
-                continue
-            outcome, command = self._line(uow, number, text)
-            group.append((number, command, outcome))
-            if outcome.status == "dirty":
-                uow = self._redo(group, summary)
-                group = []
-            elif len(group) >= self.group_size:
+        for chunk in _groups(lines, self.group_size):
+            parsed = [(number, *_parse(number, text)) for number, text in chunk]
+            uow.prefetch([key for _, command, _ in parsed if command for key in new_keys(command)])
+            group: list[tuple[int, c.Command | None, Outcome]] = []
+            stop = False
+            for number, command, failure in parsed:
+                outcome = failure or self._line(uow, number, command)
+                group.append((number, command, outcome))
+                if outcome.status == "dirty":
+                    uow = self._redo(group, summary)
+                    group = []
+                if stop_on_error and (outcome.status == "failed" or summary.failed):
+                    stop = True
+                    break
+            if group:
                 uow = self._commit(uow, group, summary)
-                group = []
-            if stop_on_error and (outcome.status == "failed" or summary.failed):
+            if stop:
                 break
-        if group:
-            self._commit(uow, group, summary)
         return summary
 
-    def _line(self, uow: UnitOfWork, number: int, text: str) -> tuple[Outcome, c.Command | None]:
-        try:
-            command = parse_line(text)
-        except LedgerError as error:
-            return Outcome(number, "failed", error.code, error.message), None
+    def _line(self, uow: UnitOfWork, number: int, command: c.Command) -> Outcome:
         uow.next_command()
         try:
             with storage_errors(self.app):
                 result = handle(uow, command, self.actor)
         except LedgerError as error:
             if uow.command_changed_anything():
-                return Outcome(number, "dirty"), command
-            return Outcome(number, "failed", error.code, error.message), command
-        return Outcome(number, "applied" if result.changed else "skipped"), command
+                return Outcome(number, "dirty")
+            return Outcome(number, "failed", error.code, error.message)
+        return Outcome(number, "applied" if result.changed else "skipped")
 
     def _commit(self, uow: UnitOfWork, group: list, summary: Summary) -> UnitOfWork:
         try:

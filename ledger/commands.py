@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, ClassVar
 
 from . import dates, money, uscc, values
@@ -267,13 +268,18 @@ def _user_name(f: Any) -> str:
     return f.metadata.get("flag") or f.name.replace("_", "-")
 
 
+@cache
+def _fields(cls: type[Command]) -> dict[str, Any]:
+    return {_user_name(f): f for f in fields(cls)}
+
+
 def build(name: str, raw: Mapping[str, Any]) -> Command:
     """Parse raw values (strings, or numbers from JSON) into a command, or refuse with INVALID_INPUT."""
     cls = WRITE_COMMANDS.get(name)
     if cls is None:
         raise invalid(f"unknown command {name!r}")
     given = {k.replace("_", "-"): v for k, v in raw.items() if v is not None}
-    known = {_user_name(f): f for f in fields(cls)}
+    known = _fields(cls)
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise invalid(f"{name}: unknown field(s) {', '.join(unknown)}; expected {', '.join(known)}")

@@ -64,6 +64,29 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(statement, (after, limit))
             return [ChainedEvent(r[0], UUID(r[1]), r[2], r[3], r[4], r[5]) for r in c.fetchall()]
 
+    def select_raw(self, after: int, limit: int, stop: int | None = None, with_hashes: bool = False) -> list[tuple]:
+        """(seq, originator id as 16 bytes, topic, state[, version, stored hash]) after a position.
+
+        The projections' fast read: plain tuples, no event objects. ``with_hashes`` adds what ``verify``
+        needs to check the chain in the same pass.
+        """
+        columns = "e.rowid, e.originator_id, e.topic, e.state" + (", e.originator_version, h.hash" if with_hashes else "")
+        join = f" LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid" if with_hashes else ""
+        statement = f"SELECT {columns} FROM {self.events_table_name} e{join} WHERE e.rowid > ? AND e.rowid <= ? "
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement + "ORDER BY e.rowid LIMIT ?", (after, stop if stop is not None else 2**62, limit))
+            return [(r[0], bytes.fromhex(r[1]), *r[2:]) for r in c.fetchall()]
+
+    def select_existing(self, ids: Sequence[UUID]) -> list[UUID]:
+        found: list[UUID] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):
+                chunk = [i.hex for i in ids[start : start + 500]]
+                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN "
+                          f"({','.join('?' * len(chunk))})", chunk)
+                found.extend(UUID(r[0]) for r in c.fetchall())
+        return found
+
     def select_orphan_hashes(self) -> list[int]:
         """Hash rows whose event is gone: a deleted event leaves its hash behind."""
         with self.datastore.transaction(commit=False) as c:

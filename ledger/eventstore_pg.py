@@ -8,12 +8,13 @@ written inside that same locked transaction, after the ids are known.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from .chain import GENESIS
@@ -35,6 +36,18 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "FROM {0} e LEFT JOIN {1} h ON h.notification_id = e.notification_id "
             "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
         ).format(events, hashes)
+        self.select_raw_statements = {
+            with_hashes: SQL(
+                "SELECT e.notification_id, e.originator_id, e.topic, e.state" + (
+                    ", e.originator_version, h.hash FROM {0} e LEFT JOIN {1} h ON h.notification_id = e.notification_id"
+                    if with_hashes else " FROM {0} e")
+                + " WHERE e.notification_id > %s AND e.notification_id <= %s ORDER BY e.notification_id LIMIT %s"
+            ).format(events, hashes)
+            for with_hashes in (False, True)
+        }
+        self.select_existing_statement = SQL(
+            "SELECT DISTINCT originator_id FROM {0} WHERE originator_id = ANY(%s)"
+        ).format(events)
         self.select_orphans_statement = SQL(
             "SELECT h.notification_id FROM {1} h WHERE NOT EXISTS "
             "(SELECT 1 FROM {0} e WHERE e.notification_id = h.notification_id) ORDER BY 1 LIMIT 10"
@@ -61,6 +74,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 )
                 for r in curs.fetchall()
             ]
+
+    def select_raw(self, after: int, limit: int, stop: int | None = None, with_hashes: bool = False) -> list[tuple]:
+        statement = self.select_raw_statements[with_hashes]
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (after, stop if stop is not None else 2**62, limit), prepare=True)
+            if with_hashes:
+                return [(r[0], r[1].bytes, r[2], bytes(r[3]), r[4], None if r[5] is None else bytes(r[5]))
+                        for r in curs.fetchall()]
+            return [(r[0], r[1].bytes, r[2], bytes(r[3])) for r in curs.fetchall()]
+
+    def select_existing(self, ids: Sequence[UUID]) -> list[UUID]:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.select_existing_statement, (list(ids),), prepare=True)
+            return [r[0] for r in curs.fetchall()]
 
     def select_orphan_hashes(self) -> list[int]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

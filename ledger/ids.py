@@ -7,10 +7,12 @@ two clerks use it at the same moment.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://grantledger.invalid/ids")
 
 
+@lru_cache(maxsize=100_000)  # a batch asks for the same fund, unit and actor ids again and again
 def key_id(kind: str, *parts: object) -> UUID:
     return uuid5(NAMESPACE, ":".join([kind, *map(str, parts)]))

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, select
 
 from . import schema
 
@@ -132,23 +132,41 @@ class Page:
                 upsert(conn, SPECS[name], rows)
         for name, rows in self.appended.items():
             if rows:
-                conn.execute(APPENDED[name].insert(), rows)
+                table = APPENDED[name]
+                columns = [c.name for c in table.columns]
+                conn.exec_driver_sql(_insert_sql(table.name, tuple(columns), _placeholder(conn)),
+                                     [tuple(row.get(c) for c in columns) for row in rows])
         self.rows.clear()
         self.appended.clear()
 
 
+# The SQL is written out (the same on SQLite and PostgreSQL but for the placeholder) and handed to the
+# driver's executemany: building each row through SQLAlchemy's compiler cost more than the rest of a page.
+
+def _placeholder(conn: Connection) -> str:
+    return "%s" if conn.dialect.name == "postgresql" else "?"
+
+
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...], placeholder: str) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join([placeholder] * len(columns))})'
+
+
+@cache
+def _upsert_sql(spec: Spec, placeholder: str) -> str:
+    t = spec.table.name
+    updates = [f'"{c}" = "{t}"."{c}" + excluded."{c}"' for c in spec.totals]
+    updates += [f'"{c}" = COALESCE(excluded."{c}", "{t}"."{c}")' for c in spec.descriptions]
+    keys = ", ".join(f'"{k}"' for k in spec.keys)
+    return (f"{_insert_sql(t, spec.keys + spec.totals + spec.descriptions, placeholder)} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(updates)}")
+
+
 def upsert(conn: Connection, spec: Spec, rows: dict[tuple, dict]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(spec.table)
-    excluded = stmt.excluded
-    t = spec.table
-    updates = {c: t.c[c] + excluded[c] for c in spec.totals}
-    updates.update({c: func.coalesce(excluded[c], t.c[c]) for c in spec.descriptions})
-    stmt = stmt.on_conflict_do_update(index_elements=list(spec.keys), set_=updates)
-    params = []
-    for key, row in rows.items():
-        values = dict(zip(spec.keys, key, strict=True))
-        values.update({c: row.get(c, 0) for c in spec.totals})
-        values.update({c: row.get(c) for c in spec.descriptions})
-        params.append(values)
-    conn.execute(stmt, params)
+    totals, descriptions = spec.totals, spec.descriptions
+    params = [
+        (*key, *(row.get(c, 0) for c in totals), *(row.get(c) for c in descriptions))
+        for key, row in rows.items()
+    ]
+    conn.exec_driver_sql(_upsert_sql(spec, _placeholder(conn)), params)

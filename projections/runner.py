@@ -14,10 +14,10 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -109,37 +109,45 @@ class Projector:
         self.cipher = app.mapper.cipher
         self.compressor = app.mapper.compressor
 
-    def catch_up(self, progress: Progress | None = None, page_size: int = PAGE_SIZE, stop: int | None = None) -> int:
-        """Apply every event after the recorded position (up to ``stop``), a page per transaction."""
+    def catch_up(self, progress: Progress | None = None, page_size: int = PAGE_SIZE, stop: int | None = None,
+                 check: Callable[[list[tuple]], None] | None = None) -> int:
+        """Apply every event after the recorded position (up to ``stop``), a page per transaction.
+
+        ``check`` sees each page first, with the stored hashes (``verify`` checks the chain in the same read).
+        """
         done = 0
         target = stop or (self.app.recorder.max_notification_id() or 0 if progress else 0)
         while True:
             with self.read_model.write() as conn, conn.begin():
                 position = self.read_model._position(conn, lock=True)
-                notifications = self.app.recorder.select_notifications(
-                    position, page_size, stop=stop, inclusive_of_start=False
-                )
-                if not notifications:
+                rows = self.app.recorder.select_raw(position, page_size, stop, with_hashes=check is not None)
+                if not rows:
                     return done
-                self.apply(conn, notifications)
-                tracking = Tracking(self.read_model.application_name, notifications[-1].id)
-                self.read_model._insert_tracking(conn, position, tracking)
-            done += len(notifications)
+                if check is not None:
+                    check(rows)
+                self.apply(conn, rows)
+                last = rows[-1][0]
+                self.read_model._insert_tracking(conn, position, Tracking(self.read_model.application_name, last))
+            done += len(rows)
             if progress:
-                progress(notifications[-1].id, max(target, notifications[-1].id))
+                progress(last, max(target, last))
 
-    def decode(self, n: Notification) -> Event:
-        state = n.state
-        if self.cipher:
-            state = self.cipher.decrypt(state)
-        if self.compressor:
-            state = self.compressor.decompress(state)
-        data = self.transcoder.decode(state)
-        oid = n.originator_id if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id))
-        return Event(n.id, n.topic.rpartition(":")[2], data, oid.bytes, data["timestamp"].isoformat(), {})
+    def decode(self, seq: int, originator_id: bytes, topic: str, state: bytes) -> Event:
+        """A stored event as the projections need it: its fields as plain JSON values (dates are ISO text)."""
+        if self.cipher or self.compressor:  # the library's own path, when the store is encrypted or compressed
+            if self.cipher:
+                state = self.cipher.decrypt(state)
+            if self.compressor:
+                state = self.compressor.decompress(state)
+            data = self.transcoder.decode(state)
+            recorded = data["timestamp"].isoformat()
+        else:
+            data = json.loads(state)
+            recorded = data["timestamp"]["_data_"]
+        return Event(seq, topic.rpartition(":")[2], data, originator_id, recorded, {})
 
-    def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
-        events = [self.decode(n) for n in notifications]
+    def apply(self, conn: Connection, rows: Sequence[tuple]) -> None:
+        events = [self.decode(*row[:4]) for row in rows]
         self.origins.load(conn, (e.originator_id for e in events if e.name not in ORIGINATE))
         page = Page(self.origins)
         for e in events:

@@ -1,0 +1,200 @@
+"""``python -m bench``: how fast grantledger is, as ratios to the raw eventsourcing library measured in the same run.
+
+For each size it generates a synthetic programme (bench/generate.py) and measures:
+
+1. batch ingest on SQLite (a new ``grantledger batch`` process): commands/s and events/s;
+2. the same on PostgreSQL when one is reachable (``--pg URL``, or ``--pg auto`` for a throw-away cluster);
+3. ``replay`` from zero: events/s;
+4. ``verify``: events/s;
+5. the latency of ``report awards``, ``report funds``, ``report caps`` (queries in-process, median of 7);
+6. one ordinary command as a new process (``grantledger disburse …``), median of 5;
+7. peak memory (RSS) of replay and verify.
+
+The baseline, in the same run: eventsourcing's own SQLite recorder appending the same number of events
+(one save per aggregate) and reading them back with its mapper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import baseline
+from bench.generate import write
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = """
+import json, resource, sys, time
+from cli.main import main
+started = time.perf_counter()
+try:
+    main.main(sys.argv[2:], prog_name="grantledger", standalone_mode=False)
+    code = 0
+except SystemExit as stop:
+    code = stop.code or 0
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": time.perf_counter() - started, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               "code": code}, out)
+"""
+
+
+def child(args: list[str], workdir: Path) -> dict:
+    """Run the CLI in a new process; return its own timing and peak memory."""
+    report = workdir / "child.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(report), *args], cwd=ROOT, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise SystemExit(f"bench: grantledger {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return json.loads(report.read_text())
+
+
+def wall(args: list[str]) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    started = time.perf_counter()
+    subprocess.run([shutil.which("grantledger") or "grantledger", *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def event_count(url: str) -> int:
+    from projections.facade import Ledger
+
+    with Ledger(url) as ledger:
+        return ledger.app.recorder.max_notification_id() or 0
+
+
+def report_latency(url: str) -> dict[str, float]:
+    from projections.facade import Ledger
+
+    with Ledger(url) as ledger:
+        years = sorted({r["year"] for r in ledger.report("funds", "bench")})
+        cases = {"awards": {}, f"awards --year {years[-1]}": {"year": years[-1]}, "funds": {}, "caps": {}}
+        result = {}
+        for label, options in cases.items():
+            name = label.split()[0]
+            times = []
+            for _ in range(7):
+                started = time.perf_counter()
+                rows = ledger.report(name, "bench", **options)
+                times.append(time.perf_counter() - started)
+            result[label] = {"ms": statistics.median(times) * 1000, "rows": len(rows)}
+        return result
+
+
+def one_command(url: str, workdir: Path) -> float:
+    from projections.facade import Ledger
+
+    with Ledger(url) as ledger:
+        rows = [r for r in ledger.report("awards", "bench", year=2026) if r["awarded"] > r["disbursed"] + r["pending"]]
+    ref = rows[0]["application"]
+    times = [wall(["--db", url, "--actor", "bench", "disburse", ref, "--amount", "1", "--voucher",
+                   f"BENCH-{time.time_ns()}", "--date", "2026-10-31"]) for _ in range(5)]
+    return statistics.median(times)
+
+
+def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
+    print(f"\n== {events:,} events", flush=True)
+    base = baseline.measure(events)
+    print(f"baseline: append {base.append_per_s:,.0f} events/s (one save per aggregate), "
+          f"read+decode {base.read_per_s:,.0f} events/s", flush=True)
+    batch = workdir / f"programme-{events}.jsonl"
+    lines = write(str(batch), events)
+    result: dict = {"events_asked": events, "lines": lines, "baseline": base.__dict__}
+
+    db = workdir / f"ledger-{events}.db"
+    url = f"sqlite:///{db}"
+    child(["--db", url, "--actor", "bench", "init"], workdir)
+    ingest = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
+    stored = event_count(url)
+    result["events"] = stored
+    result["ingest_sqlite"] = {"seconds": ingest["seconds"], "commands_per_s": lines / ingest["seconds"],
+                               "events_per_s": stored / ingest["seconds"],
+                               "ratio": stored / ingest["seconds"] / base.append_per_s}
+    print(f"ingest (SQLite): {lines:,} commands, {stored:,} events in {ingest['seconds']:.1f}s = "
+          f"{lines / ingest['seconds']:,.0f} commands/s, {stored / ingest['seconds']:,.0f} events/s "
+          f"({result['ingest_sqlite']['ratio']:.2f}× baseline append)", flush=True)
+
+    if pg_url:
+        from tests.pgserver import create_database, drop_database
+
+        name = f"bench_{events}"
+        pg = create_database(pg_url, name)
+        try:
+            child(["--db", pg, "--actor", "bench", "init"], workdir)
+            pg_ingest = child(["--db", pg, "--actor", "bench", "batch", str(batch)], workdir)
+            pg_events = event_count(pg)
+            result["ingest_postgresql"] = {"seconds": pg_ingest["seconds"],
+                                           "commands_per_s": lines / pg_ingest["seconds"],
+                                           "events_per_s": pg_events / pg_ingest["seconds"],
+                                           "ratio": pg_events / pg_ingest["seconds"] / base.append_per_s}
+            print(f"ingest (PostgreSQL): {lines / pg_ingest['seconds']:,.0f} commands/s, "
+                  f"{pg_events / pg_ingest['seconds']:,.0f} events/s "
+                  f"({result['ingest_postgresql']['ratio']:.2f}× baseline append)", flush=True)
+        finally:
+            drop_database(pg_url, name)
+
+    for what in ("replay", "verify"):
+        run = child(["--db", url, "--actor", "bench", what], workdir)
+        rate = stored / run["seconds"]
+        result[what] = {"seconds": run["seconds"], "events_per_s": rate, "ratio": rate / base.read_per_s,
+                        "rss_mb": run["rss_mb"]}
+        print(f"{what}: {rate:,.0f} events/s ({rate / base.read_per_s:.2f}× baseline read), "
+              f"peak RSS {run['rss_mb']:.0f} MB", flush=True)
+
+    result["reports"] = report_latency(url)
+    for label, figures in result["reports"].items():
+        print(f"report {label}: {figures['ms']:.1f} ms ({figures['rows']:,} rows)", flush=True)
+    result["one_command_s"] = one_command(url, workdir)
+    print(f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000], help="sizes (default 10^4 10^5)")
+    parser.add_argument("--million", action="store_true", help="also 10^6 events (takes a while)")
+    parser.add_argument("--pg", default="none", metavar="URL|auto|none",
+                        help="a PostgreSQL admin URL (…/postgres), 'auto' for a throw-away local cluster, or none")
+    parser.add_argument("--workdir", default=None, help="where the databases go (default: a temporary folder)")
+    parser.add_argument("--out", default=None, help="write the figures as JSON here (default bench/out/…)")
+    args = parser.parse_args()
+    sizes = [*args.events, *([1_000_000] if args.million else [])]
+
+    cluster = None
+    pg_url = None if args.pg == "none" else args.pg
+    if args.pg == "auto":
+        from tests.pgserver import start_cluster
+
+        cluster = start_cluster()
+        pg_url = cluster.admin_url
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="grantledger-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+    print(f"grantledger bench on {machine['platform']}, {machine['cpus']} CPUs, Python {machine['python']}")
+    try:
+        results = {"machine": machine, "command": " ".join(["python -m bench", *sys.argv[1:]]),
+                   "sizes": [measure_size(n, workdir, pg_url) for n in sizes]}
+    finally:
+        if cluster:
+            cluster.stop()
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    out = Path(args.out or ROOT / "bench" / "out" / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"\nfigures written to {out}")
+
+
+if __name__ == "__main__":
+    main()
