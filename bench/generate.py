@@ -34,6 +34,7 @@ CLAUSES = [
     ("qd2024-17-park-challenge", "enterprise", (10, 50)),
     ("qd2024-23-rd-investment", "enterprise", (50, 500)),
     ("qd2024-25-think-tank", "institute", (10, 100)),
+    ("qd2024-23-innovation-voucher", "enterprise", (1, 4)),  # half of a stated base; 20万 a unit a year
 ]
 TYPES = {"enterprise": "91", "university": "12", "institute": "12"}
 CATEGORIES = ("equipment", "materials", "testing", "travel", "labor", "consulting", "rd", "indirect")
@@ -68,7 +69,8 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
         day = START + timedelta(days=rng.randrange(span - 120))
         ref = f"QD-{day.year}-{n:06d}"
         amount = rng.randrange(low, high + 1)
-        yield {"cmd": "apply", "ref": ref, "unit": unit, "clause": clause, "amount": _yuan(amount),
+        base = {"base": _yuan(amount * 2)} if clause == "qd2024-23-innovation-voucher" else {}
+        yield {"cmd": "apply", "ref": ref, "unit": unit, "clause": clause, "amount": _yuan(amount), **base,
                "date": day.isoformat()}
         day += timedelta(days=rng.randrange(5, 30))
         yield {"cmd": "evaluate", "ref": ref, "grade": rng.choice(("excellent", "good", "pass")),

@@ -23,7 +23,7 @@ _KEY = re.compile(r"[^\s]{1,64}")
 def key(text: str) -> str:
     """A REF, voucher, fund code or document number: 1–64 visible characters, no spaces."""
     word = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
-    if not _KEY.fullmatch(word) or any(unicodedata.category(ch)[0] == "C" for ch in word):
+    if not _KEY.fullmatch(word) or not word.isprintable():
         raise invalid(f"must be 1 to 64 characters without spaces: {text!r}")
     return word
 

@@ -142,7 +142,8 @@ class UnitOfWork:
 
     def prefetch(self, keys: list[tuple[type, tuple]]) -> None:
         """Learn in one query which of these aggregates do not exist yet (a batch creates many)."""
-        wanted = {cls.create_id(*key) for cls, key in keys} - self.seen.keys()
+        seen = self.seen
+        wanted = {agg_id for agg_id in (cls.create_id(*key) for cls, key in keys) if agg_id not in seen}
         if wanted:
             found = self.app.existing(list(wanted))
             self.seen.update((agg_id, None) for agg_id in wanted - found)

@@ -24,6 +24,7 @@ from eventsourcing.domain import Snapshot
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy.schema import CreateTable
 
 from ledger.chain import GENESIS, link
 from ledger.eventstore import ChainedEvent
@@ -137,10 +138,14 @@ def _snapshot_ids(recorder: Any) -> list:
 
 
 def scratch_engine(directory: str | None = None) -> tuple[Engine, str]:
+    """A throw-away SQLite file with the read-model tables but none of their secondary indexes (not needed to
+    compare, and a sixth of the rebuild's time)."""
     handle, path = tempfile.mkstemp(prefix="grantledger-verify-", suffix=".db", dir=directory)
     os.close(handle)
     engine = create_engine(f"sqlite:///{path}")
-    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for table in schema.metadata.sorted_tables:
+            conn.execute(CreateTable(table))
     return engine, path
 
 

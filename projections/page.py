@@ -10,9 +10,10 @@ kept unless replaced). The page and its tracking position commit together.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -73,7 +74,7 @@ class Event:
 class Origins:
     """Which aggregate is which: a bounded cache over the ``origins`` table."""
 
-    def __init__(self, limit: int = 50_000):
+    def __init__(self, limit: int = 10_000):  # bounded, so a replay's memory does not grow with the log
         self.cache: OrderedDict[bytes, dict] = OrderedDict()
         self.limit = limit
 
@@ -133,9 +134,8 @@ class Page:
         for name, rows in self.appended.items():
             if rows:
                 table = APPENDED[name]
-                columns = [c.name for c in table.columns]
-                conn.exec_driver_sql(_insert_sql(table.name, tuple(columns), _placeholder(conn)),
-                                     [tuple(row.get(c) for c in columns) for row in rows])
+                columns = tuple(c.name for c in table.columns)
+                conn.exec_driver_sql(_insert_sql(table.name, columns, _placeholder(conn)), list(map(_getter(columns), rows)))
         self.rows.clear()
         self.appended.clear()
 
@@ -145,6 +145,11 @@ class Page:
 
 def _placeholder(conn: Connection) -> str:
     return "%s" if conn.dialect.name == "postgresql" else "?"
+
+
+@cache
+def _getter(columns: tuple[str, ...]) -> Callable[[dict], tuple]:
+    return itemgetter(*columns)
 
 
 @cache

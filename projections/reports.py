@@ -27,6 +27,19 @@ def _amounts(row: dict, *names: str) -> dict:
     return row
 
 
+def _fetch(conn: Connection, query, *money: str) -> list[dict[str, Any]]:
+    """Rows as dicts with their amounts as ``Amount``: built from plain tuples, since reports can be long."""
+    result = conn.execute(query)
+    keys = list(result.keys())
+    places = [keys.index(name) for name in money if name in keys]
+    rows = []
+    for values in map(list, result.tuples()):
+        for i in places:
+            values[i] = Amount(values[i] or 0)
+        rows.append(dict(zip(keys, values, strict=True)))
+    return rows
+
+
 def run(conn: Connection, name: str, year: int | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
     return REPORT_FUNCTIONS[name](conn, year, as_of)
 
@@ -78,7 +91,7 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         )
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    return [_amounts(dict(r._mapping), *AWARD_MONEY) for r in conn.execute(query.order_by(a.application))]
+    return _fetch(conn, query.order_by(a.application), *AWARD_MONEY)
 
 
 # -- funds ------------------------------------------------------------------------
@@ -110,7 +123,7 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
                        (f.appropriated + f.returned - f.committed).label("available"))
     if year is not None:
         query = query.where(f.year == year)
-    return [_amounts(dict(r._mapping), *FUND_MONEY) for r in conn.execute(query.order_by(f.fund, f.year))]
+    return _fetch(conn, query.order_by(f.fund, f.year), *FUND_MONEY)
 
 
 # -- units, clauses, caps -------------------------------------------------------------
@@ -155,7 +168,7 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
             per_unit, per_unit.c.unit == u.unit
         )
-    return [_amounts(dict(r._mapping), *UNIT_MONEY) for r in conn.execute(query.order_by(u.unit))]
+    return _fetch(conn, query.order_by(u.unit), *UNIT_MONEY)
 
 
 def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
@@ -179,7 +192,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
         )
         query = select(sub)
         order = (sub.c.clause, sub.c.year)
-    return [_amounts(dict(r._mapping), "awarded", "disbursed") for r in conn.execute(query.order_by(*order))]
+    return _fetch(conn, query.order_by(*order), "awarded", "disbursed")
 
 
 def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
@@ -188,7 +201,7 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year != "once")
         if year is not None:
             query = query.where(c.year == str(year))
-        rows = conn.execute(query.order_by(c.unit, c.cap_group, c.year))
+        query = query.order_by(c.unit, c.cap_group, c.year)
     else:
         a, j = s.awards.c, s.journal.c
         used = (
@@ -205,14 +218,12 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         )
         if year is not None:
             query = query.where(c.year == str(year))
-        rows = conn.execute(query.order_by(c.unit, c.cap_group, c.year))
-    result = []
-    for r in rows:
-        row = dict(r._mapping)
+        query = query.order_by(c.unit, c.cap_group, c.year)
+    rows = _fetch(conn, query, "cap", "used")
+    for row in rows:
         row["year"] = int(row["year"])
         row["remaining"] = Amount(row["cap"] - row["used"])
-        result.append(_amounts(row, "cap", "used"))
-    return result
+    return rows
 
 
 # -- equity -------------------------------------------------------------------------
