@@ -42,8 +42,8 @@ try:
 except SystemExit as stop:
     code = stop.code or 0
 with open(sys.argv[1], "w") as out:
-    json.dump({"seconds": time.perf_counter() - started, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-               "code": code}, out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    json.dump({"seconds": time.perf_counter() - started, "rss_mb": peak, "code": code}, out)
 """
 
 
@@ -51,8 +51,14 @@ def child(args: list[str], workdir: Path) -> dict:
     """Run the CLI in a new process; return its own timing and peak memory."""
     report = workdir / "child.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(report), *args], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(report), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(f"bench: grantledger {' '.join(args)} failed: {done.stderr[-2000:]}")
     return json.loads(report.read_text())
@@ -61,8 +67,13 @@ def child(args: list[str], workdir: Path) -> dict:
 def wall(args: list[str]) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
     started = time.perf_counter()
-    subprocess.run([shutil.which("grantledger") or "grantledger", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [shutil.which("grantledger") or "grantledger", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -97,16 +108,36 @@ def one_command(url: str, workdir: Path) -> float:
     with Ledger(url) as ledger:
         rows = [r for r in ledger.report("awards", "bench", year=2026) if r["awarded"] > r["disbursed"] + r["pending"]]
     ref = rows[0]["application"]
-    times = [wall(["--db", url, "--actor", "bench", "disburse", ref, "--amount", "1", "--voucher",
-                   f"BENCH-{time.time_ns()}", "--date", "2026-10-31"]) for _ in range(5)]
+    times = [
+        wall(
+            [
+                "--db",
+                url,
+                "--actor",
+                "bench",
+                "disburse",
+                ref,
+                "--amount",
+                "1",
+                "--voucher",
+                f"BENCH-{time.time_ns()}",
+                "--date",
+                "2026-10-31",
+            ]
+        )
+        for _ in range(5)
+    ]
     return statistics.median(times)
 
 
 def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     print(f"\n== {events:,} events", flush=True)
     base = baseline.measure(events)
-    print(f"baseline: append {base.append_per_s:,.0f} events/s (one save per aggregate), "
-          f"read+decode {base.read_per_s:,.0f} events/s", flush=True)
+    print(
+        f"baseline: append {base.append_per_s:,.0f} events/s (one save per aggregate), "
+        f"read+decode {base.read_per_s:,.0f} events/s",
+        flush=True,
+    )
     batch = workdir / f"programme-{events}.jsonl"
     lines = write(str(batch), events)
     result: dict = {"events_asked": events, "lines": lines, "baseline": base.__dict__}
@@ -117,12 +148,18 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     ingest = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
     stored = event_count(url)
     result["events"] = stored
-    result["ingest_sqlite"] = {"seconds": ingest["seconds"], "commands_per_s": lines / ingest["seconds"],
-                               "events_per_s": stored / ingest["seconds"],
-                               "ratio": stored / ingest["seconds"] / base.append_per_s}
-    print(f"ingest (SQLite): {lines:,} commands, {stored:,} events in {ingest['seconds']:.1f}s = "
-          f"{lines / ingest['seconds']:,.0f} commands/s, {stored / ingest['seconds']:,.0f} events/s "
-          f"({result['ingest_sqlite']['ratio']:.2f}× baseline append)", flush=True)
+    result["ingest_sqlite"] = {
+        "seconds": ingest["seconds"],
+        "commands_per_s": lines / ingest["seconds"],
+        "events_per_s": stored / ingest["seconds"],
+        "ratio": stored / ingest["seconds"] / base.append_per_s,
+    }
+    print(
+        f"ingest (SQLite): {lines:,} commands, {stored:,} events in {ingest['seconds']:.1f}s = "
+        f"{lines / ingest['seconds']:,.0f} commands/s, {stored / ingest['seconds']:,.0f} events/s "
+        f"({result['ingest_sqlite']['ratio']:.2f}× baseline append)",
+        flush=True,
+    )
 
     if pg_url:
         from tests.pgserver import create_database, drop_database
@@ -133,23 +170,35 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
             child(["--db", pg, "--actor", "bench", "init"], workdir)
             pg_ingest = child(["--db", pg, "--actor", "bench", "batch", str(batch)], workdir)
             pg_events = event_count(pg)
-            result["ingest_postgresql"] = {"seconds": pg_ingest["seconds"],
-                                           "commands_per_s": lines / pg_ingest["seconds"],
-                                           "events_per_s": pg_events / pg_ingest["seconds"],
-                                           "ratio": pg_events / pg_ingest["seconds"] / base.append_per_s}
-            print(f"ingest (PostgreSQL): {lines / pg_ingest['seconds']:,.0f} commands/s, "
-                  f"{pg_events / pg_ingest['seconds']:,.0f} events/s "
-                  f"({result['ingest_postgresql']['ratio']:.2f}× baseline append)", flush=True)
+            result["ingest_postgresql"] = {
+                "seconds": pg_ingest["seconds"],
+                "commands_per_s": lines / pg_ingest["seconds"],
+                "events_per_s": pg_events / pg_ingest["seconds"],
+                "ratio": pg_events / pg_ingest["seconds"] / base.append_per_s,
+            }
+            print(
+                f"ingest (PostgreSQL): {lines / pg_ingest['seconds']:,.0f} commands/s, "
+                f"{pg_events / pg_ingest['seconds']:,.0f} events/s "
+                f"({result['ingest_postgresql']['ratio']:.2f}× baseline append)",
+                flush=True,
+            )
         finally:
             drop_database(pg_url, name)
 
     for what in ("replay", "verify"):
         run = child(["--db", url, "--actor", "bench", what], workdir)
         rate = stored / run["seconds"]
-        result[what] = {"seconds": run["seconds"], "events_per_s": rate, "ratio": rate / base.read_per_s,
-                        "rss_mb": run["rss_mb"]}
-        print(f"{what}: {rate:,.0f} events/s ({rate / base.read_per_s:.2f}× baseline read), "
-              f"peak RSS {run['rss_mb']:.0f} MB", flush=True)
+        result[what] = {
+            "seconds": run["seconds"],
+            "events_per_s": rate,
+            "ratio": rate / base.read_per_s,
+            "rss_mb": run["rss_mb"],
+        }
+        print(
+            f"{what}: {rate:,.0f} events/s ({rate / base.read_per_s:.2f}× baseline read), "
+            f"peak RSS {run['rss_mb']:.0f} MB",
+            flush=True,
+        )
 
     result["reports"] = report_latency(url)
     for label, figures in result["reports"].items():
@@ -160,12 +209,17 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000], help="sizes (default 10^4 10^5)")
     parser.add_argument("--million", action="store_true", help="also 10^6 events (takes a while)")
-    parser.add_argument("--pg", default="none", metavar="URL|auto|none",
-                        help="a PostgreSQL admin URL (…/postgres), 'auto' for a throw-away local cluster, or none")
+    parser.add_argument(
+        "--pg",
+        default="none",
+        metavar="URL|auto|none",
+        help="a PostgreSQL admin URL (…/postgres), 'auto' for a throw-away local cluster, or none",
+    )
     parser.add_argument("--workdir", default=None, help="where the databases go (default: a temporary folder)")
     parser.add_argument("--out", default=None, help="write the figures as JSON here (default bench/out/…)")
     args = parser.parse_args()
@@ -183,8 +237,11 @@ def main() -> None:
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
     print(f"grantledger bench on {machine['platform']}, {machine['cpus']} CPUs, Python {machine['python']}")
     try:
-        results = {"machine": machine, "command": " ".join(["python -m bench", *sys.argv[1:]]),
-                   "sizes": [measure_size(n, workdir, pg_url) for n in sizes]}
+        results = {
+            "machine": machine,
+            "command": " ".join(["python -m bench", *sys.argv[1:]]),
+            "sizes": [measure_size(n, workdir, pg_url) for n in sizes],
+        }
     finally:
         if cluster:
             cluster.stop()

@@ -45,8 +45,14 @@ def measure(events: int, env: dict[str, str] | None = None) -> Rates:
     try:
         started = time.perf_counter()
         for n in range(events // 2):
-            payment = Payment(ref=f"QD-2025-{n:06d}", unit="91370212MA3C4PQR1A", clause="qd2024-01-common-tech",
-                              amount=3_000_000_00, actor="bench", on="2025-03-01")
+            payment = Payment(
+                ref=f"QD-2025-{n:06d}",
+                unit="91370212MA3C4PQR1A",
+                clause="qd2024-01-common-tech",
+                amount=3_000_000_00,
+                actor="bench",
+                on="2025-03-01",
+            )
             payment.pay(voucher=f"PZ-{n:06d}", amount=1_000_000_00, actor="bench", on="2025-03-09")
             app.save(payment)
         append = time.perf_counter() - started

@@ -57,8 +57,14 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
     units = {kind: [unit_code(kind, n) for n in range(max(5, applications // 8))] for kind in TYPES}
     yield {"cmd": "fund-create", "fund": "KJ", "name": "青岛市科技创新专项资金", "approval-threshold": actor_threshold}
     for year in range(START.year, END.year + 1):
-        yield {"cmd": "fund-appropriate", "fund": "KJ", "year": year, "amount": "900亿", "doc": f"青财预〔{year}〕1号",
-               "date": f"{year}-01-02"}
+        yield {
+            "cmd": "fund-appropriate",
+            "fund": "KJ",
+            "year": year,
+            "amount": "900亿",
+            "doc": f"青财预〔{year}〕1号",
+            "date": f"{year}-01-02",
+        }
     for kind, codes in units.items():
         for n, code in enumerate(codes):
             yield {"cmd": "unit-register", "code": code, "name": f"{kind}-{n}", "type": kind}
@@ -70,31 +76,65 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
         ref = f"QD-{day.year}-{n:06d}"
         amount = rng.randrange(low, high + 1)
         base = {"base": _yuan(amount * 2)} if clause == "qd2024-23-innovation-voucher" else {}
-        yield {"cmd": "apply", "ref": ref, "unit": unit, "clause": clause, "amount": _yuan(amount), **base,
-               "date": day.isoformat()}
+        yield {
+            "cmd": "apply",
+            "ref": ref,
+            "unit": unit,
+            "clause": clause,
+            "amount": _yuan(amount),
+            **base,
+            "date": day.isoformat(),
+        }
         day += timedelta(days=rng.randrange(5, 30))
-        yield {"cmd": "evaluate", "ref": ref, "grade": rng.choice(("excellent", "good", "pass")),
-               "date": day.isoformat()}
+        yield {
+            "cmd": "evaluate",
+            "ref": ref,
+            "grade": rng.choice(("excellent", "good", "pass")),
+            "date": day.isoformat(),
+        }
         day += timedelta(days=rng.randrange(5, 20))
-        yield {"cmd": "award", "ref": ref, "amount": _yuan(amount), "fund": "KJ", "doc": f"青科字〔{day.year}〕{n}号",
-               "date": day.isoformat()}
+        yield {
+            "cmd": "award",
+            "ref": ref,
+            "amount": _yuan(amount),
+            "fund": "KJ",
+            "doc": f"青科字〔{day.year}〕{n}号",
+            "date": day.isoformat(),
+        }
         paid = 0
         for k, part in enumerate((40, 30, 20)):  # three disbursements (90 % of the award), in 元
             day += timedelta(days=rng.randrange(1, 15))
             share = amount * 10_000 * part // 100
             paid += share
-            yield {"cmd": "disburse", "ref": ref, "amount": str(share), "voucher": f"PZ-{n:06d}-{k}",
-                   "date": day.isoformat()}
+            yield {
+                "cmd": "disburse",
+                "ref": ref,
+                "amount": str(share),
+                "voucher": f"PZ-{n:06d}-{k}",
+                "date": day.isoformat(),
+            }
         spent = 0
         for k in range(4):  # four expenditures from what was paid
             day += timedelta(days=rng.randrange(1, 10))
             share = paid * rng.randrange(5, 20) // 100
             spent += share
-            yield {"cmd": "spend", "ref": ref, "amount": str(share), "category": rng.choice(CATEGORIES),
-                   "voucher": f"ZC-{n:06d}-{k}", "date": day.isoformat()}
+            yield {
+                "cmd": "spend",
+                "ref": ref,
+                "amount": str(share),
+                "category": rng.choice(CATEGORIES),
+                "voucher": f"ZC-{n:06d}-{k}",
+                "date": day.isoformat(),
+            }
         if n % 10 == 0 and paid - spent >= 100:
-            yield {"cmd": "recover", "ref": ref, "amount": str((paid - spent) // 10), "voucher": f"ZH-{n:06d}",
-                   "reason": "项目结余", "date": day.isoformat()}
+            yield {
+                "cmd": "recover",
+                "ref": ref,
+                "amount": str((paid - spent) // 10),
+                "voucher": f"ZH-{n:06d}",
+                "reason": "项目结余",
+                "date": day.isoformat(),
+            }
         if n % 25 == 0:
             yield {"cmd": "reverse", "voucher": f"ZC-{n:06d}-3", "reason": "重复录入"}
 

@@ -21,6 +21,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     with click.progressbar(length=1, label=label, file=sys.stderr, show_pos=True) as bar:
+
         def update(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)

@@ -13,8 +13,13 @@ from .context import guarded, open_ledger, settings
 @click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--stop-on-error", is_flag=True, help="Stop at the first refused line.")
-@click.option("--group-size", default=500, show_default=True, type=click.IntRange(1, 100_000),
-              help="Lines saved per transaction (each line stays all-or-nothing).")
+@click.option(
+    "--group-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Lines saved per transaction (each line stays all-or-nothing).",
+)
 @guarded
 def batch(file, stop_on_error: bool, group_size: int) -> None:
     """Apply FILE ('-' for stdin): one JSON command per line.
@@ -39,13 +44,24 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
         bar.__enter__()
     try:
         with open_ledger() as ledger:
-            summary = ledger.batch(lines, s.actor, stop_on_error=stop_on_error, group_size=group_size,
-                                   progress=(lambda n: bar.update(n - bar.pos)) if bar else None)
+            summary = ledger.batch(
+                lines,
+                s.actor,
+                stop_on_error=stop_on_error,
+                group_size=group_size,
+                progress=(lambda n: bar.update(n - bar.pos)) if bar else None,
+            )
     finally:
         if bar:
             bar.__exit__(None, None, None)
-    s.log.info("batch", applied=summary.applied, skipped=summary.skipped, failed=summary.failed,
-               events=summary.events, actor=s.actor)
+    s.log.info(
+        "batch",
+        applied=summary.applied,
+        skipped=summary.skipped,
+        failed=summary.failed,
+        events=summary.events,
+        actor=s.actor,
+    )
     errors = [{"line": e.line, "code": e.code, "message": e.message} for e in summary.errors]
     result = {"applied": summary.applied, "skipped": summary.skipped, "failed": summary.failed}
     if s.fmt == "json":

@@ -52,8 +52,9 @@ def configure_logging(log_file: str | None, verbose: bool) -> Any:
     handlers: list[logging.Handler] = []
     if log_file:
         handler = logging.FileHandler(log_file, encoding="utf-8")
-        handler.setFormatter(structlog.stdlib.ProcessorFormatter(processor=structlog.processors.JSONRenderer(
-            ensure_ascii=False)))
+        handler.setFormatter(
+            structlog.stdlib.ProcessorFormatter(processor=structlog.processors.JSONRenderer(ensure_ascii=False))
+        )
         handlers.append(handler)
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
@@ -65,7 +66,8 @@ def configure_logging(log_file: str | None, verbose: bool) -> Any:
     root.propagate = False
     for handler in handlers:
         handler.formatter.foreign_pre_chain = [  # type: ignore[union-attr]
-            structlog.stdlib.add_log_level, structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
         ]
     structlog.configure(
         processors=[
@@ -105,9 +107,14 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except LedgerError as error:
-            s.log.warning("refused", command=click.get_current_context().command_path, actor=s.actor,
-                          code=error.code, message=error.message,
-                          ms=round((time.perf_counter() - started) * 1000, 1))
+            s.log.warning(
+                "refused",
+                command=click.get_current_context().command_path,
+                actor=s.actor,
+                code=error.code,
+                message=error.message,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
             output.fail(s.fmt, error)
         except Exception as error:
             if not _is_storage_failure(error):
@@ -134,8 +141,14 @@ def submit(name: str, /, **raw: Any) -> None:
     started = time.perf_counter()
     with open_ledger() as ledger:
         result = ledger.run(command, s.actor)
-    s.log.info("applied" if result.changed else "repeat", command=name, actor=s.actor, events=result.events,
-               ms=round((time.perf_counter() - started) * 1000, 1), result=_loggable(result.fields))
+    s.log.info(
+        "applied" if result.changed else "repeat",
+        command=name,
+        actor=s.actor,
+        events=result.events,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        result=_loggable(result.fields),
+    )
     show(result.fields, result.changed)
 
 
@@ -148,4 +161,3 @@ def show(fields: dict, changed: bool = True) -> None:
 
 def _loggable(fields: dict) -> dict:
     return {k: (format_yuan(v) if isinstance(v, Amount) else v) for k, v in fields.items()}
-

@@ -15,8 +15,12 @@ def fund() -> None:
 @fund.command("create")
 @click.argument("fund_code", metavar="FUND")
 @click.option("--name", required=True, help="The fund's name.")
-@click.option("--approval-threshold", default=None, metavar="AMOUNT",
-              help="Payments at or above this need a second person (default 1,000,000 元).")
+@click.option(
+    "--approval-threshold",
+    default=None,
+    metavar="AMOUNT",
+    help="Payments at or above this need a second person (default 1,000,000 元).",
+)
 @guarded
 def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
     """Create a fund (a named budget pool).
@@ -54,8 +58,12 @@ def unit() -> None:
 @unit.command("register")
 @click.argument("code")
 @click.option("--name", required=True, help="The unit's registered name.")
-@click.option("--type", "unit_type", required=True,
-              help="enterprise university institute hospital investor other (or 企业 高校 科研院所 …)")
+@click.option(
+    "--type",
+    "unit_type",
+    required=True,
+    help="enterprise university institute hospital investor other (or 企业 高校 科研院所 …)",
+)
 @guarded
 def register(code: str, name: str, unit_type: str) -> None:
     """Register a unit by its 统一社会信用代码 (checked per GB 32100-2015).

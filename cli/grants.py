@@ -35,7 +35,9 @@ def apply(ref: str, unit: str, clause: str, amount: str, base: str | None, date:
 
 @click.command()
 @click.argument("ref")
-@click.option("--grade", required=True, help="new excellent good pass fail repass (or 新认定 优秀 良好 合格 不合格 复评合格)")
+@click.option(
+    "--grade", required=True, help="new excellent good pass fail repass (or 新认定 优秀 良好 合格 不合格 复评合格)"
+)
 @click.option("--score", default=None, help="Optional score, 0–100.")
 @click.option("--date", default=None, help=DATE_HELP)
 @guarded
@@ -60,8 +62,16 @@ def evaluate(ref: str, grade: str, score: str | None, date: str | None) -> None:
 @click.option("--equity-amount", default=None, help="For mixed: the part paid as equity.")
 @click.option("--exception-doc", default=None, help="一事一议: the exception document, to exceed a case-by-case max.")
 @guarded
-def award(ref: str, amount: str, fund: str, doc: str, date: str | None, mode: str | None, equity_amount: str | None,
-          exception_doc: str | None) -> None:
+def award(
+    ref: str,
+    amount: str,
+    fund: str,
+    doc: str,
+    date: str | None,
+    mode: str | None,
+    equity_amount: str | None,
+    exception_doc: str | None,
+) -> None:
     """Award application REF: the policy's limits, the unit's yearly caps and the fund are all checked.
 
     \b
@@ -71,8 +81,17 @@ def award(ref: str, amount: str, fund: str, doc: str, date: str | None, mode: st
       grantledger award QD-2024-010 --amount 3000万 --fund TZ --doc 青科字〔2024〕41号 --mode equity \\
           --exception-doc 青政办〔2024〕7号
     """
-    submit("award", ref=ref, amount=amount, fund=fund, doc=doc, date=date, mode=mode, equity_amount=equity_amount,
-           exception_doc=exception_doc)
+    submit(
+        "award",
+        ref=ref,
+        amount=amount,
+        fund=fund,
+        doc=doc,
+        date=date,
+        mode=mode,
+        equity_amount=equity_amount,
+        exception_doc=exception_doc,
+    )
 
 
 @click.command()

@@ -67,14 +67,35 @@ def default_actor() -> str:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", envvar="GRANTLEDGER_DB", default=None, metavar="URL",
-              help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user:pass@host/db.")
-@click.option("--actor", envvar="GRANTLEDGER_ACTOR", default=None, metavar="NAME",
-              help="Who is acting (default: the operating-system user).")
-@click.option("--format", "fmt", envvar="GRANTLEDGER_FORMAT", default="table",
-              type=click.Choice(["table", "json", "csv"]), help="Output for people (table) or machines.")
-@click.option("--log-file", envvar="GRANTLEDGER_LOG_FILE", default=None, metavar="PATH",
-              help="Append structured JSON logs to this file.")
+@click.option(
+    "--db",
+    envvar="GRANTLEDGER_DB",
+    default=None,
+    metavar="URL",
+    help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user:pass@host/db.",
+)
+@click.option(
+    "--actor",
+    envvar="GRANTLEDGER_ACTOR",
+    default=None,
+    metavar="NAME",
+    help="Who is acting (default: the operating-system user).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    envvar="GRANTLEDGER_FORMAT",
+    default="table",
+    type=click.Choice(["table", "json", "csv"]),
+    help="Output for people (table) or machines.",
+)
+@click.option(
+    "--log-file",
+    envvar="GRANTLEDGER_LOG_FILE",
+    default=None,
+    metavar="PATH",
+    help="Append structured JSON logs to this file.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also write logs to stderr.")
 @click.version_option(package_name="grantledger")
 @click.pass_context

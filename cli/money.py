@@ -60,9 +60,12 @@ def void(voucher: str, reason: str, date: str | None) -> None:
 @click.command()
 @click.argument("ref")
 @click.option("--amount", required=True, help="Amount spent.")
-@click.option("--category", required=True,
-              help="equipment materials testing travel labor consulting publication indirect platform exchange rd "
-                   "other (负面清单 debt fine donation investment welfare construction is refused)")
+@click.option(
+    "--category",
+    required=True,
+    help="equipment materials testing travel labor consulting publication indirect platform exchange rd "
+    "other (负面清单 debt fine donation investment welfare construction is refused)",
+)
 @click.option("--voucher", required=True, help="Expenditure voucher number.")
 @click.option("--date", default=None, help=DATE_HELP)
 @guarded

@@ -67,10 +67,21 @@ def list_(in_force: str | None) -> None:
 
     catalogue = clauses.default()
     chosen = catalogue.in_force(commands.parse("any_date", in_force, "--in-force")) if in_force else list(catalogue)
-    rows = [{"id": c.id, "title": c.title, "source": _source(c), "effective_from": c.effective_from,
-             "effective_to": c.effective_to} for c in chosen]
-    output.emit(settings().fmt, rows, columns=["id", "title", "effective_from", "effective_to"]
-                if settings().fmt == "table" else None)
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "source": _source(c),
+            "effective_from": c.effective_from,
+            "effective_to": c.effective_to,
+        }
+        for c in chosen
+    ]
+    output.emit(
+        settings().fmt,
+        rows,
+        columns=["id", "title", "effective_from", "effective_to"] if settings().fmt == "table" else None,
+    )
 
 
 @policy.command("show")
@@ -89,10 +100,19 @@ def show(clause_id: str) -> None:
     if clause is None:
         raise errors.not_found(f"条款 {clause_id} 不在政策目录中 (grantledger policy list)")
     fields = {
-        "id": clause.id, "title": clause.title, "source": _source(clause), "document": clause.document.title,
-        "doc_number": clause.document.doc_number, "issuer": clause.document.issuer, "item": clause.item,
-        "quote": clause.quote, "seed": clause.seed, "effective_from": clause.effective_from,
-        "effective_to": clause.effective_to, "rule": _rule(clause), "note": clause.note,
+        "id": clause.id,
+        "title": clause.title,
+        "source": _source(clause),
+        "document": clause.document.title,
+        "doc_number": clause.document.doc_number,
+        "issuer": clause.document.issuer,
+        "item": clause.item,
+        "quote": clause.quote,
+        "seed": clause.seed,
+        "effective_from": clause.effective_from,
+        "effective_to": clause.effective_to,
+        "rule": _rule(clause),
+        "note": clause.note,
     }
     if settings().fmt == "table":
         fields = dict(fields, rule=output.as_json(_rule(clause)))
@@ -123,10 +143,17 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
     day = parse("any_date", date, "--date") if date else None
     with open_ledger() as ledger:
         q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day)
-    fields = {"clause": clause_id, "max": Amount(q.max) if q.max is not None else None,
-              "eligible": q.refusal is None, "code": q.refusal.code if q.refusal else None,
-              "reasons": list(q.reasons)}
+    fields = {
+        "clause": clause_id,
+        "max": Amount(q.max) if q.max is not None else None,
+        "eligible": q.refusal is None,
+        "code": q.refusal.code if q.refusal else None,
+        "reasons": list(q.reasons),
+    }
     if settings().fmt == "table":
-        fields = dict(fields, max="不设上限 (一事一议)" if q.max is None else fields["max"],
-                      reasons="\n  ".join([""] + list(q.reasons)))
+        fields = dict(
+            fields,
+            max="不设上限 (一事一议)" if q.max is None else fields["max"],
+            reasons="\n  ".join(["", *q.reasons]),
+        )
     output.emit(settings().fmt, fields)

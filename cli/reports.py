@@ -8,8 +8,19 @@ from . import output
 from .context import guarded, open_ledger, settings
 
 COLUMNS = {
-    "awards": ["application", "unit", "clause", "fund", "fiscal_year", "awarded", "disbursed", "pending", "spent",
-               "recovered", "available"],
+    "awards": [
+        "application",
+        "unit",
+        "clause",
+        "fund",
+        "fiscal_year",
+        "awarded",
+        "disbursed",
+        "pending",
+        "spent",
+        "recovered",
+        "available",
+    ],
     "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
     "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
     "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
@@ -22,10 +33,20 @@ COLUMNS = {
 @click.command()
 @click.argument("name", type=click.Choice(list(COLUMNS)))
 @click.option("--year", default=None, help="Only this fiscal year.")
-@click.option("--as-of", default=None, metavar="DATE", help="As of an effective date (YYYY-MM-DD): facts dated later "
-              "are left out, facts recorded later but dated earlier are in.")
-@click.option("--format", "fmt", default=None, type=click.Choice(["table", "json", "csv", "xlsx"]),
-              help="Overrides the global --format; xlsx needs --out.")
+@click.option(
+    "--as-of",
+    default=None,
+    metavar="DATE",
+    help="As of an effective date (YYYY-MM-DD): facts dated later "
+    "are left out, facts recorded later but dated earlier are in.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    help="Overrides the global --format; xlsx needs --out.",
+)
 @click.option("--out", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
 @guarded
 def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None) -> None:
@@ -55,8 +76,13 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
     columns = COLUMNS[name] if fmt == "table" else None
     if out:
         with open(out, "w", encoding="utf-8") as handle:
-            text = output.as_json(rows) if fmt == "json" else output.as_csv(rows) if fmt == "csv" else output.table(
-                rows, columns)
+            text = (
+                output.as_json(rows)
+                if fmt == "json"
+                else output.as_csv(rows)
+                if fmt == "csv"
+                else output.table(rows, columns)
+            )
             handle.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return

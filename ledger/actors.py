@@ -15,8 +15,19 @@ from .values import ROLES
 # Which roles may run which command (admin may run everything).
 PERMISSIONS = {
     "clerk": {
-        "fund create", "fund appropriate", "unit register", "apply", "award", "disburse",
-        "invest", "convert", "exit", "write-off", "spend", "recover", "reverse",
+        "fund create",
+        "fund appropriate",
+        "unit register",
+        "apply",
+        "award",
+        "disburse",
+        "invest",
+        "convert",
+        "exit",
+        "write-off",
+        "spend",
+        "recover",
+        "reverse",
     },
     "reviewer": {"evaluate", "reject"},
     "approver": {"approve", "void"},
@@ -64,7 +75,7 @@ def may(roles: list[str] | tuple[str, ...], command: str) -> bool:
 
 def check_may(name: str, roles: list[str] | tuple[str, ...], command: str) -> None:
     if not may(roles, command):
-        allowed = sorted(r for r, cmds in PERMISSIONS.items() if command in cmds) + ["admin"]
+        allowed = [*sorted(r for r, cmds in PERMISSIONS.items() if command in cmds), "admin"]
         held = ", ".join(f"{r}({ROLES[r]})" for r in roles) or "no role"
         raise LedgerError(
             FORBIDDEN,

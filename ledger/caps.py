@@ -39,12 +39,12 @@ class UnitCap(Aggregate):
         if self.period == ONCE and self.refs and ref not in self.refs:
             raise LedgerError(
                 ALREADY_AWARDED_ONCE,
-                f"单位 {self.unit} 已获\"{title}\" (申报 {self.refs[0]}), 该奖励每单位仅限一次 {source}",
+                f'单位 {self.unit} 已获"{title}" (申报 {self.refs[0]}), 该奖励每单位仅限一次 {source}',
             )
         if self.cap is not None and self.used + amount > self.cap:
             raise LedgerError(
                 EXCEEDS_ANNUAL_CAP,
-                f"单位 {self.unit} 在 {self.period} 年已获\"{title}\"{format_human(self.used)}, "
+                f'单位 {self.unit} 在 {self.period} 年已获"{title}"{format_human(self.used)}, '
                 f"年度上限 {format_human(self.cap)}, 本次 {format_human(amount)} "
                 f"超出 {format_human(self.used + amount - self.cap)} {source}",
             )

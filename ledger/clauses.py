@@ -29,15 +29,40 @@ from .values import GRADES, MODES, UNIT_TYPES
 POLICY_DIR = Path(__file__).with_name("policies")
 
 _DOCUMENT_KEYS = {
-    "id", "title", "doc_number", "issuer", "issued", "seeds",
-    "effective_from", "effective_to", "city", "note",
+    "id",
+    "title",
+    "doc_number",
+    "issuer",
+    "issued",
+    "seeds",
+    "effective_from",
+    "effective_to",
+    "city",
+    "note",
 }
 _CLAUSE_KEYS = {
-    "id", "title", "item", "seed", "quote", "note",
-    "max", "fixed", "fixed_by_unit_type", "ratio", "base",
-    "grades", "unit_types", "annual_cap", "cap_group", "once_per_unit",
-    "case_by_case", "exception_required", "modes", "superseded_by",
-    "effective_from", "effective_to",
+    "id",
+    "title",
+    "item",
+    "seed",
+    "quote",
+    "note",
+    "max",
+    "fixed",
+    "fixed_by_unit_type",
+    "ratio",
+    "base",
+    "grades",
+    "unit_types",
+    "annual_cap",
+    "cap_group",
+    "once_per_unit",
+    "case_by_case",
+    "exception_required",
+    "modes",
+    "superseded_by",
+    "effective_from",
+    "effective_to",
 }
 _SUPERSESSION_KEYS = {"clause", "on", "scope"}
 
@@ -351,7 +376,7 @@ def _ratio(data: dict, here: str) -> Fraction | None:
     except InvalidOperation:
         ratio = None
     if ratio is None or not 0 < ratio <= 10:
-        raise CatalogueError(f"{here}: ratio must be text such as \"0.5\" (between 0 and 10)")
+        raise CatalogueError(f'{here}: ratio must be text such as "0.5" (between 0 and 10)')
     return ratio
 
 

@@ -258,8 +258,25 @@ class WriteOff(Command):
 WRITE_COMMANDS: Mapping[str, type[Command]] = {
     c.name: c
     for c in (
-        Init, RoleGrant, FundCreate, FundAppropriate, UnitRegister, Apply, Evaluate, Award, Reject,
-        Disburse, Approve, Void, Spend, Recover, Reverse, Invest, Convert, Exit, WriteOff,
+        Init,
+        RoleGrant,
+        FundCreate,
+        FundAppropriate,
+        UnitRegister,
+        Apply,
+        Evaluate,
+        Award,
+        Reject,
+        Disburse,
+        Approve,
+        Void,
+        Spend,
+        Recover,
+        Reverse,
+        Invest,
+        Convert,
+        Exit,
+        WriteOff,
     )
 }
 
@@ -293,6 +310,6 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise invalid(f"{name}: {user_name} must be text, got {value!r}")
         if isinstance(value, int) and f.metadata["kind"] not in ("year",):
-            raise invalid(f"{name}: {user_name} must be text such as \"{value}\" (amounts and codes are strings)")
+            raise invalid(f'{name}: {user_name} must be text such as "{value}" (amounts and codes are strings)')
         values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
     return cls(**values_)

@@ -51,7 +51,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         c.execute(f"SELECT hash FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
-        c.executemany(f"INSERT INTO {HASHES_TABLE} VALUES (?, ?)", chain_rows(row[0] if row else GENESIS, ids, stored_events))
+        c.executemany(
+            f"INSERT INTO {HASHES_TABLE} VALUES (?, ?)", chain_rows(row[0] if row else GENESIS, ids, stored_events)
+        )
         return ids
 
     def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
@@ -70,7 +72,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         The projections' fast read: plain tuples, no event objects. ``with_hashes`` adds what ``verify``
         needs to check the chain in the same pass.
         """
-        columns = "e.rowid, e.originator_id, e.topic, e.state" + (", e.originator_version, h.hash" if with_hashes else "")
+        columns = "e.rowid, e.originator_id, e.topic, e.state" + (
+            ", e.originator_version, h.hash" if with_hashes else ""
+        )
         join = f" LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid" if with_hashes else ""
         statement = f"SELECT {columns} FROM {self.events_table_name} e{join} WHERE e.rowid > ? AND e.rowid <= ? "
         with self.datastore.transaction(commit=False) as c:
@@ -82,8 +86,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(ids), 500):
                 chunk = [i.hex for i in ids[start : start + 500]]
-                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN "
-                          f"({','.join('?' * len(chunk))})", chunk)
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN "
+                    f"({','.join('?' * len(chunk))})",
+                    chunk,
+                )
                 found.extend(UUID(r[0]) for r in c.fetchall())
         return found
 
@@ -98,7 +105,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return [r[0] for r in c.fetchall()]
 
 
-def chain_rows(previous: bytes, ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> Iterator[tuple[int, bytes]]:
+def chain_rows(
+    previous: bytes, ids: Sequence[int], stored_events: Sequence[StoredEvent]
+) -> Iterator[tuple[int, bytes]]:
     for seq, s in zip(ids, stored_events, strict=True):
         previous = link(previous, seq, s.originator_id, s.originator_version, s.topic, s.state)
         yield seq, previous
@@ -127,23 +136,33 @@ def parse_url(url: str | None) -> StoreURL:
     if parts.scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path or path.startswith(":memory:"):
-            raise invalid(f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)")
-        return StoreURL(url, "sqlite", {
-            "PERSISTENCE_MODULE": f"{__name__}:ChainedSQLiteFactory",
-            "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": "30",
-        })
+            raise invalid(
+                f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)"
+            )
+        return StoreURL(
+            url,
+            "sqlite",
+            {
+                "PERSISTENCE_MODULE": f"{__name__}:ChainedSQLiteFactory",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            },
+        )
     if parts.scheme in ("postgresql+psycopg", "postgresql", "postgres"):
         if not parts.hostname or not parts.path.strip("/"):
             raise invalid(f"--db {url!r}: expected postgresql+psycopg://user:password@host:port/database")
-        return StoreURL(f"postgresql+psycopg://{parts.netloc}{parts.path}", "postgresql", {
-            "PERSISTENCE_MODULE": "ledger.eventstore_pg:ChainedPostgresFactory",
-            "POSTGRES_DBNAME": parts.path.strip("/"),
-            "POSTGRES_HOST": parts.hostname,
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or ""),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_LOCK_TIMEOUT": "30",
-            "POSTGRES_POOL_SIZE": "2",
-        })
+        return StoreURL(
+            f"postgresql+psycopg://{parts.netloc}{parts.path}",
+            "postgresql",
+            {
+                "PERSISTENCE_MODULE": "ledger.eventstore_pg:ChainedPostgresFactory",
+                "POSTGRES_DBNAME": parts.path.strip("/"),
+                "POSTGRES_HOST": parts.hostname,
+                "POSTGRES_PORT": str(parts.port or 5432),
+                "POSTGRES_USER": unquote(parts.username or ""),
+                "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                "POSTGRES_LOCK_TIMEOUT": "30",
+                "POSTGRES_POOL_SIZE": "2",
+            },
+        )
     raise invalid(f"--db {url!r}: use sqlite:///FILE or postgresql+psycopg://user:password@host/database")

@@ -8,8 +8,8 @@ written inside that same locked transaction, after the ids are known.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
@@ -27,7 +27,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         hashes = Identifier(self.datastore.schema, HASHES_TABLE)
         events = Identifier(self.datastore.schema, self.events_table_name)
         self.sql_create_statements.append(
-            SQL("CREATE TABLE IF NOT EXISTS {0} (notification_id bigint PRIMARY KEY, hash bytea NOT NULL)").format(hashes)
+            SQL("CREATE TABLE IF NOT EXISTS {0} (notification_id bigint PRIMARY KEY, hash bytea NOT NULL)").format(
+                hashes
+            )
         )
         self.select_last_hash = SQL("SELECT hash FROM {0} ORDER BY notification_id DESC LIMIT 1").format(hashes)
         self.insert_hash = SQL("INSERT INTO {0} VALUES (%s, %s)").format(hashes)
@@ -38,9 +40,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ).format(events, hashes)
         self.select_raw_statements = {
             with_hashes: SQL(
-                "SELECT e.notification_id, e.originator_id, e.topic, e.state" + (
+                "SELECT e.notification_id, e.originator_id, e.topic, e.state"
+                + (
                     ", e.originator_version, h.hash FROM {0} e LEFT JOIN {1} h ON h.notification_id = e.notification_id"
-                    if with_hashes else " FROM {0} e")
+                    if with_hashes
+                    else " FROM {0} e"
+                )
                 + " WHERE e.notification_id > %s AND e.notification_id <= %s ORDER BY e.notification_id LIMIT %s"
             ).format(events, hashes)
             for with_hashes in (False, True)
@@ -69,8 +74,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self.select_chain_statement, (after, limit), prepare=True)
             return [
                 ChainedEvent(
-                    r["notification_id"], r["originator_id"], r["originator_version"], r["topic"],
-                    bytes(r["state"]), bytes(r["hash"]) if r["hash"] is not None else None,
+                    r["notification_id"],
+                    r["originator_id"],
+                    r["originator_version"],
+                    r["topic"],
+                    bytes(r["state"]),
+                    bytes(r["hash"]) if r["hash"] is not None else None,
                 )
                 for r in curs.fetchall()
             ]
@@ -80,8 +89,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(statement, (after, stop if stop is not None else 2**62, limit), prepare=True)
             if with_hashes:
-                return [(r[0], r[1].bytes, r[2], bytes(r[3]), r[4], None if r[5] is None else bytes(r[5]))
-                        for r in curs.fetchall()]
+                return [
+                    (r[0], r[1].bytes, r[2], bytes(r[3]), r[4], None if r[5] is None else bytes(r[5]))
+                    for r in curs.fetchall()
+                ]
             return [(r[0], r[1].bytes, r[2], bytes(r[3])) for r in curs.fetchall()]
 
     def select_existing(self, ids: Sequence[UUID]) -> list[UUID]:

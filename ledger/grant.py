@@ -55,8 +55,16 @@ class Grant(Aggregate):
         self.recovered = 0
         self.vouchers: dict[str, dict] = {}
         self.flows: list[list] = []  # [effective date, change of money held by the unit]
-        self.equity = {"stake": 0, "cost": 0, "invested": 0, "exited_stake": 0, "proceeds": 0, "gain": 0,
-                       "converted": None, "written_off": None}
+        self.equity = {
+            "stake": 0,
+            "cost": 0,
+            "invested": 0,
+            "exited_stake": 0,
+            "proceeds": 0,
+            "gain": 0,
+            "converted": None,
+            "written_off": None,
+        }
 
     def same_submission(self, unit: str, clause: str, asked: int, base: int | None, on: str | None) -> bool:
         mine = (self.unit, self.clause, self.asked, self.base)
@@ -64,7 +72,11 @@ class Grant(Aggregate):
 
     def evaluate(self, grade: str, score: str | None, actor: str, on: str, given_on: str | None = None) -> bool:
         """Record the grade; the same grade again (on the same date, if one is given) changes nothing."""
-        if self.grade is not None and (grade, score) == (self.grade, self.score) and given_on in (None, self.evaluated_on):
+        if (
+            self.grade is not None
+            and (grade, score) == (self.grade, self.score)
+            and given_on in (None, self.evaluated_on)
+        ):
             return False
         if self.status == EVALUATED and not (self.grade == "fail" and grade == "repass"):
             raise LedgerError(
@@ -162,11 +174,15 @@ class Grant(Aggregate):
     def _check_room(self, part: str, amount: Fen, what: str) -> None:
         room = self.part_size(part) - self.paid[part] - self.pending[part]
         if amount > room:
-            label = "股权投资部分" if self.mode == "mixed" and part == EQUITY_PART else (
-                "拨款部分" if self.mode == "mixed" else "批复金额")
+            label = (
+                "股权投资部分"
+                if self.mode == "mixed" and part == EQUITY_PART
+                else ("拨款部分" if self.mode == "mixed" else "批复金额")
+            )
             raise LedgerError(
                 errors.EXCEEDS_AWARD,
-                f"申报 {self.ref} {label} {format_human(self.part_size(part))}, 已拨付 {format_human(self.paid[part])}, "
+                f"申报 {self.ref} {label} {format_human(self.part_size(part))}, "
+                f"已拨付 {format_human(self.paid[part])}, "
                 f"待审批 {format_human(self.pending[part])}, 尚可{what} {format_human(room)}; "
                 f"本次 {format_human(amount)} 超出 {format_human(amount - room)}",
             )
@@ -200,8 +216,9 @@ class Grant(Aggregate):
         self._pay(voucher, "investment", EQUITY_PART, amount, held, actor, on, {"stake": stake, "valuation": valuation})
 
     def _pay(self, voucher: str, kind: str, part: str, amount: int, held: bool, actor: str, on: str, extra: dict):
-        self.vouchers[voucher] = dict(extra, kind=kind, part=part, amount=amount, on=on, maker=actor,
-                                      status=PENDING if held else POSTED)
+        self.vouchers[voucher] = dict(
+            extra, kind=kind, part=part, amount=amount, on=on, maker=actor, status=PENDING if held else POSTED
+        )
         if held:
             self.pending[part] += amount
         else:
@@ -228,7 +245,9 @@ class Grant(Aggregate):
             return False
         v = self.pending_voucher(voucher, "审批")
         if actor == v["maker"]:
-            raise LedgerError(errors.SAME_ACTOR, f"凭证 {voucher} 由 {actor} 经办, 须由另一名审批人审批 (不相容岗位分离)")
+            raise LedgerError(
+                errors.SAME_ACTOR, f"凭证 {voucher} 由 {actor} 经办, 须由另一名审批人审批 (不相容岗位分离)"
+            )
         self._check_not_before(on, v["on"], "审批", "凭证")
         self._approved(voucher=voucher, kind=v["kind"], amount=v["amount"], stake=v.get("stake"), actor=actor, on=on)
         return True
@@ -290,8 +309,14 @@ class Grant(Aggregate):
     def _spent(self, voucher: str, amount: int, category: str, actor: str, on: str) -> None:
         self.spent += amount
         self.flows.append([on, -amount])
-        self.vouchers[voucher] = {"kind": "expenditure", "amount": amount, "category": category, "on": on,
-                                  "maker": actor, "status": POSTED}
+        self.vouchers[voucher] = {
+            "kind": "expenditure",
+            "amount": amount,
+            "category": category,
+            "on": on,
+            "maker": actor,
+            "status": POSTED,
+        }
 
     def recover(self, voucher: str, amount: Fen, reason: str, actor: str, on: str) -> None:
         self._check_awarded("追回", on)
@@ -302,8 +327,14 @@ class Grant(Aggregate):
     def _recovered(self, voucher: str, amount: int, reason: str, actor: str, on: str) -> None:
         self.recovered += amount
         self.flows.append([on, -amount])
-        self.vouchers[voucher] = {"kind": "recovery", "amount": amount, "reason": reason, "on": on,
-                                  "maker": actor, "status": POSTED}
+        self.vouchers[voucher] = {
+            "kind": "recovery",
+            "amount": amount,
+            "reason": reason,
+            "on": on,
+            "maker": actor,
+            "status": POSTED,
+        }
 
     def reverse(self, voucher: str, reason: str, actor: str, on: str) -> bool:
         """红字冲正 of a posted disbursement, expenditure or recovery."""
@@ -321,13 +352,28 @@ class Grant(Aggregate):
             if self.equity["converted"]:
                 raise _state(f"申报 {self.ref} 已转股, 拨付不能冲正")
             self._check_available(v["amount"], on, "冲正拨付")
-        self._reversed(voucher=voucher, kind=v["kind"], amount=v["amount"], category=v.get("category"),
-                       original_on=v["on"], reason=reason, actor=actor, on=on)
+        self._reversed(
+            voucher=voucher,
+            kind=v["kind"],
+            amount=v["amount"],
+            category=v.get("category"),
+            original_on=v["on"],
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
         return True
 
     @event("Reversed")
     def _reversed(
-        self, voucher: str, kind: str, amount: int, category: str | None, original_on: str, reason: str, actor: str,
+        self,
+        voucher: str,
+        kind: str,
+        amount: int,
+        category: str | None,
+        original_on: str,
+        reason: str,
+        actor: str,
         on: str,
     ) -> None:
         v = self.vouchers[voucher]
@@ -396,8 +442,15 @@ class Grant(Aggregate):
         e["exited_stake"] += stake
         e["proceeds"] += proceeds
         e["gain"] += gain
-        self.vouchers[voucher] = {"kind": "exit", "amount": proceeds, "stake": stake, "cost": cost, "on": on,
-                                  "maker": actor, "status": POSTED}
+        self.vouchers[voucher] = {
+            "kind": "exit",
+            "amount": proceeds,
+            "stake": stake,
+            "cost": cost,
+            "on": on,
+            "maker": actor,
+            "status": POSTED,
+        }
 
     def write_off(self, reason: str, actor: str, on: str) -> bool:
         done = self.equity["written_off"]

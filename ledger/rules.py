@@ -51,7 +51,7 @@ def _refuse(code: str, clause: Clause, message: str) -> LedgerError:
 def check_in_force(clause: Clause, day: str) -> None:
     if day < clause.effective_from or (clause.effective_to is not None and day > clause.effective_to):
         window = f"{clause.effective_from} 至 {clause.effective_to or '长期'}"
-        raise _refuse(errors.NOT_IN_FORCE, clause, f"条款\"{clause.title}\"有效期为 {window}, {day} 不在有效期内")
+        raise _refuse(errors.NOT_IN_FORCE, clause, f'条款"{clause.title}"有效期为 {window}, {day} 不在有效期内')
 
 
 def check_not_superseded(clause: Clause, day: str) -> None:
@@ -61,7 +61,7 @@ def check_not_superseded(clause: Clause, day: str) -> None:
         raise _refuse(
             errors.SUPERSEDED,
             clause,
-            f"条款\"{clause.title}\"自 {successors[0].on} 起已被新政策取代, 请按 {names} 申报",
+            f'条款"{clause.title}"自 {successors[0].on} 起已被新政策取代, 请按 {names} 申报',
         )
 
 
@@ -76,7 +76,7 @@ def check_unit_type(clause: Clause, unit_type: str) -> None:
     if allowed is not None and unit_type not in allowed:
         names = "、".join(UNIT_TYPES[t] for t in allowed)
         raise _refuse(
-            errors.NOT_ELIGIBLE, clause, f"条款\"{clause.title}\"只适用于{names}, 申报单位类型为{UNIT_TYPES[unit_type]}"
+            errors.NOT_ELIGIBLE, clause, f'条款"{clause.title}"只适用于{names}, 申报单位类型为{UNIT_TYPES[unit_type]}'
         )
 
 
@@ -97,14 +97,16 @@ def check_grade(clause: Clause, grade: str | None) -> None:
     if clause.grades is not None and grade not in clause.grades:
         listed = "、".join(GRADES[g] for g in clause.grades)
         raise _refuse(
-            errors.NOT_ELIGIBLE, clause, f"条款\"{clause.title}\"只支持评估等级为{listed}的, 本次为{GRADES[grade]}"
+            errors.NOT_ELIGIBLE, clause, f'条款"{clause.title}"只支持评估等级为{listed}的, 本次为{GRADES[grade]}'
         )
 
 
 def check_mode(clause: Clause, mode: str) -> None:
     if mode not in clause.modes:
         allowed = "、".join(f"{m}({MODES[m]})" for m in clause.modes)
-        raise _refuse(errors.NOT_ELIGIBLE, clause, f"条款\"{clause.title}\"的支持方式只能是 {allowed}, 不能以 {mode} 批复")
+        raise _refuse(
+            errors.NOT_ELIGIBLE, clause, f'条款"{clause.title}"的支持方式只能是 {allowed}, 不能以 {mode} 批复'
+        )
 
 
 def clause_limits(clause: Clause, unit_type: str, grade: str | None, base: int | None) -> list[Limit]:
@@ -127,7 +129,9 @@ def clause_limits(clause: Clause, unit_type: str, grade: str | None, base: int |
             limits.append(Limit(amount, f"按评估等级 ({table}), 最高 {format_human(amount)}"))
     if clause.ratio is not None and base is not None:
         amount = int(clause.ratio * base)
-        limits.append(Limit(amount, f"{clause.base} {format_human(base)} × {_ratio_text(clause)} = {format_human(amount)}"))
+        limits.append(
+            Limit(amount, f"{clause.base} {format_human(base)} × {_ratio_text(clause)} = {format_human(amount)}")
+        )
     return limits
 
 
@@ -160,7 +164,9 @@ def quote(
         check_grade(clause, grade)
         if once_taken_by is not None:
             raise _refuse(
-                errors.ALREADY_AWARDED_ONCE, clause, f"该单位已获\"{clause.title}\" (申报 {once_taken_by}), 每单位仅限一次"
+                errors.ALREADY_AWARDED_ONCE,
+                clause,
+                f'该单位已获"{clause.title}" (申报 {once_taken_by}), 每单位仅限一次',
             )
     except LedgerError as exc:
         refusal = exc
@@ -200,14 +206,15 @@ def check_award(q: Quote, amount: Fen, exception_doc: str | None) -> None:
         raise _refuse(
             errors.NOT_ELIGIBLE,
             clause,
-            f"条款\"{clause.title}\"为定额奖补 {format_human(q.fixed)}, 本次 {format_human(amount)} 与定额不符",
+            f'条款"{clause.title}"为定额奖补 {format_human(q.fixed)}, 本次 {format_human(amount)} 与定额不符',
         )
     if q.clause_max is None:
         if clause.exception_required and exception_doc is None:
             raise _refuse(
                 errors.EXCEEDS_CLAUSE_MAX,
                 clause,
-                f"条款\"{clause.title}\"不设上限, 一事一议: 本次 {format_human(amount)} 须提供例外批复文号 (--exception-doc)",
+                f'条款"{clause.title}"不设上限, 一事一议: 本次 {format_human(amount)} '
+                "须提供例外批复文号 (--exception-doc)",
             )
         return
     if amount > q.clause_max and not (clause.case_by_case and exception_doc is not None):
@@ -216,7 +223,7 @@ def check_award(q: Quote, amount: Fen, exception_doc: str | None) -> None:
         raise _refuse(
             errors.EXCEEDS_CLAUSE_MAX,
             clause,
-            f"条款\"{clause.title}\"最多可批 {format_human(q.clause_max)} ({binding}), "
+            f'条款"{clause.title}"最多可批 {format_human(q.clause_max)} ({binding}), '
             f"本次 {format_human(amount)} 超出 {format_human(amount - q.clause_max)}{hint}",
         )
 

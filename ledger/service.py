@@ -166,11 +166,13 @@ def execute(app: GrantLedger, command: c.Command, actor: str, *, attempts: int =
                     raise
                 log.info("retrying after a concurrent write", extra={"attempt": attempt + 1, "error": str(exc)})
                 backoff(attempt)
-    raise LedgerError(errors.CONFLICT, f"{command.name}: other clerks kept changing the same records; gave up after {attempts} tries")
+    raise LedgerError(
+        errors.CONFLICT, f"{command.name}: other clerks kept changing the same records; gave up after {attempts} tries"
+    )
 
 
 def backoff(attempt: int) -> None:
-    time.sleep(min(0.5, 0.005 * 2**attempt) * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
+    time.sleep(min(0.5, 0.005 * 2**attempt) * (0.5 + random.random()))
 
 
 def is_busy(exc: Exception) -> bool:
@@ -178,7 +180,7 @@ def is_busy(exc: Exception) -> bool:
     return "locked" in text or "busy" in text or "could not obtain lock" in text or "deadlock" in text
 
 
-class storage_errors:  # noqa: N801 - used as a context manager
+class storage_errors:
     """Turn the store's failures into the ledger's codes: not initialised, or a storage failure."""
 
     def __init__(self, app: GrantLedger):
@@ -193,13 +195,17 @@ class storage_errors:  # noqa: N801 - used as a context manager
         if isinstance(exc, (IntegrityError,)) or (isinstance(exc, OperationalError) and is_busy(exc)):
             return False  # retried by the caller
         if is_missing_table(exc):
-            raise errors.not_found(f"the ledger at {self.app.store.url} is not initialised: run 'grantledger init'") from exc
+            raise errors.not_found(
+                f"the ledger at {self.app.store.url} is not initialised: run 'grantledger init'"
+            ) from exc
         raise LedgerError(errors.CONFLICT, f"storage failure: {exc}") from exc
 
 
 def is_missing_table(exc: Exception) -> bool:
     text = str(exc).lower()
-    return isinstance(exc, (OperationalError, ProgrammingError)) and ("no such table" in text or "does not exist" in text)
+    return isinstance(exc, (OperationalError, ProgrammingError)) and (
+        "no such table" in text or "does not exist" in text
+    )
 
 
 Handler = Callable[[UnitOfWork, Any, str], Result]
@@ -270,7 +276,10 @@ def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
     fund = uow.find(Fund, cmd.fund)
     if fund is not None:
         if not fund.same_as(cmd.fund_name, threshold):
-            raise LedgerError(errors.DUPLICATE_KEY, f"资金 {cmd.fund} 已存在 (名称 {fund.name}, 审批阈值 {format_human(fund.threshold)}), 内容不同")
+            raise LedgerError(
+                errors.DUPLICATE_KEY,
+                f"资金 {cmd.fund} 已存在 (名称 {fund.name}, 审批阈值 {format_human(fund.threshold)}), 内容不同",
+            )
         changed = False
     else:
         fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=dates.today()))
@@ -291,8 +300,14 @@ def _fund_appropriate(uow: UnitOfWork, cmd: c.FundAppropriate, actor: str) -> Re
     else:
         changed = year.appropriate(cmd.amount, cmd.doc, actor, on)
     return Result(
-        {"fund": cmd.fund, "year": cmd.year, "appropriated": Amount(year.appropriated), "amount": Amount(cmd.amount),
-         "doc": cmd.doc, "available": Amount(year.available)},
+        {
+            "fund": cmd.fund,
+            "year": cmd.year,
+            "appropriated": Amount(year.appropriated),
+            "amount": Amount(cmd.amount),
+            "doc": cmd.doc,
+            "available": Amount(year.available),
+        },
         changed,
     )
 
@@ -323,9 +338,12 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
     grant = uow.find(Grant, cmd.ref)
     if grant is not None:
         if not grant.same_submission(cmd.unit, cmd.clause, cmd.amount, cmd.base, cmd.date):
-            raise LedgerError(errors.DUPLICATE_KEY, f"申报编号 {cmd.ref} 已用于单位 {grant.unit} 的 {grant.clause} 申报, 内容不同")
-        return Result({"application": cmd.ref, "status": grant.status, "unit": grant.unit, "clause": grant.clause},
-                      changed=False)
+            raise LedgerError(
+                errors.DUPLICATE_KEY, f"申报编号 {cmd.ref} 已用于单位 {grant.unit} 的 {grant.clause} 申报, 内容不同"
+            )
+        return Result(
+            {"application": cmd.ref, "status": grant.status, "unit": grant.unit, "clause": grant.clause}, changed=False
+        )
     clause = clause_of(uow, cmd.clause)
     unit = uow.require(Unit, cmd.unit, what=f"单位 {cmd.unit} 未登记 (先运行 unit register)")
     if clause.ratio is not None and cmd.base is None:
@@ -334,8 +352,18 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
         raise errors.invalid(f"条款 {clause.id} 不需要基数, 请去掉 --base")
     on = _on(cmd)
     rules.check_submission(clause, unit.type, on)
-    uow.add(Grant(ref=cmd.ref, unit=cmd.unit, unit_type=unit.type, clause=clause.id, asked=cmd.amount,
-                  base=cmd.base, actor=actor, on=on))
+    uow.add(
+        Grant(
+            ref=cmd.ref,
+            unit=cmd.unit,
+            unit_type=unit.type,
+            clause=clause.id,
+            asked=cmd.amount,
+            base=cmd.base,
+            actor=actor,
+            on=on,
+        )
+    )
     return Result({"application": cmd.ref, "status": "submitted", "unit": cmd.unit, "clause": clause.id})
 
 
@@ -357,7 +385,9 @@ def _reject(uow: UnitOfWork, cmd: c.Reject, actor: str) -> Result:
     return Result({"application": cmd.ref, "status": grant.status}, changed)
 
 
-def cap_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str, year: int) -> tuple[Any, Any, int, str | None]:
+def cap_usage(
+    uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str, year: int
+) -> tuple[Any, Any, int, str | None]:
     """The unit's yearly-cap and once-per-unit aggregates for this clause (None when not yet opened)."""
     cap = uow.find(UnitCap, unit, clause.cap_group, str(year)) if clause.annual_cap is not None else None
     once = uow.find(UnitCap, unit, clause.id, ONCE) if clause.once_per_unit else None
@@ -373,11 +403,20 @@ def quote_for(uow: UnitOfWork, grant: Grant, clause: clauses.Clause, grade: str 
 @handles(c.Award)
 def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     grant = _grant(uow, cmd.ref)
-    decision = {"amount": cmd.amount, "fund": cmd.fund, "doc": cmd.doc, "mode": cmd.mode,
-                "equity_amount": cmd.equity_amount, "exception_doc": cmd.exception_doc}
+    decision = {
+        "amount": cmd.amount,
+        "fund": cmd.fund,
+        "doc": cmd.doc,
+        "mode": cmd.mode,
+        "equity_amount": cmd.equity_amount,
+        "exception_doc": cmd.exception_doc,
+    }
     if grant.status == AWARDED:
         if not grant.same_award(decision, cmd.date):
-            raise LedgerError(errors.DUPLICATE_KEY, f"申报 {cmd.ref} 已批复 (文号 {grant.award['doc']}, {format_human(grant.awarded)}), 内容不同")
+            raise LedgerError(
+                errors.DUPLICATE_KEY,
+                f"申报 {cmd.ref} 已批复 (文号 {grant.award['doc']}, {format_human(grant.awarded)}), 内容不同",
+            )
         return Result(_award_fields(grant), changed=False)
     on = _on(cmd)
     year = dates.year_of(on)
@@ -388,7 +427,9 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
     fund_year = uow.find(FundYear, cmd.fund, year)
     if fund_year is None:
-        raise LedgerError(errors.INSUFFICIENT_FUNDS, f"资金 {cmd.fund} 没有 {year} 年度预算 (先运行 fund appropriate --year {year})")
+        raise LedgerError(
+            errors.INSUFFICIENT_FUNDS, f"资金 {cmd.fund} 没有 {year} 年度预算 (先运行 fund appropriate --year {year})"
+        )
     fund_year.check_can_commit(cmd.amount)
     cap, once, _, _ = cap_usage(uow, clause, grant.unit, grant.ref, year)
     label, cite = clause.title, rules.source(clause)
@@ -399,8 +440,11 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
     if clause.annual_cap is not None:
-        cap = cap or uow.add(UnitCap(unit=grant.unit, group=clause.cap_group, period=str(year), cap=clause.annual_cap,
-                                     actor=actor, on=on))
+        cap = cap or uow.add(
+            UnitCap(
+                unit=grant.unit, group=clause.cap_group, period=str(year), cap=clause.annual_cap, actor=actor, on=on
+            )
+        )
         cap.use(grant.ref, cmd.amount, label, cite, actor, on)
     if clause.once_per_unit:
         once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
@@ -410,10 +454,16 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
 
 def _award_fields(grant: Grant) -> dict:
     award = grant.award
-    return {"application": grant.ref, "awarded": Amount(grant.awarded), "fiscal_year": award["year"],
-            "fund": award["fund"], "mode": award["mode"], "doc": award["doc"],
-            "equity_amount": Amount(award["equity_amount"]) if award["equity_amount"] else None,
-            "exception_doc": award["exception_doc"]}
+    return {
+        "application": grant.ref,
+        "awarded": Amount(grant.awarded),
+        "fiscal_year": award["year"],
+        "fund": award["fund"],
+        "mode": award["mode"],
+        "doc": award["doc"],
+        "equity_amount": Amount(award["equity_amount"]) if award["equity_amount"] else None,
+        "exception_doc": award["exception_doc"],
+    }
 
 
 # -- money ----------------------------------------------------------------------
@@ -465,22 +515,28 @@ def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
     return Result(_movement(grant, cmd.voucher, stake=format_stake(cmd.stake)), changed=not repeat)
 
 
-def _voucher_grant(uow: UnitOfWork, number: str) -> tuple[Voucher, Grant]:
+def _grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:
     voucher = uow.require(Voucher, number, what=f"凭证 {number} 不存在")
-    return voucher, _grant(uow, voucher.ref)
+    return _grant(uow, voucher.ref)
 
 
 @handles(c.Approve)
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
-    voucher, grant = _voucher_grant(uow, cmd.voucher)
+    grant = _grant_of_voucher(uow, cmd.voucher)
     changed = grant.approve(cmd.voucher, actor, _on(cmd))
-    return Result({"voucher": cmd.voucher, "status": grant.vouchers[cmd.voucher]["status"],
-                   "amount": Amount(grant.vouchers[cmd.voucher]["amount"])}, changed)
+    return Result(
+        {
+            "voucher": cmd.voucher,
+            "status": grant.vouchers[cmd.voucher]["status"],
+            "amount": Amount(grant.vouchers[cmd.voucher]["amount"]),
+        },
+        changed,
+    )
 
 
 @handles(c.Void)
 def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
-    voucher, grant = _voucher_grant(uow, cmd.voucher)
+    grant = _grant_of_voucher(uow, cmd.voucher)
     changed = grant.void(cmd.voucher, cmd.reason, actor, _on(cmd))
     return Result({"voucher": cmd.voucher, "status": grant.vouchers[cmd.voucher]["status"]}, changed)
 
@@ -494,8 +550,9 @@ def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
         on = _on(cmd)
         grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
         _issue(uow, "expenditure", cmd, content, actor, on)
-    return Result(_movement(grant, cmd.voucher, category=cmd.category, available=Amount(grant.available)),
-                  changed=not repeat)
+    return Result(
+        _movement(grant, cmd.voucher, category=cmd.category, available=Amount(grant.available)), changed=not repeat
+    )
 
 
 def fund_year_for(uow: UnitOfWork, fund: str, year: int, actor: str, on: str) -> FundYear:
@@ -519,7 +576,7 @@ def _recover(uow: UnitOfWork, cmd: c.Recover, actor: str) -> Result:
 
 @handles(c.Reverse)
 def _reverse(uow: UnitOfWork, cmd: c.Reverse, actor: str) -> Result:
-    voucher, grant = _voucher_grant(uow, cmd.voucher)
+    grant = _grant_of_voucher(uow, cmd.voucher)
     original = grant.vouchers[cmd.voucher]
     on = _on(cmd)
     fund_year = None
@@ -529,8 +586,15 @@ def _reverse(uow: UnitOfWork, cmd: c.Reverse, actor: str) -> Result:
     changed = grant.reverse(cmd.voucher, cmd.reason, actor, on)
     if changed and fund_year is not None:
         fund_year.unreturn(grant.ref, cmd.voucher, original["amount"], actor, on)
-    return Result({"voucher": cmd.voucher, "reversed": Amount(original["amount"]), "kind": original["kind"],
-                   "application": grant.ref}, changed)
+    return Result(
+        {
+            "voucher": cmd.voucher,
+            "reversed": Amount(original["amount"]),
+            "kind": original["kind"],
+            "application": grant.ref,
+        },
+        changed,
+    )
 
 
 # -- equity ----------------------------------------------------------------------
@@ -541,8 +605,10 @@ def _convert(uow: UnitOfWork, cmd: c.Convert, actor: str) -> Result:
     grant = _grant(uow, cmd.ref)
     changed = grant.convert(cmd.stake, cmd.valuation, cmd.doc, actor, _on(cmd))
     converted = grant.equity["converted"]
-    return Result({"application": cmd.ref, "converted": Amount(converted["cost"]),
-                   "stake": format_stake(converted["stake"])}, changed)
+    return Result(
+        {"application": cmd.ref, "converted": Amount(converted["cost"]), "stake": format_stake(converted["stake"])},
+        changed,
+    )
 
 
 @handles(c.Exit)
@@ -557,9 +623,17 @@ def _exit(uow: UnitOfWork, cmd: c.Exit, actor: str) -> Result:
         year.receive(grant.ref, cmd.voucher, "exit", cmd.proceeds, actor, on)
         _issue(uow, "exit", cmd, content, actor, on)
     sold = grant.vouchers[cmd.voucher]
-    return Result({"voucher": cmd.voucher, "proceeds": Amount(sold["amount"]), "gain": Amount(sold["amount"] - sold["cost"]),
-                   "cost": Amount(sold["cost"]), "stake": format_stake(sold["stake"]), "application": grant.ref},
-                  changed=not repeat)
+    return Result(
+        {
+            "voucher": cmd.voucher,
+            "proceeds": Amount(sold["amount"]),
+            "gain": Amount(sold["amount"] - sold["cost"]),
+            "cost": Amount(sold["cost"]),
+            "stake": format_stake(sold["stake"]),
+            "application": grant.ref,
+        },
+        changed=not repeat,
+    )
 
 
 @handles(c.WriteOff)
@@ -567,14 +641,17 @@ def _write_off(uow: UnitOfWork, cmd: c.WriteOff, actor: str) -> Result:
     grant = _grant(uow, cmd.ref)
     changed = grant.write_off(cmd.reason, actor, _on(cmd))
     done = grant.equity["written_off"]
-    return Result({"application": cmd.ref, "written_off": Amount(done["cost"]), "stake": format_stake(done["stake"])},
-                  changed)
+    return Result(
+        {"application": cmd.ref, "written_off": Amount(done["cost"]), "stake": format_stake(done["stake"])}, changed
+    )
 
 
 # -- questions (no writes) -------------------------------------------------------
 
 
-def quote(app: GrantLedger, clause_id: str, unit_code: str, grade: str | None, base: int | None, day: str) -> rules.Quote:
+def quote(
+    app: GrantLedger, clause_id: str, unit_code: str, grade: str | None, base: int | None, day: str
+) -> rules.Quote:
     """What ``policy quote`` answers: the most this unit could be awarded under the clause on ``day``."""
     with storage_errors(app):
         uow = UnitOfWork(app)
@@ -583,8 +660,15 @@ def quote(app: GrantLedger, clause_id: str, unit_code: str, grade: str | None, b
         year = dates.year_of(day)
         cap = uow.find(UnitCap, unit_code, clause.cap_group, str(year)) if clause.annual_cap is not None else None
         once = uow.find(UnitCap, unit_code, clause.id, ONCE) if clause.once_per_unit else None
-        return rules.quote(clause, unit.type, day, grade, base, cap.used if cap else 0,
-                           once.refs[0] if once is not None and once.refs else None)
+        return rules.quote(
+            clause,
+            unit.type,
+            day,
+            grade,
+            base,
+            cap.used if cap else 0,
+            once.refs[0] if once is not None and once.refs else None,
+        )
 
 
 def actor_roles(app: GrantLedger, actor: str) -> list[str]:

@@ -13,10 +13,10 @@ class Unit(Aggregate):
         return key_id("unit", code)
 
     @event("Registered")
-    def __init__(self, code: str, name: str, type: str, actor: str, on: str):  # noqa: A002
+    def __init__(self, code: str, name: str, type: str, actor: str, on: str):
         self.code = code
         self.name = name
         self.type = type
 
-    def same_as(self, name: str, type: str) -> bool:  # noqa: A002
+    def same_as(self, name: str, type: str) -> bool:
         return (self.name, self.type) == (name, type)

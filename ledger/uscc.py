@@ -50,7 +50,9 @@ def normalise(code: str) -> str:
     if authority not in CATEGORIES:
         raise USCCError(f"统一社会信用代码 {text}: unknown 登记管理部门代码 {authority!r}")
     if category not in CATEGORIES[authority]:
-        raise USCCError(f"统一社会信用代码 {text}: 机构类别代码 {category!r} is not issued by 登记管理部门 {authority!r}")
+        raise USCCError(
+            f"统一社会信用代码 {text}: 机构类别代码 {category!r} is not issued by 登记管理部门 {authority!r}"
+        )
     if not division.isdigit():
         raise USCCError(f"统一社会信用代码 {text}: 登记管理机关行政区划码 {division!r} must be 6 digits")
     expected = check_character(text[:17])

@@ -18,11 +18,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
-
-from eventsourcing.application import project_aggregate
-from eventsourcing.domain import Snapshot
 from uuid import UUID
 
+from eventsourcing.domain import Snapshot
 from sqlalchemy import Connection, Engine, create_engine, select
 from sqlalchemy.schema import CreateTable
 
@@ -183,8 +181,10 @@ def compare(live: Connection, scratch: Connection, report: Report, scratch_path:
                 row = a if a is not None else b
                 where = ", ".join(map(str, row[:keys])) if row is not None else "?"
                 problem = (
-                    "is missing from the live read model" if a is None
-                    else "should not exist" if b is None or a[:keys] < b[:keys]
+                    "is missing from the live read model"
+                    if a is None
+                    else "should not exist"
+                    if b is None or a[:keys] < b[:keys]
                     else "differs from a rebuild from the events"
                 )
                 report.findings.append(f"{table.name} row ({where}) {problem}: live {a} ≠ rebuilt {b}")
@@ -251,6 +251,7 @@ def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir
 
 
 # -- export -------------------------------------------------------------------------------
+
 
 def export_events(app: Any, out: IO[str], describe: Callable[[ChainedEvent], dict]) -> int:
     """The whole log as JSON Lines: seq, type, effective date, recorded time, actor, data and hash."""

@@ -70,8 +70,15 @@ class Ledger:
         self.catch_up()
         return result
 
-    def batch(self, lines: Iterable[tuple[int, str]], actor: str, *, stop_on_error: bool = False,
-              group_size: int = 500, progress: Callable[[int], None] | None = None) -> Summary:
+    def batch(
+        self,
+        lines: Iterable[tuple[int, str]],
+        actor: str,
+        *,
+        stop_on_error: bool = False,
+        group_size: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> Summary:
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.catch_up, progress=progress)
         return runner.run(lines, stop_on_error)
 
@@ -96,8 +103,9 @@ class Ledger:
         with self._storage(), self.engine.connect() as conn:
             return reports.history(conn, key)
 
-    def quote(self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
-              ) -> rules.Quote:
+    def quote(
+        self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
+    ) -> rules.Quote:
         if not actor_roles(self.app, actor):  # any role may ask what the policy allows
             check_may(actor, [], "policy")
         return quote(self.app, clause, unit, grade, base, day or dates.today())

@@ -26,6 +26,7 @@ def on(*names: str) -> Callable[[Fold], Fold]:
 
 # -- origins: what later events need to know about their aggregate -------------
 
+
 def originate(e: Event, page: Page, **dims: object) -> None:
     origin = {"kind": None, "key": None, "unit": None, "clause": None, "fund": None, "year": None, **dims}
     page.origins.remember(e.originator_id, origin)
@@ -36,13 +37,25 @@ ORIGINATE: dict[str, Callable[[Event], dict]] = {
     "Installation.Initialised": lambda e: {"kind": "installation", "key": "installation"},
     "Actor.Registered": lambda e: {"kind": "actor", "key": e.data["name"]},
     "Fund.Created": lambda e: {"kind": "fund", "key": e.data["code"], "fund": e.data["code"]},
-    "FundYear.Opened": lambda e: {"kind": "fund-year", "key": f"{e.data['fund']}:{e.data['year']}",
-                                  "fund": e.data["fund"], "year": e.data["year"]},
+    "FundYear.Opened": lambda e: {
+        "kind": "fund-year",
+        "key": f"{e.data['fund']}:{e.data['year']}",
+        "fund": e.data["fund"],
+        "year": e.data["year"],
+    },
     "Unit.Registered": lambda e: {"kind": "unit", "key": e.data["code"], "unit": e.data["code"]},
-    "UnitCap.Opened": lambda e: {"kind": "cap", "key": e.data["period"], "unit": e.data["unit"],
-                                 "clause": e.data["group"]},
-    "Grant.Submitted": lambda e: {"kind": "grant", "key": e.data["ref"], "unit": e.data["unit"],
-                                  "clause": e.data["clause"]},
+    "UnitCap.Opened": lambda e: {
+        "kind": "cap",
+        "key": e.data["period"],
+        "unit": e.data["unit"],
+        "clause": e.data["group"],
+    },
+    "Grant.Submitted": lambda e: {
+        "kind": "grant",
+        "key": e.data["ref"],
+        "unit": e.data["unit"],
+        "clause": e.data["clause"],
+    },
     "Voucher.Issued": lambda e: {"kind": "voucher", "key": e.data["number"]},
 }
 
@@ -55,6 +68,7 @@ def _award_dims(e: Event, page: Page) -> None:
 
 
 # -- awards, units, clauses, funds: who got what -------------------------------
+
 
 def _ref(e: Event) -> str:
     return e.origin["key"]
@@ -90,8 +104,17 @@ def _rejected(e: Event, page: Page) -> None:
 @on("Grant.Awarded")
 def _awarded(e: Event, page: Page) -> None:
     d, o = e.data["decision"], e.origin
-    page.put("awards", (_ref(e),), status="awarded", fund=d["fund"], fiscal_year=d["year"], mode=d["mode"],
-             doc=d["doc"], exception_doc=d["exception_doc"], awarded_on=e.on)
+    page.put(
+        "awards",
+        (_ref(e),),
+        status="awarded",
+        fund=d["fund"],
+        fiscal_year=d["year"],
+        mode=d["mode"],
+        doc=d["doc"],
+        exception_doc=d["exception_doc"],
+        awarded_on=e.on,
+    )
     page.add("awards", (_ref(e),), awarded=d["amount"])
     page.add("units", (o["unit"],), awarded=d["amount"])
     page.add("clause_totals", (o["clause"], d["year"]), count=1, awarded=d["amount"])
@@ -180,6 +203,7 @@ def _return_reversed(e: Event, page: Page) -> None:
 
 # -- caps -------------------------------------------------------------------------
 
+
 @on("UnitCap.Opened")
 def _cap_opened(e: Event, page: Page) -> None:
     d = e.data
@@ -196,6 +220,7 @@ def _cap_used(e: Event, page: Page) -> None:
 
 
 # -- equity -------------------------------------------------------------------------
+
 
 def _holding(e: Event, page: Page, **totals: int) -> None:
     page.put("equity", (_ref(e),), unit=e.origin["unit"])
@@ -223,8 +248,9 @@ def _converted(e: Event, page: Page) -> None:
 @on("Grant.Exited")
 def _exited(e: Event, page: Page) -> None:
     d = e.data
-    _holding(e, page, stake=-d["stake"], cost=-d["cost"], exited_stake=d["stake"], proceeds=d["proceeds"],
-             gain=d["gain"])
+    _holding(
+        e, page, stake=-d["stake"], cost=-d["cost"], exited_stake=d["stake"], proceeds=d["proceeds"], gain=d["gain"]
+    )
 
 
 @on("Grant.WrittenOff")
@@ -234,6 +260,7 @@ def _written_off(e: Event, page: Page) -> None:
 
 
 # -- history: which keys each event is about ------------------------------------------
+
 
 def history_keys(e: Event) -> set[str]:
     o, d = e.origin, e.data

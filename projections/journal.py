@@ -42,8 +42,9 @@ def account_name(account: str) -> str:
     return ACCOUNTS.get(account, account)
 
 
-def post(e: Event, page: Page, movement: str, lines: list[tuple], application: str | None = None,
-         stake: int | None = None) -> None:
+def post(
+    e: Event, page: Page, movement: str, lines: list[tuple], application: str | None = None, stake: int | None = None
+) -> None:
     """lines: (account, debit, credit, fund, year); ``stake`` rides on the equity_holding line.
 
     Refuses to post an unbalanced entry."""
@@ -52,9 +53,21 @@ def post(e: Event, page: Page, movement: str, lines: list[tuple], application: s
     written = page.appended.get("journal")
     start = written[-1]["line"] + 1 if written and written[-1]["seq"] == e.seq else 0
     for number, (account, debit, credit, fund, year) in enumerate(lines, start):
-        page.append("journal", seq=e.seq, line=number, effective_date=e.on, movement=movement,
-                    account=account, fund=fund, year=year, application=application, voucher=e.data.get("voucher"),
-                    debit=debit, credit=credit, stake=stake if account == "equity_holding" else None)
+        page.append(
+            "journal",
+            seq=e.seq,
+            line=number,
+            effective_date=e.on,
+            movement=movement,
+            account=account,
+            fund=fund,
+            year=year,
+            application=application,
+            voucher=e.data.get("voucher"),
+            debit=debit,
+            credit=credit,
+            stake=stake if account == "equity_holding" else None,
+        )
         page.add("balances", (account,), debit=debit, credit=credit)
 
 
@@ -74,21 +87,33 @@ def _pay(e: Event, page: Page, kind: str, amount: int) -> None:
 
 def _memo(e: Event, page: Page, amount: int) -> None:
     fund, year = _award_dims(e)
-    post(e, page, "pending", [("pending", amount, 0, fund, year), ("pending_contra", 0, amount, fund, year)],
-         e.origin["key"])
+    post(
+        e,
+        page,
+        "pending",
+        [("pending", amount, 0, fund, year), ("pending_contra", 0, amount, fund, year)],
+        e.origin["key"],
+    )
 
 
 @on("FundYear.Appropriated")
 def _appropriated(e: Event, page: Page) -> None:
     fund, year, amount = e.origin["fund"], e.origin["year"], e.data["amount"]
-    post(e, page, "appropriation", [("fund_available", amount, 0, fund, year), ("appropriation", 0, amount, fund, year)])
+    post(
+        e, page, "appropriation", [("fund_available", amount, 0, fund, year), ("appropriation", 0, amount, fund, year)]
+    )
 
 
 @on("FundYear.Committed")
 def _committed(e: Event, page: Page) -> None:
     fund, year, amount = e.origin["fund"], e.origin["year"], e.data["amount"]
-    post(e, page, "award", [("commitment", amount, 0, fund, year), ("fund_available", 0, amount, fund, year)],
-         e.data["ref"])
+    post(
+        e,
+        page,
+        "award",
+        [("commitment", amount, 0, fund, year), ("fund_available", 0, amount, fund, year)],
+        e.data["ref"],
+    )
 
 
 @on("Grant.Disbursed", "Grant.Invested")
@@ -146,8 +171,14 @@ def _reversed(e: Event, page: Page) -> None:
 def _converted(e: Event, page: Page) -> None:
     fund, year = _award_dims(e)
     cost = e.data["cost"]
-    post(e, page, "conversion", [("equity_holding", cost, 0, fund, year), ("equity_invested", 0, cost, fund, year)],
-         e.origin["key"], e.data["stake"])
+    post(
+        e,
+        page,
+        "conversion",
+        [("equity_holding", cost, 0, fund, year), ("equity_invested", 0, cost, fund, year)],
+        e.origin["key"],
+        e.data["stake"],
+    )
 
 
 @on("Grant.Exited")
@@ -165,5 +196,11 @@ def _exited(e: Event, page: Page) -> None:
 def _written_off(e: Event, page: Page) -> None:
     fund, year = _award_dims(e)
     cost = e.data["cost"]
-    post(e, page, "write_off", [("equity_writeoff", cost, 0, fund, year), ("equity_holding", 0, cost, fund, year)],
-         e.origin["key"], -e.data["stake"])
+    post(
+        e,
+        page,
+        "write_off",
+        [("equity_writeoff", cost, 0, fund, year), ("equity_holding", 0, cost, fund, year)],
+        e.origin["key"],
+        -e.data["stake"],
+    )

@@ -33,18 +33,41 @@ SPECS = {
     s.table.name: s
     for s in (
         Spec(schema.origins, ("originator_id",), (), ("kind", "key", "unit", "clause", "fund", "year")),
-        Spec(schema.awards, ("application",), ("asked", "awarded", "disbursed", "pending", "spent", "recovered"),
-             ("unit", "clause", "status", "applied_on", "grade", "fund", "fiscal_year", "mode", "doc",
-              "exception_doc", "awarded_on", "cap_group")),
+        Spec(
+            schema.awards,
+            ("application",),
+            ("asked", "awarded", "disbursed", "pending", "spent", "recovered"),
+            (
+                "unit",
+                "clause",
+                "status",
+                "applied_on",
+                "grade",
+                "fund",
+                "fiscal_year",
+                "mode",
+                "doc",
+                "exception_doc",
+                "awarded_on",
+                "cap_group",
+            ),
+        ),
         Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned")),
         Spec(schema.fund_names, ("fund",), (), ("name", "threshold")),
-        Spec(schema.units, ("unit",), ("applications", "awarded", "disbursed", "spent", "recovered"),
-             ("name", "type", "registered_on")),
+        Spec(
+            schema.units,
+            ("unit",),
+            ("applications", "awarded", "disbursed", "spent", "recovered"),
+            ("name", "type", "registered_on"),
+        ),
         Spec(schema.caps, ("unit", "cap_group", "year"), ("used", "awards"), ("cap",)),
         Spec(schema.clauses, ("clause", "year"), ("count", "awarded", "disbursed")),
-        Spec(schema.equity, ("application",),
-             ("invested", "cost", "stake", "converted", "exited_stake", "proceeds", "gain", "written_off"),
-             ("unit",)),
+        Spec(
+            schema.equity,
+            ("application",),
+            ("invested", "cost", "stake", "converted", "exited_stake", "proceeds", "gain", "written_off"),
+            ("unit",),
+        ),
         Spec(schema.balances, ("account",), ("debit", "credit")),
     )
 }
@@ -135,13 +158,16 @@ class Page:
             if rows:
                 table = APPENDED[name]
                 columns = tuple(c.name for c in table.columns)
-                conn.exec_driver_sql(_insert_sql(table.name, columns, _placeholder(conn)), list(map(_getter(columns), rows)))
+                conn.exec_driver_sql(
+                    _insert_sql(table.name, columns, _placeholder(conn)), list(map(_getter(columns), rows))
+                )
         self.rows.clear()
         self.appended.clear()
 
 
 # The SQL is written out (the same on SQLite and PostgreSQL but for the placeholder) and handed to the
 # driver's executemany: building each row through SQLAlchemy's compiler cost more than the rest of a page.
+
 
 def _placeholder(conn: Connection) -> str:
     return "%s" if conn.dialect.name == "postgresql" else "?"
@@ -164,14 +190,15 @@ def _upsert_sql(spec: Spec, placeholder: str) -> str:
     updates = [f'"{c}" = "{t}"."{c}" + excluded."{c}"' for c in spec.totals]
     updates += [f'"{c}" = COALESCE(excluded."{c}", "{t}"."{c}")' for c in spec.descriptions]
     keys = ", ".join(f'"{k}"' for k in spec.keys)
-    return (f"{_insert_sql(t, spec.keys + spec.totals + spec.descriptions, placeholder)} "
-            f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(updates)}")
+    return (
+        f"{_insert_sql(t, spec.keys + spec.totals + spec.descriptions, placeholder)} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(updates)}"
+    )
 
 
 def upsert(conn: Connection, spec: Spec, rows: dict[tuple, dict]) -> None:
     totals, descriptions = spec.totals, spec.descriptions
     params = [
-        (*key, *(row.get(c, 0) for c in totals), *(row.get(c) for c in descriptions))
-        for key, row in rows.items()
+        (*key, *(row.get(c, 0) for c in totals), *(row.get(c) for c in descriptions)) for key, row in rows.items()
     ]
     conn.exec_driver_sql(_upsert_sql(spec, _placeholder(conn)), params)

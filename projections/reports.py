@@ -63,8 +63,20 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     a = s.awards.c
     if as_of is None:
         query = select(
-            a.application, a.unit, a.clause, a.fund, a.fiscal_year, a.mode, a.awarded, a.disbursed, a.pending,
-            a.spent, a.recovered, (a.disbursed - a.spent - a.recovered).label("available"), a.doc, a.exception_doc,
+            a.application,
+            a.unit,
+            a.clause,
+            a.fund,
+            a.fiscal_year,
+            a.mode,
+            a.awarded,
+            a.disbursed,
+            a.pending,
+            a.spent,
+            a.recovered,
+            (a.disbursed - a.spent - a.recovered).label("available"),
+            a.doc,
+            a.exception_doc,
         ).where(a.status == "awarded")
     else:
         j = s.journal.c
@@ -83,9 +95,22 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         )
         f = flows.c
         query = (
-            select(a.application, a.unit, a.clause, a.fund, a.fiscal_year, a.mode, f.awarded, f.disbursed, f.pending,
-                   f.spent, f.recovered, (f.disbursed - f.spent - f.recovered).label("available"), a.doc,
-                   a.exception_doc)
+            select(
+                a.application,
+                a.unit,
+                a.clause,
+                a.fund,
+                a.fiscal_year,
+                a.mode,
+                f.awarded,
+                f.disbursed,
+                f.pending,
+                f.spent,
+                f.recovered,
+                (f.disbursed - f.spent - f.recovered).label("available"),
+                a.doc,
+                a.exception_doc,
+            )
             .join(flows, flows.c.application == a.application)
             .where(a.status == "awarded", a.awarded_on <= as_of)
         )
@@ -102,13 +127,21 @@ FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available")
 def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     if as_of is None:
         f = s.funds.c
-        query = select(f.fund, f.year, f.appropriated, f.committed, f.disbursed, f.returned,
-                       (f.appropriated + f.returned - f.committed).label("available"))
+        query = select(
+            f.fund,
+            f.year,
+            f.appropriated,
+            f.committed,
+            f.disbursed,
+            f.returned,
+            (f.appropriated + f.returned - f.committed).label("available"),
+        )
     else:
         j = s.journal.c
         sub = (
             select(
-                j.fund, j.year,
+                j.fund,
+                j.year,
                 _sum(j.account == "appropriation", j.credit).label("appropriated"),
                 _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
                 _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
@@ -119,14 +152,22 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
             .subquery()
         )
         f = sub.c
-        query = select(f.fund, f.year, f.appropriated, f.committed, f.disbursed, f.returned,
-                       (f.appropriated + f.returned - f.committed).label("available"))
+        query = select(
+            f.fund,
+            f.year,
+            f.appropriated,
+            f.committed,
+            f.disbursed,
+            f.returned,
+            (f.appropriated + f.returned - f.committed).label("available"),
+        )
     if year is not None:
         query = query.where(f.year == year)
     return _fetch(conn, query.order_by(f.fund, f.year), *FUND_MONEY)
 
 
 # -- units, clauses, caps -------------------------------------------------------------
+
 
 def _award_flows(as_of: str):
     """Per application: awarded and disbursed as of a date (for the by-unit and by-clause reports)."""
@@ -156,9 +197,14 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         flows = _award_flows(as_of or "9999-12-31")
         f = flows.c
         per_unit = (
-            select(a.unit, func.count().label("applications"), total(f.awarded).label("awarded"),
-                   total(f.disbursed).label("disbursed"), total(f.spent).label("spent"),
-                   total(f.recovered).label("recovered"))
+            select(
+                a.unit,
+                func.count().label("applications"),
+                total(f.awarded).label("awarded"),
+                total(f.disbursed).label("disbursed"),
+                total(f.spent).label("spent"),
+                total(f.recovered).label("recovered"),
+            )
             .join(flows, flows.c.application == a.application)
             .where(a.status == "awarded", *([a.fiscal_year == year] if year is not None else []))
             .group_by(a.unit)
@@ -183,8 +229,13 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
         flows = _award_flows(as_of)
         f = flows.c
         sub = (
-            select(a.clause, a.fiscal_year.label("year"), func.count().label("count"),
-                   total(f.awarded).label("awarded"), total(f.disbursed).label("disbursed"))
+            select(
+                a.clause,
+                a.fiscal_year.label("year"),
+                func.count().label("count"),
+                total(f.awarded).label("awarded"),
+                total(f.disbursed).label("disbursed"),
+            )
             .join(flows, flows.c.application == a.application)
             .where(a.status == "awarded", a.awarded_on <= as_of, *([a.fiscal_year == year] if year else []))
             .group_by(a.clause, a.fiscal_year)
@@ -207,14 +258,19 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         used = (
             select(a.unit, a.cap_group, a.fiscal_year, total(j.debit).label("used"), func.count().label("awards"))
             .join(s.awards, a.application == j.application)
-            .where(j.account == "commitment", j.movement == "award", j.effective_date <= as_of,
-                   a.cap_group.is_not(None))
+            .where(
+                j.account == "commitment", j.movement == "award", j.effective_date <= as_of, a.cap_group.is_not(None)
+            )
             .group_by(a.unit, a.cap_group, a.fiscal_year)
             .subquery()
         )
         query = select(c.unit, c.cap_group, c.year, c.cap, used.c.used, used.c.awards).join(
-            used, and_(used.c.unit == c.unit, used.c.cap_group == c.cap_group,
-                       func.cast(used.c.fiscal_year, s.caps.c.year.type) == c.year)
+            used,
+            and_(
+                used.c.unit == c.unit,
+                used.c.cap_group == c.cap_group,
+                func.cast(used.c.fiscal_year, s.caps.c.year.type) == c.year,
+            ),
         )
         if year is not None:
             query = query.where(c.year == str(year))
@@ -235,14 +291,25 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     e, a = s.equity.c, s.awards.c
     if as_of is None:
         source = s.equity
-        columns = [e.application, e.unit, e.invested, e.cost, e.stake, e.converted, e.exited_stake, e.proceeds,
-                   e.gain, e.written_off]
+        columns = [
+            e.application,
+            e.unit,
+            e.invested,
+            e.cost,
+            e.stake,
+            e.converted,
+            e.exited_stake,
+            e.proceeds,
+            e.gain,
+            e.written_off,
+        ]
     else:
         j = s.journal.c
         holding = j.account == "equity_holding"
         source = (
             select(
-                j.application, a.unit,
+                j.application,
+                a.unit,
                 _sum(holding).label("invested"),
                 (_sum(holding) - _sum(holding, j.credit)).label("cost"),
                 total(case((holding, j.stake), else_=0)).label("stake"),
@@ -273,6 +340,7 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
 
 # -- trial balance ---------------------------------------------------------------------
 
+
 def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     if as_of is None and year is None:
         b = s.balances.c
@@ -285,20 +353,36 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
             conditions.append(j.effective_date <= as_of)
         if year is not None:
             conditions.append(j.year == year)
-        query = select(j.account, total(j.debit).label("debit"), total(j.credit).label("credit")).where(
-            *conditions
-        ).group_by(j.account)
+        query = (
+            select(j.account, total(j.debit).label("debit"), total(j.credit).label("credit"))
+            .where(*conditions)
+            .group_by(j.account)
+        )
         order = j.account
     rows = []
     total_debit = total_credit = 0
     for r in conn.execute(query.order_by(order)):
         balance = r.debit - r.credit
-        rows.append({"account": r.account, "name": account_name(r.account), "debit": Amount(r.debit),
-                     "credit": Amount(r.credit), "balance": Amount(balance)})
+        rows.append(
+            {
+                "account": r.account,
+                "name": account_name(r.account),
+                "debit": Amount(r.debit),
+                "credit": Amount(r.credit),
+                "balance": Amount(balance),
+            }
+        )
         total_debit += r.debit
         total_credit += r.credit
-    rows.append({"account": "total", "name": "合计", "debit": Amount(total_debit), "credit": Amount(total_credit),
-                 "balance": Amount(total_debit - total_credit)})
+    rows.append(
+        {
+            "account": "total",
+            "name": "合计",
+            "debit": Amount(total_debit),
+            "credit": Amount(total_credit),
+            "balance": Amount(total_debit - total_credit),
+        }
+    )
     return rows
 
 
@@ -315,6 +399,7 @@ REPORT_FUNCTIONS = {
 
 # -- history ----------------------------------------------------------------------------
 
+
 def history(conn: Connection, key: str) -> list[dict]:
     """Every event about an application REF, unit CODE, fund, voucher or actor, oldest first."""
     k, a = s.event_keys.c, s.awards.c
@@ -326,4 +411,3 @@ def history(conn: Connection, key: str) -> list[dict]:
         .order_by(k.seq)
     )
     return [dict(r._mapping) for r in conn.execute(query)]
-

@@ -23,8 +23,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.eventstore import StoreURL
 
-from . import journal  # noqa: F401 - registers the journal folds
-from . import schema
+from . import (
+    journal,  # noqa: F401 - registers the journal folds
+    schema,
+)
 from .folds import FOLDS, ORIGINATE, history_keys, originate
 from .page import Event, Origins, Page
 
@@ -84,8 +86,11 @@ class ReadModel(TrackingRecorder):
         t = schema.tracking
         result = conn.execute(
             update(t)
-            .where(t.c.projection.in_(schema.PROJECTIONS), t.c.notification_id == previous,
-                   t.c.notification_id < tracking.notification_id)
+            .where(
+                t.c.projection.in_(schema.PROJECTIONS),
+                t.c.notification_id == previous,
+                t.c.notification_id < tracking.notification_id,
+            )
             .values(notification_id=tracking.notification_id, application_name=tracking.application_name)
         )
         if result.rowcount != len(schema.PROJECTIONS):
@@ -94,8 +99,13 @@ class ReadModel(TrackingRecorder):
     def ensure_tracking(self, conn: Connection) -> None:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(schema.tracking).on_conflict_do_nothing(index_elements=["projection"])
-        conn.execute(stmt, [{"projection": p, "application_name": self.application_name, "notification_id": 0}
-                            for p in schema.PROJECTIONS])
+        conn.execute(
+            stmt,
+            [
+                {"projection": p, "application_name": self.application_name, "notification_id": 0}
+                for p in schema.PROJECTIONS
+            ],
+        )
 
 
 class Projector:
@@ -109,8 +119,13 @@ class Projector:
         self.cipher = app.mapper.cipher
         self.compressor = app.mapper.compressor
 
-    def catch_up(self, progress: Progress | None = None, page_size: int = PAGE_SIZE, stop: int | None = None,
-                 check: Callable[[list[tuple]], None] | None = None) -> int:
+    def catch_up(
+        self,
+        progress: Progress | None = None,
+        page_size: int = PAGE_SIZE,
+        stop: int | None = None,
+        check: Callable[[list[tuple]], None] | None = None,
+    ) -> int:
         """Apply every event after the recorded position (up to ``stop``), a page per transaction.
 
         ``check`` sees each page first, with the stored hashes (``verify`` checks the chain in the same read).
@@ -158,8 +173,15 @@ class Projector:
             for fold in FOLDS.get(e.name, ()):
                 fold(e, page)
             for key in history_keys(e):
-                page.append("event_keys", key=key, seq=e.seq, type=e.name, effective_date=e.on,
-                            recorded_at=e.recorded_at, actor=e.actor)
+                page.append(
+                    "event_keys",
+                    key=key,
+                    seq=e.seq,
+                    type=e.name,
+                    effective_date=e.on,
+                    recorded_at=e.recorded_at,
+                    actor=e.actor,
+                )
         page.flush(conn)
 
     def reset(self) -> None:

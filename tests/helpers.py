@@ -38,27 +38,66 @@ class World:
 
     @classmethod
     def build(cls, ledger) -> World:
-        for person, role in (("clerk", "clerk"), ("reviewer", "reviewer"), ("approver", "approver"),
-                             ("approver2", "approver"), ("auditor", "auditor")):
+        for person, role in (
+            ("clerk", "clerk"),
+            ("reviewer", "reviewer"),
+            ("approver", "approver"),
+            ("approver2", "approver"),
+            ("auditor", "auditor"),
+        ):
             run(ledger, "role grant", actor_=person, role=role)
         run(ledger, "fund create", fund="KJ", name_="科技创新专项资金")
         run(ledger, "fund create", fund="TZ", name_="科技股权投资专项", approval_threshold="50万")
         for fund in ("KJ", "TZ"):
             for year in ("2022", "2024"):
-                run(ledger, "fund appropriate", fund=fund, year=year, amount="1亿", doc=f"{fund}-{year}", date=f"{year}-01-05")
-        for code, name, kind in ((ENTERPRISE, "海澜智能", "enterprise"), (UNIVERSITY, "滨海大学", "university"),
-                                 (INVESTOR, "蓝海创投", "investor"), (HOSPITAL, "市立医院", "hospital")):
+                run(
+                    ledger,
+                    "fund appropriate",
+                    fund=fund,
+                    year=year,
+                    amount="1亿",
+                    doc=f"{fund}-{year}",
+                    date=f"{year}-01-05",
+                )
+        for code, name, kind in (
+            (ENTERPRISE, "海澜智能", "enterprise"),
+            (UNIVERSITY, "滨海大学", "university"),
+            (INVESTOR, "蓝海创投", "investor"),
+            (HOSPITAL, "市立医院", "hospital"),
+        ):
             run(ledger, "unit register", code=code, name_=name, type=kind)
         return cls(ledger)
 
-    def awarded(self, ref: str, clause: str, amount: str, *, unit: str = ENTERPRISE, date: str = "2024-09-01",
-                grade: str = "good", fund: str = "KJ", base: str | None = None, mode: str | None = None,
-                equity_amount: str | None = None, exception_doc: str | None = None):
+    def awarded(
+        self,
+        ref: str,
+        clause: str,
+        amount: str,
+        *,
+        unit: str = ENTERPRISE,
+        date: str = "2024-09-01",
+        grade: str = "good",
+        fund: str = "KJ",
+        base: str | None = None,
+        mode: str | None = None,
+        equity_amount: str | None = None,
+        exception_doc: str | None = None,
+    ):
         """Apply, evaluate and award in one go (all dated ``date``)."""
         run(self.ledger, "apply", ref=ref, unit=unit, clause=clause, amount=amount, base=base, date=date)
         run(self.ledger, "evaluate", ref=ref, grade=grade, date=date)
-        return run(self.ledger, "award", ref=ref, amount=amount, fund=fund, doc=f"DOC-{ref}", date=date, mode=mode,
-                   equity_amount=equity_amount, exception_doc=exception_doc)
+        return run(
+            self.ledger,
+            "award",
+            ref=ref,
+            amount=amount,
+            fund=fund,
+            doc=f"DOC-{ref}",
+            date=date,
+            mode=mode,
+            equity_amount=equity_amount,
+            exception_doc=exception_doc,
+        )
 
     def report(self, name: str, **options) -> list[dict]:
         return self.ledger.report(name, "admin", **options)

@@ -57,12 +57,20 @@ class Cluster:
     def start(self) -> None:
         data = os.path.join(self.directory, "data")
         log = os.path.join(self.directory, "server.log")
-        subprocess.run(self._cmd(find_bin("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                 "--no-locale"), check=True, capture_output=True)
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c max_connections=200 " \
-                  "-c fsync=on -c shared_buffers=64MB"
-        subprocess.run(self._cmd(find_bin("pg_ctl"), "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start"),
-                       check=True, capture_output=True)
+        subprocess.run(
+            self._cmd(find_bin("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"),
+            check=True,
+            capture_output=True,
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c max_connections=200 "
+            "-c fsync=on -c shared_buffers=64MB"
+        )
+        subprocess.run(
+            self._cmd(find_bin("pg_ctl"), "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start"),
+            check=True,
+            capture_output=True,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:

@@ -50,7 +50,12 @@ def upgrade() -> None:
         sa.Column("exception_doc", sa.String(64)),
         sa.Column("awarded_on", sa.String(10)),
         sa.Column("cap_group", sa.String(64)),
-        money("asked"), money("awarded"), money("disbursed"), money("pending"), money("spent"), money("recovered"),
+        money("asked"),
+        money("awarded"),
+        money("disbursed"),
+        money("pending"),
+        money("spent"),
+        money("recovered"),
     )
     op.create_index("ix_awards_unit", "awards", ["unit"])
     op.create_index("ix_awards_fund_year", "awards", ["fund", "fiscal_year"])
@@ -59,7 +64,10 @@ def upgrade() -> None:
         "funds",
         sa.Column("fund", sa.String(64), primary_key=True),
         sa.Column("year", sa.Integer, primary_key=True),
-        money("appropriated"), money("committed"), money("disbursed"), money("returned"),
+        money("appropriated"),
+        money("committed"),
+        money("disbursed"),
+        money("returned"),
     )
     op.create_table(
         "fund_names",
@@ -74,7 +82,10 @@ def upgrade() -> None:
         sa.Column("type", sa.String(16)),
         sa.Column("registered_on", sa.String(10)),
         sa.Column("applications", sa.Integer, nullable=False, server_default="0"),
-        money("awarded"), money("disbursed"), money("spent"), money("recovered"),
+        money("awarded"),
+        money("disbursed"),
+        money("spent"),
+        money("recovered"),
     )
     op.create_table(
         "caps",
@@ -90,7 +101,8 @@ def upgrade() -> None:
         sa.Column("clause", sa.String(64), primary_key=True),
         sa.Column("year", sa.Integer, primary_key=True),
         sa.Column("count", sa.Integer, nullable=False, server_default="0"),
-        money("awarded"), money("disbursed"),
+        money("awarded"),
+        money("disbursed"),
     )
     op.create_table(
         "journal",
@@ -103,14 +115,16 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer),
         sa.Column("application", sa.String(64)),
         sa.Column("voucher", sa.String(64)),
-        money("debit"), money("credit"),
+        money("debit"),
+        money("credit"),
     )
     op.create_index("ix_journal_date", "journal", ["effective_date"])
     op.create_index("ix_journal_application", "journal", ["application"])
     op.create_table(
         "balances",
         sa.Column("account", sa.String(48), primary_key=True),
-        money("debit"), money("credit"),
+        money("debit"),
+        money("credit"),
     )
     op.create_table(
         "event_keys",
@@ -124,6 +138,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("event_keys", "balances", "journal", "clause_totals", "caps", "units", "fund_names", "funds",
-                  "awards", "origins", "projection_tracking"):
+    for table in (
+        "event_keys",
+        "balances",
+        "journal",
+        "clause_totals",
+        "caps",
+        "units",
+        "fund_names",
+        "funds",
+        "awards",
+        "origins",
+        "projection_tracking",
+    ):
         op.drop_table(table)

@@ -32,13 +32,17 @@ def upgrade() -> None:
         )
         for table in _present():
             op.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
-            op.execute(f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-                       "FOR EACH STATEMENT EXECUTE FUNCTION grantledger_append_only()")
+            op.execute(
+                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION grantledger_append_only()"
+            )
     else:
         for table in _present():
             for action in ("UPDATE", "DELETE"):
-                op.execute(f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{action.lower()}" BEFORE {action} ON "{table}" '
-                           f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+                op.execute(
+                    f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{action.lower()}" BEFORE {action} ON "{table}" '
+                    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                )
 
 
 def downgrade() -> None:

@@ -74,8 +74,9 @@ class Cli:
     def __post_init__(self) -> None:
         self.runner = runner()
 
-    def __call__(self, *args: str, actor: str | None = None, fmt: str | None = None,
-                 env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self, *args: str, actor: str | None = None, fmt: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
         head = ["--db", self.db, "--actor", actor or self.actor, "--format", fmt or self.fmt]
         return self.runner.invoke(main, [*head, *args], env=env)
 
@@ -105,24 +106,64 @@ def standard_world(cli: Cli) -> Cli:
     """init as admin; clerk, reviewer, approver, auditor; funds KJ (threshold 100万) and TZ (50万) with 1亿
     each for 2024; an enterprise, a university and an investor."""
     cli.ok("init")
-    for person, role in (("clerk", "clerk"), ("reviewer", "reviewer"), ("approver", "approver"),
-                         ("auditor", "auditor")):
+    for person, role in (
+        ("clerk", "clerk"),
+        ("reviewer", "reviewer"),
+        ("approver", "approver"),
+        ("auditor", "auditor"),
+    ):
         cli.ok("role", "grant", person, role)
     cli.ok("fund", "create", "KJ", "--name", "科技创新专项资金")
     cli.ok("fund", "create", "TZ", "--name", "科技股权投资专项", "--approval-threshold", "50万")
     for fund in ("KJ", "TZ"):
-        cli.ok("fund", "appropriate", fund, "--year", "2024", "--amount", "1亿", "--doc", f"{fund}-2024",
-               "--date", "2024-01-05")
-    for code, name, kind in ((ENTERPRISE, "海澜智能", "enterprise"), (UNIVERSITY, "滨海大学", "university"),
-                             (INVESTOR, "蓝海创投", "investor")):
+        cli.ok(
+            "fund",
+            "appropriate",
+            fund,
+            "--year",
+            "2024",
+            "--amount",
+            "1亿",
+            "--doc",
+            f"{fund}-2024",
+            "--date",
+            "2024-01-05",
+        )
+    for code, name, kind in (
+        (ENTERPRISE, "海澜智能", "enterprise"),
+        (UNIVERSITY, "滨海大学", "university"),
+        (INVESTOR, "蓝海创投", "investor"),
+    ):
         cli.ok("unit", "register", code, "--name", name, "--type", kind)
     return cli
 
 
-def awarded(cli: Cli, ref: str, clause: str, amount: str, *, unit: str = ENTERPRISE, date: str = "2024-09-01",
-            grade: str = "good", fund: str = "KJ", base: str | None = None, extra: Sequence[str] = ()) -> dict:
+def awarded(
+    cli: Cli,
+    ref: str,
+    clause: str,
+    amount: str,
+    *,
+    unit: str = ENTERPRISE,
+    date: str = "2024-09-01",
+    grade: str = "good",
+    fund: str = "KJ",
+    base: str | None = None,
+    extra: Sequence[str] = (),
+) -> dict:
     """Apply, evaluate and award ``ref`` in one go, all dated ``date``; returns the award's JSON."""
-    cli.ok("apply", ref, "--unit", unit, "--clause", clause, "--amount", amount, "--date", date,
-           *(("--base", base) if base else ()))
+    cli.ok(
+        "apply",
+        ref,
+        "--unit",
+        unit,
+        "--clause",
+        clause,
+        "--amount",
+        amount,
+        "--date",
+        date,
+        *(("--base", base) if base else ()),
+    )
     cli.ok("evaluate", ref, "--grade", grade, "--date", date)
     return cli.ok("award", ref, "--amount", amount, "--fund", fund, "--doc", f"DOC-{ref}", "--date", date, *extra)

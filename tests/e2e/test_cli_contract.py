@@ -66,10 +66,32 @@ def test_fund_create_reports_the_fund(cli):
 def test_fund_appropriate_reports_fund_year_and_the_year_total_in_yuan(cli):
     cli.ok("init")
     cli.ok("fund", "create", "KJ", "--name", "科技创新专项资金")
-    first = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", "5000万", "--doc", "青财预〔2024〕1号",
-                   "--date", "2024-01-05")
-    second = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", "1,000,000.50",
-                    "--doc", "青财预〔2024〕2号", "--date", "2024-03-01")
+    first = cli.ok(
+        "fund",
+        "appropriate",
+        "KJ",
+        "--year",
+        "2024",
+        "--amount",
+        "5000万",
+        "--doc",
+        "青财预〔2024〕1号",
+        "--date",
+        "2024-01-05",
+    )
+    second = cli.ok(
+        "fund",
+        "appropriate",
+        "KJ",
+        "--year",
+        "2024",
+        "--amount",
+        "1,000,000.50",
+        "--doc",
+        "青财预〔2024〕2号",
+        "--date",
+        "2024-03-01",
+    )
     assert (first["fund"], first["year"], first["appropriated"]) == ("KJ", 2024, "50000000.00")
     assert second["appropriated"] == "51000000.50"
 
@@ -116,13 +138,17 @@ def test_policy_show_gives_the_clause_with_its_citation_and_rule(sqlite_url):
     assert isinstance(clause["rule"], dict) and "max" in clause["rule"]
 
 
-@pytest.mark.parametrize(("clause", "path", "expected"), [
-    (COMMON_TECH, ("max",), "5000000.00"),
-    (VOUCHER_CLAUSE, ("annual_cap",), "200000.00"),
-    ("wh2018-3-tech-center-provincial", ("fixed",), "5000000.00"),
-    ("wh2018-3-tech-center-municipal", ("fixed_by_unit_type", "enterprise"), "2000000.00"),
-    ("qd2024-16-intl-base-national", ("grades", "new"), "500000.00"),
-], ids=["max", "annual_cap", "fixed", "fixed_by_unit_type", "grades"])
+@pytest.mark.parametrize(
+    ("clause", "path", "expected"),
+    [
+        (COMMON_TECH, ("max",), "5000000.00"),
+        (VOUCHER_CLAUSE, ("annual_cap",), "200000.00"),
+        ("wh2018-3-tech-center-provincial", ("fixed",), "5000000.00"),
+        ("wh2018-3-tech-center-municipal", ("fixed_by_unit_type", "enterprise"), "2000000.00"),
+        ("qd2024-16-intl-base-national", ("grades", "new"), "500000.00"),
+    ],
+    ids=["max", "annual_cap", "fixed", "fixed_by_unit_type", "grades"],
+)
 def test_policy_show_writes_the_amounts_of_its_rule_as_strings_in_yuan(sqlite_url, clause, path, expected):
     value = Cli(sqlite_url).ok("policy", "show", clause)["rule"]
     for key in path:
@@ -157,23 +183,45 @@ def submit(world: Cli, ref: str) -> None:
 
 
 def test_apply_reports_the_application_as_submitted(world):
-    applied = world.ok("apply", "QD-1", "--unit", ENTERPRISE.lower(), "--clause", COMMON_TECH, "--amount", "300万",
-                       "--date", "2024-08-20")
+    applied = world.ok(
+        "apply",
+        "QD-1",
+        "--unit",
+        ENTERPRISE.lower(),
+        "--clause",
+        COMMON_TECH,
+        "--amount",
+        "300万",
+        "--date",
+        "2024-08-20",
+    )
     assert (applied["application"], applied["status"]) == ("QD-1", "submitted")
 
 
 def test_evaluate_reports_the_grade_in_english_whichever_language_it_was_given_in(world):
     submit(world, "QD-1")
-    evaluated = world.ok("evaluate", "QD-1", "--grade", "优秀", "--score", "92", "--date", "2024-09-01",
-                         actor="reviewer")
+    evaluated = world.ok(
+        "evaluate", "QD-1", "--grade", "优秀", "--score", "92", "--date", "2024-09-01", actor="reviewer"
+    )
     assert (evaluated["application"], evaluated["grade"]) == ("QD-1", "excellent")
 
 
 def test_award_reports_the_amount_in_yuan_and_the_fiscal_year_of_its_date(world):
     submit(world, "QD-1")
     world.ok("evaluate", "QD-1", "--grade", "good", "--date", "2024-09-01")
-    decided = world.ok("award", "QD-1", "--amount", "300万", "--fund", "KJ", "--doc", "青科字〔2024〕35号",
-                       "--date", "2024-09-20", actor="clerk")
+    decided = world.ok(
+        "award",
+        "QD-1",
+        "--amount",
+        "300万",
+        "--fund",
+        "KJ",
+        "--doc",
+        "青科字〔2024〕35号",
+        "--date",
+        "2024-09-20",
+        actor="clerk",
+    )
     assert (decided["application"], decided["awarded"], decided["fiscal_year"]) == ("QD-1", "3000000.00", 2024)
 
 
@@ -211,16 +259,18 @@ def test_void_of_a_pending_disbursement_reports_its_new_status(world):
 def test_spend_reports_the_voucher_and_the_amount(world):
     awarded(world, "QD-1", COMMON_TECH, "300万")
     world.ok("disburse", "QD-1", "--amount", "80万", "--voucher", "PZ-1", "--date", "2024-09-02")
-    spent = world.ok("spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1",
-                     "--date", "2024-09-03")
+    spent = world.ok(
+        "spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-03"
+    )
     assert (spent["voucher"], spent["amount"]) == ("ZC-1", "300000.00")
 
 
 def test_recover_reports_the_voucher_and_the_amount(world):
     awarded(world, "QD-1", COMMON_TECH, "300万")
     world.ok("disburse", "QD-1", "--amount", "80万", "--voucher", "PZ-1", "--date", "2024-09-02")
-    recovered = world.ok("recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "项目结余",
-                         "--date", "2024-09-04")
+    recovered = world.ok(
+        "recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "项目结余", "--date", "2024-09-04"
+    )
     assert (recovered["voucher"], recovered["amount"]) == ("ZH-1", "50000.00")
 
 
@@ -237,10 +287,34 @@ def test_reverse_reports_the_voucher_and_the_amount_reversed(world):
 
 def test_invest_reports_voucher_status_amount_and_stake(world):
     awarded(world, "QD-1", DEMO, "800万", fund="TZ", extra=("--mode", "mixed", "--equity-amount", "500万"))
-    small = world.ok("invest", "QD-1", "--amount", "40万", "--stake", "0.4", "--valuation", "1亿", "--voucher", "TZ-1",
-                     "--date", "2024-09-02")
-    large = world.ok("invest", "QD-1", "--amount", "460万", "--stake", "4.6", "--valuation", "1亿", "--voucher", "TZ-2",
-                     "--date", "2024-09-02")
+    small = world.ok(
+        "invest",
+        "QD-1",
+        "--amount",
+        "40万",
+        "--stake",
+        "0.4",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-1",
+        "--date",
+        "2024-09-02",
+    )
+    large = world.ok(
+        "invest",
+        "QD-1",
+        "--amount",
+        "460万",
+        "--stake",
+        "4.6",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-2",
+        "--date",
+        "2024-09-02",
+    )
     assert (small["voucher"], small["status"], small["amount"]) == ("TZ-1", "posted", "400000.00")
     assert (large["voucher"], large["status"], large["amount"]) == ("TZ-2", "pending", "4600000.00")
     assert Decimal(str(small["stake"])) == Decimal("0.4") and Decimal(str(large["stake"])) == Decimal("4.6")
@@ -249,16 +323,29 @@ def test_invest_reports_voucher_status_amount_and_stake(world):
 def test_convert_reports_what_was_converted_and_the_stake(world):
     awarded(world, "QD-1", COMMON_TECH, "100万", extra=("--mode", "convertible"))
     world.ok("disburse", "QD-1", "--amount", "40万", "--voucher", "PZ-1", "--date", "2024-09-02")
-    converted = world.ok("convert", "QD-1", "--stake", "3", "--valuation", "2亿", "--doc", "青科投〔2024〕2号",
-                         "--date", "2024-10-01")
+    converted = world.ok(
+        "convert", "QD-1", "--stake", "3", "--valuation", "2亿", "--doc", "青科投〔2024〕2号", "--date", "2024-10-01"
+    )
     assert (converted["application"], converted["converted"]) == ("QD-1", "400000.00")
     assert Decimal(str(converted["stake"])) == 3
 
 
 def test_exit_reports_the_proceeds_and_the_gain_over_the_cost_of_the_part_sold(world):
     awarded(world, "QD-1", EQUITY, "800万", fund="TZ", extra=("--mode", "equity"))
-    world.ok("invest", "QD-1", "--amount", "800万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1",
-             "--date", "2024-09-02")
+    world.ok(
+        "invest",
+        "QD-1",
+        "--amount",
+        "800万",
+        "--stake",
+        "8",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-1",
+        "--date",
+        "2024-09-02",
+    )
     world.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
     sold = world.ok("exit", "QD-1", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20")
     assert (sold["voucher"], sold["proceeds"], sold["gain"]) == ("TC-1", "3000000.00", "1000000.00")
@@ -316,13 +403,26 @@ def programme(world) -> Cli:
     """A grant paid, spent and partly recovered; a voucher award under a yearly cap; an equity award, partly sold."""
     awarded(world, "QD-1", COMMON_TECH, "300万", date="2024-09-01")
     world.ok("disburse", "QD-1", "--amount", "80万", "--voucher", "PZ-1", "--date", "2024-09-02")
-    world.ok("spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1",
-             "--date", "2024-09-03")
+    world.ok(
+        "spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-03"
+    )
     world.ok("recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "结余", "--date", "2024-09-04")
     awarded(world, "CQ-1", VOUCHER_CLAUSE, "15万", base="30万", date="2024-09-01")
     awarded(world, "TZ-A", EQUITY, "800万", fund="TZ", date="2024-09-01", extra=("--mode", "equity"))
-    world.ok("invest", "TZ-A", "--amount", "800万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1",
-             "--date", "2024-09-02")
+    world.ok(
+        "invest",
+        "TZ-A",
+        "--amount",
+        "800万",
+        "--stake",
+        "8",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-1",
+        "--date",
+        "2024-09-02",
+    )
     world.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
     world.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20")
     return world
@@ -347,9 +447,15 @@ def test_report_awards_rows_carry_every_field_and_available_is_disbursed_less_sp
     money = {"awarded", "disbursed", "pending", "spent", "recovered", "available"}
     assert_rows(rows, {"application", "unit", "clause"} | money, money)
     row = next(r for r in rows if r["application"] == "QD-1")
-    assert (row["unit"], row["clause"], row["awarded"], row["disbursed"], row["spent"], row["recovered"],
-            row["available"]) == (ENTERPRISE, COMMON_TECH, "3000000.00", "800000.00", "300000.00", "50000.00",
-                                  "450000.00")
+    assert (
+        row["unit"],
+        row["clause"],
+        row["awarded"],
+        row["disbursed"],
+        row["spent"],
+        row["recovered"],
+        row["available"],
+    ) == (ENTERPRISE, COMMON_TECH, "3000000.00", "800000.00", "300000.00", "50000.00", "450000.00")
     for r in rows:
         assert yuan(r["available"]) == yuan(r["disbursed"]) - yuan(r["spent"]) - yuan(r["recovered"])
 
@@ -365,7 +471,11 @@ def test_report_funds_rows_carry_every_field(programme):
     assert_rows(rows, {"fund", "year"} | money, money)
     kj = next(r for r in rows if r["fund"] == "KJ")
     assert (kj["year"], kj["appropriated"], kj["committed"], kj["returned"]) == (
-        2024, "100000000.00", "3150000.00", "50000.00")
+        2024,
+        "100000000.00",
+        "3150000.00",
+        "50000.00",
+    )
     tz = next(r for r in rows if r["fund"] == "TZ")
     assert tz["returned"] == "3000000.00"  # the exit's proceeds
 
@@ -394,8 +504,11 @@ def test_report_clauses_has_a_row_per_clause_awarded(programme):
 
 def test_report_equity_rows_carry_every_field(programme):
     rows = report(programme, "equity")
-    assert_rows(rows, {"application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"},
-                {"invested", "proceeds", "gain"})
+    assert_rows(
+        rows,
+        {"application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"},
+        {"invested", "proceeds", "gain"},
+    )
     row = next(r for r in rows if r["application"] == "TZ-A")
     assert (row["invested"], row["proceeds"], row["gain"]) == ("8000000.00", "3000000.00", "1000000.00")
     assert (Decimal(str(row["stake"])), Decimal(str(row["exited_stake"]))) == (6, 2)
@@ -452,16 +565,31 @@ def write_lines(path, lines: list[dict]) -> str:
 
 def test_batch_reports_applied_skipped_and_failed_and_a_rerun_skips_everything(cli, tmp_path):
     cli.ok("init")
-    batch = write_lines(tmp_path / "setup.jsonl", [
-        {"cmd": "fund-create", "fund": "KJ", "name": "科技创新专项资金", "approval_threshold": "200万"},
-        {"cmd": "fund-create", "fund": "TZ", "name": "股权投资专项", "approval-threshold": "50万"},
-        {"cmd": "fund-appropriate", "fund": "KJ", "year": 2024, "amount": "1亿", "doc": "KJ-2024",
-         "date": "2024-01-05"},
-        {"cmd": "unit-register", "code": ENTERPRISE, "name": "海澜智能", "type": "enterprise"},
-        {"cmd": "apply", "ref": "QD-1", "unit": ENTERPRISE, "clause": COMMON_TECH, "amount": "300万",
-         "date": "2024-09-01"},
-        {"cmd": "fund-create", "fund": "KJ", "name": "科技创新专项资金", "approval_threshold": "200万"},
-    ])
+    batch = write_lines(
+        tmp_path / "setup.jsonl",
+        [
+            {"cmd": "fund-create", "fund": "KJ", "name": "科技创新专项资金", "approval_threshold": "200万"},
+            {"cmd": "fund-create", "fund": "TZ", "name": "股权投资专项", "approval-threshold": "50万"},
+            {
+                "cmd": "fund-appropriate",
+                "fund": "KJ",
+                "year": 2024,
+                "amount": "1亿",
+                "doc": "KJ-2024",
+                "date": "2024-01-05",
+            },
+            {"cmd": "unit-register", "code": ENTERPRISE, "name": "海澜智能", "type": "enterprise"},
+            {
+                "cmd": "apply",
+                "ref": "QD-1",
+                "unit": ENTERPRISE,
+                "clause": COMMON_TECH,
+                "amount": "300万",
+                "date": "2024-09-01",
+            },
+            {"cmd": "fund-create", "fund": "KJ", "name": "科技创新专项资金", "approval_threshold": "200万"},
+        ],
+    )
     first = cli.ok("batch", batch)
     assert (first["applied"], first["skipped"], first["failed"]) == (5, 1, 0)
     again = cli.ok("batch", batch)
@@ -470,13 +598,22 @@ def test_batch_reports_applied_skipped_and_failed_and_a_rerun_skips_everything(c
 
 def test_a_lifecycle_batch_run_a_second_time_skips_every_line(world, tmp_path):
     """cli.md: a line that repeats an earlier command exactly is skipped, so an interrupted batch can be rerun."""
-    batch = write_lines(tmp_path / "lifecycle.jsonl", [
-        {"cmd": "apply", "ref": "QD-1", "unit": ENTERPRISE, "clause": COMMON_TECH, "amount": "300万",
-         "date": "2024-09-01"},
-        {"cmd": "evaluate", "ref": "QD-1", "grade": "good", "date": "2024-09-01"},
-        {"cmd": "award", "ref": "QD-1", "amount": "300万", "fund": "KJ", "doc": "D-1", "date": "2024-09-02"},
-        {"cmd": "disburse", "ref": "QD-1", "amount": "50万", "voucher": "PZ-1", "date": "2024-09-03"},
-    ])
+    batch = write_lines(
+        tmp_path / "lifecycle.jsonl",
+        [
+            {
+                "cmd": "apply",
+                "ref": "QD-1",
+                "unit": ENTERPRISE,
+                "clause": COMMON_TECH,
+                "amount": "300万",
+                "date": "2024-09-01",
+            },
+            {"cmd": "evaluate", "ref": "QD-1", "grade": "good", "date": "2024-09-01"},
+            {"cmd": "award", "ref": "QD-1", "amount": "300万", "fund": "KJ", "doc": "D-1", "date": "2024-09-02"},
+            {"cmd": "disburse", "ref": "QD-1", "amount": "50万", "voucher": "PZ-1", "date": "2024-09-03"},
+        ],
+    )
     first = world.ok("batch", batch)
     assert (first["applied"], first["skipped"], first["failed"]) == (4, 0, 0)
     again = world("batch", batch)
@@ -487,11 +624,14 @@ def test_a_lifecycle_batch_run_a_second_time_skips_every_line(world, tmp_path):
 
 def test_batch_reports_a_refused_line_by_number_and_code_and_goes_on(world, tmp_path):
     awarded(world, "QD-1", COMMON_TECH, "300万")
-    batch = write_lines(tmp_path / "payments.jsonl", [
-        {"cmd": "disburse", "ref": "QD-1", "amount": "50万", "voucher": "PZ-1", "date": "2024-09-02"},
-        {"cmd": "disburse", "ref": "QD-1", "amount": "500万", "voucher": "PZ-2", "date": "2024-09-02"},
-        {"cmd": "disburse", "ref": "QD-1", "amount": "20万", "voucher": "PZ-3", "date": "2024-09-02"},
-    ])
+    batch = write_lines(
+        tmp_path / "payments.jsonl",
+        [
+            {"cmd": "disburse", "ref": "QD-1", "amount": "50万", "voucher": "PZ-1", "date": "2024-09-02"},
+            {"cmd": "disburse", "ref": "QD-1", "amount": "500万", "voucher": "PZ-2", "date": "2024-09-02"},
+            {"cmd": "disburse", "ref": "QD-1", "amount": "20万", "voucher": "PZ-3", "date": "2024-09-02"},
+        ],
+    )
     result = world("batch", batch)
     assert result.exit_code == 1, describe(result)
     summary = one_json_document(result)
@@ -501,10 +641,13 @@ def test_batch_reports_a_refused_line_by_number_and_code_and_goes_on(world, tmp_
 
 def test_batch_stop_on_error_leaves_the_lines_after_the_refused_one_unapplied(world, tmp_path):
     awarded(world, "QD-1", COMMON_TECH, "300万")
-    batch = write_lines(tmp_path / "payments.jsonl", [
-        {"cmd": "disburse", "ref": "QD-1", "amount": "500万", "voucher": "PZ-1", "date": "2024-09-02"},
-        {"cmd": "disburse", "ref": "QD-1", "amount": "20万", "voucher": "PZ-2", "date": "2024-09-02"},
-    ])
+    batch = write_lines(
+        tmp_path / "payments.jsonl",
+        [
+            {"cmd": "disburse", "ref": "QD-1", "amount": "500万", "voucher": "PZ-1", "date": "2024-09-02"},
+            {"cmd": "disburse", "ref": "QD-1", "amount": "20万", "voucher": "PZ-2", "date": "2024-09-02"},
+        ],
+    )
     result = world("batch", "--stop-on-error", batch)
     assert result.exit_code == 1, describe(result)
     summary = one_json_document(result)
@@ -516,15 +659,25 @@ def test_batch_stop_on_error_leaves_the_lines_after_the_refused_one_unapplied(wo
 # -- values -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "yuan_out"), [
-    ("300000", "300000.00"), ("300000.00", "300000.00"), ("1,000,000.50", "1000000.50"), ("3000元", "3000.00"),
-    ("30万", "300000.00"), ("30万元", "300000.00"), ("0.5万", "5000.00"), ("1.2亿", "120000000.00"),
-    ("0.01", "0.01"),
-])
+@pytest.mark.parametrize(
+    ("typed", "yuan_out"),
+    [
+        ("300000", "300000.00"),
+        ("300000.00", "300000.00"),
+        ("1,000,000.50", "1000000.50"),
+        ("3000元", "3000.00"),
+        ("30万", "300000.00"),
+        ("30万元", "300000.00"),
+        ("0.5万", "5000.00"),
+        ("1.2亿", "120000000.00"),
+        ("0.01", "0.01"),
+    ],
+)
 def test_every_amount_form_of_cli_md_is_read_exactly_and_written_back_in_yuan(sqlite_url, typed, yuan_out):
     cli = Cli(sqlite_url)
     cli.ok("init")
     cli.ok("fund", "create", "KJ", "--name", "科技创新专项资金")
-    appropriated = cli.ok("fund", "appropriate", "KJ", "--year", "2024", "--amount", typed, "--doc", "D-1",
-                          "--date", "2024-01-05")
+    appropriated = cli.ok(
+        "fund", "appropriate", "KJ", "--year", "2024", "--amount", typed, "--doc", "D-1", "--date", "2024-01-05"
+    )
     assert appropriated["appropriated"] == yuan_out

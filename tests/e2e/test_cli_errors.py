@@ -81,15 +81,47 @@ MALFORMED = {
     "amount with misplaced separators": disburse("1,00,000"),
     "appropriation amount": ["fund", "appropriate", "KJ", "--year", "2024", "--amount", "abc", "--doc", "X-1"],
     "approval threshold": ["fund", "create", "NEW", "--name", "新专项", "--approval-threshold", "-1"],
-    "application amount": ["apply", "QD-9", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "0",
-                           "--date", "2024-09-01"],
-    "application base": ["apply", "QD-9", "--unit", ENTERPRISE, "--clause", VOUCHER_CLAUSE, "--amount", "1万",
-                         "--base", "many", "--date", "2024-09-01"],
+    "application amount": [
+        "apply",
+        "QD-9",
+        "--unit",
+        ENTERPRISE,
+        "--clause",
+        COMMON_TECH,
+        "--amount",
+        "0",
+        "--date",
+        "2024-09-01",
+    ],
+    "application base": [
+        "apply",
+        "QD-9",
+        "--unit",
+        ENTERPRISE,
+        "--clause",
+        VOUCHER_CLAUSE,
+        "--amount",
+        "1万",
+        "--base",
+        "many",
+        "--date",
+        "2024-09-01",
+    ],
     "award amount": ["award", "QD-3", "--amount", "NaN", "--fund", "KJ", "--doc", "D-3", "--date", "2024-09-02"],
     "expenditure amount": ["spend", "QD-1", "--amount", "-1", "--category", "travel", "--voucher", "ZC-X"],
     "recovery amount": ["recover", "QD-1", "--amount", "", "--voucher", "ZH-X", "--reason", "结余"],
-    "investment valuation": ["invest", "QD-1", "--amount", "1万", "--stake", "1", "--valuation", "∞",
-                             "--voucher", "TZ-X"],
+    "investment valuation": [
+        "invest",
+        "QD-1",
+        "--amount",
+        "1万",
+        "--stake",
+        "1",
+        "--valuation",
+        "∞",
+        "--voucher",
+        "TZ-X",
+    ],
     "quote base": ["policy", "quote", VOUCHER_CLAUSE, "--unit", ENTERPRISE, "--base", "0"],
     # dates
     "date month 13": spend_on("2024-13-01"),
@@ -102,24 +134,69 @@ MALFORMED = {
     "date far in the future": spend_on("2999-01-01"),
     "date tomorrow in Shanghai": spend_on(TOMORROW),
     "disbursement tomorrow": ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-X", "--date", TOMORROW],
-    "application tomorrow": ["apply", "QD-9", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "1万",
-                             "--date", TOMORROW],
+    "application tomorrow": [
+        "apply",
+        "QD-9",
+        "--unit",
+        ENTERPRISE,
+        "--clause",
+        COMMON_TECH,
+        "--amount",
+        "1万",
+        "--date",
+        TOMORROW,
+    ],
     "evaluation tomorrow": ["evaluate", "QD-2", "--grade", "good", "--date", TOMORROW],
     "award tomorrow": ["award", "QD-3", "--amount", "1万", "--fund", "KJ", "--doc", "D-3", "--date", TOMORROW],
-    "appropriation dated tomorrow": ["fund", "appropriate", "KJ", "--year", "2024", "--amount", "1万", "--doc", "X-2",
-                                     "--date", TOMORROW],
+    "appropriation dated tomorrow": [
+        "fund",
+        "appropriate",
+        "KJ",
+        "--year",
+        "2024",
+        "--amount",
+        "1万",
+        "--doc",
+        "X-2",
+        "--date",
+        TOMORROW,
+    ],
     "report as-of not a date": ["report", "awards", "--as-of", "2024-31-12"],
     "policy list in-force not a date": ["policy", "list", "--in-force", "soon"],
     # unit codes
-    "code with a wrong check character": ["unit", "register", BAD_CHECK_CHARACTER, "--name", "x",
-                                          "--type", "enterprise"],
+    "code with a wrong check character": [
+        "unit",
+        "register",
+        BAD_CHECK_CHARACTER,
+        "--name",
+        "x",
+        "--type",
+        "enterprise",
+    ],
     "code of 17 characters": ["unit", "register", ENTERPRISE[:17], "--name", "x", "--type", "enterprise"],
     "code of 19 characters": ["unit", "register", ENTERPRISE + "1", "--name", "x", "--type", "enterprise"],
-    "code with a letter GB 32100 leaves out": ["unit", "register", "I" + ENTERPRISE[1:], "--name", "x",
-                                              "--type", "enterprise"],
+    "code with a letter GB 32100 leaves out": [
+        "unit",
+        "register",
+        "I" + ENTERPRISE[1:],
+        "--name",
+        "x",
+        "--type",
+        "enterprise",
+    ],
     "code empty": ["unit", "register", "", "--name", "x", "--type", "enterprise"],
-    "application unit code": ["apply", "QD-9", "--unit", BAD_CHECK_CHARACTER, "--clause", COMMON_TECH,
-                              "--amount", "1万", "--date", "2024-09-01"],
+    "application unit code": [
+        "apply",
+        "QD-9",
+        "--unit",
+        BAD_CHECK_CHARACTER,
+        "--clause",
+        COMMON_TECH,
+        "--amount",
+        "1万",
+        "--date",
+        "2024-09-01",
+    ],
     "quote unit code": ["policy", "quote", COMMON_TECH, "--unit", "12345"],
     # grades
     "grade unknown": ["evaluate", "QD-2", "--grade", "great", "--date", "2024-09-02"],
@@ -132,14 +209,36 @@ MALFORMED = {
     "category empty": ["spend", "QD-1", "--amount", "1万", "--category", "", "--voucher", "ZC-X"],
     # the other small vocabularies
     "stake zero": ["invest", "QD-1", "--amount", "1万", "--stake", "0", "--valuation", "1亿", "--voucher", "TZ-X"],
-    "stake above 100": ["invest", "QD-1", "--amount", "1万", "--stake", "101", "--valuation", "1亿",
-                        "--voucher", "TZ-X"],
+    "stake above 100": [
+        "invest",
+        "QD-1",
+        "--amount",
+        "1万",
+        "--stake",
+        "101",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-X",
+    ],
     "stake garbage": ["exit", "QD-1", "--stake", "half", "--proceeds", "1万", "--voucher", "TC-X"],
     "year of two digits": ["fund", "appropriate", "KJ", "--year", "24", "--amount", "1万", "--doc", "X-3"],
     "unit type": ["unit", "register", HOSPITAL, "--name", "市立医院", "--type", "shop"],
     "role": ["role", "grant", "bob", "king"],
-    "award mode": ["award", "QD-3", "--amount", "1万", "--fund", "KJ", "--doc", "D-3", "--mode", "loan",
-                   "--date", "2024-09-02"],
+    "award mode": [
+        "award",
+        "QD-3",
+        "--amount",
+        "1万",
+        "--fund",
+        "KJ",
+        "--doc",
+        "D-3",
+        "--mode",
+        "loan",
+        "--date",
+        "2024-09-02",
+    ],
     "score above 100": ["evaluate", "QD-2", "--grade", "good", "--score", "101", "--date", "2024-09-02"],
 }
 
@@ -169,17 +268,24 @@ def test_a_future_date_is_allowed_where_cli_md_allows_looking_ahead(ledger):
 
     next_year = str(int(tomorrow[:4]) + 1)
     before = ledger.event_count()
-    appropriated = ledger.ok("fund", "appropriate", "KJ", "--year", next_year, "--amount", "1万", "--doc",
-                             f"KJ-{next_year}-预")
+    appropriated = ledger.ok(
+        "fund", "appropriate", "KJ", "--year", next_year, "--amount", "1万", "--doc", f"KJ-{next_year}-预"
+    )
     assert appropriated["year"] == int(next_year)
     assert ledger.event_count() > before
 
 
 BROKEN_LINES = {
-    "a unit code to register": (2, "INVALID_INPUT", ["unit", "register", ENTERPRISE[:16] + "\n" + ENTERPRISE[17],
-                                                     "--name", "x", "--type", "enterprise"]),
-    "a unit code to quote for": (2, "INVALID_INPUT", ["policy", "quote", COMMON_TECH, "--unit",
-                                                      ENTERPRISE[:16] + "\n" + ENTERPRISE[17]]),
+    "a unit code to register": (
+        2,
+        "INVALID_INPUT",
+        ["unit", "register", ENTERPRISE[:16] + "\n" + ENTERPRISE[17], "--name", "x", "--type", "enterprise"],
+    ),
+    "a unit code to quote for": (
+        2,
+        "INVALID_INPUT",
+        ["policy", "quote", COMMON_TECH, "--unit", ENTERPRISE[:16] + "\n" + ENTERPRISE[17]],
+    ),
     "an application reference": (2, "INVALID_INPUT", ["disburse", "QD\n1", "--amount", "1万", "--voucher", "PZ-X"]),
     "a clause to show": (3, "NOT_FOUND", ["policy", "show", "qd2024\n01"]),
     "a clause to quote": (3, "NOT_FOUND", ["policy", "quote", "qd2024\n01", "--unit", ENTERPRISE]),
@@ -196,24 +302,64 @@ def test_an_error_stays_one_line_on_stderr_when_the_input_holds_a_line_break(led
 UNREGISTERED = "91370200MA3XXXXX1"
 
 UNKNOWN = {
-    "application": (["disburse", "NO-SUCH-REF", "--amount", "1万", "--voucher", "PZ-X", "--date", "2024-09-03"],
-                    None, "NO-SUCH-REF"),
+    "application": (
+        ["disburse", "NO-SUCH-REF", "--amount", "1万", "--voucher", "PZ-X", "--date", "2024-09-03"],
+        None,
+        "NO-SUCH-REF",
+    ),
     "application to evaluate": (["evaluate", "NO-SUCH-REF", "--grade", "good"], None, "NO-SUCH-REF"),
     "voucher to approve": (["approve", "NO-SUCH-PZ"], "approver", "NO-SUCH-PZ"),
     "voucher to void": (["void", "NO-SUCH-PZ", "--reason", "错"], "approver", "NO-SUCH-PZ"),
     "voucher to reverse": (["reverse", "NO-SUCH-PZ", "--reason", "错"], None, "NO-SUCH-PZ"),
-    "fund of an award": (["award", "QD-3", "--amount", "10万", "--fund", "NO-FUND", "--doc", "D-3",
-                          "--date", "2024-09-02"], None, "NO-FUND"),
-    "fund to appropriate": (["fund", "appropriate", "NO-FUND", "--year", "2024", "--amount", "1万", "--doc", "X-4"],
-                            None, "NO-FUND"),
-    "unit of an application": (["apply", "QD-9", "--unit", "<unregistered>", "--clause", COMMON_TECH,
-                                "--amount", "1万", "--date", "2024-09-01"], None, "<unregistered>"),
+    "fund of an award": (
+        ["award", "QD-3", "--amount", "10万", "--fund", "NO-FUND", "--doc", "D-3", "--date", "2024-09-02"],
+        None,
+        "NO-FUND",
+    ),
+    "fund to appropriate": (
+        ["fund", "appropriate", "NO-FUND", "--year", "2024", "--amount", "1万", "--doc", "X-4"],
+        None,
+        "NO-FUND",
+    ),
+    "unit of an application": (
+        [
+            "apply",
+            "QD-9",
+            "--unit",
+            "<unregistered>",
+            "--clause",
+            COMMON_TECH,
+            "--amount",
+            "1万",
+            "--date",
+            "2024-09-01",
+        ],
+        None,
+        "<unregistered>",
+    ),
     "unit of a quote": (["policy", "quote", COMMON_TECH, "--unit", "<unregistered>"], None, "<unregistered>"),
-    "clause of an application": (["apply", "QD-9", "--unit", ENTERPRISE, "--clause", "qd2099-no-such-clause",
-                                  "--amount", "1万", "--date", "2024-09-01"], None, "qd2099-no-such-clause"),
+    "clause of an application": (
+        [
+            "apply",
+            "QD-9",
+            "--unit",
+            ENTERPRISE,
+            "--clause",
+            "qd2099-no-such-clause",
+            "--amount",
+            "1万",
+            "--date",
+            "2024-09-01",
+        ],
+        None,
+        "qd2099-no-such-clause",
+    ),
     "clause to show": (["policy", "show", "qd2099-no-such-clause"], None, "qd2099-no-such-clause"),
-    "clause to quote": (["policy", "quote", "qd2099-no-such-clause", "--unit", ENTERPRISE], None,
-                        "qd2099-no-such-clause"),
+    "clause to quote": (
+        ["policy", "quote", "qd2099-no-such-clause", "--unit", ENTERPRISE],
+        None,
+        "qd2099-no-such-clause",
+    ),
 }
 
 
@@ -231,15 +377,21 @@ def test_an_unknown_reference_is_not_found_exit_3_naming_it(ledger, args, actor,
 # -- role boundaries: FORBIDDEN, exit 4 -------------------------------------------------------------------
 
 BOUNDARIES = {
-    "an auditor disbursing": ("auditor", ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-X",
-                                          "--date", "2024-09-03"]),
+    "an auditor disbursing": (
+        "auditor",
+        ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-X", "--date", "2024-09-03"],
+    ),
     "a clerk approving": ("clerk", ["approve", "PZ-1"]),
     "a clerk voiding": ("clerk", ["void", "PZ-1", "--reason", "错"]),
     "a clerk evaluating": ("clerk", ["evaluate", "QD-2", "--grade", "good", "--date", "2024-09-02"]),
-    "a reviewer awarding": ("reviewer", ["award", "QD-3", "--amount", "10万", "--fund", "KJ", "--doc", "D-3",
-                                         "--date", "2024-09-02"]),
-    "an approver disbursing": ("approver", ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-X",
-                                            "--date", "2024-09-03"]),
+    "a reviewer awarding": (
+        "reviewer",
+        ["award", "QD-3", "--amount", "10万", "--fund", "KJ", "--doc", "D-3", "--date", "2024-09-02"],
+    ),
+    "an approver disbursing": (
+        "approver",
+        ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-X", "--date", "2024-09-03"],
+    ),
     "a clerk granting a role": ("clerk", ["role", "grant", "clerk", "admin"]),
     "an auditor replaying": ("auditor", ["replay"]),
     "a stranger reading a report": ("stranger", ["report", "awards"]),
@@ -265,8 +417,9 @@ def _paid(cli: Cli) -> None:
 
 def _small_fund(cli: Cli) -> None:
     cli.ok("fund", "create", "SMALL", "--name", "小额专项")
-    cli.ok("fund", "appropriate", "SMALL", "--year", "2024", "--amount", "100万", "--doc", "S-1",
-           "--date", "2024-01-05")
+    cli.ok(
+        "fund", "appropriate", "SMALL", "--year", "2024", "--amount", "100万", "--doc", "S-1", "--date", "2024-01-05"
+    )
     cli.ok("apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "200万", "--date", "2024-09-01")
     cli.ok("evaluate", "QD-1", "--grade", "good", "--date", "2024-09-01")
 
@@ -293,8 +446,20 @@ def _second_first_time_reward(cli: Cli) -> None:
 
 def _voucher_cap_used(cli: Cli) -> None:
     awarded(cli, "CQ-1", VOUCHER_CLAUSE, "15万", base="30万")
-    cli.ok("apply", "CQ-2", "--unit", ENTERPRISE, "--clause", VOUCHER_CLAUSE, "--amount", "15万", "--base", "30万",
-           "--date", "2024-10-01")
+    cli.ok(
+        "apply",
+        "CQ-2",
+        "--unit",
+        ENTERPRISE,
+        "--clause",
+        VOUCHER_CLAUSE,
+        "--amount",
+        "15万",
+        "--base",
+        "30万",
+        "--date",
+        "2024-10-01",
+    )
     cli.ok("evaluate", "CQ-2", "--grade", "good", "--date", "2024-10-01")
 
 
@@ -305,8 +470,20 @@ def _failed_evaluation(cli: Cli) -> None:
 
 def _equity_held(cli: Cli) -> None:
     _equity_award(cli)
-    cli.ok("invest", "QD-1", "--amount", "800万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1",
-           "--date", "2024-09-02")
+    cli.ok(
+        "invest",
+        "QD-1",
+        "--amount",
+        "800万",
+        "--stake",
+        "8",
+        "--valuation",
+        "1亿",
+        "--voucher",
+        "TZ-1",
+        "--date",
+        "2024-09-02",
+    )
     cli.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
 
 
@@ -321,60 +498,148 @@ def _nothing(cli: Cli) -> None:
 # (the code, set-up, the refused command, its actor, what the message must name)
 RULES = {
     "disbursing more than the award leaves": (
-        "EXCEEDS_AWARD", _paid, ["disburse", "QD-1", "--amount", "251万", "--voucher", "PZ-2", "--date", "2024-09-03"],
-        None, ["QD-1", "300万元", "251万元"]),
+        "EXCEEDS_AWARD",
+        _paid,
+        ["disburse", "QD-1", "--amount", "251万", "--voucher", "PZ-2", "--date", "2024-09-03"],
+        None,
+        ["QD-1", "300万元", "251万元"],
+    ),
     "spending more than was paid": (
-        "EXCEEDS_AVAILABLE", _paid, ["spend", "QD-1", "--amount", "60万", "--category", "equipment",
-                                     "--voucher", "ZC-1", "--date", "2024-09-03"], None, ["QD-1", "50万元", "60万元"]),
+        "EXCEEDS_AVAILABLE",
+        _paid,
+        ["spend", "QD-1", "--amount", "60万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-03"],
+        None,
+        ["QD-1", "50万元", "60万元"],
+    ),
     "spending on the negative list": (
-        "NEGATIVE_LIST", _paid, ["spend", "QD-1", "--amount", "10万", "--category", "welfare", "--voucher", "ZC-1",
-                                 "--date", "2024-09-03"], None, ["负面清单", "发放福利"]),
+        "NEGATIVE_LIST",
+        _paid,
+        ["spend", "QD-1", "--amount", "10万", "--category", "welfare", "--voucher", "ZC-1", "--date", "2024-09-03"],
+        None,
+        ["负面清单", "发放福利"],
+    ),
     "awarding more than the fund has": (
-        "INSUFFICIENT_FUNDS", _small_fund, ["award", "QD-1", "--amount", "200万", "--fund", "SMALL", "--doc", "D-1",
-                                            "--date", "2024-09-02"], None, ["SMALL", "100万元", "200万元"]),
+        "INSUFFICIENT_FUNDS",
+        _small_fund,
+        ["award", "QD-1", "--amount", "200万", "--fund", "SMALL", "--doc", "D-1", "--date", "2024-09-02"],
+        None,
+        ["SMALL", "100万元", "200万元"],
+    ),
     "awarding over the clause max": (
-        "EXCEEDS_CLAUSE_MAX", _asked_too_much, ["award", "QD-1", "--amount", "600万", "--fund", "KJ", "--doc", "D-1",
-                                                "--date", "2024-09-02"], None, [COMMON_TECH, "500万元", "600万元"]),
+        "EXCEEDS_CLAUSE_MAX",
+        _asked_too_much,
+        ["award", "QD-1", "--amount", "600万", "--fund", "KJ", "--doc", "D-1", "--date", "2024-09-02"],
+        None,
+        [COMMON_TECH, "500万元", "600万元"],
+    ),
     "applying under a superseded clause": (
-        "SUPERSEDED", _nothing, ["apply", "QD-1", "--unit", UNIVERSITY, "--clause", "qd2020-kc16-clinical-center",
-                                 "--amount", "200万", "--date", "2024-09-01"], None,
-        ["qd2020-kc16-clinical-center", "qd2024-06-clinical-center"]),
+        "SUPERSEDED",
+        _nothing,
+        [
+            "apply",
+            "QD-1",
+            "--unit",
+            UNIVERSITY,
+            "--clause",
+            "qd2020-kc16-clinical-center",
+            "--amount",
+            "200万",
+            "--date",
+            "2024-09-01",
+        ],
+        None,
+        ["qd2020-kc16-clinical-center", "qd2024-06-clinical-center"],
+    ),
     "applying before the clause is in force": (
-        "NOT_IN_FORCE", _nothing, ["apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万",
-                                   "--date", "2024-07-01"], None, [COMMON_TECH, "2024-07-31"]),
+        "NOT_IN_FORCE",
+        _nothing,
+        ["apply", "QD-1", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万", "--date", "2024-07-01"],
+        None,
+        [COMMON_TECH, "2024-07-31"],
+    ),
     "reusing a voucher number for another amount": (
-        "DUPLICATE_KEY", _paid, ["disburse", "QD-1", "--amount", "60万", "--voucher", "PZ-1", "--date", "2024-09-02"],
-        None, ["PZ-1"]),
+        "DUPLICATE_KEY",
+        _paid,
+        ["disburse", "QD-1", "--amount", "60万", "--voucher", "PZ-1", "--date", "2024-09-02"],
+        None,
+        ["PZ-1"],
+    ),
     "approving one's own payment": (
-        "SAME_ACTOR", _pending, ["approve", "PZ-1", "--date", "2024-09-03"], "admin", ["PZ-1"]),
+        "SAME_ACTOR",
+        _pending,
+        ["approve", "PZ-1", "--date", "2024-09-03"],
+        "admin",
+        ["PZ-1"],
+    ),
     "disbursing an equity award": (
-        "INVALID_STATE", _equity_award, ["disburse", "QD-1", "--amount", "10万", "--voucher", "PZ-1",
-                                         "--date", "2024-09-02"], None, ["QD-1", "invest"]),
+        "INVALID_STATE",
+        _equity_award,
+        ["disburse", "QD-1", "--amount", "10万", "--voucher", "PZ-1", "--date", "2024-09-02"],
+        None,
+        ["QD-1", "invest"],
+    ),
     "investing in a grant award": (
-        "INVALID_STATE", _grant_award, ["invest", "QD-1", "--amount", "10万", "--stake", "1", "--valuation", "1000万",
-                                        "--voucher", "TZ-1", "--date", "2024-09-02"], None, ["QD-1", "grant"]),
+        "INVALID_STATE",
+        _grant_award,
+        [
+            "invest",
+            "QD-1",
+            "--amount",
+            "10万",
+            "--stake",
+            "1",
+            "--valuation",
+            "1000万",
+            "--voucher",
+            "TZ-1",
+            "--date",
+            "2024-09-02",
+        ],
+        None,
+        ["QD-1", "grant"],
+    ),
     "selling more stake than is held": (
-        "EXCEEDS_AVAILABLE", _equity_held, ["exit", "QD-1", "--stake", "9", "--proceeds", "900万", "--voucher", "TC-1",
-                                            "--date", "2024-12-20"], None, ["QD-1", "8%", "9%"]),
+        "EXCEEDS_AVAILABLE",
+        _equity_held,
+        ["exit", "QD-1", "--stake", "9", "--proceeds", "900万", "--voucher", "TC-1", "--date", "2024-12-20"],
+        None,
+        ["QD-1", "8%", "9%"],
+    ),
     "a second once-per-unit reward": (
-        "ALREADY_AWARDED_ONCE", _second_first_time_reward, ["award", "HN-2", "--amount", "10万", "--fund", "KJ",
-                                                            "--doc", "D-2", "--date", "2024-10-01"], None,
-        [HNTE_FIRST, "HN-1"]),
+        "ALREADY_AWARDED_ONCE",
+        _second_first_time_reward,
+        ["award", "HN-2", "--amount", "10万", "--fund", "KJ", "--doc", "D-2", "--date", "2024-10-01"],
+        None,
+        [HNTE_FIRST, "HN-1"],
+    ),
     "awarding over the unit's yearly cap": (
-        "EXCEEDS_ANNUAL_CAP", _voucher_cap_used, ["award", "CQ-2", "--amount", "15万", "--fund", "KJ", "--doc", "D-2",
-                                                  "--date", "2024-10-01"], None, [VOUCHER_CLAUSE, "20万元", "15万元"]),
+        "EXCEEDS_ANNUAL_CAP",
+        _voucher_cap_used,
+        ["award", "CQ-2", "--amount", "15万", "--fund", "KJ", "--doc", "D-2", "--date", "2024-10-01"],
+        None,
+        [VOUCHER_CLAUSE, "20万元", "15万元"],
+    ),
     "a university applying for an enterprise reward": (
-        "NOT_ELIGIBLE", _nothing, ["apply", "HN-1", "--unit", UNIVERSITY, "--clause", HNTE_FIRST, "--amount", "10万",
-                                   "--date", "2024-10-01"], None, [HNTE_FIRST]),
+        "NOT_ELIGIBLE",
+        _nothing,
+        ["apply", "HN-1", "--unit", UNIVERSITY, "--clause", HNTE_FIRST, "--amount", "10万", "--date", "2024-10-01"],
+        None,
+        [HNTE_FIRST],
+    ),
     "awarding after a failed evaluation": (
-        "NOT_ELIGIBLE", _failed_evaluation, ["award", "QD-1", "--amount", "100万", "--fund", "KJ", "--doc", "D-1",
-                                             "--date", "2024-09-02"], None, [COMMON_TECH]),
+        "NOT_ELIGIBLE",
+        _failed_evaluation,
+        ["award", "QD-1", "--amount", "100万", "--fund", "KJ", "--doc", "D-1", "--date", "2024-09-02"],
+        None,
+        [COMMON_TECH],
+    ),
 }
 
 
 @pytest.mark.parametrize(("expected", "setup", "args", "actor", "named"), list(RULES.values()), ids=list(RULES))
 def test_a_ledger_rule_refuses_with_exit_1_its_code_a_clear_message_and_writes_nothing(
-        db_url, expected, setup, args, actor, named):
+    db_url, expected, setup, args, actor, named
+):
     cli = standard_world(Cli(db_url))
     setup(cli)
     exit_code, code, message = refused_writing_nothing(cli, args, actor)
@@ -395,7 +660,8 @@ JSON_ERRORS = [
 
 @pytest.mark.parametrize(("expected", "exit_code", "args", "actor"), JSON_ERRORS, ids=[e[0] for e in JSON_ERRORS])
 def test_with_format_json_the_error_is_one_json_object_on_stdout_and_the_exit_code_is_the_same(
-        ledger, expected, exit_code, args, actor):
+    ledger, expected, exit_code, args, actor
+):
     result = ledger(*args, actor=actor, fmt="json")
     assert result.exit_code == exit_code, describe(result)
     assert result.stderr == "", describe(result)
@@ -412,35 +678,105 @@ SCENARIO = [
     ("admin", ["role", "grant", "approver", "approver"]),
     ("admin", ["role", "grant", "reviewer", "reviewer"]),
     ("admin", ["fund", "create", "KJ", "--name", "科技创新专项资金"]),
-    ("admin", ["fund", "appropriate", "KJ", "--year", "2024", "--amount", "1亿", "--doc", "KJ-2024",
-               "--date", "2024-01-05"]),
+    (
+        "admin",
+        ["fund", "appropriate", "KJ", "--year", "2024", "--amount", "1亿", "--doc", "KJ-2024", "--date", "2024-01-05"],
+    ),
     ("admin", ["unit", "register", ENTERPRISE, "--name", "海澜智能", "--type", "enterprise"]),
-    ("admin", ["apply", "QD-1", "--unit", ENTERPRISE, "--clause", "qd2024-01-demo", "--amount", "800万",
-               "--date", "2024-09-01"]),
+    (
+        "admin",
+        [
+            "apply",
+            "QD-1",
+            "--unit",
+            ENTERPRISE,
+            "--clause",
+            "qd2024-01-demo",
+            "--amount",
+            "800万",
+            "--date",
+            "2024-09-01",
+        ],
+    ),
     ("reviewer", ["evaluate", "QD-1", "--grade", "good", "--date", "2024-09-01"]),
-    ("admin", ["award", "QD-1", "--amount", "800万", "--fund", "KJ", "--doc", "D-1", "--date", "2024-09-02",
-               "--mode", "mixed", "--equity-amount", "300万"]),
+    (
+        "admin",
+        [
+            "award",
+            "QD-1",
+            "--amount",
+            "800万",
+            "--fund",
+            "KJ",
+            "--doc",
+            "D-1",
+            "--date",
+            "2024-09-02",
+            "--mode",
+            "mixed",
+            "--equity-amount",
+            "300万",
+        ],
+    ),
     ("admin", ["disburse", "QD-1", "--amount", "150万", "--voucher", "PZ-1", "--date", "2024-09-03"]),
     ("approver", ["approve", "PZ-1", "--date", "2024-09-04"]),
     ("admin", ["disburse", "QD-1", "--amount", "120万", "--voucher", "PZ-2", "--date", "2024-09-03"]),
     ("approver", ["void", "PZ-2", "--reason", "收款账户有误", "--date", "2024-09-04"]),
-    ("admin", ["spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1",
-               "--date", "2024-09-05"]),
-    ("admin", ["spend", "QD-1", "--amount", "5万", "--category", "travel", "--voucher", "ZC-2",
-               "--date", "2024-09-05"]),
+    (
+        "admin",
+        ["spend", "QD-1", "--amount", "30万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-05"],
+    ),
+    (
+        "admin",
+        ["spend", "QD-1", "--amount", "5万", "--category", "travel", "--voucher", "ZC-2", "--date", "2024-09-05"],
+    ),
     ("admin", ["reverse", "ZC-2", "--reason", "重复录入", "--date", "2024-09-06"]),
     ("admin", ["recover", "QD-1", "--amount", "5万", "--voucher", "ZH-1", "--reason", "结余", "--date", "2024-09-06"]),
-    ("admin", ["invest", "QD-1", "--amount", "30万", "--stake", "3", "--valuation", "1000万", "--voucher", "TZ-1",
-               "--date", "2024-09-07"]),
+    (
+        "admin",
+        [
+            "invest",
+            "QD-1",
+            "--amount",
+            "30万",
+            "--stake",
+            "3",
+            "--valuation",
+            "1000万",
+            "--voucher",
+            "TZ-1",
+            "--date",
+            "2024-09-07",
+        ],
+    ),
     ("admin", ["exit", "QD-1", "--stake", "1", "--proceeds", "20万", "--voucher", "TC-1", "--date", "2024-12-20"]),
-    ("admin", ["apply", "QD-2", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万",
-               "--date", "2024-09-01"]),
+    (
+        "admin",
+        ["apply", "QD-2", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万", "--date", "2024-09-01"],
+    ),
     ("reviewer", ["reject", "QD-2", "--reason", "不符合申报条件", "--date", "2024-09-02"]),
-    ("admin", ["apply", "QD-3", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万",
-               "--date", "2024-09-01"]),
+    (
+        "admin",
+        ["apply", "QD-3", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "100万", "--date", "2024-09-01"],
+    ),
     ("reviewer", ["evaluate", "QD-3", "--grade", "good", "--date", "2024-09-01"]),
-    ("admin", ["award", "QD-3", "--amount", "100万", "--fund", "KJ", "--doc", "D-3", "--date", "2024-09-02",
-               "--mode", "convertible"]),
+    (
+        "admin",
+        [
+            "award",
+            "QD-3",
+            "--amount",
+            "100万",
+            "--fund",
+            "KJ",
+            "--doc",
+            "D-3",
+            "--date",
+            "2024-09-02",
+            "--mode",
+            "convertible",
+        ],
+    ),
     ("admin", ["disburse", "QD-3", "--amount", "40万", "--voucher", "PZ-3", "--date", "2024-09-03"]),
     ("admin", ["convert", "QD-3", "--stake", "2", "--valuation", "2000万", "--doc", "CV-3", "--date", "2024-10-01"]),
 ]
@@ -455,8 +791,9 @@ def finished(tmp_path_factory) -> Cli:
     return cli
 
 
-@pytest.mark.parametrize(("actor", "args"), SCENARIO, ids=[f"{i:02d} {' '.join(a[:2])}" for i, (_, a) in
-                                                             enumerate(SCENARIO, start=1)])
+@pytest.mark.parametrize(
+    ("actor", "args"), SCENARIO, ids=[f"{i:02d} {' '.join(a[:2])}" for i, (_, a) in enumerate(SCENARIO, start=1)]
+)
 def test_an_exact_repeat_of_a_write_command_is_a_success_that_writes_nothing(finished, actor, args):
     """cli.md: exit 0 — an exact repeat of an earlier command is a success that changes nothing."""
     before = finished.event_count()
@@ -492,9 +829,17 @@ def test_a_bad_global_format_is_a_usage_error(sqlite_url):
 
 def test_every_command_on_an_uninitialised_database_is_not_found_and_says_to_run_init(db_url):
     cli = Cli(db_url)
-    for args in (["report", "awards"], ["fund", "create", "KJ", "--name", "科技创新专项资金"], ["history", "QD-1"],
-                 ["verify"], ["replay"], ["export", "events"], ["policy", "quote", COMMON_TECH, "--unit", ENTERPRISE],
-                 ["role", "grant", "bob", "clerk"], ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-1"]):
+    for args in (
+        ["report", "awards"],
+        ["fund", "create", "KJ", "--name", "科技创新专项资金"],
+        ["history", "QD-1"],
+        ["verify"],
+        ["replay"],
+        ["export", "events"],
+        ["policy", "quote", COMMON_TECH, "--unit", ENTERPRISE],
+        ["role", "grant", "bob", "clerk"],
+        ["disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-1"],
+    ):
         exit_code, code, message = cli.refused(*args)
         assert (exit_code, code) == (3, "NOT_FOUND"), args
         assert "grantledger init" in message, (args, message)
@@ -518,8 +863,10 @@ def test_verify_exits_1_with_tampered_naming_the_event_after_a_stored_event_is_e
 
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:  # 50万 becomes 50万 and 1 分, behind its back
         db.execute("DROP TRIGGER stored_events_no_update")  # the forger first removes the append-only guard
-        edited = db.execute("UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '50000000', "
-                            "'50000001') AS BLOB) WHERE topic LIKE '%Disbursed'").rowcount
+        edited = db.execute(
+            "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '50000000', "
+            "'50000001') AS BLOB) WHERE topic LIKE '%Disbursed'"
+        ).rowcount
     assert edited == 1
 
     result = cli("verify", actor="auditor", fmt="json")

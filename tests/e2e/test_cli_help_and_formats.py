@@ -164,8 +164,20 @@ def test_the_policy_list_table_stays_aligned_with_chinese_titles(sqlite_url):
 
 
 def test_a_single_result_is_two_aligned_columns_with_grouped_amounts(world):
-    result = world("fund", "appropriate", "KJ", "--year", "2025", "--amount", "5000万", "--doc", "KJ-2025",
-                   "--date", "2025-01-05", fmt="table")
+    result = world(
+        "fund",
+        "appropriate",
+        "KJ",
+        "--year",
+        "2025",
+        "--amount",
+        "5000万",
+        "--doc",
+        "KJ-2025",
+        "--date",
+        "2025-01-05",
+        fmt="table",
+    )
     assert result.exit_code == 0, describe(result)
     lines = result.stdout.rstrip("\n").split("\n")
     pairs = dict(re.fullmatch(r"(\S+)(\s+)(.*)", line).group(1, 3) for line in lines)
@@ -192,9 +204,14 @@ def test_report_format_csv_gives_a_header_row_and_a_row_per_award_with_machine_a
     assert (rows[0]["awarded"], rows[0]["disbursed"]) == ("5000000.00", "123456.78")
 
 
-@pytest.mark.parametrize(("args", "first_column"), [
-    (["report", "funds"], "fund"), (["policy", "list"], "id"), (["history", "QD-2024-001"], "seq"),
-])
+@pytest.mark.parametrize(
+    ("args", "first_column"),
+    [
+        (["report", "funds"], "fund"),
+        (["policy", "list"], "id"),
+        (["history", "QD-2024-001"], "seq"),
+    ],
+)
 def test_global_format_csv_gives_a_header_row_plus_rows(world, args, first_column):
     result = world(*args, fmt="csv")
     assert result.exit_code == 0, describe(result)
@@ -216,8 +233,18 @@ def test_a_single_result_in_csv_is_a_header_and_one_row(world):
 def test_report_awards_as_xlsx_has_chinese_headers_and_exact_amounts_formatted_with_separators(world, tmp_path):
     from openpyxl import load_workbook
 
-    world.ok("apply", "QD-2024-003", "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "1,234,567.89",
-             "--date", "2024-09-01")
+    world.ok(
+        "apply",
+        "QD-2024-003",
+        "--unit",
+        ENTERPRISE,
+        "--clause",
+        COMMON_TECH,
+        "--amount",
+        "1,234,567.89",
+        "--date",
+        "2024-09-01",
+    )
     world.ok("evaluate", "QD-2024-003", "--grade", "good", "--date", "2024-09-01")
     world.ok("award", "QD-2024-003", "--amount", "1,234,567.89", "--fund", "KJ", "--doc", "D-3", "--date", "2024-09-01")
     out = tmp_path / "awards.xlsx"
@@ -271,8 +298,9 @@ def test_the_environment_variables_stand_in_for_the_global_options(world):
 
 def test_the_environment_actor_is_the_one_whose_role_is_checked(world):
     env = {"GRANTLEDGER_DB": world.db, "GRANTLEDGER_ACTOR": "auditor", "GRANTLEDGER_FORMAT": "json"}
-    result = runner().invoke(main, ["disburse", "QD-2024-001", "--amount", "1万", "--voucher", "PZ-9",
-                                    "--date", "2024-09-03"], env=env)
+    result = runner().invoke(
+        main, ["disburse", "QD-2024-001", "--amount", "1万", "--voucher", "PZ-9", "--date", "2024-09-03"], env=env
+    )
     assert result.exit_code == 4, describe(result)
     assert json.loads(result.stdout)["error"]["code"] == "FORBIDDEN" and "auditor" in result.stdout
 

@@ -16,8 +16,16 @@ GRANTLEDGER = Path(sys.prefix) / "bin" / "grantledger"  # the venv running the t
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
-    return subprocess.run([str(GRANTLEDGER), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, check=False)
+    return subprocess.run(
+        [str(GRANTLEDGER), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +58,20 @@ def test_the_demo_ends_with_a_verify_that_is_ok(demo):
 def test_the_demo_leaves_its_database_for_the_user_to_explore(demo):
     _, database = demo
     assert database.is_file()
-    verified = run("--db", f"sqlite:///{database}", "--actor", "audit.office", "--format", "json", "verify",
-                   cwd=database.parent)
+    verified = run(
+        "--db", f"sqlite:///{database}", "--actor", "audit.office", "--format", "json", "verify", cwd=database.parent
+    )
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout)["ok"] is True
-    awards = run("--db", f"sqlite:///{database}", "--actor", "audit.office", "--format", "json", "report", "awards",
-                 cwd=database.parent)
+    awards = run(
+        "--db",
+        f"sqlite:///{database}",
+        "--actor",
+        "audit.office",
+        "--format",
+        "json",
+        "report",
+        "awards",
+        cwd=database.parent,
+    )
     assert {row["application"] for row in json.loads(awards.stdout)} == {"QD-2024-001", "QD-2024-002", "QD-2024-004"}

@@ -34,9 +34,12 @@ def test_the_database_itself_refuses_to_update_or_delete_events(world):
     some_history(world)
     ledger = world.ledger
     table, seq_column = events_table(ledger)
-    for statement in (f"UPDATE {table} SET topic = topic WHERE {seq_column} = 3",
-                      f"DELETE FROM {table} WHERE {seq_column} = 3",
-                      "UPDATE event_hashes SET hash = hash", "DELETE FROM event_hashes"):
+    for statement in (
+        f"UPDATE {table} SET topic = topic WHERE {seq_column} = 3",
+        f"DELETE FROM {table} WHERE {seq_column} = 3",
+        "UPDATE event_hashes SET hash = hash",
+        "DELETE FROM event_hashes",
+    ):
         with pytest.raises(Exception, match="append-only"):
             raw(ledger, statement)
     assert ledger.verify("auditor").ok
@@ -50,8 +53,9 @@ def some_history(world) -> None:
 
 def seq_of(ledger, topic_suffix: str) -> int:
     table, seq = events_table(ledger)
-    return raw(ledger, f"SELECT {seq} FROM {table} WHERE topic LIKE :t ORDER BY {seq} LIMIT 1",
-               t=f"%{topic_suffix}").scalar()
+    return raw(
+        ledger, f"SELECT {seq} FROM {table} WHERE topic LIKE :t ORDER BY {seq} LIMIT 1", t=f"%{topic_suffix}"
+    ).scalar()
 
 
 def test_an_untouched_ledger_verifies(world):
@@ -104,8 +108,12 @@ def test_an_event_written_around_the_ledger_has_no_hash_and_is_found(world):
     table, seq_column = events_table(ledger)
     last = ledger.app.recorder.max_notification_id()
     columns = "originator_id, originator_version, topic, state"
-    raw(ledger, f"INSERT INTO {table} ({columns}) SELECT originator_id, originator_version + 100, topic, state "
-                f"FROM {table} WHERE {seq_column} = :s", s=last)
+    raw(
+        ledger,
+        f"INSERT INTO {table} ({columns}) SELECT originator_id, originator_version + 100, topic, state "
+        f"FROM {table} WHERE {seq_column} = :s",
+        s=last,
+    )
     ledger.catch_up()
     report = ledger.verify("auditor")
     assert not report.ok and "has no hash" in report.findings[0]

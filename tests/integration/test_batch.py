@@ -24,14 +24,22 @@ from tests.helpers import ENTERPRISE, event_count
 
 def lines(*items: dict | str) -> list[tuple[int, str]]:
     """Numbered batch lines; a str is put in as it is (for malformed lines)."""
-    return [(n, item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
-            for n, item in enumerate(items, start=1)]
+    return [
+        (n, item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
+        for n, item in enumerate(items, start=1)
+    ]
 
 
 def award_lines(ref: str, amount: str = "100万") -> list[dict]:
     return [
-        {"cmd": "apply", "ref": ref, "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": amount,
-         "date": "2024-09-01"},
+        {
+            "cmd": "apply",
+            "ref": ref,
+            "unit": ENTERPRISE,
+            "clause": "qd2024-01-common-tech",
+            "amount": amount,
+            "date": "2024-09-01",
+        },
         {"cmd": "evaluate", "ref": ref, "grade": "good", "date": "2024-09-02"},
         {"cmd": "award", "ref": ref, "amount": amount, "fund": "KJ", "doc": f"D-{ref}", "date": "2024-09-03"},
     ]
@@ -39,19 +47,26 @@ def award_lines(ref: str, amount: str = "100万") -> list[dict]:
 
 def test_a_batch_reports_each_refused_line_and_applies_the_rest(world):
     ledger = world.ledger
-    summary = ledger.batch(lines(
-        *award_lines("B-1"),
-        {"cmd": "disburse", "ref": "B-1", "amount": "30万", "voucher": "P-1", "date": "2024-09-04"},
-        {"cmd": "disburse", "ref": "B-1", "amount": "80万", "voucher": "P-2", "date": "2024-09-04"},  # too much
-        {"cmd": "disburse", "ref": "B-1", "amount": "abc", "voucher": "P-3"},  # malformed
-        {"cmd": "spend", "ref": "B-1", "amount": "5万", "category": "fine", "voucher": "S-1", "date": "2024-09-05"},
-        "not json",
-        {"cmd": "disburse", "ref": "B-1", "amount": "30万", "voucher": "P-1", "date": "2024-09-04"},  # a repeat
-        {"cmd": "spend", "ref": "B-1", "amount": "5万", "category": "rd", "voucher": "S-2", "date": "2024-09-05"},
-    ), "admin")
+    summary = ledger.batch(
+        lines(
+            *award_lines("B-1"),
+            {"cmd": "disburse", "ref": "B-1", "amount": "30万", "voucher": "P-1", "date": "2024-09-04"},
+            {"cmd": "disburse", "ref": "B-1", "amount": "80万", "voucher": "P-2", "date": "2024-09-04"},  # too much
+            {"cmd": "disburse", "ref": "B-1", "amount": "abc", "voucher": "P-3"},  # malformed
+            {"cmd": "spend", "ref": "B-1", "amount": "5万", "category": "fine", "voucher": "S-1", "date": "2024-09-05"},
+            "not json",
+            {"cmd": "disburse", "ref": "B-1", "amount": "30万", "voucher": "P-1", "date": "2024-09-04"},  # a repeat
+            {"cmd": "spend", "ref": "B-1", "amount": "5万", "category": "rd", "voucher": "S-2", "date": "2024-09-05"},
+        ),
+        "admin",
+    )
     assert (summary.applied, summary.skipped, summary.failed) == (5, 1, 4)
     assert [(e.line, e.code) for e in summary.errors] == [
-        (5, "EXCEEDS_AWARD"), (6, "INVALID_INPUT"), (7, "NEGATIVE_LIST"), (8, "INVALID_INPUT")]
+        (5, "EXCEEDS_AWARD"),
+        (6, "INVALID_INPUT"),
+        (7, "NEGATIVE_LIST"),
+        (8, "INVALID_INPUT"),
+    ]
     row = world.award_row("B-1")
     assert (row["disbursed"], row["spent"]) == (30_0000_00, 5_0000_00)
 
@@ -71,8 +86,10 @@ def test_lines_are_grouped_into_transactions_but_a_refusal_never_takes_its_neigh
     ledger = world.ledger
     batch = lines(
         *award_lines("B-1"),
-        *[{"cmd": "disburse", "ref": "B-1", "amount": "9万", "voucher": f"P-{k}", "date": "2024-09-04"}
-          for k in range(12)],  # 108万 asked of 100万: the twelfth is refused
+        *[
+            {"cmd": "disburse", "ref": "B-1", "amount": "9万", "voucher": f"P-{k}", "date": "2024-09-04"}
+            for k in range(12)
+        ],  # 108万 asked of 100万: the twelfth is refused
     )
     summary = ledger.batch(batch, "admin", group_size=4)
     assert (summary.applied, summary.failed) == (14, 1)
@@ -87,16 +104,22 @@ def test_a_group_that_loses_a_race_is_redone_line_by_line(world, monkeypatch):
     original = BatchRunner._commit
 
     def interfere(self, uow, group, summary):
-        execute(ledger.app, commands.build("disburse", {"ref": "B-1", "amount": "50万", "voucher": "OTHER",
-                                                        "date": "2024-09-04"}), "clerk")
+        execute(
+            ledger.app,
+            commands.build("disburse", {"ref": "B-1", "amount": "50万", "voucher": "OTHER", "date": "2024-09-04"}),
+            "clerk",
+        )
         monkeypatch.setattr(BatchRunner, "_commit", original)
         return original(self, uow, group, summary)
 
     monkeypatch.setattr(BatchRunner, "_commit", interfere)
-    summary = ledger.batch(lines(
-        {"cmd": "disburse", "ref": "B-1", "amount": "40万", "voucher": "P-1", "date": "2024-09-04"},
-        {"cmd": "disburse", "ref": "B-1", "amount": "40万", "voucher": "P-2", "date": "2024-09-04"},
-    ), "admin")
+    summary = ledger.batch(
+        lines(
+            {"cmd": "disburse", "ref": "B-1", "amount": "40万", "voucher": "P-1", "date": "2024-09-04"},
+            {"cmd": "disburse", "ref": "B-1", "amount": "40万", "voucher": "P-2", "date": "2024-09-04"},
+        ),
+        "admin",
+    )
     assert (summary.applied, summary.failed) == (1, 1) and summary.errors[0].code == "EXCEEDS_AWARD"
     assert world.award_row("B-1")["disbursed"] == 90_0000_00
 
@@ -117,18 +140,22 @@ def test_a_refusal_that_left_events_behind_makes_the_group_redo_line_by_line(wor
         return original(uow, cmd, actor)
 
     monkeypatch.setitem(service.HANDLERS, commands.Spend, sloppy)
-    summary = ledger.batch(lines(
-        *award_lines("B-1"),
-        {"cmd": "disburse", "ref": "B-1", "amount": "50万", "voucher": "P-1", "date": "2024-09-04"},
-        {"cmd": "spend", "ref": "B-1", "amount": "1万", "category": "rd", "voucher": "S-BAD", "date": "2024-09-05"},
-        {"cmd": "spend", "ref": "B-1", "amount": "2万", "category": "rd", "voucher": "S-OK", "date": "2024-09-05"},
-    ), "admin")
+    summary = ledger.batch(
+        lines(
+            *award_lines("B-1"),
+            {"cmd": "disburse", "ref": "B-1", "amount": "50万", "voucher": "P-1", "date": "2024-09-04"},
+            {"cmd": "spend", "ref": "B-1", "amount": "1万", "category": "rd", "voucher": "S-BAD", "date": "2024-09-05"},
+            {"cmd": "spend", "ref": "B-1", "amount": "2万", "category": "rd", "voucher": "S-OK", "date": "2024-09-05"},
+        ),
+        "admin",
+    )
     assert (summary.applied, summary.failed) == (5, 1)
     assert world.award_row("B-1")["spent"] == 2_0000_00
     assert ledger.verify("admin").ok
 
 
 # -- SIGKILL ---------------------------------------------------------------------------------
+
 
 def write_programme(path: Path, events: int) -> int:
     rows = list(programme(events, seed=7))
@@ -138,8 +165,15 @@ def write_programme(path: Path, events: int) -> int:
 
 def grantledger(*args: str, **kwargs) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
-    return subprocess.Popen([sys.executable, "-m", "cli.main", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2], **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        **kwargs,
+    )
 
 
 @pytest.mark.slow

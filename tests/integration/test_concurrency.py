@@ -38,9 +38,17 @@ def race(tmp_path: Path, commands: list[list[str]]) -> list[subprocess.Completed
     """Start one process per command, release them together, and collect what each said."""
     go = tmp_path / "go"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(go), *args], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
-             for args in commands]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(go), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for args in commands
+    ]
     time.sleep(1.5)  # let every interpreter import the CLI and reach the barrier
     go.touch()
     results = []
@@ -62,11 +70,28 @@ def codes(results) -> list[str]:
 
 def test_eight_processes_paying_one_award_never_overpay_it(world, db_url, tmp_path):
     world.awarded("QD-1", "qd2024-01-common-tech", "100万")
-    results = race(tmp_path, [
-        ["--db", db_url, "--actor", "clerk", "--format", "json", "disburse", "QD-1", "--amount", "30万",
-         "--voucher", f"PZ-{n}", "--date", "2024-09-02"]
-        for n in range(8)
-    ])
+    results = race(
+        tmp_path,
+        [
+            [
+                "--db",
+                db_url,
+                "--actor",
+                "clerk",
+                "--format",
+                "json",
+                "disburse",
+                "QD-1",
+                "--amount",
+                "30万",
+                "--voucher",
+                f"PZ-{n}",
+                "--date",
+                "2024-09-02",
+            ]
+            for n in range(8)
+        ],
+    )
     outcome = codes(results)
     assert sorted(outcome) == ["EXCEEDS_AWARD"] * 5 + ["ok"] * 3, [r.stderr for r in results]
     row = world.award_row("QD-1")
@@ -77,14 +102,40 @@ def test_eight_processes_paying_one_award_never_overpay_it(world, db_url, tmp_pa
 def test_racing_awards_never_push_a_unit_over_its_yearly_cap(world, db_url, tmp_path):
     ledger = world.ledger
     for n in range(8):
-        run(ledger, "apply", ref=f"T{n}", unit=ENTERPRISE, clause="qd2020-kc16-key-project-team", amount="30万",
-            date="2022-03-01")
+        run(
+            ledger,
+            "apply",
+            ref=f"T{n}",
+            unit=ENTERPRISE,
+            clause="qd2020-kc16-key-project-team",
+            amount="30万",
+            date="2022-03-01",
+        )
         run(ledger, "evaluate", ref=f"T{n}", grade="good", date="2022-03-02")
-    results = race(tmp_path, [
-        ["--db", db_url, "--actor", "clerk", "--format", "json", "award", f"T{n}", "--amount", "30万", "--fund", "KJ",
-         "--doc", f"D-{n}", "--date", "2022-04-01"]
-        for n in range(8)
-    ])
+    results = race(
+        tmp_path,
+        [
+            [
+                "--db",
+                db_url,
+                "--actor",
+                "clerk",
+                "--format",
+                "json",
+                "award",
+                f"T{n}",
+                "--amount",
+                "30万",
+                "--fund",
+                "KJ",
+                "--doc",
+                f"D-{n}",
+                "--date",
+                "2022-04-01",
+            ]
+            for n in range(8)
+        ],
+    )
     outcome = codes(results)
     assert sorted(outcome) == ["EXCEEDS_ANNUAL_CAP"] * 2 + ["ok"] * 6, [r.stderr for r in results]
     caps = [r for r in world.report("caps") if r["unit"] == ENTERPRISE]
@@ -99,14 +150,40 @@ def test_racing_awards_never_commit_more_than_the_fund_holds(world, db_url, tmp_
     run(ledger, "fund create", fund="SMALL", name_="小额")
     run(ledger, "fund appropriate", fund="SMALL", year="2024", amount="250万", doc="S-1", date="2024-01-01")
     for n in range(6):
-        run(ledger, "apply", ref=f"S{n}", unit=ENTERPRISE, clause="qd2024-01-common-tech", amount="100万",
-            date="2024-09-01")
+        run(
+            ledger,
+            "apply",
+            ref=f"S{n}",
+            unit=ENTERPRISE,
+            clause="qd2024-01-common-tech",
+            amount="100万",
+            date="2024-09-01",
+        )
         run(ledger, "evaluate", ref=f"S{n}", grade="good", date="2024-09-01")
-    results = race(tmp_path, [
-        ["--db", db_url, "--actor", "clerk", "--format", "json", "award", f"S{n}", "--amount", "100万", "--fund",
-         "SMALL", "--doc", f"D-{n}", "--date", "2024-09-02"]
-        for n in range(6)
-    ])
+    results = race(
+        tmp_path,
+        [
+            [
+                "--db",
+                db_url,
+                "--actor",
+                "clerk",
+                "--format",
+                "json",
+                "award",
+                f"S{n}",
+                "--amount",
+                "100万",
+                "--fund",
+                "SMALL",
+                "--doc",
+                f"D-{n}",
+                "--date",
+                "2024-09-02",
+            ]
+            for n in range(6)
+        ],
+    )
     assert sorted(codes(results)) == ["INSUFFICIENT_FUNDS"] * 4 + ["ok"] * 2
     fund = next(r for r in world.report("funds") if r["fund"] == "SMALL")
     assert fund["committed"] == 200_0000_00 <= fund["appropriated"]

@@ -10,17 +10,36 @@ from tests.helpers import ENTERPRISE, event_count, refused, run
 
 # command → the role that may run it (admin may run everything)
 COMMAND_ROLES = {
-    "fund create": "clerk", "fund appropriate": "clerk", "unit register": "clerk", "apply": "clerk",
-    "award": "clerk", "disburse": "clerk", "invest": "clerk", "spend": "clerk", "recover": "clerk",
-    "reverse": "clerk", "convert": "clerk", "exit": "clerk", "write-off": "clerk",
-    "evaluate": "reviewer", "reject": "reviewer", "approve": "approver", "void": "approver",
+    "fund create": "clerk",
+    "fund appropriate": "clerk",
+    "unit register": "clerk",
+    "apply": "clerk",
+    "award": "clerk",
+    "disburse": "clerk",
+    "invest": "clerk",
+    "spend": "clerk",
+    "recover": "clerk",
+    "reverse": "clerk",
+    "convert": "clerk",
+    "exit": "clerk",
+    "write-off": "clerk",
+    "evaluate": "reviewer",
+    "reject": "reviewer",
+    "approve": "approver",
+    "void": "approver",
     "role grant": "admin",
 }
 SAMPLE = {  # a well-formed command of each kind (most refer to things that need not exist)
     "fund create": {"fund": "F9", "name": "x"},
     "fund appropriate": {"fund": "KJ", "year": "2024", "amount": "1万", "doc": "X1", "date": "2024-01-01"},
     "unit register": {"code": ENTERPRISE, "name": "海澜智能", "type": "enterprise"},
-    "apply": {"ref": "Z1", "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": "1万", "date": "2024-09-01"},
+    "apply": {
+        "ref": "Z1",
+        "unit": ENTERPRISE,
+        "clause": "qd2024-01-common-tech",
+        "amount": "1万",
+        "date": "2024-09-01",
+    },
     "award": {"ref": "Z1", "amount": "1万", "fund": "KJ", "doc": "D", "date": "2024-09-01"},
     "disburse": {"ref": "Z1", "amount": "1万", "voucher": "V1", "date": "2024-09-01"},
     "invest": {"ref": "Z1", "amount": "1万", "stake": "1", "valuation": "1亿", "voucher": "V2", "date": "2024-09-01"},
@@ -77,13 +96,20 @@ def test_role_grants_are_events_in_the_actors_history(world):
 
 # -- maker–checker --------------------------------------------------------------------
 
+
 def test_a_payment_at_the_threshold_waits_for_a_second_person(world):
     ledger = world.ledger
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
-    assert run(ledger, "disburse", "clerk", ref="QD-1", amount="99.99万", voucher="P-1",
-               date="2024-09-02").fields["status"] == "posted"
-    assert run(ledger, "disburse", "clerk", ref="QD-1", amount="100万", voucher="P-2",
-               date="2024-09-02").fields["status"] == "pending"
+    assert (
+        run(ledger, "disburse", "clerk", ref="QD-1", amount="99.99万", voucher="P-1", date="2024-09-02").fields[
+            "status"
+        ]
+        == "posted"
+    )
+    assert (
+        run(ledger, "disburse", "clerk", ref="QD-1", amount="100万", voucher="P-2", date="2024-09-02").fields["status"]
+        == "pending"
+    )
     row = world.award_row("QD-1")
     assert (row["disbursed"], row["pending"]) == (99_9900_00, 100_0000_00)
     error = refused(ledger, "disburse", "clerk", ref="QD-1", amount="100.02万", voucher="P-3", date="2024-09-02")
@@ -108,8 +134,10 @@ def test_voiding_a_pending_payment_releases_it_and_it_can_no_longer_be_approved(
     ledger = world.ledger
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
     run(ledger, "disburse", "clerk", ref="QD-1", amount="300万", voucher="P-1", date="2024-09-02")
-    assert refused(ledger, "disburse", "clerk", ref="QD-1", amount="1万", voucher="P-2",
-                   date="2024-09-02").code == "EXCEEDS_AWARD"
+    assert (
+        refused(ledger, "disburse", "clerk", ref="QD-1", amount="1万", voucher="P-2", date="2024-09-02").code
+        == "EXCEEDS_AWARD"
+    )
     assert run(ledger, "void", "approver", voucher="P-1", reason="账号错误").fields["status"] == "voided"
     assert refused(ledger, "approve", "approver2", voucher="P-1").code == "INVALID_STATE"
     run(ledger, "disburse", "clerk", ref="QD-1", amount="1万", voucher="P-2", date="2024-09-02")
@@ -128,8 +156,17 @@ def test_a_posted_payment_cannot_be_voided_only_reversed(world):
 def test_equity_investments_are_held_for_approval_too(world):
     ledger = world.ledger
     world.awarded("QD-E", "qd2024-22-equity", "500万", fund="TZ", mode="equity")
-    result = run(ledger, "invest", "clerk", ref="QD-E", amount="50万", stake="5", valuation="1000万", voucher="T-1",
-                 date="2024-09-02")
+    result = run(
+        ledger,
+        "invest",
+        "clerk",
+        ref="QD-E",
+        amount="50万",
+        stake="5",
+        valuation="1000万",
+        voucher="T-1",
+        date="2024-09-02",
+    )
     assert result.fields["status"] == "pending"  # the TZ fund's threshold is 50万
     assert world.report("equity") == []
     run(ledger, "approve", "approver", voucher="T-1", date="2024-09-03")
@@ -137,6 +174,7 @@ def test_equity_investments_are_held_for_approval_too(world):
 
 
 # -- idempotency ------------------------------------------------------------------------
+
 
 def _awarded_world(world):
     ledger = world.ledger
@@ -155,30 +193,62 @@ NEW_UNIT = make("91370203MA3N12345")
 REPEATS = [
     ("role grant", {"actor_": "x", "role": "clerk"}, None),
     ("fund create", {"fund": "N", "name_": "新资金"}, {"fund": "N", "name_": "别的名字"}),
-    ("fund appropriate", {"fund": "KJ", "year": "2025", "amount": "10万", "doc": "A-1", "date": "2025-01-01"},
-     {"fund": "KJ", "year": "2025", "amount": "11万", "doc": "A-1", "date": "2025-01-01"}),
-    ("unit register", {"code": NEW_UNIT, "name_": "x", "type": "enterprise"},
-     {"code": NEW_UNIT, "name_": "x", "type": "university"}),
-    ("apply", {"ref": "N1", "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": "1万", "date": "2024-09-01"},
-     {"ref": "N1", "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": "2万", "date": "2024-09-01"}),
-    ("evaluate", {"ref": "QD-R", "grade": "good", "date": "2024-09-02"},
-     {"ref": "QD-R", "grade": "excellent", "date": "2024-09-02"}),
-    ("reject", {"ref": "QD-R", "reason": "不符合", "date": "2024-09-02"},
-     {"ref": "QD-R", "reason": "另一个理由", "date": "2024-09-02"}),
-    ("award", {"ref": "QD-A", "amount": "300万", "fund": "KJ", "doc": "DOC-A", "date": "2024-09-01"},
-     {"ref": "QD-A", "amount": "200万", "fund": "KJ", "doc": "DOC-A", "date": "2024-09-01"}),
-    ("disburse", {"ref": "QD-1", "amount": "10万", "voucher": "P-1", "date": "2024-09-02"},
-     {"ref": "QD-1", "amount": "11万", "voucher": "P-1", "date": "2024-09-02"}),
-    ("spend", {"ref": "QD-C", "amount": "1万", "category": "rd", "voucher": "S-1", "date": "2024-09-03"},
-     {"ref": "QD-C", "amount": "1万", "category": "labor", "voucher": "S-1", "date": "2024-09-03"}),
-    ("recover", {"ref": "QD-C", "amount": "1万", "voucher": "R-1", "reason": "结余", "date": "2024-09-03"},
-     {"ref": "QD-C", "amount": "2万", "voucher": "R-1", "reason": "结余", "date": "2024-09-03"}),
+    (
+        "fund appropriate",
+        {"fund": "KJ", "year": "2025", "amount": "10万", "doc": "A-1", "date": "2025-01-01"},
+        {"fund": "KJ", "year": "2025", "amount": "11万", "doc": "A-1", "date": "2025-01-01"},
+    ),
+    (
+        "unit register",
+        {"code": NEW_UNIT, "name_": "x", "type": "enterprise"},
+        {"code": NEW_UNIT, "name_": "x", "type": "university"},
+    ),
+    (
+        "apply",
+        {"ref": "N1", "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": "1万", "date": "2024-09-01"},
+        {"ref": "N1", "unit": ENTERPRISE, "clause": "qd2024-01-common-tech", "amount": "2万", "date": "2024-09-01"},
+    ),
+    (
+        "evaluate",
+        {"ref": "QD-R", "grade": "good", "date": "2024-09-02"},
+        {"ref": "QD-R", "grade": "excellent", "date": "2024-09-02"},
+    ),
+    (
+        "reject",
+        {"ref": "QD-R", "reason": "不符合", "date": "2024-09-02"},
+        {"ref": "QD-R", "reason": "另一个理由", "date": "2024-09-02"},
+    ),
+    (
+        "award",
+        {"ref": "QD-A", "amount": "300万", "fund": "KJ", "doc": "DOC-A", "date": "2024-09-01"},
+        {"ref": "QD-A", "amount": "200万", "fund": "KJ", "doc": "DOC-A", "date": "2024-09-01"},
+    ),
+    (
+        "disburse",
+        {"ref": "QD-1", "amount": "10万", "voucher": "P-1", "date": "2024-09-02"},
+        {"ref": "QD-1", "amount": "11万", "voucher": "P-1", "date": "2024-09-02"},
+    ),
+    (
+        "spend",
+        {"ref": "QD-C", "amount": "1万", "category": "rd", "voucher": "S-1", "date": "2024-09-03"},
+        {"ref": "QD-C", "amount": "1万", "category": "labor", "voucher": "S-1", "date": "2024-09-03"},
+    ),
+    (
+        "recover",
+        {"ref": "QD-C", "amount": "1万", "voucher": "R-1", "reason": "结余", "date": "2024-09-03"},
+        {"ref": "QD-C", "amount": "2万", "voucher": "R-1", "reason": "结余", "date": "2024-09-03"},
+    ),
     ("reverse", {"voucher": "C-1", "reason": "重复"}, {"voucher": "C-1", "reason": "另一个"}),
-    ("invest", {"ref": "QD-E", "amount": "10万", "stake": "1", "valuation": "1000万", "voucher": "I-1",
-                "date": "2024-09-02"},
-     {"ref": "QD-E", "amount": "10万", "stake": "2", "valuation": "1000万", "voucher": "I-1", "date": "2024-09-02"}),
-    ("convert", {"ref": "QD-C", "stake": "2", "valuation": "1亿", "doc": "CV-1", "date": "2024-09-05"},
-     {"ref": "QD-C", "stake": "3", "valuation": "1亿", "doc": "CV-1", "date": "2024-09-05"}),
+    (
+        "invest",
+        {"ref": "QD-E", "amount": "10万", "stake": "1", "valuation": "1000万", "voucher": "I-1", "date": "2024-09-02"},
+        {"ref": "QD-E", "amount": "10万", "stake": "2", "valuation": "1000万", "voucher": "I-1", "date": "2024-09-02"},
+    ),
+    (
+        "convert",
+        {"ref": "QD-C", "stake": "2", "valuation": "1亿", "doc": "CV-1", "date": "2024-09-05"},
+        {"ref": "QD-C", "stake": "3", "valuation": "1亿", "doc": "CV-1", "date": "2024-09-05"},
+    ),
 ]
 
 
@@ -203,10 +273,18 @@ def test_repeats_of_approve_void_exit_and_write_off_change_nothing(world):
     for name, actor, raw, different in (
         ("approve", "approver", {"voucher": "I-1"}, None),
         ("void", "approver", {"voucher": "P-1", "reason": "错误"}, {"voucher": "P-1", "reason": "别的"}),
-        ("exit", "clerk", {"ref": "QD-E", "stake": "4", "proceeds": "60万", "voucher": "X-1", "date": "2024-10-01"},
-         {"ref": "QD-E", "stake": "4", "proceeds": "70万", "voucher": "X-1", "date": "2024-10-01"}),
-        ("write-off", "clerk", {"ref": "QD-E", "reason": "破产", "date": "2024-11-01"},
-         {"ref": "QD-E", "reason": "别的", "date": "2024-11-01"}),
+        (
+            "exit",
+            "clerk",
+            {"ref": "QD-E", "stake": "4", "proceeds": "60万", "voucher": "X-1", "date": "2024-10-01"},
+            {"ref": "QD-E", "stake": "4", "proceeds": "70万", "voucher": "X-1", "date": "2024-10-01"},
+        ),
+        (
+            "write-off",
+            "clerk",
+            {"ref": "QD-E", "reason": "破产", "date": "2024-11-01"},
+            {"ref": "QD-E", "reason": "别的", "date": "2024-11-01"},
+        ),
     ):
         assert run(ledger, name, actor, **raw).changed
         events = event_count(ledger)
@@ -219,15 +297,19 @@ def test_repeats_of_approve_void_exit_and_write_off_change_nothing(world):
 def test_a_voucher_number_is_unique_across_kinds_and_applications(world):
     ledger = _awarded_world(world)
     run(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1", date="2024-09-02")
-    assert refused(ledger, "spend", ref="QD-1", amount="10万", category="rd", voucher="V-1",
-                   date="2024-09-03").code == "DUPLICATE_KEY"
-    assert refused(ledger, "disburse", ref="QD-C", amount="10万", voucher="V-1",
-                   date="2024-09-02").code == "DUPLICATE_KEY"
+    assert (
+        refused(ledger, "spend", ref="QD-1", amount="10万", category="rd", voucher="V-1", date="2024-09-03").code
+        == "DUPLICATE_KEY"
+    )
+    assert (
+        refused(ledger, "disburse", ref="QD-C", amount="10万", voucher="V-1", date="2024-09-02").code == "DUPLICATE_KEY"
+    )
 
 
 def test_a_repeat_without_a_date_matches_the_recorded_date(world):
     ledger = _awarded_world(world)
     run(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1", date="2024-09-02")
     assert not run(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1").changed
-    assert refused(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1", date="2024-09-03").code == \
-        "DUPLICATE_KEY"
+    assert (
+        refused(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1", date="2024-09-03").code == "DUPLICATE_KEY"
+    )

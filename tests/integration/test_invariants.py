@@ -56,6 +56,8 @@ EQUITY_MAX = 1000 * WAN
 
 def stake_text(millionths: int) -> str:
     return f"{millionths // 10_000}.{millionths % 10_000:04d}"
+
+
 THRESHOLD = {"A": 100 * WAN, "B": 50 * WAN}  # fund A: the default 1,000,000 元; fund B: 50万
 amounts = st.integers(min_value=1, max_value=600).map(lambda n: n * 10_000 * 100)  # 1万 … 600万, whole 万元
 shares = st.one_of(st.just(100), st.integers(min_value=1, max_value=120))  # percent of what is left
@@ -88,8 +90,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.caps: dict[tuple[str, str, int], int] = {}
         self.once: dict[tuple[str, str], str] = {}
         self.counter = 0
-        self.units = [make(f"9137021{n}MA{self.tag[:6].upper().translate(str.maketrans('IOSVZ', '12345'))}{n}")
-                      for n in range(2)]
+        self.units = [
+            make(f"9137021{n}MA{self.tag[:6].upper().translate(str.maketrans('IOSVZ', '12345'))}{n}") for n in range(2)
+        ]
 
     # -- helpers --------------------------------------------------------------------
 
@@ -149,8 +152,13 @@ class LedgerMachine(RuleBasedStateMachine):
         g = self.model[ref]
         held = amount >= THRESHOLD[g["fund"][0]]
         g["pending" if held else "paid"] += amount
-        self.paid[voucher] = {"ref": ref, "kind": "disbursement", "amount": amount,
-                              "status": "pending" if held else "posted", "on": self.on}
+        self.paid[voucher] = {
+            "ref": ref,
+            "kind": "disbursement",
+            "amount": amount,
+            "status": "pending" if held else "posted",
+            "on": self.on,
+        }
         return voucher
 
     @initialize(target=awarded)
@@ -167,8 +175,9 @@ class LedgerMachine(RuleBasedStateMachine):
         equity = self.award(self._apply(0, EQUITY_CLAUSES["equity"], EQUITY_MAX, "good"), "A", 20, "equity")
         self.invest(equity, 50, 50_000)  # 100万 of 200万: at fund A's threshold, so held for approval …
         self.approve(next(v for v, m in self.paid.items() if m["ref"] == equity))  # … and approved
-        convertible = self.award(self._apply(1, EQUITY_CLAUSES["convertible"], EQUITY_MAX, "good"), "A", 10,
-                                 "convertible")
+        convertible = self.award(
+            self._apply(1, EQUITY_CLAUSES["convertible"], EQUITY_MAX, "good"), "A", 10, "convertible"
+        )
         self._seed_payment(convertible, 30 * WAN)
         self.exit(equity, 120, WAN)  # more than is held
         self.exit(equity, 40, 80 * WAN)  # 40 % of it, at a gain
@@ -180,8 +189,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def seed_refusals(self):
         """One of each limit reached, so that every example knows what a refusal looks like to the model."""
         self.set_up()
-        for clause in ("qd2024-14-hnte-first", "qd2024-14-hnte-first",  # once per unit
-                       "qd2024-23-innovation-voucher", "qd2024-23-innovation-voucher"):  # 15万 + 15万 > 20万
+        for clause in (
+            "qd2024-14-hnte-first",
+            "qd2024-14-hnte-first",  # once per unit
+            "qd2024-23-innovation-voucher",
+            "qd2024-23-innovation-voucher",
+        ):  # 15万 + 15万 > 20万
             self.award(self._apply(1, clause, CLAUSES[clause][0], "good"), "A", 100)
         self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "good"), "A", 120)  # above the max
 
@@ -200,27 +213,49 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(letter=st.sampled_from("AB"), year=st.sampled_from([2024, 2025]), amount=amounts)
     def appropriate(self, letter, year, amount):
         fund = self.fund(letter)
-        self.attempt(None, "fund appropriate", "clerk", fund=fund, year=str(year), amount=wan(amount),
-                     doc=self.next("DOC"), date=self.on)
+        self.attempt(
+            None,
+            "fund appropriate",
+            "clerk",
+            fund=fund,
+            year=str(year),
+            amount=wan(amount),
+            doc=self.next("DOC"),
+            date=self.on,
+        )
         self.year_of(fund, year)["appropriated"] += amount
 
-    @rule(target=grants, unit=st.integers(0, 1), clause=st.sampled_from(sorted(CLAUSES)), amount=amounts,
-          grade=st.sampled_from([None, "good", "excellent"]))
+    @rule(
+        target=grants,
+        unit=st.integers(0, 1),
+        clause=st.sampled_from(sorted(CLAUSES)),
+        amount=amounts,
+        grade=st.sampled_from([None, "good", "excellent"]),
+    )
     def apply(self, unit, clause, amount, grade):
         return self._apply(unit, clause, amount, grade)
 
-    @rule(target=awarded, unit=st.integers(0, 1),
-          clause=st.sampled_from([*sorted(CLAUSES), "qd2024-23-innovation-voucher", "qd2024-14-hnte-first"]),
-          grade=st.sampled_from(["good", "excellent", "good", "fail"]), letter=st.sampled_from("AB"),
-          share=st.one_of(st.just(100), st.just(100), shares))
+    @rule(
+        target=awarded,
+        unit=st.integers(0, 1),
+        clause=st.sampled_from([*sorted(CLAUSES), "qd2024-23-innovation-voucher", "qd2024-14-hnte-first"]),
+        grade=st.sampled_from(["good", "excellent", "good", "fail"]),
+        letter=st.sampled_from("AB"),
+        share=st.one_of(st.just(100), st.just(100), shares),
+    )
     def apply_and_award(self, unit, clause, grade, letter, share):
         """A clerk taking one application from submission to award in one sitting."""
         ref = self._apply(unit, clause, CLAUSES[clause][0] or CLAUSES[clause][1], grade)
         return self.award(ref, letter, share)
 
-    @rule(target=awarded, unit=st.integers(0, 1), mode=st.sampled_from(["equity", "convertible", "grant"]),
-          grade=st.sampled_from(["good", "excellent"]), letter=st.sampled_from("AB"),
-          share=st.one_of(st.just(20), shares))
+    @rule(
+        target=awarded,
+        unit=st.integers(0, 1),
+        mode=st.sampled_from(["equity", "convertible", "grant"]),
+        grade=st.sampled_from(["good", "excellent"]),
+        letter=st.sampled_from("AB"),
+        share=st.one_of(st.just(20), shares),
+    )
     def apply_and_award_equity(self, unit, mode, grade, letter, share):
         """拨改投 and 先投后股 awards (and, now and then, a grant asked of an equity-only clause)."""
         clause = EQUITY_CLAUSES.get(mode, EQUITY_CLAUSES["equity"])
@@ -229,12 +264,36 @@ class LedgerMachine(RuleBasedStateMachine):
     def _apply(self, unit, clause, amount, grade):
         ref = self.next("R")
         base = wan(VOUCHER_BASE) if clause == "qd2024-23-innovation-voucher" else None
-        self.attempt(None, "apply", "clerk", ref=ref, unit=self.units[unit], clause=clause, amount=wan(amount),
-                     base=base, date=self.on)
-        self.model[ref] = {"unit": self.units[unit], "clause": clause, "status": "submitted", "grade": None,
-                           "awarded": 0, "paid": 0, "pending": 0, "spent": 0, "recovered": 0, "fund": None,
-                           "year": None, "mode": "grant", "paid_e": 0, "pending_e": 0, "stake": 0, "cost": 0,
-                           "converted": None}
+        self.attempt(
+            None,
+            "apply",
+            "clerk",
+            ref=ref,
+            unit=self.units[unit],
+            clause=clause,
+            amount=wan(amount),
+            base=base,
+            date=self.on,
+        )
+        self.model[ref] = {
+            "unit": self.units[unit],
+            "clause": clause,
+            "status": "submitted",
+            "grade": None,
+            "awarded": 0,
+            "paid": 0,
+            "pending": 0,
+            "spent": 0,
+            "recovered": 0,
+            "fund": None,
+            "year": None,
+            "mode": "grant",
+            "paid_e": 0,
+            "pending_e": 0,
+            "stake": 0,
+            "cost": 0,
+            "converted": None,
+        }
         if grade is not None:  # most applications are evaluated straight away
             self.evaluate(ref, grade)
         return ref
@@ -263,8 +322,17 @@ class LedgerMachine(RuleBasedStateMachine):
         if g["status"] == "awarded":  # the same decision again is a repeat; anything else reuses the key
             same = (g["awarded"], g["fund"], g["on"]) == (amount, fund, self.on)
             expected = None if same else "DUPLICATE_KEY"
-            self.attempt(expected, "award", "clerk", ref=ref, amount=wan(amount), fund=fund, doc=f"D-{ref}",
-                         date=self.on, mode=mode if mode != "grant" else None)
+            self.attempt(
+                expected,
+                "award",
+                "clerk",
+                ref=ref,
+                amount=wan(amount),
+                fund=fund,
+                doc=f"D-{ref}",
+                date=self.on,
+                mode=mode if mode != "grant" else None,
+            )
             return multiple()
         if g["status"] != "evaluated":
             expected = "INVALID_STATE"
@@ -272,7 +340,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NOT_ELIGIBLE"
         elif g["grade"] == "fail" or (once and (g["unit"], g["clause"]) in self.once):
             expected = "NOT_ELIGIBLE" if g["grade"] == "fail" else "ALREADY_AWARDED_ONCE"
-        elif maximum is not None and amount > maximum or fixed is not None and amount > fixed:
+        elif (maximum is not None and amount > maximum) or (fixed is not None and amount > fixed):
             expected = "EXCEEDS_CLAUSE_MAX"
         elif fixed is not None and amount < fixed:
             expected = "NOT_ELIGIBLE"
@@ -282,8 +350,17 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_ANNUAL_CAP"
         else:
             expected = None
-        self.attempt(expected, "award", "clerk", ref=ref, amount=wan(amount), fund=fund, doc=f"D-{ref}", date=self.on,
-                     mode=mode if mode != "grant" else None)
+        self.attempt(
+            expected,
+            "award",
+            "clerk",
+            ref=ref,
+            amount=wan(amount),
+            fund=fund,
+            doc=f"D-{ref}",
+            date=self.on,
+            mode=mode if mode != "grant" else None,
+        )
         if expected is not None:
             return multiple()
         g.update(status="awarded", awarded=amount, fund=fund, year=year, on=self.on, mode=mode)
@@ -310,8 +387,13 @@ class LedgerMachine(RuleBasedStateMachine):
         held = amount >= THRESHOLD[g["fund"][0]]
         assert result.fields["status"] == ("pending" if held else "posted")
         g["pending" if held else "paid"] += amount
-        self.paid[voucher] = {"ref": ref, "kind": "disbursement", "amount": amount,
-                              "status": "pending" if held else "posted", "on": self.on}
+        self.paid[voucher] = {
+            "ref": ref,
+            "kind": "disbursement",
+            "amount": amount,
+            "status": "pending" if held else "posted",
+            "on": self.on,
+        }
         return voucher if held else multiple()
 
     @rule(target=pending, ref=awarded)
@@ -339,8 +421,10 @@ class LedgerMachine(RuleBasedStateMachine):
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
         if amount >= THRESHOLD[g["fund"][0]]:
             return multiple()
-        if self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher,
-                        date=self.on) is None:
+        if (
+            self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
+            is None
+        ):
             return multiple()
         g["paid"] += amount
         self.paid[voucher] = {"ref": ref, "kind": "disbursement", "amount": amount, "status": "posted", "on": self.on}
@@ -399,8 +483,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def spend(self, ref, share, category):
         voucher, amount = self.next("ZC"), share_of(self._room(ref), share)
         expected = self._use("expenditure", ref, amount)
-        self.attempt(expected, "spend", "clerk", ref=ref, amount=wan(amount), category=category, voucher=voucher,
-                     date=self.on)
+        self.attempt(
+            expected, "spend", "clerk", ref=ref, amount=wan(amount), category=category, voucher=voucher, date=self.on
+        )
         if expected is not None:
             return multiple()
         self.model[ref]["spent"] += amount
@@ -411,8 +496,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def recover(self, ref, share):
         voucher, amount = self.next("ZH"), share_of(self._room(ref), share)
         expected = self._use("recovery", ref, amount)
-        self.attempt(expected, "recover", "clerk", ref=ref, amount=wan(amount), voucher=voucher, reason="追回",
-                     date=self.on)
+        self.attempt(
+            expected, "recover", "clerk", ref=ref, amount=wan(amount), voucher=voucher, reason="追回", date=self.on
+        )
         if expected is not None:
             return multiple()
         g = self.model[ref]
@@ -436,8 +522,10 @@ class LedgerMachine(RuleBasedStateMachine):
             budget = self.funds.get((g["fund"], int(movement["on"][:4])))
             if movement["kind"] == "disbursement" and amount > g["paid"] - g["spent"] - g["recovered"]:
                 expected = "EXCEEDS_AVAILABLE"
-            elif movement["kind"] == "recovery" and budget["committed"] > budget["appropriated"] + budget[
-                    "returned"] - amount:
+            elif (
+                movement["kind"] == "recovery"
+                and budget["committed"] > budget["appropriated"] + budget["returned"] - amount
+            ):
                 expected = "INSUFFICIENT_FUNDS"
             else:
                 expected = None
@@ -463,14 +551,29 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AWARD"
         else:
             expected = None
-        result = self.attempt(expected, "invest", "clerk", ref=ref, amount=wan(amount), stake=stake_text(stake),
-                              valuation="10亿", voucher=voucher, date=self.on)
+        result = self.attempt(
+            expected,
+            "invest",
+            "clerk",
+            ref=ref,
+            amount=wan(amount),
+            stake=stake_text(stake),
+            valuation="10亿",
+            voucher=voucher,
+            date=self.on,
+        )
         if expected is not None:
             return multiple()
         held = amount >= THRESHOLD[g["fund"][0]]
         assert result.fields["status"] == ("pending" if held else "posted")
-        self.paid[voucher] = {"ref": ref, "kind": "investment", "amount": amount, "stake": stake,
-                              "status": "pending" if held else "posted", "on": self.on}
+        self.paid[voucher] = {
+            "ref": ref,
+            "kind": "investment",
+            "amount": amount,
+            "stake": stake,
+            "status": "pending" if held else "posted",
+            "on": self.on,
+        }
         if held:
             g["pending"] += amount
             g["pending_e"] += amount
@@ -491,8 +594,9 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "INVALID_STATE"
         else:
             expected = None
-        self.attempt(expected, "convert", "clerk", ref=ref, stake=stake_text(stake), valuation="1亿", doc=terms[1],
-                     date=self.on)
+        self.attempt(
+            expected, "convert", "clerk", ref=ref, stake=stake_text(stake), valuation="1亿", doc=terms[1], date=self.on
+        )
         if expected is None and not g["converted"]:
             g["converted"] = terms
             g["stake"] += stake
@@ -508,8 +612,16 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AVAILABLE"
         else:
             expected = None
-        result = self.attempt(expected, "exit", "clerk", ref=ref, stake=stake_text(stake), proceeds=wan(proceeds),
-                              voucher=voucher, date=self.on)
+        result = self.attempt(
+            expected,
+            "exit",
+            "clerk",
+            ref=ref,
+            stake=stake_text(stake),
+            proceeds=wan(proceeds),
+            voucher=voucher,
+            date=self.on,
+        )
         if expected is not None:
             return
         cost = g["cost"] if stake == g["stake"] else (g["cost"] * stake * 2 + g["stake"]) // (2 * g["stake"])
@@ -540,13 +652,23 @@ class LedgerMachine(RuleBasedStateMachine):
             r = rows[ref]
             assert 0 <= r["spent"] + r["recovered"] <= r["disbursed"] <= r["disbursed"] + r["pending"] <= r["awarded"]
             assert (r["awarded"], r["disbursed"], r["pending"], r["spent"], r["recovered"]) == (
-                g["awarded"], g["paid"], g["pending"], g["spent"], g["recovered"])
+                g["awarded"],
+                g["paid"],
+                g["pending"],
+                g["spent"],
+                g["recovered"],
+            )
             assert r["available"] == g["paid"] - g["spent"] - g["recovered"]
         # the write side holds the same numbers
         for ref, g in list(self.model.items())[-3:]:
             grant = self.ledger.app.repository.get(Grant.create_id(ref))
             assert (grant.awarded, grant.disbursed, grant.pending_total, grant.spent, grant.recovered) == (
-                g["awarded"], g["paid"], g["pending"], g["spent"], g["recovered"])
+                g["awarded"],
+                g["paid"],
+                g["pending"],
+                g["spent"],
+                g["recovered"],
+            )
 
     @invariant()
     def funds_keep_invariant_2_and_match_the_model(self):
@@ -555,7 +677,10 @@ class LedgerMachine(RuleBasedStateMachine):
             r = rows[key]
             assert r["committed"] <= r["appropriated"] + r["returned"]
             assert (r["appropriated"], r["committed"], r["returned"]) == (
-                budget["appropriated"], budget["committed"], budget["returned"])
+                budget["appropriated"],
+                budget["committed"],
+                budget["returned"],
+            )
 
     @invariant()
     def caps_keep_invariant_3(self):
@@ -567,12 +692,32 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 MUST_EXERCISE = [
-    "fund appropriate: accepted", "apply: accepted", "evaluate: accepted", "award: accepted", "disburse: accepted",
-    "approve: accepted", "void: accepted", "spend: accepted", "recover: accepted", "reverse: accepted",
-    "award: EXCEEDS_CLAUSE_MAX", "award: INSUFFICIENT_FUNDS", "award: EXCEEDS_ANNUAL_CAP",
-    "award: ALREADY_AWARDED_ONCE", "award: NOT_ELIGIBLE", "disburse: EXCEEDS_AWARD", "spend: EXCEEDS_AVAILABLE",
-    "recover: EXCEEDS_AVAILABLE", "invest: accepted", "invest: EXCEEDS_AWARD", "invest: INVALID_STATE",
-    "convert: accepted", "convert: INVALID_STATE", "exit: accepted", "exit: EXCEEDS_AVAILABLE", "exit: INVALID_STATE",
+    "fund appropriate: accepted",
+    "apply: accepted",
+    "evaluate: accepted",
+    "award: accepted",
+    "disburse: accepted",
+    "approve: accepted",
+    "void: accepted",
+    "spend: accepted",
+    "recover: accepted",
+    "reverse: accepted",
+    "award: EXCEEDS_CLAUSE_MAX",
+    "award: INSUFFICIENT_FUNDS",
+    "award: EXCEEDS_ANNUAL_CAP",
+    "award: ALREADY_AWARDED_ONCE",
+    "award: NOT_ELIGIBLE",
+    "disburse: EXCEEDS_AWARD",
+    "spend: EXCEEDS_AVAILABLE",
+    "recover: EXCEEDS_AVAILABLE",
+    "invest: accepted",
+    "invest: EXCEEDS_AWARD",
+    "invest: INVALID_STATE",
+    "convert: accepted",
+    "convert: INVALID_STATE",
+    "exit: accepted",
+    "exit: EXCEEDS_AVAILABLE",
+    "exit: INVALID_STATE",
     "disburse: INVALID_STATE",
 ]
 
@@ -582,8 +727,12 @@ def test_invariants_hold_after_any_sequence_of_commands(world):
     OUTCOMES.clear()
     run_state_machine_as_test(
         LedgerMachine,
-        settings=settings(max_examples=50, stateful_step_count=40, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
     )
     # A machine that only ever hit refusals would prove little: every path must have been taken.
     missing = [outcome for outcome in MUST_EXERCISE if not OUTCOMES[outcome]]

@@ -14,7 +14,12 @@ def test_a_grant_from_application_to_expenditure_shows_in_every_report(world):
 
     row = world.award_row("QD-1")
     assert (row["awarded"], row["disbursed"], row["spent"], row["recovered"], row["available"]) == (
-        300_0000_00, 80_0000_00, 30_0000_00, 5_0000_00, 45_0000_00)
+        300_0000_00,
+        80_0000_00,
+        30_0000_00,
+        5_0000_00,
+        45_0000_00,
+    )
     fund = next(r for r in world.report("funds") if (r["fund"], r["year"]) == ("KJ", 2024))
     assert (fund["committed"], fund["disbursed"], fund["returned"]) == (300_0000_00, 80_0000_00, 5_0000_00)
     assert fund["available"] == 1_0000_0000_00 - 300_0000_00 + 5_0000_00
@@ -43,8 +48,10 @@ def test_money_returned_by_a_recovery_can_be_committed_again(world):
     world.awarded("QD-1", "qd2024-01-common-tech", "100万", fund="SMALL")
     run(ledger, "apply", ref="QD-2", unit=ENTERPRISE, clause="qd2024-01-common-tech", amount="20万", date="2024-09-01")
     run(ledger, "evaluate", ref="QD-2", grade="good", date="2024-09-01")
-    assert refused(ledger, "award", ref="QD-2", amount="20万", fund="SMALL", doc="D2", date="2024-09-10").code == \
-        "INSUFFICIENT_FUNDS"
+    assert (
+        refused(ledger, "award", ref="QD-2", amount="20万", fund="SMALL", doc="D2", date="2024-09-10").code
+        == "INSUFFICIENT_FUNDS"
+    )
     run(ledger, "disburse", ref="QD-1", amount="30万", voucher="PZ-1", date="2024-09-02")
     run(ledger, "recover", ref="QD-1", amount="20万", voucher="ZH-1", reason="项目终止", date="2024-09-05")
     run(ledger, "award", ref="QD-2", amount="20万", fund="SMALL", doc="D2", date="2024-09-10")

@@ -18,27 +18,30 @@ from tests.helpers import ENTERPRISE, HOSPITAL, INVESTOR, UNIVERSITY, refused, r
 WAN = 1_000_000
 
 
-def apply_evaluated(world, ref, clause, *, unit=ENTERPRISE, amount="10万", date="2024-09-01", grade="good",
-                    base=None):
+def apply_evaluated(world, ref, clause, *, unit=ENTERPRISE, amount="10万", date="2024-09-01", grade="good", base=None):
     run(world.ledger, "apply", ref=ref, unit=unit, clause=clause, amount=amount, base=base, date=date)
     run(world.ledger, "evaluate", ref=ref, grade=grade, date=date)
 
 
 def award(world, ref, amount, date="2024-09-01", **extra):
-    return run(world.ledger, "award", ref=ref, amount=amount, fund=extra.pop("fund", "KJ"), doc=f"D-{ref}", date=date,
-               **extra)
+    return run(
+        world.ledger, "award", ref=ref, amount=amount, fund=extra.pop("fund", "KJ"), doc=f"D-{ref}", date=date, **extra
+    )
 
 
 def refuse_award(world, ref, amount, date="2024-09-01", **extra) -> LedgerError:
-    return refused(world.ledger, "award", ref=ref, amount=amount, fund=extra.pop("fund", "KJ"), doc=f"D-{ref}",
-                   date=date, **extra)
+    return refused(
+        world.ledger, "award", ref=ref, amount=amount, fund=extra.pop("fund", "KJ"), doc=f"D-{ref}", date=date, **extra
+    )
 
 
 def test_max_allows_up_to_the_maximum_and_refuses_one_fen_more(world):
     apply_evaluated(world, "A", "qd2024-14-hnte-first")
     error = refuse_award(world, "A", "100000.01")
     assert error.code == "EXCEEDS_CLAUSE_MAX"
-    assert "qd2024-14-hnte-first" in error.message and "10万元" in error.message and "青政字〔2024〕20号" in error.message
+    assert (
+        "qd2024-14-hnte-first" in error.message and "10万元" in error.message and "青政字〔2024〕20号" in error.message
+    )
     assert award(world, "A", "10万").fields["awarded"] == 10 * WAN
 
 
@@ -59,11 +62,29 @@ def test_fixed_by_unit_type_pays_universities_more_than_enterprises(world):
 
 
 def test_unit_type_outside_the_clause_is_refused_at_application(world):
-    error = refused(world.ledger, "apply", ref="H", unit=HOSPITAL, clause="wh2018-3-tech-center-municipal",
-                    amount="200万", date="2024-09-01")
+    error = refused(
+        world.ledger,
+        "apply",
+        ref="H",
+        unit=HOSPITAL,
+        clause="wh2018-3-tech-center-municipal",
+        amount="200万",
+        date="2024-09-01",
+    )
     assert error.code == "NOT_ELIGIBLE" and "医疗机构" in error.message
-    assert refused(world.ledger, "apply", ref="V", unit=ENTERPRISE, clause="qd2024-24-vc-reward", amount="10万",
-                   base="100万", date="2024-09-01").code == "NOT_ELIGIBLE"
+    assert (
+        refused(
+            world.ledger,
+            "apply",
+            ref="V",
+            unit=ENTERPRISE,
+            clause="qd2024-24-vc-reward",
+            amount="10万",
+            base="100万",
+            date="2024-09-01",
+        ).code
+        == "NOT_ELIGIBLE"
+    )
     apply_evaluated(world, "I", "qd2024-24-vc-reward", unit=INVESTOR, amount="10万", base="100万")
 
 
@@ -75,10 +96,31 @@ def test_ratio_caps_the_award_at_the_ratio_of_the_stated_base(world):
 
 
 def test_a_ratio_clause_needs_a_base_and_other_clauses_refuse_one(world):
-    assert refused(world.ledger, "apply", ref="R", unit=ENTERPRISE, clause="qd2024-23-innovation-voucher",
-                   amount="5万", date="2024-09-01").code == "INVALID_INPUT"
-    assert refused(world.ledger, "apply", ref="S", unit=ENTERPRISE, clause="qd2024-01-common-tech",
-                   amount="5万", base="10万", date="2024-09-01").code == "INVALID_INPUT"
+    assert (
+        refused(
+            world.ledger,
+            "apply",
+            ref="R",
+            unit=ENTERPRISE,
+            clause="qd2024-23-innovation-voucher",
+            amount="5万",
+            date="2024-09-01",
+        ).code
+        == "INVALID_INPUT"
+    )
+    assert (
+        refused(
+            world.ledger,
+            "apply",
+            ref="S",
+            unit=ENTERPRISE,
+            clause="qd2024-01-common-tech",
+            amount="5万",
+            base="10万",
+            date="2024-09-01",
+        ).code
+        == "INVALID_INPUT"
+    )
 
 
 def test_grade_table_sets_the_max_by_grade_and_refuses_unlisted_grades(world):
@@ -101,8 +143,10 @@ def test_yearly_cap_counts_every_award_in_the_cap_group_for_the_unit_and_year(wo
         award(world, f"T{n}", "30万", date="2022-04-01")
     error = refuse_award(world, f"T{6}", "30万", date="2022-04-01")
     assert error.code == "EXCEEDS_ANNUAL_CAP"
-    assert error.message.startswith(f'单位 {ENTERPRISE} 在 2022 年已获"国家重点科研项目团队人员奖励"180万元, 年度上限 200万元, '
-                                    "本次 30万元 超出 10万元")
+    assert error.message.startswith(
+        f'单位 {ENTERPRISE} 在 2022 年已获"国家重点科研项目团队人员奖励"180万元, 年度上限 200万元, '
+        "本次 30万元 超出 10万元"
+    )
     assert award(world, f"T{6}", "20万", date="2022-04-01").fields["awarded"] == 20 * WAN
     caps = [r for r in world.report("caps") if r["unit"] == ENTERPRISE]
     assert [(c["year"], c["cap"], c["used"], c["remaining"]) for c in caps] == [(2022, 200 * WAN, 200 * WAN, 0)]
@@ -125,16 +169,31 @@ def test_once_per_unit_refuses_a_second_award_to_the_same_unit(world):
 
 
 def test_an_expired_clause_is_refused_at_application(world):
-    error = refused(world.ledger, "apply", ref="X", unit=UNIVERSITY, clause="qd2020-intl-base-provincial",
-                    amount="30万", date="2023-01-01")
+    error = refused(
+        world.ledger,
+        "apply",
+        ref="X",
+        unit=UNIVERSITY,
+        clause="qd2020-intl-base-provincial",
+        amount="30万",
+        date="2023-01-01",
+    )
     assert error.code == "NOT_IN_FORCE" and "2022-12-31" in error.message
-    apply_evaluated(world, "Y", "qd2020-intl-base-provincial", unit=UNIVERSITY, amount="30万", date="2022-12-31",
-                    grade="excellent")
+    apply_evaluated(
+        world, "Y", "qd2020-intl-base-provincial", unit=UNIVERSITY, amount="30万", date="2022-12-31", grade="excellent"
+    )
 
 
 def test_a_superseded_clause_names_its_successors(world):
-    error = refused(world.ledger, "apply", ref="S", unit=ENTERPRISE, clause="qd2020-kc16-national-platform",
-                    amount="100万", date="2024-07-31")
+    error = refused(
+        world.ledger,
+        "apply",
+        ref="S",
+        unit=ENTERPRISE,
+        clause="qd2020-kc16-national-platform",
+        amount="100万",
+        date="2024-07-31",
+    )
     assert error.code == "SUPERSEDED"
     assert "qd2024-05-national-key-lab-lead" in error.message and "qd2024-06-national-center" in error.message
     apply_evaluated(world, "T", "qd2020-kc16-national-platform", amount="100万", date="2024-07-30")
@@ -156,8 +215,10 @@ def test_case_by_case_allows_more_than_the_max_only_with_an_exception_document(w
 def test_lead_investment_has_no_max_but_always_needs_an_exception(world):
     apply_evaluated(world, "L", "qd2024-22-lead-investment", amount="3000万")
     assert refuse_award(world, "L", "3000万", fund="TZ", mode="equity").code == "EXCEEDS_CLAUSE_MAX"
-    assert award(world, "L", "3000万", fund="TZ", mode="equity", exception_doc="青政办〔2024〕7号").fields["awarded"] == \
-        3000 * WAN
+    assert (
+        award(world, "L", "3000万", fund="TZ", mode="equity", exception_doc="青政办〔2024〕7号").fields["awarded"]
+        == 3000 * WAN
+    )
 
 
 def test_equity_only_clauses_refuse_grants_and_grant_clauses_refuse_equity(world):
@@ -169,8 +230,12 @@ def test_equity_only_clauses_refuse_grants_and_grant_clauses_refuse_equity(world
 
 
 def test_unknown_clause_is_not_found(world):
-    assert refused(world.ledger, "apply", ref="Q", unit=ENTERPRISE, clause="qd2099-nothing", amount="1万",
-                   date="2024-09-01").code == "NOT_FOUND"
+    assert (
+        refused(
+            world.ledger, "apply", ref="Q", unit=ENTERPRISE, clause="qd2099-nothing", amount="1万", date="2024-09-01"
+        ).code
+        == "NOT_FOUND"
+    )
 
 
 def test_quote_names_the_limits_that_bind(world):
@@ -202,12 +267,21 @@ def yuan(fen: int) -> str:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(case=st.sampled_from(CLAUSES_FOR_PROPERTY), fraction=st.integers(min_value=1, max_value=1000),
-       above=st.integers(min_value=1, max_value=10 * WAN), used=st.integers(min_value=0, max_value=6))
+@given(
+    case=st.sampled_from(CLAUSES_FOR_PROPERTY),
+    fraction=st.integers(min_value=1, max_value=1000),
+    above=st.integers(min_value=1, max_value=10 * WAN),
+    used=st.integers(min_value=0, max_value=6),
+)
 def test_an_award_above_the_quote_is_refused_and_any_amount_up_to_it_is_accepted(world, case, fraction, above, used):
     clause, unit_type, grade, base = case
-    date = "2021-05-01" if clause.startswith("qd2020-intl") else "2024-09-01" if clause.startswith("qd2024") \
+    date = (
+        "2021-05-01"
+        if clause.startswith("qd2020-intl")
+        else "2024-09-01"
+        if clause.startswith("qd2024")
         else "2022-05-01"
+    )
     year, tag = date[:4], uuid.uuid4().hex[:10]
     unit = make(f"91370212MA{tag[:7].upper()}")
     run(world.ledger, "unit register", code=unit, name_=f"单位{tag}", type=unit_type)
@@ -221,6 +295,8 @@ def test_an_award_above_the_quote_is_refused_and_any_amount_up_to_it_is_accepted
     for ref in (f"OVER-{tag}", f"UNDER-{tag}"):
         apply_evaluated(world, ref, clause, unit=unit, amount="1万", date=date, grade=grade, base=base_text)
     assert refuse_award(world, f"OVER-{tag}", yuan(quote.max + above), date=date).code in (
-        "EXCEEDS_CLAUSE_MAX", "EXCEEDS_ANNUAL_CAP")
+        "EXCEEDS_CLAUSE_MAX",
+        "EXCEEDS_ANNUAL_CAP",
+    )
     fine = max(1, quote.max * fraction // 1000)
     assert award(world, f"UNDER-{tag}", yuan(fine), date=date).fields["awarded"] == fine

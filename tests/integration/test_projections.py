@@ -50,15 +50,35 @@ def play(world: World, plan: list[tuple]) -> None:
         ref, day = f"P{which}", f"2024-{9 + days // 30:02d}-{1 + days % 28:02d}"
         amount = f"{size}万"
         raw = {
-            "award": ("award", {"ref": ref, "amount": amount, "fund": "TZ" if which == 1 else "KJ", "doc": f"D{ref}",
-                                "date": "2024-09-01", "mode": "equity" if which == 1 else None}),
+            "award": (
+                "award",
+                {
+                    "ref": ref,
+                    "amount": amount,
+                    "fund": "TZ" if which == 1 else "KJ",
+                    "doc": f"D{ref}",
+                    "date": "2024-09-01",
+                    "mode": "equity" if which == 1 else None,
+                },
+            ),
             "disburse": ("disburse", {"ref": ref, "amount": amount, "voucher": f"V{n}", "date": day}),
             "spend": ("spend", {"ref": ref, "amount": amount, "category": "rd", "voucher": f"V{n}", "date": day}),
             "recover": ("recover", {"ref": ref, "amount": amount, "voucher": f"V{n}", "reason": "r", "date": day}),
-            "invest": ("invest", {"ref": ref, "amount": amount, "stake": str(1 + size % 9), "valuation": "1亿",
-                                  "voucher": f"V{n}", "date": day}),
-            "exit": ("exit", {"ref": ref, "stake": str(1 + size % 3), "proceeds": amount, "voucher": f"V{n}",
-                              "date": day}),
+            "invest": (
+                "invest",
+                {
+                    "ref": ref,
+                    "amount": amount,
+                    "stake": str(1 + size % 9),
+                    "valuation": "1亿",
+                    "voucher": f"V{n}",
+                    "date": day,
+                },
+            ),
+            "exit": (
+                "exit",
+                {"ref": ref, "stake": str(1 + size % 3), "proceeds": amount, "voucher": f"V{n}", "date": day},
+            ),
             "reverse": ("reverse", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none", "reason": "r"}),
             "approve": ("approve", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none"}),
             "void": ("void", {"voucher": vouchers[size % len(vouchers)] if vouchers else "none", "reason": "r"}),
@@ -77,10 +97,18 @@ def prepared_world(url: str) -> World:
     ledger = Ledger(url, create_tables=True)
     ledger.init("admin")
     world = World.build(ledger)
-    for which, clause in enumerate(["qd2024-01-common-tech", "qd2024-22-equity", "qd2024-02-demo",
-                                    "qd2020-kc16-key-project-team"]):
-        run(ledger, "apply", ref=f"P{which}", unit=ENTERPRISE if which != 2 else UNIVERSITY, clause=clause,
-            amount="100万", date="2024-08-20" if which != 3 else "2024-06-01")
+    for which, clause in enumerate(
+        ["qd2024-01-common-tech", "qd2024-22-equity", "qd2024-02-demo", "qd2020-kc16-key-project-team"]
+    ):
+        run(
+            ledger,
+            "apply",
+            ref=f"P{which}",
+            unit=ENTERPRISE if which != 2 else UNIVERSITY,
+            clause=clause,
+            amount="100万",
+            date="2024-08-20" if which != 3 else "2024-06-01",
+        )
         run(ledger, "evaluate", ref=f"P{which}", grade="good", date="2024-08-25")
     return world
 
@@ -103,9 +131,20 @@ def test_replaying_the_log_rebuilds_exactly_the_projections_in_use(tmp_path_fact
 def test_replay_equality_on_every_engine(db_url):
     world = prepared_world(db_url)
     try:
-        play(world, [("award", 0, 300, 0), ("disburse", 0, 80, 1), ("spend", 0, 30, 2), ("recover", 0, 5, 3),
-                     ("award", 1, 500, 0), ("invest", 1, 60, 4), ("approve", 1, 4, 5), ("exit", 1, 40, 9),
-                     ("reverse", 0, 2, 10)])
+        play(
+            world,
+            [
+                ("award", 0, 300, 0),
+                ("disburse", 0, 80, 1),
+                ("spend", 0, 30, 2),
+                ("recover", 0, 5, 3),
+                ("award", 1, 500, 0),
+                ("invest", 1, 60, 4),
+                ("approve", 1, 4, 5),
+                ("exit", 1, 40, 9),
+                ("reverse", 0, 2, 10),
+            ],
+        )
         before = snapshot(world.ledger)
         world.ledger.replay("admin")
         assert snapshot(world.ledger) == before
@@ -115,14 +154,20 @@ def test_replay_equality_on_every_engine(db_url):
 
 # -- crashes ------------------------------------------------------------------------------
 
+
 def test_events_written_before_a_crash_are_projected_once_by_the_next_command(world):
     ledger = world.ledger
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
     # The process dies after the event store commits and before the projections are touched:
-    execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1",
-                                                    "date": "2024-09-02"}), "clerk")
+    execute(
+        ledger.app,
+        commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1", "date": "2024-09-02"}),
+        "clerk",
+    )
     with ledger.engine.connect() as conn:
-        assert conn.execute(select(schema.awards.c.disbursed).where(schema.awards.c.application == "QD-1")).scalar() == 0
+        assert (
+            conn.execute(select(schema.awards.c.disbursed).where(schema.awards.c.application == "QD-1")).scalar() == 0
+        )
     run(ledger, "spend", "clerk", ref="QD-1", amount="10万", category="rd", voucher="ZC-1", date="2024-09-03")
     row = world.award_row("QD-1")
     assert (row["disbursed"], row["spent"]) == (70_0000_00, 10_0000_00)
@@ -134,8 +179,11 @@ def test_events_written_before_a_crash_are_projected_once_by_the_next_command(wo
 def test_a_projection_that_fails_half_way_through_a_page_leaves_nothing_and_resumes(world, monkeypatch):
     ledger = world.ledger
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
-    execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1",
-                                                    "date": "2024-09-02"}), "clerk")
+    execute(
+        ledger.app,
+        commands.build("disburse", {"ref": "QD-1", "amount": "70万", "voucher": "PZ-1", "date": "2024-09-02"}),
+        "clerk",
+    )
     original = Page.flush
 
     def flush_then_crash(self, conn):
@@ -156,14 +204,18 @@ def test_two_projectors_never_apply_the_same_page_twice(world):
     ledger = world.ledger
     world.awarded("QD-1", "qd2024-01-common-tech", "300万")
     for n in range(5):
-        execute(ledger.app, commands.build("disburse", {"ref": "QD-1", "amount": "10万", "voucher": f"PZ-{n}",
-                                                        "date": "2024-09-02"}), "clerk")
+        execute(
+            ledger.app,
+            commands.build("disburse", {"ref": "QD-1", "amount": "10万", "voucher": f"PZ-{n}", "date": "2024-09-02"}),
+            "clerk",
+        )
     other = Projector(ledger.app, ledger.read_model)
     assert other.catch_up() + ledger.catch_up() == 10  # five disbursements, each with its voucher
     assert world.award_row("QD-1")["disbursed"] == 50_0000_00
 
 
 # -- as-of ---------------------------------------------------------------------------------
+
 
 def test_a_fact_recorded_later_with_an_earlier_date_appears_as_of_that_date(world):
     ledger = world.ledger
@@ -199,6 +251,7 @@ def test_as_of_today_agrees_with_the_current_reports(world):
 
 # -- migrations ---------------------------------------------------------------------------------
 
+
 def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
     with Ledger(db_url, create_tables=True) as ledger:
         migrate.upgrade(ledger.engine, "0001")
@@ -209,12 +262,24 @@ def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
     with Ledger(db_url) as ledger:
         world = World.build(ledger)
         world.awarded("QD-1", "qd2024-22-equity", "500万", fund="TZ", mode="equity")
-        run(ledger, "invest", ref="QD-1", amount="40万", stake="4", valuation="1000万", voucher="TZ-1", date="2024-09-03")
+        run(
+            ledger,
+            "invest",
+            ref="QD-1",
+            amount="40万",
+            stake="4",
+            valuation="1000万",
+            voucher="TZ-1",
+            date="2024-09-03",
+        )
         before = snapshot(ledger)
         migrate_down(ledger)  # as an older grantledger left it: no equity table, no stake on journal lines
         result = ledger.init("admin")
         assert (result.fields["status"], result.fields["upgraded_from"], result.fields["schema"]) == (
-            "upgraded", "0001", "0003")
+            "upgraded",
+            "0001",
+            "0003",
+        )
         assert inspect(ledger.engine).has_table("equity")
         assert snapshot(ledger) == before
         assert ledger.verify("admin").ok

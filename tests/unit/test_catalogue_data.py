@@ -90,8 +90,18 @@ EXPECTED_IDS = [
 ]
 
 ALL_RULE_KINDS = {
-    "max", "fixed", "fixed_by_unit_type", "ratio", "grade", "unit_type", "annual_cap",
-    "once_per_unit", "expiry", "superseded", "case_by_case", "equity",
+    "max",
+    "fixed",
+    "fixed_by_unit_type",
+    "ratio",
+    "grade",
+    "unit_type",
+    "annual_cap",
+    "once_per_unit",
+    "expiry",
+    "superseded",
+    "case_by_case",
+    "equity",
 }
 
 # document id → (clause count, issued, effective_from, effective_to, doc_number, city)
@@ -331,11 +341,7 @@ def test_case_by_case(catalogue):
 
 
 def test_supersessions(catalogue):
-    found = {
-        (c.id, s.successor, s.on, s.scope)
-        for c in catalogue
-        for s in c.superseded_by
-    }
+    found = {(c.id, s.successor, s.on, s.scope) for c in catalogue for s in c.superseded_by}
     assert found == {
         ("qd2020-kc16-national-platform", "qd2024-05-national-key-lab-lead", "2024-07-31", "labs"),
         ("qd2020-kc16-national-platform", "qd2024-06-national-center", "2024-07-31", "centres"),
@@ -385,8 +391,12 @@ def test_modes(catalogue):
 def test_unit_types(catalogue):
     assert catalogue.get("qd2024-24-vc-reward").unit_types == ("investor",)
     for clause_id in (
-        "qd2024-14-sme-project", "qd2024-14-hnte-first", "qd2024-14-hnte-renewal",
-        "qd2024-23-innovation-voucher", "qd2024-23-rd-investment", "qd2024-24-fin-subsidy",
+        "qd2024-14-sme-project",
+        "qd2024-14-hnte-first",
+        "qd2024-14-hnte-renewal",
+        "qd2024-23-innovation-voucher",
+        "qd2024-23-rd-investment",
+        "qd2024-24-fin-subsidy",
         "wh2018-6-tech-service-enterprise",
     ):
         assert catalogue.get(clause_id).unit_types == ("enterprise",), clause_id
@@ -438,12 +448,14 @@ def test_a_good_minimal_file_loads(tmp_path):
     [
         (
             "unknown key",
-            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = "10万"\nmaximum = "20万"\n',
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\n'
+            'max = "10万"\nmaximum = "20万"\n',
             "unknown keys",
         ),
         (
             "fixed with max",
-            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予10万元"\nfixed = "10万"\nmax = "10万"\n',
+            '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予10万元"\n'
+            'fixed = "10万"\nmax = "10万"\n',
             "fixed amount excludes max",
         ),
         (

@@ -13,11 +13,24 @@ WAN = 1_000_000
 
 
 def awarded(mode: str = "grant", amount: int = 500 * WAN, equity_amount: int | None = None) -> Grant:
-    g = Grant(ref="R", unit="U", unit_type="enterprise", clause="c", asked=amount, base=None, actor="a",
-              on="2024-09-01")
+    g = Grant(
+        ref="R", unit="U", unit_type="enterprise", clause="c", asked=amount, base=None, actor="a", on="2024-09-01"
+    )
     g.evaluate("good", None, "a", "2024-09-01")
-    g.award_it({"amount": amount, "fund": "F", "doc": "D", "mode": mode, "equity_amount": equity_amount,
-                "exception_doc": None, "year": 2024, "grade": "good"}, "a", "2024-09-01")
+    g.award_it(
+        {
+            "amount": amount,
+            "fund": "F",
+            "doc": "D",
+            "mode": mode,
+            "equity_amount": equity_amount,
+            "exception_doc": None,
+            "year": 2024,
+            "grade": "good",
+        },
+        "a",
+        "2024-09-01",
+    )
     return g
 
 
