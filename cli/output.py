@@ -1,6 +1,7 @@
 """Formatting for people and machines: aligned tables, one JSON document, CSV, xlsx.
 
-Amounts arrive as ``Amount`` (分) and leave as 元: ``"300000.00"`` in JSON
+Amounts arrive as ``Amount`` (分) — or, in long reports, as plain integers in the
+columns the caller names in ``money`` — and leave as 元: ``"300000.00"`` in JSON
 and CSV, ``300,000.00`` in tables, exact decimals in xlsx cells.
 """
 
@@ -11,7 +12,7 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -68,8 +69,8 @@ HEADERS = {
 }
 
 
-def _machine(value: Any) -> Any:
-    if isinstance(value, Amount):
+def _machine(value: Any, money: bool = False) -> Any:
+    if isinstance(value, Amount) or (money and isinstance(value, int)):
         return format_yuan(value)
     if isinstance(value, dict):
         return {k: _machine(v) for k, v in value.items()}
@@ -78,10 +79,14 @@ def _machine(value: Any) -> Any:
     return value
 
 
-def _human(value: Any) -> str:
+def _row(row: dict, money: Collection[str]) -> dict:
+    return {k: _machine(v, k in money) for k, v in row.items()}
+
+
+def _human(value: Any, money: bool = False) -> str:
     if value is None:
         return ""
-    if isinstance(value, Amount):
+    if isinstance(value, Amount) or (money and isinstance(value, int)):
         return format_grouped(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -100,12 +105,12 @@ def _pad(text: str, size: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def table(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+def table(rows: Sequence[dict], columns: Sequence[str] | None = None, money: Collection[str] = ()) -> str:
     if not rows:
         return "(no rows)"
     columns = list(columns or rows[0].keys())
-    cells = [[_human(r.get(c)) for c in columns] for r in rows]
-    numeric = [all(isinstance(r.get(c), (int, Amount)) or r.get(c) is None for r in rows) for c in columns]
+    cells = [[_human(r.get(c), c in money) for c in columns] for r in rows]
+    numeric = [all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
     sizes = [max(width(c), *(width(row[i]) for row in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(_pad(c, sizes[i], numeric[i]) for i, c in enumerate(columns)).rstrip()]
     lines.append("  ".join("-" * s for s in sizes))
@@ -121,20 +126,24 @@ def record(fields: dict) -> str:
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in shown.items())
 
 
-def as_json(payload: Any) -> str:
-    return json.dumps(_machine(payload), ensure_ascii=False)
+def as_json(payload: Any, money: Collection[str] = ()) -> str:
+    if isinstance(payload, list):
+        payload = [_row(row, money) for row in payload]
+    elif isinstance(payload, dict):
+        payload = _row(payload, money)
+    return json.dumps(payload, ensure_ascii=False)
 
 
-def as_csv(rows: Sequence[dict]) -> str:
+def as_csv(rows: Sequence[dict], money: Collection[str] = ()) -> str:
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: _machine(v) for k, v in row.items()} for row in rows)
+        writer.writerows(_row(row, money) for row in rows)
     return buffer.getvalue()
 
 
-def xlsx(rows: Sequence[dict], path: str, title: str) -> None:
+def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = ()) -> None:
     """A workbook with Chinese headers and 元 amounts as exact decimals in a #,##0.00 format."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -146,10 +155,11 @@ def xlsx(rows: Sequence[dict], path: str, title: str) -> None:
     sheet.append([HEADERS.get(c, c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    amounts = [c in money or (rows and isinstance(rows[0][c], Amount)) for c in columns]
     for row in rows:
-        sheet.append([Decimal(row[c]) / 100 if isinstance(row[c], Amount) else row[c] for c in columns])
+        sheet.append([Decimal(row[c]) / 100 if is_amount else row[c] for c, is_amount in zip(columns, amounts)])
     for index, column in enumerate(columns, start=1):
-        if rows and isinstance(rows[0][column], Amount):
+        if amounts[index - 1]:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = "#,##0.00"
         letter = sheet.cell(row=1, column=index).column_letter
@@ -158,13 +168,20 @@ def xlsx(rows: Sequence[dict], path: str, title: str) -> None:
     book.save(path)
 
 
-def emit(fmt: str, payload: Any, *, columns: Sequence[str] | None = None, note: str | None = None) -> None:
+def emit(
+    fmt: str,
+    payload: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    note: str | None = None,
+    money: Collection[str] = (),
+) -> None:
     if fmt == "json":
-        click.echo(as_json(payload))
+        click.echo(as_json(payload, money))
     elif fmt == "csv":
-        click.echo(as_csv(payload if isinstance(payload, list) else [payload]), nl=False)
+        click.echo(as_csv(payload if isinstance(payload, list) else [payload], money), nl=False)
     else:
-        click.echo(table(payload, columns) if isinstance(payload, list) else record(payload))
+        click.echo(table(payload, columns, money) if isinstance(payload, list) else record(payload))
         if note:
             click.echo(note, err=True)
 

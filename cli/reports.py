@@ -67,26 +67,29 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
         raise errors.invalid("--format xlsx needs --out FILE")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    from projections.reports import MONEY
+
+    money = MONEY[name]
     with open_ledger() as ledger:
         rows = ledger.report(name, s.actor, year_value, day)
     if fmt == "xlsx":
-        output.xlsx(rows, out, name)
+        output.xlsx(rows, out, name, money)
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
     columns = COLUMNS[name] if fmt == "table" else None
     if out:
         with open(out, "w", encoding="utf-8") as handle:
             text = (
-                output.as_json(rows)
+                output.as_json(rows, money)
                 if fmt == "json"
-                else output.as_csv(rows)
+                else output.as_csv(rows, money)
                 if fmt == "csv"
-                else output.table(rows, columns)
+                else output.table(rows, columns, money)
             )
             handle.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
-    output.emit(fmt, rows, columns=columns)
+    output.emit(fmt, rows, columns=columns, money=money)
 
 
 @click.command()

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -180,24 +181,16 @@ def is_busy(exc: Exception) -> bool:
     return "locked" in text or "busy" in text or "could not obtain lock" in text or "deadlock" in text
 
 
-class storage_errors:
-    """Turn the store's failures into the ledger's codes: not initialised, or a storage failure."""
-
-    def __init__(self, app: GrantLedger):
-        self.app = app
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> bool:
-        if exc is None or isinstance(exc, LedgerError) or not isinstance(exc, PersistenceError):
-            return False
-        if isinstance(exc, (IntegrityError,)) or (isinstance(exc, OperationalError) and is_busy(exc)):
-            return False  # retried by the caller
+@contextmanager
+def storage_errors(app: GrantLedger) -> Iterator[None]:
+    """Turn the store's failures into the ledger's codes; a lost race goes up to be retried."""
+    try:
+        yield
+    except PersistenceError as exc:
+        if isinstance(exc, IntegrityError) or (isinstance(exc, OperationalError) and is_busy(exc)):
+            raise
         if is_missing_table(exc):
-            raise errors.not_found(
-                f"the ledger at {self.app.store.url} is not initialised: run 'grantledger init'"
-            ) from exc
+            raise errors.not_found(f"the ledger at {app.store.url} is not initialised: run 'grantledger init'") from exc
         raise LedgerError(errors.CONFLICT, f"storage failure: {exc}") from exc
 
 
@@ -386,7 +379,7 @@ def _reject(uow: UnitOfWork, cmd: c.Reject, actor: str) -> Result:
 
 
 def cap_usage(
-    uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str, year: int
+    uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str | None, year: int
 ) -> tuple[Any, Any, int, str | None]:
     """The unit's yearly-cap and once-per-unit aggregates for this clause (None when not yet opened)."""
     cap = uow.find(UnitCap, unit, clause.cap_group, str(year)) if clause.annual_cap is not None else None
@@ -657,18 +650,8 @@ def quote(
         uow = UnitOfWork(app)
         clause = clause_of(uow, clause_id)
         unit = uow.require(Unit, unit_code, what=f"单位 {unit_code} 未登记")
-        year = dates.year_of(day)
-        cap = uow.find(UnitCap, unit_code, clause.cap_group, str(year)) if clause.annual_cap is not None else None
-        once = uow.find(UnitCap, unit_code, clause.id, ONCE) if clause.once_per_unit else None
-        return rules.quote(
-            clause,
-            unit.type,
-            day,
-            grade,
-            base,
-            cap.used if cap else 0,
-            once.refs[0] if once is not None and once.refs else None,
-        )
+        _, _, used, taken_by = cap_usage(uow, clause, unit_code, None, dates.year_of(day))
+        return rules.quote(clause, unit.type, day, grade, base, used, taken_by)
 
 
 def actor_roles(app: GrantLedger, actor: str) -> list[str]:

@@ -3,7 +3,9 @@
 Current reports read the running-total tables. ``--as-of D`` reports are
 computed from the journal lines whose effective date is on or before D, so a
 fact recorded later with an earlier effective date shows up in them.
-Amounts come back as ``Amount`` (分) for the formatters.
+Rows are plain dicts of plain values; amounts are integer 分, and ``MONEY``
+says which columns of each report are amounts (the formatters print those
+as 元). Long reports stay fast that way: no per-value wrapping.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Connection, and_, case, cast, func, or_, select
 
-from ledger.money import Amount
 from ledger.values import format_stake
 
 from . import schema as s
@@ -21,23 +22,11 @@ from .journal import account_name
 REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance")
 
 
-def _amounts(row: dict, *names: str) -> dict:
-    for name in names:
-        row[name] = Amount(row[name] or 0)
-    return row
-
-
-def _fetch(conn: Connection, query, *money: str) -> list[dict[str, Any]]:
-    """Rows as dicts with their amounts as ``Amount``: built from plain tuples, since reports can be long."""
+def _fetch(conn: Connection, query) -> list[dict[str, Any]]:
+    """Rows as dicts, straight from the driver's tuples (a report can have tens of thousands)."""
     result = conn.execute(query)
     keys = list(result.keys())
-    places = [keys.index(name) for name in money if name in keys]
-    rows = []
-    for values in map(list, result.tuples()):
-        for i in places:
-            values[i] = Amount(values[i] or 0)
-        rows.append(dict(zip(keys, values, strict=True)))
-    return rows
+    return [dict(zip(keys, row, strict=True)) for row in result.cursor.fetchall()]
 
 
 def run(conn: Connection, name: str, year: int | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
@@ -116,7 +105,7 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         )
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    return _fetch(conn, query.order_by(a.application), *AWARD_MONEY)
+    return _fetch(conn, query.order_by(a.application))
 
 
 # -- funds ------------------------------------------------------------------------
@@ -163,7 +152,7 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         )
     if year is not None:
         query = query.where(f.year == year)
-    return _fetch(conn, query.order_by(f.fund, f.year), *FUND_MONEY)
+    return _fetch(conn, query.order_by(f.fund, f.year))
 
 
 # -- units, clauses, caps -------------------------------------------------------------
@@ -214,7 +203,7 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
             per_unit, per_unit.c.unit == u.unit
         )
-    return _fetch(conn, query.order_by(u.unit), *UNIT_MONEY)
+    return _fetch(conn, query.order_by(u.unit))
 
 
 def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
@@ -243,7 +232,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
         )
         query = select(sub)
         order = (sub.c.clause, sub.c.year)
-    return _fetch(conn, query.order_by(*order), "awarded", "disbursed")
+    return _fetch(conn, query.order_by(*order))
 
 
 def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
@@ -275,10 +264,10 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         if year is not None:
             query = query.where(c.year == str(year))
         query = query.order_by(c.unit, c.cap_group, c.year)
-    rows = _fetch(conn, query, "cap", "used")
+    rows = _fetch(conn, query)
     for row in rows:
         row["year"] = int(row["year"])
-        row["remaining"] = Amount(row["cap"] - row["used"])
+        row["remaining"] = row["cap"] - row["used"]
     return rows
 
 
@@ -330,7 +319,7 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         query = query.where(a.fiscal_year == year)
     rows = []
     for r in conn.execute(query.order_by(source.c.application)):
-        row = _amounts(dict(r._mapping), *EQUITY_MONEY)
+        row = dict(r._mapping)
         row["status"] = "written-off" if row["written_off"] else ("held" if row["stake"] else "exited")
         for stake in ("stake", "converted", "exited_stake"):
             row[stake] = format_stake(row[stake])
@@ -367,9 +356,9 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
             {
                 "account": r.account,
                 "name": account_name(r.account),
-                "debit": Amount(r.debit),
-                "credit": Amount(r.credit),
-                "balance": Amount(balance),
+                "debit": r.debit,
+                "credit": r.credit,
+                "balance": balance,
             }
         )
         total_debit += r.debit
@@ -378,13 +367,23 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
         {
             "account": "total",
             "name": "合计",
-            "debit": Amount(total_debit),
-            "credit": Amount(total_credit),
-            "balance": Amount(total_debit - total_credit),
+            "debit": total_debit,
+            "credit": total_credit,
+            "balance": total_debit - total_credit,
         }
     )
     return rows
 
+
+MONEY = {
+    "awards": frozenset(AWARD_MONEY),
+    "funds": frozenset(FUND_MONEY),
+    "units": frozenset(UNIT_MONEY),
+    "caps": frozenset(("cap", "used", "remaining")),
+    "clauses": frozenset(("awarded", "disbursed")),
+    "equity": frozenset(EQUITY_MONEY),
+    "trial-balance": frozenset(("debit", "credit", "balance")),
+}
 
 REPORT_FUNCTIONS = {
     "awards": awards,
