@@ -157,7 +157,9 @@ def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = (
         cell.font = Font(bold=True)
     amounts = [c in money or (rows and isinstance(rows[0][c], Amount)) for c in columns]
     for row in rows:
-        sheet.append([Decimal(row[c]) / 100 if is_amount else row[c] for c, is_amount in zip(columns, amounts)])
+        sheet.append(
+            [Decimal(row[c]) / 100 if is_amount else row[c] for c, is_amount in zip(columns, amounts, strict=True)]
+        )
     for index, column in enumerate(columns, start=1):
         if amounts[index - 1]:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
