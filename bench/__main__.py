@@ -106,7 +106,7 @@ def one_command(url: str, workdir: Path) -> float:
     from projections.facade import Ledger
 
     with Ledger(url) as ledger:
-        rows = [r for r in ledger.report("awards", "bench", year=2026) if r["awarded"] > r["disbursed"] + r["pending"]]
+        rows = [r for r in ledger.report("awards", "bench") if r["awarded"] > r["disbursed"] + r["pending"]]
     ref = rows[0]["application"]
     times = [
         wall(
@@ -130,6 +130,27 @@ def one_command(url: str, workdir: Path) -> float:
     return statistics.median(times)
 
 
+def ingest(url: str, batch: Path, lines: int, base: baseline.Rates, workdir: Path, engine: str) -> dict:
+    """A fresh ledger, then the whole programme through ``grantledger batch`` in a new process."""
+    child(["--db", url, "--actor", "bench", "init"], workdir)
+    run = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
+    stored = event_count(url)
+    figures = {
+        "seconds": run["seconds"],
+        "events": stored,
+        "commands_per_s": lines / run["seconds"],
+        "events_per_s": stored / run["seconds"],
+        "ratio": stored / run["seconds"] / base.append_per_s,
+    }
+    print(
+        f"ingest ({engine}): {lines:,} commands, {stored:,} events in {run['seconds']:.1f}s = "
+        f"{figures['commands_per_s']:,.0f} commands/s, {figures['events_per_s']:,.0f} events/s "
+        f"({figures['ratio']:.2f}× baseline append)",
+        flush=True,
+    )
+    return figures
+
+
 def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     print(f"\n== {events:,} events", flush=True)
     base = baseline.measure(events)
@@ -142,46 +163,16 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     lines = write(str(batch), events)
     result: dict = {"events_asked": events, "lines": lines, "baseline": base.__dict__}
 
-    db = workdir / f"ledger-{events}.db"
-    url = f"sqlite:///{db}"
-    child(["--db", url, "--actor", "bench", "init"], workdir)
-    ingest = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
-    stored = event_count(url)
-    result["events"] = stored
-    result["ingest_sqlite"] = {
-        "seconds": ingest["seconds"],
-        "commands_per_s": lines / ingest["seconds"],
-        "events_per_s": stored / ingest["seconds"],
-        "ratio": stored / ingest["seconds"] / base.append_per_s,
-    }
-    print(
-        f"ingest (SQLite): {lines:,} commands, {stored:,} events in {ingest['seconds']:.1f}s = "
-        f"{lines / ingest['seconds']:,.0f} commands/s, {stored / ingest['seconds']:,.0f} events/s "
-        f"({result['ingest_sqlite']['ratio']:.2f}× baseline append)",
-        flush=True,
-    )
-
+    url = f"sqlite:///{workdir / f'ledger-{events}.db'}"
+    result["ingest_sqlite"] = ingest(url, batch, lines, base, workdir, "SQLite")
+    stored = result["events"] = result["ingest_sqlite"]["events"]
     if pg_url:
         from tests.pgserver import create_database, drop_database
 
         name = f"bench_{events}"
-        pg = create_database(pg_url, name)
         try:
-            child(["--db", pg, "--actor", "bench", "init"], workdir)
-            pg_ingest = child(["--db", pg, "--actor", "bench", "batch", str(batch)], workdir)
-            pg_events = event_count(pg)
-            result["ingest_postgresql"] = {
-                "seconds": pg_ingest["seconds"],
-                "commands_per_s": lines / pg_ingest["seconds"],
-                "events_per_s": pg_events / pg_ingest["seconds"],
-                "ratio": pg_events / pg_ingest["seconds"] / base.append_per_s,
-            }
-            print(
-                f"ingest (PostgreSQL): {lines / pg_ingest['seconds']:,.0f} commands/s, "
-                f"{pg_events / pg_ingest['seconds']:,.0f} events/s "
-                f"({result['ingest_postgresql']['ratio']:.2f}× baseline append)",
-                flush=True,
-            )
+            pg = create_database(pg_url, name)
+            result["ingest_postgresql"] = ingest(pg, batch, lines, base, workdir, "PostgreSQL")
         finally:
             drop_database(pg_url, name)
 

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+DATE_HELP = "Effective date, YYYY-MM-DD (default today; never in the future)."
+date_option = click.option("--date", default=None, help=DATE_HELP)
+
 
 @dataclass
 class Settings:

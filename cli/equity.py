@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .context import guarded, submit
-
-DATE_HELP = "Effective date, YYYY-MM-DD (default today; never in the future)."
+from .context import date_option, guarded, submit
 
 
 @click.command()
@@ -15,7 +13,7 @@ DATE_HELP = "Effective date, YYYY-MM-DD (default today; never in the future)."
 @click.option("--stake", required=True, help="Stake acquired, in percent (5, 5.25).")
 @click.option("--valuation", required=True, help="The company's valuation for this investment.")
 @click.option("--voucher", required=True, help="Voucher number of the investment.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def invest(ref: str, amount: str, stake: str, valuation: str, voucher: str, date: str | None) -> None:
     """Pay an equity or mixed award REF as an equity investment (拨改投); it counts as disbursed.
@@ -32,7 +30,7 @@ def invest(ref: str, amount: str, stake: str, valuation: str, voucher: str, date
 @click.option("--stake", required=True, help="Stake received, in percent.")
 @click.option("--valuation", required=True, help="Valuation at conversion.")
 @click.option("--doc", required=True, help="The conversion decision document.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def convert(ref: str, stake: str, valuation: str, doc: str, date: str | None) -> None:
     """先投后股: turn what was paid on convertible award REF into an equity holding.
@@ -49,7 +47,7 @@ def convert(ref: str, stake: str, valuation: str, doc: str, date: str | None) ->
 @click.option("--stake", required=True, help="Stake sold, in percent (never more than held).")
 @click.option("--proceeds", required=True, help="Money received; it returns to the fund.")
 @click.option("--voucher", required=True, help="Voucher number of the exit.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def exit_(ref: str, stake: str, proceeds: str, voucher: str, date: str | None) -> None:
     """Sell (part of) the holding of award REF; gain = proceeds − cost of the part sold.
@@ -64,7 +62,7 @@ def exit_(ref: str, stake: str, proceeds: str, voucher: str, date: str | None) -
 @click.command("write-off")
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why the holding is written off.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def write_off(ref: str, reason: str, date: str | None) -> None:
     """Write off what is left of the holding of award REF (a failed company).

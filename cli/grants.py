@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .context import guarded, submit
-
-DATE_HELP = "Effective date, YYYY-MM-DD (default today; never in the future)."
+from .context import DATE_HELP, date_option, guarded, submit
 
 
 @click.command()
@@ -39,7 +37,7 @@ def apply(ref: str, unit: str, clause: str, amount: str, base: str | None, date:
     "--grade", required=True, help="new excellent good pass fail repass (or 新认定 优秀 良好 合格 不合格 复评合格)"
 )
 @click.option("--score", default=None, help="Optional score, 0–100.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def evaluate(ref: str, grade: str, score: str | None, date: str | None) -> None:
     """Record the evaluation of application REF.
@@ -97,7 +95,7 @@ def award(
 @click.command()
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why the application is refused.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def reject(ref: str, reason: str, date: str | None) -> None:
     """Refuse application REF.

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .context import guarded, submit
-
-DATE_HELP = "Effective date, YYYY-MM-DD (default today; never in the future)."
+from .context import date_option, guarded, submit
 
 
 @click.command()
 @click.argument("ref")
 @click.option("--amount", required=True, help="Amount paid.")
 @click.option("--voucher", required=True, help="Payment voucher number (凭证号); the key of this payment.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def disburse(ref: str, amount: str, voucher: str, date: str | None) -> None:
     """Pay (part of) award REF to the unit (拨付).
@@ -30,7 +28,7 @@ def disburse(ref: str, amount: str, voucher: str, date: str | None) -> None:
 
 @click.command()
 @click.argument("voucher")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def approve(voucher: str, date: str | None) -> None:
     """Approve pending VOUCHER (approver role; never the person who entered it).
@@ -45,7 +43,7 @@ def approve(voucher: str, date: str | None) -> None:
 @click.command()
 @click.argument("voucher")
 @click.option("--reason", required=True, help="Why the payment is voided.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def void(voucher: str, reason: str, date: str | None) -> None:
     """Void pending VOUCHER; the money is released back to the award.
@@ -67,7 +65,7 @@ def void(voucher: str, reason: str, date: str | None) -> None:
     "other (负面清单 debt fine donation investment welfare construction is refused)",
 )
 @click.option("--voucher", required=True, help="Expenditure voucher number.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def spend(ref: str, amount: str, category: str, voucher: str, date: str | None) -> None:
     """Record the unit spending earmarked money of award REF (专款专用).
@@ -84,7 +82,7 @@ def spend(ref: str, amount: str, category: str, voucher: str, date: str | None) 
 @click.option("--amount", required=True, help="Amount returned to the fund.")
 @click.option("--voucher", required=True, help="Voucher number of the recovery.")
 @click.option("--reason", required=True, help="Why the money is recovered.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def recover(ref: str, amount: str, voucher: str, reason: str, date: str | None) -> None:
     """Recover (追回) unspent or misused money of award REF to the fund; it may be committed again.
@@ -99,7 +97,7 @@ def recover(ref: str, amount: str, voucher: str, reason: str, date: str | None) 
 @click.command()
 @click.argument("voucher")
 @click.option("--reason", required=True, help="Why the movement is reversed.")
-@click.option("--date", default=None, help=DATE_HELP)
+@date_option
 @guarded
 def reverse(voucher: str, reason: str, date: str | None) -> None:
     """Compensate posted VOUCHER (a disbursement, expenditure or recovery) with a red-ink entry (红字冲正).

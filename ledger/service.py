@@ -548,8 +548,11 @@ def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
     )
 
 
-def fund_year_for(uow: UnitOfWork, fund: str, year: int, actor: str, on: str) -> FundYear:
-    return uow.find(FundYear, fund, year) or uow.add(FundYear(fund=fund, year=year, actor=actor, on=on))
+def return_to_fund(uow: UnitOfWork, grant: Grant, cmd: Any, kind: str, amount: int, actor: str, on: str) -> None:
+    """Money coming back (追回, equity exit) is credited to the award's fund in the year it comes back."""
+    fund, year = grant.award["fund"], dates.year_of(on)
+    fund_year = uow.find(FundYear, fund, year) or uow.add(FundYear(fund=fund, year=year, actor=actor, on=on))
+    fund_year.receive(grant.ref, cmd.voucher, kind, amount, actor, on)
 
 
 @handles(c.Recover)
@@ -560,8 +563,7 @@ def _recover(uow: UnitOfWork, cmd: c.Recover, actor: str) -> Result:
     if not repeat:
         on = _on(cmd)
         grant.recover(cmd.voucher, cmd.amount, cmd.reason, actor, on)
-        year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
-        year.receive(grant.ref, cmd.voucher, "recovery", cmd.amount, actor, on)
+        return_to_fund(uow, grant, cmd, "recovery", cmd.amount, actor, on)
         _issue(uow, "recovery", cmd, content, actor, on)
     returned_in = dates.year_of(grant.vouchers[cmd.voucher]["on"])
     return Result(_movement(grant, cmd.voucher, fund=grant.award["fund"], year=returned_in), changed=not repeat)
@@ -612,8 +614,7 @@ def _exit(uow: UnitOfWork, cmd: c.Exit, actor: str) -> Result:
     if not repeat:
         on = _on(cmd)
         grant.exit(cmd.voucher, cmd.stake, cmd.proceeds, actor, on)
-        year = fund_year_for(uow, grant.award["fund"], dates.year_of(on), actor, on)
-        year.receive(grant.ref, cmd.voucher, "exit", cmd.proceeds, actor, on)
+        return_to_fund(uow, grant, cmd, "exit", cmd.proceeds, actor, on)
         _issue(uow, "exit", cmd, content, actor, on)
     sold = grant.vouchers[cmd.voucher]
     return Result(

@@ -45,6 +45,25 @@ def _sum(condition, column=None):
 
 # -- awards -----------------------------------------------------------------------
 
+
+def _award_flows(as_of: str):
+    """Per application, from the journal lines dated on or before ``as_of``: its money figures then."""
+    j = s.journal.c
+    return (
+        select(
+            j.application,
+            _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
+            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
+            (_sum(j.account == "pending") - _sum(j.account == "pending", j.credit)).label("pending"),
+            _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
+            _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
+        )
+        .where(j.effective_date <= as_of, j.application.is_not(None))
+        .group_by(j.application)
+        .subquery()
+    )
+
+
 AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
 
 
@@ -68,20 +87,7 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
             a.exception_doc,
         ).where(a.status == "awarded")
     else:
-        j = s.journal.c
-        flows = (
-            select(
-                j.application,
-                _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
-                _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-                (_sum(j.account == "pending") - _sum(j.account == "pending", j.credit)).label("pending"),
-                _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
-                _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
-            )
-            .where(j.effective_date <= as_of, j.application.is_not(None))
-            .group_by(j.application)
-            .subquery()
-        )
+        flows = _award_flows(as_of)
         f = flows.c
         query = (
             select(
@@ -156,23 +162,6 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
 
 
 # -- units, clauses, caps -------------------------------------------------------------
-
-
-def _award_flows(as_of: str):
-    """Per application: awarded and disbursed as of a date (for the by-unit and by-clause reports)."""
-    j = s.journal.c
-    return (
-        select(
-            j.application,
-            _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
-            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-            _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
-            _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
-        )
-        .where(j.effective_date <= as_of, j.application.is_not(None))
-        .group_by(j.application)
-        .subquery()
-    )
 
 
 UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")

@@ -322,19 +322,7 @@ class LedgerMachine(RuleBasedStateMachine):
         if g["status"] == "awarded":  # the same decision again is a repeat; anything else reuses the key
             same = (g["awarded"], g["fund"], g["on"]) == (amount, fund, self.on)
             expected = None if same else "DUPLICATE_KEY"
-            self.attempt(
-                expected,
-                "award",
-                "clerk",
-                ref=ref,
-                amount=wan(amount),
-                fund=fund,
-                doc=f"D-{ref}",
-                date=self.on,
-                mode=mode if mode != "grant" else None,
-            )
-            return multiple()
-        if g["status"] != "evaluated":
+        elif g["status"] != "evaluated":
             expected = "INVALID_STATE"
         elif mode not in allowed.get(g["clause"], ("grant",)):
             expected = "NOT_ELIGIBLE"
@@ -361,7 +349,7 @@ class LedgerMachine(RuleBasedStateMachine):
             date=self.on,
             mode=mode if mode != "grant" else None,
         )
-        if expected is not None:
+        if expected is not None or g["status"] == "awarded":
             return multiple()
         g.update(status="awarded", awarded=amount, fund=fund, year=year, on=self.on, mode=mode)
         budget["committed"] += amount

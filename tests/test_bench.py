@@ -1,0 +1,29 @@
+"""The benchmark keeps working: a small run prints its figures and writes them as JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_small_benchmark_run_measures_everything(tmp_path):
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--events", "2000", "--out", str(out), "--workdir", str(tmp_path / "work")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(out.read_text())["sizes"][0]
+    assert figures["events"] > 1500
+    for what in ("ingest_sqlite", "replay", "verify"):
+        assert figures[what]["events_per_s"] > 0 and figures[what]["ratio"] > 0
+    assert set(figures["reports"]) >= {"awards", "funds", "caps"}
+    assert 0 < figures["one_command_s"] < 30
+    assert "baseline" in done.stdout and "one command" in done.stdout
