@@ -95,14 +95,23 @@ class Event:
 
 
 class Origins:
-    """Which aggregate is which: a bounded cache over the ``origins`` table."""
+    """Which aggregate is which: a bounded cache over the ``origins`` table.
+
+    Nothing is evicted while a page is being folded (an origin loaded for a page must still be there when
+    its event comes); ``trim`` brings the cache back to its bound between pages.
+    """
 
     def __init__(self, limit: int = 10_000):  # bounded, so a replay's memory does not grow with the log
         self.cache: OrderedDict[bytes, dict] = OrderedDict()
         self.limit = limit
 
     def load(self, conn: Connection, ids: Iterable[bytes]) -> None:
-        missing = [i for i in set(ids) if i not in self.cache]
+        missing = []
+        for originator_id in set(ids):
+            if originator_id in self.cache:
+                self.cache.move_to_end(originator_id)
+            else:
+                missing.append(originator_id)
         table = schema.origins
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
@@ -110,15 +119,13 @@ class Origins:
                 self.remember(row.originator_id, dict(row._mapping))
 
     def get(self, originator_id: bytes) -> dict:
-        found = self.cache.get(originator_id)
-        if found is not None:
-            self.cache.move_to_end(originator_id)
-            return found
-        return {}
+        return self.cache.get(originator_id, {})
 
     def remember(self, originator_id: bytes, origin: dict) -> None:
         self.cache[originator_id] = origin
         self.cache.move_to_end(originator_id)
+
+    def trim(self) -> None:
         while len(self.cache) > self.limit:
             self.cache.popitem(last=False)
 

@@ -183,6 +183,7 @@ class Projector:
                     actor=e.actor,
                 )
         page.flush(conn)
+        self.origins.trim()
 
     def reset(self) -> None:
         """Empty every read model and move its position back to zero, in one transaction."""

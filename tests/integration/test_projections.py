@@ -293,3 +293,20 @@ def migrate_down(ledger) -> None:
     with ledger.engine.begin() as conn:
         command.downgrade(migrate.config(conn), "0001")
     assert migrate.current(ledger.engine) == "0001"
+
+
+def test_a_replay_with_a_tiny_origins_cache_and_small_pages_builds_the_same_projections(world):
+    """Origins evicted between pages are read back from the table; none may vanish in the middle of a page."""
+    from projections.page import Origins
+
+    ledger = world.ledger
+    for n in range(4):
+        world.awarded(f"T{n}", "qd2020-kc16-key-project-team", "30万", date="2022-05-01")
+        run(ledger, "disburse", ref=f"T{n}", amount="10万", voucher=f"P{n}", date="2022-05-02")
+    world.awarded("E", "qd2024-22-equity", "100万", fund="TZ", mode="equity")
+    run(ledger, "invest", ref="E", amount="40万", stake="4", valuation="1000万", voucher="I-1", date="2024-09-03")
+    before = snapshot(ledger)
+    ledger.projector.origins = Origins(limit=1)
+    ledger.projector.reset()
+    ledger.projector.catch_up(page_size=7)
+    assert snapshot(ledger) == before
