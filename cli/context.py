@@ -112,7 +112,7 @@ def guarded(fn: F) -> F:
         except LedgerError as error:
             s.log.warning(
                 "refused",
-                command=click.get_current_context().command_path,
+                command=click.get_current_context().command_path.partition(" ")[2],
                 actor=s.actor,
                 code=error.code,
                 message=error.message,
