@@ -130,8 +130,14 @@ class Projector:
 
         ``check`` sees each page first, with the stored hashes (``verify`` checks the chain in the same read).
         """
-        done = 0
-        target = stop or (self.app.recorder.max_notification_id() or 0 if progress else 0)
+        latest = self.app.recorder.max_notification_id() or 0
+        if (
+            stop is None
+            and check is None
+            and (self.read_model.max_tracking_id(self.read_model.application_name) or 0) >= latest
+        ):
+            return 0  # already current: no lock taken, so readers neither wait for writers nor need to write
+        done, target = 0, stop or latest
         while True:
             with self.read_model.write() as conn, conn.begin():
                 position = self.read_model._position(conn, lock=True)

@@ -313,3 +313,24 @@ def test_a_repeat_without_a_date_matches_the_recorded_date(world):
     assert (
         refused(ledger, "disburse", ref="QD-1", amount="10万", voucher="V-1", date="2024-09-03").code == "DUPLICATE_KEY"
     )
+
+
+def test_a_command_that_keeps_losing_races_gives_up_with_conflict_and_writes_nothing(world, monkeypatch):
+    from eventsourcing.persistence import IntegrityError
+
+    from ledger import service
+    from ledger.errors import exit_code
+
+    attempts = []
+
+    def always_loses(self):
+        attempts.append(1)
+        raise IntegrityError("another clerk saved first")
+
+    monkeypatch.setattr(service.UnitOfWork, "commit", always_loses)
+    monkeypatch.setattr(service, "backoff", lambda attempt: None)
+    before = event_count(world.ledger)
+    error = refused(world.ledger, "fund create", fund="NEW", name_="新资金")
+    assert error.code == "CONFLICT" and exit_code(error.code) == 5
+    assert len(attempts) == 12  # bounded retries, then the refusal
+    assert event_count(world.ledger) == before
