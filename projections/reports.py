@@ -69,46 +69,26 @@ AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "availab
 
 def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     a = s.awards.c
-    if as_of is None:
-        query = select(
-            a.application,
-            a.unit,
-            a.clause,
-            a.fund,
-            a.fiscal_year,
-            a.mode,
-            a.awarded,
-            a.disbursed,
-            a.pending,
-            a.spent,
-            a.recovered,
-            (a.disbursed - a.spent - a.recovered).label("available"),
-            a.doc,
-            a.exception_doc,
-        ).where(a.status == "awarded")
-    else:
-        flows = _award_flows(as_of)
-        f = flows.c
-        query = (
-            select(
-                a.application,
-                a.unit,
-                a.clause,
-                a.fund,
-                a.fiscal_year,
-                a.mode,
-                f.awarded,
-                f.disbursed,
-                f.pending,
-                f.spent,
-                f.recovered,
-                (f.disbursed - f.spent - f.recovered).label("available"),
-                a.doc,
-                a.exception_doc,
-            )
-            .join(flows, flows.c.application == a.application)
-            .where(a.status == "awarded", a.awarded_on <= as_of)
-        )
+    flows = None if as_of is None else _award_flows(as_of)
+    m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
+    query = select(
+        a.application,
+        a.unit,
+        a.clause,
+        a.fund,
+        a.fiscal_year,
+        a.mode,
+        m.awarded,
+        m.disbursed,
+        m.pending,
+        m.spent,
+        m.recovered,
+        (m.disbursed - m.spent - m.recovered).label("available"),
+        a.doc,
+        a.exception_doc,
+    ).where(a.status == "awarded")
+    if flows is not None:
+        query = query.join(flows, flows.c.application == a.application).where(a.awarded_on <= as_of)
     if year is not None:
         query = query.where(a.fiscal_year == year)
     return _fetch(conn, query.order_by(a.application))
@@ -122,18 +102,9 @@ FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available")
 def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     if as_of is None:
         f = s.funds.c
-        query = select(
-            f.fund,
-            f.year,
-            f.appropriated,
-            f.committed,
-            f.disbursed,
-            f.returned,
-            (f.appropriated + f.returned - f.committed).label("available"),
-        )
     else:
         j = s.journal.c
-        sub = (
+        f = (
             select(
                 j.fund,
                 j.year,
@@ -145,17 +116,17 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
             .where(j.effective_date <= as_of, j.fund.is_not(None))
             .group_by(j.fund, j.year)
             .subquery()
+            .c
         )
-        f = sub.c
-        query = select(
-            f.fund,
-            f.year,
-            f.appropriated,
-            f.committed,
-            f.disbursed,
-            f.returned,
-            (f.appropriated + f.returned - f.committed).label("available"),
-        )
+    query = select(
+        f.fund,
+        f.year,
+        f.appropriated,
+        f.committed,
+        f.disbursed,
+        f.returned,
+        (f.appropriated + f.returned - f.committed).label("available"),
+    )
     if year is not None:
         query = query.where(f.year == year)
     return _fetch(conn, query.order_by(f.fund, f.year))
