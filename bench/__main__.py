@@ -64,11 +64,17 @@ def child(args: list[str], workdir: Path) -> dict:
     return json.loads(report.read_text())
 
 
+def executable() -> str:
+    """The ``grantledger`` installed beside this interpreter (the venv need not be on PATH)."""
+    beside = Path(sys.executable).parent / "grantledger"
+    return str(beside) if beside.exists() else shutil.which("grantledger") or "grantledger"
+
+
 def wall(args: list[str]) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
     started = time.perf_counter()
     subprocess.run(
-        [shutil.which("grantledger") or "grantledger", *args],
+        [executable(), *args],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -186,17 +186,37 @@ class LedgerMachine(RuleBasedStateMachine):
         return multiple(equity, convertible)
 
     @initialize()
-    def seed_refusals(self):
-        """One of each limit reached, so that every example knows what a refusal looks like to the model."""
+    def seed_every_path(self):
+        """Every outcome the test insists on, once, through the model: the random rules then go further.
+
+        Each step makes its own award, so the order in which initialize rules run does not matter.
+        """
         self.set_up()
-        for clause in (
-            "qd2024-14-hnte-first",
-            "qd2024-14-hnte-first",  # once per unit
-            "qd2024-23-innovation-voucher",
-            "qd2024-23-innovation-voucher",
-        ):  # 15万 + 15万 > 20万
+        for clause in ("qd2024-14-hnte-first", "qd2024-14-hnte-first"):  # once per unit
             self.award(self._apply(1, clause, CLAUSES[clause][0], "good"), "A", 100)
+        for _ in range(2):  # 15万 + 15万 > the 20万 yearly cap
+            self.award(self._apply(1, "qd2024-23-innovation-voucher", 15 * WAN, "good"), "A", 100)
         self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "good"), "A", 120)  # above the max
+        self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "fail"), "A", 10)  # a failed evaluation
+        self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "good"), "B", 80)  # 400万 > fund B's 300万
+        grant = self._seed_award("A", 200 * WAN)
+        self.disburse(grant, 120)  # more than the award
+        payment = self._seed_payment(grant, 100 * WAN)  # at the threshold: pending …
+        self.void(payment)  # … and voided
+        self._seed_payment(grant, 50 * WAN)
+        self.spend(grant, 120, "rd")  # more than was paid
+        spent = self.spend(grant, 20, "rd")
+        self.recover(grant, 120)  # more than is left
+        self.recover(grant, 10)
+        self.reverse(spent)
+        self.invest(grant, 10, 10_000)  # a grant award is not invested
+        self.convert(grant, 10_000)  # nor converted
+        self.exit(grant, 50, WAN)  # and holds no shares
+        convertible = self.award(
+            self._apply(0, EQUITY_CLAUSES["convertible"], EQUITY_MAX, "good"), "A", 10, "convertible"
+        )
+        self._seed_payment(convertible, 40 * WAN)
+        self.convert(convertible, 30_000)
 
     @initialize(target=pending)
     def seed_pending(self):
