@@ -9,8 +9,7 @@ latest schema (upgrading an older database) and names the first admin.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from ledger import commands as c
@@ -41,22 +40,17 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _storage(self) -> Iterator[None]:
-        with storage_errors(self.app):
-            yield
-
     # -- writing ---------------------------------------------------------------
 
     def init(self, actor: str) -> Result:
         result = execute(self.app, c.Init(), actor)
-        with self._storage():
+        with storage_errors(self.app):
             before, after = migrate.upgrade(self.engine)
             with self.read_model.write() as conn, conn.begin():
                 self.read_model.ensure_tracking(conn)
         upgraded = before is not None and before != after
         if upgraded:  # a new schema may hold new projections: rebuild them all from the log
-            with self._storage():
+            with storage_errors(self.app):
                 self.projector.replay()
         else:
             self.catch_up()
@@ -83,7 +77,7 @@ class Ledger:
         return runner.run(lines, stop_on_error)
 
     def catch_up(self, progress: Progress | None = None) -> int:
-        with self._storage():
+        with storage_errors(self.app):
             return self.projector.catch_up(progress)
 
     # -- reading ----------------------------------------------------------------
@@ -94,13 +88,13 @@ class Ledger:
     def report(self, name: str, actor: str, year: int | None = None, as_of: str | None = None) -> list[dict]:
         self.allow(actor, "report")
         self.catch_up()
-        with self._storage(), self.engine.connect() as conn:
+        with storage_errors(self.app), self.engine.connect() as conn:
             return reports.run(conn, name, year, as_of)
 
     def history(self, key: str, actor: str) -> list[dict]:
         self.allow(actor, "history")
         self.catch_up()
-        with self._storage(), self.engine.connect() as conn:
+        with storage_errors(self.app), self.engine.connect() as conn:
             return reports.history(conn, key)
 
     def quote(
@@ -114,18 +108,18 @@ class Ledger:
 
     def replay(self, actor: str, progress: Progress | None = None) -> int:
         self.allow(actor, "replay")
-        with self._storage():
+        with storage_errors(self.app):
             return self.projector.replay(progress)
 
     def verify(self, actor: str, progress: Progress | None = None) -> audit.Report:
         self.allow(actor, "verify")
         self.catch_up()
-        with self._storage():
+        with storage_errors(self.app):
             return audit.verify(self.app, self.engine, progress)
 
     def export(self, actor: str, out: IO[str]) -> int:
         self.allow(actor, "export")
-        with self._storage():
+        with storage_errors(self.app):
             return audit.export_events(self.app, out, self.describe)
 
     def describe(self, event: ChainedEvent) -> dict[str, Any]:
