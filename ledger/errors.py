@@ -52,10 +52,6 @@ class LedgerError(Exception):
         return f"error[{self.code}]: {self.message}"
 
 
-def refuse(code: str, message: str) -> LedgerError:
-    return LedgerError(code, message)
-
-
 def invalid(message: str) -> LedgerError:
     return LedgerError(INVALID_INPUT, message)
 

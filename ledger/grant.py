@@ -469,12 +469,3 @@ class Grant(Aggregate):
         self.equity["written_off"] = {"stake": stake, "cost": cost, "reason": reason, "on": on}
         self.equity["stake"] = 0
         self.equity["cost"] = 0
-
-    @property
-    def equity_status(self) -> str:
-        e = self.equity
-        if e["written_off"]:
-            return "written-off"
-        if e["stake"]:
-            return "held"
-        return "exited" if e["exited_stake"] else "none"
