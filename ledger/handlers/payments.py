@@ -1,0 +1,133 @@
+"""Payment handlers: disburse, approve, void, spend, recover and reverse, each keyed by its voucher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import commands as c
+from .. import dates
+from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
+from ..grant import Grant
+from ..money import Amount
+from ..uow import Result, UnitOfWork
+from ..voucher import Voucher
+from . import handles, on_date
+from .applications import grant_of
+
+
+def repeat_of(uow: UnitOfWork, kind: str, cmd: Any, content: dict) -> Voucher | None:
+    """The voucher if this command was already carried out (DUPLICATE_KEY if it differs)."""
+    voucher = uow.find(Voucher, cmd.voucher)
+    if voucher is not None:
+        voucher.check_repeat(kind, cmd.ref, content, cmd.date)
+    return voucher
+
+
+def threshold_of(uow: UnitOfWork, grant: Grant) -> int:
+    fund = uow.find(Fund, grant.award["fund"]) if grant.award else None
+    return fund.threshold if fund is not None else DEFAULT_APPROVAL_THRESHOLD
+
+
+def issue(uow: UnitOfWork, kind: str, cmd: Any, content: dict, actor: str, on: str) -> None:
+    uow.add(Voucher(number=cmd.voucher, kind=kind, ref=cmd.ref, content=content, actor=actor, on=on))
+
+
+def movement(grant: Grant, voucher: str, **extra: Any) -> dict:
+    v = grant.vouchers[voucher]
+    return {"voucher": voucher, "status": v["status"], "amount": Amount(v["amount"]), "application": grant.ref, **extra}
+
+
+@handles(c.Disburse)
+def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
+    content = {"amount": cmd.amount}
+    repeat = repeat_of(uow, "disbursement", cmd, content)
+    grant = grant_of(uow, cmd.ref)
+    if not repeat:
+        on = on_date(cmd)
+        grant.disburse(cmd.voucher, cmd.amount, threshold_of(uow, grant), actor, on)
+        issue(uow, "disbursement", cmd, content, actor, on)
+    return Result(movement(grant, cmd.voucher), changed=not repeat)
+
+
+def grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:
+    voucher = uow.require(Voucher, number, what=f"凭证 {number} 不存在")
+    return grant_of(uow, voucher.ref)
+
+
+@handles(c.Approve)
+def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
+    grant = grant_of_voucher(uow, cmd.voucher)
+    changed = grant.approve(cmd.voucher, actor, on_date(cmd))
+    return Result(
+        {
+            "voucher": cmd.voucher,
+            "status": grant.vouchers[cmd.voucher]["status"],
+            "amount": Amount(grant.vouchers[cmd.voucher]["amount"]),
+        },
+        changed,
+    )
+
+
+@handles(c.Void)
+def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
+    grant = grant_of_voucher(uow, cmd.voucher)
+    changed = grant.void(cmd.voucher, cmd.reason, actor, on_date(cmd))
+    return Result({"voucher": cmd.voucher, "status": grant.vouchers[cmd.voucher]["status"]}, changed)
+
+
+@handles(c.Spend)
+def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
+    content = {"amount": cmd.amount, "category": cmd.category}
+    repeat = repeat_of(uow, "expenditure", cmd, content)
+    grant = grant_of(uow, cmd.ref)
+    if not repeat:
+        on = on_date(cmd)
+        grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
+        issue(uow, "expenditure", cmd, content, actor, on)
+    return Result(
+        movement(grant, cmd.voucher, category=cmd.category, available=Amount(grant.available)), changed=not repeat
+    )
+
+
+def return_to_fund(uow: UnitOfWork, grant: Grant, cmd: Any, kind: str, amount: int, actor: str, on: str) -> None:
+    """Money coming back (追回, equity exit) is credited to the award's fund in the year it comes back."""
+    fund, year = grant.award["fund"], dates.year_of(on)
+    fund_year = uow.find(FundYear, fund, year) or uow.add(FundYear(fund=fund, year=year, actor=actor, on=on))
+    fund_year.receive(grant.ref, cmd.voucher, kind, amount, actor, on)
+
+
+@handles(c.Recover)
+def _recover(uow: UnitOfWork, cmd: c.Recover, actor: str) -> Result:
+    content = {"amount": cmd.amount, "reason": cmd.reason}
+    repeat = repeat_of(uow, "recovery", cmd, content)
+    grant = grant_of(uow, cmd.ref)
+    if not repeat:
+        on = on_date(cmd)
+        grant.recover(cmd.voucher, cmd.amount, cmd.reason, actor, on)
+        return_to_fund(uow, grant, cmd, "recovery", cmd.amount, actor, on)
+        issue(uow, "recovery", cmd, content, actor, on)
+    returned_in = dates.year_of(grant.vouchers[cmd.voucher]["on"])
+    return Result(movement(grant, cmd.voucher, fund=grant.award["fund"], year=returned_in), changed=not repeat)
+
+
+@handles(c.Reverse)
+def _reverse(uow: UnitOfWork, cmd: c.Reverse, actor: str) -> Result:
+    grant = grant_of_voucher(uow, cmd.voucher)
+    original = grant.vouchers[cmd.voucher]
+    on = on_date(cmd)
+    fund_year = None
+    if original["kind"] == "recovery" and original["status"] != "reversed":
+        fund_year = uow.require(FundYear, grant.award["fund"], dates.year_of(original["on"]), what="fund year")
+        fund_year.check_can_unreturn(original["amount"])
+    changed = grant.reverse(cmd.voucher, cmd.reason, actor, on)
+    if changed and fund_year is not None:
+        fund_year.unreturn(grant.ref, cmd.voucher, original["amount"], actor, on)
+    return Result(
+        {
+            "voucher": cmd.voucher,
+            "reversed": Amount(original["amount"]),
+            "kind": original["kind"],
+            "application": grant.ref,
+        },
+        changed,
+    )
