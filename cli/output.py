@@ -21,52 +21,7 @@ import click
 from ledger.errors import LedgerError, exit_code
 from ledger.money import Amount, format_grouped, format_yuan
 
-HEADERS = {
-    "application": "申报编号",
-    "unit": "单位",
-    "clause": "条款",
-    "fund": "资金",
-    "year": "年度",
-    "fiscal_year": "年度",
-    "mode": "方式",
-    "awarded": "批复金额",
-    "disbursed": "已拨付",
-    "pending": "待审批",
-    "spent": "已支出",
-    "recovered": "已追回",
-    "available": "结余",
-    "doc": "批复文号",
-    "exception_doc": "例外文号",
-    "appropriated": "预算",
-    "committed": "已承诺",
-    "returned": "收回",
-    "name": "名称",
-    "type": "类型",
-    "applications": "申报数",
-    "cap_group": "上限组",
-    "cap": "年度上限",
-    "used": "已用",
-    "remaining": "剩余",
-    "awards": "批复数",
-    "count": "批复数",
-    "invested": "投资成本",
-    "cost": "持有成本",
-    "stake": "持股%",
-    "converted": "转股%",
-    "exited_stake": "已退出%",
-    "proceeds": "退出收入",
-    "gain": "损益",
-    "written_off": "核销",
-    "status": "状态",
-    "account": "科目",
-    "debit": "借方",
-    "credit": "贷方",
-    "balance": "余额",
-    "seq": "序号",
-    "effective_date": "业务日期",
-    "recorded_at": "记录时间",
-    "actor": "操作人",
-}
+from .labels import HEADERS
 
 
 def _machine(value: Any, money: bool = False) -> Any:
