@@ -96,3 +96,110 @@ def events(out: str | None) -> None:
         else:
             count = ledger.export(s.actor, sys.stdout)
     s.log.info("exported", events=count, out=out)
+
+
+CHART_OPTION = click.option(
+    "--chart", default=None, metavar="FILE", help="The chart of the books (TOML); default 政府会计制度 (gov2019)."
+)
+
+
+def _write_text(out: str | None, text: Callable, label: str) -> None:
+    """Run ``text(handle)`` into FILE (UTF-8) or stdout, and say what was written."""
+    s = settings()
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            count = text(handle)
+        click.echo(f"exported {count} {label} to {out}", err=True)
+    else:
+        count = text(sys.stdout)
+    s.log.info("exported", what=label, count=count, out=out)
+
+
+@export.command("beancount")
+@click.option("--out", default=None, metavar="FILE", help="Write to FILE (default stdout).")
+@CHART_OPTION
+@guarded
+def beancount(out: str | None, chart: str | None) -> None:
+    """The books (财务会计 and 预算会计) as a Beancount ledger that bean-check accepts: one transaction per money
+    event and side, with the event's position, voucher, clause and actor as metadata.
+
+    \b
+    Examples:
+      grantledger export beancount --out books.beancount && bean-check books.beancount
+    """
+    from projections import books
+
+    s = settings()
+    with open_ledger() as ledger:
+        loaded, vouchers = ledger.books(s.actor, chart)
+    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "transactions")
+
+
+@export.command("hledger")
+@click.option("--out", default=None, metavar="FILE", help="Write to FILE (default stdout).")
+@CHART_OPTION
+@guarded
+def hledger(out: str | None, chart: str | None) -> None:
+    """The books as an hledger journal that `hledger check --strict` accepts (accounts and CNY declared).
+
+    \b
+    Examples:
+      grantledger export hledger --out books.journal && hledger -f books.journal balance
+    """
+    from projections import books
+
+    s = settings()
+    with open_ledger() as ledger:
+        loaded, vouchers = ledger.books(s.actor, chart)
+    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "transactions")
+
+
+@export.command("vouchers")
+@click.option("--to", "to", required=True, type=click.Choice(["u8", "kingdee"]), help="用友 U8 or 金蝶 KIS.")
+@click.option("--year", default=None, help="Only vouchers dated in this year.")
+@click.option("--out", required=True, metavar="FILE", help="u8: a 凭证引入 text file; kingdee: an .xlsx workbook.")
+@CHART_OPTION
+@guarded
+def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
+    """记账凭证 for the accounting system, one per money event (凭证字 记, numbered per year): 用友 U8's
+    总账工具「凭证引入」text file (GB18030), or a 金蝶 KIS 凭证引入 workbook.
+
+    \b
+    Examples:
+      grantledger export vouchers --to u8 --year 2024 --out pz-2024.txt
+      grantledger export vouchers --to kingdee --year 2024 --out pz-2024.xlsx
+    """
+    from ledger import commands
+    from projections import books
+
+    s = settings()
+    year_value = commands.parse("year", year, "--year") if year else None
+    with open_ledger() as ledger:
+        loaded, found = ledger.books(s.actor, chart, year_value)
+    if to == "u8":
+        with open(out, "w", encoding="gb18030", newline="") as handle:
+            count = books.u8(loaded, found, handle)
+    else:
+        count = _kingdee(books.kingdee_rows(loaded, found), out)
+    click.echo(f"exported {len(found)} vouchers ({count} lines) to {out}", err=True)
+    s.log.info("exported", what="vouchers", to=to, year=year_value, vouchers=len(found), lines=count, out=out)
+
+
+def _kingdee(rows: list[list], path: str) -> int:
+    from openpyxl import Workbook
+
+    from projections.books import KINGDEE_FIELDS
+
+    from .labels import safe_cell
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "凭证"
+    sheet.append(list(KINGDEE_FIELDS))
+    amounts = (KINGDEE_FIELDS.index("借方金额"), KINGDEE_FIELDS.index("贷方金额"))
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+        for index in amounts:
+            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.00"
+    book.save(path)
+    return len(rows)

@@ -57,6 +57,7 @@ HEADERS = {
     "effective_date": "业务日期",
     "recorded_at": "记录时间",
     "actor": "操作人",
+    "side": "会计",
 }
 
 # Stored English words → what a clerk reads, by column.

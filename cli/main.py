@@ -38,7 +38,7 @@ COMMANDS = {
     "history": ("cli.reports", "history", "Every event about an application, unit, fund or voucher."),
     "replay": ("cli.audit", "replay", "Rebuild every projection from the event log."),
     "verify": ("cli.audit", "verify", "Check the hash chain, the projections and the trial balance."),
-    "export": ("cli.audit", "export", "Export the event log as JSON Lines with hashes."),
+    "export": ("cli.audit", "export", "Export the event log, the books (beancount, hledger) and vouchers."),
     "batch": ("cli.batch", "batch", "Apply a JSON Lines file of commands."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }

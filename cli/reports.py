@@ -48,8 +48,18 @@ COLUMNS = {
     help="Overrides the global --format; xlsx needs --out.",
 )
 @click.option("--out", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "--side",
+    default="journal",
+    type=click.Choice(["journal", "financial", "budget", "both"]),
+    help="trial-balance only: the ledger's own journal (default), or the books under 政府会计制度: "
+    "financial (财务会计), budget (预算会计) or both.",
+)
+@click.option("--chart", default=None, metavar="FILE", help="The chart of the books (TOML); default 政府会计制度.")
 @guarded
-def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None) -> None:
+def report(
+    name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None, side: str, chart: str | None
+) -> None:
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
@@ -57,6 +67,7 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
       grantledger report awards --year 2024
       grantledger report funds --as-of 2024-12-31
       grantledger report trial-balance
+      grantledger report trial-balance --side budget
       grantledger report awards --format xlsx --out awards-2024.xlsx
     """
     from ledger import commands, errors
@@ -65,18 +76,22 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
     fmt = fmt or s.fmt
     if fmt == "xlsx" and not out:
         raise errors.invalid("--format xlsx needs --out FILE")
+    if (side != "journal" or chart) and name != "trial-balance":
+        raise errors.invalid("--side and --chart apply to trial-balance only")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
     from projections.reports import MONEY
 
     money = MONEY[name]
     with open_ledger() as ledger:
-        rows = ledger.report(name, s.actor, year_value, day)
+        rows = ledger.report(name, s.actor, year_value, day, side=side, chart=chart)
     if fmt == "xlsx":
         output.xlsx(rows, out, name, money)
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
     columns = COLUMNS[name] if fmt == "table" else None
+    if columns and side != "journal":
+        columns = ["side", *columns]
     if out:
         with open(out, "w", encoding="utf-8") as handle:
             text = (

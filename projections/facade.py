@@ -19,7 +19,7 @@ from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
 from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
 
-from . import audit, migrate, reports
+from . import audit, books, migrate, reports
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -85,11 +85,32 @@ class Ledger:
     def allow(self, actor: str, command: str) -> None:
         check_may(actor, actor_roles(self.app, actor), command)
 
-    def report(self, name: str, actor: str, year: int | None = None, as_of: str | None = None) -> list[dict]:
+    def report(
+        self,
+        name: str,
+        actor: str,
+        year: int | None = None,
+        as_of: str | None = None,
+        side: str = "journal",
+        chart: str | None = None,
+    ) -> list[dict]:
+        """``side`` (trial-balance only): ``journal`` (the ledger's own chart), ``financial``, ``budget`` or
+        ``both`` (the books under the chart at path ``chart``, default 政府会计制度)."""
         self.allow(actor, "report")
+        loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
+            if loaded is not None:
+                return books.trial_balance(conn, loaded, side, year, as_of)
             return reports.run(conn, name, year, as_of)
+
+    def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
+        """The chart and every voucher of the books (one per money event), for the exports."""
+        self.allow(actor, "export")
+        loaded = books.load_chart(chart)
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            return loaded, books.vouchers(conn, loaded, year)
 
     def history(self, key: str, actor: str) -> list[dict]:
         self.allow(actor, "history")
