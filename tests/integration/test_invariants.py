@@ -698,6 +698,15 @@ class LedgerMachine(RuleBasedStateMachine):
             assert r["used"] == self.caps.get((r["unit"], r["cap_group"], r["year"]), 0)
         assert len(rows) == len([k for k, v in self.caps.items() if v])
 
+    @invariant()
+    def books_balance_on_each_side(self):
+        """政府会计制度 books (平行记账): the financial and the budget trial balance are each zero, and grants paid
+        less recovered are the same figure on both sides (业务活动费用 = 行政支出)."""
+        rows = self.ledger.report("trial-balance", "admin", side="both")
+        assert [(r["side"], r["balance"]) for r in rows if r["account"] == "total"] == [("financial", 0), ("budget", 0)]
+        balance = {r["account"]: r["balance"] for r in rows}
+        assert balance.get("5001", 0) == balance.get("7101", 0)
+
 
 MUST_EXERCISE = [
     "fund appropriate: accepted",
