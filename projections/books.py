@@ -68,6 +68,7 @@ class Account:
     name: str
     side: str
     kind: str
+    rule: str
 
     @property
     def ledger_name(self) -> str:
@@ -126,7 +127,9 @@ def _chart(data: dict, source: str) -> Chart:
     for code, spec in data["accounts"].items():
         if spec["side"] not in SIDES or spec["kind"] not in KINDS or not re.fullmatch(r"\d+", code):
             raise invalid(f"科目对照表 {source}: 科目 {code} 的 side/kind/编码 不合规定 ({spec})")
-        accounts[code] = Account(code, spec["name"], spec["side"], spec["kind"])
+        if not str(spec.get("rule", "")).strip():
+            raise invalid(f"科目对照表 {source}: 科目 {code} 要注明依据 (rule)")
+        accounts[code] = Account(code, spec["name"], spec["side"], spec["kind"], spec["rule"].strip())
     movements = {}
     for name, spec in data["movements"].items():
         if name not in AMOUNTS:
@@ -360,6 +363,7 @@ def beancount(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
     for account in _accounts_used(chart, books):
         out.write(f"{start} open {account.ledger_name} CNY\n")
         out.write(f"  code: {_quote(account.code)}\n  name: {_quote(account.name)}\n  side: {_quote(account.side)}\n")
+        out.write(f"  rule: {_quote(account.rule)}\n")
     count = 0
     for v in books:
         summary = v.summary(chart)
@@ -461,8 +465,8 @@ def u8(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
             str(_attachments(v)),
             _plain(v.summary(chart)),
             line.account,
-            format_yuan(line.debit) if line.debit else "0",
-            format_yuan(line.credit) if line.credit else "0",
+            format_yuan(line.debit),
+            format_yuan(line.credit),
             "",
             "",
             "",

@@ -59,10 +59,10 @@ def test_export_vouchers_to_u8_and_kingdee(paid, tmp_path):
     rows = read_u8(u8.read_bytes().decode("gb18030"))
     paid_out = [r for r in rows if r["附单据数"] == "1"]
     assert {(r["科目编码"], r["借方金额"], r["贷方金额"]) for r in paid_out} == {
-        ("5001", "300000.00", "0"),
-        ("1011", "0", "300000.00"),
-        ("7101", "300000.00", "0"),
-        ("8001", "0", "300000.00"),
+        ("5001", "300000.00", "0.00"),
+        ("1011", "0.00", "300000.00"),
+        ("7101", "300000.00", "0.00"),
+        ("8001", "0.00", "300000.00"),
     }
     assert {r["凭证号"] for r in paid_out} == {"3"}  # after the two appropriations of 2024
     assert paid("export", "vouchers", "--to", "u8", "--year", "2023", "--out", str(u8)).exit_code == 0

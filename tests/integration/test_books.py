@@ -241,4 +241,7 @@ def test_every_line_of_the_default_chart_cites_the_rule():
     for movement in chart.movements.values():
         for entry in movement.entries:
             assert entry.rule.startswith("财会〔2017〕25号")
+    for account in chart.accounts.values():
+        assert account.rule.startswith("财会〔2017〕25号 第二部分 会计科目名称和编号")
+        assert account.side == ("financial" if account.code < "6" else "budget")
     assert chart.accounts["1011"].name == "零余额账户用款额度" and chart.accounts["8001"].name == "资金结存"
