@@ -103,11 +103,22 @@ CHART_OPTION = click.option(
 )
 
 
+@contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """A file that cannot be written is a refusal in words, not a traceback."""
+    from ledger.errors import invalid
+
+    try:
+        yield
+    except OSError as exc:
+        raise invalid(f"无法写入文件 {path}: {exc.strerror or exc}") from None
+
+
 def _write_text(out: str | None, text: Callable, label: str) -> None:
     """Run ``text(handle)`` into FILE (UTF-8) or stdout, and say what was written."""
     s = settings()
     if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        with _writing(out), open(out, "w", encoding="utf-8", newline="") as handle:
             count = text(handle)
         click.echo(f"exported {count} {label} to {out}", err=True)
     else:
@@ -176,11 +187,12 @@ def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
     year_value = commands.parse("year", year, "--year") if year else None
     with open_ledger() as ledger:
         loaded, found = ledger.books(s.actor, chart, year_value)
-    if to == "u8":
-        with open(out, "w", encoding="gb18030", newline="") as handle:
-            count = books.u8(loaded, found, handle)
-    else:
-        count = _kingdee(books.kingdee_rows(loaded, found), out)
+    with _writing(out):
+        if to == "u8":
+            with open(out, "w", encoding="gb18030", newline="") as handle:
+                count = books.u8(loaded, found, handle)
+        else:
+            count = _kingdee(books.kingdee_rows(loaded, found), out)
     click.echo(f"exported {len(found)} vouchers ({count} lines) to {out}", err=True)
     s.log.info("exported", what="vouchers", to=to, year=year_value, vouchers=len(found), lines=count, out=out)
 

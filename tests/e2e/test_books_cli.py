@@ -71,3 +71,9 @@ def test_export_vouchers_to_u8_and_kingdee(paid, tmp_path):
     assert paid("export", "vouchers", "--to", "kingdee", "--out", str(xlsx)).exit_code == 0
     header, *lines = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert tuple(header) == KINGDEE_FIELDS and len(lines) == len(rows)
+
+
+def test_an_unwritable_out_file_is_refused_in_words(paid, tmp_path):
+    for args in (("beancount",), ("vouchers", "--to", "u8"), ("vouchers", "--to", "kingdee")):
+        code, message = error_line(paid("export", *args, "--out", str(tmp_path / "no" / "such" / "dir"), fmt="table"))
+        assert code == "INVALID_INPUT" and "无法写入" in message
