@@ -17,7 +17,6 @@ movement with negative figures, so it books red ink on the same accounts.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import tomllib
 from collections import defaultdict
@@ -504,12 +503,6 @@ def kingdee_rows(chart: Chart, books: list[Voucher]) -> list[list]:
             ]
         )
     return rows
-
-
-def u8_text(chart: Chart, books: list[Voucher]) -> str:
-    buffer = io.StringIO(newline="")
-    u8(chart, books, buffer)
-    return buffer.getvalue()
 
 
 def read_u8(text: str) -> list[dict]:
