@@ -64,6 +64,8 @@ def serving(db: str, *options: str, env: dict[str, str] | None = None) -> Iterat
             try:
                 with urllib.request.urlopen(base + "/static/style.css", timeout=2):
                     break
+            except urllib.error.HTTPError:  # it answers (with 401 when it wants a token)
+                break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise AssertionError("serve did not answer within 30 s") from None
