@@ -60,6 +60,7 @@ class View:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.templates = make_templates()
+        self.monthly = figures.MonthlyPayments()
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -74,7 +75,8 @@ class View:
     def funds(self, request: Request) -> Response:
         year = _year(request)
         with self.connect() as conn:
-            rows = figures.funds(conn, year)
+            now = head(conn)
+            rows = figures.funds(conn, year, self.monthly.upto(conn, now["projected"]))
             return self.page(request, "funds.html", conn, rows=rows, year=year)
 
     def awards(self, request: Request) -> Response:

@@ -9,14 +9,14 @@ or empty today; pages show "—" for them until the adapter is wired.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
 
 from ledger.values import format_stake
-from projections import reports
+from projections import charts, reports
 from projections import schema as s
-from projections.charts import payments_by_month
 
 from .source import EVENTS_TABLE
 
@@ -101,15 +101,38 @@ def fund_names(conn: Connection) -> dict[str, str]:
     return {r.fund: r.name for r in conn.execute(select(f.fund, f.name))}
 
 
-def funds(conn: Connection, year: int | None) -> list[dict]:
+class MonthlyPayments:
+    """The chart's sums, kept between requests: only journal lines after the last position read are added, so
+    a page at 10^6 events scans the journal once per server, not once per view. A replay that moved the read
+    models back starts the sums again."""
+
+    def __init__(self) -> None:
+        self.position = 0
+        self.months: charts.Months = {}
+        self.lock = threading.Lock()
+
+    def upto(self, conn: Connection, position: int) -> charts.Months:
+        with self.lock:
+            if position < self.position:
+                self.position, self.months = 0, {}
+            if position > self.position:
+                charts.add(self.months, charts.payments_by_month(conn, after=self.position, upto=position))
+                self.position = position
+            return {key: dict(months) for key, months in self.months.items()}
+
+
+def funds(conn: Connection, year: int | None, months: charts.Months | None = None) -> list[dict]:
+    """``report funds`` with each fund-year's name, carried-forward balance, execution rate and monthly payments
+    (``months``, e.g. from ``MonthlyPayments``; read afresh when not given)."""
     names = fund_names(conn)
-    months = payments_by_month(conn, year)
+    if months is None:
+        months = charts.payments_by_month(conn, year)
     rows = reports.funds(conn, year, None)
     for row in rows:
         row["fund_name"] = names.get(row["fund"])
         row["carried_forward"] = carried_forward(conn, row["fund"], row["year"])
         row["execution_rate"] = execution_rate(row["disbursed"], row["appropriated"])
-        row["months"] = months.get((row["fund"], row["year"]), [])
+        row["months"] = charts.in_order(months.get((row["fund"], row["year"]), {}))
     return rows
 
 
