@@ -85,8 +85,13 @@ class View:
         year = _year(request)
         with self.connect() as conn:
             rows = figures.awards(conn, year, **chosen)
-            if chosen["q"] and len(rows) == 1 and not any(chosen[k] for k in ("fund", "unit", "clause")):
-                return RedirectResponse(request.url_for("award", ref=rows[0]["application"]), status_code=303)
+            if chosen["q"] and not any(chosen[k] for k in ("fund", "unit", "clause")):
+                # one award found, or the exact reference of an application not (yet) awarded: go to its page
+                only = rows[0]["application"] if len(rows) == 1 else None
+                if only is None and not rows and figures.application(conn, chosen["q"]) is not None:
+                    only = chosen["q"]
+                if only is not None:
+                    return RedirectResponse(request.url_for("award", ref=only), status_code=303)
             totals = {m: sum(r[m] for r in rows) for m in reports.AWARD_MONEY}
             choices = {
                 "fund": sorted(figures.fund_names(conn)),

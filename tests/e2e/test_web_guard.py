@@ -141,3 +141,27 @@ def test_serve_help_names_the_credential_options():
         [sys.executable, "-m", "cli.main", "serve", "--help"], env=clean_env(), capture_output=True, text=True
     )
     assert done.returncode == 0 and "--token-file" in done.stdout and "GRANTLEDGER_WEB_TOKEN" in done.stdout
+
+
+def test_text_from_the_ledger_is_escaped_never_run(world):
+    from tests.helpers import HOSPITAL as code
+
+    world.ok("unit", "register", code, "--name", "<script>alert(1)</script>", "--type", "enterprise")
+    world.ok("apply", "R-1", "--unit", code, "--clause", "qd2024-01-common-tech", "--amount", "10万")
+    client = TestClient(create_app(world.db, None, "127.0.0.1"), base_url="http://127.0.0.1")
+    for path in ("/units", f"/units/{code}", "/awards/R-1"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "<script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
+
+
+def test_an_application_not_yet_awarded_has_a_page_with_its_history(world):
+    from tests.helpers import ENTERPRISE
+
+    world.ok("apply", "R-2", "--unit", ENTERPRISE, "--clause", "qd2024-01-common-tech", "--amount", "10万")
+    world.ok("reject", "R-2", "--reason", "材料不全", actor="reviewer")
+    client = TestClient(create_app(world.db, None, "127.0.0.1"), base_url="http://127.0.0.1")
+    page = client.get("/awards/R-2").text
+    assert "已驳回" in page and "材料不全" in page and "100,000.00" in page
+    assert client.get("/awards?q=R-2", follow_redirects=False).headers["location"].endswith("/awards/R-2")
+    assert client.get("/funds?year=20x4").status_code == 400
