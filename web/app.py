@@ -31,7 +31,7 @@ from ledger.values import MODES
 from projections import reports
 from projections.journal import account_name
 
-from . import chart, figures
+from . import adapters, chart, figures
 from .guard import Guard, is_loopback
 from .labels import FIELDS, event_name
 from .source import head, read_only_engine
@@ -125,7 +125,7 @@ class View:
 
     def pending(self, request: Request) -> Response:
         with self.connect() as conn:
-            rows = figures.pending_vouchers(conn)
+            rows = adapters.pending_vouchers(conn)
             return self.page(request, "pending.html", conn, rows=rows, total=sum(r["amount"] for r in rows))
 
     def units(self, request: Request) -> Response:
@@ -154,9 +154,9 @@ class View:
                 request,
                 "integrity.html",
                 conn,
-                verify=figures.last_verify(conn),
-                seal=figures.last_seal(conn),
-                signatures=figures.signature_counts(conn),
+                verify=adapters.last_verify(conn),
+                seal=adapters.last_seal(conn),
+                signatures=adapters.signature_counts(conn),
                 balance=reports.trial_balance(conn, None, None),
             )
 
