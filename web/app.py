@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, Engine
@@ -68,7 +67,8 @@ class View:
             yield conn
 
     def page(self, request: Request, name: str, conn: Connection, **context) -> Response:
-        return self.templates.TemplateResponse(request, name, {"head": head(conn), "path": request.url.path, **context})
+        context.setdefault("head", head(conn))
+        return self.templates.TemplateResponse(request, name, {"path": request.url.path, **context})
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -77,7 +77,7 @@ class View:
         with self.connect() as conn:
             now = head(conn)
             rows = figures.funds(conn, year, self.monthly.upto(conn, now["projected"]))
-            return self.page(request, "funds.html", conn, rows=rows, year=year)
+            return self.page(request, "funds.html", conn, rows=rows, year=year, head=now)
 
     def awards(self, request: Request) -> Response:
         p = request.query_params
@@ -108,7 +108,6 @@ class View:
                 year=year,
                 choices=choices,
                 names=figures.unit_names(conn),
-                query=urlencode({k: v for k, v in {**chosen, "year": year}.items() if v}),
             )
 
     def award(self, request: Request) -> Response:
@@ -190,7 +189,7 @@ class View:
             return self.templates.TemplateResponse(
                 request,
                 "error.html",
-                {"head": head(conn), "path": request.url.path, "detail": detail},
+                {"head": head(conn), "path": request.url.path, "detail": detail, "status": status},
                 status_code=status,
             )
 
