@@ -8,7 +8,9 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
 4. ``verify``: events/s;
 5. the latency of ``report awards``, ``report funds``, ``report caps`` (queries in-process, median of 7);
 6. one ordinary command as a new process (``grantledger disburse …``), median of 5;
-7. peak memory (RSS) of replay and verify.
+7. peak memory (RSS) of replay and verify;
+8. the web view (``grantledger serve``): each page's time over HTTP, median of 7 after a first view (also
+   reported), as a ratio to the same report's in-process latency from 5.
 
 The baseline, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 (one save per aggregate) and reading them back with its mapper.
@@ -108,6 +110,60 @@ def report_latency(url: str) -> dict[str, float]:
         return result
 
 
+WEB_PAGES = {"funds": "/funds", "awards": "/awards"}  # report label → page (awards --year Y is added per run)
+
+
+def web_latency(url: str, reports: dict[str, dict]) -> dict[str, dict]:
+    """Each page from a ``grantledger serve`` process, and its ratio to the same report in-process."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    server = subprocess.Popen(
+        [executable(), "--db", url, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    pages = dict(WEB_PAGES)
+    pages.update({label: f"/awards?year={label.split()[-1]}" for label in reports if label.startswith("awards --year")})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/static/style.css", timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("bench: grantledger serve did not start") from None
+                time.sleep(0.1)
+        result = {}
+        for label, path in pages.items():
+            times = []
+            for _ in range(8):  # the first view also fills the server's caches; it is reported apart
+                started = time.perf_counter()
+                with urllib.request.urlopen(base + path, timeout=600) as answer:
+                    answer.read()
+                times.append(time.perf_counter() - started)
+            ms = statistics.median(times[1:]) * 1000
+            result[label] = {
+                "page": path,
+                "ms": ms,
+                "first_ms": times[0] * 1000,
+                "report_ms": reports[label]["ms"],
+                "ratio": ms / reports[label]["ms"],
+            }
+        return result
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def one_command(url: str, workdir: Path) -> float:
     from projections.facade import Ledger
 
@@ -200,6 +256,13 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     result["reports"] = report_latency(url)
     for label, figures in result["reports"].items():
         print(f"report {label}: {figures['ms']:.1f} ms ({figures['rows']:,} rows)", flush=True)
+    result["web"] = web_latency(url, result["reports"])
+    for label, figures in result["web"].items():
+        print(
+            f"web page {figures['page']}: {figures['ms']:.1f} ms = {figures['ratio']:.2f}× report {label} "
+            f"(first view {figures['first_ms']:.0f} ms)",
+            flush=True,
+        )
     result["one_command_s"] = one_command(url, workdir)
     print(f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms", flush=True)
     return result

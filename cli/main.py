@@ -40,6 +40,7 @@ COMMANDS = {
     "verify": ("cli.audit", "verify", "Check the hash chain, the projections and the trial balance."),
     "export": ("cli.audit", "export", "Export the event log, the books (beancount, hledger) and vouchers."),
     "batch": ("cli.batch", "batch", "Apply a JSON Lines file of commands."),
+    "serve": ("cli.web", "serve", "Serve a read-only web view of the ledger (loopback by default)."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }
 

@@ -25,5 +25,7 @@ def test_a_small_benchmark_run_measures_everything(tmp_path):
     for what in ("ingest_sqlite", "replay", "verify"):
         assert figures[what]["events_per_s"] > 0 and figures[what]["ratio"] > 0
     assert set(figures["reports"]) >= {"awards", "funds", "caps"}
+    assert set(figures["web"]) >= {"awards", "funds"}
+    assert all(page["ms"] > 0 and page["ratio"] > 0 for page in figures["web"].values())
     assert 0 < figures["one_command_s"] < 30
-    assert "baseline" in done.stdout and "one command" in done.stdout
+    assert "baseline" in done.stdout and "one command" in done.stdout and "web page /funds" in done.stdout
