@@ -110,3 +110,17 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# Report names as a title block and a sheet tab show them.
+REPORT_TITLES = {
+    "awards": "项目批复与拨付明细表",
+    "funds": "专项资金预算执行表",
+    "units": "单位资助汇总表",
+    "caps": "年度资助上限使用表",
+    "clauses": "政策条款执行汇总表",
+    "equity": "股权投资情况表",
+    "trial-balance": "试算平衡表",
+    "carryover": "结转结余表",
+    "pending": "待审批事项表",
+}

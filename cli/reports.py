@@ -31,7 +31,7 @@ COLUMNS = {
 
 
 @click.command()
-@click.argument("name", type=click.Choice(list(COLUMNS)))
+@click.argument("name", type=click.Choice([*COLUMNS, "all"]))
 @click.option("--year", default=None, help="Only this fiscal year.")
 @click.option(
     "--as-of",
@@ -58,6 +58,7 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
       grantledger report funds --as-of 2024-12-31
       grantledger report trial-balance
       grantledger report awards --format xlsx --out awards-2024.xlsx
+      grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
     from ledger import commands, errors
 
@@ -67,15 +68,16 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
         raise errors.invalid("--format xlsx needs --out FILE")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    if fmt == "xlsx":
+        _write_xlsx(name, out, s.actor, year_value, day)
+        return
+    if name == "all":
+        raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
     from projections.reports import MONEY
 
     money = MONEY[name]
     with open_ledger() as ledger:
         rows = ledger.report(name, s.actor, year_value, day)
-    if fmt == "xlsx":
-        output.xlsx(rows, out, name, money)
-        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
-        return
     columns = COLUMNS[name] if fmt == "table" else None
     if out:
         with open(out, "w", encoding="utf-8") as handle:
@@ -90,6 +92,20 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
     output.emit(fmt, rows, columns=columns, money=money)
+
+
+def _write_xlsx(name: str, out: str, actor: str, year: int | None, day: str | None) -> None:
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
+    from projections.reports import MONEY
+
+    from . import sheets
+
+    names = list(COLUMNS) if name == "all" else [name]
+    with open_ledger() as ledger:
+        tables = [sheets.report_table(n, ledger.report(n, actor, year, day), MONEY[n], COLUMNS[n]) for n in names]
+    filters = [("年度", str(year))] if year else []
+    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=filters))
+    click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
 
 
 @click.command()
