@@ -109,7 +109,7 @@ def test_every_sheet_has_a_title_block_a_frozen_header_and_prints_on_a4_landscap
 
 def test_awards_sheet_totals_add_up_from_fen_and_amounts_use_thousands_separators(office, tmp_path):
     _, book = write_all(office, tmp_path)
-    headers, rows, totals = read(book[REPORT_TITLES["awards"]])
+    headers, _rows, totals = read(book[REPORT_TITLES["awards"]])
     reported = office.ok("report", "awards")
     for column in ("awarded", "disbursed", "available"):
         at = headers.index(header(column))
@@ -179,7 +179,7 @@ def test_amounts_in_wan_yuan_stay_exact_to_the_fen(tmp_path):
     sheets.write(str(out), [table], sheets.Stamp(made_by="clerk", yuan_unit="万元"))
     sheet = load_workbook(out).active
     assert "单位: 万元" in sheet["A2"].value
-    headers, (row,), totals = read(sheet)
+    _headers, (row,), totals = read(sheet)
     assert Decimal(str(row[1])) == Decimal("123.456789") and Decimal(str(row[2])) == Decimal("0.000001")
     assert Decimal(str(totals[1])) == Decimal("123.456789")
     assert sheet.cell(row=header_row(sheet) + 1, column=2).number_format == "#,##0.00####"
