@@ -58,9 +58,10 @@ def fingerprint(row: dict) -> str | None:
     """The signing key's fingerprint of a history row, once events carry signatures (keys: issue 13).
 
     Nothing records keys yet, so this is None today; when ``history`` rows gain a
-    ``key``/``fingerprint`` field the form prints it under the maker and approver.
+    ``fingerprint`` (or ``key_fingerprint``) field the form prints it under the maker
+    and approver. This is the one place to change if signatures name it otherwise.
     """
-    value = row.get("fingerprint") or row.get("key")
+    value = row.get("fingerprint") or row.get("key_fingerprint")
     return str(value) if value else None
 
 
