@@ -94,8 +94,11 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
     output.emit(fmt, rows, columns=columns, money=money)
 
 
-def _write_xlsx(name: str, out: str, actor: str, year: int | None, day: str | None) -> None:
-    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
+def _write_xlsx(name: str, out: str, actor: str, year: int | None, day: str | None, yuan_unit: str = "元") -> None:
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
+
+    ``yuan_unit`` ("元" or "万元") is what ``--yuan-unit`` passes; more filters go into the title block.
+    """
     from projections.reports import MONEY
 
     from . import sheets
@@ -104,7 +107,7 @@ def _write_xlsx(name: str, out: str, actor: str, year: int | None, day: str | No
     with open_ledger() as ledger:
         tables = [sheets.report_table(n, ledger.report(n, actor, year, day), MONEY[n], COLUMNS[n]) for n in names]
     filters = [("年度", str(year))] if year else []
-    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=filters))
+    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=filters, yuan_unit=yuan_unit))
     click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
 
 

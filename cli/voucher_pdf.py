@@ -101,9 +101,9 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-        ("BACKGROUND", (2, 0), (2, -1), colors.whitesmoke),
     ]
     style += [("SPAN", (1, i), (3, i)) for i in spans]
+    style += [("BACKGROUND", (2, i), (2, i), colors.whitesmoke) for i in range(len(rows)) if i not in spans]
     grid.setStyle(TableStyle(style))
 
     history = [["序号", "事件", "业务日期", "记录时间", "操作人"]] + [
@@ -127,13 +127,15 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
     story = [
         p(title(form), head),
         Spacer(1, 4 * mm),
-        p(f"凭证号: {form.number}　　单位: 元"),
+        p(f"凭证号: {form.number}；金额单位: 元"),
         Spacer(1, 2 * mm),
         grid,
         Spacer(1, 6 * mm),
         p("凭证历史"),
         Spacer(1, 2 * mm),
         trail,
+        Spacer(1, 10 * mm),
+        p("经办人签字: ____________　　审批人签字: ____________　　财务负责人签字: ____________"),
         Spacer(1, 6 * mm),
         p(f"打印时间: {printed} (北京时间)　打印人: {printed_by}　由 grantledger 按事件日志生成", small),
     ]
