@@ -22,8 +22,9 @@ def print_(number: str, out: str) -> None:
     dates, and the voucher's history.
 
     \b
-    Example:
+    Examples:
       grantledger voucher print PZ-2024-0001 --out PZ-2024-0001.pdf
+      grantledger --actor auditor voucher print TZ-2024-0003 --out TZ-2024-0003.pdf
     """
     from ledger.commands import key
 
