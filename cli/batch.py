@@ -1,8 +1,10 @@
-"""``batch FILE``: JSON Lines of commands, each line atomic."""
+"""``batch FILE``: JSON Lines (or an xlsx sheet) of commands, each line atomic; ``batch template``."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterable, Iterator
 
 import click
 
@@ -11,7 +13,7 @@ from .context import guarded, open_ledger, settings
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file")
 @click.option("--stop-on-error", is_flag=True, help="Stop at the first refused line.")
 @click.option(
     "--group-size",
@@ -20,13 +22,19 @@ from .context import guarded, open_ledger, settings
     type=click.IntRange(1, 100_000),
     help="Lines saved per transaction (each line stays all-or-nothing).",
 )
+@click.option("--out", default=None, metavar="FILE", help="With 'batch template': the xlsx to write.")
 @guarded
-def batch(file, stop_on_error: bool, group_size: int) -> None:
-    """Apply FILE ('-' for stdin): one JSON command per line.
+def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> None:
+    """Apply FILE ('-' for stdin): one JSON command per line, or an Excel FILE.xlsx, one command a row.
 
     Exact repeats of earlier commands are skipped, so a batch that was
     interrupted can simply be run again. Refused lines are reported with their
     line number and code; the exit code is 1 if any line was refused.
+
+    \b
+    An xlsx batch reads its first sheet: row 1 holds batch keys or their
+    Chinese labels (命令 申报编号 金额 凭证号 …), each later row one command;
+    refusals name the row. `batch template --out FILE.xlsx` writes an empty one.
 
     \b
     Example line:
@@ -34,12 +42,35 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
     Examples:
       grantledger batch payments-2024-11.jsonl
       grantledger batch --stop-on-error -
+      grantledger batch template --out 拨付.xlsx
+      grantledger batch 拨付.xlsx
     """
+    from ledger import errors as ledger_errors
+
+    from . import batch_xlsx
+
     s = settings()
-    lines = enumerate(file, start=1)
+    if file == "template" and not os.path.exists(file):
+        if not out:
+            raise ledger_errors.invalid("batch template 需要 --out FILE.xlsx")
+        batch_xlsx.write_template(out)
+        click.echo(f"wrote the batch template to {out}", err=True)
+        return
+    if file != "-" and not os.path.isfile(file):
+        raise ledger_errors.invalid(f"找不到批量文件 {file}")
+    spreadsheet = file.lower().endswith(".xlsx")
+    where = "row" if spreadsheet else "line"
+    if spreadsheet:
+        rows = list(batch_xlsx.read_rows(file))
+        lines, total = iter(rows), (rows[-1][0] if rows else 0)
+    else:
+        handle = click.open_file(file, encoding="utf-8")  # '-' is stdin, never closed here
+        lines, total = _without_bom(handle), None
     bar = None
-    if sys.stderr.isatty() and file is not sys.stdin and file.name != "<stdin>":
-        total = sum(1 for _ in open(file.name, encoding="utf-8"))
+    if sys.stderr.isatty() and file != "-":
+        if total is None:
+            with open(file, encoding="utf-8") as counted:
+                total = sum(1 for _ in counted)
         bar = click.progressbar(length=total, label="batch", file=sys.stderr, show_pos=True)
         bar.__enter__()
     try:
@@ -54,6 +85,8 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
     finally:
         if bar:
             bar.__exit__(None, None, None)
+        if not spreadsheet and file != "-":
+            handle.close()
     s.log.info(
         "batch",
         applied=summary.applied,
@@ -68,7 +101,13 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
         click.echo(output.as_json(dict(result, errors=errors)))
     else:
         for e in errors:
-            click.echo(f"line {e['line']}: error[{e['code']}]: {e['message']}", err=True)
+            click.echo(f"{where} {e['line']}: error[{e['code']}]: {e['message']}", err=True)
         output.emit(s.fmt, result)
     if summary.failed:
         sys.exit(1)
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Numbered lines; a UTF-8 BOM (Windows Notepad writes one) before the first line is dropped."""
+    for number, text in enumerate(lines, start=1):
+        yield number, text.removeprefix("\ufeff") if number == 1 else text

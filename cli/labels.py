@@ -111,3 +111,70 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# Report names as a title block and a sheet tab show them.
+REPORT_TITLES = {
+    "awards": "项目批复与拨付明细表",
+    "funds": "专项资金预算执行表",
+    "units": "单位资助汇总表",
+    "caps": "年度资助上限使用表",
+    "clauses": "政策条款执行汇总表",
+    "equity": "股权投资情况表",
+    "trial-balance": "试算平衡表",
+    "carryover": "结转结余表",
+    "pending": "待审批事项表",
+}
+
+# Batch keys (cli.md "Batch format") → the header a clerk types in a spreadsheet batch.
+BATCH_KEYS = {
+    "cmd": "命令",
+    "ref": "申报编号",
+    "voucher": "凭证号",
+    "fund": "资金",
+    "name": "名称",
+    "code": "单位代码",
+    "type": "类型",
+    "unit": "单位",
+    "clause": "条款",
+    "amount": "金额",
+    "base": "基数",
+    "year": "年度",
+    "doc": "文号",
+    "date": "日期",
+    "grade": "等级",
+    "score": "评分",
+    "mode": "方式",
+    "equity-amount": "股权金额",
+    "exception-doc": "例外文号",
+    "category": "支出类别",
+    "reason": "原因",
+    "stake": "持股%",
+    "valuation": "估值",
+    "proceeds": "退出收入",
+    "approval-threshold": "审批限额",
+    "actor": "人员",
+    "role": "角色",
+}
+
+# Batch commands by their Chinese names (the ``命令`` column may use either).
+BATCH_COMMANDS = {
+    "role-grant": "授权",
+    "fund-create": "设立资金",
+    "fund-appropriate": "下达预算",
+    "unit-register": "登记单位",
+    "apply": "申报",
+    "evaluate": "评审",
+    "award": "批复",
+    "reject": "驳回",
+    "disburse": "拨付",
+    "approve": "审批",
+    "void": "作废",
+    "spend": "支出",
+    "recover": "追回",
+    "reverse": "冲正",
+    "invest": "股权投资",
+    "convert": "转股",
+    "exit": "退出",
+    "write-off": "核销",
+}

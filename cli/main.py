@@ -39,7 +39,8 @@ COMMANDS = {
     "replay": ("cli.audit", "replay", "Rebuild every projection from the event log."),
     "verify": ("cli.audit", "verify", "Check the hash chain, the projections and the trial balance."),
     "export": ("cli.audit", "export", "Export the event log, the books (beancount, hledger) and vouchers."),
-    "batch": ("cli.batch", "batch", "Apply a JSON Lines file of commands."),
+    "batch": ("cli.batch", "batch", "Apply a JSON Lines or xlsx file of commands; batch template."),
+    "voucher": ("cli.vouchers", "voucher", "Print a voucher's approval form (拨付审批单) as PDF."),
     "serve": ("cli.web", "serve", "Serve a read-only web view of the ledger (loopback by default)."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }

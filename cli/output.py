@@ -2,7 +2,7 @@
 
 Amounts arrive as ``Amount`` (分) — or, in long reports, as plain integers in the
 columns the caller names in ``money`` — and leave as 元: ``"300000.00"`` in JSON
-and CSV, ``300,000.00`` in tables, exact decimals in xlsx cells.
+and CSV, ``300,000.00`` in tables, exact decimals in xlsx cells (written by ``cli.sheets``).
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ import json
 import sys
 import unicodedata
 from collections.abc import Collection, Sequence
-from decimal import Decimal
 from typing import Any
 
 import click
 
 from ledger.errors import LedgerError, exit_code
 from ledger.money import Amount, format_grouped, format_yuan
-
-from .labels import HEADERS
 
 
 def _machine(value: Any, money: bool = False) -> Any:
@@ -98,31 +95,12 @@ def as_csv(rows: Sequence[dict], money: Collection[str] = ()) -> str:
     return buffer.getvalue()
 
 
-def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = ()) -> None:
-    """A workbook with Chinese headers and 元 amounts as exact decimals in a #,##0.00 format."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = (), **stamp: Any) -> None:
+    """One report as a workbook fit to file and print (see ``cli.sheets``); ``stamp`` fills its title block."""
+    from . import sheets
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    columns = list(rows[0].keys()) if rows else []
-    sheet.append([HEADERS.get(c, c) for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    amounts = [c in money or (rows and isinstance(rows[0][c], Amount)) for c in columns]
-    for row in rows:
-        sheet.append(
-            [Decimal(row[c]) / 100 if is_amount else row[c] for c, is_amount in zip(columns, amounts, strict=True)]
-        )
-    for index, column in enumerate(columns, start=1):
-        if amounts[index - 1]:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "#,##0.00"
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(10, width(HEADERS.get(column, column)) + 4)
-    sheet.freeze_panes = "A2"
-    book.save(path)
+    stamp.setdefault("made_by", "")
+    sheets.write(path, [sheets.report_table(title, rows, money)], sheets.Stamp(**stamp))
 
 
 def emit(

@@ -31,7 +31,7 @@ COLUMNS = {
 
 
 @click.command()
-@click.argument("name", type=click.Choice(list(COLUMNS)))
+@click.argument("name", type=click.Choice([*COLUMNS, "all"]))
 @click.option("--year", default=None, help="Only this fiscal year.")
 @click.option(
     "--as-of",
@@ -69,6 +69,7 @@ def report(
       grantledger report trial-balance
       grantledger report trial-balance --side budget
       grantledger report awards --format xlsx --out awards-2024.xlsx
+      grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
     from ledger import commands, errors
 
@@ -80,15 +81,16 @@ def report(
         raise errors.invalid("--side and --chart apply to trial-balance only")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    if fmt == "xlsx":
+        _write_xlsx(name, out, s.actor, year_value, day, side=side, chart=chart)
+        return
+    if name == "all":
+        raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
     from projections.reports import MONEY
 
     money = MONEY[name]
     with open_ledger() as ledger:
         rows = ledger.report(name, s.actor, year_value, day, side=side, chart=chart)
-    if fmt == "xlsx":
-        output.xlsx(rows, out, name, money)
-        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
-        return
     columns = COLUMNS[name] if fmt == "table" else None
     if columns and side != "journal":
         columns = ["side", *columns]
@@ -105,6 +107,38 @@ def report(
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
     output.emit(fmt, rows, columns=columns, money=money)
+
+
+def _write_xlsx(
+    name: str,
+    out: str,
+    actor: str,
+    year: int | None,
+    day: str | None,
+    yuan_unit: str = "元",
+    side: str = "journal",
+    chart: str | None = None,
+) -> None:
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
+
+    ``yuan_unit`` ("元" or "万元") is what ``--yuan-unit`` passes; more filters go into the title block.
+    """
+    from projections.reports import MONEY
+
+    from . import sheets
+
+    names = list(COLUMNS) if name == "all" else [name]
+    with open_ledger() as ledger:
+        books = {"side": side, "chart": chart}
+        tables = [
+            sheets.report_table(
+                n, ledger.report(n, actor, year, day, **(books if n == "trial-balance" else {})), MONEY[n], COLUMNS[n]
+            )
+            for n in names
+        ]
+    filters = [("年度", str(year))] if year else []
+    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=filters, yuan_unit=yuan_unit))
+    click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
 
 
 @click.command()

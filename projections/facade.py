@@ -19,7 +19,7 @@ from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
 from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
 
-from . import audit, books, migrate, reports
+from . import audit, books, migrate, reports, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -117,6 +117,13 @@ class Ledger:
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return reports.history(conn, key)
+
+    def voucher_form(self, number: str, actor: str) -> vouchers.VoucherForm:
+        """What a voucher's approval form shows (anyone who may read history may print it)."""
+        self.allow(actor, "history")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            return vouchers.form(self.app, conn, number)
 
     def quote(
         self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None

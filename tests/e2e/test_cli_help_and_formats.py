@@ -48,8 +48,8 @@ GROUPS, LEAVES = command_paths()
 # -- help -------------------------------------------------------------------------------------------------
 
 
-def test_the_commands_with_subcommands_are_role_fund_unit_policy_and_export():
-    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "policy", "role", "unit"]
+def test_the_commands_with_subcommands_are_role_fund_unit_policy_export_and_voucher():
+    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "policy", "role", "unit", "voucher"]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])
@@ -252,9 +252,11 @@ def test_report_awards_as_xlsx_has_chinese_headers_and_exact_amounts_formatted_w
     assert result.exit_code == 0 and result.stdout == "", describe(result)
 
     sheet = load_workbook(out).active
-    header = [cell.value for cell in sheet[1]]
+    at = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "申报编号")  # after the title block
+    header = [cell.value for cell in sheet[at]]
     assert {"申报编号", "批复金额", "已拨付"} <= set(header)
-    rows = {row[header.index("申报编号")].value: row for row in sheet.iter_rows(min_row=2)}
+    rows = {row[header.index("申报编号")].value: row for row in sheet.iter_rows(min_row=at + 1)}
+    assert Decimal(str(rows.pop("合计")[header.index("批复金额")].value)) == Decimal("6264567.89")
     assert set(rows) == {"QD-2024-001", "QD-2024-002", "QD-2024-003"}
     awarded_cell = rows["QD-2024-003"][header.index("批复金额")]
     paid_cell = rows["QD-2024-001"][header.index("已拨付")]
