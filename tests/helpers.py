@@ -104,3 +104,21 @@ class World:
 
     def award_row(self, ref: str) -> dict:
         return next(r for r in self.report("awards") if r["application"] == ref)
+
+
+def header_row(sheet) -> int:
+    """The row of a report sheet's column headers (below the title block)."""
+    from cli.labels import header
+    from cli.reports import COLUMNS
+
+    return next(
+        r for r in range(1, 12) if sheet.cell(row=r, column=1).value in {header(c[0]) for c in COLUMNS.values()}
+    )
+
+
+def read_sheet(sheet) -> tuple[list[str], list[list], list | None]:
+    """(headers, data rows, totals row or None) of one report sheet written by ``cli.sheets``."""
+    at = header_row(sheet)
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=at + 1)]
+    totals = rows.pop() if rows and rows[-1][0] == "合计" else None
+    return [c.value for c in sheet[at]], rows, totals

@@ -20,7 +20,7 @@ from cli.output import width
 from cli.reports import COLUMNS
 from ledger.money import format_grouped
 from tests.e2e.driver import Cli, awarded, describe, standard_world
-from tests.helpers import HOSPITAL
+from tests.helpers import HOSPITAL, header_row, read_sheet
 
 COMMON_TECH = "qd2024-01-common-tech"
 EQUITY = "qd2024-22-equity"
@@ -45,20 +45,6 @@ def office(sqlite_url) -> Cli:
     return cli
 
 
-def header_row(sheet) -> int:
-    return next(
-        r for r in range(1, 12) if sheet.cell(row=r, column=1).value in {header(c[0]) for c in COLUMNS.values()}
-    )
-
-
-def read(sheet) -> tuple[list[str], list[list], list | None]:
-    """(headers, data rows, totals row or None) of one report sheet."""
-    at = header_row(sheet)
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=at + 1)]
-    totals = rows.pop() if rows and rows[-1][0] == "合计" else None
-    return [c.value for c in sheet[at]], rows, totals
-
-
 def write_all(cli: Cli, tmp_path, *args: str):
     from openpyxl import load_workbook
 
@@ -75,7 +61,7 @@ def test_report_all_writes_one_sheet_per_report_whose_numbers_equal_the_json_rep
     assert book.sheetnames == [REPORT_TITLES[name] for name in COLUMNS]
     for name in COLUMNS:
         reported = office.ok("report", name, "--year", "2024")
-        headers, rows, totals = read(book[REPORT_TITLES[name]])
+        headers, rows, totals = read_sheet(book[REPORT_TITLES[name]])
         assert len(rows) == len(reported), name
         for column in MONEY[name]:
             at = headers.index(header(column))
@@ -109,7 +95,7 @@ def test_every_sheet_has_a_title_block_a_frozen_header_and_prints_on_a4_landscap
 
 def test_awards_sheet_totals_add_up_from_fen_and_amounts_use_thousands_separators(office, tmp_path):
     _, book = write_all(office, tmp_path)
-    headers, _rows, totals = read(book[REPORT_TITLES["awards"]])
+    headers, _rows, totals = read_sheet(book[REPORT_TITLES["awards"]])
     reported = office.ok("report", "awards")
     for column in ("awarded", "disbursed", "available"):
         at = headers.index(header(column))
@@ -140,13 +126,13 @@ def test_columns_are_wide_enough_for_what_they_show_counting_cjk_double(office, 
 
 def test_enum_values_are_in_chinese_and_stakes_are_numbers(office, tmp_path):
     _, book = write_all(office, tmp_path)
-    headers, rows, _ = read(book[REPORT_TITLES["equity"]])
+    headers, rows, _ = read_sheet(book[REPORT_TITLES["equity"]])
     (row,) = rows
     stake = row[headers.index(header("stake"))]
     assert isinstance(stake, (int, float, Decimal)) and Decimal(str(stake)) == Decimal("5.25")
     assert row[headers.index(header("status"))] == "持有中"
     assert row[headers.index(header("mode"))] == "股权投资(拨改投)"
-    headers, rows, _ = read(book[REPORT_TITLES["units"]])
+    headers, rows, _ = read_sheet(book[REPORT_TITLES["units"]])
     assert {"企业", "高校", "创投风投机构", "医疗机构"} == {r[headers.index(header("type"))] for r in rows}
 
 
@@ -159,7 +145,7 @@ def test_a_unit_named_like_a_formula_stays_text_and_the_amounts_stay_numbers(off
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-    headers, rows, _ = read(book[REPORT_TITLES["units"]])
+    headers, rows, _ = read_sheet(book[REPORT_TITLES["units"]])
     (evil,) = [r for r in rows if r[headers.index(header("unit"))] == HOSPITAL]
     assert evil[headers.index(header("name"))] == "'" + EVIL
     assert Decimal(str(evil[headers.index(header("disbursed"))])) == Decimal("0.01")
@@ -179,7 +165,7 @@ def test_amounts_in_wan_yuan_stay_exact_to_the_fen(tmp_path):
     sheets.write(str(out), [table], sheets.Stamp(made_by="clerk", yuan_unit="万元"))
     sheet = load_workbook(out).active
     assert "单位: 万元" in sheet["A2"].value
-    _headers, (row,), totals = read(sheet)
+    _headers, (row,), totals = read_sheet(sheet)
     assert Decimal(str(row[1])) == Decimal("123.456789") and Decimal(str(row[2])) == Decimal("0.000001")
     assert Decimal(str(totals[1])) == Decimal("123.456789")
     assert sheet.cell(row=header_row(sheet) + 1, column=2).number_format == "#,##0.00####"

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ENGINES
 from tests.e2e.driver import Cli, awarded, standard_world
 from tests.e2e.web_server import CHROMIUM, CHROMIUM_ARGS, fen, json_fen, serving, shots_dir
-from tests.helpers import ENTERPRISE
+from tests.helpers import ENTERPRISE, read_sheet
 from tests.pgserver import create_database, drop_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -257,8 +257,7 @@ def test_a_download_is_the_clis_workbook_and_opens_with_openpyxl(page, programme
         page.click('.downloads a[href="/download/awards.xlsx"]')
     path = tmp_path / "awards.xlsx"
     caught.value.save_as(path)
-    sheet = load_workbook(path).active
-    header, *body = list(sheet.values)
+    header, body, _totals = read_sheet(load_workbook(path).active)
     assert header[0] == "申报编号"
     rows = report(programme, "awards")
     column = header.index("已拨付")
