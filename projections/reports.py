@@ -198,7 +198,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
 def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     c = s.caps.c
     if as_of is None:
-        query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year != "once")
+        query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year.not_in(("once", "life")))
         if year is not None:
             query = query.where(c.year == str(year))
         query = query.order_by(c.unit, c.cap_group, c.year)
