@@ -69,3 +69,12 @@ class UnitCap(Aggregate):
     def _used(self, ref: str, amount: int, actor: str, on: str) -> None:
         self.used += amount
         self.refs.append(ref)
+
+    def carry(self, refs: list[str], amount: Fen, actor: str, on: str) -> None:
+        """Count awards made before this limit was kept (a platform total opened on a ledger from the first edition)."""
+        self._carried(refs=list(refs), amount=amount, actor=actor, on=on)
+
+    @event("Carried")
+    def _carried(self, refs: list[str], amount: int, actor: str, on: str) -> None:
+        self.used += amount
+        self.refs.extend(refs)

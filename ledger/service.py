@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -54,6 +54,8 @@ class GrantLedger(Application):
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
+        # (unit, clause) → (applications, sum awarded) before a platform total was kept: set by the read side
+        self.awarded_before: Callable[[str, str], tuple[list[str], int]] = lambda unit, clause: ([], 0)
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.

@@ -87,9 +87,15 @@ def cap_usage(
 
 
 def life_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str) -> tuple[Any, int]:
-    """A platform clause's lifetime total for the unit (the aggregate, or None when not yet opened)."""
-    life = uow.find(UnitCap, unit, clause.id, LIFE) if clause.platform else None
-    return life, life.used if life is not None else 0
+    """A platform clause's lifetime total for the unit: its aggregate (None when not yet opened) and the sum.
+
+    Before the aggregate is opened, the sum is what the unit was awarded under the clause before the second
+    edition kept this total (``GrantLedger.awarded_before``): the first award after the upgrade carries it in.
+    """
+    if not clause.platform:
+        return None, 0
+    life = uow.find(UnitCap, unit, clause.id, LIFE)
+    return life, life.used if life is not None else uow.app.awarded_before(unit, clause.id)[1]
 
 
 def quote_for(uow: UnitOfWork, grant: Grant, clause: clauses.Clause, grade: str | None, year: int) -> rules.Quote:
@@ -133,12 +139,17 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     fund_year.check_can_commit(cmd.amount)
     cap, once, _, _ = cap_usage(uow, clause, grant.unit, grant.ref, year)
     life, _ = life_usage(uow, clause, grant.unit)
+    lifetime = clause.lifetime_max(grant.unit_type)
+    if life is None and lifetime is not None:  # opened with this award, carrying what was awarded before
+        life = UnitCap(unit=grant.unit, group=clause.id, period=LIFE, cap=lifetime, actor=actor, on=on)
+        refs, before = uow.app.awarded_before(grant.unit, clause.id)
+        if before:
+            life.carry(refs, before, actor, on)
     lifted = clause.case_by_case and cmd.exception_doc is not None
     label, cite = clause.title, rules.source(clause)
     for limiter in (cap, once, life):
         if limiter is not None:
             limiter.check_can_use(grant.ref, cmd.amount, label, cite, lifted)
-    lifetime = clause.lifetime_max(grant.unit_type)
     # Every check has passed: from here on nothing refuses, so a refusal never leaves half a command.
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
@@ -153,8 +164,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
         once.use(grant.ref, cmd.amount, label, cite, actor, on)
     if lifetime is not None:
-        life = life or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=LIFE, cap=lifetime, actor=actor, on=on))
-        life.use(grant.ref, cmd.amount, label, cite, actor, on, lifted)
+        uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lifted)
     return Result(_award_fields(grant))
 
 
