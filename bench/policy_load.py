@@ -16,36 +16,41 @@ def timed(fn, n):
     return (time.perf_counter() - t) / n * 1000
 
 
-d = tempfile.mkdtemp()
-t = time.perf_counter()
-[clauses.read(guide_example(), "x.toml", clauses.Origin("a", "2026-01-01", "0" * 64)) for _ in range(100)]
-print(f"read the guide example: {(time.perf_counter() - t) * 10:.2f} ms")
-with Ledger(f"sqlite:///{d}/a.db", create_tables=True) as ledger:
-    ledger.init("admin")
-    World.build(ledger)
-    before = timed(
-        lambda i: run(
-            ledger,
-            "apply",
-            ref=f"A{i}",
-            unit=ENTERPRISE,
-            clause="qd2024-01-common-tech",
-            amount="1万",
-            date="2024-09-01",
-        ),
-        200,
-    )
-    ledger.run(commands.build("policy load", {"file-name": "t.toml", "content": guide_example()}), "admin")
-    after = timed(
-        lambda i: run(
-            ledger,
-            "apply",
-            ref=f"B{i}",
-            unit=ENTERPRISE,
-            clause="qd2024-01-common-tech",
-            amount="1万",
-            date="2024-09-01",
-        ),
-        200,
-    )
-    print(f"apply (SQLite, incl. catch-up): {before:.2f} ms before a load, {after:.2f} ms with one loaded document")
+def main() -> None:
+    d = tempfile.mkdtemp()
+    t = time.perf_counter()
+    [clauses.read(guide_example(), "x.toml", clauses.Origin("a", "2026-01-01", "0" * 64)) for _ in range(100)]
+    print(f"read the guide example: {(time.perf_counter() - t) * 10:.2f} ms")
+    with Ledger(f"sqlite:///{d}/a.db", create_tables=True) as ledger:
+        ledger.init("admin")
+        World.build(ledger)
+        before = timed(
+            lambda i: run(
+                ledger,
+                "apply",
+                ref=f"A{i}",
+                unit=ENTERPRISE,
+                clause="qd2024-01-common-tech",
+                amount="1万",
+                date="2024-09-01",
+            ),
+            200,
+        )
+        ledger.run(commands.build("policy load", {"file-name": "t.toml", "content": guide_example()}), "admin")
+        after = timed(
+            lambda i: run(
+                ledger,
+                "apply",
+                ref=f"B{i}",
+                unit=ENTERPRISE,
+                clause="qd2024-01-common-tech",
+                amount="1万",
+                date="2024-09-01",
+            ),
+            200,
+        )
+        print(f"apply (SQLite, incl. catch-up): {before:.2f} ms before a load, {after:.2f} ms with one loaded document")
+
+
+if __name__ == "__main__":
+    main()
