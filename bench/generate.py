@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from ledger import clauses
 from ledger.uscc import make
 
 # clause, unit type, award range in 万元 — clauses with a plain max, in force from 2024-07-31
@@ -71,7 +72,10 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
     span = (END - START).days
     for n in range(applications):
         clause, kind, (low, high) = CLAUSES[n % len(CLAUSES)]
-        unit = rng.choice(units[kind])
+        if clauses.default().get(clause).platform:  # a platform's max is per unit for life: one award per unit
+            unit = units[kind][(n // len(CLAUSES)) % len(units[kind])]
+        else:
+            unit = rng.choice(units[kind])
         day = START + timedelta(days=rng.randrange(span - 120))
         ref = f"QD-{day.year}-{n:06d}"
         amount = rng.randrange(low, high + 1)

@@ -64,12 +64,27 @@ def unit() -> None:
     required=True,
     help="enterprise university institute hospital investor other (or 企业 高校 科研院所 …)",
 )
+@click.option(
+    "--region",
+    default=None,
+    metavar="DIVISION",
+    help="City of a unit whose code comes from a provincial or national authority (370200 青岛, 371000 威海).",
+)
+@click.option("--region-doc", default=None, metavar="DOC", help="The document that places the unit (with --region).")
 @guarded
-def register(code: str, name: str, unit_type: str) -> None:
+def register(code: str, name: str, unit_type: str, region: str | None, region_doc: str | None) -> None:
     """Register a unit by its 统一社会信用代码 (checked per GB 32100-2015).
+
+    Characters 3–8 of the code are the registering authority's division:
+    Qingdao clauses need a Qingdao unit (3702xx), Weihai clauses a Weihai
+    one (3710xx). A code from a provincial or national authority (370000,
+    100000 …) names no city: give it with --region and --region-doc (also on
+    a unit already registered).
 
     \b
     Examples:
       grantledger unit register 91370200MA3C1A2B3X --name "青岛海洋科技有限公司" --type enterprise
+      grantledger unit register 12370000MB0000001X --name "山东省某研究院" --type institute \\
+          --region 370200 --region-doc 鲁科字〔2024〕1号
     """
-    submit("unit register", code=code, name=name, type=unit_type)
+    submit("unit register", code=code, name=name, type=unit_type, region=region, region_doc=region_doc)

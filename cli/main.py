@@ -19,7 +19,7 @@ COMMANDS = {
     "role": ("cli.setup", "role", "Grant roles to people (admin only)."),
     "fund": ("cli.funds", "fund", "Create funds and appropriate budget by year."),
     "unit": ("cli.funds", "unit", "Register units by 统一社会信用代码."),
-    "policy": ("cli.policy", "policy", "The policy catalogue: list, show, quote."),
+    "policy": ("cli.policy", "policy", "The policy catalogue: list, show, quote, load."),
     "apply": ("cli.grants", "apply", "Submit an application (申报)."),
     "evaluate": ("cli.grants", "evaluate", "Record the evaluation grade of an application."),
     "award": ("cli.grants", "award", "Decide an award against a fund (批复)."),

@@ -1,6 +1,7 @@
-"""Per-unit limits that span applications: yearly caps and once-per-unit clauses.
+"""Per-unit limits that span applications: yearly caps, once-per-unit clauses and platform totals.
 
-Each (unit, cap group, year) — or (unit, clause) for a once-per-unit clause —
+Each (unit, cap group, year) — or (unit, clause) for a once-per-unit clause, or
+(unit, clause, ``life``) for a platform clause whose max is a total over its life —
 is one small aggregate saved in the same transaction as the award it limits,
 so two clerks awarding at the same moment cannot both squeeze under the cap:
 one of them fails on the version and retries against the new total.
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import ALREADY_AWARDED_ONCE, EXCEEDS_ANNUAL_CAP, LedgerError
+from .errors import ALREADY_AWARDED_ONCE, EXCEEDS_ANNUAL_CAP, EXCEEDS_CLAUSE_MAX, LedgerError
 from .ids import key_id
 from .money import Fen, format_human
 
 ONCE = "once"
+LIFE = "life"  # a platform clause: the sum of awards to one unit over the clause's whole life
 
 
 class UnitCap(Aggregate):
@@ -35,7 +37,17 @@ class UnitCap(Aggregate):
     def remaining(self) -> int | None:
         return None if self.cap is None else self.cap - self.used
 
-    def check_can_use(self, ref: str, amount: Fen, title: str, source: str) -> None:
+    def check_can_use(self, ref: str, amount: Fen, title: str, source: str, lifted: bool = False) -> None:
+        if self.period == LIFE:
+            if not lifted and self.cap is not None and self.used + amount > self.cap:
+                raise LedgerError(
+                    EXCEEDS_CLAUSE_MAX,
+                    f'单位 {self.unit} 已获"{title}"{format_human(self.used)} (申报 {", ".join(self.refs)}), '
+                    f"该平台类条款对同一单位累计最高 {format_human(self.cap)}, 剩余 "
+                    f"{format_human(max(self.cap - self.used, 0))}, 本次 {format_human(amount)} "
+                    f"超出 {format_human(self.used + amount - self.cap)} {source}",
+                )
+            return
         if self.period == ONCE and self.refs and ref not in self.refs:
             raise LedgerError(
                 ALREADY_AWARDED_ONCE,
@@ -49,11 +61,20 @@ class UnitCap(Aggregate):
                 f"超出 {format_human(self.used + amount - self.cap)} {source}",
             )
 
-    def use(self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str) -> None:
-        self.check_can_use(ref, amount, title, source)
+    def use(self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str, lifted: bool = False) -> None:
+        self.check_can_use(ref, amount, title, source, lifted)
         self._used(ref=ref, amount=amount, actor=actor, on=on)
 
     @event("Used")
     def _used(self, ref: str, amount: int, actor: str, on: str) -> None:
         self.used += amount
         self.refs.append(ref)
+
+    def carry(self, refs: list[str], amount: Fen, actor: str, on: str) -> None:
+        """Count awards made before this limit was kept (a platform total opened on a ledger from the first edition)."""
+        self._carried(refs=list(refs), amount=amount, actor=actor, on=on)
+
+    @event("Carried")
+    def _carried(self, refs: list[str], amount: int, actor: str, on: str) -> None:
+        self.used += amount
+        self.refs.extend(refs)

@@ -13,9 +13,10 @@ The format is described in ``ledger/policies/README.md``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
@@ -39,6 +40,7 @@ _DOCUMENT_KEYS = {
     "effective_to",
     "city",
     "note",
+    "ends",
 }
 _CLAUSE_KEYS = {
     "id",
@@ -63,8 +65,16 @@ _CLAUSE_KEYS = {
     "superseded_by",
     "effective_from",
     "effective_to",
+    "status",
+    "platform",
+    "exact",
+    "supersedes",
 }
-_SUPERSESSION_KEYS = {"clause", "on", "scope"}
+_SUPERSESSION_KEYS = {"clause", "on", "until", "scope"}
+_END_KEYS = {"clause", "last_day"}
+STATUSES = ("issued", "announced")
+# A city's clauses are for units registered there: 统一社会信用代码 characters 3–8 (administrative division).
+CITIES = {"qingdao": ("3702", "青岛市"), "weihai": ("3710", "威海市")}
 
 
 class CatalogueError(ValueError):
@@ -80,6 +90,17 @@ class Document:
     issued: str
     seeds: tuple[str, ...]
     city: str
+    # Where the document came from: shipped with the package (all None), or loaded with ``policy load``.
+    loaded_by: str | None = None
+    loaded_on: str | None = None
+    sha256: str | None = None
+    note: str | None = None
+
+    @property
+    def origin(self) -> str:
+        if self.sha256 is None:
+            return "shipped"
+        return f"loaded by {self.loaded_by} on {self.loaded_on}, sha256 {self.sha256}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,10 @@ class Supersession:
     successor: str
     on: str
     scope: str | None
+    until: str | None = None  # last day of the supersession (open: for good)
+
+    def applies(self, day: str) -> bool:
+        return self.on <= day and (self.until is None or day <= self.until)
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,22 @@ class Clause:
     modes: tuple[str, ...] = ("grant",)
     superseded_by: tuple[Supersession, ...] = ()
     note: str | None = None
+    status: str = "issued"  # "announced": named in a briefing, never issued; nothing is in force under it
+    platform: bool = False  # per unit, the sum of awards under the clause never exceeds its max, over its life
+    exact: bool = False  # the ratio is exact (「按…1:1配套」), not a ceiling
+    supersedes: tuple[tuple[str, Supersession], ...] = ()  # (earlier clause, how): set by a loaded document
+
+    def lifetime_max(self, unit_type: str | None = None) -> Fen | None:
+        """For a platform clause, the most one unit (of this type) may receive under it, ever; else None."""
+        if not self.platform:
+            return None
+        amounts = [a for a in (self.max, self.fixed) if a is not None]
+        if self.fixed_by_unit_type:
+            table = self.fixed_by_unit_type
+            amounts.append(table[unit_type] if unit_type in table else max(table.values()))
+        if self.grades:
+            amounts.append(max(self.grades.values()))
+        return min(amounts) if amounts else None
 
     @property
     def citation(self) -> str:
@@ -139,6 +180,9 @@ class Clause:
                 ("superseded", bool(self.superseded_by)),
                 ("case_by_case", self.case_by_case or self.exception_required),
                 ("equity", "grant" not in self.modes),
+                ("announced", self.status == "announced"),
+                ("platform", self.platform),
+                ("exact", self.exact),
             )
             if present
         ]
@@ -162,7 +206,80 @@ class Catalogue:
         return self.clauses.get(clause_id)
 
     def in_force(self, day: str) -> list[Clause]:
-        return [c for c in self if c.effective_from <= day and (c.effective_to is None or day <= c.effective_to)]
+        return [
+            c
+            for c in self
+            if c.status == "issued" and c.effective_from <= day and (c.effective_to is None or day <= c.effective_to)
+        ]
+
+    def documents(self) -> dict[str, Document]:
+        return {c.document.id: c.document for c in self}
+
+    def with_document(self, loaded: Loaded) -> Catalogue:
+        """This catalogue and a loaded document's clauses: its supersessions and ends applied to earlier clauses.
+
+        Refuses (``CatalogueError``, naming the line) a document or clause id already in the catalogue — a clause
+        once defined is never rewritten; a correction is a new version with its own id — and any reference to a
+        clause that is not there, or belongs to another city.
+        """
+        where = loaded.name
+        document = loaded.clauses[0].document
+        existing = self.documents().get(document.id)
+        if existing is not None:
+            raise CatalogueError(
+                f"{where}:{loaded.lines['document']}: document id {document.id} is already in the catalogue "
+                f"({existing.origin}); a new version needs its own id"
+            )
+        clauses = dict(self.clauses)
+        for clause in loaded.clauses:
+            line = loaded.lines.get(clause.id, "?")
+            earlier = clauses.get(clause.id)
+            if earlier is not None:
+                raise CatalogueError(
+                    f"{where}:{line}: clause {clause.id} is already in the catalogue ({earlier.document.origin}); "
+                    "a clause is never rewritten: give the new version its own id"
+                )
+            clauses[clause.id] = clause
+        for clause in loaded.clauses:
+            line = loaded.lines.get(clause.id, "?")
+            for predecessor_id, how in clause.supersedes:
+                predecessor = _earlier(clauses, predecessor_id, document, f"{where}:{line}: clause {clause.id}")
+                clauses[predecessor_id] = replace(predecessor, superseded_by=(*predecessor.superseded_by, how))
+        for clause_id, last_day in loaded.ends:
+            here = f"{where}:{loaded.lines.get('ends', '?')}: ends"
+            predecessor = _earlier(clauses, clause_id, document, here)
+            if last_day < predecessor.effective_from:
+                raise CatalogueError(f"{here}: {clause_id} is only in force from {predecessor.effective_from}")
+            if predecessor.effective_to is None or last_day < predecessor.effective_to:
+                clauses[clause_id] = replace(predecessor, effective_to=last_day)
+        try:
+            _check_successors(clauses)
+        except CatalogueError as exc:
+            raise CatalogueError(f"{where}: {exc}") from exc
+        return Catalogue(MappingProxyType(clauses))
+
+
+def _earlier(clauses: Mapping[str, Clause], clause_id: str, document: Document, here: str) -> Clause:
+    clause = clauses.get(clause_id)
+    if clause is None:
+        raise CatalogueError(f"{here}: clause {clause_id} is not in the catalogue")
+    if clause.document.id == document.id:
+        raise CatalogueError(f"{here}: {clause_id} is in the same document; a document supersedes earlier ones")
+    if clause.document.city != document.city:
+        raise CatalogueError(
+            f"{here}: {clause_id} is a {clause.document.city} clause, this document is {document.city}"
+        )
+    return clause
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A policy document read from text: its clauses, what it ends, and the line of each id (for messages)."""
+
+    name: str
+    clauses: tuple[Clause, ...]
+    ends: tuple[tuple[str, str], ...]
+    lines: Mapping[str, int]
 
 
 @cache
@@ -177,7 +294,14 @@ def load(directory: Path) -> Catalogue:
     if not files:
         raise CatalogueError(f"no policy files (*.toml) in {directory}")
     for path in files:
-        for clause in _load_file(path):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CatalogueError(f"{path.name}: {exc}") from exc
+        loaded = read(text, path.name)
+        if loaded.ends or any(c.supersedes for c in loaded.clauses):
+            raise CatalogueError(f"{path.name}: shipped files state supersession on the earlier clause (superseded_by)")
+        for clause in loaded.clauses:
             if clause.id in clauses:
                 raise CatalogueError(f"{path.name}: clause {clause.id} is defined twice")
             clauses[clause.id] = clause
@@ -185,39 +309,110 @@ def load(directory: Path) -> Catalogue:
     return Catalogue(MappingProxyType(clauses))
 
 
-def _load_file(path: Path) -> list[Clause]:
+@dataclass(frozen=True)
+class Origin:
+    """Who loaded a document, when, and the sha256 of its bytes (a loaded document has no seed file)."""
+
+    actor: str
+    on: str
+    sha256: str
+
+
+_HEADER = re.compile(r"^\s*(\[\[\s*clauses\s*\]\]|\[\s*document\s*\]|ends\s*=)")
+
+
+def _lines(text: str) -> tuple[int | None, list[int], int | None]:
+    """The line numbers of ``[document]``, of each ``[[clauses]]`` and of ``ends =``."""
+    document, clauses, ends = None, [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match is None:
+            continue
+        word = match.group(1)
+        if word.startswith("[["):
+            clauses.append(number)
+        elif word.startswith("["):
+            document = document or number
+        else:
+            ends = ends or number
+    return document, clauses, ends
+
+
+def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
+    """One policy document from its text. Shipped files need seeds; a loaded one (``origin``) needs its 文号."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogueError(f"{path.name}: {exc}") from exc
-    where = path.name
-    doc_data = _table(data.get("document"), f"{where} [document]")
-    _no_unknown_keys(doc_data, _DOCUMENT_KEYS, f"{where} [document]")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{name}: not valid TOML: {exc}") from exc
+    doc_line, clause_lines, ends_line = _lines(text)
+    where = f"{name}:{doc_line or 1} [document]"
+    doc_data = _table(data.get("document"), where)
+    _no_unknown_keys(doc_data, _DOCUMENT_KEYS, where)
+    unknown = sorted(set(data) - {"document", "clauses"})
+    if unknown:
+        raise CatalogueError(f"{name}: unknown top-level tables {unknown} (expected [document] and [[clauses]])")
+    city = _text(doc_data, "city", where)
+    if city not in CITIES:
+        raise CatalogueError(f"{where}: city must be one of {sorted(CITIES)}, not {city!r}")
     document = Document(
         id=_text(doc_data, "id", where),
         title=_text(doc_data, "title", where),
-        doc_number=_optional_text(doc_data, "doc_number", where),
+        doc_number=_text(doc_data, "doc_number", where) if origin else _optional_text(doc_data, "doc_number", where),
         issuer=_text(doc_data, "issuer", where),
         issued=_date(doc_data, "issued", where),
-        seeds=tuple(_text_list(doc_data, "seeds", where)),
-        city=_text(doc_data, "city", where),
+        seeds=tuple(_text_list(doc_data, "seeds", where)) if origin is None or "seeds" in doc_data else (),
+        city=city,
+        loaded_by=origin.actor if origin else None,
+        loaded_on=origin.on if origin else None,
+        sha256=origin.sha256 if origin else None,
+        note=_optional_text(doc_data, "note", where),
     )
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", document.id):
+        raise CatalogueError(f"{where}: id {document.id!r} must be lower-case letters, digits and '-'")
     window = (_date(doc_data, "effective_from", where), _optional_date(doc_data, "effective_to", where))
     entries = data.get("clauses")
     if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f"{where}: no [[clauses]]")
-    return [_clause(_table(e, f"{where} clause"), document, window, where) for e in entries]
+        raise CatalogueError(f"{name}: no [[clauses]]")
+    result = []
+    lines: dict[str, int] = {"document": doc_line or 1}
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        line = clause_lines[index] if index < len(clause_lines) else (doc_line or 1)
+        clause = _clause(_table(entry, f"{name}:{line} [[clauses]]"), document, window, f"{name}:{line}")
+        if clause.id in seen:
+            raise CatalogueError(f"{name}:{line}: clause {clause.id} is defined twice")
+        seen.add(clause.id)
+        lines[clause.id] = line
+        result.append(clause)
+    if ends_line is not None:
+        lines["ends"] = ends_line
+    return Loaded(name, tuple(result), _ends(doc_data, f"{name}:{ends_line or doc_line} ends"), MappingProxyType(lines))
+
+
+def _ends(data: dict, here: str) -> tuple[tuple[str, str], ...]:
+    entries = data.get("ends", [])
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{here}: ends must be a list of tables")
+    result = []
+    for entry in entries:
+        table = _table(entry, here)
+        _no_unknown_keys(table, _END_KEYS, here)
+        result.append((_text(table, "clause", here), _date(table, "last_day", here)))
+    return tuple(result)
 
 
 def _clause(data: dict, document: Document, window: tuple[str, str | None], where: str) -> Clause:
-    clause_id = _text(data, "id", where)
+    clause_id = _text(data, "id", f"{where} [[clauses]]")
     here = f"{where} clause {clause_id}"
     _no_unknown_keys(data, _CLAUSE_KEYS, here)
     if not clause_id.startswith(document.id + "-"):
         raise CatalogueError(f"{here}: id must start with the document id {document.id!r}")
-    seed = _text(data, "seed", here) if "seed" in data else document.seeds[0]
-    if seed not in document.seeds:
-        raise CatalogueError(f"{here}: seed {seed!r} is not one of the document's seeds {document.seeds}")
+    if document.seeds:
+        seed = _text(data, "seed", here) if "seed" in data else document.seeds[0]
+        if seed not in document.seeds:
+            raise CatalogueError(f"{here}: seed {seed!r} is not one of the document's seeds {document.seeds}")
+    else:
+        seed = _optional_text(data, "seed", here) or ""
     effective_from = _optional_date(data, "effective_from", here) or window[0]
     effective_to = _optional_date(data, "effective_to", here) if "effective_to" in data else window[1]
     if effective_to is not None and effective_to < effective_from:
@@ -225,6 +420,9 @@ def _clause(data: dict, document: Document, window: tuple[str, str | None], wher
     annual_cap = _optional_amount(data, "annual_cap", here)
     if "cap_group" in data and annual_cap is None:
         raise CatalogueError(f"{here}: cap_group without annual_cap")
+    status = _optional_text(data, "status", here) or "issued"
+    if status not in STATUSES:
+        raise CatalogueError(f"{here}: status must be one of {list(STATUSES)}, not {status!r}")
     clause = Clause(
         id=clause_id,
         title=_text(data, "title", here),
@@ -247,8 +445,14 @@ def _clause(data: dict, document: Document, window: tuple[str, str | None], wher
         case_by_case=_flag(data, "case_by_case", here),
         exception_required=_flag(data, "exception_required", here),
         modes=_choice_list(data, "modes", MODES, here) or ("grant",),
-        superseded_by=_supersessions(data, here),
+        superseded_by=_supersessions(data, "superseded_by", here),
         note=_optional_text(data, "note", here),
+        status=status,
+        platform=_flag(data, "platform", here),
+        exact=_flag(data, "exact", here),
+        supersedes=tuple(
+            (s.successor, replace(s, successor=clause_id)) for s in _supersessions(data, "supersedes", here)
+        ),
     )
     _check_rule(clause, here)
     return clause
@@ -271,6 +475,12 @@ def _check_rule(c: Clause, here: str) -> None:
             raise CatalogueError(f"{here}: fixed_by_unit_type and unit_types name different unit types")
     if not c.quote.strip():
         raise CatalogueError(f"{here}: empty quote")
+    if c.platform and c.lifetime_max() is None:
+        raise CatalogueError(f"{here}: platform = true sums awards up to a max, but the clause has none")
+    if c.exact and c.ratio is None:
+        raise CatalogueError(f"{here}: exact = true makes a ratio exact, but the clause has no ratio")
+    if c.exact and (c.max is not None or c.grades is not None):
+        raise CatalogueError(f"{here}: an exact ratio is the award itself; it excludes max and grades")
 
 
 def _check_successors(clauses: Mapping[str, Clause]) -> None:
@@ -279,6 +489,8 @@ def _check_successors(clauses: Mapping[str, Clause]) -> None:
             successor = clauses.get(s.successor)
             if successor is None:
                 raise CatalogueError(f"clause {clause.id}: successor {s.successor} is not in the catalogue")
+            if s.until is not None and s.until < s.on:
+                raise CatalogueError(f"clause {clause.id}: supersession by {s.successor} ends {s.until} before {s.on}")
             if successor.effective_from > s.on:
                 raise CatalogueError(
                     f"clause {clause.id}: successor {s.successor} is only in force from {successor.effective_from}, "
@@ -387,19 +599,20 @@ def _flag(data: dict, key: str, here: str) -> bool:
     return value
 
 
-def _supersessions(data: dict, here: str) -> tuple[Supersession, ...]:
-    entries = data.get("superseded_by", [])
+def _supersessions(data: dict, key: str, here: str) -> tuple[Supersession, ...]:
+    entries = data.get(key, [])
     if not isinstance(entries, list):
-        raise CatalogueError(f"{here}: superseded_by must be a list of tables")
+        raise CatalogueError(f"{here}: {key} must be a list of tables")
     result = []
     for entry in entries:
-        table = _table(entry, f"{here} superseded_by")
-        _no_unknown_keys(table, _SUPERSESSION_KEYS, f"{here} superseded_by")
+        table = _table(entry, f"{here} {key}")
+        _no_unknown_keys(table, _SUPERSESSION_KEYS, f"{here} {key}")
         result.append(
             Supersession(
-                successor=_text(table, "clause", here),
-                on=_date(table, "on", here),
-                scope=_optional_text(table, "scope", here),
+                successor=_text(table, "clause", f"{here} {key}"),
+                on=_date(table, "on", f"{here} {key}"),
+                scope=_optional_text(table, "scope", f"{here} {key}"),
+                until=_optional_date(table, "until", f"{here} {key}"),
             )
         )
     return tuple(result)

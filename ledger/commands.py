@@ -38,6 +38,21 @@ def _translated(parse: Callable[[Any], Any], *failures: type[Exception]) -> Call
     return parser
 
 
+def _region(text: object) -> str:
+    word = unicodedata.normalize("NFKC", str(text)).strip()
+    if not re.fullmatch(r"[1-8][0-9]{5}", word) or word.endswith("0000"):
+        raise invalid(f"must be the 6-digit code of a city or district, such as 370200 (青岛市): {text!r}")
+    return word
+
+
+def _document(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise invalid("the policy file is empty")
+    if len(text) > 1_000_000:
+        raise invalid("the policy file is longer than 1,000,000 characters")
+    return text
+
+
 def _year(text: object) -> int:
     word = str(text).strip()
     if not re.fullmatch(r"[0-9]{4}", word) or not 1990 <= int(word) <= 2100:
@@ -52,6 +67,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "date": _translated(dates.effective, dates.DateError),
     "any_date": _translated(dates.parse, dates.DateError),
     "year": _year,
+    "region": _region,
+    "document": _document,
     "unit": _translated(uscc.normalise, uscc.USCCError),
     "grade": values.grade,
     "score": values.score,
@@ -121,6 +138,8 @@ class UnitRegister(Command):
     code: str = arg("unit")
     unit_name: str = arg("text", flag="name")
     type: str = arg("unit_type")
+    region: str | None = arg("region", required=False)
+    region_doc: str | None = arg("key", required=False, flag="region-doc")
 
 
 @dataclass(frozen=True)
@@ -255,10 +274,20 @@ class WriteOff(Command):
     date: str | None = arg("date", required=False)
 
 
+@dataclass(frozen=True)
+class PolicyLoad(Command):
+    """Load a policy document written in the catalogue's own format (admin only)."""
+
+    name = "policy load"
+    file_name: str = arg("text", flag="file-name")
+    content: str = arg("document")
+
+
 WRITE_COMMANDS: Mapping[str, type[Command]] = {
     c.name: c
     for c in (
         Init,
+        PolicyLoad,
         RoleGrant,
         FundCreate,
         FundAppropriate,

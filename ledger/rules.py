@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import errors
-from .clauses import Clause
+from .clauses import CITIES, Clause
 from .errors import LedgerError
 from .money import Fen, format_human
 from .values import GRADES, MODES, UNIT_TYPES
@@ -48,20 +48,34 @@ def _refuse(code: str, clause: Clause, message: str) -> LedgerError:
 # -- what can be known when the application is submitted ----------------------
 
 
+def check_announced(clause: Clause, day: str) -> None:
+    if clause.status == "announced":
+        check_not_superseded(clause, day)
+        raise _refuse(
+            errors.NOT_IN_FORCE,
+            clause,
+            f'条款"{clause.title}"只是发布会上宣布的政策, 尚未印发, 不能据此申报; '
+            "正式文件印发后, 由管理员按文件写成政策文件并运行 grantledger policy load FILE 载入 "
+            "(格式见 docs/policy-format.md), 再按新条款申报",
+        )
+
+
 def check_in_force(clause: Clause, day: str) -> None:
+    check_announced(clause, day)
     if day < clause.effective_from or (clause.effective_to is not None and day > clause.effective_to):
         window = f"{clause.effective_from} 至 {clause.effective_to or '长期'}"
         raise _refuse(errors.NOT_IN_FORCE, clause, f'条款"{clause.title}"有效期为 {window}, {day} 不在有效期内')
 
 
 def check_not_superseded(clause: Clause, day: str) -> None:
-    successors = [s for s in clause.superseded_by if day >= s.on]
+    successors = [s for s in clause.superseded_by if s.applies(day)]
     if successors:
         names = "; ".join(f"{s.successor}{f' ({s.scope})' if s.scope else ''}" for s in successors)
+        until = f"至 {successors[0].until} " if successors[0].until else ""
         raise _refuse(
             errors.SUPERSEDED,
             clause,
-            f'条款"{clause.title}"自 {successors[0].on} 起已被新政策取代, 请按 {names} 申报',
+            f'条款"{clause.title}"自 {successors[0].on} 起{until}由 {names} 取代或细化, {day} 的申报请按 {names} 申报',
         )
 
 
@@ -80,10 +94,34 @@ def check_unit_type(clause: Clause, unit_type: str) -> None:
         )
 
 
-def check_submission(clause: Clause, unit_type: str, day: str) -> None:
+def region_name(region: str) -> str:
+    for prefix, name in CITIES.values():
+        if region.startswith(prefix):
+            return f"{name} ({region})"
+    if region.endswith("0000"):
+        return f"省级或国家级登记机关 ({region}), 需用 unit register --region 指明所在城市"
+    return f"行政区划 {region}"
+
+
+def check_region(clause: Clause, region: str | None) -> None:
+    """A city's clauses are for units registered there (统一社会信用代码 characters 3–8, or the recorded region)."""
+    if region is None:
+        return
+    prefix, city = CITIES[clause.document.city]
+    if not region.startswith(prefix):
+        raise _refuse(
+            errors.NOT_ELIGIBLE,
+            clause,
+            f'条款"{clause.title}"是{city}政策, 只适用于在{city} ({prefix}xx) 登记的单位, '
+            f"申报单位登记在{region_name(region)}",
+        )
+
+
+def check_submission(clause: Clause, unit_type: str, day: str, region: str | None = None) -> None:
     check_in_force(clause, day)
     check_not_superseded(clause, day)
     check_unit_type(clause, unit_type)
+    check_region(clause, region)
 
 
 # -- what the award decides ---------------------------------------------------
@@ -128,11 +166,17 @@ def clause_limits(clause: Clause, unit_type: str, grade: str | None, base: int |
             table = ", ".join(f"{GRADES[g]} {format_human(a)}" for g, a in clause.grades.items())
             limits.append(Limit(amount, f"按评估等级 ({table}), 最高 {format_human(amount)}"))
     if clause.ratio is not None and base is not None:
-        amount = int(clause.ratio * base)
+        amount = exact_ratio(clause, base) if clause.exact else int(clause.ratio * base)
         limits.append(
             Limit(amount, f"{clause.base} {format_human(base)} × {_ratio_text(clause)} = {format_human(amount)}")
         )
     return limits
+
+
+def exact_ratio(clause: Clause, base: int) -> int:
+    """ratio × base rounded half-up to the 分 (「根据实际投资额10%给予奖励」)."""
+    product = clause.ratio * base
+    return int(product.numerator * 2 + product.denominator) // (2 * product.denominator)
 
 
 def _ratio_text(clause: Clause) -> str:
@@ -156,11 +200,13 @@ def quote(
     base: int | None = None,
     cap_used: int = 0,
     once_taken_by: str | None = None,
+    life_used: int = 0,
+    region: str | None = None,
 ) -> Quote:
     """The most that may be awarded, the reasons that bound it, or why nothing may be."""
     refusal = None
     try:
-        check_submission(clause, unit_type, day)
+        check_submission(clause, unit_type, day, region)
         check_grade(clause, grade)
         if once_taken_by is not None:
             raise _refuse(
@@ -189,12 +235,25 @@ def quote(
             f"已用 {format_human(cap_used)}, 剩余 {format_human(remaining)}"
         )
         ceiling = remaining if ceiling is None else min(ceiling, remaining)
+    lifetime = clause.lifetime_max(unit_type)
+    if lifetime is not None:
+        remaining = max(lifetime - life_used, 0)
+        lifted = ", 一事一议可超出" if clause.case_by_case else ""
+        reasons.append(
+            f"平台类条款, 单位累计上限 {format_human(lifetime)}, 已获 {format_human(life_used)}, "
+            f"剩余 {format_human(remaining)}{lifted}"
+        )
+        ceiling = remaining if ceiling is None else min(ceiling, remaining)
     if clause.once_per_unit:
         reasons.append("每单位仅限一次")
+    exact = fixed_amount(clause, unit_type)
+    if clause.exact and clause_max is not None:
+        exact = clause_max if ceiling is None else min(clause_max, ceiling)
+        reasons.append(f"按比例确定的金额, 须恰为 {format_human(exact)}")
     if refusal is not None:
         reasons.insert(0, f"不可批复: {refusal.message}")
         ceiling = 0
-    return Quote(clause, ceiling, fixed_amount(clause, unit_type), clause_max, tuple(limits), tuple(reasons), refusal)
+    return Quote(clause, ceiling, exact, clause_max, tuple(limits), tuple(reasons), refusal)
 
 
 def check_award(q: Quote, amount: Fen, exception_doc: str | None) -> None:
@@ -203,10 +262,11 @@ def check_award(q: Quote, amount: Fen, exception_doc: str | None) -> None:
     if q.refusal is not None:
         raise q.refusal
     if q.fixed is not None and amount < q.fixed:
+        what = "按比例确定的金额" if clause.exact else "定额奖补"
         raise _refuse(
             errors.NOT_ELIGIBLE,
             clause,
-            f'条款"{clause.title}"为定额奖补 {format_human(q.fixed)}, 本次 {format_human(amount)} 与定额不符',
+            f'条款"{clause.title}"为{what} {format_human(q.fixed)}, 本次 {format_human(amount)} 与之不符',
         )
     if q.clause_max is None:
         if clause.exception_required and exception_doc is None:

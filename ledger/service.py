@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -34,7 +34,8 @@ from .eventstore import parse_url
 from .fund import FundYear
 from .grant import Grant
 from .handlers import HANDLERS, roles_of
-from .handlers.applications import cap_usage, clause_of
+from .handlers.applications import cap_usage, clause_of, life_usage
+from .handlers.policies import catalogue_of
 from .unit import Unit
 from .uow import Result, UnitOfWork
 from .voucher import Voucher
@@ -51,7 +52,10 @@ class GrantLedger(Application):
     def __init__(self, url: str | None = None, *, create_tables: bool = False):
         self.store = parse_url(url)
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
-        self.catalogue = clauses.default()
+        self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
+        self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
+        # (unit, clause) → (applications, sum awarded) before a platform total was kept: set by the read side
+        self.awarded_before: Callable[[str, str], tuple[list[str], int]] = lambda unit, clause: ([], 0)
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.
@@ -160,7 +164,14 @@ def quote(
         clause = clause_of(uow, clause_id)
         unit = uow.require(Unit, unit_code, what=f"单位 {unit_code} 未登记")
         _, _, used, taken_by = cap_usage(uow, clause, unit_code, None, dates.year_of(day))
-        return rules.quote(clause, unit.type, day, grade, base, used, taken_by)
+        _, life_used = life_usage(uow, clause, unit_code)
+        return rules.quote(clause, unit.type, day, grade, base, used, taken_by, life_used, unit.region)
+
+
+def catalogue(app: GrantLedger) -> clauses.Catalogue:
+    """The catalogue as it stands: shipped clauses and every loaded document."""
+    with storage_errors(app):
+        return catalogue_of(UnitOfWork(app))
 
 
 def actor_roles(app: GrantLedger, actor: str) -> list[str]:

@@ -6,7 +6,9 @@
 2. the snapshots: each stored snapshot against the events it summarises;
 3. the projections: a rebuild from position zero in a scratch database,
    compared row by row with the live read models;
-4. the books: the trial balance sums to zero, and the journal agrees with it.
+4. the books: the trial balance sums to zero, and the journal agrees with it;
+5. the loaded policy documents: each one's bytes against its recorded sha256, and each one read again
+   against the catalogue as it stood when it was loaded (shipped clauses and the documents before it).
 """
 
 from __future__ import annotations
@@ -244,10 +246,33 @@ def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir
             compare(a, b, report, path)
         with live.connect() as conn:
             check_books(conn, report)
+        check_policies(app, report)
     finally:
         engine.dispose()
         os.unlink(path)
     return report
+
+
+def check_policies(app: Any, report: Report) -> None:
+    """Replay the catalogue's history: every loaded document, in order, as it was validated when loaded."""
+    from ledger import clauses
+    from ledger.handlers.policies import sha256_of
+    from ledger.policy_register import PolicyRegister
+    from ledger.uow import UnitOfWork
+
+    register = UnitOfWork(app).find(PolicyRegister)
+    documents = register.documents if register is not None else []
+    catalogue, before = app.catalogue, len(report.findings)
+    for d in documents:
+        if sha256_of(d["text"]) != d["sha256"]:
+            report.findings.append(f"policy document {d['document']}: its text does not match its sha256")
+            continue
+        try:
+            loaded = clauses.read(d["text"], d["file_name"], clauses.Origin(d["actor"], d["on"], d["sha256"]))
+            catalogue = catalogue.with_document(loaded)
+        except clauses.CatalogueError as exc:
+            report.findings.append(f"policy document {d['document']} no longer loads where it was loaded: {exc}")
+    report.checks["policies"] = "TAMPERED" if len(report.findings) > before else f"ok ({len(documents)} loaded)"
 
 
 # -- export -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ledger import dates, rules
 from ledger.actors import check_may
 from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
-from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
+from ledger.service import GrantLedger, Result, actor_roles, catalogue, execute, quote, storage_errors
 
 from . import audit, books, migrate, reports, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
@@ -29,6 +29,7 @@ class Ledger:
         self.engine = make_engine(self.app.store)
         self.read_model = ReadModel(self.engine, self.app.name)
         self.projector = Projector(self.app, self.read_model)
+        self.app.awarded_before = self.awarded_before
 
     def close(self) -> None:
         self.app.close()
@@ -131,6 +132,16 @@ class Ledger:
         if not actor_roles(self.app, actor):  # any role may ask what the policy allows
             check_may(actor, [], "policy")
         return quote(self.app, clause, unit, grade, base, day or dates.today())
+
+    def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
+        """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
+        lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
+        with storage_errors(self.app), self.engine.connect() as conn:
+            return reports.awarded_under(conn, unit, clause)
+
+    def catalogue(self) -> Any:
+        """The policy catalogue as it stands: shipped clauses and every loaded document (public: no role)."""
+        return catalogue(self.app)
 
     # -- auditing ---------------------------------------------------------------
 

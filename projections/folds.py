@@ -215,7 +215,7 @@ def _cap_opened(e: Event, page: Page) -> None:
 def _cap_used(e: Event, page: Page) -> None:
     o = e.origin
     page.add("caps", (o["unit"], o["clause"], o["key"]), used=e.data["amount"], awards=1)
-    if o["key"] != "once":
+    if o["key"] not in ("once", "life"):  # a yearly cap group (a platform's lifetime total is not one)
         page.put("awards", (e.data["ref"],), cap_group=o["clause"])
 
 

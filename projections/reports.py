@@ -195,10 +195,21 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
     return _fetch(conn, query.order_by(*order))
 
 
+def awarded_under(conn: Connection, unit: str, clause: str) -> tuple[list[str], int]:
+    """The applications awarded to a unit under a clause, and their sum."""
+    a = s.awards.c
+    rows = conn.execute(
+        select(a.application, a.awarded)
+        .where(a.unit == unit, a.clause == clause, a.status == "awarded")
+        .order_by(a.application)
+    ).all()
+    return [r[0] for r in rows], sum(int(r[1] or 0) for r in rows)
+
+
 def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     c = s.caps.c
     if as_of is None:
-        query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year != "once")
+        query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year.not_in(("once", "life")))
         if year is not None:
             query = query.where(c.year == str(year))
         query = query.order_by(c.unit, c.cap_group, c.year)

@@ -12,6 +12,10 @@ ENTERPRISE = make("91370212MA3C4PQR1")
 UNIVERSITY = make("12370200MB1234567")
 INVESTOR = make("91370202MA3RTY789")
 HOSPITAL = make("12370200MB7654321")
+# Weihai units (division 3710xx): Weihai clauses are for units registered in Weihai (second edition, point 7).
+WH_ENTERPRISE = make("91371002MA3C4PQR1")
+WH_UNIVERSITY = make("12371000MB1234567")
+WH_HOSPITAL = make("12371000MB7654321")
 
 
 def run(ledger, name: str, actor: str = "admin", /, **raw):
@@ -64,6 +68,9 @@ class World:
             (UNIVERSITY, "滨海大学", "university"),
             (INVESTOR, "蓝海创投", "investor"),
             (HOSPITAL, "市立医院", "hospital"),
+            (WH_ENTERPRISE, "威海海澜装备", "enterprise"),
+            (WH_UNIVERSITY, "威海滨海大学", "university"),
+            (WH_HOSPITAL, "威海市立医院", "hospital"),
         ):
             run(ledger, "unit register", code=code, name_=name, type=kind)
         return cls(ledger)

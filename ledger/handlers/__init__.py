@@ -38,4 +38,4 @@ def roles_of(uow: UnitOfWork, actor: str) -> list[str]:
 
 
 # Importing the families registers their handlers.
-from . import applications, equity, payments, setup  # noqa: E402, F401
+from . import applications, equity, payments, policies, setup  # noqa: E402, F401

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clauses, dates, errors, rules
 from .. import commands as c
-from ..caps import ONCE, UnitCap
+from ..caps import LIFE, ONCE, UnitCap
 from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
@@ -14,10 +14,11 @@ from ..money import Amount, format_human
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date
+from .policies import catalogue_of
 
 
 def clause_of(uow: UnitOfWork, clause_id: str) -> clauses.Clause:
-    clause = uow.app.catalogue.get(clause_id)
+    clause = catalogue_of(uow).get(clause_id)
     if clause is None:
         raise errors.not_found(f"条款 {clause_id} 不在政策目录中 (grantledger policy list)")
     return clause
@@ -41,7 +42,7 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
     if clause.base is None and cmd.base is not None:
         raise errors.invalid(f"条款 {clause.id} 不需要基数, 请去掉 --base")
     on = on_date(cmd)
-    rules.check_submission(clause, unit.type, on)
+    rules.check_submission(clause, unit.type, on, unit.region)
     uow.add(
         Grant(
             ref=cmd.ref,
@@ -85,9 +86,24 @@ def cap_usage(
     return cap, once, cap.used if cap is not None else 0, taken_by
 
 
+def life_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str) -> tuple[Any, int]:
+    """A platform clause's lifetime total for the unit: its aggregate (None when not yet opened) and the sum.
+
+    Before the aggregate is opened, the sum is what the unit was awarded under the clause before the second
+    edition kept this total (``GrantLedger.awarded_before``): the first award after the upgrade carries it in.
+    """
+    if not clause.platform:
+        return None, 0
+    life = uow.find(UnitCap, unit, clause.id, LIFE)
+    return life, life.used if life is not None else uow.app.awarded_before(unit, clause.id)[1]
+
+
 def quote_for(uow: UnitOfWork, grant: Grant, clause: clauses.Clause, grade: str | None, year: int) -> rules.Quote:
     _, _, used, taken_by = cap_usage(uow, clause, grant.unit, grant.ref, year)
-    return rules.quote(clause, grant.unit_type, grant.applied_on, grade, grant.base, used, taken_by)
+    _, life_used = life_usage(uow, clause, grant.unit)
+    unit = uow.find(Unit, grant.unit)
+    region = unit.region if unit is not None else None
+    return rules.quote(clause, grant.unit_type, grant.applied_on, grade, grant.base, used, taken_by, life_used, region)
 
 
 @handles(c.Award)
@@ -122,10 +138,18 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         )
     fund_year.check_can_commit(cmd.amount)
     cap, once, _, _ = cap_usage(uow, clause, grant.unit, grant.ref, year)
+    life, _ = life_usage(uow, clause, grant.unit)
+    lifetime = clause.lifetime_max(grant.unit_type)
+    if life is None and lifetime is not None:  # opened with this award, carrying what was awarded before
+        life = UnitCap(unit=grant.unit, group=clause.id, period=LIFE, cap=lifetime, actor=actor, on=on)
+        refs, before = uow.app.awarded_before(grant.unit, clause.id)
+        if before:
+            life.carry(refs, before, actor, on)
+    lifted = clause.case_by_case and cmd.exception_doc is not None
     label, cite = clause.title, rules.source(clause)
-    for limiter in (cap, once):
+    for limiter in (cap, once, life):
         if limiter is not None:
-            limiter.check_can_use(grant.ref, cmd.amount, label, cite)
+            limiter.check_can_use(grant.ref, cmd.amount, label, cite, lifted)
     # Every check has passed: from here on nothing refuses, so a refusal never leaves half a command.
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
@@ -139,6 +163,8 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     if clause.once_per_unit:
         once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
         once.use(grant.ref, cmd.amount, label, cite, actor, on)
+    if lifetime is not None:
+        uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lifted)
     return Result(_award_fields(grant))
 
 

@@ -8,7 +8,7 @@ from ..actors import Actor, Installation, check_may
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
 from ..money import Amount, format_human
-from ..unit import Unit
+from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, roles_of
 
@@ -78,10 +78,32 @@ def _fund_appropriate(uow: UnitOfWork, cmd: c.FundAppropriate, actor: str) -> Re
 
 @handles(c.UnitRegister)
 def _unit_register(uow: UnitOfWork, cmd: c.UnitRegister, actor: str) -> Result:
+    if (cmd.region is None) != (cmd.region_doc is None):
+        raise errors.invalid("--region 和 --region-doc 须同时提供: 所在城市及其依据文件")
+    if cmd.region is not None and not needs_placing(cmd.code):
+        raise errors.invalid(
+            f"统一社会信用代码 {cmd.code} 的第3–8位 {division(cmd.code)} 已指明登记地, "
+            "--region 只用于省级或国家级登记机关发码的单位 (第3–8位为 370000、100000 等)"
+        )
     unit = uow.find(Unit, cmd.code)
     if unit is not None:
         if not unit.same_as(cmd.unit_name, cmd.type):
             raise LedgerError(errors.DUPLICATE_KEY, f"单位 {cmd.code} 已登记为 {unit.name} ({unit.type}), 内容不同")
-        return Result({"unit": cmd.code, "type": unit.type, "name": unit.name}, changed=False)
-    uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=dates.today()))
-    return Result({"unit": cmd.code, "type": cmd.type, "name": cmd.unit_name})
+        if cmd.region is not None and unit.placed is not None and unit.placed != cmd.region:
+            raise LedgerError(
+                errors.DUPLICATE_KEY,
+                f"单位 {cmd.code} 已按 {unit.region_doc} 登记在 {unit.placed}, 与 --region {cmd.region} 不同",
+            )
+        changed = cmd.region is not None and unit.place(cmd.region, cmd.region_doc, actor, dates.today())
+        return Result(_unit_fields(unit), changed=changed)
+    unit = uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=dates.today()))
+    if cmd.region is not None:
+        unit.place(cmd.region, cmd.region_doc, actor, dates.today())
+    return Result(_unit_fields(unit))
+
+
+def _unit_fields(unit: Unit) -> dict:
+    fields = {"unit": unit.code, "type": unit.type, "name": unit.name}
+    if unit.placed is not None:
+        fields.update(region=unit.placed, region_doc=unit.region_doc)
+    return fields

@@ -262,7 +262,11 @@ def test_a_future_date_is_allowed_where_cli_md_allows_looking_ahead(ledger):
     quote = ledger.ok("policy", "quote", COMMON_TECH, "--unit", ENTERPRISE, "--date", tomorrow)
     assert quote["clause"] == COMMON_TECH
     catalogue = ledger.ok("policy", "list")
-    in_force = {c["id"] for c in catalogue if c["effective_from"] <= tomorrow <= (c["effective_to"] or "9999")}
+    in_force = {
+        c["id"]
+        for c in catalogue
+        if c["effective_from"] <= tomorrow <= (c["effective_to"] or "9999") and c["status"] == "issued"
+    }
     assert {c["id"] for c in ledger.ok("policy", "list", "--in-force", tomorrow)} == in_force
     assert [r["application"] for r in ledger.ok("report", "awards", "--as-of", tomorrow)] == ["QD-1"]
 

@@ -8,7 +8,8 @@ After every step it checks, from the read models and from the aggregates:
 
 1. per award: 0 ≤ spent + recovered ≤ disbursed ≤ disbursed + pending ≤ awarded;
 2. per fund and year: committed ≤ appropriated + returned;
-3. per unit, cap group and year: the sum of awards ≤ the cap;
+3. per unit, cap group and year: the sum of awards ≤ the cap (and per unit and platform clause, over its
+   life: the sum of awards ≤ the clause's max);
 
 and that every balance equals the model's. Examples share one database (per
 engine); each uses its own funds, units and references.
@@ -33,8 +34,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from ledger.caps import LIFE, UnitCap
 from ledger.errors import LedgerError
 from ledger.grant import Grant
+from ledger.uow import UnitOfWork
 from ledger.uscc import make
 from tests.helpers import run
 
@@ -48,6 +51,8 @@ CLAUSES = {
     "wh2018-6-star-space": (None, 100 * WAN, None, False),
     "qd2024-23-innovation-voucher": (15 * WAN, None, 20 * WAN, False),  # base 30万 × 1/2
 }
+# platform clauses: per unit, the sum of awards over the clause's life never exceeds this (second edition, point 4)
+LIFETIME = {"wh2018-6-star-space": 100 * WAN}
 VOUCHER_BASE = 30 * WAN
 # awards paid in equity: 拨改投 (equity only) and 先投后股 (convertible)
 EQUITY_CLAUSES = {"equity": "qd2024-22-equity", "convertible": "qd2024-02-demo"}
@@ -89,10 +94,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.paid: dict[str, dict] = {}  # voucher → movement
         self.caps: dict[tuple[str, str, int], int] = {}
         self.once: dict[tuple[str, str], str] = {}
+        self.life: dict[tuple[str, str], int] = {}
         self.counter = 0
-        self.units = [
-            make(f"9137021{n}MA{self.tag[:6].upper().translate(str.maketrans('IOSVZ', '12345'))}{n}") for n in range(2)
-        ]
+        mark = self.tag[:6].upper().translate(str.maketrans("IOSVZ", "12345"))
+        self.units = [make(f"9137021{n}MA{mark}{n}") for n in range(2)]
+        self.wh_units = [make(f"9137100{n}MA{mark}{n}") for n in range(2)]  # Weihai clauses need Weihai units
 
     # -- helpers --------------------------------------------------------------------
 
@@ -119,6 +125,9 @@ class LedgerMachine(RuleBasedStateMachine):
         assert expected is None, f"{name} {raw} was accepted but the model expects {expected}"
         return result
 
+    def unit_for(self, clause: str, n: int) -> str:
+        return (self.wh_units if clause.startswith("wh") else self.units)[n]
+
     def year_of(self, fund: str, year: int) -> dict:
         return self.funds.setdefault((fund, year), {"appropriated": 0, "committed": 0, "returned": 0})
 
@@ -128,7 +137,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def set_up(self):
         if self.funds:
             return
-        for code in self.units:
+        for code in [*self.units, *self.wh_units]:
             run(self.ledger, "unit register", "clerk", code=code, name_=f"单位{code[-4:]}", type="enterprise")
         run(self.ledger, "fund create", "clerk", fund=self.fund("A"), name_="A")
         run(self.ledger, "fund create", "clerk", fund=self.fund("B"), name_="B", approval_threshold="50万")
@@ -289,14 +298,14 @@ class LedgerMachine(RuleBasedStateMachine):
             "apply",
             "clerk",
             ref=ref,
-            unit=self.units[unit],
+            unit=self.unit_for(clause, unit),
             clause=clause,
             amount=wan(amount),
             base=base,
             date=self.on,
         )
         self.model[ref] = {
-            "unit": self.units[unit],
+            "unit": self.unit_for(clause, unit),
             "clause": clause,
             "status": "submitted",
             "grade": None,
@@ -339,6 +348,7 @@ class LedgerMachine(RuleBasedStateMachine):
         allowed = {"qd2024-22-equity": ("equity",), "qd2024-02-demo": ("grant", "equity", "mixed", "convertible")}
         budget = self.funds.get((fund, year))
         cap_key = (g["unit"], g["clause"], year)
+        life_key = (g["unit"], g["clause"])
         if g["status"] == "awarded":  # the same decision again is a repeat; anything else reuses the key
             same = (g["awarded"], g["fund"], g["on"]) == (amount, fund, self.on)
             expected = None if same else "DUPLICATE_KEY"
@@ -356,6 +366,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "INSUFFICIENT_FUNDS"
         elif cap is not None and self.caps.get(cap_key, 0) + amount > cap:
             expected = "EXCEEDS_ANNUAL_CAP"
+        elif g["clause"] in LIFETIME and self.life.get(life_key, 0) + amount > LIFETIME[g["clause"]]:
+            expected = "EXCEEDS_CLAUSE_MAX"
         else:
             expected = None
         self.attempt(
@@ -377,6 +389,8 @@ class LedgerMachine(RuleBasedStateMachine):
             self.caps[cap_key] = self.caps.get(cap_key, 0) + amount
         if once:
             self.once[(g["unit"], g["clause"])] = ref
+        if g["clause"] in LIFETIME:
+            self.life[life_key] = self.life.get(life_key, 0) + amount
         return ref
 
     @rule(target=pending, ref=awarded, share=shares)
@@ -692,11 +706,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def caps_keep_invariant_3(self):
-        rows = [r for r in self.ledger.report("caps", "admin") if r["unit"] in self.units]
+        rows = [r for r in self.ledger.report("caps", "admin") if r["unit"] in [*self.units, *self.wh_units]]
         for r in rows:
             assert r["used"] <= r["cap"]
             assert r["used"] == self.caps.get((r["unit"], r["cap_group"], r["year"]), 0)
         assert len(rows) == len([k for k, v in self.caps.items() if v])
+        for (unit, clause), used in self.life.items():  # platform totals live in their cap aggregates
+            life = UnitOfWork(self.ledger.app).find(UnitCap, unit, clause, LIFE)
+            assert life.used == used <= life.cap == LIFETIME[clause]
 
     @invariant()
     def books_balance_on_each_side(self):

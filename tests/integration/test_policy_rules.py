@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from ledger.errors import LedgerError
 from ledger.uscc import make
-from tests.helpers import ENTERPRISE, HOSPITAL, INVESTOR, UNIVERSITY, refused, run
+from tests.helpers import (
+    ENTERPRISE,
+    INVESTOR,
+    UNIVERSITY,
+    WH_ENTERPRISE,
+    WH_HOSPITAL,
+    WH_UNIVERSITY,
+    refused,
+    run,
+)
 
 WAN = 1_000_000
 
@@ -47,15 +56,15 @@ def test_max_allows_up_to_the_maximum_and_refuses_one_fen_more(world):
 
 def test_fixed_amount_must_be_exactly_the_fixed_sum(world):
     for ref in ("A", "B", "C"):
-        apply_evaluated(world, ref, "wh2018-6-star-space", amount="100万")
+        apply_evaluated(world, ref, "wh2018-6-star-space", amount="100万", unit=WH_ENTERPRISE)
     assert refuse_award(world, "A", "101万").code == "EXCEEDS_CLAUSE_MAX"
     assert refuse_award(world, "B", "99万").code == "NOT_ELIGIBLE"
     assert award(world, "C", "100万").fields["awarded"] == 100 * WAN
 
 
 def test_fixed_by_unit_type_pays_universities_more_than_enterprises(world):
-    apply_evaluated(world, "E", "wh2018-3-tech-center-municipal", unit=ENTERPRISE, amount="300万")
-    apply_evaluated(world, "U", "wh2018-3-tech-center-municipal", unit=UNIVERSITY, amount="300万")
+    apply_evaluated(world, "E", "wh2018-3-tech-center-municipal", unit=WH_ENTERPRISE, amount="300万")
+    apply_evaluated(world, "U", "wh2018-3-tech-center-municipal", unit=WH_UNIVERSITY, amount="300万")
     assert refuse_award(world, "E", "300万").code == "EXCEEDS_CLAUSE_MAX"
     assert award(world, "E", "200万").fields["awarded"] == 200 * WAN
     assert award(world, "U", "300万").fields["awarded"] == 300 * WAN
@@ -66,7 +75,7 @@ def test_unit_type_outside_the_clause_is_refused_at_application(world):
         world.ledger,
         "apply",
         ref="H",
-        unit=HOSPITAL,
+        unit=WH_HOSPITAL,
         clause="wh2018-3-tech-center-municipal",
         amount="200万",
         date="2024-09-01",
@@ -200,11 +209,11 @@ def test_a_superseded_clause_names_its_successors(world):
 
 
 def test_weihai_clauses_are_not_touched_by_qingdao_supersession(world):
-    apply_evaluated(world, "W", "wh2018-1-new-rd-institution", amount="100万", date="2025-01-01")
+    apply_evaluated(world, "W", "wh2018-1-new-rd-institution", amount="100万", date="2025-01-01", unit=WH_ENTERPRISE)
 
 
 def test_case_by_case_allows_more_than_the_max_only_with_an_exception_document(world):
-    apply_evaluated(world, "K", "wh2018-1-new-rd-institution", amount="500万")
+    apply_evaluated(world, "K", "wh2018-1-new-rd-institution", amount="500万", unit=WH_ENTERPRISE)
     error = refuse_award(world, "K", "500万")
     assert error.code == "EXCEEDS_CLAUSE_MAX" and "--exception-doc" in error.message
     result = award(world, "K", "500万", exception_doc="威政办〔2024〕9号")
@@ -283,7 +292,7 @@ def test_an_award_above_the_quote_is_refused_and_any_amount_up_to_it_is_accepted
         else "2022-05-01"
     )
     year, tag = date[:4], uuid.uuid4().hex[:10]
-    unit = make(f"91370212MA{tag[:7].upper()}")
+    unit = make(f"{'12371000MB' if clause.startswith('wh') else '91370212MA'}{tag[:7].upper()}")
     run(world.ledger, "unit register", code=unit, name_=f"单位{tag}", type=unit_type)
     run(world.ledger, "fund appropriate", fund="KJ", year=year, amount="5亿", doc=f"P-{tag}", date=f"{year}-01-02")
     for n in range(used if clause == "qd2020-kc16-key-project-team" else 0):  # use part of the yearly cap first

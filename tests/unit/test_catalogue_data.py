@@ -29,6 +29,8 @@ EXPECTED_IDS = [
     "qd2020-kc16-key-tech",
     "qd2020-kc16-talent-project",
     "qd2020-kc16-talent-living",
+    "qd2020-kc16-intl-base-national",  # second edition, point 2
+    "qd2020-kc16-belt-road-lab",  # second edition, point 2
     # qd2020-intl
     "qd2020-intl-base-national",
     "qd2020-intl-base-provincial",
@@ -64,6 +66,7 @@ EXPECTED_IDS = [
     "qd2024-16-intl-base-municipal",
     "qd2024-16-intl-exchange",
     "qd2024-17-park-challenge",
+    "qd2024-18-major-project",  # second edition, point 8
     "qd2024-22-equity",
     "qd2024-22-lead-investment",
     "qd2024-23-rd-investment",
@@ -83,6 +86,7 @@ EXPECTED_IDS = [
     "wh2018-6-star-space",
     "wh2018-6-provincial-brand",
     "wh2018-6-tech-service-enterprise",
+    "wh2018-5-platform-operation",  # second edition, point 8
     "wh2018-7-transfer-org-national",
     "wh2018-7-transfer-org-provincial",
     "wh2018-7-tech-market-national",
@@ -102,14 +106,18 @@ ALL_RULE_KINDS = {
     "superseded",
     "case_by_case",
     "equity",
+    "announced",
+    "platform",
+    "exact",
 }
 
 # document id → (clause count, issued, effective_from, effective_to, doc_number, city)
 DOCUMENTS = {
-    "qd2020-kc16": (7, "2020-10-21", "2020-10-21", None, None, "qingdao"),
-    "qd2020-intl": (4, "2020-10-21", "2020-10-21", "2022-12-31", None, "qingdao"),
-    "qd2024": (37, "2024-07-31", "2024-07-31", "2028-12-31", "青政字〔2024〕20号", "qingdao"),
-    "wh2018": (14, "2018-11-30", "2018-11-30", None, "威政办字〔2018〕106号", "weihai"),
+    "qd2020-kc16": (9, "2020-10-21", "2020-10-21", None, None, "qingdao"),
+    # Second edition, point 3: the 细则 is in force from 2020-12-01 (its day is not printed).
+    "qd2020-intl": (4, "2020-12-01", "2020-12-01", "2022-12-31", None, "qingdao"),
+    "qd2024": (38, "2024-07-31", "2024-07-31", "2028-12-31", "青政字〔2024〕20号", "qingdao"),
+    "wh2018": (15, "2018-11-30", "2018-11-30", None, "威政办字〔2018〕106号", "weihai"),
 }
 
 
@@ -122,14 +130,14 @@ def _seed_text(name: str) -> str:
     return (SEEDS / name).read_text(encoding="utf-8")
 
 
-def test_expected_ids_are_62_and_unique():
-    assert len(EXPECTED_IDS) == 62
-    assert len(set(EXPECTED_IDS)) == 62
+def test_expected_ids_are_66_and_unique():
+    assert len(EXPECTED_IDS) == 66
+    assert len(set(EXPECTED_IDS)) == 66
 
 
 def test_exactly_the_spec_ids_load(catalogue):
     assert sorted(c.id for c in catalogue) == sorted(EXPECTED_IDS)
-    assert len(catalogue) == 62
+    assert len(catalogue) == 66
 
 
 @pytest.mark.parametrize("doc_id", sorted(DOCUMENTS))
@@ -208,6 +216,7 @@ MAXES = {
     "qd2020-kc16-key-tech": 500,
     "qd2020-kc16-talent-project": 10000,
     "qd2020-kc16-talent-living": 500,
+    "qd2020-kc16-belt-road-lab": 500,
     "qd2020-intl-belt-road-lab": 500,
     "qd2024-01-common-tech": 500,
     "qd2024-01-demo": 1000,
@@ -281,6 +290,8 @@ def test_grade_tables(catalogue):
     assert "repass" not in national and "fail" not in national
     assert dict(catalogue.get("qd2020-intl-base-provincial").grades) == {"excellent": 30 * WAN}
     assert dict(catalogue.get("qd2020-intl-base-municipal").grades) == {"excellent": 20 * WAN}
+    kc16 = catalogue.get("qd2020-kc16-intl-base-national").grades
+    assert dict(kc16) == {"new": 50 * WAN, "excellent": 50 * WAN, "good": 50 * WAN, "pass": 50 * WAN}
     assert dict(catalogue.get("qd2024-16-intl-base-national").grades) == {"new": 50 * WAN}
     assert dict(catalogue.get("qd2024-16-intl-base-provincial").grades) == {"new": 30 * WAN}
     assert dict(catalogue.get("qd2024-16-intl-base-municipal").grades) == {"excellent": 20 * WAN}
@@ -304,6 +315,7 @@ def test_ratios(catalogue):
     assert vc.unit_types == ("investor",)
     assert vc.seed.startswith("001_")
     assert vc.max is None
+    assert vc.exact  # second edition, point 5: exactly 10%
     voucher = catalogue.get("qd2024-23-innovation-voucher")
     assert voucher.ratio == Fraction(1, 2) and voucher.annual_cap == 20 * WAN and voucher.max is None
     exchange = catalogue.get("qd2024-16-intl-exchange")
@@ -312,6 +324,9 @@ def test_ratios(catalogue):
     assert lab.ratio == 1 and lab.max == 500 * WAN
     brand = catalogue.get("wh2018-6-provincial-brand")
     assert brand.ratio == 1 and brand.base == "省拨资金" and brand.max is None and brand.fixed is None
+    assert brand.exact  # second edition, point 5: 1:1 matching is exact
+    assert {c.id for c in catalogue if c.exact} == {"qd2024-24-vc-reward", "wh2018-6-provincial-brand"}
+    assert not lab.exact and not exchange.exact and not voucher.exact  # 不超过1:1 and 按…50% with 最高 stay ceilings
     point = catalogue.get("qd2024-10-tech-contract-point")
     assert point.base == "上年度登记技术合同成交额" and point.ratio is None and point.max == 50 * WAN
 
@@ -337,7 +352,15 @@ def test_case_by_case(catalogue):
     assert {c.id for c in catalogue if c.case_by_case} == {"qd2020-kc16-key-tech", "wh2018-1-new-rd-institution"}
     lead = catalogue.get("qd2024-22-lead-investment")
     assert lead.exception_required and lead.max is None and lead.fixed is None
-    assert {c.id for c in catalogue if c.exception_required} == {"qd2024-22-lead-investment"}
+    assert {c.id for c in catalogue if c.exception_required} == {
+        "qd2024-22-lead-investment",
+        "qd2024-18-major-project",  # second edition, point 8
+        "wh2018-5-platform-operation",
+    }
+    for clause_id in ("qd2024-18-major-project", "wh2018-5-platform-operation"):
+        c = catalogue.get(clause_id)
+        assert c.max is None and c.fixed is None and c.ratio is None and not c.platform
+        assert "一事一议" in c.quote and "第二版第8点" in c.note
 
 
 def test_supersessions(catalogue):
@@ -346,7 +369,20 @@ def test_supersessions(catalogue):
         ("qd2020-kc16-national-platform", "qd2024-05-national-key-lab-lead", "2024-07-31", "labs"),
         ("qd2020-kc16-national-platform", "qd2024-06-national-center", "2024-07-31", "centres"),
         ("qd2020-kc16-clinical-center", "qd2024-06-clinical-center", "2024-07-31", None),
-        ("qd2020-kc16-key-tech", "qd2024-02-key-tech", "2024-07-31", None),
+        # Second edition, point 6: all three successors of key-tech.
+        ("qd2020-kc16-key-tech", "qd2024-01-common-tech", "2024-07-31", "共性技术攻关"),
+        ("qd2020-kc16-key-tech", "qd2024-02-key-tech", "2024-07-31", "关键技术攻关"),
+        ("qd2020-kc16-key-tech", "qd2024-03-frontier", "2024-07-31", "重大原创性、颠覆性技术"),
+        # Second edition, point 2: 第六条 is refined by the 细则 inside its window and replaced in 2024.
+        ("qd2020-kc16-intl-base-national", "qd2020-intl-base-national", "2020-12-01", "细则有效期内按细则"),
+        ("qd2020-kc16-intl-base-national", "qd2024-16-intl-base-national", "2024-07-31", None),
+        ("qd2020-kc16-belt-road-lab", "qd2020-intl-belt-road-lab", "2020-12-01", "细则有效期内按细则"),
+        ("qd2020-kc16-belt-road-lab", "qd2024-16-belt-road-lab", "2024-07-31", None),
+    }
+    untils = {(c.id, s.successor): s.until for c in catalogue for s in c.superseded_by if s.until}
+    assert untils == {
+        ("qd2020-kc16-intl-base-national", "qd2020-intl-base-national"): "2022-12-31",
+        ("qd2020-kc16-belt-road-lab", "qd2020-intl-belt-road-lab"): "2022-12-31",
     }
     for clause_id in ("qd2020-kc16-national-platform", "qd2020-kc16-clinical-center", "qd2020-kc16-key-tech"):
         assert "此前发布的有关文件规定,与本文件政策措施不一致的,按本文件政策措施执行" in catalogue.get(clause_id).note
@@ -359,6 +395,9 @@ def test_in_force(catalogue):
     ids_2023 = {c.id for c in catalogue.in_force("2023-01-01")}
     assert "qd2020-intl-base-national" not in ids_2023  # 细则 expired 2022-12-31
     assert "qd2020-kc16-key-tech" in ids_2023
+    assert {"qd2020-kc16-intl-base-national", "qd2020-kc16-belt-road-lab"} <= ids_2023  # no gap any more
+    assert "qd2020-intl-base-national" not in {c.id for c in catalogue.in_force("2020-11-30")}  # point 3
+    assert not any(c.id.startswith("qd2020-kc16-talent") for c in catalogue.in_force("2021-06-01"))  # point 1
     ids_2029 = {c.id for c in catalogue.in_force("2029-01-01")}
     assert not any(i.startswith("qd2024-") for i in ids_2029)
     assert "wh2018-6-star-space" in ids_2029
@@ -383,8 +422,11 @@ def test_modes(catalogue):
     # The briefing: 政府领投 by 直接投资、"拨投结合"、"股债联动".
     expected["qd2024-22-lead-investment"] = ("equity", "mixed")
     expected["qd2020-kc16-talent-project"] = ("equity",)
+    expected["qd2024-18-major-project"] = ("grant",)
+    del expected["qd2024-18-major-project"]
     assert modes == expected
     equity_only = {c.id for c in catalogue if "equity" in c.rule_kinds}
+    assert "announced" in catalogue.get("qd2020-kc16-talent-project").rule_kinds
     assert equity_only == {"qd2024-22-equity", "qd2024-22-lead-investment", "qd2020-kc16-talent-project"}
 
 
@@ -401,6 +443,82 @@ def test_unit_types(catalogue):
     ):
         assert catalogue.get(clause_id).unit_types == ("enterprise",), clause_id
     assert catalogue.get("wh2018-4-clinical-municipal").unit_types == ("hospital",)
+
+
+# -- second edition ---------------------------------------------------------------
+
+# Point 4: clauses that fund the recognition or building of a platform; the max is a lifetime total per unit.
+PLATFORM = {
+    "qd2020-kc16-national-platform": 1000,
+    "qd2020-kc16-innovation-community": 2000,
+    "qd2020-kc16-clinical-center": 200,
+    "qd2020-kc16-belt-road-lab": 500,
+    "qd2020-intl-belt-road-lab": 500,
+    "qd2024-05-national-key-lab-lead": 1000,
+    "qd2024-05-national-key-lab-participant": 300,
+    "qd2024-05-provincial-key-lab": 100,
+    "qd2024-05-municipal-key-lab": 50,
+    "qd2024-06-clinical-center": 200,
+    "qd2024-06-national-center": 1000,
+    "qd2024-07-new-rd-institution": 50,
+    "qd2024-11-proof-of-concept": 2000,
+    "qd2024-11-pilot-platform": 200,
+    "qd2024-16-belt-road-lab": 500,
+    "qd2024-16-intl-base-national": 50,
+    "qd2024-16-intl-base-provincial": 30,
+    "qd2024-16-intl-base-municipal": 20,
+    "qd2024-24-fin-base": 50,
+    "wh2018-1-new-rd-institution": 200,
+    "wh2018-3-tech-center-municipal": 300,  # enterprise 200 (see below)
+    "wh2018-3-tech-center-provincial": 500,
+    "wh2018-3-tech-center-national": 1000,
+    "wh2018-4-clinical-municipal": 100,
+    "wh2018-4-clinical-upgrade": 200,
+    "wh2018-6-incubator-national": 200,
+    "wh2018-6-star-space": 100,
+    "wh2018-6-tech-service-enterprise": 20,
+    "wh2018-7-transfer-org-national": 200,
+    "wh2018-7-transfer-org-provincial": 100,
+    "wh2018-7-tech-market-national": 20,
+    "wh2018-7-tech-market-provincial": 10,
+}
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_platform_clauses(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    assert c.platform == (clause_id in PLATFORM)
+    expected = PLATFORM.get(clause_id)
+    assert c.lifetime_max() == (expected * WAN if expected is not None else None)
+    if c.platform:
+        assert "第二版第4点" in c.note
+
+
+def test_platform_lifetime_by_unit_type(catalogue):
+    c = catalogue.get("wh2018-3-tech-center-municipal")
+    assert c.lifetime_max("enterprise") == 200 * WAN and c.lifetime_max("university") == 300 * WAN
+    assert "「在建设期内,对牵头组建单位给予最高1000万元」" in catalogue.get("qd2024-05-national-key-lab-lead").note
+
+
+@pytest.mark.parametrize("clause_id", EXPECTED_IDS)
+def test_announced_clauses(catalogue, clause_id):
+    c = catalogue.get(clause_id)
+    announced = clause_id in ("qd2020-kc16-talent-project", "qd2020-kc16-talent-living")
+    assert c.status == ("announced" if announced else "issued")
+    if announced:
+        assert "「目前新政策正在进一步的修改完善,近期将会出台」" in c.note
+        assert "「根据项目认定层次给予一定的资助」" in c.note
+
+
+def test_second_edition_notes_cite_the_seed(catalogue):
+    assert "「今年12月份科技部正式下文批复该中心的建设」" in catalogue.get("qd2020-intl-base-national").document.note
+    assert (
+        "「对新认定和通过定期评估的国家国际科技合作基地给予最高50万元奖励」"
+        in catalogue.get("qd2020-kc16-intl-base-national").note
+    )
+    assert "「按照省拨资金1:1配套」" in catalogue.get("wh2018-6-provincial-brand").note
+    assert "「根据实际投资额10%给予奖励」" in catalogue.get("qd2024-24-vc-reward").note
+    assert "qd2024-03-frontier" in catalogue.get("qd2020-kc16-key-tech").note
 
 
 def test_citation_names_document_number_and_item(catalogue):

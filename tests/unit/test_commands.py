@@ -41,6 +41,7 @@ MINIMAL: dict[str, dict[str, object]] = {
     "convert": {"ref": "QD-2024-001", "stake": "2.5", "valuation": "4000万", "doc": "转股-1"},
     "exit": {"ref": "QD-2024-001", "stake": "1", "proceeds": "80万", "voucher": "TC-0001"},
     "write-off": {"ref": "QD-2024-001", "reason": "项目终止"},
+    "policy load": {"file-name": "talent.toml", "content": "[document]\n"},
 }
 
 # Valid values for the optional fields.
@@ -49,7 +50,7 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "role grant": {},
     "fund create": {"approval-threshold": "100万"},
     "fund appropriate": {"date": "2024-01-15"},
-    "unit register": {},
+    "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号"},
     "apply": {"base": "1000万", "date": "2024-01-15"},
     "evaluate": {"score": "88.5", "date": "2024-01-15"},
     "award": {"date": "2024-01-15", "mode": "mixed", "equity-amount": "100万", "exception-doc": "特批-1"},
@@ -64,6 +65,7 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "convert": {"date": "2024-01-15"},
     "exit": {"date": "2024-01-15"},
     "write-off": {"date": "2024-01-15"},
+    "policy load": {},
 }
 
 # One malformed value for every field name users type.
@@ -94,6 +96,10 @@ MALFORMED: dict[str, object] = {
     "stake": "100.0001",
     "valuation": "NaN",
     "proceeds": "∞",
+    "region": "370000",
+    "region-doc": "a b",
+    "file-name": "",
+    "content": "   ",
 }
 
 ALL_FIELDS = [(name, f) for name in MINIMAL for f in [*MINIMAL[name], *OPTIONAL[name]]]
