@@ -16,12 +16,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import PersistenceError
 
 from . import commands as c
-from . import errors
+from . import errors, storage
 from .errors import LedgerError
-from .service import GrantLedger, UnitOfWork, backoff, execute, handle, is_busy, new_keys, storage_errors
+from .service import GrantLedger, UnitOfWork, backoff, execute, handle, lost_race, new_keys, storage_errors
+
+STORAGE_CODES = (errors.STORAGE, errors.OUTCOME_UNKNOWN)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Summary:
     failed: int = 0
     events: int = 0
     errors: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
@@ -118,6 +121,8 @@ class BatchRunner:
             with storage_errors(self.app):
                 result = handle(uow, command, self.actor)
         except LedgerError as error:
+            if error.code in STORAGE_CODES:  # the store, not the line: stop here and say how far it got
+                raise self._stopped(number, number, error) from error
             if uow.command_changed_anything():
                 return Outcome(number, "dirty")
             return Outcome(number, "failed", error.code, error.message)
@@ -125,18 +130,37 @@ class BatchRunner:
 
     def _commit(self, uow: UnitOfWork, group: list, summary: Summary) -> UnitOfWork:
         try:
-            with storage_errors(self.app):
-                summary.events += uow.commit()
-        except (IntegrityError, OperationalError) as exc:
-            if isinstance(exc, OperationalError) and not is_busy(exc):
-                raise
-            backoff(0)
-            return self._redo(group, summary)
+            summary.events += uow.commit()
+        except PersistenceError as exc:
+            if lost_race(exc):
+                backoff(0)
+                return self._redo(group, summary)
+            self._settle(uow, group, summary, exc)
         for _, _, outcome in group:
             summary.count(outcome)
         self._done(group)
         # Keep what was loaded for the next group, unless the cache grows large.
         return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)
+
+    def _settle(self, uow: UnitOfWork, group: list, summary: Summary, exc: PersistenceError) -> None:
+        """The store failed at a group's commit: carry on if it was written after all, else stop and say so."""
+        first, last = group[0][0], group[-1][0]
+        written = storage.written(self.app, uow.attempted)
+        if written is True:
+            summary.events += len(uow.attempted)
+            summary.notes.append(f"lines {first}-{last}: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
+            return
+        if written is False:
+            raise self._stopped(first, last, storage.failure(self.app.store, exc, written=False)) from exc
+        raise self._stopped(first, last, storage.unknown(self.app.store, exc)) from exc
+
+    def _stopped(self, first: int, last: int, error: LedgerError) -> LedgerError:
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        return LedgerError(
+            error.code,
+            f"batch stopped at {lines} (the lines before {first} are written); {error.message}. "
+            "Rerun the same batch file: lines already written are skipped as exact repeats",
+        )
 
     def _redo(self, group: list, summary: Summary) -> UnitOfWork:
         """Nothing of this group was saved: run its lines again, one transaction each."""
@@ -149,7 +173,12 @@ class BatchRunner:
                 summary.events += result.events
                 summary.count(Outcome(number, "applied" if result.changed else "skipped"))
             except LedgerError as error:
+                if error.code in STORAGE_CODES:
+                    raise self._stopped(number, number, error) from error
                 summary.count(Outcome(number, "failed", error.code, error.message))
+                continue
+            if result.note:
+                summary.notes.append(f"line {number}: {result.note}")
         self._done(group)
         return UnitOfWork(self.app)
 
