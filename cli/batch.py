@@ -11,7 +11,7 @@ from .context import guarded, open_ledger, settings
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--stop-on-error", is_flag=True, help="Stop at the first refused line.")
 @click.option(
     "--group-size",
@@ -36,10 +36,11 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
       grantledger batch --stop-on-error -
     """
     s = settings()
-    lines = enumerate(file, start=1)
+    # Bytes in, each line decoded on its own: a line that is not UTF-8 is refused with its number, the rest go on.
+    lines = ((number, raw.decode("utf-8", "surrogateescape")) for number, raw in enumerate(file, start=1))
     bar = None
     if sys.stderr.isatty() and file is not sys.stdin and file.name != "<stdin>":
-        total = sum(1 for _ in open(file.name, encoding="utf-8"))
+        total = sum(1 for _ in open(file.name, "rb"))
         bar = click.progressbar(length=total, label="batch", file=sys.stderr, show_pos=True)
         bar.__enter__()
     try:
@@ -62,13 +63,15 @@ def batch(file, stop_on_error: bool, group_size: int) -> None:
         events=summary.events,
         actor=s.actor,
     )
-    errors = [{"line": e.line, "code": e.code, "message": e.message} for e in summary.errors]
+    errors = [{"line": e.line, "code": e.code, "message": output.cut(e.message or "")} for e in summary.errors]
     result = {"applied": summary.applied, "skipped": summary.skipped, "failed": summary.failed}
     if s.fmt == "json":
-        click.echo(output.as_json(dict(result, errors=errors)))
+        click.echo(output.as_json(dict(result, errors=errors, **({"notes": summary.notes} if summary.notes else {}))))
     else:
         for e in errors:
-            click.echo(f"line {e['line']}: error[{e['code']}]: {e['message']}", err=True)
+            click.echo(f"line {e['line']}: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
+        for note in summary.notes:
+            click.echo(note, err=True)
         output.emit(s.fmt, result)
     if summary.failed:
         sys.exit(1)

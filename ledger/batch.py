@@ -49,12 +49,23 @@ class Summary:
             self.errors.append(outcome)
 
 
+MAX_LINE = 64 * 1024  # characters in one line: a command is a few hundred
+
+
 def parse_line(text: str) -> c.Command:
     """One JSON object → a command; ``fund-appropriate`` names ``fund appropriate``."""
+    if len(text) > MAX_LINE:
+        raise errors.invalid(f"the line is {len(text):,} characters long; at most {MAX_LINE:,}")
+    if not _utf8(text):
+        raise errors.invalid("the line is not valid UTF-8 text (save the file as UTF-8)")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"not a JSON object: {exc.msg}") from exc
+        raise errors.invalid(f"not a JSON object: {exc.msg} at column {exc.colno}") from exc
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits; arrays nested thousands deep
+        raise errors.invalid("not a JSON object a batch can hold: a number too long or nesting too deep") from exc
+    if isinstance(raw, dict) and not all(_utf8(k) and (not isinstance(v, str) or _utf8(v)) for k, v in raw.items()):
+        raise errors.invalid('the line holds a lone surrogate (an escape such as "\\udfff"): not text; retype it')
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
         raise errors.invalid('each line must be a JSON object with a "cmd", e.g. {"cmd": "disburse", …}')
     name = raw.pop("cmd").strip()
@@ -65,11 +76,21 @@ def parse_line(text: str) -> c.Command:
     return c.build(name, raw)
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse(number: int, text: str) -> tuple[c.Command | None, Outcome | None]:
     try:
         return parse_line(text), None
     except LedgerError as error:
         return None, Outcome(number, "failed", error.code, error.message)
+    except Exception as exc:  # parsing writes nothing: whatever a line holds, it is refused, and the batch goes on
+        return None, Outcome(number, "failed", errors.INVALID_INPUT, f"the line cannot be read ({type(exc).__name__})")
 
 
 def _groups(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
