@@ -129,7 +129,13 @@ def backoff(attempt: int) -> None:
 
 def is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "locked" in text or "busy" in text or "could not obtain lock" in text or "deadlock" in text
+    return (
+        "locked" in text
+        or "busy" in text
+        or "could not obtain lock" in text
+        or "lock timeout" in text
+        or "deadlock" in text
+    )
 
 
 @contextmanager
