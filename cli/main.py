@@ -99,10 +99,15 @@ def refuse_undecodable(text: str, fmt: str, what: str = "argument") -> None:
 
         from .output import fail
 
-        raw = (
-            os.fsencode(text) if all(not 0xD800 <= ord(ch) < 0xDC80 for ch in text) else text.encode("utf-8", "replace")
+        shown = "".join(
+            f"\\x{ord(ch) - 0xDC00:02x}"  # a byte that was not UTF-8, as Python kept it
+            if 0xDC80 <= ord(ch) <= 0xDCFF
+            else f"\\u{ord(ch):04x}"
+            if 0xD800 <= ord(ch) <= 0xDFFF
+            else ch
+            for ch in text[:80]
         )
-        fail(fmt, invalid(f"{what} {ascii(raw)[1:][:80]} is not valid UTF-8 text; retype it"))
+        fail(fmt, invalid(f"{what} '{shown}' is not valid UTF-8 text; retype it"))
 
 
 def _format_of(args: list[str]) -> str:

@@ -148,7 +148,7 @@ MAX_MESSAGE = 600  # characters: a refusal names what it must; an echoed megabyt
 
 def cut(message: str) -> str:
     """A very long message (one that quotes a huge input) keeps its head and tail."""
-    return message if len(message) <= MAX_MESSAGE else f"{message[: MAX_MESSAGE - 100]} … {message[-100:]}"
+    return message if len(message) <= MAX_MESSAGE else f"{message[: MAX_MESSAGE - 103]} … {message[-100:]}"
 
 
 def one_line(message: str) -> str:
