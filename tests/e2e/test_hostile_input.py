@@ -177,3 +177,32 @@ def test_a_long_refusal_message_is_cut_to_one_readable_line(cli):
         assert result.exit_code == 2, describe(result)
         message = json.loads(result.stdout)["error"]["message"] if fmt == "json" else error_line(result)[1]
         assert len(message) <= 600 and "…" in message
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to bind-mount read-only")
+def test_a_read_only_mount_is_storage_naming_the_file(tmp_path):
+    import subprocess
+
+    source, mount = tmp_path / "rw", tmp_path / "ro"
+    source.mkdir()
+    mount.mkdir()
+    Cli(f"sqlite:///{source}/ledger.db").ok("init")
+    if subprocess.run(["mount", "--bind", str(source), str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(mount)], capture_output=True).returncode:
+            pytest.skip("cannot remount read-only")
+        cli = Cli(f"sqlite:///{mount}/ledger.db")
+        before = head(Cli(f"sqlite:///{source}/ledger.db"))
+        for fmt in ("table", "json"):
+            result = cli("fund", "create", "KJ", "--name", "科技创新专项资金", fmt=fmt)
+            assert result.exit_code == 5, describe(result)
+            if fmt == "json":
+                error = one_json_document(result)["error"]
+                code, message = error["code"], error["message"]
+            else:
+                code, message = error_line(result)
+            assert code == "STORAGE" and f"{mount}/ledger.db" in message, message
+        assert head(Cli(f"sqlite:///{source}/ledger.db")) == before
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)

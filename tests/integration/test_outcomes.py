@@ -221,3 +221,38 @@ def test_postgresql_stopped_and_started_again(tmp_path):
         assert cli.ok("fund", "create", "KJ", "--name", "科技")["changed"] is True
     finally:
         cluster.stop()
+
+
+# -- through the command line -------------------------------------------------------------------------------
+
+
+def test_through_the_command_line_a_commit_that_lied_exits_0_with_a_note_and_a_rerun_is_a_repeat(db_url, monkeypatch):
+    from ledger.eventstore import ChainedSQLiteRecorder
+    from ledger.eventstore_pg import ChainedPostgresRecorder
+    from tests.e2e.driver import Cli, awarded, describe, one_json_document, standard_world
+
+    cli = standard_world(Cli(db_url))
+    awarded(cli, "QD-1", COMMON_TECH, "300万")
+    lies = []
+    for cls in (ChainedSQLiteRecorder, ChainedPostgresRecorder):
+        original = cls.insert_events
+
+        def failing(self, stored_events, _original=original, **kwargs):
+            ids = _original(self, stored_events, **kwargs)
+            if not lies:
+                lies.append(len(stored_events))
+                raise OperationalError("database or disk is full")
+            return ids
+
+        monkeypatch.setattr(cls, "insert_events", failing)
+    args = ("disburse", "QD-1", "--amount", "50万", "--voucher", "AMB-56", "--date", "2024-09-02")
+
+    result = cli(*args, fmt="json")
+    assert result.exit_code == 0 and lies, describe(result)
+    document = one_json_document(result)
+    assert document["changed"] is True and "已经写入" in document["note"]
+
+    again = cli(*args, fmt="table")
+    assert again.exit_code == 0 and "exact repeat" in again.stderr, describe(again)
+    payments = [e for e in cli.events() if e["type"].endswith("Disbursed")]
+    assert len(payments) == 1
