@@ -151,9 +151,20 @@ def cut(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else f"{message[: MAX_MESSAGE - 103]} … {message[-100:]}"
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\t"}
+
+
+def _escaped(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):  # every character str.splitlines() breaks on is one of these
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    return ch
+
+
 def one_line(message: str) -> str:
-    """One line, whatever the input quoted in the message contained."""
-    return cut(message).replace("\r", "\\r").replace("\n", "\\n")
+    """One line, whatever the input quoted in the message contained (line breaks and control characters escaped)."""
+    return "".join(map(_escaped, cut(message)))
 
 
 def fail(fmt: str, error: LedgerError) -> None:

@@ -171,6 +171,12 @@ def test_a_huge_value_is_refused_quickly_without_echoing_it(cli):
     assert len(message) < 300 and "9999999999" not in message
 
 
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029", "a\r\nb"])
+def test_a_refusal_quoting_any_line_breaking_character_stays_one_line(cli, odd):
+    exit_code, code, _ = cli.refused("policy", "show", odd)  # found by the fuzz test: a form feed
+    assert (exit_code, code) == (3, "NOT_FOUND")
+
+
 def test_a_long_refusal_message_is_cut_to_one_readable_line(cli):
     for fmt in ("json", "table"):
         result = cli("disburse", "QD-1", "--amount", "1万", "--voucher", "V " + "K" * 990, fmt=fmt)
