@@ -112,11 +112,13 @@ class BatchRunner:
     group_size: int = 500
     after_commit: Callable[[], object] | None = None
     progress: Callable[[int], None] | None = None
+    _group_first: int = 1
 
     def run(self, lines: Iterable[tuple[int, str]], stop_on_error: bool = False) -> Summary:
         summary = Summary()
         uow = UnitOfWork(self.app)
         for chunk in _groups(lines, self.group_size):
+            self._group_first = chunk[0][0]  # the lines before it are committed
             parsed = [(number, *_parse(number, text)) for number, text in chunk]
             uow.prefetch([key for _, command, _ in parsed if command for key in new_keys(command)])
             group: list[tuple[int, c.Command | None, Outcome]] = []
@@ -143,7 +145,7 @@ class BatchRunner:
                 result = handle(uow, command, self.actor)
         except LedgerError as error:
             if error.code in STORAGE_CODES:  # the store, not the line: stop here and say how far it got
-                raise self._stopped(number, number, error) from error
+                raise self._stopped(number, number, error, written_before=self._group_first) from error
             if uow.command_changed_anything():
                 return Outcome(number, "dirty")
             return Outcome(number, "failed", error.code, error.message)
@@ -175,11 +177,11 @@ class BatchRunner:
             raise self._stopped(first, last, storage.failure(self.app.store, exc, written=False)) from exc
         raise self._stopped(first, last, storage.unknown(self.app.store, exc)) from exc
 
-    def _stopped(self, first: int, last: int, error: LedgerError) -> LedgerError:
+    def _stopped(self, first: int, last: int, error: LedgerError, written_before: int | None = None) -> LedgerError:
         lines = f"line {first}" if first == last else f"lines {first}-{last}"
         return LedgerError(
             error.code,
-            f"batch stopped at {lines} (the lines before {first} are written); {error.message}. "
+            f"batch stopped at {lines} (the lines before {written_before or first} are written); {error.message}. "
             "Rerun the same batch file: lines already written are skipped as exact repeats",
         )
 

@@ -256,3 +256,28 @@ def test_through_the_command_line_a_commit_that_lied_exits_0_with_a_note_and_a_r
     assert again.exit_code == 0 and "exact repeat" in again.stderr, describe(again)
     payments = [e for e in cli.events() if e["type"].endswith("Disbursed")]
     assert len(payments) == 1
+
+
+def test_a_store_failing_mid_group_stops_the_batch_at_that_line_and_writes_none_of_the_group(world, monkeypatch):
+    from ledger.errors import LedgerError
+
+    world.awarded("QD-1", COMMON_TECH, "300万")
+    before = event_count(world.ledger)
+    app = world.ledger.app
+    original, loads = app.load, []
+
+    def flaky(cls, aggregate_id):
+        loads.append(cls)
+        if len(loads) > 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return original(cls, aggregate_id)
+
+    monkeypatch.setattr(app, "load", flaky)
+    with pytest.raises(LedgerError) as caught:
+        world.ledger.batch(PAYMENTS, "admin")
+    monkeypatch.undo()
+    assert caught.value.code == "STORAGE"
+    assert "batch stopped at line" in caught.value.message
+    assert "the lines before 1 are written" in caught.value.message
+    assert event_count(world.ledger) == before
+    assert world.ledger.batch(PAYMENTS, "admin").applied == 3
