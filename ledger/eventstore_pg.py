@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -26,12 +26,6 @@ from psycopg.sql import SQL, Identifier
 
 from .chain import GENESIS
 from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
-
-
-def _once(method: Callable[..., Any]) -> Callable[..., Any]:
-    """The library's method without its retry (ten attempts, each waiting the connect timeout: minutes when the
-    server is down). A failed write is settled by ``ledger.storage.written`` instead, never blindly repeated."""
-    return method.__wrapped__  # type: ignore[attr-defined]
 
 
 def _read(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,8 +43,27 @@ def _read(method: Callable[..., Any]) -> Callable[..., Any]:
     return read
 
 
+def _write(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A write, tried once; tried again (twice at most) only after "pipeline aborted": a statement before COMMIT
+    failed, so nothing was written, and psycopg's pipeline hides why — a later try reports the real error (e.g. a
+    missing privilege). Any other failure is settled by ``ledger.storage.written``, never blindly repeated."""
+    inner = method.__wrapped__  # type: ignore[attr-defined]
+
+    @functools.wraps(inner)
+    def write(*args: Any, **kwargs: Any) -> Any:
+        for _ in range(2):
+            try:
+                return inner(*args, **kwargs)
+            except OperationalError as exc:
+                if "pipeline aborted" not in str(exc).lower():
+                    raise
+        return inner(*args, **kwargs)
+
+    return write
+
+
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
-    insert_events = _once(PostgresApplicationRecorder.insert_events)
+    insert_events = _write(PostgresApplicationRecorder.insert_events)
     select_events = _read(PostgresAggregateRecorder.select_events)
     select_notifications = _read(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _read(PostgresApplicationRecorder.max_notification_id)
@@ -142,13 +155,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """Wait (at most the lock timeout) until no transaction holds the write lock on the events table: a commit
         in flight on the server when the connection dropped has then either landed or been rolled back."""
         table = Identifier(self.datastore.schema, self.events_table_name)
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(max(1, self.datastore.lock_timeout)))
-            curs.execute(SQL("LOCK TABLE {0} IN SHARE MODE").format(table))
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(max(1, self.datastore.lock_timeout)))
+                curs.execute(SQL("LOCK TABLE {0} IN SHARE MODE").format(table))
+        except ProgrammingError:  # a read-only role may not lock: it cannot have had a commit in flight either
+            return
 
 
 class SnapshotPostgresRecorder(PostgresAggregateRecorder):
-    insert_events = _once(PostgresAggregateRecorder.insert_events)
+    insert_events = _write(PostgresAggregateRecorder.insert_events)
     select_events = _read(PostgresAggregateRecorder.select_events)
 
 

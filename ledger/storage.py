@@ -34,6 +34,11 @@ _KINDS = [
     (("disk is full", "no space", "disk full", "database or disk is full"), "所在磁盘已满", "清理磁盘空间"),
     (("readonly", "read-only", "read only"), "只读, 无法写入", "检查文件、目录的写权限和挂载方式"),
     (
+        ("permission denied for", "must be owner", "insufficient privilege"),
+        "拒绝了本账号的操作 (数据库权限不足)",
+        "管理员按 README 的 PostgreSQL 权限说明授权",
+    ),
+    (
         ("not a database", "file is encrypted", "malformed", "unsupported file format"),
         "不是 grantledger 数据库或已损坏",
         "检查 --db 指向的文件 (必要时从备份恢复)",
@@ -92,7 +97,7 @@ def kind(exc: BaseException) -> tuple[str, str]:
     for words, what, todo in _KINDS:
         if any(w in text for w in words):
             return what, todo
-    return "出错", "请管理员检查数据库"
+    return "出错", "管理员检查数据库"
 
 
 def _chain(exc: BaseException | None) -> list[BaseException]:
