@@ -64,12 +64,12 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         rows = list(batch_xlsx.read_rows(file))
         lines, total = iter(rows), (rows[-1][0] if rows else 0)
     else:
-        handle = click.open_file(file, encoding="utf-8")  # '-' is stdin, never closed here
-        lines, total = _without_bom(handle), None
+        handle = click.open_file(file, "rb")  # '-' is stdin, never closed here
+        lines, total = _decoded(handle), None
     bar = None
     if sys.stderr.isatty() and file != "-":
         if total is None:
-            with open(file, encoding="utf-8") as counted:
+            with open(file, "rb") as counted:
                 total = sum(1 for _ in counted)
         bar = click.progressbar(length=total, label="batch", file=sys.stderr, show_pos=True)
         bar.__enter__()
@@ -95,19 +95,24 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         events=summary.events,
         actor=s.actor,
     )
-    errors = [{"line": e.line, "code": e.code, "message": e.message} for e in summary.errors]
+    errors = [{"line": e.line, "code": e.code, "message": output.cut(e.message or "")} for e in summary.errors]
     result = {"applied": summary.applied, "skipped": summary.skipped, "failed": summary.failed}
     if s.fmt == "json":
-        click.echo(output.as_json(dict(result, errors=errors)))
+        click.echo(output.as_json(dict(result, errors=errors, **({"notes": summary.notes} if summary.notes else {}))))
     else:
         for e in errors:
-            click.echo(f"{where} {e['line']}: error[{e['code']}]: {e['message']}", err=True)
+            click.echo(f"{where} {e['line']}: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
+        for note in summary.notes:
+            click.echo(note, err=True)
         output.emit(s.fmt, result)
     if summary.failed:
         sys.exit(1)
 
 
-def _without_bom(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Numbered lines; a UTF-8 BOM (Windows Notepad writes one) before the first line is dropped."""
-    for number, text in enumerate(lines, start=1):
-        yield number, text.removeprefix("\ufeff") if number == 1 else text
+def _decoded(lines: Iterable[bytes]) -> Iterator[tuple[int, str]]:
+    """Numbered lines, each decoded on its own: a line that is not UTF-8 is refused with its number, the rest go on.
+
+    A UTF-8 BOM (Windows Notepad writes one) before the first line is dropped.
+    """
+    for number, raw in enumerate(lines, start=1):
+        yield number, (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).decode("utf-8", "surrogateescape")

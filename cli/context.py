@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ledger.errors import CONFLICT, LedgerError
+from ledger.errors import LedgerError
 from ledger.money import Amount, format_yuan
 
 from . import output
@@ -120,19 +120,24 @@ def guarded(fn: F) -> F:
             )
             output.fail(s.fmt, error)
         except Exception as error:
-            if not _is_storage_failure(error):
+            refusal = _storage_refusal(error)
+            if refusal is None:
                 raise
-            s.log.error("storage failure", error=str(error))
-            output.fail(s.fmt, LedgerError(CONFLICT, f"storage failure: {error}"))
+            s.log.error("storage failure", error=str(error), code=refusal.code)
+            output.fail(s.fmt, refusal)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _is_storage_failure(error: Exception) -> bool:
-    from eventsourcing.persistence import PersistenceError
-    from sqlalchemy.exc import DBAPIError
+def _storage_refusal(error: Exception) -> LedgerError | None:
+    from ledger.eventstore import parse_url
+    from projections.facade import storage_refusal
 
-    return isinstance(error, (PersistenceError, DBAPIError, OSError))
+    try:
+        store = parse_url(settings().db)
+    except LedgerError:
+        return None
+    return storage_refusal(store, error)
 
 
 def submit(name: str, /, **raw: Any) -> None:
@@ -152,13 +157,16 @@ def submit(name: str, /, **raw: Any) -> None:
         ms=round((time.perf_counter() - started) * 1000, 1),
         result=_loggable(result.fields),
     )
-    show(result.fields, result.changed)
+    show(result.fields, result.changed, result.note)
 
 
-def show(fields: dict, changed: bool = True) -> None:
+def show(fields: dict, changed: bool = True, note: str | None = None) -> None:
     s = settings()
     payload = dict(fields, changed=changed) if s.fmt == "json" else fields
-    note = None if changed else "unchanged: an exact repeat of an earlier command (nothing was written)"
+    if s.fmt == "json" and note:
+        payload["note"] = note
+    if not changed:
+        note = "unchanged: an exact repeat of an earlier command (nothing was written)"
     output.emit(s.fmt, payload, note=note)
 
 

@@ -10,6 +10,8 @@ import getpass
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -47,6 +49,21 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    """Loads commands when used; click's usage errors and undecodable arguments follow the output contract."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent=None, **extra) -> click.Context:  # type: ignore[override]
+        fmt = _format_of(args)
+        for arg in args:
+            refuse_undecodable(arg, fmt)
+        with usage_errors(fmt):
+            ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta["grantledger.format"] = fmt
+        return ctx
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        with usage_errors(ctx.meta.get("grantledger.format", "table")):
+            return super().invoke(ctx)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -59,6 +76,51 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
+
+
+@contextmanager
+def usage_errors(fmt: str) -> Iterator[None]:
+    """A mistyped command line is ``INVALID_INPUT`` (exit 2): one line, or one JSON document with --format json."""
+    try:
+        yield
+    except click.ClickException as exc:
+        from ledger.errors import invalid
+
+        from .output import fail
+
+        where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "grantledger"
+        fail(fmt, invalid(f"{exc.format_message()} (see '{where} --help')"))
+
+
+def refuse_undecodable(text: str, fmt: str, what: str = "argument") -> None:
+    """Bytes that are not UTF-8 arrive as lone surrogates: refuse them before they reach the ledger."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        from ledger.errors import invalid
+
+        from .output import fail
+
+        shown = "".join(
+            f"\\x{ord(ch) - 0xDC00:02x}"  # a byte that was not UTF-8, as Python kept it
+            if 0xDC80 <= ord(ch) <= 0xDCFF
+            else f"\\u{ord(ch):04x}"
+            if 0xD800 <= ord(ch) <= 0xDFFF
+            else ch
+            for ch in text[:80]
+        )
+        fail(fmt, invalid(f"{what} '{shown}' is not valid UTF-8 text; retype it"))
+
+
+def _format_of(args: list[str]) -> str:
+    """--format before the command is parsed (a usage error can come first)."""
+    given = [os.environ.get("GRANTLEDGER_FORMAT")]
+    for i, arg in enumerate(args):
+        if arg == "--format" and i + 1 < len(args):
+            given.append(args[i + 1])
+        elif arg.startswith("--format="):
+            given.append(arg.partition("=")[2])
+    return next((fmt for fmt in reversed(given) if fmt in ("table", "json", "csv")), "table")
 
 
 def default_actor() -> str:
@@ -116,6 +178,9 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_fi
     """
     from .context import Settings
 
+    for name, value in (("--actor", actor), ("--db", db), ("--log-file", log_file)):
+        if value is not None:
+            refuse_undecodable(value, fmt, name)
     ctx.obj = Settings(db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose)
 
 

@@ -121,10 +121,34 @@ def emit(
             click.echo(note, err=True)
 
 
+MAX_MESSAGE = 600  # characters: a refusal names what it must; an echoed megabyte helps nobody
+
+
+def cut(message: str) -> str:
+    """A very long message (one that quotes a huge input) keeps its head and tail."""
+    return message if len(message) <= MAX_MESSAGE else f"{message[: MAX_MESSAGE - 103]} … {message[-100:]}"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\t"}
+
+
+def _escaped(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):  # every character str.splitlines() breaks on is one of these
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    return ch
+
+
+def one_line(message: str) -> str:
+    """One line, whatever the input quoted in the message contained (line breaks and control characters escaped)."""
+    return "".join(map(_escaped, cut(message)))
+
+
 def fail(fmt: str, error: LedgerError) -> None:
+    message = cut(error.message)
     if fmt == "json":
-        click.echo(json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False))
-    else:  # one line, whatever the input that is quoted in the message contained
-        one_line = error.message.replace("\r", "\\r").replace("\n", "\\n")
-        click.echo(f"error[{error.code}]: {one_line}", err=True)
+        click.echo(json.dumps({"error": {"code": error.code, "message": message}}, ensure_ascii=False))
+    else:
+        click.echo(f"error[{error.code}]: {one_line(message)}", err=True)
     sys.exit(exit_code(error.code))

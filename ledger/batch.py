@@ -16,12 +16,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import PersistenceError
 
 from . import commands as c
-from . import errors
+from . import errors, storage
 from .errors import LedgerError
-from .service import GrantLedger, UnitOfWork, backoff, execute, handle, is_busy, new_keys, storage_errors
+from .service import GrantLedger, UnitOfWork, backoff, execute, handle, lost_race, new_keys, storage_errors
+
+STORAGE_CODES = (errors.STORAGE, errors.OUTCOME_UNKNOWN)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Summary:
     failed: int = 0
     events: int = 0
     errors: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
@@ -46,12 +49,23 @@ class Summary:
             self.errors.append(outcome)
 
 
+MAX_LINE = 64 * 1024  # characters in one line: a command is a few hundred
+
+
 def parse_line(text: str) -> c.Command:
     """One JSON object → a command; ``fund-appropriate`` names ``fund appropriate``."""
+    if len(text) > MAX_LINE:
+        raise errors.invalid(f"the line is {len(text):,} characters long; at most {MAX_LINE:,}")
+    if not _utf8(text):
+        raise errors.invalid("the line is not valid UTF-8 text (save the file as UTF-8)")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"not a JSON object: {exc.msg}") from exc
+        raise errors.invalid(f"not a JSON object: {exc.msg} at column {exc.colno}") from exc
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits; arrays nested thousands deep
+        raise errors.invalid("not a JSON object a batch can hold: a number too long or nesting too deep") from exc
+    if isinstance(raw, dict) and not all(_utf8(k) and (not isinstance(v, str) or _utf8(v)) for k, v in raw.items()):
+        raise errors.invalid('the line holds a lone surrogate (an escape such as "\\udfff"): not text; retype it')
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
         raise errors.invalid('each line must be a JSON object with a "cmd", e.g. {"cmd": "disburse", …}')
     name = raw.pop("cmd").strip()
@@ -62,11 +76,21 @@ def parse_line(text: str) -> c.Command:
     return c.build(name, raw)
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse(number: int, text: str) -> tuple[c.Command | None, Outcome | None]:
     try:
         return parse_line(text), None
     except LedgerError as error:
         return None, Outcome(number, "failed", error.code, error.message)
+    except Exception as exc:  # parsing writes nothing: whatever a line holds, it is refused, and the batch goes on
+        return None, Outcome(number, "failed", errors.INVALID_INPUT, f"the line cannot be read ({type(exc).__name__})")
 
 
 def _groups(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
@@ -88,11 +112,13 @@ class BatchRunner:
     group_size: int = 500
     after_commit: Callable[[], object] | None = None
     progress: Callable[[int], None] | None = None
+    _group_first: int = 1
 
     def run(self, lines: Iterable[tuple[int, str]], stop_on_error: bool = False) -> Summary:
         summary = Summary()
         uow = UnitOfWork(self.app)
         for chunk in _groups(lines, self.group_size):
+            self._group_first = chunk[0][0]  # the lines before it are committed
             parsed = [(number, *_parse(number, text)) for number, text in chunk]
             uow.prefetch([key for _, command, _ in parsed if command for key in new_keys(command)])
             group: list[tuple[int, c.Command | None, Outcome]] = []
@@ -118,6 +144,8 @@ class BatchRunner:
             with storage_errors(self.app):
                 result = handle(uow, command, self.actor)
         except LedgerError as error:
+            if error.code in STORAGE_CODES:  # the store, not the line: stop here and say how far it got
+                raise self._stopped(number, number, error, written_before=self._group_first) from error
             if uow.command_changed_anything():
                 return Outcome(number, "dirty")
             return Outcome(number, "failed", error.code, error.message)
@@ -125,18 +153,37 @@ class BatchRunner:
 
     def _commit(self, uow: UnitOfWork, group: list, summary: Summary) -> UnitOfWork:
         try:
-            with storage_errors(self.app):
-                summary.events += uow.commit()
-        except (IntegrityError, OperationalError) as exc:
-            if isinstance(exc, OperationalError) and not is_busy(exc):
-                raise
-            backoff(0)
-            return self._redo(group, summary)
+            summary.events += uow.commit()
+        except PersistenceError as exc:
+            if lost_race(exc):
+                backoff(0)
+                return self._redo(group, summary)
+            self._settle(uow, group, summary, exc)
         for _, _, outcome in group:
             summary.count(outcome)
         self._done(group)
         # Keep what was loaded for the next group, unless the cache grows large.
         return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)
+
+    def _settle(self, uow: UnitOfWork, group: list, summary: Summary, exc: PersistenceError) -> None:
+        """The store failed at a group's commit: carry on if it was written after all, else stop and say so."""
+        first, last = group[0][0], group[-1][0]
+        written = storage.written(self.app, uow.attempted)
+        if written is True:
+            summary.events += len(uow.attempted)
+            summary.notes.append(f"lines {first}-{last}: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
+            return
+        if written is False:
+            raise self._stopped(first, last, storage.failure(self.app.store, exc, written=False)) from exc
+        raise self._stopped(first, last, storage.unknown(self.app.store, exc)) from exc
+
+    def _stopped(self, first: int, last: int, error: LedgerError, written_before: int | None = None) -> LedgerError:
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        return LedgerError(
+            error.code,
+            f"batch stopped at {lines} (the lines before {written_before or first} are written); {error.message}. "
+            "Rerun the same batch file: lines already written are skipped as exact repeats",
+        )
 
     def _redo(self, group: list, summary: Summary) -> UnitOfWork:
         """Nothing of this group was saved: run its lines again, one transaction each."""
@@ -149,7 +196,12 @@ class BatchRunner:
                 summary.events += result.events
                 summary.count(Outcome(number, "applied" if result.changed else "skipped"))
             except LedgerError as error:
+                if error.code in STORAGE_CODES:
+                    raise self._stopped(number, number, error) from error
                 summary.count(Outcome(number, "failed", error.code, error.message))
+                continue
+            if result.note:
+                summary.notes.append(f"line {number}: {result.note}")
         self._done(group)
         return UnitOfWork(self.app)
 

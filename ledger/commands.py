@@ -15,7 +15,10 @@ from functools import cache
 from typing import Any, ClassVar
 
 from . import dates, money, uscc, values
+from .digits import describe, odd_digit
 from .errors import LedgerError, invalid
+
+MAX_VALUE = 1000  # characters in one field: far above any name or reason, far below what could hurt
 
 _KEY = re.compile(r"[^\s]{1,64}")
 
@@ -23,6 +26,8 @@ _KEY = re.compile(r"[^\s]{1,64}")
 def key(text: str) -> str:
     """A REF, voucher, fund code or document number: 1–64 visible characters, no spaces."""
     word = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+    if isinstance(text, str) and odd_digit(text) is not None:
+        raise invalid(f"{text!r} contains {describe(odd_digit(text) or '')}: type the digits 0-9")
     if not _KEY.fullmatch(word) or not word.isprintable():
         raise invalid(f"must be 1 to 64 characters without spaces: {text!r}")
     return word
@@ -54,7 +59,14 @@ def _document(text: object) -> str:
 
 
 def _year(text: object) -> int:
-    word = str(text).strip()
+    if isinstance(text, int):  # from JSON; never turned into text, which a 5,000-digit number would refuse
+        if not 1990 <= text <= 2100:
+            shown = str(text) if abs(text) < 10**6 else "a number far too large"
+            raise invalid(f"must be a year such as 2024: {shown}")
+        return text
+    if odd_digit(str(text)) is not None:
+        raise invalid(f"must be a year such as 2024: {text!r} contains {describe(odd_digit(str(text)) or '')}")
+    word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{4}", word) or not 1990 <= int(word) <= 2100:
         raise invalid(f"must be a year such as 2024: {text!r}")
     return int(word)
@@ -82,6 +94,13 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 def parse(kind: str, value: Any, what: str) -> Any:
     """Parse one value; a refusal keeps its code and names the field (``disburse amount: …``)."""
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE:
+            raise invalid(f"{what}: is {len(value):,} characters long; at most {MAX_VALUE}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise invalid(f"{what}: is not valid UTF-8 text (it holds a lone surrogate); retype it") from None
     try:
         return PARSERS[kind](value)
     except LedgerError as error:

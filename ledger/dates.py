@@ -12,6 +12,8 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from .digits import describe, odd_digit
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -27,6 +29,8 @@ def today() -> str:
 def parse(text: str) -> str:
     """Check a ``YYYY-MM-DD`` date and return it in canonical form."""
     cleaned = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+    if isinstance(text, str) and odd_digit(text) is not None:
+        raise DateError(f"not a date: {text!r} contains {describe(odd_digit(text) or '')} (use YYYY-MM-DD)")
     if not _ISO.fullmatch(cleaned):
         raise DateError(f"not a date: {text!r} (use YYYY-MM-DD)")
     try:

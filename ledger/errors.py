@@ -26,13 +26,17 @@ TAMPERED = "TAMPERED"
 INVALID_INPUT = "INVALID_INPUT"
 NOT_FOUND = "NOT_FOUND"
 FORBIDDEN = "FORBIDDEN"
-CONFLICT = "CONFLICT"
+CONFLICT = "CONFLICT"  # only a lost race: concurrent writers kept winning and the retries ran out
+STORAGE = "STORAGE"  # the database could not be read or written; the message says whether the command was written
+OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"  # the store failed at the commit and could not be asked again: rerun the command
 
 EXIT_CODES = {
     INVALID_INPUT: 2,
     NOT_FOUND: 3,
     FORBIDDEN: 4,
     CONFLICT: 5,
+    STORAGE: 5,
+    OUTCOME_UNKNOWN: 5,
 }
 
 

@@ -130,6 +130,20 @@ class StoreURL:
         return self.url
 
 
+DEFAULT_TIMEOUT = 5  # seconds
+
+
+def db_timeout() -> int:
+    """``GRANTLEDGER_DB_TIMEOUT``: seconds to wait for PostgreSQL to answer a connection (default 5; a lock waits
+    three times as long): an outage is reported in seconds, not minutes."""
+    text = os.environ.get("GRANTLEDGER_DB_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: give whole seconds from 1 to 3600")
+    return int(text)
+
+
 def parse_url(url: str | None) -> StoreURL:
     url = url or os.environ.get("GRANTLEDGER_DB") or DEFAULT_URL
     parts = urlsplit(url)
@@ -151,6 +165,7 @@ def parse_url(url: str | None) -> StoreURL:
     if parts.scheme in ("postgresql+psycopg", "postgresql", "postgres"):
         if not parts.hostname or not parts.path.strip("/"):
             raise invalid(f"--db {url!r}: expected postgresql+psycopg://user:password@host:port/database")
+        timeout = db_timeout()
         return StoreURL(
             f"postgresql+psycopg://{parts.netloc}{parts.path}",
             "postgresql",
@@ -161,7 +176,8 @@ def parse_url(url: str | None) -> StoreURL:
                 "POSTGRES_PORT": str(parts.port or 5432),
                 "POSTGRES_USER": unquote(parts.username or ""),
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
-                "POSTGRES_LOCK_TIMEOUT": "30",
+                "POSTGRES_CONNECT_TIMEOUT": str(timeout),
+                "POSTGRES_LOCK_TIMEOUT": str(3 * timeout),
                 "POSTGRES_POOL_SIZE": "2",
             },
         )

@@ -7,12 +7,19 @@ written inside that same locked transaction, after the ids are known.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
@@ -21,7 +28,46 @@ from .chain import GENESIS
 from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
 
 
+def _read(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read, tried once more after a dropped connection (a server restart leaves the pool one stale connection)."""
+    inner = method.__wrapped__  # type: ignore[attr-defined]
+
+    @functools.wraps(inner)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return inner(*args, **kwargs)
+        except (InterfaceError, OperationalError):
+            time.sleep(0.2)
+            return inner(*args, **kwargs)
+
+    return read
+
+
+def _write(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A write, tried once; tried again (twice at most) only after "pipeline aborted": a statement before COMMIT
+    failed, so nothing was written, and psycopg's pipeline hides why — a later try reports the real error (e.g. a
+    missing privilege). Any other failure is settled by ``ledger.storage.written``, never blindly repeated."""
+    inner = method.__wrapped__  # type: ignore[attr-defined]
+
+    @functools.wraps(inner)
+    def write(*args: Any, **kwargs: Any) -> Any:
+        for _ in range(2):
+            try:
+                return inner(*args, **kwargs)
+            except OperationalError as exc:
+                if "pipeline aborted" not in str(exc).lower():
+                    raise
+        return inner(*args, **kwargs)
+
+    return write
+
+
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    insert_events = _write(PostgresApplicationRecorder.insert_events)
+    select_events = _read(PostgresAggregateRecorder.select_events)
+    select_notifications = _read(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = _read(PostgresApplicationRecorder.max_notification_id)
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         hashes = Identifier(self.datastore.schema, HASHES_TABLE)
@@ -105,6 +151,23 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self.select_orphans_statement)
             return [r["notification_id"] for r in curs.fetchall()]
 
+    def wait_for_writers(self) -> None:
+        """Wait (at most the lock timeout) until no transaction holds the write lock on the events table: a commit
+        in flight on the server when the connection dropped has then either landed or been rolled back."""
+        table = Identifier(self.datastore.schema, self.events_table_name)
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(max(1, self.datastore.lock_timeout)))
+                curs.execute(SQL("LOCK TABLE {0} IN SHARE MODE").format(table))
+        except ProgrammingError:  # a read-only role may not lock: it cannot have had a commit in flight either
+            return
+
+
+class SnapshotPostgresRecorder(PostgresAggregateRecorder):
+    insert_events = _write(PostgresAggregateRecorder.insert_events)
+    select_events = _read(PostgresAggregateRecorder.select_events)
+
 
 class ChainedPostgresFactory(PostgresFactory):
     application_recorder_class = ChainedPostgresRecorder
+    aggregate_recorder_class = SnapshotPostgresRecorder

@@ -13,6 +13,8 @@ import unicodedata
 from decimal import Decimal, Inexact, localcontext
 from typing import NewType
 
+from .digits import describe, odd_digit
+
 Fen = NewType("Fen", int)
 
 FEN_PER_YUAN = 100
@@ -45,6 +47,9 @@ def parse(text: str) -> Fen:
     """Parse a user's amount into 分; refuse zero, negatives, and sub-分 precision."""
     if not isinstance(text, str):
         raise MoneyError(f"amount must be text, got {type(text).__name__}")
+    odd = odd_digit(text)
+    if odd is not None:
+        raise MoneyError(f"amount {text!r} contains {describe(odd)}: type the digits 0-9 (full-width ０-９ are fine)")
     cleaned = unicodedata.normalize("NFKC", text).strip()
     match = _AMOUNT.fullmatch(cleaned)
     if match is None and cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):

@@ -25,7 +25,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, ProgrammingError
 
-from . import clauses, dates, errors, rules
+from . import clauses, dates, errors, rules, storage
 from . import commands as c
 from .actors import check_may
 from .caps import UnitCap
@@ -66,8 +66,11 @@ class GrantLedger(Application):
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
-        recordings = self._record(processing)
-        self._take_snapshots(processing)
+        recordings = self._record(processing)  # committed once this returns
+        try:
+            self._take_snapshots(processing)  # a cache, in a transaction of its own: losing one loses nothing
+        except PersistenceError:
+            log.warning("events committed; taking a snapshot failed", exc_info=True)
         self._notify(recordings)
 
     def existing(self, ids: list[UUID]) -> set[UUID]:
@@ -96,14 +99,32 @@ def execute(app: GrantLedger, command: c.Command, actor: str, *, attempts: int =
             try:
                 result.events = uow.commit()
                 return result
-            except (IntegrityError, OperationalError) as exc:
-                if isinstance(exc, OperationalError) and not is_busy(exc):
-                    raise
+            except PersistenceError as exc:
+                if not lost_race(exc):
+                    return settle(app, uow, result, exc)
                 log.info("retrying after a concurrent write", extra={"attempt": attempt + 1, "error": str(exc)})
                 backoff(attempt)
     raise LedgerError(
         errors.CONFLICT, f"{command.name}: other clerks kept changing the same records; gave up after {attempts} tries"
     )
+
+
+def settle(app: GrantLedger, uow: UnitOfWork, result: Result, exc: PersistenceError) -> Result:
+    """The store failed at the commit: was the command written? Committed, or ``STORAGE``, or ``OUTCOME_UNKNOWN``."""
+    outcome = storage.written(app, uow.attempted)
+    log.warning("commit failed; settled by asking the store again", extra={"written": outcome, "error": str(exc)})
+    if outcome is None:
+        raise storage.unknown(app.store, exc) from exc
+    if not outcome:
+        raise storage.failure(app.store, exc, written=False) from exc
+    result.events = len(uow.attempted)
+    result.note = storage.COMMITTED_NOTE.format(gist=storage.gist(exc))
+    return result
+
+
+def lost_race(exc: Exception) -> bool:
+    """A concurrent writer won (a version taken, a lock held): safe to run the command again from a fresh load."""
+    return isinstance(exc, IntegrityError) or (isinstance(exc, OperationalError) and is_busy(exc))
 
 
 def backoff(attempt: int) -> None:
@@ -112,7 +133,13 @@ def backoff(attempt: int) -> None:
 
 def is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "locked" in text or "busy" in text or "could not obtain lock" in text or "deadlock" in text
+    return (
+        "locked" in text
+        or "busy" in text
+        or "could not obtain lock" in text
+        or "lock timeout" in text
+        or "deadlock" in text
+    )
 
 
 @contextmanager
@@ -121,11 +148,13 @@ def storage_errors(app: GrantLedger) -> Iterator[None]:
     try:
         yield
     except PersistenceError as exc:
-        if isinstance(exc, IntegrityError) or (isinstance(exc, OperationalError) and is_busy(exc)):
+        if lost_race(exc):
             raise
         if is_missing_table(exc):
-            raise errors.not_found(f"the ledger at {app.store.url} is not initialised: run 'grantledger init'") from exc
-        raise LedgerError(errors.CONFLICT, f"storage failure: {exc}") from exc
+            raise errors.not_found(
+                f"the ledger at {storage.where(app.store)} is not initialised: run 'grantledger init'"
+            ) from exc
+        raise storage.failure(app.store, exc) from exc
 
 
 def is_missing_table(exc: Exception) -> bool:

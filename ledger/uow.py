@@ -27,6 +27,7 @@ class Result:
     fields: dict[str, Any]
     changed: bool = True
     events: int = 0
+    note: str | None = None  # said to the clerk beside the result (e.g. written although the store reported a fault)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class UnitOfWork:
     seen: dict[UUID, Aggregate | None] = field(default_factory=dict)
     touched: dict[UUID, Aggregate] = field(default_factory=dict)
     marks: dict[UUID, int] = field(default_factory=dict)  # pending events when first touched by this command
+    attempted: list[Any] = field(default_factory=list)  # the events the last commit tried to save
 
     def find(self, cls: type, *key: object) -> Any:
         agg_id = cls.create_id(*key)
@@ -78,7 +80,8 @@ class UnitOfWork:
 
     def commit(self) -> int:
         dirty = self.dirty()
-        count = sum(len(a.pending_events) for a in dirty)
+        self.attempted = [e for a in dirty for e in a.pending_events]
+        count = len(self.attempted)
         if dirty:
             self.app.save_aggregates(dirty)
         self.touched.clear()

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .digits import describe, odd_digit
 from .errors import LedgerError, invalid
 
 GRADES = {
@@ -116,6 +117,8 @@ _STAKE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,4})?")
 
 
 def stake(text: str) -> int:
+    if odd_digit(str(text)) is not None:
+        raise invalid(f"not a stake: {text!r} contains {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip().rstrip("%").strip()
     if not _STAKE.fullmatch(word):
         raise invalid(f"not a stake: {text!r} (a percentage such as 5 or 5.25, at most 4 decimals)")
@@ -134,6 +137,8 @@ def format_stake(value: int) -> str:
 
 def score(text: str) -> str:
     """An evaluation score, 0–100 with up to two decimals, kept as text."""
+    if odd_digit(str(text)) is not None:
+        raise invalid(f"not a score: {text!r} contains {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", word) or Decimal(word) > 100:
         raise invalid(f"not a score: {text!r} (0 to 100, at most 2 decimals)")

@@ -69,6 +69,12 @@ class ChainCheck:
         for seq, originator_id, topic, state, version, stored in rows:
             if self.broken:
                 return
+            if not isinstance(state, bytes):  # e.g. rewritten as TEXT behind the ledger's back
+                self._broken(
+                    f"event seq {seq} ({_short_topic(topic)} v{version} of {UUID(bytes=originator_id)}) was rewritten "
+                    f"in the database: its stored content is {type(state).__name__}, not the bytes the ledger wrote"
+                )
+                return
             expected = link(self.previous, seq, UUID(bytes=originator_id), version, topic, state)
             if stored is None:
                 self._broken(f"event seq {seq} ({_short_topic(topic)}) has no hash: it was not written by the ledger")
@@ -180,15 +186,13 @@ def compare(live: Connection, scratch: Connection, report: Report, scratch_path:
             if a is None and b is None:
                 break
             if a != b:
-                row = a if a is not None else b
+                if a is None or (b is not None and a[:keys] > b[:keys]):
+                    row, problem = b, "is missing from the live read model"  # name the row that was deleted
+                elif b is None or a[:keys] < b[:keys]:
+                    row, problem = a, "should not exist"
+                else:
+                    row, problem = a, "differs from a rebuild from the events"
                 where = ", ".join(map(str, row[:keys])) if row is not None else "?"
-                problem = (
-                    "is missing from the live read model"
-                    if a is None
-                    else "should not exist"
-                    if b is None or a[:keys] < b[:keys]
-                    else "differs from a rebuild from the events"
-                )
                 report.findings.append(f"{table.name} row ({where}) {problem}: live {a} ≠ rebuilt {b}")
                 report.checks["projections"] = "TAMPERED"
                 return

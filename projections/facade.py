@@ -9,18 +9,36 @@ latest schema (upgrading an older database) and names the first admin.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from ledger import commands as c
-from ledger import dates, rules
+from ledger import dates, errors, rules, storage
 from ledger.actors import check_may
 from ledger.batch import BatchRunner, Summary
-from ledger.eventstore import ChainedEvent
+from ledger.errors import LedgerError
+from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, actor_roles, catalogue, execute, quote, storage_errors
 
 from . import audit, books, migrate, reports, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
+
+
+def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
+    """A failure of the database (either store, either driver) as ``STORAGE``; ``None`` for anything else."""
+    from eventsourcing.persistence import PersistenceError
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(exc, LedgerError):
+        return exc if exc.code in (errors.STORAGE, errors.OUTCOME_UNKNOWN) else None
+    if isinstance(exc, (PersistenceError, DBAPIError, SQLAlchemyError, OSError, sqlite3.Error)):
+        return storage.failure(store, exc)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return None
+    return storage.failure(store, exc) if isinstance(exc, psycopg.Error) else None
 
 
 class Ledger:
@@ -62,7 +80,13 @@ class Ledger:
 
     def run(self, command: c.Command, actor: str) -> Result:
         result = execute(self.app, command, actor)
-        self.catch_up()
+        try:
+            self.catch_up()
+        except Exception as exc:  # the command is committed; the read models catch up with the next command
+            refusal = storage_refusal(self.app.store, exc)
+            if refusal is None:
+                raise
+            result.note = f"已写入; 但更新报表时{refusal.message}. 报表会在下一条命令时补上"
         return result
 
     def batch(

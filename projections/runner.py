@@ -48,7 +48,10 @@ def make_engine(store: StoreURL) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(store.sqlalchemy_url, pool_pre_ping=True)
+    timeout = int(store.settings.get("POSTGRES_CONNECT_TIMEOUT", "5"))
+    return create_engine(
+        store.sqlalchemy_url, pool_pre_ping=True, pool_timeout=timeout, connect_args={"connect_timeout": timeout}
+    )
 
 
 class ReadModel(TrackingRecorder):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.driver import Cli, awarded, describe, standard_world
+from tests.e2e.driver import Cli, awarded, describe, error_line, one_json_document, standard_world
 from tests.helpers import ENTERPRISE, HOSPITAL, UNIVERSITY
 
 COMMON_TECH = "qd2024-01-common-tech"
@@ -820,15 +820,25 @@ USAGE = {
 
 
 @pytest.mark.parametrize("args", list(USAGE.values()), ids=list(USAGE))
-def test_a_click_usage_error_exits_2_with_the_usage_on_stderr(sqlite_url, args):
+def test_a_click_usage_error_is_one_invalid_input_line_exit_2_pointing_at_help(sqlite_url, args):
     result = Cli(sqlite_url, fmt="table")(*args)
     assert result.exit_code == 2, describe(result)
-    assert result.stdout == "" and "Usage:" in result.stderr
+    code, message = error_line(result)
+    assert code == "INVALID_INPUT" and "--help" in message, describe(result)
+
+
+@pytest.mark.parametrize("args", list(USAGE.values()), ids=list(USAGE))
+def test_a_click_usage_error_under_format_json_is_one_json_document_on_stdout(sqlite_url, args):
+    result = Cli(sqlite_url, fmt="json")(*args)
+    assert result.exit_code == 2, describe(result)
+    assert result.stderr == "", describe(result)
+    assert one_json_document(result)["error"]["code"] == "INVALID_INPUT"
 
 
 def test_a_bad_global_format_is_a_usage_error(sqlite_url):
     result = Cli(sqlite_url, fmt="yaml")("report", "awards")
-    assert result.exit_code == 2 and "Usage:" in result.stderr, describe(result)
+    assert result.exit_code == 2, describe(result)
+    assert error_line(result)[0] == "INVALID_INPUT"
 
 
 def test_every_command_on_an_uninitialised_database_is_not_found_and_says_to_run_init(db_url):
@@ -854,8 +864,8 @@ def test_every_command_on_an_uninitialised_database_is_not_found_and_says_to_run
 
 def test_a_storage_failure_exits_5_with_one_error_line(tmp_path):
     exit_code, code, message = Cli(f"sqlite:///{tmp_path}/no/such/folder/ledger.db").refused("report", "awards")
-    assert (exit_code, code) == (5, "CONFLICT")
-    assert "storage" in message
+    assert (exit_code, code) == (5, "STORAGE")
+    assert f"{tmp_path}/no/such/folder/ledger.db" in message and "无法打开" in message
 
 
 def test_verify_exits_1_with_tampered_naming_the_event_after_a_stored_event_is_edited(sqlite_url):

@@ -129,6 +129,30 @@ def test_editing_a_projection_row_is_found_and_named(world):
     assert report.findings[0].startswith("awards row (QD-1)")
 
 
+def test_a_deleted_projection_row_is_named_itself_not_the_row_after_it(world):
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    world.awarded("QD-2", "qd2024-01-common-tech", "100万")
+    raw(world.ledger, "DELETE FROM awards WHERE application = 'QD-1'")
+    report = world.ledger.verify("auditor")
+    assert report.checks["projections"] == "TAMPERED"
+    assert report.findings[0].startswith("awards row (QD-1) is missing from the live read model"), report.findings
+
+
+def test_a_stored_event_rewritten_as_text_is_tampered_and_named_not_a_crash(world):
+    some_history(world)
+    ledger = world.ledger
+    if ledger.app.store.engine != "sqlite":
+        pytest.skip("a bytea column cannot hold text; SQLite's dynamic typing can")
+    table, seq_column = events_table(ledger)
+    seq = seq_of(ledger, "Grant.Disbursed")
+    disarm(ledger)
+    raw(ledger, f"UPDATE {table} SET state = CAST(state AS TEXT) WHERE {seq_column} = :s", s=seq)
+    report = ledger.verify("auditor")
+    assert report.checks["hash chain"] == "TAMPERED"
+    assert report.findings[0].startswith(f"event seq {seq} (Grant.Disbursed"), report.findings
+    assert "rewritten" in report.findings[0]
+
+
 def test_an_unbalanced_journal_line_is_found(world):
     some_history(world)
     raw(world.ledger, "UPDATE balances SET debit = debit + 100 WHERE account = 'earmarked'")
