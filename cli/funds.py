@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .context import guarded, submit
+from .context import date_option, guarded, submit
 
 
 @click.group()
@@ -21,8 +21,9 @@ def fund() -> None:
     metavar="AMOUNT",
     help="Payments at or above this need a second person (default 1,000,000 元).",
 )
+@date_option
 @guarded
-def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
+def create(fund_code: str, name: str, approval_threshold: str | None, date: str | None) -> None:
     """Create a fund (a named budget pool).
 
     \b
@@ -30,7 +31,7 @@ def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
       grantledger fund create KJ2024 --name "市科技创新专项资金"
       grantledger fund create TZ --name "科技股权投资专项" --approval-threshold 50万
     """
-    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold)
+    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold, date=date)
 
 
 @fund.command("appropriate")
@@ -64,12 +65,13 @@ def unit() -> None:
     required=True,
     help="enterprise university institute hospital investor other (or 企业 高校 科研院所 …)",
 )
+@date_option
 @guarded
-def register(code: str, name: str, unit_type: str) -> None:
+def register(code: str, name: str, unit_type: str, date: str | None) -> None:
     """Register a unit by its 统一社会信用代码 (checked per GB 32100-2015).
 
     \b
     Examples:
-      grantledger unit register 91370200MA3C1A2B3X --name "青岛海洋科技有限公司" --type enterprise
+      grantledger unit register 91370200MA3C1A2B3K --name "青岛海洋科技有限公司" --type enterprise
     """
-    submit("unit register", code=code, name=name, type=unit_type)
+    submit("unit register", code=code, name=name, type=unit_type, date=date)

@@ -101,7 +101,7 @@ def history(key: str) -> None:
     \b
     Examples:
       grantledger history QD-2024-001
-      grantledger history 91370200MA3C1A2B3X
+      grantledger history 91370200MA3C1A2B3K
       grantledger history PZ-2024-0001
     """
     from ledger import uscc

@@ -103,6 +103,7 @@ class FundCreate(Command):
     fund: str = arg("key")
     fund_name: str = arg("text", flag="name")
     threshold: int | None = arg("amount", required=False, flag="approval-threshold")
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class UnitRegister(Command):
     code: str = arg("unit")
     unit_name: str = arg("text", flag="name")
     type: str = arg("unit_type")
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)

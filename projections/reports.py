@@ -139,31 +139,55 @@ UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
 
 
 def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    """Every unit registered by then, with its applications and the money under its awards.
+
+    The running totals answer the plain report; ``--as-of`` and ``--year`` compute the same figures from the
+    journal, counting applications the same way (every submission, awarded or not), so ``--as-of TODAY``
+    equals the plain report.
+    """
     u, a = s.units.c, s.awards.c
     if as_of is None and year is None:
         query = select(u.unit, u.name, u.type, u.applications, u.awarded, u.disbursed, u.spent, u.recovered)
-    else:
-        flows = _award_flows(as_of or "9999-12-31")
-        f = flows.c
-        per_unit = (
-            select(
-                a.unit,
-                func.count().label("applications"),
-                total(f.awarded).label("awarded"),
-                total(f.disbursed).label("disbursed"),
-                total(f.spent).label("spent"),
-                total(f.recovered).label("recovered"),
-            )
-            .join(flows, flows.c.application == a.application)
-            .where(a.status == "awarded", *([a.fiscal_year == year] if year is not None else []))
-            .group_by(a.unit)
-            .subquery()
+        return _fetch(conn, query.order_by(u.unit))
+    day = as_of or "9999-12-31"
+    flows = _award_flows(day)
+    f = flows.c
+    per_unit = (
+        select(
+            a.unit,
+            func.count().label("applications"),
+            total(f.awarded).label("awarded"),
+            total(f.disbursed).label("disbursed"),
+            total(f.spent).label("spent"),
+            total(f.recovered).label("recovered"),
         )
-        p = per_unit.c
-        query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
-            per_unit, per_unit.c.unit == u.unit
+        .select_from(s.awards.outerjoin(flows, flows.c.application == a.application))
+        .where(a.applied_on <= day, *([a.fiscal_year == year] if year is not None else []))
+        .group_by(a.unit)
+        .subquery()
+    )
+    p = per_unit.c
+    query = (
+        select(
+            u.unit,
+            u.name,
+            u.type,
+            func.coalesce(p.applications, 0).label("applications"),
+            func.coalesce(p.awarded, 0).label("awarded"),
+            func.coalesce(p.disbursed, 0).label("disbursed"),
+            func.coalesce(p.spent, 0).label("spent"),
+            func.coalesce(p.recovered, 0).label("recovered"),
         )
-    return _fetch(conn, query.order_by(u.unit))
+        .select_from(s.units.outerjoin(per_unit, per_unit.c.unit == u.unit))
+        .where(or_(u.registered_on.is_(None), u.registered_on <= day, per_unit.c.unit.is_not(None)))
+    )
+    if year is not None:
+        query = query.where(per_unit.c.unit.is_not(None))
+    rows = _fetch(conn, query.order_by(u.unit))
+    for row in rows:  # PostgreSQL's COALESCE over a BIGINT sum may come back as Decimal
+        for column in ("applications", *UNIT_MONEY):
+            row[column] = int(row[column])
+    return rows
 
 
 def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:

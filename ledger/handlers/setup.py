@@ -46,7 +46,7 @@ def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
             )
         changed = False
     else:
-        fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=dates.today()))
+        fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd)))
         changed = True
     return Result({"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}, changed)
 
@@ -83,5 +83,5 @@ def _unit_register(uow: UnitOfWork, cmd: c.UnitRegister, actor: str) -> Result:
         if not unit.same_as(cmd.unit_name, cmd.type):
             raise LedgerError(errors.DUPLICATE_KEY, f"单位 {cmd.code} 已登记为 {unit.name} ({unit.type}), 内容不同")
         return Result({"unit": cmd.code, "type": unit.type, "name": unit.name}, changed=False)
-    uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=dates.today()))
+    uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=on_date(cmd)))
     return Result({"unit": cmd.code, "type": cmd.type, "name": cmd.unit_name})

@@ -158,9 +158,11 @@ def test_a_tampered_snapshot_is_found(db_url, monkeypatch):
 
 
 @pytest.mark.parametrize("role", ["clerk", "reviewer", "approver"])
-def test_only_auditors_and_admins_verify(world, role):
+def test_every_role_may_verify_but_a_person_without_a_role_may_not(world, role):
+    """cli.md "The office's daily work": every role may read, verify included (it was auditors and admins)."""
     from ledger.errors import LedgerError
 
+    assert world.ledger.verify(role).ok
     with pytest.raises(LedgerError) as refused:
-        world.ledger.verify(role)
+        world.ledger.verify("stranger")
     assert refused.value.code == "FORBIDDEN"
