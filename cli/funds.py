@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .context import date_option, guarded, submit
+from . import output
+from .context import date_option, guarded, open_ledger, settings, submit
 
 
 @click.group()
@@ -51,6 +52,24 @@ def appropriate(fund_code: str, year: str, amount: str, doc: str, date: str | No
     submit("fund appropriate", fund=fund_code, year=year, amount=amount, doc=doc, date=date)
 
 
+@fund.command("list")
+@guarded
+def fund_list() -> None:
+    """Every fund: name, approval threshold, and budget over all its years.
+
+    \b
+    Examples:
+      grantledger fund list
+      grantledger --format json fund list
+    """
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    with open_ledger() as ledger:
+        rows = ledger.listing("funds", s.actor)
+    output.emit(s.fmt, rows, money=LIST_MONEY)
+
+
 @click.group()
 def unit() -> None:
     """Units (单位): enterprises, universities, institutes, hospitals, investors."""
@@ -75,3 +94,58 @@ def register(code: str, name: str, unit_type: str, date: str | None) -> None:
       grantledger unit register 91370200MA3C1A2B3K --name "青岛海洋科技有限公司" --type enterprise
     """
     submit("unit register", code=code, name=name, type=unit_type, date=date)
+
+
+@unit.command("list")
+@guarded
+def unit_list() -> None:
+    """Every registered unit: code, name, type, when registered, applications and money awarded and paid.
+
+    \b
+    Examples:
+      grantledger unit list
+      grantledger --format csv unit list > units.csv
+    """
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    with open_ledger() as ledger:
+        rows = ledger.listing("units", s.actor)
+    output.emit(s.fmt, rows, money=LIST_MONEY)
+
+
+@unit.command("show")
+@click.argument("code")
+@guarded
+def unit_show(code: str) -> None:
+    """One unit: its name and type, and the money under its awards.
+
+    \b
+    Examples:
+      grantledger unit show 91370200MA3C1A2B3K
+    """
+    from ledger import commands
+    from ledger.money import Amount
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    code = commands.parse("unit", code, "unit show CODE")
+    with open_ledger() as ledger:
+        row = ledger.unit(code, s.actor)
+    output.emit(s.fmt, {k: Amount(v) if k in LIST_MONEY else v for k, v in row.items()})
+
+
+@unit.command("rename")
+@click.argument("code")
+@click.option("--name", required=True, help="The unit's new registered name.")
+@click.option("--doc", required=True, help="The document recording the change (e.g. the 变更登记 notice number).")
+@date_option
+@guarded
+def rename(code: str, name: str, doc: str, date: str | None) -> None:
+    """Record a unit's new name (更名); its history keeps the old one.
+
+    \b
+    Examples:
+      grantledger unit rename 91370200MA3C1A2B3K --name "青岛海洋智能科技有限公司" --doc 青市监变〔2024〕88号
+    """
+    submit("unit rename", code=code, name=name, doc=doc, date=date)

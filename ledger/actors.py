@@ -18,6 +18,7 @@ PERMISSIONS = {
         "fund create",
         "fund appropriate",
         "unit register",
+        "unit rename",
         "apply",
         "award",
         "disburse",

@@ -126,6 +126,15 @@ class UnitRegister(Command):
 
 
 @dataclass(frozen=True)
+class UnitRename(Command):
+    name = "unit rename"
+    code: str = arg("unit")
+    unit_name: str = arg("text", flag="name")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
 class Apply(Command):
     name = "apply"
     ref: str = arg("key")
@@ -265,6 +274,7 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         FundCreate,
         FundAppropriate,
         UnitRegister,
+        UnitRename,
         Apply,
         Evaluate,
         Award,

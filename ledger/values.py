@@ -58,6 +58,15 @@ ROLES = {
     "approver": "审批人",
     "auditor": "审计人员",
 }
+# Kinds of voucher (and of money coming back to a fund).
+KINDS = {
+    "disbursement": "拨付",
+    "investment": "股权投资",
+    "expenditure": "支出",
+    "recovery": "追回",
+    "exit": "退出",
+    "reopen": "重新开账",
+}
 MODES = {
     "grant": "拨款",
     "equity": "股权投资(拨改投)",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from ledger import commands as c
-from ledger import dates, rules
+from ledger import dates, errors, rules
 from ledger.actors import check_may
 from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
@@ -60,9 +60,22 @@ class Ledger:
         return result
 
     def run(self, command: c.Command, actor: str) -> Result:
-        result = execute(self.app, command, actor)
+        try:
+            result = execute(self.app, command, actor)
+        except errors.LedgerError as error:
+            if error.missing and error.missing[0] in ("application", "voucher"):
+                error.message += self.did_you_mean(*error.missing)
+            raise
         self.catch_up()
         return result
+
+    def did_you_mean(self, kind: str, key: str) -> str:
+        """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
+        try:
+            with self.engine.connect() as conn:
+                return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
+        except Exception:  # a hint is a courtesy: never let it hide the refusal itself
+            return ""
 
     def batch(
         self,
@@ -85,11 +98,34 @@ class Ledger:
     def allow(self, actor: str, command: str) -> None:
         check_may(actor, actor_roles(self.app, actor), command)
 
-    def report(self, name: str, actor: str, year: int | None = None, as_of: str | None = None) -> list[dict]:
+    def report(
+        self,
+        name: str,
+        actor: str,
+        year: int | None = None,
+        as_of: str | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> list[dict]:
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.run(conn, name, year, as_of)
+            return reports.run(conn, name, year, as_of, filters)
+
+    def listing(self, name: str, actor: str) -> list[dict]:
+        """``fund list`` or ``unit list``: reads, so every role may."""
+        self.allow(actor, "report")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
+
+    def unit(self, code: str, actor: str) -> dict:
+        self.allow(actor, "report")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            row = reports.unit_show(conn, code)
+        if row is None:
+            raise errors.not_found(f"单位 {code} 未登记")
+        return row
 
     def history(self, key: str, actor: str) -> list[dict]:
         self.allow(actor, "history")

@@ -85,3 +85,13 @@ def _unit_register(uow: UnitOfWork, cmd: c.UnitRegister, actor: str) -> Result:
         return Result({"unit": cmd.code, "type": unit.type, "name": unit.name}, changed=False)
     uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=on_date(cmd)))
     return Result({"unit": cmd.code, "type": cmd.type, "name": cmd.unit_name})
+
+
+@handles(c.UnitRename)
+def _unit_rename(uow: UnitOfWork, cmd: c.UnitRename, actor: str) -> Result:
+    unit = uow.require(Unit, cmd.code, what=f"单位 {cmd.code} 未登记")
+    former = unit.name
+    changed = unit.rename(cmd.unit_name, cmd.doc, actor, on_date(cmd))
+    return Result(
+        {"unit": cmd.code, "name": unit.name, "former_name": former if changed else None, "doc": cmd.doc}, changed
+    )

@@ -13,6 +13,7 @@ COMMAND_ROLES = {
     "fund create": "clerk",
     "fund appropriate": "clerk",
     "unit register": "clerk",
+    "unit rename": "clerk",
     "apply": "clerk",
     "award": "clerk",
     "disburse": "clerk",
@@ -33,6 +34,7 @@ SAMPLE = {  # a well-formed command of each kind (most refer to things that need
     "fund create": {"fund": "F9", "name": "x"},
     "fund appropriate": {"fund": "KJ", "year": "2024", "amount": "1万", "doc": "X1", "date": "2024-01-01"},
     "unit register": {"code": ENTERPRISE, "name": "海澜智能", "type": "enterprise"},
+    "unit rename": {"code": ENTERPRISE, "name": "海澜智能装备", "doc": "更名1"},
     "apply": {
         "ref": "Z1",
         "unit": ENTERPRISE,
