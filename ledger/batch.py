@@ -51,14 +51,14 @@ def parse_line(text: str) -> c.Command:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"not a JSON object: {exc.msg}") from exc
+        raise errors.invalid(f"不是 JSON 对象: {exc.msg}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
-        raise errors.invalid('each line must be a JSON object with a "cmd", e.g. {"cmd": "disburse", …}')
+        raise errors.invalid('每行须为带 "cmd" 的 JSON 对象, 如 {"cmd": "disburse", …}')
     name = raw.pop("cmd").strip()
     if name not in c.WRITE_COMMANDS:
         name = name.replace("-", " ", 1)
     if name == "init":
-        raise errors.invalid("init cannot be run from a batch")
+        raise errors.invalid("init 不能在批处理中运行")
     return c.build(name, raw)
 
 

@@ -146,21 +146,21 @@ def test_dropping_a_required_field_is_invalid_input_naming_it(name, missing):
     raw = {k: v for k, v in MINIMAL[name].items() if k != missing}
     error = refusal(name, raw)
     assert error.code == INVALID_INPUT
-    assert f"{missing} is required" in error.message
+    assert f"缺少 {missing}" in error.message
 
 
 @pytest.mark.parametrize(("name", "missing"), REQUIRED_FIELDS)
 def test_a_required_field_given_as_null_counts_as_missing(name, missing):
     error = refusal(name, {**MINIMAL[name], missing: None})
     assert error.code == INVALID_INPUT
-    assert f"{missing} is required" in error.message
+    assert f"缺少 {missing}" in error.message
 
 
 @pytest.mark.parametrize("name", sorted(MINIMAL))
 def test_an_unknown_field_is_invalid_input_naming_it(name):
     error = refusal(name, {**MINIMAL[name], "colour": "red"})
     assert error.code == INVALID_INPUT
-    assert "unknown field(s) colour" in error.message
+    assert "未知字段 colour" in error.message
 
 
 def test_a_misspelt_field_is_refused_rather_than_ignored():
@@ -174,7 +174,7 @@ def test_a_misspelt_field_is_refused_rather_than_ignored():
 def test_an_unknown_command_is_invalid_input(name):
     error = refusal(name, {})
     assert error.code == INVALID_INPUT
-    assert "unknown command" in error.message
+    assert "未知命令" in error.message
 
 
 def test_the_built_command_carries_parsed_values():
@@ -252,7 +252,7 @@ def test_a_date_after_today_is_invalid_input_naming_the_date(name):
     error = refusal(name, {**MINIMAL[name], "date": tomorrow})
     assert error.code == INVALID_INPUT
     assert f"{name} date" in error.message
-    assert "after today" in error.message
+    assert "晚于今天" in error.message
 
 
 @pytest.mark.parametrize("name", DATED)
