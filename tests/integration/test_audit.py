@@ -22,12 +22,15 @@ def raw(ledger, sql: str, **params):
 
 def disarm(ledger) -> None:
     """What a forger with database rights does first: drop the append-only triggers (migration 0003)."""
-    from alembic import command
+    import importlib
 
-    from projections import migrate
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
 
-    with ledger.engine.begin() as conn:
-        command.downgrade(migrate.config(conn), "0002")
+    # Run only 0003's downgrade: a plain `alembic downgrade 0002` would also undo every later migration.
+    append_only = importlib.import_module("migrations.versions.0003_append_only")
+    with ledger.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        append_only.downgrade()
 
 
 def test_the_database_itself_refuses_to_update_or_delete_events(world):
