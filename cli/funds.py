@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .context import guarded, submit
+from . import output
+from .context import date_option, guarded, open_ledger, settings, submit
 
 
 @click.group()
@@ -21,8 +22,9 @@ def fund() -> None:
     metavar="AMOUNT",
     help="Payments at or above this need a second person (default 1,000,000 元).",
 )
+@date_option
 @guarded
-def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
+def create(fund_code: str, name: str, approval_threshold: str | None, date: str | None) -> None:
     """Create a fund (a named budget pool).
 
     \b
@@ -30,7 +32,7 @@ def create(fund_code: str, name: str, approval_threshold: str | None) -> None:
       grantledger fund create KJ2024 --name "市科技创新专项资金"
       grantledger fund create TZ --name "科技股权投资专项" --approval-threshold 50万
     """
-    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold)
+    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold, date=date)
 
 
 @fund.command("appropriate")
@@ -48,6 +50,24 @@ def appropriate(fund_code: str, year: str, amount: str, doc: str, date: str | No
       grantledger fund appropriate KJ2024 --year 2024 --amount 5000万 --doc 青财预〔2024〕12号
     """
     submit("fund appropriate", fund=fund_code, year=year, amount=amount, doc=doc, date=date)
+
+
+@fund.command("list")
+@guarded
+def fund_list() -> None:
+    """Every fund: name, approval threshold, and budget over all its years.
+
+    \b
+    Examples:
+      grantledger fund list
+      grantledger --format json fund list
+    """
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    with open_ledger() as ledger:
+        rows = ledger.listing("funds", s.actor)
+    output.emit(s.fmt, rows, money=LIST_MONEY)
 
 
 @click.group()
@@ -71,8 +91,11 @@ def unit() -> None:
     help="City of a unit whose code comes from a provincial or national authority (370200 青岛, 371000 威海).",
 )
 @click.option("--region-doc", default=None, metavar="DOC", help="The document that places the unit (with --region).")
+@date_option
 @guarded
-def register(code: str, name: str, unit_type: str, region: str | None, region_doc: str | None) -> None:
+def register(
+    code: str, name: str, unit_type: str, region: str | None, region_doc: str | None, date: str | None
+) -> None:
     """Register a unit by its 统一社会信用代码 (checked per GB 32100-2015).
 
     Characters 3–8 of the code are the registering authority's division:
@@ -83,8 +106,63 @@ def register(code: str, name: str, unit_type: str, region: str | None, region_do
 
     \b
     Examples:
-      grantledger unit register 91370200MA3C1A2B3X --name "青岛海洋科技有限公司" --type enterprise
-      grantledger unit register 12370000MB0000001X --name "山东省某研究院" --type institute \\
+      grantledger unit register 91370200MA3C1A2B3K --name "青岛海洋科技有限公司" --type enterprise
+      grantledger unit register 12370000MB00000012 --name "山东省某研究院" --type institute \\
           --region 370200 --region-doc 鲁科字〔2024〕1号
     """
-    submit("unit register", code=code, name=name, type=unit_type, region=region, region_doc=region_doc)
+    submit("unit register", code=code, name=name, type=unit_type, region=region, region_doc=region_doc, date=date)
+
+
+@unit.command("list")
+@guarded
+def unit_list() -> None:
+    """Every registered unit: code, name, type, when registered, applications and money awarded and paid.
+
+    \b
+    Examples:
+      grantledger unit list
+      grantledger --format csv unit list > units.csv
+    """
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    with open_ledger() as ledger:
+        rows = ledger.listing("units", s.actor)
+    output.emit(s.fmt, rows, money=LIST_MONEY)
+
+
+@unit.command("show")
+@click.argument("code")
+@guarded
+def unit_show(code: str) -> None:
+    """One unit: its name and type, and the money under its awards.
+
+    \b
+    Examples:
+      grantledger unit show 91370200MA3C1A2B3K
+    """
+    from ledger import commands
+    from ledger.money import Amount
+    from projections.reports import LIST_MONEY
+
+    s = settings()
+    code = commands.parse("unit", code, "unit show CODE")
+    with open_ledger() as ledger:
+        row = ledger.unit(code, s.actor)
+    output.emit(s.fmt, {k: Amount(v) if k in LIST_MONEY else v for k, v in row.items()})
+
+
+@unit.command("rename")
+@click.argument("code")
+@click.option("--name", required=True, help="The unit's new registered name.")
+@click.option("--doc", required=True, help="The document recording the change (e.g. the 变更登记 notice number).")
+@date_option
+@guarded
+def rename(code: str, name: str, doc: str, date: str | None) -> None:
+    """Record a unit's new name (更名); its history keeps the old one.
+
+    \b
+    Examples:
+      grantledger unit rename 91370200MA3C1A2B3K --name "青岛海洋智能科技有限公司" --doc 青市监变〔2024〕88号
+    """
+    submit("unit rename", code=code, name=name, doc=doc, date=date)

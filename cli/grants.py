@@ -24,8 +24,8 @@ def apply(ref: str, unit: str, clause: str, amount: str, base: str | None, date:
 
     \b
     Examples:
-      grantledger apply QD-2024-001 --unit 91370200MA3C1A2B3X --clause qd2024-01-common-tech --amount 300万
-      grantledger apply QD-2024-002 --unit 91370200MA3C1A2B3X --clause qd2024-23-innovation-voucher \\
+      grantledger apply QD-2024-001 --unit 91370200MA3C1A2B3K --clause qd2024-01-common-tech --amount 300万
+      grantledger apply QD-2024-002 --unit 91370200MA3C1A2B3K --clause qd2024-23-innovation-voucher \\
           --amount 10万 --base 20万 --date 2024-09-01
     """
     submit("apply", ref=ref, unit=unit, clause=clause, amount=amount, base=base, date=date)

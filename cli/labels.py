@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.values import CATEGORIES, GRADES, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
+from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
 
 HEADERS = {
     "application": "申报编号",
@@ -18,7 +18,7 @@ HEADERS = {
     "clause": "条款",
     "fund": "资金",
     "year": "年度",
-    "fiscal_year": "年度",
+    "fiscal_year": "预算年度",
     "mode": "方式",
     "awarded": "批复金额",
     "disbursed": "已拨付",
@@ -26,7 +26,7 @@ HEADERS = {
     "spent": "已支出",
     "recovered": "已追回",
     "available": "结余",
-    "doc": "批复文号",
+    "doc": "文号",
     "exception_doc": "例外文号",
     "appropriated": "预算",
     "committed": "已承诺",
@@ -58,12 +58,84 @@ HEADERS = {
     "recorded_at": "记录时间",
     "actor": "操作人",
     "side": "会计",
+    # issue 15: names, history details, lists, pending and single results
+    "unit_name": "单位名称",
+    "clause_title": "条款名称",
+    "fund_name": "资金名称",
+    "voucher": "凭证号",
+    "kind": "类型",
+    "maker": "经办人",
+    "date": "日期",
+    "amount": "金额",
+    "detail": "摘要",
+    "id": "条款编号",
+    "title": "条款名称",
+    "source": "来源",
+    "effective_from": "生效日期",
+    "effective_to": "失效日期",
+    "registered_on": "登记日期",
+    "created_on": "设立日期",
+    "threshold": "审批阈值",
+    "approval_threshold": "审批阈值",
+    "former_name": "原名称",
+    "roles": "角色",
+    "role": "角色",
+    "grade": "等级",
+    "score": "评分",
+    "category": "类别",
+    "reason": "理由",
+    "reasons": "说明",
+    "max": "最高可批",
+    "approved_by": "审批人",
+    "applied_on": "申报日期",
+    "awarded_on": "批复日期",
+    "valuation": "估值",
+    "reversed": "冲正金额",
+    "events": "事件数",
+    "ok": "通过",
+    "admin": "管理员",
+    "schema": "数据库版本",
+    "upgraded_from": "升级自",
+    "rule": "规则",
+    "years": "年度",
+}
+
+# Event types as history shows them.
+EVENTS = {
+    "Installation.Initialised": "账本初始化",
+    "Actor.Registered": "人员登记",
+    "Actor.RoleGranted": "授予角色",
+    "Fund.Created": "设立资金",
+    "FundYear.Opened": "开立年度预算",
+    "FundYear.Appropriated": "预算拨入",
+    "FundYear.Committed": "预算承诺",
+    "FundYear.Returned": "资金收回",
+    "FundYear.ReturnReversed": "收回冲正",
+    "Unit.Registered": "单位登记",
+    "Unit.Renamed": "单位更名",
+    "UnitCap.Opened": "开立年度上限",
+    "UnitCap.Used": "占用上限",
+    "Grant.Submitted": "申报",
+    "Grant.Evaluated": "评审",
+    "Grant.Rejected": "驳回",
+    "Grant.Awarded": "批复",
+    "Grant.Disbursed": "拨付",
+    "Grant.Invested": "股权投资",
+    "Grant.Approved": "审批通过",
+    "Grant.Voided": "作废",
+    "Grant.Spent": "支出",
+    "Grant.Recovered": "追回",
+    "Grant.Reversed": "红字冲正",
+    "Grant.Converted": "转股",
+    "Grant.Exited": "股权退出",
+    "Grant.WrittenOff": "股权核销",
+    "Voucher.Issued": "开具凭证",
 }
 
 # Stored English words → what a clerk reads, by column.
 VALUES: dict[str, dict[str, str]] = {
     "mode": MODES,
-    "type": UNIT_TYPES,
+    "type": {**UNIT_TYPES, **EVENTS},
     "grade": GRADES,
     "category": {**CATEGORIES, **NEGATIVE_LIST},
     "role": ROLES,
@@ -80,15 +152,10 @@ VALUES: dict[str, dict[str, str]] = {
         "held": "持有中",
         "exited": "已退出",
         "written-off": "已核销",
+        "issued": "代管",
+        "enrolled": "自持",
     },
-    "kind": {
-        "disbursement": "拨付",
-        "investment": "股权投资",
-        "expenditure": "支出",
-        "recovery": "追回",
-        "exit": "退出",
-        "reopen": "重新开账",
-    },
+    "kind": KINDS,
 }
 
 
@@ -178,3 +245,10 @@ BATCH_COMMANDS = {
     "exit": "退出",
     "write-off": "核销",
 }
+
+
+def suggest(word: str, choices: list[str], n: int = 3) -> str:
+    """A "did you mean" tail for an error message (empty when nothing is close)."""
+    from ledger.errors import did_you_mean
+
+    return did_you_mean(word, choices, n)

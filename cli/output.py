@@ -18,7 +18,12 @@ from typing import Any
 import click
 
 from ledger.errors import LedgerError, exit_code
-from ledger.money import Amount, format_grouped, format_yuan
+from ledger.money import FEN_PER_WAN, Amount, format_grouped, format_yuan
+
+from .labels import header, safe_cell, shown
+
+YUAN_UNITS = ("元", "万元")
+TOTAL_LABEL = "合计"
 
 
 def _machine(value: Any, money: bool = False) -> Any:
@@ -35,16 +40,51 @@ def _row(row: dict, money: Collection[str]) -> dict:
     return {k: _machine(v, k in money) for k, v in row.items()}
 
 
-def _human(value: Any, money: bool = False) -> str:
+def in_wan(fen: int) -> int:
+    """分 → hundredths of 万元, rounded half away from zero (万元 tables show two decimals)."""
+    hundredth = FEN_PER_WAN // 100
+    whole, rest = divmod(abs(fen), hundredth)
+    if rest * 2 >= hundredth:
+        whole += 1
+    return -whole if fen < 0 else whole
+
+
+def _human(value: Any, money: bool = False, yuan_unit: str = "元") -> str:
     if value is None:
         return ""
-    if isinstance(value, Amount) or (money and isinstance(value, int)):
-        return format_grouped(value)
+    if isinstance(value, Amount) or (money and isinstance(value, int) and not isinstance(value, bool)):
+        return format_grouped(in_wan(value) if yuan_unit == "万元" else value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "是" if value else "否"
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     return str(value)
+
+
+# Count columns that add up like money does (a unit's applications, a clause's awards).
+COUNTED = frozenset(("applications", "count"))
+
+
+def totals(
+    rows: Sequence[dict], money: Collection[str], label: str = TOTAL_LABEL, counted: Collection[str] = COUNTED
+) -> dict | None:
+    """The totals row of ``rows``: each money column summed (分), and the counts; the label in the first other column.
+
+    ``None`` when no money column is there. Table, CSV and xlsx writers append it after their rows.
+    """
+    if not rows:
+        return None
+    columns = list(rows[0].keys())
+    if not any(c in money for c in columns):
+        return None
+    summed = [c for c in columns if c in money or c in counted]
+    row: dict[str, Any] = dict.fromkeys(columns)
+    for column in summed:
+        row[column] = sum(int(r.get(column) or 0) for r in rows)
+    labelled = next((c for c in columns if c not in summed), None)
+    if labelled is not None:
+        row[labelled] = label
+    return row
 
 
 def width(text: str) -> int:
@@ -57,14 +97,28 @@ def _pad(text: str, size: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def table(rows: Sequence[dict], columns: Sequence[str] | None = None, money: Collection[str] = ()) -> str:
+def table(
+    rows: Sequence[dict],
+    columns: Sequence[str] | None = None,
+    money: Collection[str] = (),
+    *,
+    total: bool = False,
+    yuan_unit: str = "元",
+) -> str:
+    """An aligned table with Chinese headers and labels; amounts grouped, flush right; an optional totals row."""
     if not rows:
-        return "(no rows)"
+        return "(无记录)"
     columns = list(columns or rows[0].keys())
-    cells = [[_human(r.get(c), c in money) for c in columns] for r in rows]
-    numeric = [all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
-    sizes = [max(width(c), *(width(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(_pad(c, sizes[i], numeric[i]) for i, c in enumerate(columns)).rstrip()]
+    body = list(rows)
+    if total:
+        summed = totals([{c: r.get(c) for c in columns} for r in rows], money)
+        if summed is not None:
+            body.append({c: summed.get(c) for c in columns} | {columns[0]: summed.get(columns[0]) or TOTAL_LABEL})
+    titles = [header(c) + (f"({yuan_unit})" if c in money and yuan_unit != "元" else "") for c in columns]
+    cells = [[_human(shown(c, r.get(c)), c in money, yuan_unit) for c in columns] for r in body]
+    numeric = [c in money or all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
+    sizes = [max(width(t), *(width(row[i]) for row in cells)) for i, t in enumerate(titles)]
+    lines = ["  ".join(_pad(t, sizes[i], numeric[i]) for i, t in enumerate(titles)).rstrip()]
     lines.append("  ".join("-" * s for s in sizes))
     for row in cells:
         lines.append("  ".join(_pad(v, sizes[i], numeric[i]) for i, v in enumerate(row)).rstrip())
@@ -72,10 +126,10 @@ def table(rows: Sequence[dict], columns: Sequence[str] | None = None, money: Col
 
 
 def record(fields: dict) -> str:
-    """One result as a two-column table."""
-    shown = {k: v for k, v in fields.items() if v is not None}
-    size = max(width(k) for k in shown) if shown else 0
-    return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in shown.items())
+    """One result as a two-column table: Chinese names on the left."""
+    present = {header(k): shown(k, v) for k, v in fields.items() if v is not None}
+    size = max(width(k) for k in present) if present else 0
+    return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in present.items())
 
 
 def as_json(payload: Any, money: Collection[str] = ()) -> str:
@@ -86,13 +140,33 @@ def as_json(payload: Any, money: Collection[str] = ()) -> str:
     return json.dumps(payload, ensure_ascii=False)
 
 
-def as_csv(rows: Sequence[dict], money: Collection[str] = ()) -> str:
+BOM = "\ufeff"
+
+
+def _csv_cell(column: str, value: Any, money: Collection[str]) -> Any:
+    """Amounts as plain decimals in 元 (numbers, sign and all); every other text neutralised for spreadsheets."""
+    if isinstance(value, Amount) or (column in money and isinstance(value, int) and not isinstance(value, bool)):
+        return format_yuan(value)
+    value = _machine(shown(column, value))
+    if isinstance(value, (list, tuple, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_cell(value)
+
+
+def as_csv(rows: Sequence[dict], money: Collection[str] = (), *, total: bool = False) -> str:
+    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), Chinese headers and labels, and an optional totals row."""
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_row(row, money) for row in rows)
-    return buffer.getvalue()
+        columns = list(rows[0].keys())
+        body = list(rows)
+        summed = totals(rows, money) if total else None
+        if summed is not None:
+            body.append(summed)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([header(c) for c in columns])
+        for row in body:
+            writer.writerow([_csv_cell(c, row.get(c), money) for c in columns])
+    return BOM + buffer.getvalue()
 
 
 def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = (), **stamp: Any) -> None:
@@ -110,15 +184,31 @@ def emit(
     columns: Sequence[str] | None = None,
     note: str | None = None,
     money: Collection[str] = (),
+    total: bool = False,
+    yuan_unit: str = "元",
 ) -> None:
+    click.echo(render(fmt, payload, columns=columns, money=money, total=total, yuan_unit=yuan_unit), nl=fmt != "csv")
+    if note and fmt not in ("json", "csv"):
+        click.echo(note, err=True)
+
+
+def render(
+    fmt: str,
+    payload: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    money: Collection[str] = (),
+    total: bool = False,
+    yuan_unit: str = "元",
+) -> str:
+    """The text ``emit`` prints: one JSON document, CSV, or a table (a record for a single result)."""
     if fmt == "json":
-        click.echo(as_json(payload, money))
-    elif fmt == "csv":
-        click.echo(as_csv(payload if isinstance(payload, list) else [payload], money), nl=False)
-    else:
-        click.echo(table(payload, columns, money) if isinstance(payload, list) else record(payload))
-        if note:
-            click.echo(note, err=True)
+        return as_json(payload, money)
+    if fmt == "csv":
+        return as_csv(payload if isinstance(payload, list) else [payload], money, total=total)
+    if isinstance(payload, list):
+        return table(payload, columns, money, total=total, yuan_unit=yuan_unit)
+    return record(payload)
 
 
 MAX_MESSAGE = 600  # characters: a refusal names what it must; an echoed megabyte helps nobody

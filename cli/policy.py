@@ -178,8 +178,8 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
 
     \b
     Examples:
-      grantledger policy quote qd2020-kc16-key-project-team --unit 91370200MA3C1A2B3X --date 2022-06-01
-      grantledger policy quote qd2020-intl-base-national --unit 12370200MB1234567X --grade good --date 2021-05-01
+      grantledger policy quote qd2020-kc16-key-project-team --unit 91370200MA3C1A2B3K --date 2022-06-01
+      grantledger policy quote qd2020-intl-base-national --unit 12370200MB12345671 --grade good --date 2021-05-01
     """
     from ledger import commands
 

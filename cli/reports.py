@@ -7,18 +7,19 @@ import click
 from . import output
 from .context import guarded, open_ledger, settings
 
+# The columns a table shows by default: what fits a terminal. ``--columns`` picks others; JSON and CSV carry all.
 COLUMNS = {
     "awards": [
         "application",
-        "unit",
+        "unit_name",
         "clause",
         "fund",
-        "fiscal_year",
+        "year",
+        "mode",
         "awarded",
         "disbursed",
         "pending",
         "spent",
-        "recovered",
         "available",
     ],
     "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
@@ -27,7 +28,40 @@ COLUMNS = {
     "clauses": ["clause", "year", "count", "awarded", "disbursed"],
     "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
     "trial-balance": ["account", "name", "debit", "credit", "balance"],
+    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date"],
 }
+# Reports whose table and CSV end with a totals row (the trial balance carries its own).
+TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
+HISTORY_COLUMNS = ["seq", "effective_date", "type", "amount", "voucher", "detail", "actor", "recorded_at"]
+
+yuan_unit_option = click.option(
+    "--yuan-unit",
+    type=click.Choice(["元", "万元"]),
+    default="元",
+    show_default=True,
+    help="Amounts in tables in 元 or 万元 (two decimals); JSON and CSV stay in 元.",
+)
+
+
+def pick_columns(text: str | None, available: list[str], default: list[str]) -> list[str]:
+    """``--columns a,b,c`` by JSON name or Chinese header; an unknown one is INVALID_INPUT naming the choices."""
+    from ledger import errors
+
+    from .labels import header, suggest
+
+    if not text:
+        return [c for c in default if c in available] if available else default
+    by_name = {c: c for c in available} | {header(c): c for c in available}
+    chosen = []
+    for word in (w.strip() for w in text.replace("，", ",").split(",")):
+        if not word:
+            continue
+        if word not in by_name:
+            raise errors.invalid(
+                f"--columns: 没有列 {word!r}{suggest(word, list(by_name))}; 可选: {', '.join(available)}"
+            )
+        chosen.append(by_name[word])
+    return chosen
 
 
 @click.command()
@@ -40,6 +74,16 @@ COLUMNS = {
     help="As of an effective date (YYYY-MM-DD): facts dated later "
     "are left out, facts recorded later but dated earlier are in.",
 )
+@click.option("--fund", "fund_code", default=None, metavar="FUND", help="Only this fund (where the report has funds).")
+@click.option("--unit", "unit_code", default=None, metavar="CODE", help="Only this unit (统一社会信用代码).")
+@click.option("--clause", "clause_id", default=None, metavar="ID", help="Only this policy clause.")
+@click.option(
+    "--columns",
+    default=None,
+    metavar="A,B,…",
+    help="Table (and CSV) columns, by JSON name or Chinese header; default: what fits a terminal.",
+)
+@yuan_unit_option
 @click.option(
     "--format",
     "fmt",
@@ -58,55 +102,80 @@ COLUMNS = {
 @click.option("--chart", default=None, metavar="FILE", help="The chart of the books (TOML); default 政府会计制度.")
 @guarded
 def report(
-    name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None, side: str, chart: str | None
+    name: str,
+    year: str | None,
+    as_of: str | None,
+    fund_code: str | None,
+    unit_code: str | None,
+    clause_id: str | None,
+    columns: str | None,
+    yuan_unit: str,
+    fmt: str | None,
+    out: str | None,
+    side: str,
+    chart: str | None,
 ) -> None:
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
+    NAME: awards funds units caps clauses equity trial-balance pending
+    (pending: payments waiting for a second person's approval).
+
+    \b
     Examples:
       grantledger report awards --year 2024
-      grantledger report funds --as-of 2024-12-31
+      grantledger report awards --fund KJ2024 --clause qd2024-01-common-tech
+      grantledger report funds --as-of 2024-12-31 --yuan-unit 万元
+      grantledger report pending
+      grantledger report awards --columns application,unit_name,clause_title,awarded
       grantledger report trial-balance
       grantledger report trial-balance --side budget
       grantledger report awards --format xlsx --out awards-2024.xlsx
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
     from ledger import commands, errors
+    from projections.reports import FILTERS, MONEY
 
     s = settings()
     fmt = fmt or s.fmt
     if fmt == "xlsx" and not out:
-        raise errors.invalid("--format xlsx needs --out FILE")
+        raise errors.invalid("--format xlsx 需要同时给出 --out FILE")
     if (side != "journal" or chart) and name != "trial-balance":
-        raise errors.invalid("--side and --chart apply to trial-balance only")
+        raise errors.invalid("--side 和 --chart 只用于 trial-balance")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    filters = {
+        "fund": commands.parse("key", fund_code, "--fund") if fund_code else None,
+        "unit": commands.parse("unit", unit_code, "--unit") if unit_code else None,
+        "clause": check_clause(clause_id) if clause_id else None,
+    }
+    for key, value in filters.items():
+        if value is not None and name != "all" and key not in FILTERS[name]:
+            usable = " ".join(f"--{k}" for k in FILTERS[name]) or "无"
+            raise errors.invalid(f"report {name} 不能按 --{key} 筛选 (可用的筛选: {usable})")
     if fmt == "xlsx":
-        _write_xlsx(name, out, s.actor, year_value, day, side=side, chart=chart)
+        books = {"side": side, "chart": chart}
+        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books)
         return
     if name == "all":
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
-    from projections.reports import MONEY
 
     money = MONEY[name]
     with open_ledger() as ledger:
-        rows = ledger.report(name, s.actor, year_value, day, side=side, chart=chart)
-    columns = COLUMNS[name] if fmt == "table" else None
-    if columns and side != "journal":
-        columns = ["side", *columns]
+        rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart)
+    available = list(rows[0]) if rows else COLUMNS[name]
+    default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
+    shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
+    if fmt == "csv" and shown_columns:
+        rows = [{c: r.get(c) for c in shown_columns} for r in rows]
+    total = name in TOTALLED
+    text = output.render(fmt, rows, columns=shown_columns, money=money, total=total, yuan_unit=yuan_unit)
     if out:
-        with open(out, "w", encoding="utf-8") as handle:
-            text = (
-                output.as_json(rows, money)
-                if fmt == "json"
-                else output.as_csv(rows, money)
-                if fmt == "csv"
-                else output.table(rows, columns, money)
-            )
+        with open(out, "w", encoding="utf-8", newline="") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
-    output.emit(fmt, rows, columns=columns, money=money)
+    click.echo(text, nl=fmt != "csv")
 
 
 def _write_xlsx(
@@ -115,30 +184,41 @@ def _write_xlsx(
     actor: str,
     year: int | None,
     day: str | None,
-    yuan_unit: str = "元",
-    side: str = "journal",
-    chart: str | None = None,
+    filters: dict[str, str | None],
+    yuan_unit: str,
+    books: dict[str, str | None],
 ) -> None:
-    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
-
-    ``yuan_unit`` ("元" or "万元") is what ``--yuan-unit`` passes; more filters go into the title block.
-    """
-    from projections.reports import MONEY
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
+    from projections.reports import FILTERS, MONEY
 
     from . import sheets
 
     names = list(COLUMNS) if name == "all" else [name]
+    tables = []
     with open_ledger() as ledger:
-        books = {"side": side, "chart": chart}
-        tables = [
-            sheets.report_table(
-                n, ledger.report(n, actor, year, day, **(books if n == "trial-balance" else {})), MONEY[n], COLUMNS[n]
-            )
-            for n in names
-        ]
-    filters = [("年度", str(year))] if year else []
-    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=filters, yuan_unit=yuan_unit))
+        for n in names:
+            usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
+            rows = ledger.report(n, actor, year, day, usable, **(books if n == "trial-balance" else {}))
+            tables.append(sheets.report_table(n, rows, MONEY[n], COLUMNS[n]))
+    shown = [("年度", str(year))] if year else []
+    shown += [
+        (label, filters[k]) for k, label in (("fund", "资金"), ("unit", "单位"), ("clause", "条款")) if filters[k]
+    ]
+    sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=shown, yuan_unit=yuan_unit))
     click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
+
+
+def check_clause(text: str) -> str:
+    """A clause id that is in the catalogue; a mistyped one is NOT_FOUND with a "did you mean"."""
+    from ledger import clauses, commands, errors
+
+    from .labels import suggest
+
+    clause = commands.parse("key", text, "--clause")
+    catalogue = clauses.default()
+    if clause not in catalogue:
+        raise errors.not_found(f"条款 {clause} 不在政策目录中{suggest(clause, [c.id for c in catalogue])}")
+    return clause
 
 
 @click.command()
@@ -147,13 +227,17 @@ def _write_xlsx(
 def history(key: str) -> None:
     """Every event about an application REF, unit CODE, fund or voucher, oldest first.
 
+    Each row has the money moved, the voucher and the details (category,
+    reason, grade, document number…); times are Asia/Shanghai.
+
     \b
     Examples:
       grantledger history QD-2024-001
-      grantledger history 91370200MA3C1A2B3X
+      grantledger history 91370200MA3C1A2B3K
       grantledger history PZ-2024-0001
     """
     from ledger import uscc
+    from projections.reports import HISTORY_MONEY
 
     s = settings()
     key = key.strip()
@@ -163,4 +247,6 @@ def history(key: str) -> None:
         pass
     with open_ledger() as ledger:
         rows = ledger.history(key, s.actor)
-    output.emit(s.fmt, rows)
+    if s.fmt == "table":
+        rows = [dict(r, recorded_at=r["recorded_at"][:19].replace("T", " ")) for r in rows]
+    output.emit(s.fmt, rows, columns=HISTORY_COLUMNS if s.fmt == "table" else None, money=HISTORY_MONEY)

@@ -18,6 +18,7 @@ PERMISSIONS = {
         "fund create",
         "fund appropriate",
         "unit register",
+        "unit rename",
         "apply",
         "award",
         "disburse",
@@ -33,6 +34,9 @@ PERMISSIONS = {
     "approver": {"approve", "void"},
     "auditor": {"policy", "history", "report", "verify", "export"},
 }
+
+# What every role may read: a clerk checks a balance before paying, an approver sees what waits for them.
+READS = frozenset({"policy", "history", "report", "verify", "export"})
 
 
 class Installation(Aggregate):
@@ -70,12 +74,17 @@ class Actor(Aggregate):
 
 
 def may(roles: list[str] | tuple[str, ...], command: str) -> bool:
+    if roles and command in READS:
+        return True
     return "admin" in roles or any(command in PERMISSIONS.get(r, ()) for r in roles)
 
 
 def check_may(name: str, roles: list[str] | tuple[str, ...], command: str) -> None:
     if not may(roles, command):
-        allowed = [*sorted(r for r, cmds in PERMISSIONS.items() if command in cmds), "admin"]
+        if command in READS:
+            allowed = sorted(ROLES)
+        else:
+            allowed = [*sorted(r for r, cmds in PERMISSIONS.items() if command in cmds), "admin"]
         held = ", ".join(f"{r}({ROLES[r]})" for r in roles) or "no role"
         raise LedgerError(
             FORBIDDEN,

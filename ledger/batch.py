@@ -61,18 +61,20 @@ def parse_line(text: str) -> c.Command:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"not a JSON object: {exc.msg} at column {exc.colno}") from exc
+        raise errors.invalid(f"不是 JSON 对象: {exc.msg}") from exc
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits; arrays nested thousands deep
-        raise errors.invalid("not a JSON object a batch can hold: a number too long or nesting too deep") from exc
+        raise errors.invalid(
+            "不是批量可接受的 JSON 对象: 数字过长或嵌套过深 (a number too long or nesting too deep)"
+        ) from exc
     if isinstance(raw, dict) and not all(_utf8(k) and (not isinstance(v, str) or _utf8(v)) for k, v in raw.items()):
-        raise errors.invalid('the line holds a lone surrogate (an escape such as "\\udfff"): not text; retype it')
+        raise errors.invalid('该行含有孤立的代理字符 (如 "\\udfff" 这样的转义), 不是文本, 请重新输入')
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
-        raise errors.invalid('each line must be a JSON object with a "cmd", e.g. {"cmd": "disburse", …}')
+        raise errors.invalid('每行须为带 "cmd" 的 JSON 对象, 如 {"cmd": "disburse", …}')
     name = raw.pop("cmd").strip()
     if name not in c.WRITE_COMMANDS:
         name = name.replace("-", " ", 1)
     if name == "init":
-        raise errors.invalid("init cannot be run from a batch")
+        raise errors.invalid("init 不能在批处理中运行")
     return c.build(name, raw)
 
 

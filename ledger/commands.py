@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from . import dates, money, uscc, values
 from .digits import describe, odd_digit
-from .errors import LedgerError, invalid
+from .errors import LedgerError, did_you_mean, invalid
 
 MAX_VALUE = 1000  # characters in one field: far above any name or reason, far below what could hurt
 
@@ -29,7 +29,7 @@ def key(text: str) -> str:
     if isinstance(text, str) and odd_digit(text) is not None:
         raise invalid(f"{text!r} contains {describe(odd_digit(text) or '')}: type the digits 0-9")
     if not _KEY.fullmatch(word) or not word.isprintable():
-        raise invalid(f"must be 1 to 64 characters without spaces: {text!r}")
+        raise invalid(f"须为 1 至 64 个字符且不含空格: {text!r}")
     return word
 
 
@@ -68,7 +68,7 @@ def _year(text: object) -> int:
         raise invalid(f"must be a year such as 2024: {text!r} contains {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{4}", word) or not 1990 <= int(word) <= 2100:
-        raise invalid(f"must be a year such as 2024: {text!r}")
+        raise invalid(f"须为年份, 如 2024: {text!r}")
     return int(word)
 
 
@@ -139,6 +139,7 @@ class FundCreate(Command):
     fund: str = arg("key")
     fund_name: str = arg("text", flag="name")
     threshold: int | None = arg("amount", required=False, flag="approval-threshold")
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,16 @@ class UnitRegister(Command):
     type: str = arg("unit_type")
     region: str | None = arg("region", required=False)
     region_doc: str | None = arg("key", required=False, flag="region-doc")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class UnitRename(Command):
+    name = "unit rename"
+    code: str = arg("unit")
+    unit_name: str = arg("text", flag="name")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -311,6 +322,7 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         FundCreate,
         FundAppropriate,
         UnitRegister,
+        UnitRename,
         Apply,
         Evaluate,
         Award,
@@ -342,22 +354,23 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
     """Parse raw values (strings, or numbers from JSON) into a command, or refuse with INVALID_INPUT."""
     cls = WRITE_COMMANDS.get(name)
     if cls is None:
-        raise invalid(f"unknown command {name!r}")
+        raise invalid(f"未知命令 {name!r}{did_you_mean(str(name), list(WRITE_COMMANDS))}")
     given = {k.replace("_", "-"): v for k, v in raw.items() if v is not None}
     known = _fields(cls)
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise invalid(f"{name}: unknown field(s) {', '.join(unknown)}; expected {', '.join(known)}")
+        hint = did_you_mean(unknown[0], list(known))
+        raise invalid(f"{name}: 未知字段 {', '.join(unknown)}{hint}; 可用字段: {', '.join(known)}")
     values_ = {}
     for user_name, f in known.items():
         if user_name not in given:
             if f.metadata["required"]:
-                raise invalid(f"{name}: {user_name} is required")
+                raise invalid(f"{name}: 缺少 {user_name} (必填)")
             continue
         value = given[user_name]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise invalid(f"{name}: {user_name} must be text, got {value!r}")
+            raise invalid(f"{name}: {user_name} 须为文本, 收到的是 {value!r}")
         if isinstance(value, int) and f.metadata["kind"] not in ("year",):
-            raise invalid(f'{name}: {user_name} must be text such as "{value}" (amounts and codes are strings)')
+            raise invalid(f'{name}: {user_name} 须写成文本, 如 "{value}" (金额和编号都是字符串)')
         values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
     return cls(**values_)

@@ -32,11 +32,11 @@ def parse(text: str) -> str:
     if isinstance(text, str) and odd_digit(text) is not None:
         raise DateError(f"not a date: {text!r} contains {describe(odd_digit(text) or '')} (use YYYY-MM-DD)")
     if not _ISO.fullmatch(cleaned):
-        raise DateError(f"not a date: {text!r} (use YYYY-MM-DD)")
+        raise DateError(f"不是日期: {text!r} (格式为 YYYY-MM-DD)")
     try:
         return date.fromisoformat(cleaned).isoformat()
     except ValueError as exc:
-        raise DateError(f"not a real day: {text!r}") from exc
+        raise DateError(f"日历上没有这一天: {text!r}") from exc
 
 
 def effective(text: str | None) -> str:
@@ -45,7 +45,7 @@ def effective(text: str | None) -> str:
         return today()
     day = parse(text)
     if day > today():
-        raise DateError(f"effective date {day} is after today ({today()}): money is not paid in the future")
+        raise DateError(f"业务日期 {day} 晚于今天 ({today()}): 不能记录未来发生的事项")
     return day
 
 

@@ -47,10 +47,11 @@ def exit_code(code: str) -> int:
 class LedgerError(Exception):
     """A refusal with a code from cli.md and a message a finance clerk understands."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, missing: tuple[str, str] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.missing = missing  # (kind, key) of a reference not found, for a "did you mean" from the read models
 
     def __str__(self) -> str:
         return f"error[{self.code}]: {self.message}"
@@ -60,5 +61,13 @@ def invalid(message: str) -> LedgerError:
     return LedgerError(INVALID_INPUT, message)
 
 
-def not_found(message: str) -> LedgerError:
-    return LedgerError(NOT_FOUND, message)
+def not_found(message: str, missing: tuple[str, str] | None = None) -> LedgerError:
+    return LedgerError(NOT_FOUND, message, missing)
+
+
+def did_you_mean(word: str, choices: list[str], n: int = 3) -> str:
+    """A "did you mean" tail for a message (empty when nothing is close enough)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=n, cutoff=0.6)
+    return f"; 是否要找: {', '.join(close)}?" if close else ""

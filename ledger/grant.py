@@ -266,6 +266,7 @@ class Grant(Aggregate):
                 raise LedgerError(errors.DUPLICATE_KEY, f"凭证 {voucher} 已以不同理由作废: {v.get('reason')}")
             return False
         self.pending_voucher(voucher, "作废 (已入账的请用 reverse 冲正)")
+        self._check_not_before(on, v["on"], "作废", "凭证")
         self._voided(voucher=voucher, kind=v["kind"], amount=v["amount"], reason=reason, actor=actor, on=on)
         return True
 
@@ -302,6 +303,9 @@ class Grant(Aggregate):
 
     def spend(self, voucher: str, amount: Fen, category: str, actor: str, on: str) -> None:
         self._check_awarded("支出", on)
+        if self.equity["written_off"]:
+            done = self.equity["written_off"]
+            raise _state(f"申报 {self.ref} 的股权已于 {done['on']} 核销 ({done['reason']}), 不能再支出")
         self._check_available(amount, on, f"{CATEGORIES[category]}支出")
         self._spent(voucher=voucher, amount=amount, category=category, actor=actor, on=on)
 

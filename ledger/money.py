@@ -46,28 +46,28 @@ class MoneyError(ValueError):
 def parse(text: str) -> Fen:
     """Parse a user's amount into 分; refuse zero, negatives, and sub-分 precision."""
     if not isinstance(text, str):
-        raise MoneyError(f"amount must be text, got {type(text).__name__}")
+        raise MoneyError(f"金额须为文本, 收到的是 {type(text).__name__}")
     odd = odd_digit(text)
     if odd is not None:
-        raise MoneyError(f"amount {text!r} contains {describe(odd)}: type the digits 0-9 (full-width ０-９ are fine)")
+        raise MoneyError(f"金额 {text!r} 含有 {describe(odd)}: 请输入数字 0-9 (全角 ０-９ 也可以)")
     cleaned = unicodedata.normalize("NFKC", text).strip()
     match = _AMOUNT.fullmatch(cleaned)
     if match is None and cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):
-        raise MoneyError(f"amount must be more than zero: {text!r}")
+        raise MoneyError(f"金额须大于零: {text!r}")
     if match is None:
-        raise MoneyError(f"not an amount: {text!r} (e.g. 300000, 1,000,000.50, 30万, 1.2亿)")
+        raise MoneyError(f"不是金额: {text!r} (例如 300000、1,000,000.50、30万、1.2亿)")
     number, scale = match.group(1).replace(",", ""), _UNITS[match.group(2) or ""]
     # Count decimal places before any arithmetic: Decimal would round beyond 28 digits.
     if len(number.partition(".")[2].rstrip("0")) > _PLACES[scale]:
-        raise MoneyError(f"amount {text!r} is more precise than 1 分")
+        raise MoneyError(f"金额 {text!r} 精确到分以下 (最多到 1 分)")
     with localcontext() as exact:
         exact.prec = len(number) + 12
         exact.traps[Inexact] = True
         fen = Decimal(number) * scale
     if fen <= 0:  # a whole number of 分 now: the decimal places were checked above
-        raise MoneyError(f"amount must be more than zero: {text!r}")
+        raise MoneyError(f"金额须大于零: {text!r}")
     if fen > MAX_AMOUNT:
-        raise MoneyError(f"amount {text!r} is above the limit of {format_human(MAX_AMOUNT)}")
+        raise MoneyError(f"金额 {text!r} 超过上限 {format_human(MAX_AMOUNT)}")
     return Fen(int(fen))
 
 

@@ -14,6 +14,7 @@ Commands never replay the log: each loads only the aggregates it touches
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -51,6 +52,8 @@ class GrantLedger(Application):
 
     def __init__(self, url: str | None = None, *, create_tables: bool = False):
         self.store = parse_url(url)
+        if self.store.engine == "sqlite" and not create_tables:
+            check_exists(self.store.settings["SQLITE_DBNAME"], self.store.url)
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
@@ -85,6 +88,13 @@ class GrantLedger(Application):
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate
+
+
+def check_exists(path: str, url: str) -> None:
+    """A SQLite ledger that is not there is refused before connecting, so no empty file is left behind."""
+    folder = os.path.dirname(path) or "."
+    if not path.startswith("file:") and os.path.isdir(folder) and not os.path.exists(path):
+        raise errors.not_found(f"账本 {url} 不存在: 先运行 'grantledger init' 创建 (the ledger is not initialised)")
 
 
 # -- running a command --------------------------------------------------------
@@ -152,7 +162,7 @@ def storage_errors(app: GrantLedger) -> Iterator[None]:
             raise
         if is_missing_table(exc):
             raise errors.not_found(
-                f"the ledger at {storage.where(app.store)} is not initialised: run 'grantledger init'"
+                f"账本 {storage.where(app.store)} 尚未初始化: 先运行 'grantledger init' (the ledger is not initialised)"
             ) from exc
         raise storage.failure(app.store, exc) from exc
 

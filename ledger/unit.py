@@ -49,3 +49,14 @@ class Unit(Aggregate):
 
     def same_as(self, name: str, type: str) -> bool:
         return (self.name, self.type) == (name, type)
+
+    def rename(self, name: str, doc: str, actor: str, on: str) -> bool:
+        """A new registered name (更名), under the document that records it; the same again changes nothing."""
+        if name == self.name:
+            return False
+        self._renamed(name=name, doc=doc, former=self.name, actor=actor, on=on)
+        return True
+
+    @event("Renamed")
+    def _renamed(self, name: str, doc: str, former: str, actor: str, on: str) -> None:
+        self.name = name

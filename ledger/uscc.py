@@ -42,22 +42,20 @@ def normalise(code: str) -> str:
     """Upper-case and validate a code; return it or raise ``USCCError`` saying what is wrong."""
     text = code.strip().upper() if isinstance(code, str) else ""
     if len(text) != 18:
-        raise USCCError(f"统一社会信用代码 must be 18 characters, {code!r} has {len(text)}")
+        raise USCCError(f"统一社会信用代码须为 18 位, {code!r} 有 {len(text)} 位")
     bad = sorted({ch for ch in text if ch not in _VALUE})
     if bad:
-        raise USCCError(f"统一社会信用代码 {text} contains characters not allowed by GB 32100-2015: {''.join(bad)}")
+        raise USCCError(f"统一社会信用代码 {text} 含有 GB 32100-2015 不允许的字符: {''.join(bad)}")
     authority, category, division = text[0], text[1], text[2:8]
     if authority not in CATEGORIES:
-        raise USCCError(f"统一社会信用代码 {text}: unknown 登记管理部门代码 {authority!r}")
+        raise USCCError(f"统一社会信用代码 {text}: 未知的登记管理部门代码 {authority!r}")
     if category not in CATEGORIES[authority]:
-        raise USCCError(
-            f"统一社会信用代码 {text}: 机构类别代码 {category!r} is not issued by 登记管理部门 {authority!r}"
-        )
+        raise USCCError(f"统一社会信用代码 {text}: 机构类别代码 {category!r} 不由登记管理部门 {authority!r} 赋予")
     if not division.isdigit():
-        raise USCCError(f"统一社会信用代码 {text}: 登记管理机关行政区划码 {division!r} must be 6 digits")
+        raise USCCError(f"统一社会信用代码 {text}: 登记管理机关行政区划码 {division!r} 须为 6 位数字")
     expected = check_character(text[:17])
     if text[17] != expected:
-        raise USCCError(f"统一社会信用代码 {text}: check character is {text[17]!r}, expected {expected!r}")
+        raise USCCError(f"统一社会信用代码 {text}: 校验码是 {text[17]!r}, 应为 {expected!r} (请核对代码)")
     return text
 
 

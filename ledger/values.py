@@ -11,7 +11,7 @@ import unicodedata
 from decimal import Decimal
 
 from .digits import describe, odd_digit
-from .errors import LedgerError, invalid
+from .errors import LedgerError, did_you_mean, invalid
 
 GRADES = {
     "new": "新认定",
@@ -59,12 +59,24 @@ ROLES = {
     "approver": "审批人",
     "auditor": "审计人员",
 }
+# Kinds of voucher (and of money coming back to a fund).
+KINDS = {
+    "disbursement": "拨付",
+    "investment": "股权投资",
+    "expenditure": "支出",
+    "recovery": "追回",
+    "exit": "退出",
+    "reopen": "重新开账",
+}
 MODES = {
     "grant": "拨款",
     "equity": "股权投资(拨改投)",
     "mixed": "拨投结合",
     "convertible": "先投后股",
 }
+
+
+KIND_WORDS = {"grade": "评审等级", "unit type": "单位类型", "role": "角色", "mode": "批复方式", "category": "支出类别"}
 
 
 def _choose(kind: str, text: str, table: dict[str, str]) -> str:
@@ -76,7 +88,8 @@ def _choose(kind: str, text: str, table: dict[str, str]) -> str:
         if word == chinese:
             return key
     allowed = " ".join(f"{k}({v})" for k, v in table.items())
-    raise invalid(f"unknown {kind} {text!r}; use one of: {allowed}")
+    hint = did_you_mean(lowered, [*table, *table.values()])
+    raise invalid(f"未知的{KIND_WORDS.get(kind, kind)} {text!r}{hint}; 可选: {allowed}")
 
 
 def grade(text: str) -> str:
@@ -121,11 +134,11 @@ def stake(text: str) -> int:
         raise invalid(f"not a stake: {text!r} contains {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip().rstrip("%").strip()
     if not _STAKE.fullmatch(word):
-        raise invalid(f"not a stake: {text!r} (a percentage such as 5 or 5.25, at most 4 decimals)")
+        raise invalid(f"不是股权比例: {text!r} (百分数, 如 5 或 5.25, 最多 4 位小数)")
     whole, _, frac = word.partition(".")
     value = int(whole) * STAKE_UNIT + int((frac + "0000")[:4])
     if not 0 < value <= FULL_STAKE:
-        raise invalid(f"stake must be more than 0 % and at most 100 %: {text!r}")
+        raise invalid(f"股权比例须大于 0% 且不超过 100%: {text!r}")
     return value
 
 
@@ -141,7 +154,7 @@ def score(text: str) -> str:
         raise invalid(f"not a score: {text!r} contains {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", word) or Decimal(word) > 100:
-        raise invalid(f"not a score: {text!r} (0 to 100, at most 2 decimals)")
+        raise invalid(f"不是评分: {text!r} (0 至 100, 最多 2 位小数)")
     return word
 
 
@@ -149,9 +162,9 @@ def text(value: str, limit: int = 200) -> str:
     """A free-text field (names, reasons): not empty, not absurdly long, no control characters."""
     word = value.strip() if isinstance(value, str) else ""
     if not word:
-        raise invalid("must not be empty")
+        raise invalid("不能为空")
     if len(word) > limit:
-        raise invalid(f"is longer than {limit} characters")
+        raise invalid(f"超过 {limit} 个字符")
     if any(unicodedata.category(ch) == "Cc" for ch in word):
-        raise invalid("must not contain control characters")
+        raise invalid("不能含有控制字符")
     return word

@@ -79,7 +79,12 @@ class Ledger:
         return result
 
     def run(self, command: c.Command, actor: str) -> Result:
-        result = execute(self.app, command, actor)
+        try:
+            result = execute(self.app, command, actor)
+        except errors.LedgerError as error:
+            if error.missing and error.missing[0] in ("application", "voucher"):
+                error.message += self.did_you_mean(*error.missing)
+            raise
         try:
             self.catch_up()
         except Exception as exc:  # the command is committed; the read models catch up with the next command
@@ -88,6 +93,14 @@ class Ledger:
                 raise
             result.note = f"已写入; 但更新报表时{refusal.message}. 报表会在下一条命令时补上"
         return result
+
+    def did_you_mean(self, kind: str, key: str) -> str:
+        """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
+        try:
+            with self.engine.connect() as conn:
+                return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
+        except Exception:  # a hint is a courtesy: never let it hide the refusal itself
+            return ""
 
     def batch(
         self,
@@ -116,6 +129,7 @@ class Ledger:
         actor: str,
         year: int | None = None,
         as_of: str | None = None,
+        filters: dict[str, str | None] | None = None,
         side: str = "journal",
         chart: str | None = None,
     ) -> list[dict]:
@@ -127,7 +141,23 @@ class Ledger:
         with storage_errors(self.app), self.engine.connect() as conn:
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of)
+            return reports.run(conn, name, year, as_of, filters)
+
+    def listing(self, name: str, actor: str) -> list[dict]:
+        """``fund list`` or ``unit list``: reads, so every role may."""
+        self.allow(actor, "report")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
+
+    def unit(self, code: str, actor: str) -> dict:
+        self.allow(actor, "report")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            row = reports.unit_show(conn, code)
+        if row is None:
+            raise errors.not_found(f"单位 {code} 未登记")
+        return row
 
     def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
         """The chart and every voucher of the books (one per money event), for the exports."""

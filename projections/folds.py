@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ledger.money import format_yuan
+from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES, format_stake
+
 from .page import Event, Page
 
 Fold = Callable[[Event, Page], None]
@@ -276,3 +279,49 @@ def history_keys(e: Event) -> set[str]:
     if e.name == "Actor.RoleGranted":
         keys.add(o["key"])
     return keys
+
+
+# -- history: what each event says, in words a clerk reads ------------------------------
+
+# (field, label, vocabulary): the details shown, in this order, when the event has them.
+_DETAILS = (
+    ("clause", "条款", None),
+    ("grade", "等级", GRADES),
+    ("score", "评分", None),
+    ("fund", "资金", None),
+    ("mode", "方式", MODES),
+    ("doc", "文号", None),
+    ("exception_doc", "例外文号", None),
+    ("category", "类别", {**CATEGORIES, **NEGATIVE_LIST}),
+    ("kind", "类型", KINDS),
+    ("name", "名称", None),
+    ("type", "类型", UNIT_TYPES),
+    ("role", "角色", ROLES),
+    ("reason", "理由", None),
+)
+_AMOUNTS = ("amount", "asked", "proceeds", "cost")
+
+
+def history_details(e: Event) -> dict:
+    """The money (分) an event moved, its voucher, and a short detail text (category, reason, grade, doc…)."""
+    d = {**e.data, **(e.data.get("decision") or {})}
+    amount = next((d[k] for k in _AMOUNTS if isinstance(d.get(k), int) and not isinstance(d.get(k), bool)), None)
+    voucher = d.get("voucher") or (d.get("number") if e.name == "Voucher.Issued" else None)
+    parts = []
+    for field, label, words in _DETAILS:
+        value = d.get(field)
+        if value is None or value == "" or (field == "name" and e.name == "Actor.Registered"):
+            continue
+        parts.append(f"{label} {words.get(value, value) if words else value}")
+    if isinstance(d.get("stake"), int) and d["stake"]:
+        parts.append(f"股权 {format_stake(d['stake'])}%")
+    if d.get("held"):
+        parts.append("待审批")
+    if e.name == "Grant.Exited":
+        parts.append(f"损益 {format_yuan(d['gain'])}")
+    return {"amount": amount, "voucher": voucher, "detail": "; ".join(parts)[:400] or None}
+
+
+@on("Unit.Renamed")
+def _unit_renamed(e: Event, page: Page) -> None:
+    page.put("units", (e.origin["unit"],), name=e.data["name"])

@@ -10,16 +10,19 @@ as 元). Long reports stay fast that way: no per-value wrapping.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Connection, and_, case, cast, func, or_, select
 
+from ledger import clauses as policy_clauses
 from ledger.values import format_stake
 
 from . import schema as s
 from .journal import account_name
 
-REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance")
+REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending")
 
 
 def _fetch(conn: Connection, query) -> list[dict[str, Any]]:
@@ -29,8 +32,14 @@ def _fetch(conn: Connection, query) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in result.cursor.fetchall()]
 
 
-def run(conn: Connection, name: str, year: int | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
-    return REPORT_FUNCTIONS[name](conn, year, as_of)
+def run(
+    conn: Connection,
+    name: str,
+    year: int | None = None,
+    as_of: str | None = None,
+    filters: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of), filters or {})
 
 
 def total(expression):
@@ -71,27 +80,50 @@ def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     a = s.awards.c
     flows = None if as_of is None else _award_flows(as_of)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
-    query = select(
-        a.application,
-        a.unit,
-        a.clause,
-        a.fund,
-        a.fiscal_year,
-        a.mode,
-        m.awarded,
-        m.disbursed,
-        m.pending,
-        m.spent,
-        m.recovered,
-        (m.disbursed - m.spent - m.recovered).label("available"),
-        a.doc,
-        a.exception_doc,
-    ).where(a.status == "awarded")
+    u, n = s.units.c, s.fund_names.c
+    query = (
+        select(
+            a.application,
+            a.unit,
+            u.name.label("unit_name"),
+            a.clause,
+            a.fund,
+            n.name.label("fund_name"),
+            a.fiscal_year,
+            a.fiscal_year.label("year"),
+            a.mode,
+            m.awarded,
+            m.disbursed,
+            m.pending,
+            m.spent,
+            m.recovered,
+            (m.disbursed - m.spent - m.recovered).label("available"),
+            a.doc,
+            a.exception_doc,
+        )
+        .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
+        .where(a.status == "awarded")
+    )
     if flows is not None:
         query = query.join(flows, flows.c.application == a.application).where(a.awarded_on <= as_of)
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    return _fetch(conn, query.order_by(a.application))
+    return with_clause_titles(_fetch(conn, query.order_by(a.application)))
+
+
+def with_clause_titles(rows: list[dict]) -> list[dict]:
+    """Each row's ``clause_title`` from the policy catalogue, placed right after its ``clause``."""
+    catalogue = policy_clauses.default()
+    titled = []
+    for row in rows:
+        clause = catalogue.get(row["clause"])
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            out[key] = value
+            if key == "clause":
+                out["clause_title"] = clause.title if clause is not None else None
+        titled.append(out)
+    return titled
 
 
 # -- funds ------------------------------------------------------------------------
@@ -139,31 +171,55 @@ UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
 
 
 def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    """Every unit registered by then, with its applications and the money under its awards.
+
+    The running totals answer the plain report; ``--as-of`` and ``--year`` compute the same figures from the
+    journal, counting applications the same way (every submission, awarded or not), so ``--as-of TODAY``
+    equals the plain report.
+    """
     u, a = s.units.c, s.awards.c
     if as_of is None and year is None:
         query = select(u.unit, u.name, u.type, u.applications, u.awarded, u.disbursed, u.spent, u.recovered)
-    else:
-        flows = _award_flows(as_of or "9999-12-31")
-        f = flows.c
-        per_unit = (
-            select(
-                a.unit,
-                func.count().label("applications"),
-                total(f.awarded).label("awarded"),
-                total(f.disbursed).label("disbursed"),
-                total(f.spent).label("spent"),
-                total(f.recovered).label("recovered"),
-            )
-            .join(flows, flows.c.application == a.application)
-            .where(a.status == "awarded", *([a.fiscal_year == year] if year is not None else []))
-            .group_by(a.unit)
-            .subquery()
+        return _fetch(conn, query.order_by(u.unit))
+    day = as_of or "9999-12-31"
+    flows = _award_flows(day)
+    f = flows.c
+    per_unit = (
+        select(
+            a.unit,
+            func.count().label("applications"),
+            total(f.awarded).label("awarded"),
+            total(f.disbursed).label("disbursed"),
+            total(f.spent).label("spent"),
+            total(f.recovered).label("recovered"),
         )
-        p = per_unit.c
-        query = select(u.unit, u.name, u.type, p.applications, p.awarded, p.disbursed, p.spent, p.recovered).join(
-            per_unit, per_unit.c.unit == u.unit
+        .select_from(s.awards.outerjoin(flows, flows.c.application == a.application))
+        .where(a.applied_on <= day, *([a.fiscal_year == year] if year is not None else []))
+        .group_by(a.unit)
+        .subquery()
+    )
+    p = per_unit.c
+    query = (
+        select(
+            u.unit,
+            u.name,
+            u.type,
+            func.coalesce(p.applications, 0).label("applications"),
+            func.coalesce(p.awarded, 0).label("awarded"),
+            func.coalesce(p.disbursed, 0).label("disbursed"),
+            func.coalesce(p.spent, 0).label("spent"),
+            func.coalesce(p.recovered, 0).label("recovered"),
         )
-    return _fetch(conn, query.order_by(u.unit))
+        .select_from(s.units.outerjoin(per_unit, per_unit.c.unit == u.unit))
+        .where(or_(u.registered_on.is_(None), u.registered_on <= day, per_unit.c.unit.is_not(None)))
+    )
+    if year is not None:
+        query = query.where(per_unit.c.unit.is_not(None))
+    rows = _fetch(conn, query.order_by(u.unit))
+    for row in rows:  # PostgreSQL's COALESCE over a BIGINT sum may come back as Decimal
+        for column in ("applications", *UNIT_MONEY):
+            row[column] = int(row[column])
+    return rows
 
 
 def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
@@ -285,7 +341,9 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
             .subquery()
         )
         columns = list(source.c)
-    query = select(*columns, a.mode, a.fiscal_year).join(s.awards, a.application == source.c.application)
+    query = select(*columns, a.mode, a.fiscal_year, a.fund, a.clause).join(
+        s.awards, a.application == source.c.application
+    )
     if year is not None:
         query = query.where(a.fiscal_year == year)
     rows = []
@@ -346,6 +404,156 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
     return rows
 
 
+# -- pending: what waits for a second person -------------------------------------------------
+
+PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
+
+
+def pending(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+    """Held payments not yet approved or voided: voucher, application, kind, amount, maker, date."""
+    j, k, a, u = s.journal.c, s.event_keys.c, s.awards.c, s.units.c
+    amount = (total(j.debit) - total(j.credit)).label("amount")
+    held = (
+        select(j.voucher, j.application, amount)
+        .where(j.account == "pending", *([j.effective_date <= as_of] if as_of else []))
+        .group_by(j.voucher, j.application)
+        .having(total(j.debit) - total(j.credit) != 0)
+        .subquery()
+    )
+    made = (
+        select(k.key, k.type, k.actor, k.effective_date)
+        .where(k.type.in_(tuple(PENDING_KINDS)), k.voucher == k.key)
+        .subquery()
+    )
+    query = (
+        select(
+            held.c.voucher,
+            held.c.application,
+            made.c.type.label("kind"),
+            held.c.amount,
+            made.c.actor.label("maker"),
+            made.c.effective_date.label("date"),
+            a.unit,
+            u.name.label("unit_name"),
+            a.clause,
+            a.fund,
+            a.fiscal_year,
+        )
+        .select_from(
+            held.join(made, made.c.key == held.c.voucher)
+            .join(s.awards, a.application == held.c.application)
+            .outerjoin(s.units, u.unit == a.unit)
+        )
+        .order_by(made.c.effective_date, held.c.voucher)
+    )
+    if year is not None:
+        query = query.where(a.fiscal_year == year)
+    rows = _fetch(conn, query)
+    for row in rows:
+        row["kind"] = PENDING_KINDS[row["kind"]]
+    return rows
+
+
+# -- lists: funds and units --------------------------------------------------------------------
+
+
+def fund_list(conn: Connection) -> list[dict]:
+    """Every fund with its name, approval threshold and budget over all years."""
+    n, f = s.fund_names.c, s.funds.c
+    years = (
+        select(
+            f.fund,
+            func.count().label("years"),
+            total(f.appropriated).label("appropriated"),
+            total(f.committed).label("committed"),
+            total(f.returned).label("returned"),
+        )
+        .group_by(f.fund)
+        .subquery()
+    )
+    y = years.c
+    query = select(
+        n.fund,
+        n.name,
+        n.threshold.label("approval_threshold"),
+        func.coalesce(y.years, 0).label("years"),
+        func.coalesce(y.appropriated, 0).label("appropriated"),
+        func.coalesce(y.committed, 0).label("committed"),
+        func.coalesce(y.returned, 0).label("returned"),
+    ).select_from(s.fund_names.outerjoin(years, y.fund == n.fund))
+    rows = _fetch(conn, query.order_by(n.fund))
+    for row in rows:
+        for column in ("years", "appropriated", "committed", "returned"):
+            row[column] = int(row[column])
+        row["available"] = row["appropriated"] + row["returned"] - row["committed"]
+    return rows
+
+
+def unit_list(conn: Connection) -> list[dict]:
+    u = s.units.c
+    query = select(u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed)
+    return _fetch(conn, query.order_by(u.unit))
+
+
+def unit_show(conn: Connection, code: str) -> dict | None:
+    u = s.units.c
+    query = select(
+        u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed, u.spent, u.recovered
+    ).where(u.unit == code)
+    rows = _fetch(conn, query)
+    if not rows:
+        return None
+    row = rows[0]
+    row["available"] = row["disbursed"] - row["spent"] - row["recovered"]
+    return row
+
+
+def keys_like(conn: Connection, kind: str, key: str, limit: int = 5000) -> list[str]:
+    """Candidate REFs or voucher numbers for a "did you mean": those sharing the mistyped key's first character."""
+    column = s.awards.c.application if kind == "application" else s.journal.c.voucher
+    head = key[:1]
+    query = select(column).where(column.is_not(None))
+    if head.isalnum():
+        query = query.where(column.like(f"{head}%"))
+    return [r[0] for r in conn.execute(query.distinct().limit(limit))]
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+# Which of --fund --unit --clause each report can be narrowed by (the rows carry those columns).
+FILTERS = {
+    "awards": ("fund", "unit", "clause"),
+    "funds": ("fund",),
+    "units": ("unit",),
+    "caps": ("unit",),
+    "clauses": ("clause",),
+    "equity": ("fund", "unit", "clause"),
+    "trial-balance": (),
+    "pending": ("fund", "unit", "clause"),
+}
+
+
+def narrowed(rows: list[dict], filters: dict[str, str]) -> list[dict]:
+    wanted = {k: v for k, v in filters.items() if v is not None}
+    if not wanted:
+        return rows
+    return [row for row in rows if all(row.get(k) == v for k, v in wanted.items())]
+
+
+LIST_MONEY = frozenset(
+    (
+        "approval_threshold",
+        "appropriated",
+        "committed",
+        "returned",
+        "available",
+        "awarded",
+        "disbursed",
+        "spent",
+        "recovered",
+    )
+)
+
 MONEY = {
     "awards": frozenset(AWARD_MONEY),
     "funds": frozenset(FUND_MONEY),
@@ -354,6 +562,7 @@ MONEY = {
     "clauses": frozenset(("awarded", "disbursed")),
     "equity": frozenset(EQUITY_MONEY),
     "trial-balance": frozenset(("debit", "credit", "balance")),
+    "pending": frozenset(("amount",)),
 }
 
 REPORT_FUNCTIONS = {
@@ -364,20 +573,32 @@ REPORT_FUNCTIONS = {
     "clauses": clauses,
     "equity": equity,
     "trial-balance": trial_balance,
+    "pending": pending,
 }
 
 
 # -- history ----------------------------------------------------------------------------
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+HISTORY_MONEY = frozenset(("amount",))
+
+
+def shanghai(recorded_at: str) -> str:
+    """A stored UTC timestamp as Asia/Shanghai time (ISO 8601 with its +08:00 offset, to the second)."""
+    moment = datetime.fromisoformat(recorded_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
 def history(conn: Connection, key: str) -> list[dict]:
     """Every event about an application REF, unit CODE, fund, voucher or actor, oldest first."""
     k, a = s.event_keys.c, s.awards.c
     related = select(a.application).where(or_(a.unit == key, a.fund == key))
-    query = (
-        select(k.seq, k.type, k.effective_date, k.recorded_at, k.actor)
-        .where(or_(k.key == key, k.key.in_(related)))
-        .group_by(k.seq, k.type, k.effective_date, k.recorded_at, k.actor)
-        .order_by(k.seq)
-    )
-    return [dict(r._mapping) for r in conn.execute(query)]
+    columns = (k.seq, k.type, k.effective_date, k.recorded_at, k.actor, k.amount, k.voucher, k.detail)
+    query = select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
+    rows = _fetch(conn, query)
+    for row in rows:
+        row["recorded_at"] = shanghai(row["recorded_at"])
+    return rows

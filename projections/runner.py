@@ -27,7 +27,7 @@ from . import (
     journal,  # noqa: F401 - registers the journal folds
     schema,
 )
-from .folds import FOLDS, ORIGINATE, history_keys, originate
+from .folds import FOLDS, ORIGINATE, history_details, history_keys, originate
 from .page import Event, Origins, Page
 
 PAGE_SIZE = 2000
@@ -181,6 +181,7 @@ class Projector:
             e.origin = self.origins.get(e.originator_id)
             for fold in FOLDS.get(e.name, ()):
                 fold(e, page)
+            details = history_details(e)
             for key in history_keys(e):
                 page.append(
                     "event_keys",
@@ -190,6 +191,7 @@ class Projector:
                     effective_date=e.on,
                     recorded_at=e.recorded_at,
                     actor=e.actor,
+                    **details,
                 )
         page.flush(conn)
         self.origins.trim()

@@ -174,6 +174,9 @@ event_keys = Table(
     Column("effective_date", String(10)),
     Column("recorded_at", String(32), nullable=False),
     Column("actor", String(200)),
+    Column("amount", BigInteger),  # 分, when money moved (migration 0015)
+    Column("voucher", String(64)),
+    Column("detail", String(400)),  # category, reason, grade, document number… in words a clerk reads
 )
 
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")

@@ -20,7 +20,10 @@ from .policies import catalogue_of
 def clause_of(uow: UnitOfWork, clause_id: str) -> clauses.Clause:
     clause = catalogue_of(uow).get(clause_id)
     if clause is None:
-        raise errors.not_found(f"条款 {clause_id} 不在政策目录中 (grantledger policy list)")
+        hint = errors.did_you_mean(clause_id, [c.id for c in uow.app.catalogue])
+        raise errors.not_found(
+            f"条款 {clause_id} 不在政策目录中{hint} (grantledger policy list)", ("clause", clause_id)
+        )
     return clause
 
 
@@ -59,7 +62,10 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
 
 
 def grant_of(uow: UnitOfWork, ref: str) -> Grant:
-    return uow.require(Grant, ref, what=f"申报 {ref} 不存在")
+    grant = uow.find(Grant, ref)
+    if grant is None:
+        raise errors.not_found(f"申报 {ref} 不存在", ("application", ref))
+    return grant
 
 
 @handles(c.Evaluate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import commands as c
-from .. import dates
+from .. import dates, errors
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
 from ..grant import Grant
 from ..money import Amount
@@ -50,7 +50,9 @@ def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
 
 
 def grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:
-    voucher = uow.require(Voucher, number, what=f"凭证 {number} 不存在")
+    voucher = uow.find(Voucher, number)
+    if voucher is None:
+        raise errors.not_found(f"凭证 {number} 不存在", ("voucher", number))
     return grant_of(uow, voucher.ref)
 
 

@@ -46,7 +46,7 @@ def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
             )
         changed = False
     else:
-        fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=dates.today()))
+        fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd)))
         changed = True
     return Result({"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}, changed)
 
@@ -94,11 +94,11 @@ def _unit_register(uow: UnitOfWork, cmd: c.UnitRegister, actor: str) -> Result:
                 errors.DUPLICATE_KEY,
                 f"单位 {cmd.code} 已按 {unit.region_doc} 登记在 {unit.placed}, 与 --region {cmd.region} 不同",
             )
-        changed = cmd.region is not None and unit.place(cmd.region, cmd.region_doc, actor, dates.today())
+        changed = cmd.region is not None and unit.place(cmd.region, cmd.region_doc, actor, on_date(cmd))
         return Result(_unit_fields(unit), changed=changed)
-    unit = uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=dates.today()))
+    unit = uow.add(Unit(code=cmd.code, name=cmd.unit_name, type=cmd.type, actor=actor, on=on_date(cmd)))
     if cmd.region is not None:
-        unit.place(cmd.region, cmd.region_doc, actor, dates.today())
+        unit.place(cmd.region, cmd.region_doc, actor, on_date(cmd))
     return Result(_unit_fields(unit))
 
 
@@ -107,3 +107,13 @@ def _unit_fields(unit: Unit) -> dict:
     if unit.placed is not None:
         fields.update(region=unit.placed, region_doc=unit.region_doc)
     return fields
+
+
+@handles(c.UnitRename)
+def _unit_rename(uow: UnitOfWork, cmd: c.UnitRename, actor: str) -> Result:
+    unit = uow.require(Unit, cmd.code, what=f"单位 {cmd.code} 未登记")
+    former = unit.name
+    changed = unit.rename(cmd.unit_name, cmd.doc, actor, on_date(cmd))
+    return Result(
+        {"unit": cmd.code, "name": unit.name, "former_name": former if changed else None, "doc": cmd.doc}, changed
+    )

@@ -20,6 +20,7 @@ from decimal import Decimal
 import click
 import pytest
 
+from cli.labels import header as zh
 from cli.main import COMMANDS, main
 from tests.e2e.driver import Cli, awarded, describe, runner, standard_world
 from tests.helpers import ENTERPRISE
@@ -128,13 +129,13 @@ def test_the_awards_table_is_aligned_with_amounts_grouped_and_flush_right(world)
     result = world("report", "awards", fmt="table")
     assert result.exit_code == 0, describe(result)
     rows = read_table(result.stdout)
-    assert [r["application"].strip() for r in rows] == ["QD-2024-001", "QD-2024-002"]
-    assert [r["awarded"].strip() for r in rows] == ["5,000,000.00", "30,000.00"]
-    assert rows[0]["disbursed"].strip() == "123,456.78"
-    for column in ("awarded", "disbursed", "pending", "spent", "recovered", "available"):
-        assert_amount_column(rows, column)
-    for column in ("application", "unit", "clause"):
-        assert_text_column(rows, column)
+    assert [r[zh("application")].strip() for r in rows] == ["QD-2024-001", "QD-2024-002", "合计"]
+    assert [r[zh("awarded")].strip() for r in rows] == ["5,000,000.00", "30,000.00", "5,030,000.00"]
+    assert rows[0][zh("disbursed")].strip() == "123,456.78"
+    for column in ("awarded", "disbursed", "pending", "spent", "available"):
+        assert_amount_column(rows, zh(column))
+    for column in ("application", "unit_name", "clause"):
+        assert_text_column(rows, zh(column))
 
 
 @pytest.mark.parametrize("name", ["units", "trial-balance", "funds"])
@@ -143,7 +144,7 @@ def test_a_report_table_with_chinese_names_stays_aligned_on_screen(world, name):
     assert result.exit_code == 0, describe(result)
     rows = read_table(result.stdout)
     assert rows
-    amount_columns = [c for c in rows[0] if c in ("awarded", "disbursed", "debit", "credit", "appropriated")]
+    amount_columns = [c for c in rows[0] if c in map(zh, ("awarded", "disbursed", "debit", "credit", "appropriated"))]
     assert amount_columns
     for column in amount_columns:
         assert_amount_column(rows, column)
@@ -151,16 +152,16 @@ def test_a_report_table_with_chinese_names_stays_aligned_on_screen(world, name):
 
 def test_the_trial_balance_table_shows_a_total_whose_debits_equal_its_credits(world):
     rows = read_table(world("report", "trial-balance", fmt="table").stdout)
-    total = next(r for r in rows if r["account"].strip() == "total")
-    assert total["debit"].strip() == total["credit"].strip()
+    total = next(r for r in rows if r[zh("account")].strip() == "total")
+    assert total[zh("debit")].strip() == total[zh("credit")].strip()
 
 
 def test_the_policy_list_table_stays_aligned_with_chinese_titles(sqlite_url):
     result = Cli(sqlite_url, fmt="table")("policy", "list")
     assert result.exit_code == 0, describe(result)
     rows = read_table(result.stdout)
-    assert any("行业共性技术攻关" in r["title"] for r in rows)
-    assert_text_column(rows, "title")
+    assert any("行业共性技术攻关" in r[zh("title")] for r in rows)
+    assert_text_column(rows, zh("title"))
 
 
 def test_a_single_result_is_two_aligned_columns_with_grouped_amounts(world):
@@ -181,7 +182,7 @@ def test_a_single_result_is_two_aligned_columns_with_grouped_amounts(world):
     assert result.exit_code == 0, describe(result)
     lines = result.stdout.rstrip("\n").split("\n")
     pairs = dict(re.fullmatch(r"(\S+)(\s+)(.*)", line).group(1, 3) for line in lines)
-    assert pairs["appropriated"] == "50,000,000.00"
+    assert pairs[zh("appropriated")] == "50,000,000.00"
     starts = {len(on_screen(line)) - len(on_screen(re.fullmatch(r"\S+\s+(.*)", line).group(1))) for line in lines}
     assert len(starts) == 1, f"values do not start in one column:\n{result.stdout}"
 
@@ -190,7 +191,9 @@ def test_a_single_result_is_two_aligned_columns_with_grouped_amounts(world):
 
 
 def read_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    """Header and rows of a CSV document, which starts with a UTF-8 BOM (so Excel reads it as UTF-8)."""
+    assert text.startswith("\ufeff"), text[:20]
+    reader = csv.DictReader(io.StringIO(text[1:]))
     return list(reader.fieldnames or []), list(reader)
 
 
@@ -199,9 +202,10 @@ def test_report_format_csv_gives_a_header_row_and_a_row_per_award_with_machine_a
     assert result.exit_code == 0, describe(result)
     header, rows = read_csv(result.stdout)
     as_json = world.ok("report", "awards")
-    assert header == list(as_json[0])
-    assert [r["application"] for r in rows] == ["QD-2024-001", "QD-2024-002"]
-    assert (rows[0]["awarded"], rows[0]["disbursed"]) == ("5000000.00", "123456.78")
+    assert header == [zh(key) for key in as_json[0]]
+    assert [r[zh("application")] for r in rows] == ["QD-2024-001", "QD-2024-002", "合计"]
+    assert (rows[0][zh("awarded")], rows[0][zh("disbursed")]) == ("5000000.00", "123456.78")
+    assert rows[-1][zh("awarded")] == "5030000.00"
 
 
 @pytest.mark.parametrize(
@@ -216,7 +220,7 @@ def test_global_format_csv_gives_a_header_row_plus_rows(world, args, first_colum
     result = world(*args, fmt="csv")
     assert result.exit_code == 0, describe(result)
     header, rows = read_csv(result.stdout)
-    assert header[0] == first_column and rows
+    assert header[0] == zh(first_column) and rows
     assert len(result.stdout.rstrip("\n").split("\n")) == len(rows) + 1
 
 
@@ -224,7 +228,7 @@ def test_a_single_result_in_csv_is_a_header_and_one_row(world):
     result = world("fund", "create", "NEW", "--name", "新专项资金", fmt="csv")
     assert result.exit_code == 0, describe(result)
     header, rows = read_csv(result.stdout)
-    assert "fund" in header and [r["fund"] for r in rows] == ["NEW"]
+    assert zh("fund") in header and [r[zh("fund")] for r in rows] == ["NEW"]
 
 
 # -- files ------------------------------------------------------------------------------------------------
@@ -283,7 +287,7 @@ def test_report_out_writes_to_the_file_what_stdout_would_have_shown(world, tmp_p
         assert [r["awarded"] for r in json.loads(written)] == ["5000000.00", "30000.00"]
     else:
         assert read_csv(written) == read_csv(shown)
-        assert len(read_csv(written)[1]) == 2
+        assert len(read_csv(written)[1]) == 3  # two awards and the totals row
 
 
 # -- the environment --------------------------------------------------------------------------------------
@@ -311,12 +315,12 @@ def test_the_environment_format_gives_csv_and_an_option_overrides_it(world):
     env = {"GRANTLEDGER_DB": world.db, "GRANTLEDGER_ACTOR": "auditor", "GRANTLEDGER_FORMAT": "csv"}
     as_csv = runner().invoke(main, ["report", "funds"], env=env)
     assert as_csv.exit_code == 0, describe(as_csv)
-    assert read_csv(as_csv.stdout)[0][:2] == ["fund", "year"]
+    assert read_csv(as_csv.stdout)[0][:2] == [zh("fund"), zh("year")]
     as_table = runner().invoke(main, ["--format", "table", "report", "funds"], env=env)
-    assert read_table(as_table.stdout)[0]["appropriated"].strip() == "100,000,000.00"
+    assert read_table(as_table.stdout)[0][zh("appropriated")].strip() == "100,000,000.00"
 
 
 def test_without_option_or_environment_the_format_is_a_table(world):
     result = runner().invoke(main, ["--db", world.db, "--actor", "auditor", "report", "funds"])
     assert result.exit_code == 0, describe(result)
-    assert [r["fund"].strip() for r in read_table(result.stdout)] == ["KJ", "TZ"]
+    assert [r[zh("fund")].strip() for r in read_table(result.stdout)] == ["KJ", "TZ", "合计"]

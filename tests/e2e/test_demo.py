@@ -45,14 +45,14 @@ def test_the_demo_prints_the_awards_report(demo):
     finished, _ = demo
     report = finished.stdout.split("report awards", 1)[1]
     header = report.splitlines()[1]
-    assert header.split()[:3] == ["application", "unit", "clause"] and "awarded" in header
+    assert header.split()[:3] == ["申报编号", "单位名称", "条款"] and "批复金额" in header
     assert re.search(r"^QD-2024-001\s.*\s5,000,000\.00\s", report, re.M), report
 
 
 def test_the_demo_ends_with_a_verify_that_is_ok(demo):
     finished, _ = demo
     verify = finished.stdout.split(" verify\n", 1)[1]
-    assert re.search(r"^ok\s+yes$", verify, re.M), verify
+    assert re.search(r"^通过\s+是$", verify, re.M), verify
 
 
 def test_the_demo_leaves_its_database_for_the_user_to_explore(demo):

@@ -579,12 +579,12 @@ def test_a_good_minimal_file_loads(tmp_path):
         (
             "bad amount",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高十万元"\nmax = "十万"\n',
-            "not an amount",
+            "不是金额",
         ),
         (
             "float amount",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = 100000.5\n',
-            "amount must be text",
+            "金额须为文本",
         ),
         (
             "missing quote",

@@ -27,6 +27,7 @@ MINIMAL: dict[str, dict[str, object]] = {
     "fund create": {"fund": "KJ-2024", "name": "市科技创新专项资金"},
     "fund appropriate": {"fund": "KJ-2024", "year": "2024", "amount": "5000万", "doc": "青财教〔2024〕1号"},
     "unit register": {"code": UNIT, "name": "青岛某科技有限公司", "type": "enterprise"},
+    "unit rename": {"code": UNIT, "name": "青岛某新科技有限公司", "doc": "更名-2024-1"},
     "apply": {"ref": "QD-2024-001", "unit": UNIT, "clause": "qd2024-01-common-tech", "amount": "300万"},
     "evaluate": {"ref": "QD-2024-001", "grade": "excellent"},
     "award": {"ref": "QD-2024-001", "amount": "300万", "fund": "KJ-2024", "doc": "青科字〔2024〕9号"},
@@ -48,9 +49,10 @@ MINIMAL: dict[str, dict[str, object]] = {
 OPTIONAL: dict[str, dict[str, object]] = {
     "init": {},
     "role grant": {},
-    "fund create": {"approval-threshold": "100万"},
+    "fund create": {"approval-threshold": "100万", "date": "2024-01-02"},
     "fund appropriate": {"date": "2024-01-15"},
-    "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号"},
+    "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号", "date": "2024-01-02"},
+    "unit rename": {"date": "2024-01-02"},
     "apply": {"base": "1000万", "date": "2024-01-15"},
     "evaluate": {"score": "88.5", "date": "2024-01-15"},
     "award": {"date": "2024-01-15", "mode": "mixed", "equity-amount": "100万", "exception-doc": "特批-1"},
@@ -150,21 +152,21 @@ def test_dropping_a_required_field_is_invalid_input_naming_it(name, missing):
     raw = {k: v for k, v in MINIMAL[name].items() if k != missing}
     error = refusal(name, raw)
     assert error.code == INVALID_INPUT
-    assert f"{missing} is required" in error.message
+    assert f"缺少 {missing}" in error.message
 
 
 @pytest.mark.parametrize(("name", "missing"), REQUIRED_FIELDS)
 def test_a_required_field_given_as_null_counts_as_missing(name, missing):
     error = refusal(name, {**MINIMAL[name], missing: None})
     assert error.code == INVALID_INPUT
-    assert f"{missing} is required" in error.message
+    assert f"缺少 {missing}" in error.message
 
 
 @pytest.mark.parametrize("name", sorted(MINIMAL))
 def test_an_unknown_field_is_invalid_input_naming_it(name):
     error = refusal(name, {**MINIMAL[name], "colour": "red"})
     assert error.code == INVALID_INPUT
-    assert "unknown field(s) colour" in error.message
+    assert "未知字段 colour" in error.message
 
 
 def test_a_misspelt_field_is_refused_rather_than_ignored():
@@ -178,7 +180,7 @@ def test_a_misspelt_field_is_refused_rather_than_ignored():
 def test_an_unknown_command_is_invalid_input(name):
     error = refusal(name, {})
     assert error.code == INVALID_INPUT
-    assert "unknown command" in error.message
+    assert "未知命令" in error.message
 
 
 def test_the_built_command_carries_parsed_values():
@@ -256,7 +258,7 @@ def test_a_date_after_today_is_invalid_input_naming_the_date(name):
     error = refusal(name, {**MINIMAL[name], "date": tomorrow})
     assert error.code == INVALID_INPUT
     assert f"{name} date" in error.message
-    assert "after today" in error.message
+    assert "晚于今天" in error.message
 
 
 @pytest.mark.parametrize("name", DATED)

@@ -83,13 +83,13 @@ def test_full_width_digits_and_surrounding_spaces_are_accepted(text, fen):
 
 @pytest.mark.parametrize("text", ["0", "0.00", "0万", "0元", "0.000亿", "00"])
 def test_zero_is_refused(text):
-    with pytest.raises(MoneyError, match="more than zero"):
+    with pytest.raises(MoneyError, match="须大于零"):
         money.parse(text)
 
 
 @pytest.mark.parametrize("text", ["-1", "-0.01", "-30万", "-1,000,000.50", " -5 "])
 def test_negative_amounts_are_refused_as_not_more_than_zero(text):
-    with pytest.raises(MoneyError, match="more than zero"):
+    with pytest.raises(MoneyError, match="须大于零"):
         money.parse(text)
 
 
@@ -125,7 +125,7 @@ def test_negative_amounts_are_refused_as_not_more_than_zero(text):
     ],
 )
 def test_garbage_is_refused_with_an_example_of_what_an_amount_looks_like(text):
-    with pytest.raises(MoneyError, match="not an amount"):
+    with pytest.raises(MoneyError, match="不是金额"):
         money.parse(text)
 
 
@@ -145,13 +145,13 @@ def test_garbage_is_refused_with_an_example_of_what_an_amount_looks_like(text):
     ],
 )
 def test_more_precision_than_one_fen_is_refused(text):
-    with pytest.raises(MoneyError, match="more precise than 1 分"):
+    with pytest.raises(MoneyError, match="精确到分以下"):
         money.parse(text)
 
 
 @pytest.mark.parametrize("text", ["1000.01亿", "100000000000.01", "1001亿", "99999999999999999999999999999999"])
 def test_amounts_above_the_limit_are_refused(text):
-    with pytest.raises(MoneyError, match="above the limit"):
+    with pytest.raises(MoneyError, match="超过上限"):
         money.parse(text)
 
 
@@ -163,7 +163,7 @@ def test_the_limit_itself_is_accepted_and_one_fen_more_is_not():
 
 @pytest.mark.parametrize("value", [300000, 300000.0, None, b"300000", ["30万"]])
 def test_anything_but_text_is_refused(value):
-    with pytest.raises(MoneyError, match="must be text"):
+    with pytest.raises(MoneyError, match="须为文本"):
         money.parse(value)
 
 

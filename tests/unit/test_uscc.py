@@ -65,27 +65,27 @@ def test_surrounding_spaces_are_stripped(padded):
     [(REAL_CODE[:17], 17), (REAL_CODE + "1", 19), ("", 0), ("   ", 0), ("9135 0100M000100Y43", 19)],
 )
 def test_a_code_of_the_wrong_length_is_refused_with_its_length(code, length):
-    with pytest.raises(USCCError, match=f"must be 18 characters, .* has {length}$"):
+    with pytest.raises(USCCError, match=f"须为 18 位, .* 有 {length} 位$"):
         uscc.normalise(code)
 
 
 @pytest.mark.parametrize("value", [None, 91350100, b"91350100M000100Y43"])
 def test_a_code_that_is_not_text_is_refused(value):
-    with pytest.raises(USCCError, match="must be 18 characters"):
+    with pytest.raises(USCCError, match="须为 18 位"):
         uscc.normalise(value)
 
 
 @pytest.mark.parametrize("forbidden", ["I", "O", "S", "V", "Z", "i", "o", "s", "v", "z"])
 def test_the_letters_the_standard_leaves_out_are_refused_by_name(forbidden):
     code = REAL_CODE[:10] + forbidden + REAL_CODE[11:]
-    with pytest.raises(USCCError, match=f"not allowed by GB 32100-2015: {forbidden.upper()}$"):
+    with pytest.raises(USCCError, match=f"GB 32100-2015 不允许的字符: {forbidden.upper()}$"):
         uscc.normalise(code)
 
 
 @pytest.mark.parametrize("bad", ["-", ".", "_", "#", "/", "中", "码"])
 def test_punctuation_and_chinese_characters_are_refused_by_name(bad):
     code = REAL_CODE[:12] + bad + REAL_CODE[13:]
-    with pytest.raises(USCCError, match=f"not allowed by GB 32100-2015: {re.escape(bad)}$"):
+    with pytest.raises(USCCError, match=f"GB 32100-2015 不允许的字符: {re.escape(bad)}$"):
         uscc.normalise(code)
 
 
@@ -99,7 +99,7 @@ def test_every_forbidden_character_is_listed_once():
 @pytest.mark.parametrize("authority", sorted(set(ALPHABET) - set(CATEGORIES)))
 def test_an_unknown_registering_authority_is_refused(authority):
     code = uscc.make(authority + "1350100M000100Y4")
-    with pytest.raises(USCCError, match=f"unknown 登记管理部门代码 '{authority}'"):
+    with pytest.raises(USCCError, match=f"未知的登记管理部门代码 '{authority}'"):
         uscc.normalise(code)
 
 
@@ -118,7 +118,7 @@ def test_an_unknown_registering_authority_is_refused(authority):
 )
 def test_a_category_the_authority_does_not_issue_is_refused(authority, category):
     code = uscc.make(authority + category + "350100M000100Y4")
-    with pytest.raises(USCCError, match=f"机构类别代码 '{category}' is not issued by 登记管理部门 '{authority}'"):
+    with pytest.raises(USCCError, match=f"机构类别代码 '{category}' 不由登记管理部门 '{authority}' 赋予"):
         uscc.normalise(code)
 
 
@@ -134,14 +134,14 @@ def test_every_category_an_authority_issues_is_accepted(authority, category):
 @pytest.mark.parametrize("division", ["3501A0", "A50100", "35010Y", "HJKLMN"])
 def test_a_division_code_with_letters_is_refused(division):
     code = uscc.make("91" + division + "M000100Y4")
-    with pytest.raises(USCCError, match=f"行政区划码 '{division}' must be 6 digits"):
+    with pytest.raises(USCCError, match=f"行政区划码 '{division}' 须为 6 位数字"):
         uscc.normalise(code)
 
 
 @pytest.mark.parametrize("wrong", sorted(set(ALPHABET) - {REAL_CODE[17]}))
 def test_a_wrong_check_character_is_refused_naming_the_expected_one(wrong):
     code = REAL_CODE[:17] + wrong
-    with pytest.raises(USCCError, match=f"check character is '{wrong}', expected '3'"):
+    with pytest.raises(USCCError, match=f"校验码是 '{wrong}', 应为 '3'"):
         uscc.normalise(code)
 
 
@@ -187,5 +187,5 @@ def test_a_substitution_in_the_organisation_code_or_check_is_caught_by_the_check
     code = uscc.make(prefix)
     replacement = data.draw(st.sampled_from([ch for ch in ALPHABET if ch != code[position]]))
     mutated = code[:position] + replacement + code[position + 1 :]
-    with pytest.raises(USCCError, match="check character"):
+    with pytest.raises(USCCError, match="校验码"):
         uscc.normalise(mutated)

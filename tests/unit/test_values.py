@@ -58,7 +58,7 @@ def test_grades_ignore_case_and_surrounding_spaces(text, word):
 def test_an_unknown_grade_is_invalid_input_listing_the_grades(text):
     error = refusal(values.grade, text)
     assert error.code == INVALID_INPUT
-    assert "unknown grade" in error.message
+    assert "未知的评审等级" in error.message
     assert "excellent(优秀)" in error.message
 
 
@@ -114,7 +114,7 @@ def test_the_negative_list_is_exactly_that_of_cli_md():
 def test_an_unknown_category_is_invalid_input(text):
     error = refusal(values.category, text)
     assert error.code == INVALID_INPUT
-    assert "unknown category" in error.message
+    assert "未知的支出类别" in error.message
 
 
 # -- stakes -------------------------------------------------------------------
@@ -142,7 +142,7 @@ def test_a_stake_is_stored_as_an_integer_with_one_percent_as_ten_thousand(text, 
 def test_a_stake_outside_zero_to_one_hundred_percent_or_too_precise_is_invalid_input(text):
     error = refusal(values.stake, text)
     assert error.code == INVALID_INPUT
-    assert "stake" in error.message
+    assert "股权比例" in error.message
 
 
 @given(st.integers(min_value=1, max_value=values.FULL_STAKE))
@@ -203,10 +203,10 @@ def test_free_text_is_stripped():
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("", "must not be empty"),
-        ("   ", "must not be empty"),
-        ("x" * 201, "longer than 200"),
-        ("a\x00b", "control characters"),
+        ("", "不能为空"),
+        ("   ", "不能为空"),
+        ("x" * 201, "超过 200 个字符"),
+        ("a\x00b", "控制字符"),
     ],
 )
 def test_empty_overlong_or_control_character_text_is_invalid_input_naming_what(text, why):
@@ -230,7 +230,7 @@ def test_a_real_day_is_accepted_in_canonical_form(text):
 
 @pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31"])
 def test_a_day_that_does_not_exist_is_refused(text):
-    with pytest.raises(DateError, match="not a real day"):
+    with pytest.raises(DateError, match="日历上没有这一天"):
         dates.parse(text)
 
 
@@ -255,7 +255,7 @@ def test_today_and_past_days_are_effective():
 
 def test_an_effective_date_after_today_is_refused():
     tomorrow = (shanghai_today() + timedelta(days=1)).isoformat()
-    with pytest.raises(DateError, match="after today"):
+    with pytest.raises(DateError, match="晚于今天"):
         dates.effective(tomorrow)
 
 
@@ -285,7 +285,7 @@ def test_today_is_the_shanghai_day_even_when_utc_is_still_on_the_day_before(monk
     monkeypatch.setattr(dates, "datetime", _ClockAt)
     assert dates.today() == "2025-01-01"
     assert dates.effective("2025-01-01") == "2025-01-01"
-    with pytest.raises(DateError, match="after today"):
+    with pytest.raises(DateError, match="晚于今天"):
         dates.effective("2025-01-02")
 
 
