@@ -112,8 +112,8 @@ def write_template(path: str) -> None:
             continue
         key = name.replace(" ", "-")
         fields = sorted(_fields(cls).items(), key=lambda item: not item[1].metadata["required"])
-        columns = [BATCH_KEYS[k] + ("" if f.metadata["required"] else "(可选)") for k, f in fields]
-        guide.append([BATCH_COMMANDS[key], key, "、".join(columns)])
+        columns = [BATCH_KEYS.get(k, k) + ("" if f.metadata["required"] else "(可选)") for k, f in fields]
+        guide.append([BATCH_COMMANDS.get(key, key), key, "、".join(columns)])
     for letter, size in (("A", 12), ("B", 18), ("C", 80)):
         guide.column_dimensions[letter].width = size
     book.save(path)

@@ -222,6 +222,10 @@ BATCH_KEYS = {
     "approval-threshold": "审批限额",
     "actor": "人员",
     "role": "角色",
+    "region": "所在地区",
+    "region-doc": "地区依据文件",
+    "file-name": "文件名",
+    "content": "文件内容",
 }
 
 # Batch commands by their Chinese names (the ``命令`` column may use either).
@@ -244,6 +248,8 @@ BATCH_COMMANDS = {
     "convert": "转股",
     "exit": "退出",
     "write-off": "核销",
+    "unit-rename": "单位更名",
+    "policy-load": "载入政策",
 }
 
 
