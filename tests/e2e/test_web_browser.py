@@ -264,4 +264,5 @@ def test_a_download_is_the_clis_workbook_and_opens_with_openpyxl(page, programme
     assert {r[0]: round(r[column] * 100) for r in body} == {r["application"]: json_fen(r["disbursed"]) for r in rows}
 
     csv_text = page.request.get("/download/funds.csv").text()
-    assert csv_text.splitlines()[0].startswith("fund,year,appropriated")
+    assert csv_text.startswith("\ufeff")  # the CLI's CSV: UTF-8 with a BOM, Chinese headers
+    assert csv_text[1:].splitlines()[0].startswith("资金,年度,预算")
