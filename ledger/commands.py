@@ -27,7 +27,7 @@ def key(text: str) -> str:
     """A REF, voucher, fund code or document number: 1–64 visible characters, no spaces."""
     word = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if isinstance(text, str) and odd_digit(text) is not None:
-        raise invalid(f"{text!r} contains {describe(odd_digit(text) or '')}: type the digits 0-9")
+        raise invalid(f"{text!r} 含有 {describe(odd_digit(text) or '')}: 请输入数字 0-9")
     if not _KEY.fullmatch(word) or not word.isprintable():
         raise invalid(f"须为 1 至 64 个字符且不含空格: {text!r}")
     return word
@@ -46,26 +46,26 @@ def _translated(parse: Callable[[Any], Any], *failures: type[Exception]) -> Call
 def _region(text: object) -> str:
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[1-8][0-9]{5}", word) or word.endswith("0000"):
-        raise invalid(f"must be the 6-digit code of a city or district, such as 370200 (青岛市): {text!r}")
+        raise invalid(f"须为城市或区县的 6 位行政区划代码, 如 370200 (青岛市): {text!r}")
     return word
 
 
 def _document(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise invalid("the policy file is empty")
+        raise invalid("政策文件是空的")
     if len(text) > 1_000_000:
-        raise invalid("the policy file is longer than 1,000,000 characters")
+        raise invalid("政策文件超过 1,000,000 个字符")
     return text
 
 
 def _year(text: object) -> int:
     if isinstance(text, int):  # from JSON; never turned into text, which a 5,000-digit number would refuse
         if not 1990 <= text <= 2100:
-            shown = str(text) if abs(text) < 10**6 else "a number far too large"
-            raise invalid(f"must be a year such as 2024: {shown}")
+            shown = str(text) if abs(text) < 10**6 else "一个大得离谱的数"
+            raise invalid(f"须为年份, 如 2024: {shown}")
         return text
     if odd_digit(str(text)) is not None:
-        raise invalid(f"must be a year such as 2024: {text!r} contains {describe(odd_digit(str(text)) or '')}")
+        raise invalid(f"须为年份, 如 2024: {text!r} 含有 {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{4}", word) or not 1990 <= int(word) <= 2100:
         raise invalid(f"须为年份, 如 2024: {text!r}")

@@ -30,7 +30,7 @@ def parse(text: str) -> str:
     """Check a ``YYYY-MM-DD`` date and return it in canonical form."""
     cleaned = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if isinstance(text, str) and odd_digit(text) is not None:
-        raise DateError(f"not a date: {text!r} contains {describe(odd_digit(text) or '')} (use YYYY-MM-DD)")
+        raise DateError(f"不是日期: {text!r} 含有 {describe(odd_digit(text) or '')} (格式为 YYYY-MM-DD)")
     if not _ISO.fullmatch(cleaned):
         raise DateError(f"不是日期: {text!r} (格式为 YYYY-MM-DD)")
     try:

@@ -131,7 +131,7 @@ _STAKE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,4})?")
 
 def stake(text: str) -> int:
     if odd_digit(str(text)) is not None:
-        raise invalid(f"not a stake: {text!r} contains {describe(odd_digit(str(text)) or '')}")
+        raise invalid(f"不是股权比例: {text!r} 含有 {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip().rstrip("%").strip()
     if not _STAKE.fullmatch(word):
         raise invalid(f"不是股权比例: {text!r} (百分数, 如 5 或 5.25, 最多 4 位小数)")
@@ -151,7 +151,7 @@ def format_stake(value: int) -> str:
 def score(text: str) -> str:
     """An evaluation score, 0–100 with up to two decimals, kept as text."""
     if odd_digit(str(text)) is not None:
-        raise invalid(f"not a score: {text!r} contains {describe(odd_digit(str(text)) or '')}")
+        raise invalid(f"不是评分: {text!r} 含有 {describe(odd_digit(str(text)) or '')}")
     word = unicodedata.normalize("NFKC", str(text)).strip()
     if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", word) or Decimal(word) > 100:
         raise invalid(f"不是评分: {text!r} (0 至 100, 最多 2 位小数)")

@@ -125,7 +125,7 @@ def _with(text: str, old: str, new: str) -> str:
         ("unknown key", ('max = "1亿"', 'maximum = "1亿"'), 11, "unknown keys ['maximum']"),
         ("bad TOML", ('max = "500万"', "max = 500万"), None, "line 26"),
         ("no 文号", ('doc_number = "青人才字〔2021〕1号"\n', ""), 1, "doc_number must be non-empty text"),
-        ("bad date", ('issued = "2021-03-01"', 'issued = "2021-02-30"'), 1, "not a real day"),
+        ("bad date", ('issued = "2021-03-01"', 'issued = "2021-02-30"'), 1, "日历上没有这一天"),
         ("bad amount", ('max = "1亿"', 'max = "一亿"'), 11, "max"),
         ("wrong prefix", ('id = "qd2021-talent-living"', 'id = "qd2022-talent-living"'), 21, "must start with"),
         ("unknown city", ('city = "qingdao"', 'city = "jinan"'), 1, "city must be one of"),
