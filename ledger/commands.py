@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
-from . import dates, money, uscc, values
+from . import dates, keys, money, uscc, values
 from .errors import LedgerError, invalid
 
 _KEY = re.compile(r"[^\s]{1,64}")
@@ -60,6 +60,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "mode": values.mode,
     "stake": values.stake,
     "role": values.role,
+    "public_key": lambda text: keys.normalise_public(str(text)),
 }
 
 
@@ -95,6 +96,19 @@ class RoleGrant(Command):
     name = "role grant"
     actor: str = arg("text")
     role: str = arg("role")
+    key: str | None = arg("public_key", required=False)
+
+
+@dataclass(frozen=True)
+class RoleRevoke(Command):
+    name = "role revoke"
+    actor: str = arg("text")
+    role: str = arg("role")
+
+
+@dataclass(frozen=True)
+class KeyRotate(Command):
+    name = "key rotate"
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,8 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
     for c in (
         Init,
         RoleGrant,
+        RoleRevoke,
+        KeyRotate,
         FundCreate,
         FundAppropriate,
         UnitRegister,

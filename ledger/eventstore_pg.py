@@ -17,6 +17,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from . import signing
 from .chain import GENESIS
 from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
 
@@ -31,6 +32,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 hashes
             )
         )
+        signatures = Identifier(self.datastore.schema, signing.SIGNATURES_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (first_seq bigint PRIMARY KEY, last_seq bigint NOT NULL, "
+                "actor text NOT NULL, key text NOT NULL, signature bytea NOT NULL)"
+            ).format(signatures)
+        )
+        self.insert_signature = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s, %s)").format(signatures)
+        self.select_signatures_statement = SQL(
+            "SELECT first_seq, last_seq, actor, key, signature FROM {0} WHERE first_seq > %s ORDER BY first_seq LIMIT %s"
+        ).format(signatures)
         self.select_last_hash = SQL("SELECT hash FROM {0} ORDER BY notification_id DESC LIMIT 1").format(hashes)
         self.insert_hash = SQL("INSERT INTO {0} VALUES (%s, %s)").format(hashes)
         self.select_chain_statement = SQL(
@@ -66,8 +78,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         curs.execute(self.select_last_hash, prepare=True)
         row = curs.fetchone()
         previous = bytes(row["hash"]) if row else GENESIS
-        curs.executemany(self.insert_hash, list(chain_rows(previous, ids, stored_events)))
+        links = list(chain_rows(previous, ids, stored_events))
+        curs.executemany(self.insert_hash, links)
+        signer = signing.active()
+        if signer is not None and links:
+            curs.execute(self.insert_signature, signing.signature_row(signer, links[0][0], links[-1][0], links[-1][1]))
         return ids
+
+    def select_signatures(self, after: int, limit: int) -> list[tuple]:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.select_signatures_statement, (after, limit), prepare=True)
+            return [(r[0], r[1], r[2], r[3], bytes(r[4])) for r in curs.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

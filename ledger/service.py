@@ -35,6 +35,8 @@ from .fund import FundYear
 from .grant import Grant
 from .handlers import HANDLERS, roles_of
 from .handlers.applications import cap_usage, clause_of
+from .handlers.keys import authenticate
+from .keys import Keyring
 from .unit import Unit
 from .uow import Result, UnitOfWork
 from .voucher import Voucher
@@ -52,6 +54,7 @@ class GrantLedger(Application):
         self.store = parse_url(url)
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()
+        self.keyring = Keyring.default()
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.
@@ -133,7 +136,13 @@ def is_missing_table(exc: Exception) -> bool:
 
 def handle(uow: UnitOfWork, command: c.Command, actor: str) -> Result:
     if not isinstance(command, c.Init):
-        check_may(actor, roles_of(uow, actor), command.name)
+        roles = roles_of(uow, actor)
+        if isinstance(command, c.KeyRotate):  # anyone who holds a role may renew their own key
+            if not roles:
+                check_may(actor, roles, command.name)
+        else:
+            check_may(actor, roles, command.name)
+        authenticate(uow, actor)
     return HANDLERS[type(command)](uow, command, actor)
 
 

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from . import errors
+from .signing import Signer, signing_as
 
 if TYPE_CHECKING:
     from .service import GrantLedger
@@ -41,6 +42,7 @@ class UnitOfWork:
     seen: dict[UUID, Aggregate | None] = field(default_factory=dict)
     touched: dict[UUID, Aggregate] = field(default_factory=dict)
     marks: dict[UUID, int] = field(default_factory=dict)  # pending events when first touched by this command
+    signer: Signer | None = None  # whose key signs what this unit of work saves (set at the door)
 
     def find(self, cls: type, *key: object) -> Any:
         agg_id = cls.create_id(*key)
@@ -80,7 +82,8 @@ class UnitOfWork:
         dirty = self.dirty()
         count = sum(len(a.pending_events) for a in dirty)
         if dirty:
-            self.app.save_aggregates(dirty)
+            with signing_as(self.signer):
+                self.app.save_aggregates(dirty)
         self.touched.clear()
         return count
 
