@@ -41,7 +41,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         )
         self.insert_signature = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s, %s)").format(signatures)
         self.select_signatures_statement = SQL(
-            "SELECT first_seq, last_seq, actor, key, signature FROM {0} WHERE first_seq > %s ORDER BY first_seq LIMIT %s"
+            "SELECT first_seq, last_seq, actor, key, signature FROM {0} "
+            "WHERE first_seq > %s ORDER BY first_seq LIMIT %s"
         ).format(signatures)
         self.select_last_hash = SQL("SELECT hash FROM {0} ORDER BY notification_id DESC LIMIT 1").format(hashes)
         self.insert_hash = SQL("INSERT INTO {0} VALUES (%s, %s)").format(hashes)
