@@ -12,14 +12,16 @@ import json
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
+from sqlalchemy import select
+
 from ledger import commands as c
-from ledger import dates, rules
-from ledger.actors import check_may
+from ledger import dates, keys, rules
+from ledger.actors import Actor, check_may
 from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
-from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
+from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, execute, quote, storage_errors
 
-from . import audit, migrate, reports
+from . import audit, migrate, reports, schema
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -96,6 +98,29 @@ class Ledger:
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return reports.history(conn, key)
+
+    def roles(self, actor: str) -> list[dict]:
+        """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
+        if not actor_roles(self.app, actor):
+            check_may(actor, [], "role list")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            o = schema.origins.c
+            names = sorted(conn.execute(select(o.key).where(o.kind == "actor")).scalars())
+        with storage_errors(self.app):
+            uow = UnitOfWork(self.app)
+            people = [uow.find(Actor, name) for name in names]
+        return [
+            {
+                "actor": p.name,
+                "roles": list(p.roles),
+                "key": keys.fingerprint(p.key) if p.key else None,
+                "custody": p.custody,
+                "since": p.since,
+            }
+            for p in people
+            if p is not None
+        ]
 
     def quote(
         self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
