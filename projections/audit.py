@@ -7,7 +7,9 @@
 2. the snapshots: each stored snapshot against the events it summarises;
 3. the projections: a rebuild from position zero in a scratch database,
    compared row by row with the live read models;
-4. the books: the trial balance sums to zero, and the journal agrees with it.
+4. the books: the trial balance sums to zero, and the journal agrees with it;
+5. the business: invariants 1–3 folded from the events themselves (``projections.invariants``),
+   independently of the aggregates, the command code and the read models.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 
 from . import schema
+from .invariants import InvariantCheck
 from .reports import total
 from .runner import Progress, Projector, ReadModel
 
@@ -69,6 +72,7 @@ class ChainCheck:
         self.report, self.stop, self.progress = report, stop, progress
         self.previous, self.count, self.broken = GENESIS, 0, False
         self.signatures = signatures
+        self.invariants = InvariantCheck()
 
     def page(self, rows: list[tuple]) -> None:
         for seq, originator_id, topic, state, version, stored in rows:
@@ -86,6 +90,10 @@ class ChainCheck:
                 self.previous, self.count = expected, self.count + 1
                 if self.signatures is not None:
                     self.signatures.event(seq, topic, state, expected, originator_id)
+                if self.invariants.finding is None and self.invariants.event(
+                    seq, _short_topic(topic), state, originator_id
+                ):
+                    self.report.findings.append(self.invariants.finding)
         if self.progress and rows:
             self.progress(rows[-1][0], self.stop)
 
@@ -101,6 +109,8 @@ class ChainCheck:
         self.report.checks["hash chain"] = "TAMPERED" if self.broken else "ok"
         if self.signatures is not None and not self.broken:
             self.signatures.finish()
+        if not self.broken:
+            self.report.checks["invariants"] = "TAMPERED" if self.invariants.finding else "ok (1–3 folded from events)"
 
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")

@@ -56,7 +56,7 @@ class Ledger:
                 self.projector.replay()
         else:
             self.catch_up()
-        status = "initialised" if result.changed else "upgraded" if upgraded else "up-to-date"
+        status = result.fields["status"] if result.changed else "upgraded" if upgraded else "up-to-date"
         result.fields.update(status=status, schema=after, upgraded_from=before if upgraded else None)
         result.changed = result.changed or upgraded
         return result

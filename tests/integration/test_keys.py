@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from uuid import UUID
 
@@ -230,3 +232,90 @@ def test_keyring_default_is_the_environment_or_the_home_folder(monkeypatch, tmp_
     assert Keyring.default().path == tmp_path / "x"
     monkeypatch.delenv("GRANTLEDGER_KEYS")
     assert Keyring.default().path == Path(os.path.expanduser("~/.config/grantledger/keys"))
+
+
+# -- upgrading a first-edition ledger ----------------------------------------------------------
+
+FIRST_EDITION = "00fe7e73c63ab18e90368b349b3da4c295b5fa2d"  # the last commit before signatures
+
+
+@pytest.fixture(scope="module")
+def first_edition(tmp_path_factory) -> Path:
+    """The first edition's code, checked out of this repository's history."""
+    repo = Path(__file__).resolve().parents[2]
+    target = tmp_path_factory.mktemp("first-edition")
+    archive = subprocess.run(["git", "-C", str(repo), "archive", FIRST_EDITION], capture_output=True)
+    if archive.returncode != 0:
+        pytest.skip("the first edition's commit is not in this clone's history")
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def old_grantledger(code: Path, url: str, actor: str, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--db", url, "--actor", actor, *args],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_first_edition_ledger_upgrades_in_place(db_url, first_edition):
+    for actor, args in (
+        ("admin", ("init",)),
+        ("admin", ("role", "grant", "clerk", "clerk")),
+        ("clerk", ("fund", "create", "KJ", "--name", "科技创新专项资金")),
+        ("clerk", ("fund", "appropriate", "KJ", "--year", "2024", "--amount", "1亿", "--doc", "D1")),
+    ):
+        old_grantledger(first_edition, db_url, actor, *args)
+    with Ledger(db_url) as ledger:
+        before = ledger.verify("admin")
+        assert before.ok and before.signatures == 0 and before.unsigned == before.events
+        old_events = before.events
+    with Ledger(db_url, create_tables=True) as ledger:
+        assert ledger.init("admin").fields["status"] == "upgraded"
+        # The first edition's clerk has a role but no key yet: the admin binds one before the clerk acts again.
+        assert refused(ledger, "fund create", "clerk", fund="ZX", name_="专项").code == FORBIDDEN
+        run(ledger, "role grant", actor_="clerk", role="clerk")
+        run(ledger, "fund create", "clerk", fund="ZX", name_="专项")
+        assert ledger.init("admin").fields["status"] == "up-to-date"
+        report = ledger.verify("admin")
+        assert report.ok, report.findings
+        assert report.unsigned == old_events and report.signed_from == old_events + 1
+        assert report.signatures == 3
+        assert f"unsigned history before seq {old_events + 1}" in report.checks["signatures"]
+        # An unsigned event after the upgrade is tampering, not history.
+        app = ledger.app
+        from ledger.fund import Fund
+
+        forged = Fund(code="FAKE", name="伪造", threshold=1, actor="clerk", on="2024-01-01")
+        app.recorder.insert_events([app.mapper.to_stored_event(e) for e in forged.collect_events()])
+        report = ledger.verify("admin")
+        assert not report.ok and "Fund.Created" in report.findings[0]
+
+
+# -- verify vouches for the business ------------------------------------------------------------
+
+
+def test_a_hash_valid_overpayment_inserted_by_the_clerks_database_role_breaks_invariant_1(world):
+    """500万 paid on a 200万 award, written with the ledger's own recorder (hash-valid) and even signed with the
+    clerk's real key — as a clerk with database rights and their own key could: verify's fold still refuses it."""
+    world.awarded("QD-9", "qd2024-01-common-tech", "200万")
+    app = world.ledger.app
+    grant = app.load(Grant, Grant.create_id("QD-9"))
+    grant._disbursed(voucher="PZ-FAKE", amount=500_000_000, held=False, actor="clerk", on="2024-09-02")
+    keyring = app.keyring
+    public = world.ledger.roles("admin")
+    clerk_key = next(k for k in keyring.publics("clerk") if keys.fingerprint(k) in {r["key"] for r in public})
+    signer = signing.Signer("clerk", clerk_key, keyring.private("clerk", clerk_key))
+    with signing.signing_as(signer):
+        app.recorder.insert_events([app.mapper.to_stored_event(e) for e in grant.collect_events()])
+    report = world.ledger.verify("auditor")
+    assert not report.ok
+    assert report.checks["hash chain"] == "ok" and report.checks["signatures"].startswith("ok")
+    assert report.checks["invariants"] == "TAMPERED"
+    finding = next(f for f in report.findings if "invariant 1" in f)
+    assert "Grant.Disbursed" in finding and "QD-9" in finding and "500万" in finding
