@@ -24,7 +24,7 @@ from typing import IO, Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
-from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateTable
 
 from ledger import keys, signing
@@ -397,6 +397,62 @@ def check_books(conn: Connection, report: Report) -> None:
     report.checks["trial balance"] = f"ok (debits = credits = {format_human(debit)})"
 
 
+def check_database(conn: Connection, app: Any, report: Report) -> None:
+    """The append-only triggers are in place (and enabled); on PostgreSQL every event since the upgrade
+    carries the database login that wrote it."""
+    tables = [app.recorder.events_table_name, "event_hashes", "event_signatures"]
+    if app.snapshots is not None:
+        tables.append(app.snapshots.recorder.events_table_name)
+    existing = set(inspect(conn).get_table_names())
+    tables = [t for t in tables if t in existing]
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            )
+        ).all()
+        present = {name for _, name in rows}
+        wanted = [f"{t}_append_only" for t in tables]
+        if "event_logins" in existing:  # since migration 0013
+            wanted += ["event_logins_append_only", f"{app.recorder.events_table_name}_db_login"]
+    else:
+        present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        wanted = [f"{t}_no_{a}" for t in tables for a in ("update", "delete")]
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        report.findings.append(
+            f"the append-only protection is gone: trigger(s) {', '.join(missing)} missing or disabled; "
+            "someone with the owner's rights changed the database (run init to restore them, then investigate)"
+        )
+        report.checks["triggers"] = "TAMPERED"
+    else:
+        report.checks["triggers"] = "ok"
+    if conn.dialect.name == "postgresql" and "event_logins" in existing:
+        table = app.recorder.events_table_name
+        first = conn.execute(text("SELECT min(notification_id) FROM event_logins")).scalar()
+        hole = (
+            conn.execute(
+                text(
+                    f'SELECT min(e.notification_id) FROM "{table}" e LEFT JOIN event_logins l '
+                    "ON l.notification_id = e.notification_id "
+                    "WHERE e.notification_id > :f AND l.notification_id IS NULL"
+                ),
+                {"f": first},
+            ).scalar()
+            if first is not None
+            else None
+        )
+        if hole is not None:
+            report.findings.append(
+                f"event seq {hole} has no database login although every event since seq {first} records one: "
+                "it was written with the login trigger disabled"
+            )
+            report.checks["database logins"] = "TAMPERED"
+        else:
+            report.checks["database logins"] = f"ok (recorded since seq {first})" if first else "none recorded yet"
+
+
 def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir: str | None = None) -> Report:
     report = Report()
     stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
@@ -410,6 +466,7 @@ def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir
             compare(a, b, report, path)
         with live.connect() as conn:
             check_books(conn, report)
+            check_database(conn, app, report)
     finally:
         engine.dispose()
         os.unlink(path)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ledger import commands as c
 from ledger import dates, keys, rules
@@ -97,7 +97,17 @@ class Ledger:
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.history(conn, key)
+            rows = reports.history(conn, key)
+            if conn.dialect.name == "postgresql" and rows:  # the database login that wrote each event
+                logins = dict(
+                    conn.execute(
+                        text("SELECT notification_id, db_login FROM event_logins WHERE notification_id = ANY(:s)"),
+                        {"s": [r["seq"] for r in rows]},
+                    ).all()
+                )
+                for row in rows:
+                    row["db_login"] = logins.get(row["seq"])
+            return rows
 
     def roles(self, actor: str) -> list[dict]:
         """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""

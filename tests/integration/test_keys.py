@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import text
 
 from ledger import keys, signing
+from ledger.actors import Actor
 from ledger.chain import GENESIS, link
 from ledger.errors import FORBIDDEN, SAME_ACTOR
 from ledger.grant import Grant
 from ledger.keys import Keyring
 from projections.facade import Ledger
 from tests.helpers import ENTERPRISE, World, refused, run
+from tests.integration.test_audit import disarm
 
 
 def use_keyring(ledger, folder: Path) -> None:
@@ -78,7 +80,7 @@ def test_an_enrolled_key_acts_only_from_its_owners_keyring(world, tmp_path):
 
 
 def test_one_key_never_belongs_to_two_names(world):
-    clerk_key = world.ledger.app.keyring.newest("clerk")
+    clerk_key = world.ledger.app.load(Actor, Actor.create_id("clerk")).key
     error = refused(world.ledger, "role grant", actor_="clerk.alias", role="approver", key=clerk_key)
     assert error.code == SAME_ACTOR
 
@@ -105,6 +107,9 @@ def test_a_signature_moved_to_another_command_is_caught(world):
         .scalars()
         .all()[-2:]
     )
+    with pytest.raises(Exception, match="append-only"):
+        sql(world.ledger, "UPDATE event_signatures SET signature = signature")
+    disarm(world.ledger)
     sql(
         world.ledger,
         "UPDATE event_signatures SET signature = (SELECT signature FROM event_signatures WHERE first_seq = :b) "
@@ -136,7 +141,7 @@ def test_a_command_re_signed_with_a_key_of_ones_own_is_caught(world, tmp_path):
 def test_rotation_keeps_old_events_valid_and_retires_the_old_key(world, tmp_path):
     paid_and_pending(world)
     keyring = world.ledger.app.keyring
-    old = keyring.newest("clerk")
+    old = world.ledger.app.load(Actor, Actor.create_id("clerk")).key
     old_only = tmp_path / "old-only" / "clerk"
     old_only.mkdir(parents=True)
     (old_only / f"{keys.fingerprint(old)}.pem").write_bytes(
@@ -307,10 +312,8 @@ def test_a_hash_valid_overpayment_inserted_by_the_clerks_database_role_breaks_in
     app = world.ledger.app
     grant = app.load(Grant, Grant.create_id("QD-9"))
     grant._disbursed(voucher="PZ-FAKE", amount=500_000_000, held=False, actor="clerk", on="2024-09-02")
-    keyring = app.keyring
-    public = world.ledger.roles("admin")
-    clerk_key = next(k for k in keyring.publics("clerk") if keys.fingerprint(k) in {r["key"] for r in public})
-    signer = signing.Signer("clerk", clerk_key, keyring.private("clerk", clerk_key))
+    clerk_key = app.load(Actor, Actor.create_id("clerk")).key
+    signer = signing.Signer("clerk", clerk_key, app.keyring.private("clerk", clerk_key))
     with signing.signing_as(signer):
         app.recorder.insert_events([app.mapper.to_stored_event(e) for e in grant.collect_events()])
     report = world.ledger.verify("auditor")
@@ -319,3 +322,27 @@ def test_a_hash_valid_overpayment_inserted_by_the_clerks_database_role_breaks_in
     assert report.checks["invariants"] == "TAMPERED"
     finding = next(f for f in report.findings if "invariant 1" in f)
     assert "Grant.Disbursed" in finding and "QD-9" in finding and "500万" in finding
+
+
+def test_the_append_only_triggers_are_checked_and_postgresql_records_the_login(world):
+    paid_and_pending(world)
+    ledger = world.ledger
+    report = ledger.verify("auditor")
+    assert report.checks["triggers"] == "ok"
+    if ledger.app.store.engine == "postgresql":
+        login = sql(ledger, "SELECT session_user").scalar()
+        rows = ledger.history("PZ-1", "auditor")
+        assert rows and all(r["db_login"] == login for r in rows)
+        assert report.checks["database logins"].startswith("ok")
+        # The writing role cannot choose the login: the trigger overrides what the client sends.
+        table = ledger.app.recorder.events_table_name
+        sql(ledger, f"ALTER TABLE {table} DISABLE TRIGGER {table}_db_login")
+        run(ledger, "disburse", "clerk", ref="QD-1", amount="1万", voucher="PZ-2", date="2024-09-03")
+        report = ledger.verify("auditor")
+        assert not report.ok and report.checks["database logins"] == "TAMPERED"
+        assert report.checks["triggers"] == "TAMPERED"
+    else:
+        disarm(ledger)
+        report = ledger.verify("auditor")
+        assert not report.ok and report.checks["triggers"] == "TAMPERED"
+        assert "append-only" in report.findings[-1]
