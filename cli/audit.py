@@ -73,7 +73,7 @@ def verify() -> None:
         else dict(report.keys),
         "unsigned_history": report.unsigned,
         "signed_from": report.signed_from,
-        **report.checks,
+        **{("signature check" if k == "signatures" else k): v for k, v in report.checks.items()},
     }
     if not report.ok:
         fields["findings"] = report.findings
