@@ -23,7 +23,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 from . import signing
 from .chain import GENESIS, link
 from .errors import invalid
-from .signing import SIGNATURES_TABLE
+from .signing import SIGNATURES_TABLE, SNAPSHOT_SIGNATURES_TABLE
 
 DEFAULT_URL = "sqlite:///grantledger.db"
 HASHES_TABLE = "event_hashes"
@@ -48,6 +48,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} (notification_id INTEGER PRIMARY KEY, hash BLOB NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {SIGNATURES_TABLE} (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, "
             "actor TEXT NOT NULL, key TEXT NOT NULL, signature BLOB NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_SIGNATURES_TABLE} (originator_id TEXT NOT NULL, "
+            "version INTEGER NOT NULL, actor TEXT NOT NULL, key TEXT NOT NULL, signature BLOB NOT NULL, "
+            "PRIMARY KEY (originator_id, version))",
         ]
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
@@ -64,6 +67,27 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 signing.signature_row(signer, links[0][0], links[-1][0], links[-1][1]),
             )
         return ids
+
+    def insert_snapshot_signature(self, originator_id: UUID, version: int, actor: str, key: str, sig: bytes) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"INSERT OR IGNORE INTO {SNAPSHOT_SIGNATURES_TABLE} VALUES (?, ?, ?, ?, ?)",
+                (originator_id.hex, version, actor, key, sig),
+            )
+
+    def select_snapshot_signature(self, originator_id: UUID, version: int) -> tuple | None:
+        """(actor, public key, signature) of a snapshot, or None (unsigned, or not yet upgraded)."""
+        try:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT actor, key, signature FROM {SNAPSHOT_SIGNATURES_TABLE} "
+                    "WHERE originator_id = ? AND version = ?",
+                    (originator_id.hex, version),
+                )
+                row = c.fetchone()
+        except Exception:  # a first-edition ledger has no such table: its snapshots are simply not trusted
+            return None
+        return tuple(row) if row else None
 
     def select_signatures(self, after: int, limit: int) -> list[tuple]:
         """(first, last, actor, public key, signature) of the signed ranges starting after a position."""

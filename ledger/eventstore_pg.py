@@ -39,6 +39,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 "actor text NOT NULL, key text NOT NULL, signature bytea NOT NULL)"
             ).format(signatures)
         )
+        snapshot_signatures = Identifier(self.datastore.schema, signing.SNAPSHOT_SIGNATURES_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (originator_id uuid NOT NULL, version bigint NOT NULL, "
+                "actor text NOT NULL, key text NOT NULL, signature bytea NOT NULL, "
+                "PRIMARY KEY (originator_id, version))"
+            ).format(snapshot_signatures)
+        )
+        self.insert_snapshot_signature_statement = SQL(
+            "INSERT INTO {0} VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+        ).format(snapshot_signatures)
+        self.select_snapshot_signature_statement = SQL(
+            "SELECT actor, key, signature FROM {0} WHERE originator_id = %s AND version = %s"
+        ).format(snapshot_signatures)
         self.insert_signature = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s, %s)").format(signatures)
         self.select_signatures_statement = SQL(
             "SELECT first_seq, last_seq, actor, key, signature FROM {0} "
@@ -85,6 +99,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         if signer is not None and links:
             curs.execute(self.insert_signature, signing.signature_row(signer, links[0][0], links[-1][0], links[-1][1]))
         return ids
+
+    def insert_snapshot_signature(self, originator_id: UUID, version: int, actor: str, key: str, sig: bytes) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.insert_snapshot_signature_statement, (originator_id, version, actor, key, sig))
+
+    def select_snapshot_signature(self, originator_id: UUID, version: int) -> tuple | None:
+        try:
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+                curs.execute(self.select_snapshot_signature_statement, (originator_id, version))
+                row = curs.fetchone()
+        except Exception:  # a first-edition ledger has no such table: its snapshots are simply not trusted
+            return None
+        return (row[0], row[1], bytes(row[2])) if row else None
 
     def select_signatures(self, after: int, limit: int) -> list[tuple]:
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:

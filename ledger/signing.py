@@ -22,6 +22,7 @@ a checkpoint) with the same keys.
 from __future__ import annotations
 
 import base64
+import hashlib
 import struct
 import threading
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ from .errors import FORBIDDEN, LedgerError
 DOMAIN = b"grantledger-signature-v1"
 PAYLOAD_DOMAIN = b"grantledger-payload-v1"
 SIGNATURES_TABLE = "event_signatures"
+SNAPSHOT_SIGNATURES_TABLE = "snapshot_signatures"
+SNAPSHOT_DOMAIN = b"grantledger-snapshot-v1"
 _PACK = struct.Struct(">QQ")
 
 
@@ -75,6 +78,18 @@ def signature_row(signer: Signer, first: int, last: int, head: bytes) -> tuple[i
 
 def check_range(first: int, last: int, head: bytes, actor: str, public: str, signature: bytes) -> bool:
     return keys.verify(public, signature, range_message(first, last, head, actor, public))
+
+
+def snapshot_message(originator_id: bytes, version: int, state: bytes, actor: str, public: str) -> bytes:
+    """A snapshot is signed by the writer of the command that took it: its aggregate, version and stored bytes."""
+    return (
+        SNAPSHOT_DOMAIN
+        + originator_id
+        + _PACK.pack(version, 0)
+        + hashlib.sha256(state).digest()
+        + _text(actor)
+        + _text(public)
+    )
 
 
 # -- the signer of the transaction being written ------------------------------------

@@ -400,7 +400,7 @@ def check_books(conn: Connection, report: Report) -> None:
 def check_database(conn: Connection, app: Any, report: Report) -> None:
     """The append-only triggers are in place (and enabled); on PostgreSQL every event since the upgrade
     carries the database login that wrote it."""
-    tables = [app.recorder.events_table_name, "event_hashes", "event_signatures"]
+    tables = [app.recorder.events_table_name, "event_hashes", "event_signatures", "snapshot_signatures"]
     if app.snapshots is not None:
         tables.append(app.snapshots.recorder.events_table_name)
     existing = set(inspect(conn).get_table_names())

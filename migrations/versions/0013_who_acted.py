@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 MESSAGE = "grantledger: the event store is append-only; corrections are new events"
-SIGNATURES = "event_signatures"
+SIGNED = ("event_signatures", "snapshot_signatures")
 EVENT_TABLES = ("stored_events", "grantledger_events")
 
 
@@ -27,10 +27,10 @@ def _has(table: str) -> bool:
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        if _has(SIGNATURES):
-            op.execute(f'DROP TRIGGER IF EXISTS "{SIGNATURES}_append_only" ON "{SIGNATURES}"')
+        for table in filter(_has, SIGNED):
+            op.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
             op.execute(
-                f'CREATE TRIGGER "{SIGNATURES}_append_only" BEFORE UPDATE OR DELETE OR TRUNCATE ON "{SIGNATURES}" '
+                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE OR TRUNCATE ON "{table}" '
                 "FOR EACH STATEMENT EXECUTE FUNCTION grantledger_append_only()"
             )
         # A table of its own (not a column on the events: a new column would break the prepared statements of
@@ -56,24 +56,26 @@ def upgrade() -> None:
                     f'CREATE TRIGGER "{table}_db_login" AFTER INSERT ON "{table}" REFERENCING NEW TABLE AS inserted '
                     "FOR EACH STATEMENT EXECUTE FUNCTION grantledger_db_login()"
                 )
-    elif _has(SIGNATURES):
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f'CREATE TRIGGER IF NOT EXISTS "{SIGNATURES}_no_{action.lower()}" BEFORE {action} ON "{SIGNATURES}" '
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
+    else:
+        for table in filter(_has, SIGNED):
+            for action in ("UPDATE", "DELETE"):
+                op.execute(
+                    f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{action.lower()}" BEFORE {action} ON "{table}" '
+                    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                )
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        if _has(SIGNATURES):
-            op.execute(f'DROP TRIGGER IF EXISTS "{SIGNATURES}_append_only" ON "{SIGNATURES}"')
+        for table in filter(_has, SIGNED):
+            op.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
         for table in EVENT_TABLES:
             if _has(table):
                 op.execute(f'DROP TRIGGER IF EXISTS "{table}_db_login" ON "{table}"')
         op.execute("DROP FUNCTION IF EXISTS grantledger_db_login()")
         op.execute('DROP TRIGGER IF EXISTS "event_logins_append_only" ON "event_logins"')
     else:
-        for action in ("update", "delete"):
-            op.execute(f'DROP TRIGGER IF EXISTS "{SIGNATURES}_no_{action}"')
+        for table in SIGNED:
+            for action in ("update", "delete"):
+                op.execute(f'DROP TRIGGER IF EXISTS "{table}_no_{action}"')

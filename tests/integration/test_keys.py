@@ -346,3 +346,35 @@ def test_the_append_only_triggers_are_checked_and_postgresql_records_the_login(w
         report = ledger.verify("auditor")
         assert not report.ok and report.checks["triggers"] == "TAMPERED"
         assert "append-only" in report.findings[-1]
+
+
+# -- snapshots are not trusted blindly ------------------------------------------------------------
+
+
+def test_a_forged_snapshot_is_not_acted_on_and_verify_reports_it(db_url, monkeypatch):
+    from ledger.errors import INSUFFICIENT_FUNDS
+    from ledger.fund import FundYear
+    from ledger.service import GrantLedger
+
+    monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: 2})
+    with Ledger(db_url, create_tables=True) as ledger:
+        ledger.init("admin")
+        world = World.build(ledger)
+        run(ledger, "fund create", fund="SM", name_="小额资金")
+        run(ledger, "fund appropriate", fund="SM", year="2024", amount="100万", doc="SM-1", date="2024-01-05")
+        table = ledger.app.snapshots.recorder.events_table_name
+        signed = sql(ledger, "SELECT count(*) FROM snapshot_signatures").scalar()
+        assert signed >= 1  # FundYear SM 2024 at version 2, signed by the admin who appropriated
+        fund_year = FundYear.create_id("SM", 2024)
+        key = fund_year.hex if ledger.app.store.engine == "sqlite" else str(fund_year)
+        state = bytes(sql(ledger, f"SELECT state FROM {table} WHERE originator_id = :i", i=key).scalar())
+        forged = state.replace(b'"appropriated":100000000', b'"appropriated":900000000')
+        assert forged != state
+        disarm(ledger)
+        sql(ledger, f"UPDATE {table} SET state = :v WHERE originator_id = :i", v=forged, i=key)
+        # The command folds the events instead of trusting the snapshot: 300万 does not fit in 100万.
+        with pytest.raises(Exception) as refusal:
+            world.awarded("QD-S", "qd2024-01-common-tech", "300万", fund="SM")
+        assert getattr(refusal.value, "code", None) == INSUFFICIENT_FUNDS
+        report = ledger.verify("admin")
+        assert not report.ok and report.checks["snapshots"] == "TAMPERED"

@@ -18,7 +18,13 @@ from tests.pgserver import create_database, drop_database
 
 pytestmark = pytest.mark.skipif("postgresql" not in ENGINES, reason="PostgreSQL is not among this run's engines")
 
-EVENT_TABLES = ("grantledger_events", "grantledger_snapshots", "event_hashes", "event_signatures")
+EVENT_TABLES = (
+    "grantledger_events",
+    "grantledger_snapshots",
+    "event_hashes",
+    "event_signatures",
+    "snapshot_signatures",
+)
 READ_MODELS = (
     "awards",
     "funds",
