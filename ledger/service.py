@@ -55,6 +55,7 @@ class GrantLedger(Application):
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()
         self.keyring = Keyring.default()
+        self.resnap: set[UUID] = set()  # snapshotted aggregates folded from scratch: sign a snapshot on commit
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.
@@ -67,6 +68,10 @@ class GrantLedger(Application):
             processing.aggregates[aggregate.id] = aggregate
         recordings = self._record(processing)
         self._take_snapshots(processing)
+        if self.resnap and signing.active() is not None:
+            for aggregate_id in list(self.resnap):
+                self.take_snapshot(aggregate_id)
+            self.resnap.clear()
         self._notify(recordings)
 
     def existing(self, ids: list[UUID]) -> set[UUID]:
@@ -86,8 +91,12 @@ class GrantLedger(Application):
             if stored and self._snapshot_checks_out(stored[0]):
                 aggregate = self.mapper.to_domain_event(stored[0]).mutate(None)
                 after = stored[0].originator_version
+        folded = 0
         for domain_event in self.events.get(aggregate_id, gt=after, lte=version):
             aggregate = domain_event.mutate(aggregate)
+            folded += 1
+        if snapshotted and after is None and folded >= 50:
+            self.resnap.add(aggregate_id)  # no snapshot it could trust: write a signed one with the next commit
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate

@@ -378,3 +378,25 @@ def test_a_forged_snapshot_is_not_acted_on_and_verify_reports_it(db_url, monkeyp
         assert getattr(refusal.value, "code", None) == INSUFFICIENT_FUNDS
         report = ledger.verify("admin")
         assert not report.ok and report.checks["snapshots"] == "TAMPERED"
+
+
+def test_an_aggregate_folded_without_a_trusted_snapshot_gets_a_signed_one_on_the_next_commit(db_url, monkeypatch):
+    """An upgraded ledger's snapshots carry no signature (and here there is none at all): once a command has had
+    to fold many events, its commit also writes a signed snapshot, so the next command need not fold them again."""
+    from ledger.fund import FundYear
+    from ledger.service import GrantLedger
+
+    monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: 1000})
+    with Ledger(db_url, create_tables=True) as ledger:
+        ledger.init("admin")
+        run(ledger, "fund create", fund="KJ", name_="科技")
+        for n in range(48):
+            run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1万", doc=f"D{n}", date="2024-01-02")
+        assert sql(ledger, "SELECT count(*) FROM snapshot_signatures").scalar() == 0
+        for n in range(48, 52):
+            run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1万", doc=f"D{n}", date="2024-01-02")
+        assert sql(ledger, "SELECT count(*) FROM snapshot_signatures").scalar() >= 1
+        result = run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1万", doc="D52", date="2024-01-02")
+        assert result.fields["appropriated"] == 53 * 10**6
+        report = ledger.verify("admin")
+        assert report.ok, report.findings
