@@ -49,7 +49,7 @@ GROUPS, LEAVES = command_paths()
 
 
 def test_the_commands_with_subcommands_are_role_fund_unit_policy_and_export():
-    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "policy", "role", "unit"]
+    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "key", "policy", "role", "unit"]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])
