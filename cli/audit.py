@@ -63,7 +63,18 @@ def verify() -> None:
     with open_ledger() as ledger, progress_bar("verifying") as progress:
         report = ledger.verify(s.actor, progress)
     s.log.info("verified", events=report.events, ok=report.ok, head=report.head, findings=report.findings)
-    fields = {"events": report.events, "ok": report.ok, "head": report.head, **report.checks}
+    fields = {
+        "events": report.events,
+        "ok": report.ok,
+        "head": report.head,
+        "signatures": report.signatures,
+        "keys": f"issued {report.keys.get('issued', 0)}, enrolled {report.keys.get('enrolled', 0)}"
+        if s.fmt != "json"
+        else dict(report.keys),
+        "unsigned_history": report.unsigned,
+        "signed_from": report.signed_from,
+        **{("signature check" if k == "signatures" else k): v for k, v in report.checks.items()},
+    }
     if not report.ok:
         fields["findings"] = report.findings
         if s.fmt != "json":

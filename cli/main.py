@@ -18,7 +18,8 @@ import click
 # name: (module, attribute, one-line help)
 COMMANDS = {
     "init": ("cli.setup", "init", "Create or upgrade the database; the first actor becomes admin."),
-    "role": ("cli.setup", "role", "Grant roles to people (admin only)."),
+    "role": ("cli.setup", "role", "Grant, revoke and list roles and the keys bound to people (admin only)."),
+    "key": ("cli.keys", "key", "Personal signing keys: make one, rotate it."),
     "fund": ("cli.funds", "fund", "Funds: create, appropriate budget by year, list."),
     "unit": ("cli.funds", "unit", "Units by 统一社会信用代码: register, list, show, rename."),
     "policy": ("cli.policy", "policy", "The policy catalogue: list, show, quote, load."),
@@ -124,10 +125,16 @@ def _format_of(args: list[str]) -> str:
 
 
 def default_actor() -> str:
+    """The operating-system account from the system's user database (``$USER`` is whatever anyone typed)."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid{os.getuid()}"
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return f"uid{os.getuid()}"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

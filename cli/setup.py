@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from . import output
 from .context import guarded, open_ledger, settings, show, submit
 
 
@@ -35,14 +36,50 @@ def role() -> None:
 @role.command("grant")
 @click.argument("actor")
 @click.argument("role_name", metavar="ROLE")
+@click.option("--key", "public_key", default=None, metavar="PUBLIC_KEY", help="ACTOR's public key (from key new).")
 @guarded
-def grant(actor: str, role_name: str) -> None:
-    """Give ACTOR a ROLE (admin only). Grants are events; they show in history.
+def grant(actor: str, role_name: str, public_key: str | None) -> None:
+    """Give ACTOR a ROLE (admin only) and bind ACTOR's key. Grants are events; they show in history.
+
+    With --key (the production way) ACTOR made the key on their own account
+    with `key new` and keeps the private half (custody: enrolled). Without it
+    the ledger makes ACTOR's key in this account's keyring (custody: issued):
+    fine for a trial or one person at one terminal.
 
     \b
     Examples:
-      grantledger role grant wang.li clerk
+      grantledger role grant wang.li clerk --key ed25519:3q2+7w…
       grantledger role grant zhao.min approver
       grantledger role grant audit.office auditor
     """
-    submit("role grant", actor=actor, role=role_name)
+    submit("role grant", actor=actor, role=role_name, key=public_key)
+
+
+@role.command("revoke")
+@click.argument("actor")
+@click.argument("role_name", metavar="ROLE")
+@guarded
+def revoke(actor: str, role_name: str) -> None:
+    """Take a ROLE away from ACTOR (admin only); a person with no role left can no longer act.
+
+    \b
+    Examples:
+      grantledger role revoke wang.li clerk
+    """
+    submit("role revoke", actor=actor, role=role_name)
+
+
+@role.command("list")
+@guarded
+def list_() -> None:
+    """Every person, their roles, and their key: fingerprint, custody (enrolled/issued), since.
+
+    \b
+    Examples:
+      grantledger role list
+    """
+    s = settings()
+    with open_ledger() as ledger:
+        rows = ledger.roles(s.actor)
+    shown = rows if s.fmt == "json" else [dict(r, roles=" ".join(r["roles"])) for r in rows]
+    output.emit(s.fmt, shown, columns=["actor", "roles", "key", "custody", "since"])

@@ -49,6 +49,15 @@ class Installation(Aggregate):
     @event("Initialised")
     def __init__(self, admin: str, actor: str, on: str):
         self.admin = admin
+        self.signing = False
+
+    def begin_signing(self, key: str, actor: str, on: str) -> None:
+        self._signing_began(key=key, actor=actor, on=on)
+
+    @event("SigningBegan")
+    def _signing_began(self, key: str, actor: str, on: str) -> None:
+        """From this command on every command is signed; what came before is unsigned history."""
+        self.signing = True
 
 
 class Actor(Aggregate):
@@ -60,6 +69,36 @@ class Actor(Aggregate):
     def __init__(self, name: str, actor: str, on: str):
         self.name = name
         self.roles: list[str] = []
+        self.key: str | None = None  # the public key bound now (``ed25519:…``)
+        self.custody: str | None = None  # "enrolled" (the person's own) or "issued" (held by the granting account)
+        self.since: str | None = None
+        self.keys: list[str] = []  # every key ever bound, oldest first
+
+    def bind_key(self, key: str, custody: str, held_by: str, actor: str, on: str) -> None:
+        self._key_bound(key=key, custody=custody, held_by=held_by, actor=actor, on=on)
+
+    @event("KeyBound")
+    def _key_bound(self, key: str, custody: str, held_by: str, actor: str, on: str) -> None:
+        self.key, self.custody, self.since = key, custody, on
+        self.keys.append(key)
+
+    def rotate_key(self, key: str, proof: str, actor: str, on: str) -> None:
+        self._key_rotated(key=key, previous=self.key, proof=proof, actor=actor, on=on)
+
+    @event("KeyRotated")
+    def _key_rotated(self, key: str, previous: str | None, proof: str, actor: str, on: str) -> None:
+        self.key, self.since = key, on
+        self.keys.append(key)
+
+    def revoke(self, role: str, actor: str, on: str) -> bool:
+        if role not in self.roles:
+            return False
+        self._revoked(role=role, actor=actor, on=on)
+        return True
+
+    @event("RoleRevoked")
+    def _revoked(self, role: str, actor: str, on: str) -> None:
+        self.roles.remove(role)
 
     def grant(self, role: str, actor: str, on: str) -> bool:
         """Give a role; granting one already held changes nothing (returns False)."""
@@ -71,6 +110,18 @@ class Actor(Aggregate):
     @event("RoleGranted")
     def _granted(self, role: str, actor: str, on: str) -> None:
         self.roles.append(role)
+
+
+class KeyBinding(Aggregate):
+    """A public key belongs to one person only: the first binding of a key claims it."""
+
+    @staticmethod
+    def create_id(fingerprint: str) -> object:
+        return key_id("key", fingerprint)
+
+    @event("Claimed")
+    def __init__(self, fingerprint: str, holder: str, actor: str, on: str):
+        self.fingerprint, self.holder = fingerprint, holder
 
 
 def may(roles: list[str] | tuple[str, ...], command: str) -> bool:

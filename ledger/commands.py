@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
-from . import dates, money, uscc, values
+from . import dates, keys, money, uscc, values
 from .digits import describe, odd_digit
 from .errors import LedgerError, did_you_mean, invalid
 
@@ -89,6 +89,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "mode": values.mode,
     "stake": values.stake,
     "role": values.role,
+    "public_key": lambda text: keys.normalise_public(str(text)),
 }
 
 
@@ -131,6 +132,19 @@ class RoleGrant(Command):
     name = "role grant"
     actor: str = arg("text")
     role: str = arg("role")
+    key: str | None = arg("public_key", required=False)
+
+
+@dataclass(frozen=True)
+class RoleRevoke(Command):
+    name = "role revoke"
+    actor: str = arg("text")
+    role: str = arg("role")
+
+
+@dataclass(frozen=True)
+class KeyRotate(Command):
+    name = "key rotate"
 
 
 @dataclass(frozen=True)
@@ -319,6 +333,8 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         Init,
         PolicyLoad,
         RoleGrant,
+        RoleRevoke,
+        KeyRotate,
         FundCreate,
         FundAppropriate,
         UnitRegister,

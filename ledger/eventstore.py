@@ -20,8 +20,10 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 
+from . import signing
 from .chain import GENESIS, link
 from .errors import invalid
+from .signing import SIGNATURES_TABLE, SNAPSHOT_SIGNATURES_TABLE
 
 DEFAULT_URL = "sqlite:///grantledger.db"
 HASHES_TABLE = "event_hashes"
@@ -44,6 +46,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return [
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} (notification_id INTEGER PRIMARY KEY, hash BLOB NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {SIGNATURES_TABLE} (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, "
+            "actor TEXT NOT NULL, key TEXT NOT NULL, signature BLOB NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_SIGNATURES_TABLE} (originator_id TEXT NOT NULL, "
+            "version INTEGER NOT NULL, actor TEXT NOT NULL, key TEXT NOT NULL, signature BLOB NOT NULL, "
+            "PRIMARY KEY (originator_id, version))",
         ]
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
@@ -51,10 +58,46 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         c.execute(f"SELECT hash FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
-        c.executemany(
-            f"INSERT INTO {HASHES_TABLE} VALUES (?, ?)", chain_rows(row[0] if row else GENESIS, ids, stored_events)
-        )
+        links = list(chain_rows(row[0] if row else GENESIS, ids, stored_events))
+        c.executemany(f"INSERT INTO {HASHES_TABLE} VALUES (?, ?)", links)
+        signer = signing.active()
+        if signer is not None and links:
+            c.execute(
+                f"INSERT INTO {SIGNATURES_TABLE} VALUES (?, ?, ?, ?, ?)",
+                signing.signature_row(signer, links[0][0], links[-1][0], links[-1][1]),
+            )
         return ids
+
+    def insert_snapshot_signature(self, originator_id: UUID, version: int, actor: str, key: str, sig: bytes) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"INSERT OR IGNORE INTO {SNAPSHOT_SIGNATURES_TABLE} VALUES (?, ?, ?, ?, ?)",
+                (originator_id.hex, version, actor, key, sig),
+            )
+
+    def select_snapshot_signature(self, originator_id: UUID, version: int) -> tuple | None:
+        """(actor, public key, signature) of a snapshot, or None (unsigned, or not yet upgraded)."""
+        try:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT actor, key, signature FROM {SNAPSHOT_SIGNATURES_TABLE} "
+                    "WHERE originator_id = ? AND version = ?",
+                    (originator_id.hex, version),
+                )
+                row = c.fetchone()
+        except Exception:  # a first-edition ledger has no such table: its snapshots are simply not trusted
+            return None
+        return tuple(row) if row else None
+
+    def select_signatures(self, after: int, limit: int) -> list[tuple]:
+        """(first, last, actor, public key, signature) of the signed ranges starting after a position."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT first_seq, last_seq, actor, key, signature FROM {SIGNATURES_TABLE} "
+                "WHERE first_seq > ? ORDER BY first_seq LIMIT ?",
+                (after, limit),
+            )
+            return [tuple(r) for r in c.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
         statement = (

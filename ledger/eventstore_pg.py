@@ -24,6 +24,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from . import signing
 from .chain import GENESIS
 from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
 
@@ -77,6 +78,32 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 hashes
             )
         )
+        signatures = Identifier(self.datastore.schema, signing.SIGNATURES_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (first_seq bigint PRIMARY KEY, last_seq bigint NOT NULL, "
+                "actor text NOT NULL, key text NOT NULL, signature bytea NOT NULL)"
+            ).format(signatures)
+        )
+        snapshot_signatures = Identifier(self.datastore.schema, signing.SNAPSHOT_SIGNATURES_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (originator_id uuid NOT NULL, version bigint NOT NULL, "
+                "actor text NOT NULL, key text NOT NULL, signature bytea NOT NULL, "
+                "PRIMARY KEY (originator_id, version))"
+            ).format(snapshot_signatures)
+        )
+        self.insert_snapshot_signature_statement = SQL(
+            "INSERT INTO {0} VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+        ).format(snapshot_signatures)
+        self.select_snapshot_signature_statement = SQL(
+            "SELECT actor, key, signature FROM {0} WHERE originator_id = %s AND version = %s"
+        ).format(snapshot_signatures)
+        self.insert_signature = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s, %s)").format(signatures)
+        self.select_signatures_statement = SQL(
+            "SELECT first_seq, last_seq, actor, key, signature FROM {0} "
+            "WHERE first_seq > %s ORDER BY first_seq LIMIT %s"
+        ).format(signatures)
         self.select_last_hash = SQL("SELECT hash FROM {0} ORDER BY notification_id DESC LIMIT 1").format(hashes)
         self.insert_hash = SQL("INSERT INTO {0} VALUES (%s, %s)").format(hashes)
         self.select_chain_statement = SQL(
@@ -112,8 +139,30 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         curs.execute(self.select_last_hash, prepare=True)
         row = curs.fetchone()
         previous = bytes(row["hash"]) if row else GENESIS
-        curs.executemany(self.insert_hash, list(chain_rows(previous, ids, stored_events)))
+        links = list(chain_rows(previous, ids, stored_events))
+        curs.executemany(self.insert_hash, links)
+        signer = signing.active()
+        if signer is not None and links:
+            curs.execute(self.insert_signature, signing.signature_row(signer, links[0][0], links[-1][0], links[-1][1]))
         return ids
+
+    def insert_snapshot_signature(self, originator_id: UUID, version: int, actor: str, key: str, sig: bytes) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.insert_snapshot_signature_statement, (originator_id, version, actor, key, sig))
+
+    def select_snapshot_signature(self, originator_id: UUID, version: int) -> tuple | None:
+        try:
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+                curs.execute(self.select_snapshot_signature_statement, (originator_id, version))
+                row = curs.fetchone()
+        except Exception:  # a first-edition ledger has no such table: its snapshots are simply not trusted
+            return None
+        return (row[0], row[1], bytes(row[2])) if row else None
+
+    def select_signatures(self, after: int, limit: int) -> list[tuple]:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.select_signatures_statement, (after, limit), prepare=True)
+            return [(r[0], r[1], r[2], r[3], bytes(r[4])) for r in curs.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> list[ChainedEvent]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

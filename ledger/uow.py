@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from . import errors
+from .signing import Signer, signing_as
 
 if TYPE_CHECKING:
     from .service import GrantLedger
@@ -43,6 +44,7 @@ class UnitOfWork:
     touched: dict[UUID, Aggregate] = field(default_factory=dict)
     marks: dict[UUID, int] = field(default_factory=dict)  # pending events when first touched by this command
     attempted: list[Any] = field(default_factory=list)  # the events the last commit tried to save
+    signer: Signer | None = None  # whose key signs what this unit of work saves (set at the door)
 
     def find(self, cls: type, *key: object) -> Any:
         agg_id = cls.create_id(*key)
@@ -83,7 +85,8 @@ class UnitOfWork:
         self.attempted = [e for a in dirty for e in a.pending_events]
         count = len(self.attempted)
         if dirty:
-            self.app.save_aggregates(dirty)
+            with signing_as(self.signer):
+                self.app.save_aggregates(dirty)
         self.touched.clear()
         return count
 

@@ -2,13 +2,16 @@
 
 ``verify`` does four independent checks and names the first thing wrong:
 
-1. the hash chain: every stored event's content and position against its hash;
+1. the hash chain: every stored event's content and position against its hash, and every command's
+   signature against the key bound to its actor at that point of the log (``SignatureCheck``);
 2. the snapshots: each stored snapshot against the events it summarises;
 3. the projections: a rebuild from position zero in a scratch database,
    compared row by row with the live read models;
 4. the books: the trial balance sums to zero, and the journal agrees with it;
 5. the loaded policy documents: each one's bytes against its recorded sha256, and each one read again
    against the catalogue as it stood when it was loaded (shipped clauses and the documents before it).
+6. the business: invariants 1–3 folded from the events themselves (``projections.invariants``),
+   independently of the aggregates, the command code and the read models.
 """
 
 from __future__ import annotations
@@ -23,14 +26,16 @@ from typing import IO, Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
-from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateTable
 
+from ledger import keys, signing
 from ledger.chain import GENESIS, link
 from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 
 from . import schema
+from .invariants import InvariantCheck
 from .reports import total
 from .runner import Progress, Projector, ReadModel
 
@@ -43,6 +48,10 @@ class Report:
     head: str = ""
     findings: list[str] = field(default_factory=list)
     checks: dict[str, str] = field(default_factory=dict)
+    signatures: int = 0
+    unsigned: int = 0  # events recorded before signatures began
+    signed_from: int | None = None
+    keys: dict[str, int] = field(default_factory=lambda: {"issued": 0, "enrolled": 0})
 
     @property
     def ok(self) -> bool:
@@ -61,9 +70,11 @@ def chain(recorder: Any, after: int = 0) -> Iterator[ChainedEvent]:
 class ChainCheck:
     """Recomputes the hash chain page by page, as the scratch rebuild reads the events."""
 
-    def __init__(self, report: Report, stop: int, progress: Progress | None):
+    def __init__(self, report: Report, stop: int, progress: Progress | None, signatures: SignatureCheck | None = None):
         self.report, self.stop, self.progress = report, stop, progress
         self.previous, self.count, self.broken = GENESIS, 0, False
+        self.signatures = signatures
+        self.invariants = InvariantCheck()
 
     def page(self, rows: list[tuple]) -> None:
         for seq, originator_id, topic, state, version, stored in rows:
@@ -85,6 +96,12 @@ class ChainCheck:
                 )
             else:
                 self.previous, self.count = expected, self.count + 1
+                if self.signatures is not None:
+                    self.signatures.event(seq, topic, state, expected, originator_id)
+                if self.invariants.finding is None and self.invariants.event(
+                    seq, _short_topic(topic), state, originator_id
+                ):
+                    self.report.findings.append(self.invariants.finding)
         if self.progress and rows:
             self.progress(rows[-1][0], self.stop)
 
@@ -98,6 +115,155 @@ class ChainCheck:
             self._broken(f"event seq {orphans[0]} is missing: its hash is stored but the event was deleted")
         self.report.events, self.report.head = self.count, self.previous.hex()
         self.report.checks["hash chain"] = "TAMPERED" if self.broken else "ok"
+        if self.signatures is not None and not self.broken:
+            self.signatures.finish()
+        if not self.broken:
+            self.report.checks["invariants"] = "TAMPERED" if self.invariants.finding else "ok (1–3 folded from events)"
+
+
+KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
+
+
+class SignatureCheck:
+    """Invariant 9: every event since signatures began lies in a range signed by the key then bound to its actor.
+
+    Walks the log in order beside ``ChainCheck`` (which hands it each event with its recomputed chain hash),
+    learning who holds which key from the log itself: ``Actor.Registered`` names a person,
+    ``Actor.KeyBound`` / ``KeyRotated`` bind a key, taking effect after the signed command that records them.
+    Only the very first signed command (the one with ``Installation.SigningBegan``) may be signed by the key it
+    binds. Events before it are unsigned history (a ledger from before signatures); an unsigned event after it,
+    or a key-binding event without a signature, was written around the ledger.
+    """
+
+    def __init__(self, recorder: Any, report: Report):
+        self.recorder, self.report = recorder, report
+        self.buffer: list[tuple] = []
+        self.after = 0
+        self.exhausted = False
+        self.current: tuple | None = None
+        self.topics: list[str] = []
+        self.pending: list[tuple[str, str, str | None]] = []  # (person, key, custody) bound inside the range
+        self.began = False
+        self.names: dict[bytes, str] = {}  # Actor aggregate id (state's originator) → name
+        self.bound: dict[str, str] = {}
+        self.custody: dict[str, str] = {}
+        self.broken = False
+
+    def _peek(self) -> tuple | None:
+        if not self.buffer and not self.exhausted:
+            self.buffer = list(reversed(_signatures(self.recorder, self.after, CHUNK)))
+            if self.buffer:
+                self.after = self.buffer[0][0]
+            else:
+                self.exhausted = True
+        return self.buffer[-1] if self.buffer else None
+
+    def _fail(self, finding: str) -> None:
+        self.report.findings.insert(0, finding)
+        self.report.checks["signatures"] = "TAMPERED"
+        self.broken = True
+
+    def event(self, seq: int, topic: str, state: bytes, chain_hash: bytes, originator: bytes) -> None:
+        if self.broken:
+            return
+        name = _short_topic(topic)
+        upcoming = self._peek()
+        if self.current is None and upcoming is not None and upcoming[0] <= seq:
+            self.current = self.buffer.pop()
+            self.topics, self.pending, self.began = [], [], False
+            if self.current[0] != seq or self.current[1] < seq:
+                self._fail(
+                    f"a signature of {self.current[2]} claims events seq {self.current[0]}–{self.current[1]}, "
+                    "which is not where a command's events begin: it was moved or the log was rewritten"
+                )
+                return
+        if name == "Actor.Registered":
+            self.names[originator] = json.loads(state)["name"]
+        if self.current is None:
+            if self.report.signed_from is not None:
+                self._fail(
+                    f"event seq {seq} ({name}) carries no signature: it was written around the ledger "
+                    f"(every event since seq {self.report.signed_from} is signed)"
+                )
+            elif name in KEY_TOPICS:
+                self._fail(f"event seq {seq} ({name}) binds a key but carries no signature: signatures were removed")
+            else:
+                self.report.unsigned += 1
+            return
+        first, last, actor, public, signature = self.current
+        self.topics.append(name)
+        needle = b'"actor":' + json.dumps(actor, ensure_ascii=False).encode()
+        if b'"actor":' in state and needle not in state:
+            self._fail(
+                f"event seq {seq} ({name}) names another actor than {actor}, who signed seq {first}–{last}: "
+                "it was written around the ledger"
+            )
+            return
+        if name in KEY_TOPICS:
+            self._learn(name, state, originator)
+        if seq == last:
+            self._close(first, last, actor, public, signature, chain_hash)
+
+    def _learn(self, name: str, state: bytes, originator: bytes) -> None:
+        data = json.loads(state)
+        if name == "Installation.SigningBegan":
+            self.began = True
+            return
+        self.pending.append((self.names.get(originator, "?"), data["key"], data.get("custody")))
+
+    def _close(self, first: int, last: int, actor: str, public: str, signature: bytes, head: bytes) -> None:
+        span = f"seq {first}–{last} ({', '.join(dict.fromkeys(self.topics))})"
+        bootstrap = (
+            self.report.signed_from is None and self.began and (actor, public) in {(p, k) for p, k, _ in self.pending}
+        )
+        if self.bound.get(actor) != public and not bootstrap:
+            held = self.bound.get(actor)
+            self._fail(
+                f"events {span} are signed by {actor} with key {keys.fingerprint(public)}, but the key bound to "
+                f"{actor} then was {keys.fingerprint(held) if held else 'none'}: re-signed with another key"
+            )
+            return
+        if not signing.check_range(first, last, head, actor, public, signature):
+            self._fail(
+                f"events {span} do not match {actor}'s signature: they were written or changed around the ledger"
+            )
+            return
+        self.report.signatures += 1
+        if self.report.signed_from is None:
+            self.report.signed_from = first
+        for person, key, custody in self.pending:
+            self.bound[person] = key
+            if custody:
+                self.custody[person] = custody
+        self.current = None
+
+    def finish(self) -> None:
+        if self.broken:
+            return
+        if self.current is not None:
+            self._fail(
+                f"the signature of {self.current[2]} covers events seq {self.current[0]}–{self.current[1]}, "
+                "but the log ends before them: events were deleted"
+            )
+            return
+        extra = self._peek()
+        if extra is not None:
+            self._fail(f"a signature of {extra[2]} covers events seq {extra[0]}–{extra[1]}, which are not in the log")
+            return
+        for custody in self.custody.values():
+            self.report.keys[custody] = self.report.keys.get(custody, 0) + 1
+        since = f", unsigned history before seq {self.report.signed_from}" if self.report.unsigned else ""
+        self.report.checks["signatures"] = f"ok ({self.report.signatures}{since})"
+
+
+def _signatures(recorder: Any, after: int, limit: int) -> list[tuple]:
+    try:
+        return recorder.select_signatures(after, limit)
+    except Exception as exc:  # a first-edition ledger not yet upgraded has no signatures table
+        text = str(exc).lower()
+        if "no such table" in text or "does not exist" in text:
+            return []
+        raise
 
 
 def _short_topic(topic: str) -> str:
@@ -237,12 +403,68 @@ def check_books(conn: Connection, report: Report) -> None:
     report.checks["trial balance"] = f"ok (debits = credits = {format_human(debit)})"
 
 
+def check_database(conn: Connection, app: Any, report: Report) -> None:
+    """The append-only triggers are in place (and enabled); on PostgreSQL every event since the upgrade
+    carries the database login that wrote it."""
+    tables = [app.recorder.events_table_name, "event_hashes", "event_signatures", "snapshot_signatures"]
+    if app.snapshots is not None:
+        tables.append(app.snapshots.recorder.events_table_name)
+    existing = set(inspect(conn).get_table_names())
+    tables = [t for t in tables if t in existing]
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            )
+        ).all()
+        present = {name for _, name in rows}
+        wanted = [f"{t}_append_only" for t in tables]
+        if "event_logins" in existing:  # since migration 0013
+            wanted += ["event_logins_append_only", f"{app.recorder.events_table_name}_db_login"]
+    else:
+        present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        wanted = [f"{t}_no_{a}" for t in tables for a in ("update", "delete")]
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        report.findings.append(
+            f"the append-only protection is gone: trigger(s) {', '.join(missing)} missing or disabled; "
+            "someone with the owner's rights changed the database (run init to restore them, then investigate)"
+        )
+        report.checks["triggers"] = "TAMPERED"
+    else:
+        report.checks["triggers"] = "ok"
+    if conn.dialect.name == "postgresql" and "event_logins" in existing:
+        table = app.recorder.events_table_name
+        first = conn.execute(text("SELECT min(notification_id) FROM event_logins")).scalar()
+        hole = (
+            conn.execute(
+                text(
+                    f'SELECT min(e.notification_id) FROM "{table}" e LEFT JOIN event_logins l '
+                    "ON l.notification_id = e.notification_id "
+                    "WHERE e.notification_id > :f AND l.notification_id IS NULL"
+                ),
+                {"f": first},
+            ).scalar()
+            if first is not None
+            else None
+        )
+        if hole is not None:
+            report.findings.append(
+                f"event seq {hole} has no database login although every event since seq {first} records one: "
+                "it was written with the login trigger disabled"
+            )
+            report.checks["database logins"] = "TAMPERED"
+        else:
+            report.checks["database logins"] = f"ok (recorded since seq {first})" if first else "none recorded yet"
+
+
 def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir: str | None = None) -> Report:
     report = Report()
     stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
     engine, path = scratch_engine(scratch_dir)
     try:
-        check = ChainCheck(report, stop, progress)
+        check = ChainCheck(report, stop, progress, SignatureCheck(app.recorder, report))
         rebuild(app, engine, stop, check)
         check.finish(app.recorder)
         verify_snapshots(app, report)
@@ -250,6 +472,7 @@ def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir
             compare(a, b, report, path)
         with live.connect() as conn:
             check_books(conn, report)
+            check_database(conn, app, report)
         check_policies(app, report)
     finally:
         engine.dispose()

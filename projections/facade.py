@@ -13,15 +13,17 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
+from sqlalchemy import select, text
+
 from ledger import commands as c
-from ledger import dates, errors, rules, storage
-from ledger.actors import check_may
+from ledger import dates, errors, keys, rules, storage
+from ledger.actors import Actor, check_may
 from ledger.batch import BatchRunner, Summary
 from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
-from ledger.service import GrantLedger, Result, actor_roles, catalogue, execute, quote, storage_errors
+from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import audit, books, migrate, reports, vouchers
+from . import audit, books, migrate, reports, schema, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -73,7 +75,7 @@ class Ledger:
                 self.projector.replay()
         else:
             self.catch_up()
-        status = "initialised" if result.changed else "upgraded" if upgraded else "up-to-date"
+        status = result.fields["status"] if result.changed else "upgraded" if upgraded else "up-to-date"
         result.fields.update(status=status, schema=after, upgraded_from=before if upgraded else None)
         result.changed = result.changed or upgraded
         return result
@@ -171,7 +173,40 @@ class Ledger:
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.history(conn, key)
+            rows = reports.history(conn, key)
+            if conn.dialect.name == "postgresql" and rows:  # the database login that wrote each event
+                logins = dict(
+                    conn.execute(
+                        text("SELECT notification_id, db_login FROM event_logins WHERE notification_id = ANY(:s)"),
+                        {"s": [r["seq"] for r in rows]},
+                    ).all()
+                )
+                for row in rows:
+                    row["db_login"] = logins.get(row["seq"])
+            return rows
+
+    def roles(self, actor: str) -> list[dict]:
+        """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
+        if not actor_roles(self.app, actor):
+            check_may(actor, [], "role list")
+        self.catch_up()
+        with storage_errors(self.app), self.engine.connect() as conn:
+            o = schema.origins.c
+            names = sorted(conn.execute(select(o.key).where(o.kind == "actor")).scalars())
+        with storage_errors(self.app):
+            uow = UnitOfWork(self.app)
+            people = [uow.find(Actor, name) for name in names]
+        return [
+            {
+                "actor": p.name,
+                "roles": list(p.roles),
+                "key": keys.fingerprint(p.key) if p.key else None,
+                "custody": p.custody,
+                "since": p.since,
+            }
+            for p in people
+            if p is not None
+        ]
 
     def voucher_form(self, number: str, actor: str) -> vouchers.VoucherForm:
         """What a voucher's approval form shows (anyone who may read history may print it)."""

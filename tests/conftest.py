@@ -18,6 +18,29 @@ from tests.pgserver import create_database, drop_database, start_cluster
 ENGINES = [e.strip() for e in os.environ.get("GRANTLEDGER_TEST_ENGINES", "sqlite,postgresql").split(",") if e.strip()]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def keyring_folder(tmp_path_factory):
+    """Every test's keys live in a throw-away keyring (subprocesses inherit it), never in the user's own.
+
+    One folder for the session, not one per test: module-scoped fixtures init ledgers and grant roles before
+    any per-test fixture could run, and the tests then act as those people. A test that needs a keyring of
+    its own (a stranger's account, a forgery) points GRANTLEDGER_KEYS elsewhere with monkeypatch.
+    """
+    home = tmp_path_factory.mktemp("home")
+    folder = home / ".config" / "grantledger" / "keys"
+    folder.mkdir(parents=True, mode=0o700)
+    before = {name: os.environ.get(name) for name in ("GRANTLEDGER_KEYS", "GRANTLEDGER_PASSPHRASE", "HOME")}
+    os.environ["GRANTLEDGER_KEYS"] = str(folder)
+    os.environ["HOME"] = str(home)  # subprocesses that drop every GRANTLEDGER_* variable find the same default
+    os.environ.pop("GRANTLEDGER_PASSPHRASE", None)
+    yield folder
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url():
     given = os.environ.get("GRANTLEDGER_TEST_PG")

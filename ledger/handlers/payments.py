@@ -6,6 +6,8 @@ from typing import Any
 
 from .. import commands as c
 from .. import dates, errors
+from ..actors import Actor
+from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
 from ..grant import Grant
 from ..money import Amount
@@ -59,6 +61,7 @@ def grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:
 @handles(c.Approve)
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
     grant = grant_of_voucher(uow, cmd.voucher)
+    not_the_makers_key(uow, grant.vouchers[cmd.voucher], cmd.voucher)
     changed = grant.approve(cmd.voucher, actor, on_date(cmd))
     return Result(
         {
@@ -68,6 +71,18 @@ def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
         },
         changed,
     )
+
+
+def not_the_makers_key(uow: UnitOfWork, voucher: dict, number: str) -> None:
+    """Maker–checker by key, not by name: the approving key must never have been the maker's."""
+    maker = uow.find(Actor, voucher.get("maker", ""))
+    signer = uow.signer
+    if voucher.get("status") == "pending" and maker is not None and signer is not None and signer.public in maker.keys:
+        raise LedgerError(
+            errors.SAME_ACTOR,
+            f"凭证 {number} 由 {maker.name} 经办, 审批用的钥匙 {signer.fingerprint} 正是经办人的钥匙: "
+            "须由另一名审批人用自己的钥匙审批 (不相容岗位分离)",
+        )
 
 
 @handles(c.Void)

@@ -11,27 +11,25 @@ from ..money import Amount, format_human
 from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, roles_of
+from .keys import begin_signing
 
 
 @handles(c.Init)
 def _init(uow: UnitOfWork, cmd: c.Init, actor: str) -> Result:
     installation = uow.find(Installation)
+    on = dates.today()
     if installation is not None:
         check_may(actor, roles_of(uow, actor), "init")
-        return Result({"status": "up-to-date", "admin": installation.admin}, changed=False)
-    on = dates.today()
-    uow.add(Installation(admin=actor, actor=actor, on=on))
+        if installation.signing:
+            return Result({"status": "up-to-date", "admin": installation.admin}, changed=False)
+        # A first-edition ledger: its events so far stay unsigned history; from here on everything is signed.
+        begin_signing(uow, installation, uow.require(Actor, actor, what=f"{actor} 不存在"), actor, on)
+        return Result({"status": "upgraded", "admin": installation.admin, "signed_from": "next"})
+    installation = uow.add(Installation(admin=actor, actor=actor, on=on))
     person = uow.find(Actor, actor) or uow.add(Actor(name=actor, actor=actor, on=on))
     person.grant("admin", actor=actor, on=on)
+    begin_signing(uow, installation, person, actor, on)
     return Result({"status": "initialised", "admin": actor})
-
-
-@handles(c.RoleGrant)
-def _role_grant(uow: UnitOfWork, cmd: c.RoleGrant, actor: str) -> Result:
-    on = dates.today()
-    person = uow.find(Actor, cmd.actor) or uow.add(Actor(name=cmd.actor, actor=actor, on=on))
-    changed = person.grant(cmd.role, actor=actor, on=on)
-    return Result({"actor": cmd.actor, "role": cmd.role, "roles": list(person.roles)}, changed=changed)
 
 
 @handles(c.FundCreate)

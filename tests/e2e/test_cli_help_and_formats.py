@@ -49,8 +49,8 @@ GROUPS, LEAVES = command_paths()
 # -- help -------------------------------------------------------------------------------------------------
 
 
-def test_the_commands_with_subcommands_are_role_fund_unit_policy_export_and_voucher():
-    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "policy", "role", "unit", "voucher"]
+def test_the_commands_with_subcommands_are_role_key_fund_unit_policy_export_and_voucher():
+    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "key", "policy", "role", "unit", "voucher"]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -17,9 +17,11 @@ engine); each uses its own funds, units and references.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -37,6 +39,7 @@ from hypothesis.stateful import (
 from ledger.caps import LIFE, UnitCap
 from ledger.errors import LedgerError
 from ledger.grant import Grant
+from ledger.keys import Keyring
 from ledger.uow import UnitOfWork
 from ledger.uscc import make
 from tests.helpers import run
@@ -476,6 +479,17 @@ class LedgerMachine(RuleBasedStateMachine):
                 g["cost"] += movement["amount"]
             movement.update(status="posted", approved=True, on=self.on)
 
+    @rule(voucher=pending)
+    def approve_under_anothers_name(self, voucher):
+        """A clerk types the approver's name from the clerk's own account: refused at the door, nothing written."""
+        app = self.ledger.app
+        own = app.keyring
+        app.keyring = Keyring(Path(tempfile.mkdtemp(prefix="clerks-account-")))  # none of the approvers' keys
+        try:
+            self.attempt("FORBIDDEN", "approve", "approver", voucher=voucher, date=self.on)
+        finally:
+            app.keyring = own
+
     @rule(voucher=consumes(pending))
     def void(self, voucher):
         movement = self.paid.get(voucher)
@@ -753,6 +767,7 @@ MUST_EXERCISE = [
     "exit: EXCEEDS_AVAILABLE",
     "exit: INVALID_STATE",
     "disburse: INVALID_STATE",
+    "approve: FORBIDDEN",
 ]
 
 
@@ -771,3 +786,9 @@ def test_invariants_hold_after_any_sequence_of_commands(world):
     # A machine that only ever hit refusals would prove little: every path must have been taken.
     missing = [outcome for outcome in MUST_EXERCISE if not OUTCOMES[outcome]]
     assert not missing, f"never exercised: {missing}; exercised: {dict(OUTCOMES)}"
+    # Every command was signed, by several people, each with their own key; verify checks them all.
+    report = world.ledger.verify("auditor")
+    assert report.ok, report.findings
+    signers = {r[2] for r in world.ledger.app.recorder.select_signatures(0, 10**9)}
+    assert {"admin", "clerk", "reviewer", "approver"} <= signers
+    assert report.signatures >= len(signers)

@@ -8,6 +8,9 @@ import uuid
 import psycopg
 import pytest
 
+from ledger import signing
+from ledger.actors import Actor
+from ledger.grant import Grant
 from projections.facade import Ledger
 from tests.conftest import ENGINES
 from tests.helpers import World, run
@@ -15,7 +18,13 @@ from tests.pgserver import create_database, drop_database
 
 pytestmark = pytest.mark.skipif("postgresql" not in ENGINES, reason="PostgreSQL is not among this run's engines")
 
-EVENT_TABLES = ("grantledger_events", "grantledger_snapshots", "event_hashes")
+EVENT_TABLES = (
+    "grantledger_events",
+    "grantledger_snapshots",
+    "event_hashes",
+    "event_signatures",
+    "snapshot_signatures",
+)
 READ_MODELS = (
     "awards",
     "funds",
@@ -32,6 +41,13 @@ READ_MODELS = (
 )
 
 
+def run_sql(ledger, statement: str) -> None:
+    from sqlalchemy import text
+
+    with ledger.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
 def grants_for_clerks(role: str) -> list[str]:
     """Exactly what the README lists."""
     return [
@@ -40,6 +56,7 @@ def grants_for_clerks(role: str) -> list[str]:
         f"GRANT UPDATE ON grantledger_events TO {role}",
         *(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role}" for table in READ_MODELS),
         f"GRANT USAGE ON SEQUENCE grantledger_events_notification_id_seq TO {role}",
+        f"GRANT SELECT ON event_logins TO {role}",
     ]
 
 
@@ -69,11 +86,28 @@ def test_a_clerks_role_with_the_documented_grants_runs_the_ledger(pg_admin_url):
             run(clerks, "approve", "approver", voucher="P-1", date="2024-09-03")
             run(clerks, "spend", "clerk", ref="QD-1", amount="10万", category="rd", voucher="S-1", date="2024-09-04")
             assert clerks.verify("auditor").ok
+            # Each event records the database login that wrote it, set by the database (migration 0013).
+            logins = {r["type"]: r["db_login"] for r in clerks.history("P-1", "auditor")}
+            assert logins["Grant.Disbursed"] == role and logins["Grant.Approved"] == role
+            with pytest.raises(Exception, match="permission denied"):
+                run_sql(clerks, "INSERT INTO event_logins VALUES (999999, 'someone.else')")
         with Ledger(f"postgresql+psycopg://{auditors}:{password}@{host}") as reader:
             rows = reader.report("awards", "auditor")
             assert [(r["application"], r["disbursed"], r["spent"]) for r in rows] == [("QD-1", 150 * 10**6, 10**7)]
             with pytest.raises(Exception, match="permission denied"):
                 run(reader, "disburse", "clerk", ref="QD-1", amount="1万", voucher="P-2", date="2024-09-05")
+        with Ledger(f"postgresql+psycopg://{role}:{password}@{host}") as clerks:
+            # The clerks' role writes a hash-valid 500万 disbursement on the 300万 award straight into the store,
+            # signed with the clerk's real key: the bytes are all in order, the business is not.
+            app = clerks.app
+            grant = app.load(Grant, Grant.create_id("QD-1"))
+            grant._disbursed(voucher="P-FAKE", amount=500_000_000, held=False, actor="clerk", on="2024-09-05")
+            public = app.load(Actor, Actor.create_id("clerk")).key
+            with signing.signing_as(signing.Signer("clerk", public, app.keyring.private("clerk", public))):
+                app.recorder.insert_events([app.mapper.to_stored_event(e) for e in grant.collect_events()])
+            report = clerks.verify("auditor")
+            assert not report.ok and report.checks["invariants"] == "TAMPERED"
+            assert any("invariant 1" in f and "Grant.Disbursed" in f for f in report.findings)
     finally:
         drop_database(pg_admin_url, name)
         with psycopg.connect(pg_admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:

@@ -13,17 +13,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger import commands
+from ledger import commands, keys
 from ledger.errors import INVALID_INPUT, LedgerError
 
 UNIT = "91350100M000100Y43"
 WAN = 1_000_000  # 分 per 万元
+PUBLIC_KEY = keys.encode_public(Ed25519PrivateKey.generate().public_key())
 
 # Only the required fields of each write command, by the names users type.
 MINIMAL: dict[str, dict[str, object]] = {
     "init": {},
     "role grant": {"actor": "li.ming", "role": "clerk"},
+    "role revoke": {"actor": "li.ming", "role": "clerk"},
+    "key rotate": {},
     "fund create": {"fund": "KJ-2024", "name": "市科技创新专项资金"},
     "fund appropriate": {"fund": "KJ-2024", "year": "2024", "amount": "5000万", "doc": "青财教〔2024〕1号"},
     "unit register": {"code": UNIT, "name": "青岛某科技有限公司", "type": "enterprise"},
@@ -48,7 +52,9 @@ MINIMAL: dict[str, dict[str, object]] = {
 # Valid values for the optional fields.
 OPTIONAL: dict[str, dict[str, object]] = {
     "init": {},
-    "role grant": {},
+    "role grant": {"key": PUBLIC_KEY},
+    "role revoke": {},
+    "key rotate": {},
     "fund create": {"approval-threshold": "100万", "date": "2024-01-02"},
     "fund appropriate": {"date": "2024-01-15"},
     "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号", "date": "2024-01-02"},
@@ -74,6 +80,7 @@ OPTIONAL: dict[str, dict[str, object]] = {
 MALFORMED: dict[str, object] = {
     "actor": "   ",
     "role": "emperor",
+    "key": "rsa:AAAA",
     "fund": "KJ 2024",
     "name": "",
     "approval-threshold": "abc",

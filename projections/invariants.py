@@ -1,0 +1,127 @@
+"""Verify vouches for the business, not only the bytes: invariants 1–3 re-checked by folding the events.
+
+This fold is deliberately independent of the aggregates (``ledger/``), of the
+command handlers and of the read models: it reads each stored event's JSON and
+keeps a few integers per award, fund-year and cap. A hash-valid event that no
+command would have accepted (a 500万 disbursement on a 200万 award written
+straight into the table, or an award committed on a forged snapshot's word)
+breaks an invariant here, and ``verify`` names the first event that does.
+
+1. Per award: 0 ≤ spent + recovered ≤ disbursed ≤ disbursed + pending ≤ awarded.
+2. Per fund and year: committed ≤ appropriated + returned.
+3. Per unit, cap group and year: used ≤ cap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from ledger.money import format_human
+
+GRANT_TOPICS = {
+    "Grant.Submitted",
+    "Grant.Awarded",
+    "Grant.Disbursed",
+    "Grant.Invested",
+    "Grant.Approved",
+    "Grant.Voided",
+    "Grant.Spent",
+    "Grant.Recovered",
+    "Grant.Reversed",
+}
+FUND_TOPICS = {"FundYear.Opened", "FundYear.Appropriated", "FundYear.Committed", "FundYear.Returned"}
+FUND_TOPICS |= {"FundYear.ReturnReversed"}
+CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used"}
+WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
+
+
+class InvariantCheck:
+    def __init__(self) -> None:
+        self.awards: dict[bytes, dict[str, Any]] = defaultdict(
+            lambda: {"ref": "?", "awarded": 0, "paid": 0, "pending": 0, "spent": 0, "recovered": 0, "vouchers": {}}
+        )
+        self.funds: dict[bytes, dict[str, Any]] = defaultdict(
+            lambda: {"name": "?", "appropriated": 0, "returned": 0, "committed": 0}
+        )
+        self.caps: dict[bytes, dict[str, Any]] = defaultdict(lambda: {"name": "?", "cap": None, "used": 0})
+        self.finding: str | None = None
+
+    def event(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
+        """Fold one event; returns a finding the first time an invariant breaks."""
+        if self.finding is not None or name not in WATCHED:
+            return None
+        d = json.loads(state)
+        kind = name.partition(".")[0]
+        if kind == "Grant":
+            problem = self._grant(name, d, self.awards[originator])
+        elif kind == "FundYear":
+            problem = self._fund(name, d, self.funds[originator])
+        else:
+            problem = self._cap(name, d, self.caps[originator])
+        if problem:
+            self.finding = f"event seq {seq} ({name}) breaks {problem}"
+        return self.finding
+
+    @staticmethod
+    def _grant(name: str, d: dict, a: dict) -> str | None:
+        if name == "Grant.Submitted":
+            a["ref"] = d.get("ref", "?")
+            return None
+        if name == "Grant.Awarded":
+            a["awarded"] = int(d["decision"]["amount"])
+        elif name in ("Grant.Disbursed", "Grant.Invested"):
+            amount = int(d["amount"])
+            a["vouchers"][d["voucher"]] = amount
+            a["pending" if d.get("held") else "paid"] += amount
+        elif name == "Grant.Approved":
+            a["pending"] -= int(d["amount"])
+            a["paid"] += int(d["amount"])
+        elif name == "Grant.Voided":
+            a["pending"] -= int(d["amount"])
+        elif name == "Grant.Spent":
+            a["spent"] += int(d["amount"])
+        elif name == "Grant.Recovered":
+            a["recovered"] += int(d["amount"])
+        elif name == "Grant.Reversed":
+            field = {"disbursement": "paid", "expenditure": "spent", "recovery": "recovered"}.get(d.get("kind"))
+            if field:
+                a[field] -= int(d["amount"])
+        used = a["spent"] + a["recovered"]
+        if 0 <= used <= a["paid"] <= a["paid"] + a["pending"] <= a["awarded"] and a["pending"] >= 0:
+            return None
+        return (
+            f"invariant 1 for award {a['ref']}: spent {format_human(a['spent'])} + recovered "
+            f"{format_human(a['recovered'])} ≤ disbursed {format_human(a['paid'])} ≤ disbursed + pending "
+            f"{format_human(a['paid'] + a['pending'])} ≤ awarded {format_human(a['awarded'])} no longer holds"
+        )
+
+    @staticmethod
+    def _fund(name: str, d: dict, f: dict) -> str | None:
+        if name == "FundYear.Opened":
+            f["name"] = f"{d.get('fund')} {d.get('year')}"
+            return None
+        field, sign = {
+            "FundYear.Appropriated": ("appropriated", 1),
+            "FundYear.Committed": ("committed", 1),
+            "FundYear.Returned": ("returned", 1),
+            "FundYear.ReturnReversed": ("returned", -1),
+        }[name]
+        f[field] += sign * int(d["amount"])
+        if f["committed"] <= f["appropriated"] + f["returned"]:
+            return None
+        return (
+            f"invariant 2 for fund {f['name']}: committed {format_human(f['committed'])} > appropriated "
+            f"{format_human(f['appropriated'])} + returned {format_human(f['returned'])}"
+        )
+
+    @staticmethod
+    def _cap(name: str, d: dict, c: dict) -> str | None:
+        if name == "UnitCap.Opened":
+            c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {d.get('period')}", d.get("cap")
+            return None
+        c["used"] += int(d["amount"])
+        if c["cap"] is None or c["used"] <= int(c["cap"]):
+            return None
+        return f"invariant 3 for cap {c['name']}: used {format_human(c['used'])} > cap {format_human(int(c['cap']))}"
