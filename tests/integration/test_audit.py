@@ -21,16 +21,17 @@ def raw(ledger, sql: str, **params):
 
 
 def disarm(ledger) -> None:
-    """What a forger with database rights does first: drop the append-only triggers (migration 0003)."""
+    """What a forger with database rights does first: drop the append-only triggers (migrations 0003 and 0013)."""
     import importlib
 
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
-    # Run only 0003's downgrade: a plain `alembic downgrade 0002` would also undo every later migration.
-    append_only = importlib.import_module("migrations.versions.0003_append_only")
-    with ledger.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
-        append_only.downgrade()
+    # Run only the trigger migrations' downgrades: `alembic downgrade 0002` would also undo every later migration.
+    for name in ("0013_who_acted", "0003_append_only"):
+        migration = importlib.import_module(f"migrations.versions.{name}")
+        with ledger.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+            migration.downgrade()
 
 
 def test_the_database_itself_refuses_to_update_or_delete_events(world):
