@@ -278,7 +278,9 @@ def test_a_first_edition_ledger_upgrades_in_place(db_url, first_edition):
         old_grantledger(first_edition, db_url, actor, *args)
     with Ledger(db_url) as ledger:
         before = ledger.verify("admin")
-        assert before.ok and before.signatures == 0 and before.unsigned == before.events
+        # Not yet upgraded, its read models lack the columns later migrations add (history details), so the
+        # rebuild differs from them until init upgrades it; the log itself is whole and all unsigned.
+        assert before.checks["hash chain"] == "ok" and before.signatures == 0 and before.unsigned == before.events
         old_events = before.events
     with Ledger(db_url, create_tables=True) as ledger:
         assert ledger.init("admin").fields["status"] == "upgraded"
