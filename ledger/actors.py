@@ -31,7 +31,7 @@ PERMISSIONS = {
     },
     "reviewer": {"evaluate", "reject"},
     "approver": {"approve", "void"},
-    "auditor": {"policy", "history", "report", "verify", "export"},
+    "auditor": {"policy", "history", "report", "verify", "export", "seal"},
 }
 
 

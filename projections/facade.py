@@ -19,7 +19,7 @@ from ledger.batch import BatchRunner, Summary
 from ledger.eventstore import ChainedEvent
 from ledger.service import GrantLedger, Result, actor_roles, execute, quote, storage_errors
 
-from . import audit, migrate, reports
+from . import audit, migrate, reports, seals
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -62,6 +62,18 @@ class Ledger:
     def run(self, command: c.Command, actor: str) -> Result:
         result = execute(self.app, command, actor)
         self.catch_up()
+        if isinstance(command, c.Close):  # every close leaves a seal of the books as they stand after it
+            result.fields["seal"] = self.seal(actor).fields if result.changed else None
+        return result
+
+    def seal(self, actor: str) -> Result:
+        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
+        self.allow(actor, "seal")
+        self.catch_up()
+        with storage_errors(self.app):
+            position, head, state = seals.checkpoint(self.read_model, self.app.recorder)
+        result = execute(self.app, c.Seal(position=position, head=head, state=state), actor)
+        self.catch_up()
         return result
 
     def batch(
@@ -85,11 +97,25 @@ class Ledger:
     def allow(self, actor: str, command: str) -> None:
         check_may(actor, actor_roles(self.app, actor), command)
 
-    def report(self, name: str, actor: str, year: int | None = None, as_of: str | None = None) -> list[dict]:
+    def report(
+        self,
+        name: str,
+        actor: str,
+        year: int | None = None,
+        as_of: str | None = None,
+        known_at: int | str | None = None,
+    ) -> list[dict]:
+        """A report now, or as of an effective date, or as known at a log position or UTC timestamp, or both."""
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.run(conn, name, year, as_of)
+            if isinstance(known_at, str):
+                known_at = reports.position_at(conn, known_at)
+            return reports.run(conn, name, year, as_of, known_at)
+
+    def position(self) -> int:
+        """The log position the read models stand at (what ``--known-at`` takes)."""
+        return self.read_model.max_tracking_id(self.app.name) or 0
 
     def history(self, key: str, actor: str) -> list[dict]:
         self.allow(actor, "history")
@@ -111,11 +137,11 @@ class Ledger:
         with storage_errors(self.app):
             return self.projector.replay(progress)
 
-    def verify(self, actor: str, progress: Progress | None = None) -> audit.Report:
+    def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
         self.allow(actor, "verify")
         self.catch_up()
         with storage_errors(self.app):
-            return audit.verify(self.app, self.engine, progress)
+            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)
 
     def export(self, actor: str, out: IO[str]) -> int:
         self.allow(actor, "export")

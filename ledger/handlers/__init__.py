@@ -1,4 +1,4 @@
-"""Command handlers, one module per family: ``setup``, ``applications``, ``payments``, ``equity``.
+"""Command handlers, one module per family: ``setup``, ``applications``, ``payments``, ``equity``, ``periods``.
 
 Each handler is a plain function ``(uow, command, actor) -> Result`` registered
 for its command class with ``@handles``; it loads what it needs through the unit
@@ -38,4 +38,4 @@ def roles_of(uow: UnitOfWork, actor: str) -> list[str]:
 
 
 # Importing the families registers their handlers.
-from . import applications, equity, payments, setup  # noqa: E402, F401
+from . import applications, equity, payments, periods, setup  # noqa: E402, F401

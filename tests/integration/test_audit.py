@@ -21,13 +21,16 @@ def raw(ledger, sql: str, **params):
 
 
 def disarm(ledger) -> None:
-    """What a forger with database rights does first: drop the append-only triggers (migration 0003)."""
-    from alembic import command
+    """What a forger with database rights does first: drop the append-only triggers (migration 0003's
+    downgrade, run alone, so the read-model tables of later migrations stay)."""
+    import importlib
 
-    from projections import migrate
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
 
-    with ledger.engine.begin() as conn:
-        command.downgrade(migrate.config(conn), "0002")
+    append_only = importlib.import_module("migrations.versions.0003_append_only")
+    with ledger.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        append_only.downgrade()
 
 
 def test_the_database_itself_refuses_to_update_or_delete_events(world):

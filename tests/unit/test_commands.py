@@ -41,6 +41,8 @@ MINIMAL: dict[str, dict[str, object]] = {
     "convert": {"ref": "QD-2024-001", "stake": "2.5", "valuation": "4000万", "doc": "转股-1"},
     "exit": {"ref": "QD-2024-001", "stake": "1", "proceeds": "80万", "voucher": "TC-0001"},
     "write-off": {"ref": "QD-2024-001", "reason": "项目终止"},
+    "close": {"year": "2024", "fund": "KJ-2024", "doc": "青财结〔2025〕1号"},
+    "reopen": {"year": "2024", "fund": "KJ-2024", "doc": "青财开〔2025〕1号", "reason": "补记漏登拨付"},
 }
 
 # Valid values for the optional fields.
@@ -64,6 +66,8 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "convert": {"date": "2024-01-15"},
     "exit": {"date": "2024-01-15"},
     "write-off": {"date": "2024-01-15"},
+    "close": {"date": "2025-01-15"},
+    "reopen": {"date": "2025-01-15"},
 }
 
 # One malformed value for every field name users type.
