@@ -57,6 +57,15 @@ HEADERS = {
     "effective_date": "业务日期",
     "recorded_at": "记录时间",
     "actor": "操作人",
+    "carried_forward": "结转",
+    "lapsed": "年末结余",
+    "closed": "已结账",
+    "paid": "年内已拨付",
+    "closed_on": "结账日期",
+    "position": "日志位置",
+    "head": "链头哈希",
+    "state": "余额哈希",
+    "signed_by": "签名人",
 }
 
 # Stored English words → what a clerk reads, by column.

@@ -21,12 +21,23 @@ COLUMNS = {
         "recovered",
         "available",
     ],
-    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
+    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available", "carried_forward"],
     "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
     "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
     "clauses": ["clause", "year", "count", "awarded", "disbursed"],
     "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
     "trial-balance": ["account", "name", "debit", "credit", "balance"],
+    "carryover": [
+        "fund",
+        "year",
+        "appropriated",
+        "returned",
+        "committed",
+        "disbursed",
+        "carried_forward",
+        "lapsed",
+        "closed",
+    ],
 }
 
 
@@ -41,6 +52,13 @@ COLUMNS = {
     "are left out, facts recorded later but dated earlier are in.",
 )
 @click.option(
+    "--known-at",
+    default=None,
+    metavar="POSITION|TIMESTAMP",
+    help="As the ledger could have printed it then: only events recorded up to that log position "
+    "(or time, e.g. 2025-01-10T18:00, Asia/Shanghai unless a zone is given) count, whatever their date.",
+)
+@click.option(
     "--format",
     "fmt",
     default=None,
@@ -49,7 +67,9 @@ COLUMNS = {
 )
 @click.option("--out", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
 @guarded
-def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out: str | None) -> None:
+def report(
+    name: str, year: str | None, as_of: str | None, known_at: str | None, fmt: str | None, out: str | None
+) -> None:
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
@@ -57,6 +77,8 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
       grantledger report awards --year 2024
       grantledger report funds --as-of 2024-12-31
       grantledger report trial-balance
+      grantledger report carryover --year 2024
+      grantledger report funds --known-at 1234 --as-of 2024-12-31
       grantledger report awards --format xlsx --out awards-2024.xlsx
     """
     from ledger import commands, errors
@@ -67,11 +89,12 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
         raise errors.invalid("--format xlsx needs --out FILE")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    known = _known_at(known_at) if known_at else None
     from projections.reports import MONEY
 
     money = MONEY[name]
     with open_ledger() as ledger:
-        rows = ledger.report(name, s.actor, year_value, day)
+        rows = ledger.report(name, s.actor, year_value, day, known)
     if fmt == "xlsx":
         output.xlsx(rows, out, name, money)
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
@@ -90,6 +113,19 @@ def report(name: str, year: str | None, as_of: str | None, fmt: str | None, out:
         click.echo(f"wrote {len(rows)} rows to {out}", err=True)
         return
     output.emit(fmt, rows, columns=columns, money=money)
+
+
+def _known_at(text: str) -> int | str:
+    """A log position (a whole number), or a moment turned into UTC as events record it."""
+    from ledger import dates, errors
+
+    word = text.strip()
+    if word.isdigit():
+        return int(word)
+    try:
+        return dates.moment(word)
+    except dates.DateError as exc:
+        raise errors.invalid(f"--known-at: {exc}") from exc
 
 
 @click.command()
