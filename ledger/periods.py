@@ -58,12 +58,18 @@ class Period(Aggregate):
             f"请记入未结账年度, 或经两人复核重新开账 (grantledger reopen {self.year} --fund {self.fund})",
         )
 
+    def check_can_close(self, doc: str) -> bool:
+        """False when this close is already in force (a repeat); refuses a second close under another document."""
+        if self.closed is None:
+            return True
+        if self.closed["doc"] == doc:
+            return False
+        raise LedgerError(INVALID_STATE, f"资金 {self.fund} {self.year} 年度已结账 (文号 {self.closed['doc']})")
+
     def close(self, doc: str, figures: dict, actor: str, on: str) -> bool:
         """Close the year; closing again under the document in force changes nothing."""
-        if self.closed is not None:
-            if self.closed["doc"] == doc:
-                return False
-            raise LedgerError(INVALID_STATE, f"资金 {self.fund} {self.year} 年度已结账 (文号 {self.closed['doc']})")
+        if not self.check_can_close(doc):
+            return False
         self._closed(doc=doc, figures=figures, actor=actor, on=on)
         return True
 

@@ -53,7 +53,7 @@ def _close(uow: UnitOfWork, cmd: c.Close, actor: str) -> Result:
     if on <= f"{cmd.year}-12-31":
         raise LedgerError(errors.INVALID_STATE, f"{cmd.year} 年度尚未结束 (结账日期 {on}), 年度结束后才能结账")
     period = uow.find(Period, cmd.fund, cmd.year)
-    if period is not None and period.closed is not None and period.closed["doc"] == cmd.doc:
+    if period is not None and not period.check_can_close(cmd.doc):
         return Result(_close_fields(period), changed=False)
     figures = carryover(uow, cmd.fund, cmd.year)
     period = period or uow.add(Period(fund=cmd.fund, year=cmd.year, actor=actor, on=on))
