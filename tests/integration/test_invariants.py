@@ -692,19 +692,23 @@ class LedgerMachine(RuleBasedStateMachine):
         assert f["lapsed"] == budget["appropriated"] + budget["returned"] - budget["committed"]
         SEALS.append(f["seal"])
         self.closed.add((fund, 2024))
+        # a clerk then enters a payment of the closed year late: refused (every fund has a 2024 award by now)
+        late = [r for r, g in self.model.items() if (g["fund"], g["year"], g["status"]) == (fund, 2024, "awarded")]
+        if late:
+            self.late_payment(late[0], 10)
 
-    @rule(letter=st.sampled_from("AB"), confirmer=st.sampled_from(["approver", "approver", "admin"]))
+    @rule(letter=st.sampled_from("AB"), confirmer=st.sampled_from(["approver", "approver", "withdrawn"]))
     def reopen(self, letter, confirmer):
-        """An admin proposes reopening; a second person (an approver) confirms; the same admin cannot."""
+        """An admin proposes reopening; the same admin cannot confirm it; an approver confirms or withdraws it."""
         fund, doc = self.fund(letter), self.next("KZ")
         closed = (fund, 2024) in self.closed
         expected = None if closed else "INVALID_STATE"
         self.attempt(expected, "reopen", "admin", year="2024", fund=fund, doc=doc, reason="补记", date=self.on)
         if expected is not None:
             return
-        confirmed = confirmer != "admin"
-        self.attempt(None if confirmed else "SAME_ACTOR", "approve", confirmer, voucher=doc, date=self.on)
-        if confirmed:
+        self.attempt("SAME_ACTOR", "approve", "admin", voucher=doc, date=self.on)  # not the proposer
+        if confirmer == "approver":
+            self.attempt(None, "approve", confirmer, voucher=doc, date=self.on)
             self.closed.discard((fund, 2024))
         else:
             self.attempt(None, "void", "approver", voucher=doc, reason="撤回", date=self.on)
@@ -762,8 +766,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def carryover_matches_the_model(self):
         rows = {(r["fund"], r["year"]): r for r in self.ledger.report("carryover", "admin") if self.tag in r["fund"]}
         for (fund, year), budget in self.funds.items():
-            r = rows[(fund, year)]
             paid = self.paid_in_year(fund, year)
+            if (fund, year) not in rows:  # the report leaves out a year whose every figure is zero (e.g. a
+                # recovery since reversed) and that is not closed
+                assert not any(budget.values()) and not paid and (fund, year) not in self.closed
+                continue
+            r = rows[(fund, year)]
             assert (r["appropriated"], r["returned"], r["committed"], r["disbursed"]) == (
                 budget["appropriated"],
                 budget["returned"],
