@@ -28,6 +28,7 @@ from . import dates
 from .errors import INVALID_STATE, PERIOD_CLOSED, SAME_ACTOR, LedgerError
 from .ids import key_id
 from .money import format_human
+from .signing import Signer, sign_as
 
 STATE_ALGORITHM = "sha256/sorted-balances/v1"
 
@@ -191,12 +192,9 @@ def seal_payload(position: int, head: str, state: str) -> bytes:
     ).encode()
 
 
-def sign_seal(payload: bytes, actor: str) -> dict | None:
-    """The actor's signature over a seal: ``{"key": …, "signature": …}``, or None while keys are not wired.
-
-    The one place the signing module (issue 13: ``ledger/keys.py``, ``ledger/signing.py``) plugs in.
-    """
-    return None
+def sign_seal(payload: bytes, signer: Signer | None) -> dict | None:
+    """The actor's signature over a seal: ``{"key": …, "signature": …}`` (None only when nobody signs)."""
+    return sign_as(signer, payload) if signer is not None else None
 
 
 def state_hash(balances: Iterable[tuple[str, str | None, int | None, int, int]]) -> str:

@@ -350,6 +350,17 @@ def recorded_seals(app: Any, live: Engine) -> list[dict]:
     return [app.repository.get(Seal.create_id(p)).document() for p in positions]
 
 
+def seal_signed(seal: dict) -> bool:
+    """Whether a seal's signature is its signer's over its position, head and state (``ledger.periods``)."""
+    from ledger.periods import seal_payload
+    from ledger.signing import verify_payload
+
+    payload = seal_payload(seal["position"], seal["head"], seal["state"])
+    return verify_payload(
+        seal.get("signed_by", ""), payload, {"key": seal.get("key") or "", "signature": seal["signature"]}
+    )
+
+
 def check_seals(report: Report, found: dict[int, tuple[str, str]], stop: int, wanted: list[dict], label: str) -> None:
     for seal in wanted:
         position = seal["position"]
@@ -365,6 +376,10 @@ def check_seals(report: Report, found: dict[int, tuple[str, str]], stop: int, wa
         elif found[position][1] != seal["state"]:
             report.findings.append(
                 f"{label} at position {position}: the balances there no longer hash to state {seal['state'][:16]}…"
+            )
+        elif seal.get("signature") and not seal_signed(seal):
+            report.findings.append(
+                f"{label} at position {position}: its signature is not {seal.get('signed_by')}'s over what it states"
             )
         else:
             continue

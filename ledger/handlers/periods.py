@@ -102,7 +102,7 @@ def _seal(uow: UnitOfWork, cmd: c.Seal, actor: str) -> Result:
     seal = uow.find(Seal, cmd.position)
     changed = seal is None
     if seal is None:
-        signature = sign_seal(seal_payload(cmd.position, cmd.head, cmd.state), actor) or {}
+        signature = sign_seal(seal_payload(cmd.position, cmd.head, cmd.state), uow.signer) or {}
         seal = uow.add(
             Seal(
                 position=cmd.position,

@@ -269,3 +269,15 @@ def test_a_seal_is_signed_by_its_actor_and_sealing_the_same_position_again_chang
     assert again.fields["position"] == sealed.fields["position"] + 1  # the first seal is itself an event
     assert world.ledger.verify("auditor").checks["seals"] == "ok (2)"
     assert refused(world.ledger, "close", "clerk", year="2024", fund="KJ", doc="J").code == "FORBIDDEN"
+
+
+def test_a_seal_carries_its_signers_signature_and_a_checkpoint_with_a_forged_one_fails(world):
+    from projections.audit import seal_signed
+
+    sealed = dict(world.ledger.seal("auditor").fields)
+    assert sealed["key"].startswith("ed25519:") and sealed["signature"]
+    assert seal_signed(sealed)
+    forged = dict(sealed, signed_by="admin")  # the same signature claimed for another person
+    assert not seal_signed(forged)
+    report = world.ledger.verify("auditor", checkpoint=forged)
+    assert report.checks["checkpoint"] == "TAMPERED"
