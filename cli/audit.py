@@ -47,8 +47,15 @@ def replay() -> None:
 
 
 @click.command()
+@click.option(
+    "--checkpoint",
+    default=None,
+    metavar="FILE",
+    help="A seal file (seal --out): also prove the log passes through its head and its balances still hash "
+    "to its state.",
+)
 @guarded
-def verify() -> None:
+def verify(checkpoint: str | None) -> None:
     """Recompute the hash chain, check snapshots, rebuild every projection in a scratch database and compare
     it row by row with the live one, and check the trial balance. Exits 1 with TAMPERED naming the first
     bad event or row.
@@ -58,10 +65,14 @@ def verify() -> None:
     \b
     Examples:
       grantledger --actor audit.office verify
+      grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
     """
+    from .periods import read_checkpoint
+
     s = settings()
+    sealed = read_checkpoint(checkpoint) if checkpoint else None
     with open_ledger() as ledger, progress_bar("verifying") as progress:
-        report = ledger.verify(s.actor, progress)
+        report = ledger.verify(s.actor, progress, sealed)
     s.log.info("verified", events=report.events, ok=report.ok, head=report.head, findings=report.findings)
     fields = {
         "events": report.events,

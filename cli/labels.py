@@ -98,6 +98,15 @@ HEADERS = {
     "upgraded_from": "升级自",
     "rule": "规则",
     "years": "年度",
+    "carried_forward": "结转",
+    "lapsed": "年末结余",
+    "closed": "已结账",
+    "paid": "年内已拨付",
+    "closed_on": "结账日期",
+    "position": "日志位置",
+    "head": "链头哈希",
+    "state": "余额哈希",
+    "signed_by": "签名人",
 }
 
 # Event types as history shows them.

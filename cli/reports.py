@@ -29,6 +29,17 @@ COLUMNS = {
     "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
     "trial-balance": ["account", "name", "debit", "credit", "balance"],
     "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date"],
+    "carryover": [
+        "fund",
+        "year",
+        "appropriated",
+        "returned",
+        "committed",
+        "disbursed",
+        "carried_forward",
+        "lapsed",
+        "closed",
+    ],
 }
 # Reports whose table and CSV end with a totals row (the trial balance carries its own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -74,6 +85,13 @@ def pick_columns(text: str | None, available: list[str], default: list[str]) -> 
     help="As of an effective date (YYYY-MM-DD): facts dated later "
     "are left out, facts recorded later but dated earlier are in.",
 )
+@click.option(
+    "--known-at",
+    default=None,
+    metavar="POSITION|TIMESTAMP",
+    help="As the ledger could have printed it then: only events recorded up to that log position "
+    "(or time, e.g. 2025-01-10T18:00, Asia/Shanghai unless a zone is given) count, whatever their date.",
+)
 @click.option("--fund", "fund_code", default=None, metavar="FUND", help="Only this fund (where the report has funds).")
 @click.option("--unit", "unit_code", default=None, metavar="CODE", help="Only this unit (统一社会信用代码).")
 @click.option("--clause", "clause_id", default=None, metavar="ID", help="Only this policy clause.")
@@ -105,6 +123,7 @@ def report(
     name: str,
     year: str | None,
     as_of: str | None,
+    known_at: str | None,
     fund_code: str | None,
     unit_code: str | None,
     clause_id: str | None,
@@ -118,8 +137,8 @@ def report(
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
-    NAME: awards funds units caps clauses equity trial-balance pending
-    (pending: payments waiting for a second person's approval).
+    NAME: awards funds units caps clauses equity trial-balance pending carryover
+    (pending: what waits for a second person; carryover: 结转结余表).
 
     \b
     Examples:
@@ -130,6 +149,8 @@ def report(
       grantledger report awards --columns application,unit_name,clause_title,awarded
       grantledger report trial-balance
       grantledger report trial-balance --side budget
+      grantledger report carryover --year 2024
+      grantledger report funds --known-at 1234 --as-of 2024-12-31
       grantledger report awards --format xlsx --out awards-2024.xlsx
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
@@ -144,6 +165,7 @@ def report(
         raise errors.invalid("--side 和 --chart 只用于 trial-balance")
     year_value = commands.parse("year", year, "--year") if year else None
     day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    known = _known_at(known_at) if known_at else None
     filters = {
         "fund": commands.parse("key", fund_code, "--fund") if fund_code else None,
         "unit": commands.parse("unit", unit_code, "--unit") if unit_code else None,
@@ -155,14 +177,14 @@ def report(
             raise errors.invalid(f"report {name} 不能按 --{key} 筛选 (可用的筛选: {usable})")
     if fmt == "xlsx":
         books = {"side": side, "chart": chart}
-        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books)
+        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known)
         return
     if name == "all":
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
 
     money = MONEY[name]
     with open_ledger() as ledger:
-        rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart)
+        rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
     available = list(rows[0]) if rows else COLUMNS[name]
     default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
@@ -187,6 +209,7 @@ def _write_xlsx(
     filters: dict[str, str | None],
     yuan_unit: str,
     books: dict[str, str | None],
+    known: int | str | None = None,
 ) -> None:
     """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
     from projections.reports import FILTERS, MONEY
@@ -198,14 +221,29 @@ def _write_xlsx(
     with open_ledger() as ledger:
         for n in names:
             usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
-            rows = ledger.report(n, actor, year, day, usable, **(books if n == "trial-balance" else {}))
+            extra = books if n == "trial-balance" else {}
+            rows = ledger.report(n, actor, year, day, usable, known_at=known, **extra)
             tables.append(sheets.report_table(n, rows, MONEY[n], COLUMNS[n]))
     shown = [("年度", str(year))] if year else []
+    shown += [("截至记录", str(known))] if known is not None else []
     shown += [
         (label, filters[k]) for k, label in (("fund", "资金"), ("unit", "单位"), ("clause", "条款")) if filters[k]
     ]
     sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=shown, yuan_unit=yuan_unit))
     click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
+
+
+def _known_at(text: str) -> int | str:
+    """A log position (a whole number), or a moment turned into UTC as events record it."""
+    from ledger import dates, errors
+
+    word = text.strip()
+    if word.isdigit():
+        return int(word)
+    try:
+        return dates.moment(word)
+    except dates.DateError as exc:
+        raise errors.invalid(f"--known-at: {exc}") from exc
 
 
 def check_clause(text: str) -> str:

@@ -32,7 +32,7 @@ PERMISSIONS = {
     },
     "reviewer": {"evaluate", "reject"},
     "approver": {"approve", "void"},
-    "auditor": {"policy", "history", "report", "verify", "export"},
+    "auditor": {"policy", "history", "report", "verify", "export", "seal"},
 }
 
 # What every role may read: a clerk checks a balance before paying, an approver sees what waits for them.

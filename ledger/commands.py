@@ -72,6 +72,13 @@ def _year(text: object) -> int:
     return int(word)
 
 
+def _position(text: object) -> int:
+    word = str(text).strip()
+    if not word.isdigit():
+        raise invalid(f"must be a log position (a whole number): {text!r}")
+    return int(word)
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "key": key,
     "text": values.text,
@@ -90,6 +97,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "stake": values.stake,
     "role": values.role,
     "public_key": lambda text: keys.normalise_public(str(text)),
+    "position": _position,
 }
 
 
@@ -327,6 +335,37 @@ class PolicyLoad(Command):
     content: str = arg("document")
 
 
+@dataclass(frozen=True)
+class Close(Command):
+    name = "close"
+    year: int = arg("year")
+    fund: str = arg("key")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Reopen(Command):
+    name = "reopen"
+    year: int = arg("year")
+    fund: str = arg("key")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Seal(Command):
+    """Record a checkpoint the read side computed: position, head hash and state hash (see ledger.periods).
+
+    Not a batch command: only ``Ledger.seal`` builds it, from the chain and the projections it just read."""
+
+    name = "seal"
+    position: int = arg("position")
+    head: str = arg("key")
+    state: str = arg("key")
+
+
 WRITE_COMMANDS: Mapping[str, type[Command]] = {
     c.name: c
     for c in (
@@ -353,6 +392,8 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         Convert,
         Exit,
         WriteOff,
+        Close,
+        Reopen,
     )
 }
 
@@ -386,7 +427,7 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
         value = given[user_name]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise invalid(f"{name}: {user_name} 须为文本, 收到的是 {value!r}")
-        if isinstance(value, int) and f.metadata["kind"] not in ("year",):
+        if isinstance(value, int) and f.metadata["kind"] not in ("year", "position"):
             raise invalid(f'{name}: {user_name} 须写成文本, 如 "{value}" (金额和编号都是字符串)')
         values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
     return cls(**values_)

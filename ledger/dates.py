@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from .digits import describe, odd_digit
@@ -47,6 +47,18 @@ def effective(text: str | None) -> str:
     if day > today():
         raise DateError(f"业务日期 {day} 晚于今天 ({today()}): 不能记录未来发生的事项")
     return day
+
+
+def moment(text: str) -> str:
+    """A moment (``2025-01-10T18:00``, Asia/Shanghai unless it names a zone) as the UTC ISO text events record."""
+    cleaned = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+    try:
+        when = datetime.fromisoformat(cleaned)
+    except ValueError as exc:
+        raise DateError(f"not a log position or a time: {text!r} (use 1234 or 2025-01-10T18:00)") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=SHANGHAI)
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def year_of(day: str) -> int:

@@ -22,6 +22,7 @@ INVALID_STATE = "INVALID_STATE"
 DUPLICATE_KEY = "DUPLICATE_KEY"
 SAME_ACTOR = "SAME_ACTOR"
 TAMPERED = "TAMPERED"
+PERIOD_CLOSED = "PERIOD_CLOSED"  # a closed year (结账) refuses money dated inside it
 # Input (exit 2), references (3), roles (4), concurrency and storage (5)
 INVALID_INPUT = "INVALID_INPUT"
 NOT_FOUND = "NOT_FOUND"

@@ -55,6 +55,7 @@ class Grant(Aggregate):
         self.recovered = 0
         self.vouchers: dict[str, dict] = {}
         self.flows: list[list] = []  # [effective date, change of money held by the unit]
+        self.payments: list[list] = []  # [effective date, money paid (negative when reversed)]
         self.equity = {
             "stake": 0,
             "cost": 0,
@@ -150,6 +151,10 @@ class Grant(Aggregate):
     def disbursed(self) -> int:
         return self.paid[GRANT_PART] + self.paid[EQUITY_PART]
 
+    def paid_by(self, day: str) -> int:
+        """What was paid (disbursed or invested, net of reversals) on effective dates up to ``day``."""
+        return sum(amount for on, amount in self.payments if on <= day)
+
     @property
     def pending_total(self) -> int:
         return self.pending[GRANT_PART] + self.pending[EQUITY_PART]
@@ -228,6 +233,7 @@ class Grant(Aggregate):
         v = self.vouchers[voucher]
         self.paid[v["part"]] += v["amount"]
         self.flows.append([on, v["amount"]])
+        self.payments.append([on, v["amount"]])
         if v["kind"] == "investment":
             self.equity["stake"] += v["stake"]
             self.equity["cost"] += v["amount"]
@@ -385,6 +391,7 @@ class Grant(Aggregate):
         if kind == "disbursement":
             self.paid[v["part"]] -= amount
             self.flows.append([on, -amount])
+            self.payments.append([on, -amount])
         elif kind == "expenditure":
             self.spent -= amount
             self.flows.append([on, amount])

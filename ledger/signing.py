@@ -126,8 +126,13 @@ def sign_payload(keyring: keys.Keyring, actor: str, payload: bytes, public: str 
         raise LedgerError(
             FORBIDDEN, f"此账户的钥匙串 ({keyring.path}) 里没有 {actor} 的私钥, 不能以 {actor} 的名义签名"
         )
-    signature = private.sign(PAYLOAD_DOMAIN + _text(actor) + payload)
-    return {"key": public, "signature": base64.b64encode(signature).decode()}
+    return sign_as(Signer(actor, public, private), payload)
+
+
+def sign_as(signer: Signer, payload: bytes) -> dict[str, str]:
+    """``payload`` signed by the signer already at the door (its key is the one bound to its actor)."""
+    signature = signer.sign(PAYLOAD_DOMAIN + _text(signer.actor) + payload)
+    return {"key": signer.public, "signature": base64.b64encode(signature).decode()}
 
 
 def verify_payload(actor: str, payload: bytes, signed: dict[str, str]) -> bool:

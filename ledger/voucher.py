@@ -18,6 +18,7 @@ KINDS = {
     "expenditure": "支出",
     "recovery": "追回",
     "exit": "股权退出",
+    "reopen": "重新开账",
 }
 
 

@@ -12,6 +12,9 @@
    against the catalogue as it stood when it was loaded (shipped clauses and the documents before it).
 6. the business: invariants 1–3 folded from the events themselves (``projections.invariants``),
    independently of the aggregates, the command code and the read models.
+7. the seals: every seal recorded in the log (and a checkpoint file, when given)
+   names a position the chain still passes through with the same head hash,
+   and the rebuild's balances at that position still hash to the seal's state.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from ledger import keys, signing
 from ledger.chain import GENESIS, link
 from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
+from ledger.periods import Seal
 
-from . import schema
+from . import schema, seals
 from .invariants import InvariantCheck
 from .reports import total
 from .runner import Progress, Projector, ReadModel
@@ -321,11 +325,67 @@ def scratch_engine(directory: str | None = None) -> tuple[Engine, str]:
     return engine, path
 
 
-def rebuild(app: Any, engine: Engine, stop: int, check: ChainCheck | None = None) -> None:
+def rebuild(
+    app: Any, engine: Engine, stop: int, check: ChainCheck | None = None, marks: tuple[int, ...] = ()
+) -> dict[int, tuple[str, str]]:
+    """Rebuild up to ``stop``, pausing at each marked position to note (head hash, state hash) there."""
     read_model = ReadModel(engine, app.name)
     with engine.begin() as conn:
         read_model.ensure_tracking(conn)
-    Projector(app, read_model).catch_up(stop=stop, check=check.page if check else None)
+    projector, page = Projector(app, read_model), check.page if check else None
+    noted = {}
+    for mark in sorted(m for m in set(marks) if m <= stop):
+        projector.catch_up(stop=mark, check=page)
+        with engine.connect() as conn:
+            noted[mark] = (check.previous.hex() if check else "", seals.balances_state(conn))
+    projector.catch_up(stop=stop, check=page)
+    return noted
+
+
+def recorded_seals(app: Any, live: Engine) -> list[dict]:
+    """Every seal written to the log (found through the live origins, read from the events themselves)."""
+    o = schema.origins.c
+    with live.connect() as conn:
+        positions = sorted(int(k) for k in conn.execute(select(o.key).where(o.kind == "seal")).scalars())
+    return [app.repository.get(Seal.create_id(p)).document() for p in positions]
+
+
+def seal_signed(seal: dict) -> bool:
+    """Whether a seal's signature is its signer's over its position, head and state (``ledger.periods``)."""
+    from ledger.periods import seal_payload
+    from ledger.signing import verify_payload
+
+    payload = seal_payload(seal["position"], seal["head"], seal["state"])
+    return verify_payload(
+        seal.get("signed_by", ""), payload, {"key": seal.get("key") or "", "signature": seal["signature"]}
+    )
+
+
+def check_seals(report: Report, found: dict[int, tuple[str, str]], stop: int, wanted: list[dict], label: str) -> None:
+    for seal in wanted:
+        position = seal["position"]
+        if position > stop:
+            report.findings.append(
+                f"{label} at position {position} is beyond the log ({stop} events): events were lost"
+            )
+        elif found[position][0] != seal["head"]:
+            report.findings.append(
+                f"{label} at position {position}: the log no longer passes through head {seal['head'][:16]}… "
+                f"(now {found[position][0][:16]}…): events before it were rewritten"
+            )
+        elif found[position][1] != seal["state"]:
+            report.findings.append(
+                f"{label} at position {position}: the balances there no longer hash to state {seal['state'][:16]}…"
+            )
+        elif seal.get("signature") and not seal_signed(seal):
+            report.findings.append(
+                f"{label} at position {position}: its signature is not {seal.get('signed_by')}'s over what it states"
+            )
+        else:
+            continue
+        report.checks[label] = "TAMPERED"
+        return
+    report.checks[label] = f"ok ({len(wanted)})"
 
 
 def _rows(conn: Connection, table) -> Iterator[tuple]:
@@ -459,14 +519,26 @@ def check_database(conn: Connection, app: Any, report: Report) -> None:
             report.checks["database logins"] = f"ok (recorded since seq {first})" if first else "none recorded yet"
 
 
-def verify(app: Any, live: Engine, progress: Progress | None = None, scratch_dir: str | None = None) -> Report:
+def verify(
+    app: Any,
+    live: Engine,
+    progress: Progress | None = None,
+    scratch_dir: str | None = None,
+    checkpoint: dict | None = None,
+) -> Report:
     report = Report()
     stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
     engine, path = scratch_engine(scratch_dir)
     try:
         check = ChainCheck(report, stop, progress, SignatureCheck(app.recorder, report))
-        rebuild(app, engine, stop, check)
+        written = recorded_seals(app, live)
+        wanted = [*written, *([checkpoint] if checkpoint else [])]
+        found = rebuild(app, engine, stop, check, tuple(s["position"] for s in wanted))
         check.finish(app.recorder)
+        if written:
+            check_seals(report, found, stop, written, "seals")
+        if checkpoint:
+            check_seals(report, found, stop, [checkpoint], "checkpoint")
         verify_snapshots(app, report)
         with live.connect() as a, engine.connect() as b:
             compare(a, b, report, path)

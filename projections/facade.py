@@ -23,7 +23,7 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import audit, books, migrate, reports, schema, vouchers
+from . import audit, books, migrate, reports, schema, seals, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -94,6 +94,18 @@ class Ledger:
             if refusal is None:
                 raise
             result.note = f"已写入; 但更新报表时{refusal.message}. 报表会在下一条命令时补上"
+        if isinstance(command, c.Close):  # every close leaves a seal of the books as they stand after it
+            result.fields["seal"] = self.seal(actor).fields if result.changed else None
+        return result
+
+    def seal(self, actor: str) -> Result:
+        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
+        self.allow(actor, "seal")
+        self.catch_up()
+        with storage_errors(self.app):
+            position, head, state = seals.checkpoint(self.read_model, self.app.recorder)
+        result = execute(self.app, c.Seal(position=position, head=head, state=state), actor)
+        self.catch_up()
         return result
 
     def did_you_mean(self, kind: str, key: str) -> str:
@@ -134,16 +146,20 @@ class Ledger:
         filters: dict[str, str | None] | None = None,
         side: str = "journal",
         chart: str | None = None,
+        known_at: int | str | None = None,
     ) -> list[dict]:
         """``side`` (trial-balance only): ``journal`` (the ledger's own chart), ``financial``, ``budget`` or
-        ``both`` (the books under the chart at path ``chart``, default 政府会计制度)."""
+        ``both`` (the books under the chart at path ``chart``, default 政府会计制度). ``known_at``: the report as
+        known at a log position or UTC timestamp (with ``as_of``, both at once)."""
         self.allow(actor, "report")
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
+            if isinstance(known_at, str):
+                known_at = reports.position_at(conn, known_at)
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of, filters)
+            return reports.run(conn, name, year, as_of, filters, known_at)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
@@ -168,6 +184,10 @@ class Ledger:
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return loaded, books.vouchers(conn, loaded, year)
+
+    def position(self) -> int:
+        """The log position the read models stand at (what ``--known-at`` takes)."""
+        return self.read_model.max_tracking_id(self.app.name) or 0
 
     def history(self, key: str, actor: str) -> list[dict]:
         self.allow(actor, "history")
@@ -239,11 +259,11 @@ class Ledger:
         with storage_errors(self.app):
             return self.projector.replay(progress)
 
-    def verify(self, actor: str, progress: Progress | None = None) -> audit.Report:
+    def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
         self.allow(actor, "verify")
         self.catch_up()
         with storage_errors(self.app):
-            return audit.verify(self.app, self.engine, progress)
+            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)
 
     def export(self, actor: str, out: IO[str]) -> int:
         self.allow(actor, "export")

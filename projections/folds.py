@@ -60,6 +60,13 @@ ORIGINATE: dict[str, Callable[[Event], dict]] = {
         "clause": e.data["clause"],
     },
     "Voucher.Issued": lambda e: {"kind": "voucher", "key": e.data["number"]},
+    "Period.Opened": lambda e: {
+        "kind": "period",
+        "key": f"{e.data['fund']}:{e.data['year']}",
+        "fund": e.data["fund"],
+        "year": e.data["year"],
+    },
+    "Seal.Written": lambda e: {"kind": "seal", "key": str(e.data["position"])},
 }
 
 
@@ -89,7 +96,15 @@ def _paid(e: Event, page: Page, amount: int) -> None:
 @on("Grant.Submitted")
 def _submitted(e: Event, page: Page) -> None:
     d = e.data
-    page.put("awards", (d["ref"],), unit=d["unit"], clause=d["clause"], status="submitted", applied_on=d["on"])
+    page.put(
+        "awards",
+        (d["ref"],),
+        unit=d["unit"],
+        clause=d["clause"],
+        status="submitted",
+        applied_on=d["on"],
+        submitted_seq=e.seq,
+    )
     page.add("awards", (d["ref"],), asked=d["asked"])
     page.add("units", (d["unit"],), applications=1)
 
@@ -167,7 +182,14 @@ def _reversed(e: Event, page: Page) -> None:
 
 @on("Unit.Registered")
 def _unit(e: Event, page: Page) -> None:
-    page.put("units", (e.data["code"],), name=e.data["name"], type=e.data["type"], registered_on=e.on)
+    page.put(
+        "units",
+        (e.data["code"],),
+        name=e.data["name"],
+        type=e.data["type"],
+        registered_on=e.on,
+        registered_seq=e.seq,
+    )
 
 
 @on("Fund.Created")
@@ -202,6 +224,16 @@ def _returned(e: Event, page: Page) -> None:
 @on("FundYear.ReturnReversed")
 def _return_reversed(e: Event, page: Page) -> None:
     page.add("funds", _fund_key(e), returned=-e.data["amount"])
+
+
+@on("Period.Closed")
+def _closed(e: Event, page: Page) -> None:
+    page.add("funds", (e.origin["fund"], e.origin["year"] + 1), carried_forward=e.data["figures"]["carried_forward"])
+
+
+@on("Period.Reopened")
+def _reopened(e: Event, page: Page) -> None:
+    page.add("funds", (e.origin["fund"], e.origin["year"] + 1), carried_forward=-e.data["carried_forward"])
 
 
 # -- caps -------------------------------------------------------------------------
@@ -268,7 +300,7 @@ def _written_off(e: Event, page: Page) -> None:
 def history_keys(e: Event) -> set[str]:
     o, d = e.origin, e.data
     keys = {o["key"]} if o.get("kind") in ("grant", "unit", "fund", "voucher", "actor") else set()
-    if o.get("kind") in ("fund-year",):
+    if o.get("kind") in ("fund-year", "period"):
         keys.add(o["fund"])
     if o.get("kind") == "cap":
         keys.add(o["unit"])

@@ -9,7 +9,10 @@ Chart of accounts (科目), by the figure each balance is:
 - ``expense:<category>`` 专项支出 (debit);
 - ``pending`` / ``pending_contra`` 待审批拨付 (备查, memorandum pair);
 - ``equity_holding`` 股权投资成本 (debit) and ``equity_invested`` 股权投资形成 (credit);
-- ``equity_gain`` 股权退出损益 (credit a gain, debit a loss); ``equity_writeoff`` 股权核销 (debit).
+- ``equity_gain`` 股权退出损益 (credit a gain, debit a loss); ``equity_writeoff`` 股权核销 (debit);
+- ``carried_forward`` / ``carried_forward_contra`` 结转 (备查): a close posts what carries into the next
+  year on the next year's line and its contra on the closed year; ``lapsed`` / ``lapsed_contra`` 结余
+  (备查) on the closed year. A reopening posts them again with negative amounts.
 
 A reversal (红字冲正) posts the original lines again with negative amounts, so
 each column still sums to what really happened and the trial balance is zero.
@@ -33,6 +36,10 @@ ACCOUNTS = {
     "equity_invested": "股权投资形成",
     "equity_gain": "股权退出损益",
     "equity_writeoff": "股权核销损失",
+    "carried_forward": "上年结转(备查)",
+    "carried_forward_contra": "结转下年(对方)",
+    "lapsed": "结余(备查)",
+    "lapsed_contra": "结余(对方)",
 }
 
 
@@ -69,6 +76,7 @@ def post(
             stake=stake if account == "equity_holding" else None,
         )
         page.add("balances", (account,), debit=debit, credit=credit)
+        page.add("fund_balances", (account, fund, year), debit=debit, credit=credit)
 
 
 def _award_dims(e: Event) -> tuple:
@@ -204,3 +212,24 @@ def _written_off(e: Event, page: Page) -> None:
         e.origin["key"],
         -e.data["stake"],
     )
+
+
+def _period_lines(e: Event, carried_forward: int, lapsed: int) -> list[tuple]:
+    fund, year = e.origin["fund"], e.origin["year"]
+    return [
+        ("carried_forward", carried_forward, 0, fund, year + 1),
+        ("carried_forward_contra", 0, carried_forward, fund, year),
+        ("lapsed", lapsed, 0, fund, year),
+        ("lapsed_contra", 0, lapsed, fund, year),
+    ]
+
+
+@on("Period.Closed")
+def _closed(e: Event, page: Page) -> None:
+    f = e.data["figures"]
+    post(e, page, "close", _period_lines(e, f["carried_forward"], f["lapsed"]))
+
+
+@on("Period.Reopened")
+def _reopened(e: Event, page: Page) -> None:
+    post(e, page, "reopen", _period_lines(e, -e.data["carried_forward"], -e.data["lapsed"]))

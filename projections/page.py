@@ -50,15 +50,16 @@ SPECS = {
                 "exception_doc",
                 "awarded_on",
                 "cap_group",
+                "submitted_seq",
             ),
         ),
-        Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned")),
+        Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned", "carried_forward")),
         Spec(schema.fund_names, ("fund",), (), ("name", "threshold")),
         Spec(
             schema.units,
             ("unit",),
             ("applications", "awarded", "disbursed", "spent", "recovered"),
-            ("name", "type", "registered_on"),
+            ("name", "type", "registered_on", "registered_seq"),
         ),
         Spec(schema.caps, ("unit", "cap_group", "year"), ("used", "awards"), ("cap",)),
         Spec(schema.clauses, ("clause", "year"), ("count", "awarded", "disbursed")),
@@ -69,6 +70,7 @@ SPECS = {
             ("unit",),
         ),
         Spec(schema.balances, ("account",), ("debit", "credit")),
+        Spec(schema.fund_balances, ("account", "fund", "year"), ("debit", "credit")),
     )
 }
 APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}

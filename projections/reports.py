@@ -3,6 +3,9 @@
 Current reports read the running-total tables. ``--as-of D`` reports are
 computed from the journal lines whose effective date is on or before D, so a
 fact recorded later with an earlier effective date shows up in them.
+``--known-at P`` reports (P a log position) take only the journal lines, and
+the rows, of events at or before P: the report as it could have been printed
+when P was the head, whatever was recorded later; with ``--as-of`` both at once.
 Rows are plain dicts of plain values; amounts are integer 分, and ``MONEY``
 says which columns of each report are amounts (the formatters print those
 as 元). Long reports stay fast that way: no per-value wrapping.
@@ -14,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Connection, and_, case, cast, func, or_, select
+from sqlalchemy import BigInteger, Connection, Integer, and_, case, cast, func, or_, select
 
 from ledger import clauses as policy_clauses
 from ledger.values import format_stake
@@ -22,7 +25,8 @@ from ledger.values import format_stake
 from . import schema as s
 from .journal import account_name
 
-REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending")
+REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover")
+FAR = "9999-12-31"  # as of no particular date: every effective date
 
 
 def _fetch(conn: Connection, query) -> list[dict[str, Any]]:
@@ -37,9 +41,25 @@ def run(
     name: str,
     year: int | None = None,
     as_of: str | None = None,
-    filters: dict[str, str] | None = None,
+    filters: dict[str, str | None] | None = None,
+    known_at: int | None = None,
 ) -> list[dict[str, Any]]:
-    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of), filters or {})
+    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {})
+
+
+def upto(as_of: str | None, known_at: int | None) -> list:
+    """Which journal lines a report may see: dated on or before ``as_of``, recorded at or before ``known_at``."""
+    j = s.journal.c
+    return [
+        *([j.effective_date <= as_of] if as_of is not None else []),
+        *([j.seq <= known_at] if known_at is not None else []),
+    ]
+
+
+def position_at(conn: Connection, timestamp: str) -> int:
+    """The last log position recorded at or before ``timestamp`` (ISO 8601 in UTC, as events store it)."""
+    k = s.event_keys.c
+    return conn.execute(select(func.coalesce(func.max(k.seq), 0)).where(k.recorded_at <= timestamp)).scalar_one()
 
 
 def total(expression):
@@ -55,8 +75,8 @@ def _sum(condition, column=None):
 # -- awards -----------------------------------------------------------------------
 
 
-def _award_flows(as_of: str):
-    """Per application, from the journal lines dated on or before ``as_of``: its money figures then."""
+def _award_flows(as_of: str, known_at: int | None = None):
+    """Per application, from the journal lines dated on or before ``as_of`` (known at ``known_at``)."""
     j = s.journal.c
     return (
         select(
@@ -67,7 +87,7 @@ def _award_flows(as_of: str):
             _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
             _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
         )
-        .where(j.effective_date <= as_of, j.application.is_not(None))
+        .where(*upto(as_of, known_at), j.application.is_not(None))
         .group_by(j.application)
         .subquery()
     )
@@ -76,9 +96,11 @@ def _award_flows(as_of: str):
 AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
 
 
-def awards(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     a = s.awards.c
-    flows = None if as_of is None else _award_flows(as_of)
+    if known_at is not None:
+        as_of = as_of or FAR
+    flows = None if as_of is None else _award_flows(as_of, known_at)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
     u, n = s.units.c, s.fund_names.c
     query = (
@@ -128,11 +150,11 @@ def with_clause_titles(rows: list[dict]) -> list[dict]:
 
 # -- funds ------------------------------------------------------------------------
 
-FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available")
+FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available", "carried_forward")
 
 
-def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
-    if as_of is None:
+def funds(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    if as_of is None and known_at is None:
         f = s.funds.c
     else:
         j = s.journal.c
@@ -144,8 +166,9 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
                 _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
                 _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
                 _sum(and_(j.account == "fund_available", j.movement.in_(("recovery", "exit")))).label("returned"),
+                _sum(j.account == "carried_forward").label("carried_forward"),
             )
-            .where(j.effective_date <= as_of, j.fund.is_not(None))
+            .where(*upto(as_of, known_at), j.fund.is_not(None))
             .group_by(j.fund, j.year)
             .subquery()
             .c
@@ -158,6 +181,7 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         f.disbursed,
         f.returned,
         (f.appropriated + f.returned - f.committed).label("available"),
+        f.carried_forward,
     )
     if year is not None:
         query = query.where(f.year == year)
@@ -170,20 +194,23 @@ def funds(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
 UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
 
 
-def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def units(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     """Every unit registered by then, with its applications and the money under its awards.
 
     The running totals answer the plain report; ``--as-of`` and ``--year`` compute the same figures from the
     journal, counting applications the same way (every submission, awarded or not), so ``--as-of TODAY``
-    equals the plain report.
+    equals the plain report. ``--known-at`` alone reads what was recorded by then.
     """
     u, a = s.units.c, s.awards.c
-    if as_of is None and year is None:
+    if as_of is None and year is None and known_at is None:
         query = select(u.unit, u.name, u.type, u.applications, u.awarded, u.disbursed, u.spent, u.recovered)
         return _fetch(conn, query.order_by(u.unit))
+    if as_of is None and year is None:
+        return _fetch(conn, _units_known_at(known_at).order_by(u.unit))
     day = as_of or "9999-12-31"
-    flows = _award_flows(day)
+    flows = _award_flows(day, known_at)
     f = flows.c
+    recorded = [a.submitted_seq <= known_at] if known_at is not None else []
     per_unit = (
         select(
             a.unit,
@@ -194,7 +221,7 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
             total(f.recovered).label("recovered"),
         )
         .select_from(s.awards.outerjoin(flows, flows.c.application == a.application))
-        .where(a.applied_on <= day, *([a.fiscal_year == year] if year is not None else []))
+        .where(a.applied_on <= day, *recorded, *([a.fiscal_year == year] if year is not None else []))
         .group_by(a.unit)
         .subquery()
     )
@@ -215,6 +242,8 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     )
     if year is not None:
         query = query.where(per_unit.c.unit.is_not(None))
+    if known_at is not None:
+        query = query.where(u.registered_seq <= known_at)
     rows = _fetch(conn, query.order_by(u.unit))
     for row in rows:  # PostgreSQL's COALESCE over a BIGINT sum may come back as Decimal
         for column in ("applications", *UNIT_MONEY):
@@ -222,8 +251,47 @@ def units(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
     return rows
 
 
-def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def _units_known_at(known_at: int | None):
+    """Every unit registered by ``known_at``, with its applications and money as then recorded."""
+    u, a = s.units.c, s.awards.c
+    f = _award_flows(FAR, known_at)
+    applied = (
+        select(a.unit, func.count().label("applications"))
+        .where(a.submitted_seq <= known_at)
+        .group_by(a.unit)
+        .subquery()
+    )
+    money = (
+        select(
+            a.unit,
+            total(f.c.awarded).label("awarded"),
+            total(f.c.disbursed).label("disbursed"),
+            total(f.c.spent).label("spent"),
+            total(f.c.recovered).label("recovered"),
+        )
+        .join(f, f.c.application == a.application)
+        .group_by(a.unit)
+        .subquery()
+    )
+    zero = 0
+    return (
+        select(
+            u.unit,
+            u.name,
+            u.type,
+            func.coalesce(applied.c.applications, zero).label("applications"),
+            *(func.coalesce(money.c[k], zero).label(k) for k in ("awarded", "disbursed", "spent", "recovered")),
+        )
+        .outerjoin(applied, applied.c.unit == u.unit)
+        .outerjoin(money, money.c.unit == u.unit)
+        .where(u.registered_seq <= known_at)
+    )
+
+
+def clauses(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     c = s.clauses.c
+    if known_at is not None:
+        as_of = as_of or FAR
     if as_of is None:
         query = select(c.clause, c.year, c.count, c.awarded, c.disbursed)
         if year is not None:
@@ -231,7 +299,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None) -> list[dict]
         order = (c.clause, c.year)
     else:
         a = s.awards.c
-        flows = _award_flows(as_of)
+        flows = _award_flows(as_of, known_at)
         f = flows.c
         sub = (
             select(
@@ -262,8 +330,10 @@ def awarded_under(conn: Connection, unit: str, clause: str) -> tuple[list[str], 
     return [r[0] for r in rows], sum(int(r[1] or 0) for r in rows)
 
 
-def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def caps(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     c = s.caps.c
+    if known_at is not None:
+        as_of = as_of or FAR
     if as_of is None:
         query = select(c.unit, c.cap_group, c.year, c.cap, c.used, c.awards).where(c.year.not_in(("once", "life")))
         if year is not None:
@@ -274,9 +344,7 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
         used = (
             select(a.unit, a.cap_group, a.fiscal_year, total(j.debit).label("used"), func.count().label("awards"))
             .join(s.awards, a.application == j.application)
-            .where(
-                j.account == "commitment", j.movement == "award", j.effective_date <= as_of, a.cap_group.is_not(None)
-            )
+            .where(j.account == "commitment", j.movement == "award", *upto(as_of, known_at), a.cap_group.is_not(None))
             .group_by(a.unit, a.cap_group, a.fiscal_year)
             .subquery()
         )
@@ -303,8 +371,10 @@ def caps(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
 EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
 
 
-def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def equity(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     e, a = s.equity.c, s.awards.c
+    if known_at is not None:
+        as_of = as_of or FAR
     if as_of is None:
         source = s.equity
         columns = [
@@ -336,7 +406,7 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
                 _sum(j.account == "equity_writeoff").label("written_off"),
             )
             .join(s.awards, a.application == j.application)
-            .where(j.effective_date <= as_of, j.movement.in_(("investment", "conversion", "exit", "write_off")))
+            .where(*upto(as_of, known_at), j.movement.in_(("investment", "conversion", "exit", "write_off")))
             .group_by(j.application, a.unit)
             .subquery()
         )
@@ -359,16 +429,14 @@ def equity(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
 # -- trial balance ---------------------------------------------------------------------
 
 
-def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
-    if as_of is None and year is None:
+def trial_balance(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    if as_of is None and year is None and known_at is None:
         b = s.balances.c
         query = select(b.account, b.debit, b.credit)
         order = b.account
     else:
         j = s.journal.c
-        conditions = []
-        if as_of is not None:
-            conditions.append(j.effective_date <= as_of)
+        conditions = upto(as_of, known_at)
         if year is not None:
             conditions.append(j.year == year)
         query = (
@@ -409,13 +477,13 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None) -> list
 PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
 
 
-def pending(conn: Connection, year: int | None, as_of: str | None) -> list[dict]:
+def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     """Held payments not yet approved or voided: voucher, application, kind, amount, maker, date."""
     j, k, a, u = s.journal.c, s.event_keys.c, s.awards.c, s.units.c
     amount = (total(j.debit) - total(j.credit)).label("amount")
     held = (
         select(j.voucher, j.application, amount)
-        .where(j.account == "pending", *([j.effective_date <= as_of] if as_of else []))
+        .where(j.account == "pending", *upto(as_of, known_at))
         .group_by(j.voucher, j.application)
         .having(total(j.debit) - total(j.credit) != 0)
         .subquery()
@@ -530,6 +598,7 @@ FILTERS = {
     "equity": ("fund", "unit", "clause"),
     "trial-balance": (),
     "pending": ("fund", "unit", "clause"),
+    "carryover": ("fund",),
 }
 
 
@@ -554,6 +623,54 @@ LIST_MONEY = frozenset(
     )
 )
 
+# -- carryover (结转结余表) ---------------------------------------------------------------
+
+CARRYOVER_MONEY = ("appropriated", "returned", "committed", "disbursed", "carried_forward", "lapsed")
+
+
+def carryover(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    """Per fund and year: what carries into the next year (committed − paid by 12-31) and what lapses
+    (appropriated + returned − committed), and whether a close is in force. Once closed, nothing dated in
+    the year can move these figures, so they equal the ones the close recorded."""
+    j = s.journal.c
+    in_year = cast(func.substr(j.effective_date, 1, 4), Integer) <= j.year
+    close_count = total(
+        case(
+            (and_(j.account == "lapsed", j.movement == "close"), 1),
+            (and_(j.account == "lapsed", j.movement == "reopen"), -1),
+            else_=0,
+        )
+    )
+    query = (
+        select(
+            j.fund,
+            j.year,
+            _sum(j.account == "appropriation", j.credit).label("appropriated"),
+            _sum(and_(j.account == "fund_available", j.movement.in_(("recovery", "exit")))).label("returned"),
+            _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
+            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")), in_year)).label(
+                "disbursed"
+            ),
+            close_count.label("closes"),
+        )
+        .where(*upto(as_of, known_at), j.fund.is_not(None))
+        .group_by(j.fund, j.year)
+        .order_by(j.fund, j.year)
+    )
+    if year is not None:
+        query = query.where(j.year == year)
+    rows = []
+    for row in _fetch(conn, query):
+        closed = row.pop("closes") > 0
+        if not (closed or row["appropriated"] or row["returned"] or row["committed"]):
+            continue  # a year with nothing but money carried into it
+        row["carried_forward"] = row["committed"] - row["disbursed"]
+        row["lapsed"] = row["appropriated"] + row["returned"] - row["committed"]
+        row["closed"] = closed
+        rows.append(row)
+    return rows
+
+
 MONEY = {
     "awards": frozenset(AWARD_MONEY),
     "funds": frozenset(FUND_MONEY),
@@ -563,6 +680,7 @@ MONEY = {
     "equity": frozenset(EQUITY_MONEY),
     "trial-balance": frozenset(("debit", "credit", "balance")),
     "pending": frozenset(("amount",)),
+    "carryover": frozenset(CARRYOVER_MONEY),
 }
 
 REPORT_FUNCTIONS = {
@@ -574,6 +692,7 @@ REPORT_FUNCTIONS = {
     "equity": equity,
     "trial-balance": trial_balance,
     "pending": pending,
+    "carryover": carryover,
 }
 
 

@@ -55,6 +55,7 @@ awards = Table(
     Column("exception_doc", String(64)),
     Column("awarded_on", String(10)),
     Column("cap_group", String(64)),
+    Column("submitted_seq", BigInteger),  # the log position of the submission (for --known-at)
     money("asked"),
     money("awarded"),
     money("disbursed"),
@@ -75,6 +76,7 @@ funds = Table(
     money("committed"),
     money("disbursed"),
     money("returned"),
+    money("carried_forward"),  # 上年结转: carried into this year by the close of the year before
 )
 
 fund_names = Table(
@@ -92,6 +94,7 @@ units = Table(
     Column("name", String(200)),
     Column("type", String(16)),
     Column("registered_on", String(10)),
+    Column("registered_seq", BigInteger),  # the log position of the registration (for --known-at)
     Column("applications", Integer, nullable=False, server_default="0"),
     money("awarded"),
     money("disbursed"),
@@ -164,6 +167,17 @@ balances = Table(
     money("credit"),
 )
 
+# The journal's totals per account, fund and fiscal year: what a seal's state hash covers (ledger.periods).
+fund_balances = Table(
+    "fund_balances",
+    metadata,
+    Column("account", String(48), primary_key=True),
+    Column("fund", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    money("debit"),
+    money("credit"),
+)
+
 # history KEY: which events are about an application, unit, fund, voucher or actor.
 event_keys = Table(
     "event_keys",
@@ -182,4 +196,17 @@ event_keys = Table(
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
 
 # Tables a replay empties and rebuilds, in an order that respects nothing but tidiness.
-REBUILT = (origins, awards, funds, fund_names, units, caps, clauses, equity, journal, balances, event_keys)
+REBUILT = (
+    origins,
+    awards,
+    funds,
+    fund_names,
+    units,
+    caps,
+    clauses,
+    equity,
+    journal,
+    balances,
+    fund_balances,
+    event_keys,
+)

@@ -1,4 +1,5 @@
-"""Command handlers, one module per family: ``setup``, ``keys``, ``applications``, ``payments``, ``equity``.
+"""Command handlers, one module per family: ``setup``, ``keys``, ``applications``, ``payments``, ``equity``,
+``policies``, ``periods``.
 
 Each handler is a plain function ``(uow, command, actor) -> Result`` registered
 for its command class with ``@handles``; it loads what it needs through the unit
@@ -38,4 +39,4 @@ def roles_of(uow: UnitOfWork, actor: str) -> list[str]:
 
 
 # Importing the families registers their handlers.
-from . import applications, equity, keys, payments, policies, setup  # noqa: E402, F401
+from . import applications, equity, keys, payments, periods, policies, setup  # noqa: E402, F401

@@ -11,6 +11,7 @@ from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
 from ..money import Amount, format_human
+from ..periods import check_open
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date
@@ -135,6 +136,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     grant.check_can_award(on)
     clause = clause_of(uow, grant.clause)
     uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在")
+    check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
     rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
     fund_year = uow.find(FundYear, cmd.fund, year)

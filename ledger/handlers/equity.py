@@ -8,7 +8,7 @@ from ..uow import Result, UnitOfWork
 from ..values import format_stake
 from . import handles, on_date
 from .applications import grant_of
-from .payments import issue, movement, repeat_of, return_to_fund, threshold_of
+from .payments import check_period, issue, movement, repeat_of, return_to_fund, threshold_of
 
 
 @handles(c.Invest)
@@ -18,6 +18,7 @@ def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
     if not repeat:
         on = on_date(cmd)
+        check_period(uow, grant, on)
         grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold_of(uow, grant), actor, on)
         issue(uow, "investment", cmd, content, actor, on)
     return Result(movement(grant, cmd.voucher, stake=format_stake(cmd.stake)), changed=not repeat)
@@ -26,6 +27,8 @@ def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
 @handles(c.Convert)
 def _convert(uow: UnitOfWork, cmd: c.Convert, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
+    if not grant.equity["converted"]:
+        check_period(uow, grant, on_date(cmd))
     changed = grant.convert(cmd.stake, cmd.valuation, cmd.doc, actor, on_date(cmd))
     converted = grant.equity["converted"]
     return Result(
@@ -41,6 +44,7 @@ def _exit(uow: UnitOfWork, cmd: c.Exit, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
     if not repeat:
         on = on_date(cmd)
+        check_period(uow, grant, on)
         grant.exit(cmd.voucher, cmd.stake, cmd.proceeds, actor, on)
         return_to_fund(uow, grant, cmd, "exit", cmd.proceeds, actor, on)
         issue(uow, "exit", cmd, content, actor, on)
@@ -61,6 +65,8 @@ def _exit(uow: UnitOfWork, cmd: c.Exit, actor: str) -> Result:
 @handles(c.WriteOff)
 def _write_off(uow: UnitOfWork, cmd: c.WriteOff, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
+    if not grant.equity["written_off"]:
+        check_period(uow, grant, on_date(cmd))
     changed = grant.write_off(cmd.reason, actor, on_date(cmd))
     done = grant.equity["written_off"]
     return Result(

@@ -9,11 +9,12 @@ from .. import dates, errors
 from ..actors import Actor
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
-from ..grant import Grant
+from ..grant import PENDING, REVERSED, Grant
 from ..money import Amount
+from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import handles, on_date
+from . import handles, on_date, periods
 from .applications import grant_of
 
 
@@ -23,6 +24,12 @@ def repeat_of(uow: UnitOfWork, kind: str, cmd: Any, content: dict) -> Voucher | 
     if voucher is not None:
         voucher.check_repeat(kind, cmd.ref, content, cmd.date)
     return voucher
+
+
+def check_period(uow: UnitOfWork, grant: Grant, *days: str | int) -> None:
+    """Money of an award moves in its fund: refuse dates in a closed period of that fund (invariant 10)."""
+    if grant.award is not None:
+        check_open(uow, grant.award["fund"], *days)
 
 
 def threshold_of(uow: UnitOfWork, grant: Grant) -> int:
@@ -46,6 +53,7 @@ def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
     if not repeat:
         on = on_date(cmd)
+        check_period(uow, grant, on)
         grant.disburse(cmd.voucher, cmd.amount, threshold_of(uow, grant), actor, on)
         issue(uow, "disbursement", cmd, content, actor, on)
     return Result(movement(grant, cmd.voucher), changed=not repeat)
@@ -58,10 +66,20 @@ def grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:
     return grant_of(uow, voucher.ref)
 
 
+def reopening(uow: UnitOfWork, number: str) -> Voucher | None:
+    """The voucher when ``number`` is a reopening of a closed year (approved and voided like a payment)."""
+    voucher = uow.find(Voucher, number)
+    return voucher if voucher is not None and voucher.kind == "reopen" else None
+
+
 @handles(c.Approve)
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
+    if reopen := reopening(uow, cmd.voucher):
+        return periods.confirm_reopen(uow, reopen, cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
     not_the_makers_key(uow, grant.vouchers[cmd.voucher], cmd.voucher)
+    if grant.vouchers[cmd.voucher]["status"] == PENDING:
+        check_period(uow, grant, on_date(cmd))
     changed = grant.approve(cmd.voucher, actor, on_date(cmd))
     return Result(
         {
@@ -87,7 +105,11 @@ def not_the_makers_key(uow: UnitOfWork, voucher: dict, number: str) -> None:
 
 @handles(c.Void)
 def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
+    if reopen := reopening(uow, cmd.voucher):
+        return periods.withdraw_reopen(uow, reopen, cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
+    if grant.vouchers[cmd.voucher]["status"] == PENDING:
+        check_period(uow, grant, on_date(cmd))
     changed = grant.void(cmd.voucher, cmd.reason, actor, on_date(cmd))
     return Result({"voucher": cmd.voucher, "status": grant.vouchers[cmd.voucher]["status"]}, changed)
 
@@ -99,6 +121,7 @@ def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
     if not repeat:
         on = on_date(cmd)
+        check_period(uow, grant, on)
         grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
         issue(uow, "expenditure", cmd, content, actor, on)
     return Result(
@@ -120,6 +143,7 @@ def _recover(uow: UnitOfWork, cmd: c.Recover, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
     if not repeat:
         on = on_date(cmd)
+        check_period(uow, grant, on)
         grant.recover(cmd.voucher, cmd.amount, cmd.reason, actor, on)
         return_to_fund(uow, grant, cmd, "recovery", cmd.amount, actor, on)
         issue(uow, "recovery", cmd, content, actor, on)
@@ -132,6 +156,8 @@ def _reverse(uow: UnitOfWork, cmd: c.Reverse, actor: str) -> Result:
     grant = grant_of_voucher(uow, cmd.voucher)
     original = grant.vouchers[cmd.voucher]
     on = on_date(cmd)
+    if original["status"] != REVERSED:
+        check_period(uow, grant, on, *([dates.year_of(original["on"])] if original["kind"] == "recovery" else []))
     fund_year = None
     if original["kind"] == "recovery" and original["status"] != "reversed":
         fund_year = uow.require(FundYear, grant.award["fund"], dates.year_of(original["on"]), what="fund year")

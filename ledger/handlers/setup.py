@@ -8,6 +8,7 @@ from ..actors import Actor, Installation, check_may
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
 from ..money import Amount, format_human
+from ..periods import check_open
 from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, roles_of
@@ -54,6 +55,8 @@ def _fund_appropriate(uow: UnitOfWork, cmd: c.FundAppropriate, actor: str) -> Re
     uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在 (先运行 fund create)")
     on = on_date(cmd)
     year = uow.find(FundYear, cmd.fund, cmd.year)
+    if year is None or cmd.doc not in year.docs:
+        check_open(uow, cmd.fund, on, cmd.year)
     if year is None:
         year = FundYear(fund=cmd.fund, year=cmd.year, actor=actor, on=on)
         year.appropriate(cmd.amount, cmd.doc, actor, on)

@@ -1,4 +1,4 @@
-"""Invariants 1–3 of domain.md, against a plain Python model, after every step of random command sequences.
+"""Invariants 1–3 and 10–12 of domain.md, against a plain Python model, after every step of random command sequences.
 
 The state machine drives appropriate / apply / evaluate / award / disburse /
 approve / void / spend / recover / reverse (and the equity commands) through
@@ -11,8 +11,18 @@ After every step it checks, from the read models and from the aggregates:
 3. per unit, cap group and year: the sum of awards ≤ the cap (and per unit and platform clause, over its
    life: the sum of awards ≤ the clause's max);
 
-and that every balance equals the model's. Examples share one database (per
-engine); each uses its own funds, units and references.
+and that every balance equals the model's. Random year-end closes and
+reopenings run among the other commands (with payments entered late, dated
+in the closed year), and it checks:
+
+10. no journal line dated inside a closed period of a fund was recorded while
+    the close was in force, and every refusal the model predicts is PERIOD_CLOSED;
+11. every seal written (each close writes one) still verifies at the end;
+12. reports recorded as the machine goes equal the reports asked ``--known-at``
+    those positions later;
+
+and the carryover figures (结转, 结余) against the model. Examples share one
+database (per engine); each uses its own funds, units and references.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from sqlalchemy import select
 
 from ledger.caps import LIFE, UnitCap
 from ledger.errors import LedgerError
@@ -42,10 +53,14 @@ from ledger.grant import Grant
 from ledger.keys import Keyring
 from ledger.uow import UnitOfWork
 from ledger.uscc import make
+from projections import schema
 from tests.helpers import run
 
 WAN = 1_000_000  # 分 per 万元
 OUTCOMES: Counter[str] = Counter()  # what the runs exercised: "award: accepted", "disburse: EXCEEDS_AWARD", …
+SEALS: list[dict] = []  # every seal the closes wrote, across examples: all must still verify at the end
+KNOWN_AT_REPORTS = ("awards", "funds", "units", "equity", "trial-balance", "carryover")
+YEAR_END = "2024-12-31"
 # clause → (max, fixed, yearly cap, once per unit); the innovation voucher pays half a stated base
 CLAUSES = {
     "qd2024-01-common-tech": (500 * WAN, None, None, False),
@@ -102,6 +117,8 @@ class LedgerMachine(RuleBasedStateMachine):
         mark = self.tag[:6].upper().translate(str.maketrans("IOSVZ", "12345"))
         self.units = [make(f"9137021{n}MA{mark}{n}") for n in range(2)]
         self.wh_units = [make(f"9137100{n}MA{mark}{n}") for n in range(2)]  # Weihai clauses need Weihai units
+        self.closed: set[tuple[str, int]] = set()  # (fund, year) closed now
+        self.printed: list[tuple[int, dict]] = []  # (position, reports) as printed along the way
 
     # -- helpers --------------------------------------------------------------------
 
@@ -245,8 +262,9 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(letter=st.sampled_from("AB"), year=st.sampled_from([2024, 2025]), amount=amounts)
     def appropriate(self, letter, year, amount):
         fund = self.fund(letter)
+        expected = "PERIOD_CLOSED" if {(fund, year), (fund, self.day.year)} & self.closed else None
         self.attempt(
-            None,
+            expected,
             "fund appropriate",
             "clerk",
             fund=fund,
@@ -255,7 +273,8 @@ class LedgerMachine(RuleBasedStateMachine):
             doc=self.next("DOC"),
             date=self.on,
         )
-        self.year_of(fund, year)["appropriated"] += amount
+        if expected is None:
+            self.year_of(fund, year)["appropriated"] += amount
 
     @rule(
         target=grants,
@@ -556,7 +575,9 @@ class LedgerMachine(RuleBasedStateMachine):
             g = self.model[movement["ref"]]
             amount = movement["amount"]
             budget = self.funds.get((g["fund"], int(movement["on"][:4])))
-            if movement["kind"] == "disbursement" and amount > g["paid"] - g["spent"] - g["recovered"]:
+            if movement["kind"] == "recovery" and (g["fund"], int(movement["on"][:4])) in self.closed:
+                expected = "PERIOD_CLOSED"  # unreturning money of a closed year
+            elif movement["kind"] == "disbursement" and amount > g["paid"] - g["spent"] - g["recovered"]:
                 expected = "EXCEEDS_AVAILABLE"
             elif (
                 movement["kind"] == "recovery"
@@ -572,7 +593,7 @@ class LedgerMachine(RuleBasedStateMachine):
             g[column] -= amount
             if movement["kind"] == "recovery":
                 budget["returned"] -= amount
-            movement["status"] = "reversed"
+            movement.update(status="reversed", reversed_on=self.on)
 
     # -- equity -------------------------------------------------------------------------
 
@@ -665,6 +686,155 @@ class LedgerMachine(RuleBasedStateMachine):
         g["stake"] -= stake
         g["cost"] -= cost
         self.year_of(g["fund"], self.day.year)["returned"] += proceeds
+
+    # -- the year's end ------------------------------------------------------------------
+
+    def paid_in_year(self, fund: str, year: int) -> int:
+        """What was paid on the fund's awards of ``year`` by its last day, net of reversals by then."""
+        last = f"{year}-12-31"
+        total = 0
+        for m in self.paid.values():
+            g = self.model[m["ref"]]
+            if m["kind"] not in ("disbursement", "investment") or (g["fund"], g["year"]) != (fund, year):
+                continue
+            if m["status"] in ("posted", "reversed") and m["on"] <= last:
+                total += m["amount"]
+                if m["status"] == "reversed" and m["reversed_on"] <= last:
+                    total -= m["amount"]
+        return total
+
+    @rule(letter=st.sampled_from("AB"))
+    def close(self, letter):
+        """The office closes 2024 in January (or later): the figures must be the model's, and a seal is left."""
+        self.day = max(self.day, date(2025, 1, 2))
+        fund = self.fund(letter)
+        expected = "INVALID_STATE" if (fund, 2024) in self.closed else None
+        result = self.attempt(expected, "close", "admin", year="2024", fund=fund, doc=self.next("JZ"), date=self.on)
+        if expected is not None:
+            return
+        budget = self.funds.get((fund, 2024), {"appropriated": 0, "committed": 0, "returned": 0})
+        paid = self.paid_in_year(fund, 2024)
+        f = result.fields
+        assert (f["committed"], f["paid"], f["returned"]) == (budget["committed"], paid, budget["returned"])
+        assert f["carried_forward"] == budget["committed"] - paid
+        assert f["lapsed"] == budget["appropriated"] + budget["returned"] - budget["committed"]
+        SEALS.append(f["seal"])
+        self.closed.add((fund, 2024))
+        # a clerk then enters a payment of the closed year late: refused (every fund has a 2024 award by now)
+        late = [r for r, g in self.model.items() if (g["fund"], g["year"], g["status"]) == (fund, 2024, "awarded")]
+        if late:
+            self.late_payment(late[0], 10)
+
+    @rule(letter=st.sampled_from("AB"), confirmer=st.sampled_from(["approver", "approver", "withdrawn"]))
+    def reopen(self, letter, confirmer):
+        """An admin proposes reopening; the same admin cannot confirm it; an approver confirms or withdraws it."""
+        fund, doc = self.fund(letter), self.next("KZ")
+        closed = (fund, 2024) in self.closed
+        expected = None if closed else "INVALID_STATE"
+        self.attempt(expected, "reopen", "admin", year="2024", fund=fund, doc=doc, reason="补记", date=self.on)
+        if expected is not None:
+            return
+        self.attempt("SAME_ACTOR", "approve", "admin", voucher=doc, date=self.on)  # not the proposer
+        if confirmer == "approver":
+            self.attempt(None, "approve", confirmer, voucher=doc, date=self.on)
+            self.closed.discard((fund, 2024))
+        else:
+            self.attempt(None, "void", "approver", voucher=doc, reason="撤回", date=self.on)
+
+    @rule(target=posted, ref=awarded, share=shares)
+    def late_payment(self, ref, share):
+        """A payment entered in 2025 but dated on 2024's last day: refused once the award's fund closed 2024."""
+        if self.day.year < 2025:
+            return multiple()
+        g, voucher = self.model[ref], self.next("PZ")
+        room = min(g["awarded"] - g["paid"] - g["pending"], THRESHOLD[g["fund"][0]] - 100)
+        amount = share_of(room, share)
+        if g["status"] != "awarded":
+            expected = "INVALID_STATE"
+        elif (g["fund"], 2024) in self.closed:
+            expected = "PERIOD_CLOSED"
+        elif g["on"] > YEAR_END or g["mode"] == "equity" or g["converted"]:
+            expected = "INVALID_STATE"
+        elif amount > g["awarded"] - g["paid"] - g["pending"]:
+            expected = "EXCEEDS_AWARD"
+        else:
+            expected = None
+        if expected is None and amount >= THRESHOLD[g["fund"][0]]:
+            return multiple()
+        if self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=YEAR_END):
+            g["paid"] += amount
+            self.paid[voucher] = {
+                "ref": ref,
+                "kind": "disbursement",
+                "amount": amount,
+                "status": "posted",
+                "on": YEAR_END,
+            }
+            return voucher
+        return multiple()
+
+    @rule()
+    def print_reports(self):
+        """Print the reports now (with and without an as-of date), to ask for them --known-at later."""
+        if len(self.printed) < 3:
+            self.printed.append((self.ledger.position(), self.reports()))
+
+    def reports(self, **options) -> dict:
+        return {
+            (name, as_of): self.ledger.report(name, "admin", as_of=as_of, **options)
+            for name in KNOWN_AT_REPORTS
+            for as_of in (None, YEAR_END)
+        }
+
+    def teardown(self):
+        for position, printed in self.printed:
+            assert self.reports(known_at=position) == printed, f"--known-at {position} differs from what was printed"
+
+    @invariant()
+    def carryover_matches_the_model(self):
+        rows = {(r["fund"], r["year"]): r for r in self.ledger.report("carryover", "admin") if self.tag in r["fund"]}
+        for (fund, year), budget in self.funds.items():
+            paid = self.paid_in_year(fund, year)
+            if (fund, year) not in rows:  # the report leaves out a year whose every figure is zero (e.g. a
+                # recovery since reversed) and that is not closed
+                assert not any(budget.values()) and not paid and (fund, year) not in self.closed
+                continue
+            r = rows[(fund, year)]
+            assert (r["appropriated"], r["returned"], r["committed"], r["disbursed"]) == (
+                budget["appropriated"],
+                budget["returned"],
+                budget["committed"],
+                paid,
+            )
+            assert r["carried_forward"] == budget["committed"] - paid
+            assert r["lapsed"] == budget["appropriated"] + budget["returned"] - budget["committed"]
+            assert r["closed"] == ((fund, year) in self.closed)
+
+    @invariant()
+    def nothing_moves_in_a_closed_period(self):
+        """Invariant 10 from the journal itself: no line dated in a fund's closed year was recorded while the
+        close was in force (between a close and the reopening that undid it)."""
+        if not self.closed and not self.printed:
+            return
+        j = schema.journal.c
+        with self.ledger.engine.connect() as conn:
+            lines = conn.execute(
+                select(j.seq, j.movement, j.account, j.fund, j.year, j.effective_date)
+                .where(j.fund.like(f"%{self.tag}"))
+                .order_by(j.seq)
+            ).all()
+        closed_since: dict[tuple[str, int], int] = {}
+        for seq, movement, account, fund, year, day in lines:
+            if account == "lapsed":
+                if movement == "close":
+                    closed_since[(fund, year)] = seq
+                elif movement == "reopen":
+                    closed_since.pop((fund, year), None)
+                continue
+            if movement in ("close", "reopen"):
+                continue
+            since = closed_since.get((fund, int(day[:4])))
+            assert since is None or seq == since, f"line {seq} ({movement}, {day}) moved {fund}'s closed year"
 
     @invariant()
     def holdings_match_the_model(self):
@@ -768,12 +938,17 @@ MUST_EXERCISE = [
     "exit: INVALID_STATE",
     "disburse: INVALID_STATE",
     "approve: FORBIDDEN",
+    "close: accepted",
+    "reopen: accepted",
+    "approve: SAME_ACTOR",
+    "disburse: PERIOD_CLOSED",
 ]
 
 
 def test_invariants_hold_after_any_sequence_of_commands(world):
     LedgerMachine.ledger = world.ledger
     OUTCOMES.clear()
+    SEALS.clear()
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
@@ -792,3 +967,7 @@ def test_invariants_hold_after_any_sequence_of_commands(world):
     signers = {r[2] for r in world.ledger.app.recorder.select_signatures(0, 10**9)}
     assert {"admin", "clerk", "reviewer", "approver"} <= signers
     assert report.signatures >= len(signers)
+    # Invariant 11: every seal ever written still verifies, and so does each as a checkpoint file.
+    report = world.ledger.verify("auditor", checkpoint=SEALS[0])
+    assert report.ok, report.findings
+    assert report.checks["seals"] == f"ok ({len(SEALS)})" and report.checks["checkpoint"] == "ok (1)"

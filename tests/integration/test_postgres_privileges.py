@@ -35,6 +35,7 @@ READ_MODELS = (
     "equity",
     "journal",
     "balances",
+    "fund_balances",
     "event_keys",
     "origins",
     "projection_tracking",

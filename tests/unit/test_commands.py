@@ -47,6 +47,8 @@ MINIMAL: dict[str, dict[str, object]] = {
     "exit": {"ref": "QD-2024-001", "stake": "1", "proceeds": "80万", "voucher": "TC-0001"},
     "write-off": {"ref": "QD-2024-001", "reason": "项目终止"},
     "policy load": {"file-name": "talent.toml", "content": "[document]\n"},
+    "close": {"year": "2024", "fund": "KJ-2024", "doc": "青财结〔2025〕1号"},
+    "reopen": {"year": "2024", "fund": "KJ-2024", "doc": "青财开〔2025〕1号", "reason": "补记漏登拨付"},
 }
 
 # Valid values for the optional fields.
@@ -74,6 +76,8 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "exit": {"date": "2024-01-15"},
     "write-off": {"date": "2024-01-15"},
     "policy load": {},
+    "close": {"date": "2025-01-15"},
+    "reopen": {"date": "2025-01-15"},
 }
 
 # One malformed value for every field name users type.

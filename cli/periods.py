@@ -1,0 +1,89 @@
+"""The year's end: ``close``, ``reopen`` and ``seal``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .context import date_option, guarded, open_ledger, settings, show, submit
+
+
+@click.command()
+@click.argument("year")
+@click.option("--fund", required=True, help="The fund whose year is closed.")
+@click.option("--doc", required=True, help="The closing document number (结账文号); the key of this close.")
+@date_option
+@guarded
+def close(year: str, fund: str, doc: str, date: str | None) -> None:
+    """Close FUND's fiscal YEAR (年终结账, admin): record what carries forward (结转: committed but not yet paid
+    by 12-31) and what lapses (结余: appropriated + returned − committed), lock the year, and seal the log.
+
+    After the close, money commands dated in YEAR for FUND are PERIOD_CLOSED; paying a YEAR award in YEAR+1
+    draws on the carried-forward amount.
+
+    \b
+    Examples:
+      grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号
+    """
+    submit("close", year=year, fund=fund, doc=doc, date=date)
+
+
+@click.command()
+@click.argument("year")
+@click.option("--fund", required=True, help="The fund whose closed year is reopened.")
+@click.option("--doc", required=True, help="The reopening document number; a second person approves it.")
+@click.option("--reason", required=True, help="Why the closed year must move again.")
+@date_option
+@guarded
+def reopen(year: str, fund: str, doc: str, reason: str, date: str | None) -> None:
+    """Propose reopening FUND's closed YEAR (admin). It takes effect when another admin or an approver runs
+    ``approve DOC`` (``void DOC --reason`` withdraws it). Close again afterwards to seal the year anew.
+
+    \b
+    Examples:
+      grantledger reopen 2024 --fund KJ2024 --doc 青财开〔2025〕1号 --reason "补记漏登拨付"
+      grantledger --actor zhao.min approve 青财开〔2025〕1号
+    """
+    submit("reopen", year=year, fund=fund, doc=doc, reason=reason, date=date)
+
+
+@click.command()
+@click.option("--out", default=None, metavar="FILE", help="Also write the seal as a JSON file to keep offline.")
+@guarded
+def seal(out: str | None) -> None:
+    """Seal the log as it stands: its position, the chain's head hash there and a hash of every balance
+    (see README "Closing a year"), signed by the actor and recorded. Keep the file; later,
+    ``verify --checkpoint FILE`` proves the log and the balances have not moved.
+
+    \b
+    Examples:
+      grantledger --actor audit.office seal --out seal-2025-01-10.json
+    """
+    s = settings()
+    with open_ledger() as ledger:
+        result = ledger.seal(s.actor)
+    s.log.info("sealed", actor=s.actor, **{k: result.fields[k] for k in ("position", "head", "state")})
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(result.fields, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        click.echo(f"wrote the seal at position {result.fields['position']} to {out}", err=True)
+    show(result.fields, result.changed)
+
+
+def read_checkpoint(path: str) -> dict:
+    """A seal file as ``seal --out`` wrote it; anything else is INVALID_INPUT."""
+    from ledger import errors
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        position = document["position"]
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            raise ValueError("position must be a whole number")
+        if not all(isinstance(document[k], str) for k in ("head", "state")):
+            raise ValueError("head and state must be hex strings")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise errors.invalid(f"--checkpoint {path}: not a seal file ({exc})") from exc
+    return document
