@@ -1,27 +1,38 @@
-"""Adapters for figures that other issues add after the web view: one small function per figure.
+"""The figures the web view takes from the ledger's second-edition parts: one small function per figure.
 
-Each returns ``None`` or empty today and the pages show "—" for it; the
-integrator wires it to the real figure after merging (see the web view's
-issue note). ``pending_vouchers`` works today from the journal, until a
-``report pending`` (issue 15) exists to call instead.
+Carried forward and seals come from the year's end (``projections.reports.carryover``, the seal events),
+signatures from the signed ranges the store keeps (``event_signatures``), what waits for approval from the
+journal. A figure that does not exist yet (nothing records a ``verify`` run) is ``None`` and shows "—".
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, inspect, select, text
 
 from projections import reports
 from projections import schema as s
 
 
 def carried_forward(conn: Connection, fund: str, year: int) -> int | None:
-    """结转 of a fund-year in 分 (issue 17: carry-forward and seals). None until wired."""
+    """结转 of a fund-year in 分: what its close carried into the next year (None while the year is open)."""
+    for row in reports.carryover(conn, year, None):
+        if row["fund"] == fund and row["closed"]:
+            return row["carried_forward"]
     return None
 
 
 def last_seal(conn: Connection) -> dict | None:
-    """The last seal of the log: {"period", "sealed_at", "hash"} (issue 17). None until wired."""
-    return None
+    """The last seal of the log: {"period": its position, "sealed_at", "hash": the head hash it vouches for}."""
+    o, k = s.origins.c, s.event_keys.c
+    keys = conn.execute(select(o.key).where(o.kind == "seal")).scalars().all()
+    if not keys:
+        return None
+    position = max(int(key) for key in keys)
+    sealed_at = conn.execute(
+        select(func.max(k.recorded_at)).where(k.key == str(position), k.type.like("Seal.%"))
+    ).scalar()
+    head = conn.execute(text("SELECT hash FROM event_hashes WHERE notification_id = :p"), {"p": position}).scalar()
+    return {"period": f"日志位置 {position}", "sealed_at": sealed_at or "", "hash": bytes(head).hex() if head else "—"}
 
 
 def last_verify(conn: Connection) -> dict | None:
@@ -29,48 +40,51 @@ def last_verify(conn: Connection) -> dict | None:
     return None
 
 
+def _signatures(conn: Connection) -> bool:
+    return "event_signatures" in inspect(conn).get_table_names()
+
+
 def signature_counts(conn: Connection) -> dict | None:
-    """Signed events by key fingerprint, and unsigned ones (issue 13: keys and signatures). None until wired."""
-    return None
+    """Signed events by signer (name and key fingerprint), and the unsigned history before signatures began."""
+    from ledger.keys import fingerprint
+
+    if not _signatures(conn):
+        return None
+    rows = conn.execute(
+        text("SELECT actor, key, SUM(last_seq - first_seq + 1) FROM event_signatures GROUP BY actor, key")
+    ).all()
+    if not rows:
+        return None
+    counts = {f"{actor} ({fingerprint(key)})": int(n) for actor, key, n in rows}
+    first = conn.execute(text("SELECT MIN(first_seq) FROM event_signatures")).scalar()
+    if first and first > 1:
+        counts["未签名的早期历史"] = first - 1
+    return counts
 
 
 def event_signers(conn: Connection, seqs: list[int]) -> dict[int, str]:
-    """The fingerprint of the key that signed each event, by seq (issue 13). Empty until wired."""
-    return {}
+    """Who signed each event, by seq: the signer's name and key fingerprint."""
+    from ledger.keys import fingerprint
+
+    if not seqs or not _signatures(conn):
+        return {}
+    low, high = min(seqs), max(seqs)
+    ranges = conn.execute(
+        text("SELECT first_seq, last_seq, actor, key FROM event_signatures WHERE last_seq >= :lo AND first_seq <= :hi"),
+        {"lo": low, "hi": high},
+    ).all()
+    signers = {}
+    for seq in seqs:
+        for first, last, actor, key in ranges:
+            if first <= seq <= last:
+                signers[seq] = f"{actor} ({fingerprint(key)})"
+                break
+    return signers
 
 
 def pending_vouchers(conn: Connection) -> list[dict]:
-    """Vouchers waiting for a second person's approval, oldest first (issue 15 adds ``report pending``).
-
-    The memorandum account ``pending`` is debited when a payment is held and reversed when it is approved
-    or voided, so a voucher whose pending lines do not sum to zero is still waiting. Only awards whose
-    running ``pending`` total is non-zero are read (the journal is read by its application index).
-    """
-    a, j, k = s.awards.c, s.journal.c, s.event_keys.c
-    waiting = select(a.application).where(a.pending != 0)
-    amount = reports.total(j.debit) - reports.total(j.credit)
-    query = (
-        select(
-            j.voucher,
-            j.application,
-            j.fund,
-            j.year,
-            amount.label("amount"),
-            func.min(j.effective_date).label("since"),
-            func.min(j.seq).label("seq"),
-        )
-        .where(j.account == "pending", j.application.in_(waiting))
-        .group_by(j.voucher, j.application, j.fund, j.year)
-        .having(amount != 0)
-        .order_by("since", j.voucher)
-    )
-    rows = [dict(r._mapping) for r in conn.execute(query)]
-    if rows:
-        first = {
-            r.seq: r for r in conn.execute(select(k.seq, k.type, k.actor).where(k.seq.in_([x["seq"] for x in rows])))
-        }
-        for row in rows:
-            event = first.get(row["seq"])
-            row["kind"] = "investment" if event is not None and event.type.endswith("Invested") else "disbursement"
-            row["actor"] = event.actor if event is not None else None
-    return rows
+    """Vouchers waiting for a second person's approval, oldest first: ``report pending``, the CLI's own rows."""
+    return [
+        dict(row, year=row["fiscal_year"], since=row["date"], actor=row["maker"])
+        for row in reports.pending(conn, None, None)
+    ]
