@@ -56,6 +56,9 @@ AMOUNTS: dict[str, dict[str, tuple[tuple[str, int, int], ...]]] = {
         "gain": (("equity_gain", -1, 1),),
     },
     "write_off": {"cost": (("equity_writeoff", 1, 0),)},
+    # The year's end (结转结余): what a close carried forward and what lapsed; a reopening posts them in red ink.
+    "close": {"carried_forward": (("carried_forward_contra", 0, 1),), "lapsed": (("lapsed", 1, 0),)},
+    "reopen": {"carried_forward": (("carried_forward_contra", 0, 1),), "lapsed": (("lapsed", 1, 0),)},
 }
 
 DEFAULT_CHART = "gov2019.toml"

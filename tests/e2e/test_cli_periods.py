@@ -60,7 +60,8 @@ def test_a_seal_file_verifies_as_a_checkpoint_and_a_forged_one_does_not(world, t
     bad = tmp_path / "forged.json"
     bad.write_text(json.dumps(forged), encoding="utf-8")
     result = world("verify", "--checkpoint", str(bad), actor="auditor", fmt="table")
-    assert result.exit_code == 1 and "checkpoint     TAMPERED" in result.stdout, describe(result)
+    checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("checkpoint"))
+    assert result.exit_code == 1 and checks == {"checkpoint": "TAMPERED"}, describe(result)
     assert result.stderr.startswith("error[TAMPERED]: checkpoint at position") and "no longer hash" in result.stderr
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{}", encoding="utf-8")
