@@ -22,7 +22,7 @@ from ledger.dates import SHANGHAI
 from ledger.money import FEN_PER_WAN, FEN_PER_YUAN, Amount, format_grouped
 
 from .labels import REPORT_TITLES, header, safe_cell, shown
-from .output import width
+from .output import totals, width
 
 STAKES = frozenset(("stake", "converted", "exited_stake"))
 COUNTS = frozenset(("applications", "count", "awards"))
@@ -166,18 +166,15 @@ def _sheet(book: Any, table: Table, stamp: Stamp, name: str) -> None:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{data_end}"
     texts = [[header(c), *(cells.shown(c, row.get(c)) for row in table.rows)] for c in columns]
     added = [c for c in columns if c in table.added()]
-    if table.rows and added:
-        sums = {c: sum(int(row.get(c) or 0) for row in table.rows) for c in added}
-        totals = [cells.value(c, sums[c]) if c in sums else None for c in columns]
-        if columns[0] not in sums:
-            totals[0] = "合计"
-        sheet.append(totals)
+    summed = totals([{c: row.get(c) for c in columns} for row in table.rows], added, counted=()) if added else None
+    if summed is not None:
+        sheet.append([cells.value(c, summed[c]) if c in added else summed[c] for c in columns])
         line = Side(style="thin")
         for cell in sheet[data_end + 1]:
             cell.font = bold
             cell.border = Border(top=line)
         for i, c in enumerate(columns):
-            texts[i].append(cells.shown(c, sums[c]) if c in sums else "合计" if i == 0 else "")
+            texts[i].append(cells.shown(c, summed[c]) if c in added else summed[c] or "")
     for index, column in enumerate(columns, start=1):
         fmt = cells.number_format(column, table.rows[0].get(column) if table.rows else None)
         if fmt:
