@@ -247,13 +247,14 @@ def _known_at(text: str) -> int | str:
 
 
 def check_clause(text: str) -> str:
-    """A clause id that is in the catalogue; a mistyped one is NOT_FOUND with a "did you mean"."""
-    from ledger import clauses, commands, errors
+    """A clause id that is in the catalogue (shipped or loaded); a mistyped one is NOT_FOUND with a "did you mean"."""
+    from ledger import commands, errors
 
     from .labels import suggest
 
     clause = commands.parse("key", text, "--clause")
-    catalogue = clauses.default()
+    with open_ledger() as ledger:
+        catalogue = ledger.catalogue()
     if clause not in catalogue:
         raise errors.not_found(f"条款 {clause} 不在政策目录中{suggest(clause, [c.id for c in catalogue])}")
     return clause

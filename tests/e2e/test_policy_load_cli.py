@@ -49,6 +49,8 @@ def test_policy_load_end_to_end(cli, tmp_path):
         "2021-06-01",
     )
     assert cli.ok("verify", actor="auditor")["ok"] is True
+    # a loaded clause is a clause like any other to a report's filter
+    assert cli.ok("report", "awards", "--clause", "qd2021-talent-living") == []
 
 
 def test_a_bad_file_is_refused_naming_the_line_and_nothing_is_written(cli, tmp_path):
