@@ -97,7 +97,23 @@ def usage_errors(fmt: str) -> Iterator[None]:
         from .output import fail
 
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "grantledger"
-        fail(fmt, invalid(f"{exc.format_message()} (see '{where} --help')"))
+        fail(fmt, invalid(f"{in_chinese(exc)} ({exc.format_message()}; 见 '{where} --help')"))
+
+
+def in_chinese(exc: click.ClickException) -> str:
+    """What a mistyped command line did wrong, in the words of the rest of the ledger's input errors."""
+    hint = exc.param.get_error_hint(exc.ctx) if isinstance(exc, click.BadParameter) and exc.param and exc.ctx else ""
+    if isinstance(exc, click.MissingParameter):
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "")
+        return f"缺少{'参数' if kind == 'argument' else '选项'} {hint}".rstrip()
+    if isinstance(exc, click.NoSuchOption):
+        near = f", 是否要找 {', '.join(sorted(exc.possibilities))}" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{near}"
+    if isinstance(exc, click.BadParameter):
+        return f"{hint or '参数'} 的值无效"
+    if isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+        return "没有这个命令"
+    return "命令行有误"
 
 
 def refuse_undecodable(text: str, fmt: str, what: str = "argument") -> None:

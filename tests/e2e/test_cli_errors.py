@@ -835,6 +835,22 @@ def test_a_click_usage_error_under_format_json_is_one_json_document_on_stdout(sq
     assert one_json_document(result)["error"]["code"] == "INVALID_INPUT"
 
 
+USAGE_IN_CHINESE = {
+    "an unknown command": "没有这个命令",
+    "an unknown option": "没有选项 --when",
+    "a missing required option": "缺少选项 '--amount'",
+    "a missing argument": "缺少参数 'VOUCHER'",
+    "an unknown report": "的值无效",
+    "an unknown format": "'--format' 的值无效",
+}
+
+
+@pytest.mark.parametrize("case", list(USAGE), ids=list(USAGE))
+def test_a_click_usage_error_says_what_is_wrong_in_chinese_first(sqlite_url, case):
+    _code, message = error_line(Cli(sqlite_url, fmt="table")(*USAGE[case]))
+    assert message.startswith(USAGE_IN_CHINESE[case]) or USAGE_IN_CHINESE[case] in message.split(" (")[0], message
+
+
 def test_a_bad_global_format_is_a_usage_error(sqlite_url):
     result = Cli(sqlite_url, fmt="yaml")("report", "awards")
     assert result.exit_code == 2, describe(result)
