@@ -261,6 +261,8 @@ class Ledger:
 
     def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
         self.allow(actor, "verify")
+        with storage_errors(self.app):
+            migrate.check_current(self.engine)
         self.catch_up()
         with storage_errors(self.app):
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)

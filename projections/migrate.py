@@ -25,6 +25,24 @@ def current(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+def head() -> str:
+    """The newest migration this code ships."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(Path(migrations.__file__).parent)).get_current_head()
+
+
+def check_current(engine: Engine) -> None:
+    """Refuse to read models an older grantledger left behind: their tables lack what later migrations add."""
+    from ledger import errors
+
+    now, newest = current(engine), head()
+    if now is not None and now != newest:
+        raise errors.not_found(
+            f"账本的数据库版本 {now} 早于程序的 {newest}: 先运行 'grantledger init' 升级 (升级会从日志重建报表), 再运行"
+        )
+
+
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the read models to ``revision``; returns (before, after)."""
     from alembic import command
