@@ -58,13 +58,35 @@ def _write(method: Callable[..., Any]) -> Callable[..., Any]:
             except OperationalError as exc:
                 if "pipeline aborted" not in str(exc).lower():
                     raise
-        return inner(*args, **kwargs)
+        try:
+            return inner(*args, **kwargs)
+        except OperationalError as exc:
+            denied = args[0].denied_tables() if "pipeline aborted" in str(exc).lower() else []
+            if denied:  # the pipeline hid why: a login that may not write says so
+                raise ProgrammingError(
+                    f"permission denied for table {', '.join(denied)}: this database login may not write the ledger"
+                ) from exc
+            raise
 
     return write
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     insert_events = _write(PostgresApplicationRecorder.insert_events)
+
+    def denied_tables(self) -> list[str]:
+        """The ledger's tables this login may not insert into (asked on a fresh connection; empty if unknown)."""
+        tables = (self.events_table_name, HASHES_TABLE, signing.SIGNATURES_TABLE)
+        try:
+            with self.datastore.transaction(commit=False) as curs:
+                curs.execute(
+                    SQL("SELECT t FROM unnest(%s::text[]) AS t WHERE NOT has_table_privilege(t, 'INSERT')"),
+                    (list(tables),),
+                )
+                return [row["t"] for row in curs.fetchall()]
+        except Exception:  # a courtesy: the refusal stands either way
+            return []
+
     select_events = _read(PostgresAggregateRecorder.select_events)
     select_notifications = _read(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _read(PostgresApplicationRecorder.max_notification_id)
