@@ -3,7 +3,10 @@
 Units with valid 统一社会信用代码; applications spread over many clauses in
 force on their dates; evaluations; awards within each clause's limits; and
 several disbursements and expenditures per award, with the odd recovery and
-reversal. Every line is one the ledger accepts, so a batch of it measures
+reversal. Every 17th application (on a clause that allows the equity modes)
+alternates between an equity award (拨改投: invest, then a partial exit), a
+convertible one (先投后股: paid, then converted) and a grant; the last line
+closes the first year. Every line is one the ledger accepts, so a batch of it measures
 the accepted path. Deterministic for a given seed.
 """
 
@@ -97,6 +100,7 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
             "date": day.isoformat(),
         }
         day += timedelta(days=rng.randrange(5, 20))
+        mode = ("equity", "convertible", "grant")[(n // len(CLAUSES)) % 3] if n % len(CLAUSES) == 0 else "grant"
         yield {
             "cmd": "award",
             "ref": ref,
@@ -104,7 +108,29 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
             "fund": "KJ",
             "doc": f"青科字〔{day.year}〕{n}号",
             "date": day.isoformat(),
+            **({"mode": mode} if mode != "grant" else {}),
         }
+        if mode == "equity":  # 拨改投: the whole award invested, then half the stake sold
+            day += timedelta(days=rng.randrange(1, 15))
+            yield {
+                "cmd": "invest",
+                "ref": ref,
+                "amount": _yuan(amount),
+                "stake": "10",
+                "valuation": _yuan(amount * 10),
+                "voucher": f"TZ-{n:06d}",
+                "date": day.isoformat(),
+            }
+            day += timedelta(days=rng.randrange(30, 90))
+            yield {
+                "cmd": "exit",
+                "ref": ref,
+                "stake": "5",
+                "proceeds": _yuan(amount * 6 // 10),
+                "voucher": f"TC-{n:06d}",
+                "date": day.isoformat(),
+            }
+            continue
         paid = 0
         for k, part in enumerate((40, 30, 20)):  # three disbursements (90 % of the award), in 元
             day += timedelta(days=rng.randrange(1, 15))
@@ -117,6 +143,17 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
                 "voucher": f"PZ-{n:06d}-{k}",
                 "date": day.isoformat(),
             }
+        if mode == "convertible":  # 先投后股: what was paid becomes a holding
+            day += timedelta(days=rng.randrange(1, 30))
+            yield {
+                "cmd": "convert",
+                "ref": ref,
+                "stake": "5",
+                "valuation": _yuan(amount * 10),
+                "doc": f"青科转〔{day.year}〕{n}号",
+                "date": day.isoformat(),
+            }
+            continue
         spent = 0
         for k in range(4):  # four expenditures from what was paid
             day += timedelta(days=rng.randrange(1, 10))
@@ -141,6 +178,8 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
             }
         if n % 25 == 0:
             yield {"cmd": "reverse", "voucher": f"ZC-{n:06d}-3", "reason": "重复录入"}
+    # the first year closed, after every payment dated in it (its later payments would be dated in the next)
+    yield {"cmd": "close", "year": START.year, "fund": "KJ", "doc": f"青财决〔{START.year + 1}〕1号"}
 
 
 def write(path: str, events: int, seed: int = 2026) -> int:
