@@ -107,6 +107,13 @@ HEADERS = {
     "head": "链头哈希",
     "state": "余额哈希",
     "signed_by": "签名人",
+    "key": "密钥指纹",
+    "custody": "密钥保管",
+    "since": "启用日期",
+    "signatures": "已核验签名",
+    "keys": "密钥",
+    "unsigned_history": "未签名的早期事件",
+    "signed_from": "签名起始位置",
 }
 
 # Event types as history shows them.
