@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Connection, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import BigInteger, Connection, Integer, and_, case, cast, func, inspect, or_, select, text
 
 from ledger import clauses as policy_clauses
 from ledger.values import format_stake
@@ -60,6 +60,30 @@ def position_at(conn: Connection, timestamp: str) -> int:
     """The last log position recorded at or before ``timestamp`` (ISO 8601 in UTC, as events store it)."""
     k = s.event_keys.c
     return conn.execute(select(func.coalesce(func.max(k.seq), 0)).where(k.recorded_at <= timestamp)).scalar_one()
+
+
+def has_signatures(conn: Connection) -> bool:
+    """Whether the store keeps signed ranges (every ledger since the second edition's keys)."""
+    return "event_signatures" in inspect(conn).get_table_names()
+
+
+def signers(conn: Connection, seqs: list[int]) -> dict[int, tuple[str, str]]:
+    """Who signed each event, by seq: (actor, key fingerprint) of the signed range that holds it."""
+    from ledger.keys import fingerprint
+
+    if not seqs or not has_signatures(conn):
+        return {}
+    ranges = conn.execute(
+        text("SELECT first_seq, last_seq, actor, key FROM event_signatures WHERE last_seq >= :lo AND first_seq <= :hi"),
+        {"lo": min(seqs), "hi": max(seqs)},
+    ).all()
+    found = {}
+    for seq in seqs:
+        for first, last, actor, key in ranges:
+            if first <= seq <= last:
+                found[seq] = (actor, fingerprint(key))
+                break
+    return found
 
 
 def total(expression):

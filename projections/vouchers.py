@@ -54,17 +54,6 @@ class VoucherForm:
     history: list[dict]
 
 
-def fingerprint(row: dict) -> str | None:
-    """The signing key's fingerprint of a history row, once events carry signatures (keys: issue 13).
-
-    Nothing records keys yet, so this is None today; when ``history`` rows gain a
-    ``fingerprint`` (or ``key_fingerprint``) field the form prints it under the maker
-    and approver. This is the one place to change if signatures name it otherwise.
-    """
-    value = row.get("fingerprint") or row.get("key_fingerprint")
-    return str(value) if value else None
-
-
 def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     try:
         voucher = app.load(Voucher, Voucher.create_id(number))
@@ -75,6 +64,7 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     history = reports.history(conn, number)
     made = next((r for r in history if r["type"].rpartition(".")[2] in MADE), None)
     approved = next((r for r in history if r["type"].endswith("Approved")), None)
+    signed = reports.signers(conn, [r["seq"] for r in (made, approved) if r])
     award = grant.award or {}
     clause = app.catalogue.get(grant.clause)
     unit_name = conn.execute(select(s.units.c.name).where(s.units.c.unit == grant.unit)).scalar()
@@ -102,8 +92,8 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
         maker=entry.get("maker") or (made or {}).get("actor"),
         approver=entry.get("approved_by") or (approved or {}).get("actor"),
         approved_on=(approved or {}).get("effective_date"),
-        maker_fingerprint=fingerprint(made) if made else None,
-        approver_fingerprint=fingerprint(approved) if approved else None,
+        maker_fingerprint=signed[made["seq"]][1] if made and made["seq"] in signed else None,
+        approver_fingerprint=signed[approved["seq"]][1] if approved and approved["seq"] in signed else None,
         detail=detail,
         history=history,
     )

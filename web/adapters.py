@@ -7,7 +7,7 @@ journal. A figure that does not exist yet (nothing records a ``verify`` run) is 
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy import Connection, func, select, text
 
 from projections import reports
 from projections import schema as s
@@ -40,15 +40,11 @@ def last_verify(conn: Connection) -> dict | None:
     return None
 
 
-def _signatures(conn: Connection) -> bool:
-    return "event_signatures" in inspect(conn).get_table_names()
-
-
 def signature_counts(conn: Connection) -> dict | None:
     """Signed events by signer (name and key fingerprint), and the unsigned history before signatures began."""
     from ledger.keys import fingerprint
 
-    if not _signatures(conn):
+    if not reports.has_signatures(conn):
         return None
     rows = conn.execute(
         text("SELECT actor, key, SUM(last_seq - first_seq + 1) FROM event_signatures GROUP BY actor, key")
@@ -64,22 +60,7 @@ def signature_counts(conn: Connection) -> dict | None:
 
 def event_signers(conn: Connection, seqs: list[int]) -> dict[int, str]:
     """Who signed each event, by seq: the signer's name and key fingerprint."""
-    from ledger.keys import fingerprint
-
-    if not seqs or not _signatures(conn):
-        return {}
-    low, high = min(seqs), max(seqs)
-    ranges = conn.execute(
-        text("SELECT first_seq, last_seq, actor, key FROM event_signatures WHERE last_seq >= :lo AND first_seq <= :hi"),
-        {"lo": low, "hi": high},
-    ).all()
-    signers = {}
-    for seq in seqs:
-        for first, last, actor, key in ranges:
-            if first <= seq <= last:
-                signers[seq] = f"{actor} ({fingerprint(key)})"
-                break
-    return signers
+    return {seq: f"{actor} ({fingerprint})" for seq, (actor, fingerprint) in reports.signers(conn, seqs).items()}
 
 
 def pending_vouchers(conn: Connection) -> list[dict]:

@@ -59,7 +59,10 @@ def test_an_approved_disbursement_prints_its_award_clause_amounts_people_and_his
     assert "2024-09-02" in text and "2024-09-03" in text
     assert "已入账" in text
     assert "拨付" in text and "审批通过" in text  # the voucher's history
-    assert "指纹" in text  # where the maker's and approver's key fingerprints go once events are signed
+    assert "指纹" in text
+    roles = {r["actor"]: r["key"] for r in world.ok("role", "list")}
+    assert roles["admin"] in text and roles["approver"] in text  # the maker's and the approver's key fingerprints
+    assert "未签名" not in text
 
 
 def test_a_pending_disbursement_prints_as_waiting_for_approval(world, tmp_path):
