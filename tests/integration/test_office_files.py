@@ -61,7 +61,8 @@ def test_a_voucher_form_names_the_award_clause_people_and_history(world, tmp_pat
         "科技创新专项资金",
     )
     assert form.clause == COMMON_TECH and form.clause_quote and form.clause_citation
-    assert form.maker_fingerprint is None and form.approver_fingerprint is None  # no signatures yet
+    keys = {r["actor"]: r["key"] for r in world.ledger.roles("admin")}  # each person's bound key, by fingerprint
+    assert (form.maker_fingerprint, form.approver_fingerprint) == (keys["clerk"], keys["approver"])
     assert [r["type"].rpartition(".")[2] for r in form.history] == ["Disbursed", "Issued", "Approved"]
     voucher_pdf.write(form, str(tmp_path / "pz.pdf"), "auditor")  # recorded_at as this engine returns it
     assert (tmp_path / "pz.pdf").stat().st_size > 1000
