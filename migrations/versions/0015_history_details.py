@@ -4,7 +4,7 @@
 filled for events recorded before them too.
 
 Revision ID: 0015
-Revises: 0003
+Revises: 0013
 Create Date: 2026-11-23
 """
 

@@ -3,7 +3,7 @@ seal's state hash covers), and the log positions ``--known-at`` reports need on 
 ``init`` replays every projection after an upgrade, so the new columns are filled from the log.
 
 Revision ID: 0017
-Revises: 0003
+Revises: 0015
 Create Date: 2026-11-23
 """
 
