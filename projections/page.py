@@ -106,6 +106,10 @@ class Origins:
     def __init__(self, limit: int = 10_000):  # bounded, so a replay's memory does not grow with the log
         self.cache: OrderedDict[bytes, dict] = OrderedDict()
         self.limit = limit
+        # Origins remembered in pages not yet committed (by a writer thread, ``Projector.fill``), with the number
+        # of the page: kept in the cache until their page is written, since the table does not have them yet.
+        self.unwritten: dict[bytes, int] = {}
+        self.page_number = 0
 
     def load(self, conn: Connection, ids: Iterable[bytes]) -> None:
         missing = []
@@ -118,21 +122,36 @@ class Origins:
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             for row in conn.execute(select(table).where(table.c.originator_id.in_(chunk))):
-                self.remember(row.originator_id, dict(row._mapping))
+                self.remember(row.originator_id, dict(row._mapping), loaded=True)
 
     def get(self, originator_id: bytes) -> dict:
         return self.cache.get(originator_id, {})
 
-    def remember(self, originator_id: bytes, origin: dict) -> None:
+    def remember(self, originator_id: bytes, origin: dict, loaded: bool = False) -> None:
         self.cache[originator_id] = origin
         self.cache.move_to_end(originator_id)
+        if not loaded:
+            self.unwritten[originator_id] = self.page_number
+
+    def written(self, page_number: int | None = None) -> None:
+        """Pages up to ``page_number`` (every page, when None) are committed: their origins may be evicted."""
+        if page_number is None:
+            self.unwritten.clear()
+        elif self.unwritten:
+            self.unwritten = {k: v for k, v in self.unwritten.items() if v > page_number}
 
     def trim(self) -> None:
-        while len(self.cache) > self.limit:
-            self.cache.popitem(last=False)
+        if len(self.cache) <= self.limit:
+            return
+        for originator_id in list(self.cache):  # least recently used first; unwritten origins stay
+            if len(self.cache) <= self.limit:
+                break
+            if originator_id not in self.unwritten:
+                del self.cache[originator_id]
 
     def clear(self) -> None:
         self.cache.clear()
+        self.unwritten.clear()
 
 
 @dataclass

@@ -15,7 +15,8 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
@@ -171,6 +172,13 @@ class Projector:
         return Event(seq, topic.rpartition(":")[2], data, originator_id, recorded, {})
 
     def apply(self, conn: Connection, rows: Sequence[tuple]) -> None:
+        page = self.fold(conn, rows)
+        page.flush(conn)
+        self.origins.written()
+        self.origins.trim()
+
+    def fold(self, conn: Connection, rows: Sequence[tuple]) -> Page:
+        """A page of stored events folded into table changes, not yet written (``conn`` reads origins)."""
         events = [self.decode(*row[:4]) for row in rows]
         self.origins.load(conn, (e.originator_id for e in events if e.name not in ORIGINATE))
         page = Page(self.origins)
@@ -193,8 +201,38 @@ class Projector:
                     actor=e.actor,
                     **details,
                 )
-        page.flush(conn)
-        self.origins.trim()
+        return page
+
+    def fill(
+        self,
+        progress: Progress | None = None,
+        stop: int | None = None,
+        check: Callable[[list[tuple]], None] | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> int:
+        """``catch_up`` in bulk (a replay, a scratch rebuild), on one connection that skips the disk syncs.
+
+        Each page still commits with its tracking position in one guarded transaction, so a crash leaves a
+        position ``catch_up`` or ``replay`` continues from. On SQLite the connection runs with
+        ``synchronous=OFF`` until the end (then restored): a power cut may lose the last pages committed, never
+        the event log (another connection writes it), and their tracking position goes back with them.
+        """
+        done, target = 0, stop or self.app.recorder.max_notification_id() or 0
+        with self.read_model.write() as conn, _unsynced(conn):
+            while True:
+                with conn.begin():
+                    position = self.read_model._position(conn, lock=True)
+                    rows = self.app.recorder.select_raw(position, page_size, stop, with_hashes=check is not None)
+                    if not rows:
+                        return done
+                    if check is not None:
+                        check(rows)
+                    self.apply(conn, rows)
+                    last = rows[-1][0]
+                    self.read_model._insert_tracking(conn, position, Tracking(self.read_model.application_name, last))
+                done += len(rows)
+                if progress:
+                    progress(last, max(target, last))
 
     def reset(self) -> None:
         """Empty every read model and move its position back to zero, in one transaction."""
@@ -207,4 +245,19 @@ class Projector:
 
     def replay(self, progress: Progress | None = None) -> int:
         self.reset()
-        return self.catch_up(progress)
+        return self.fill(progress)
+
+
+@contextmanager
+def _unsynced(conn: Connection) -> Iterator[None]:
+    """SQLite's ``synchronous=OFF`` on this connection for the block, restored after (even on an error)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.driver_connection  # autocommit: a PRAGMA outside any transaction
+    synchronous = driver.execute("PRAGMA synchronous").fetchone()[0]
+    driver.execute("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA synchronous={int(synchronous)}")
