@@ -69,6 +69,7 @@ class Ledger:
             before, after = migrate.upgrade(self.engine)
             with self.read_model.write() as conn, conn.begin():
                 self.read_model.ensure_tracking(conn)
+                self.read_model.ensure_indexes(conn)  # a replay stopped half-way may have left them dropped
         upgraded = before is not None and before != after
         if upgraded:  # a new schema may hold new projections: rebuild them all from the log
             with storage_errors(self.app):

@@ -334,10 +334,18 @@ _DETAILS = (
 _AMOUNTS = ("amount", "asked", "proceeds", "cost")
 
 
-def history_details(e: Event) -> dict:
+def history_details(e: Event) -> tuple[int | None, str | None, str | None]:
     """The money (分) an event moved, its voucher, and a short detail text (category, reason, grade, doc…)."""
-    d = {**e.data, **(e.data.get("decision") or {})}
-    amount = next((d[k] for k in _AMOUNTS if isinstance(d.get(k), int) and not isinstance(d.get(k), bool)), None)
+    d = e.data
+    decision = d.get("decision")
+    if decision:
+        d = {**d, **decision}
+    amount = None
+    for k in _AMOUNTS:
+        value = d.get(k)
+        if type(value) is int:  # not a bool, not None
+            amount = value
+            break
     voucher = d.get("voucher") or (d.get("number") if e.name == "Voucher.Issued" else None)
     parts = []
     for field, label, words in _DETAILS:
@@ -345,13 +353,14 @@ def history_details(e: Event) -> dict:
         if value is None or value == "" or (field == "name" and e.name == "Actor.Registered"):
             continue
         parts.append(f"{label} {words.get(value, value) if words else value}")
-    if isinstance(d.get("stake"), int) and d["stake"]:
-        parts.append(f"股权 {format_stake(d['stake'])}%")
+    stake = d.get("stake")
+    if type(stake) is int and stake:
+        parts.append(f"股权 {format_stake(stake)}%")
     if d.get("held"):
         parts.append("待审批")
     if e.name == "Grant.Exited":
         parts.append(f"损益 {format_yuan(d['gain'])}")
-    return {"amount": amount, "voucher": voucher, "detail": "; ".join(parts)[:400] or None}
+    return amount, voucher, "; ".join(parts)[:400] or None
 
 
 @on("Unit.Renamed")

@@ -57,23 +57,25 @@ def post(
     Refuses to post an unbalanced entry."""
     if sum(line[1] for line in lines) != sum(line[2] for line in lines):
         raise AssertionError(f"unbalanced entry for event {e.seq}: {lines}")
-    written = page.appended.get("journal")
-    start = written[-1]["line"] + 1 if written and written[-1]["seq"] == e.seq else 0
+    written = page.rows_of("journal")  # (seq, line, effective_date, movement, account, fund, year, application,
+    start = written[-1][1] + 1 if written and written[-1][0] == e.seq else 0  # voucher, debit, credit, stake)
+    on, voucher = e.on, e.data.get("voucher")
     for number, (account, debit, credit, fund, year) in enumerate(lines, start):
-        page.append(
-            "journal",
-            seq=e.seq,
-            line=number,
-            effective_date=e.on,
-            movement=movement,
-            account=account,
-            fund=fund,
-            year=year,
-            application=application,
-            voucher=e.data.get("voucher"),
-            debit=debit,
-            credit=credit,
-            stake=stake if account == "equity_holding" else None,
+        written.append(
+            (
+                e.seq,
+                number,
+                on,
+                movement,
+                account,
+                fund,
+                year,
+                application,
+                voucher,
+                debit,
+                credit,
+                stake if account == "equity_holding" else None,
+            )
         )
         page.add("balances", (account,), debit=debit, credit=credit)
         page.add("fund_balances", (account, fund, year), debit=debit, credit=credit)

@@ -74,6 +74,8 @@ SPECS = {
     )
 }
 APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}
+# An appended row is a tuple in its table's column order (``append`` builds one from keywords).
+COLUMNS = {name: tuple(c.name for c in table.columns) for name, table in APPENDED.items()}
 
 
 @dataclass
@@ -158,7 +160,7 @@ class Origins:
 class Page:
     origins: Origins
     rows: dict[str, dict[tuple, dict]] = field(default_factory=dict)
-    appended: dict[str, list[dict]] = field(default_factory=dict)
+    appended: dict[str, list[tuple]] = field(default_factory=dict)
 
     def add(self, table: str, key: tuple, /, **totals: int) -> None:
         row = self._row(table, key)
@@ -169,7 +171,14 @@ class Page:
         self._row(table, key).update(descriptions)
 
     def append(self, table: str, **row: Any) -> None:
-        self.appended.setdefault(table, []).append(row)
+        self.appended.setdefault(table, []).append(_getter(COLUMNS[table])(row))
+
+    def rows_of(self, table: str) -> list[tuple]:
+        """The rows appended to ``table`` in this page, as tuples in column order: a fold may add to it."""
+        rows = self.appended.get(table)
+        if rows is None:
+            rows = self.appended[table] = []
+        return rows
 
     def _row(self, table: str, key: tuple) -> dict:
         rows = self.rows.setdefault(table, {})
@@ -184,11 +193,7 @@ class Page:
                 upsert(conn, SPECS[name], rows)
         for name, rows in self.appended.items():
             if rows:
-                table = APPENDED[name]
-                columns = tuple(c.name for c in table.columns)
-                conn.exec_driver_sql(
-                    _insert_sql(table.name, columns, _placeholder(conn)), list(map(_getter(columns), rows))
-                )
+                conn.exec_driver_sql(_insert_sql(name, COLUMNS[name], _placeholder(conn)), rows)
         self.rows.clear()
         self.appended.clear()
 
