@@ -317,3 +317,38 @@ def test_a_replay_with_a_tiny_origins_cache_and_small_pages_builds_the_same_proj
     ledger.projector.reset()
     ledger.projector.catch_up(page_size=7)
     assert snapshot(ledger) == before
+
+
+def indexes(ledger) -> set[str]:
+    with ledger.engine.connect() as conn:
+        return {i["name"] for table in schema.REBUILT for i in inspect(conn).get_indexes(table.name)}
+
+
+def test_a_replay_stopped_half_way_is_recovered_by_init_or_the_next_replay(world, monkeypatch):
+    """A replay drops the secondary indexes (SQLite) and skips disk syncs; whatever stops it, the next
+    ``init`` or ``replay`` brings back the same projections, the indexes and the durable setting."""
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    run(ledger, "disburse", ref="QD-1", amount="70万", voucher="PZ-1", date="2024-09-02")
+    before, wanted = snapshot(ledger), indexes(ledger)
+    assert wanted == {i.name for table in schema.REBUILT for i in table.indexes}
+    original = Page.flush
+
+    def crash(self, conn):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Page, "flush", crash)
+    with pytest.raises(RuntimeError):
+        ledger.replay("admin")
+    monkeypatch.setattr(Page, "flush", original)
+    assert indexes(ledger) == wanted  # made again on the way out
+    if ledger.app.store.engine == "sqlite":
+        with ledger.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() != 0  # not left OFF
+        ledger.projector.reset(drop_indexes=True)  # as a replay killed outright leaves it
+        assert indexes(ledger) == set()
+    ledger.init("admin")
+    assert indexes(ledger) == wanted
+    assert snapshot(ledger) == before
+    ledger.replay("admin")
+    assert snapshot(ledger) == before
