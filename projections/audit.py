@@ -316,15 +316,15 @@ def _snapshot_ids(recorder: Any) -> list:
 
 def scratch_engine(directory: str | None = None) -> tuple[Engine, str]:
     """A throw-away SQLite file with the read-model tables but none of their secondary indexes (not needed to
-    compare, and a sixth of the rebuild's time), written without a rollback journal or disk syncs: nothing
-    in it outlives the verify, so nothing needs to survive a crash."""
+    compare, and a sixth of the rebuild's time), written without disk syncs: nothing in it outlives the
+    verify, so nothing needs to survive a crash. WAL, so the rebuild's writer process never waits for a read."""
     handle, path = tempfile.mkstemp(prefix="grantledger-verify-", suffix=".db", dir=directory)
     os.close(handle)
     engine = create_engine(f"sqlite:///{path}")
 
     @sqlalchemy_event.listens_for(engine, "connect")
     def _scratch(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA journal_mode=OFF")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
     with engine.begin() as conn:
@@ -564,7 +564,9 @@ def verify(
         check_policies(app, report)
     finally:
         engine.dispose()
-        os.unlink(path)
+        for leftover in (path, f"{path}-wal", f"{path}-shm"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
     return report
 
 

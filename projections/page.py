@@ -188,14 +188,20 @@ class Page:
         return row
 
     def flush(self, conn: Connection) -> None:
-        for name, rows in self.rows.items():
-            if rows:
-                upsert(conn, SPECS[name], rows)
-        for name, rows in self.appended.items():
-            if rows:
-                conn.exec_driver_sql(_insert_sql(name, COLUMNS[name], _placeholder(conn)), rows)
+        for sql, params in self.statements(_placeholder(conn)):
+            conn.exec_driver_sql(sql, params)
         self.rows.clear()
         self.appended.clear()
+
+    def statements(self, placeholder: str = "?") -> list[tuple[str, list[tuple]]]:
+        """The page as (SQL, rows) pairs for the driver's ``executemany``, in the order ``flush`` runs them."""
+        out = [
+            (_upsert_sql(SPECS[name], placeholder), _upsert_params(SPECS[name], rows))
+            for name, rows in self.rows.items()
+            if rows
+        ]
+        out += [(_insert_sql(name, COLUMNS[name], placeholder), rows) for name, rows in self.appended.items() if rows]
+        return out
 
 
 # The SQL is written out (the same on SQLite and PostgreSQL but for the placeholder) and handed to the
@@ -229,9 +235,6 @@ def _upsert_sql(spec: Spec, placeholder: str) -> str:
     )
 
 
-def upsert(conn: Connection, spec: Spec, rows: dict[tuple, dict]) -> None:
+def _upsert_params(spec: Spec, rows: dict[tuple, dict]) -> list[tuple]:
     totals, descriptions = spec.totals, spec.descriptions
-    params = [
-        (*key, *(row.get(c, 0) for c in totals), *(row.get(c) for c in descriptions)) for key, row in rows.items()
-    ]
-    conn.exec_driver_sql(_upsert_sql(spec, _placeholder(conn)), params)
+    return [(*key, *(row.get(c, 0) for c in totals), *(row.get(c) for c in descriptions)) for key, row in rows.items()]

@@ -15,6 +15,10 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -33,6 +37,8 @@ from .folds import FOLDS, ORIGINATE, history_details, history_keys, originate
 from .page import Event, Origins, Page
 
 PAGE_SIZE = 2000
+WRITER_FROM = 20_000  # events to go before a bulk catch-up forks a writer process (fewer: not worth a fork)
+IN_FLIGHT = 2  # pages folded but not yet committed by the writer process: the memory bound
 Progress = Callable[[int, int], None]
 
 
@@ -133,6 +139,7 @@ class Projector:
         self.transcoder = app.mapper.transcoder
         self.cipher = app.mapper.cipher
         self.compressor = app.mapper.compressor
+        self.writer_from = WRITER_FROM
 
     def catch_up(
         self,
@@ -222,6 +229,12 @@ class Projector:
         the event log (another connection writes it), and their tracking position goes back with them.
         """
         done, target = 0, stop or self.app.recorder.max_notification_id() or 0
+        path = _sqlite_file(self.read_model.engine)
+        if path is not None and hasattr(os, "fork"):
+            with self.read_model.engine.connect() as conn:
+                position = self.read_model._position(conn)
+            if target - position >= self.writer_from:
+                return self._fill_forked(path, position, target, progress, stop, check, page_size)
         with self.read_model.write() as conn, _unsynced(conn):
             while True:
                 with conn.begin():
@@ -237,6 +250,71 @@ class Projector:
                 done += len(rows)
                 if progress:
                     progress(last, max(target, last))
+
+    def _fill_forked(
+        self,
+        path: str,
+        position: int,
+        target: int,
+        progress: Progress | None,
+        stop: int | None,
+        check: Callable[[list[tuple]], None] | None,
+        page_size: int,
+    ) -> int:
+        """``fill`` with a second process that commits each page (and its position) while this one folds the
+        next: SQLite's own work runs beside Python's. At most ``IN_FLIGHT`` pages wait; origins of pages not
+        yet committed stay in the cache (``Origins.unwritten``), and each page's origins are read afresh, so
+        nothing is looked up in the table before it is there."""
+        engine = self.read_model.engine
+        mine, theirs = multiprocessing.get_context("fork").Pipe()
+        writer = multiprocessing.get_context("fork").Process(
+            target=_write_pages, args=(path, theirs, self.read_model.application_name), daemon=True
+        )
+        writer.start()
+        theirs.close()
+        waiting: deque[int] = deque()
+        done = 0
+        try:
+            while True:
+                rows = self.app.recorder.select_raw(position, page_size, stop, with_hashes=check is not None)
+                if not rows:
+                    break
+                if check is not None:
+                    check(rows)
+                while len(waiting) >= IN_FLIGHT or (waiting and mine.poll()):
+                    self._committed(mine, waiting)
+                self.origins.trim()
+                self.origins.page_number += 1
+                with engine.connect() as conn:  # a fresh read: sees every page the writer has committed
+                    page = self.fold(conn, rows)
+                last = rows[-1][0]
+                mine.send((self.origins.page_number, page.statements(), position, last))
+                waiting.append(self.origins.page_number)
+                position, done = last, done + len(rows)
+                if progress:
+                    progress(last, max(target, last))
+            while waiting:
+                self._committed(mine, waiting)
+        finally:
+            try:
+                mine.send(None)  # the writer commits what it has, then stops
+            except OSError:  # it has stopped already
+                pass
+            writer.join()
+            mine.close()
+        self.origins.written()
+        self.origins.trim()
+        return done
+
+    def _committed(self, pipe, waiting: deque[int]) -> None:
+        try:
+            status, detail = pipe.recv()
+        except EOFError:
+            raise IntegrityError("the projection writer stopped before committing its pages") from None
+        if status != "done":
+            raise IntegrityError(f"the projection writer failed: {detail}")
+        assert detail == waiting.popleft()
+        self.origins.written(detail)
 
     def reset(self, drop_indexes: bool = False) -> None:
         """Empty every read model and move its position back to zero, in one transaction (``drop_indexes``:
@@ -262,6 +340,46 @@ class Projector:
             if bulk:
                 with self.read_model.write() as conn, conn.begin():
                     self.read_model.ensure_indexes(conn)
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+def _write_pages(path: str, pipe, application_name: str) -> None:
+    """The writer process: each page's rows and its guarded position move in one transaction, unsynced."""
+    tracking = (
+        f"UPDATE {schema.tracking.name} SET notification_id = ?, application_name = ? "
+        f"WHERE projection IN ({', '.join('?' * len(schema.PROJECTIONS))}) "
+        "AND notification_id = ? AND notification_id < ?"
+    )
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous=OFF")  # this connection only; it ends with the process
+        while (item := pipe.recv()) is not None:
+            number, statements, previous, last = item
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                moved = db.execute(tracking, (last, application_name, *schema.PROJECTIONS, previous, last)).rowcount
+                if moved != len(schema.PROJECTIONS):
+                    raise IntegrityError(f"tracking position {previous} was already moved on (another projector?)")
+                for sql, params in statements:
+                    db.executemany(sql, params)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            pipe.send(("done", number))
+    except BaseException as exc:  # told to the folding process, which raises it
+        try:
+            pipe.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass
+    finally:
+        db.close()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, select
@@ -14,7 +15,7 @@ from projections import migrate, schema
 from projections.facade import Ledger
 from projections.page import Page
 from projections.reports import REPORTS
-from tests.helpers import ENTERPRISE, UNIVERSITY, World, run
+from tests.helpers import ENTERPRISE, UNIVERSITY, World, event_count, run
 
 
 def snapshot(ledger) -> dict:
@@ -332,15 +333,15 @@ def test_a_replay_stopped_half_way_is_recovered_by_init_or_the_next_replay(world
     run(ledger, "disburse", ref="QD-1", amount="70万", voucher="PZ-1", date="2024-09-02")
     before, wanted = snapshot(ledger), indexes(ledger)
     assert wanted == {i.name for table in schema.REBUILT for i in table.indexes}
-    original = Page.flush
+    original = Page.statements
 
-    def crash(self, conn):
+    def crash(self, *args):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(Page, "flush", crash)
+    monkeypatch.setattr(Page, "statements", crash)
     with pytest.raises(RuntimeError):
         ledger.replay("admin")
-    monkeypatch.setattr(Page, "flush", original)
+    monkeypatch.setattr(Page, "statements", original)
     assert indexes(ledger) == wanted  # made again on the way out
     if ledger.app.store.engine == "sqlite":
         with ledger.engine.connect() as conn:
@@ -352,3 +353,67 @@ def test_a_replay_stopped_half_way_is_recovered_by_init_or_the_next_replay(world
     assert snapshot(ledger) == before
     ledger.replay("admin")
     assert snapshot(ledger) == before
+
+
+def sqlite_only(world) -> None:
+    if world.ledger.app.store.engine != "sqlite":
+        pytest.skip("the writer process serves SQLite files")
+
+
+def test_a_replay_with_a_writer_process_tiny_pages_and_cache_builds_the_same_projections(world):
+    """The bulk replay's writer process commits pages while the next is folded: origins of pages not yet
+    committed must stay at hand (the cache here holds one), and the result is the same."""
+    from projections.page import Origins
+
+    sqlite_only(world)
+    ledger = world.ledger
+    for n in range(4):
+        world.awarded(f"T{n}", "qd2020-kc16-key-project-team", "30万", date="2022-05-01")
+        run(ledger, "disburse", ref=f"T{n}", amount="10万", voucher=f"P{n}", date="2022-05-02")
+    world.awarded("E", "qd2024-22-equity", "100万", fund="TZ", mode="equity")
+    run(ledger, "invest", ref="E", amount="40万", stake="4", valuation="1000万", voucher="I-1", date="2024-09-03")
+    before = snapshot(ledger)
+    ledger.projector.origins = Origins(limit=1)
+    ledger.projector.writer_from = 0
+    ledger.projector.reset(drop_indexes=True)
+    seen = []
+    assert ledger.projector.fill(lambda at, of: seen.append(at), page_size=3) == event_count(ledger)
+    ledger.projector.replay()  # makes the indexes again
+    assert snapshot(ledger) == before
+    assert seen == sorted(seen) and seen[-1] == event_count(ledger)
+
+
+def test_a_writer_process_that_fails_is_reported_and_leaves_a_position_to_resume_from(world, monkeypatch):
+    from projections import runner
+
+    sqlite_only(world)
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    before = snapshot(ledger)
+
+    def failing(path, pipe, name):
+        pipe.recv()
+        pipe.send(("error", "IntegrityError: tracking position 0 was already moved on"))
+
+    monkeypatch.setattr(runner, "_write_pages", failing)
+    ledger.projector.writer_from = 0
+    ledger.projector.reset()
+    with pytest.raises(IntegrityError, match="already moved on"):
+        ledger.projector.fill(page_size=5)
+    monkeypatch.undo()
+    assert ledger.catch_up() == event_count(ledger)  # nothing was committed: all of it is still to do
+    assert snapshot(ledger) == before
+
+
+def test_verify_with_a_writer_process_still_finds_a_tampered_row(world, monkeypatch):
+    from projections import runner
+
+    sqlite_only(world)
+    monkeypatch.setattr(runner, "WRITER_FROM", 0)
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    assert world.ledger.verify("auditor").ok
+    with world.ledger.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE journal SET debit = debit + 1 WHERE seq = (SELECT max(seq) FROM journal)")
+    report = world.ledger.verify("auditor")
+    assert report.checks["projections"] == "TAMPERED"
+    assert report.findings[0].startswith("journal row ("), report.findings
