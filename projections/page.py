@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -145,7 +146,8 @@ class Origins:
     def trim(self) -> None:
         if len(self.cache) <= self.limit:
             return
-        for originator_id in list(self.cache):  # least recently used first; unwritten origins stay
+        # least recently used first; unwritten origins stay, so looking past as many of them is enough
+        for originator_id in list(islice(self.cache, len(self.cache) - self.limit + len(self.unwritten))):
             if len(self.cache) <= self.limit:
                 break
             if originator_id not in self.unwritten:
