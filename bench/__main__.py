@@ -51,7 +51,8 @@ except SystemExit as stop:
     code = stop.code or 0
 with open(sys.argv[1], "w") as out:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    json.dump({"seconds": time.perf_counter() - started, "rss_mb": peak, "code": code}, out)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # e.g. replay's writer process
+    json.dump({"seconds": time.perf_counter() - started, "rss_mb": peak, "helper_rss_mb": helpers, "code": code}, out)
 """
 
 
@@ -275,10 +276,12 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
             "events_per_s": rate,
             "ratio": rate / base.read_per_s,
             "rss_mb": run["rss_mb"],
+            "helper_rss_mb": run["helper_rss_mb"],
         }
         print(
             f"{what}: {rate:,.0f} events/s = {rate / base.read_per_s:.2f}× baseline read+decode "
-            f"(target ≥ {TARGETS[what]}×), peak RSS {run['rss_mb']:.0f} MB",
+            f"(target ≥ {TARGETS[what]}×), peak RSS {run['rss_mb']:.0f} MB "
+            f"(its writer process {run['helper_rss_mb']:.0f} MB)",
             flush=True,
         )
 

@@ -326,9 +326,9 @@ class Projector:
         without their secondary indexes too, until ``ReadModel.ensure_indexes``)."""
         with self.read_model.write() as conn, conn.begin():
             for table in schema.REBUILT:
-                conn.execute(delete(table))
                 for index in table.indexes if drop_indexes else ():
                     conn.execute(DropIndex(index, if_exists=True))
+                conn.execute(delete(table))
             conn.execute(update(schema.tracking).values(notification_id=0))
             self.read_model.ensure_tracking(conn)
         self.origins.clear()
