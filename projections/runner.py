@@ -226,12 +226,13 @@ class Projector:
         check: Callable[[list[tuple]], None] | None = None,
         page_size: int = PAGE_SIZE,
     ) -> int:
-        """``catch_up`` in bulk (a replay, a scratch rebuild), on one connection that skips the disk syncs.
+        """``catch_up`` in bulk (a replay, a scratch rebuild), writing without disk syncs.
 
         Each page still commits with its tracking position in one guarded transaction, so a crash leaves a
-        position ``catch_up`` or ``replay`` continues from. On SQLite the connection runs with
-        ``synchronous=OFF`` until the end (then restored): a power cut may lose the last pages committed, never
-        the event log (another connection writes it), and their tracking position goes back with them.
+        position ``catch_up`` or ``replay`` continues from. On SQLite the writing connection runs with
+        ``synchronous=OFF`` (restored after): a power cut may lose the last pages committed, never the event
+        log (another connection writes it), and their tracking position goes back with them. On a SQLite
+        file with at least ``writer_from`` events to go, a writer process does the writing (``_fill_forked``).
         """
         done, target = 0, stop or self.app.recorder.max_notification_id() or 0
         path = _sqlite_file(self.read_model.engine)
@@ -307,7 +308,7 @@ class Projector:
                 pass
             writer.join()
             mine.close()
-        self.origins.written()
+            self.origins.written()  # whatever was not committed is still true of the log: catch_up redoes it
         self.origins.trim()
         return done
 
