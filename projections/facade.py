@@ -88,7 +88,7 @@ class Ledger:
                 error.message += self.did_you_mean(*error.missing)
             raise
         try:
-            self.catch_up()
+            self.catch_up(written=self.app.written)
         except Exception as exc:  # the command is committed; the read models catch up with the next command
             refusal = storage_refusal(self.app.store, exc)
             if refusal is None:
@@ -125,12 +125,16 @@ class Ledger:
         group_size: int = 500,
         progress: Callable[[int], None] | None = None,
     ) -> Summary:
-        runner = BatchRunner(self.app, actor, group_size, after_commit=self.catch_up, progress=progress)
+        runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
         return runner.run(lines, stop_on_error)
 
-    def catch_up(self, progress: Progress | None = None) -> int:
+    def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
         with storage_errors(self.app):
-            return self.projector.catch_up(progress)
+            return self.projector.catch_up(progress, written=written)
+
+    def caught_up_with_writes(self) -> int:
+        """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
+        return self.catch_up(written=self.app.written)
 
     # -- reading ----------------------------------------------------------------
 
