@@ -50,6 +50,7 @@ class Ledger:
         self.read_model = ReadModel(self.engine, self.app.name)
         self.projector = Projector(self.app, self.read_model)
         self.app.awarded_before = self.awarded_before
+        self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
 
     def close(self) -> None:
         self.app.close()
@@ -126,7 +127,11 @@ class Ledger:
         progress: Callable[[int], None] | None = None,
     ) -> Summary:
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
-        return runner.run(lines, stop_on_error)
+        self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
+        try:
+            return runner.run(lines, stop_on_error)
+        finally:
+            self._awarded = None
 
     def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
         with storage_errors(self.app):
@@ -134,6 +139,8 @@ class Ledger:
 
     def caught_up_with_writes(self) -> int:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
+        if self._awarded:
+            self._awarded.clear()
         return self.catch_up(written=self.app.written)
 
     # -- reading ----------------------------------------------------------------
@@ -249,8 +256,15 @@ class Ledger:
     def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
         """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
         lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
+        cache = self._awarded
+        if cache is not None and (unit, clause) in cache:
+            refs, total = cache[unit, clause]
+            return list(refs), total
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.awarded_under(conn, unit, clause)
+            found = reports.awarded_under(conn, unit, clause)
+        if cache is not None:
+            cache[unit, clause] = (list(found[0]), found[1])
+        return found
 
     def catalogue(self) -> Any:
         """The policy catalogue as it stands: shipped clauses and every loaded document (public: no role)."""
