@@ -23,7 +23,7 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import audit, books, migrate, reports, schema, seals, vouchers
+from . import audit, books, migrate, pipeline, reports, schema, seals, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
 
 
@@ -51,6 +51,7 @@ class Ledger:
         self.projector = Projector(self.app, self.read_model)
         self.app.awarded_before = self.awarded_before
         self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
+        self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
 
     def close(self) -> None:
         self.app.close()
@@ -128,10 +129,17 @@ class Ledger:
     ) -> Summary:
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
         self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
+        if self.app.store.engine == "sqlite":
+            self._background = pipeline.Background(self.app.store.url)
         try:
-            return runner.run(lines, stop_on_error)
+            summary = runner.run(lines, stop_on_error)
         finally:
             self._awarded = None
+            background, self._background = self._background, None
+            if background is not None:
+                background.close()  # every group handed over is folded before the batch returns (or fails)
+        self.catch_up()  # what the worker left (nothing, unless it stopped)
+        return summary
 
     def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
         with storage_errors(self.app):
@@ -141,6 +149,8 @@ class Ledger:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
         if self._awarded:
             self._awarded.clear()
+        if self._background is not None and self._background.hand(self.app.written):
+            return 0  # folded by the worker while the batch goes on
         return self.catch_up(written=self.app.written)
 
     # -- reading ----------------------------------------------------------------
