@@ -129,7 +129,7 @@ class Ledger:
     ) -> Summary:
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
         self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
-        if self.app.store.engine == "sqlite":
+        if self.app.store.engine == "sqlite" and pipeline.may_fork():
             self._background = pipeline.Background(self.app.store.url)
         try:
             summary = runner.run(lines, stop_on_error)

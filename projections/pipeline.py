@@ -11,7 +11,8 @@ worker and catches up once more itself, so the read models are current before it
 
 The pipe holds at most one group in flight (a send blocks until the worker takes it), so memory stays
 bounded. Only SQLite, and only from the ``START_AFTER``-th group on: a small batch never pays for a process.
-PostgreSQL batches (a connection pool with its own threads, which a fork must not copy) catch up inline.
+PostgreSQL batches (a connection pool with its own threads, which a fork must not copy), and a batch run by a
+process with other threads (a web server, say), catch up inline.
 """
 
 from __future__ import annotations
@@ -19,11 +20,17 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from typing import Any
 
 log = logging.getLogger("grantledger")
 
 START_AFTER = 2  # groups committed before a worker is worth its start
+
+
+def may_fork() -> bool:
+    """A process with one thread only (the command line): a fork never copies a lock another thread holds."""
+    return threading.active_count() == 1
 
 
 class Background:
