@@ -18,7 +18,6 @@ process with other threads (a web server, say), catch up inline.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 from typing import Any
@@ -59,6 +58,8 @@ class Background:
         return True
 
     def _start(self) -> None:
+        import multiprocessing  # only a batch that uses a worker pays for it
+
         context = multiprocessing.get_context("fork")
         mine, theirs = context.Pipe()
         process = context.Process(target=_work, args=(self.url, theirs), daemon=True, name="grantledger-projector")
