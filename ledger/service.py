@@ -63,6 +63,9 @@ class GrantLedger(Application):
         self.awarded_before: Callable[[str, str], tuple[list[str], int]] = lambda unit, clause: ([], 0)
         self.keyring = Keyring.default()
         self.resnap: set[UUID] = set()  # snapshotted aggregates folded from scratch: sign a snapshot on commit
+        # The events of the last save as the projections read them, (position, originator id as 16 bytes, topic,
+        # state): the catch-up right after a commit folds these instead of reading and decoding them again.
+        self.written: list[tuple[int, bytes, str, bytes]] = []
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.
@@ -74,6 +77,7 @@ class GrantLedger(Application):
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
         recordings = self._record(processing)  # committed once this returns
+        self.written = [(n.id, n.originator_id.bytes, n.topic, n.state) for n in (r.notification for r in recordings)]
         try:
             self._take_snapshots(processing)  # a cache, in a transaction of its own: losing one loses nothing
             if self.resnap and signing.active() is not None:

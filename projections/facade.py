@@ -23,8 +23,15 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import audit, books, migrate, reports, schema, seals, vouchers
+from . import audit, books, migrate, pipeline, reports, schema, seals, vouchers
 from .runner import Progress, Projector, ReadModel, make_engine
+
+# ``reports.awarded_under`` as plain SQL: asked once per unit and platform clause by a batch's awards, where
+# building the statement cost ten times what answering it does.
+AWARDED_UNDER = text(
+    "SELECT application, awarded FROM awards WHERE unit = :unit AND clause = :clause AND status = 'awarded' "
+    "ORDER BY application"
+)
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -50,6 +57,8 @@ class Ledger:
         self.read_model = ReadModel(self.engine, self.app.name)
         self.projector = Projector(self.app, self.read_model)
         self.app.awarded_before = self.awarded_before
+        self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
+        self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
 
     def close(self) -> None:
         self.app.close()
@@ -89,7 +98,7 @@ class Ledger:
                 error.message += self.did_you_mean(*error.missing)
             raise
         try:
-            self.catch_up()
+            self.catch_up(written=self.app.written)
         except Exception as exc:  # the command is committed; the read models catch up with the next command
             refusal = storage_refusal(self.app.store, exc)
             if refusal is None:
@@ -126,12 +135,31 @@ class Ledger:
         group_size: int = 500,
         progress: Callable[[int], None] | None = None,
     ) -> Summary:
-        runner = BatchRunner(self.app, actor, group_size, after_commit=self.catch_up, progress=progress)
-        return runner.run(lines, stop_on_error)
+        runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
+        self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
+        if self.app.store.engine == "sqlite" and pipeline.may_fork():
+            self._background = pipeline.Background(self.app.store.url)
+        try:
+            summary = runner.run(lines, stop_on_error)
+        finally:
+            self._awarded = None
+            background, self._background = self._background, None
+            if background is not None:
+                background.close()  # every group handed over is folded before the batch returns (or fails)
+        self.catch_up()  # what the worker left (nothing, unless it stopped)
+        return summary
 
-    def catch_up(self, progress: Progress | None = None) -> int:
+    def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
         with storage_errors(self.app):
-            return self.projector.catch_up(progress)
+            return self.projector.catch_up(progress, written=written)
+
+    def caught_up_with_writes(self) -> int:
+        """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
+        if self._awarded:
+            self._awarded.clear()
+        if self._background is not None and self._background.hand(self.app.written):
+            return 0  # folded by the worker while the batch goes on
+        return self.catch_up(written=self.app.written)
 
     # -- reading ----------------------------------------------------------------
 
@@ -246,8 +274,16 @@ class Ledger:
     def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
         """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
         lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
+        cache = self._awarded
+        if cache is not None and (unit, clause) in cache:
+            refs, total = cache[unit, clause]
+            return list(refs), total
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.awarded_under(conn, unit, clause)
+            rows = conn.execute(AWARDED_UNDER, {"unit": unit, "clause": clause}).all()
+        found = [r[0] for r in rows], sum(int(r[1] or 0) for r in rows)
+        if cache is not None:
+            cache[unit, clause] = (list(found[0]), found[1])
+        return found
 
     def catalogue(self) -> Any:
         """The policy catalogue as it stands: shipped clauses and every loaded document (public: no role)."""
