@@ -80,12 +80,15 @@ class GrantLedger(Application):
         self.written = [(n.id, n.originator_id.bytes, n.topic, n.state) for n in (r.notification for r in recordings)]
         try:
             self._take_snapshots(processing)  # a cache, in a transaction of its own: losing one loses nothing
-            if self.resnap and signing.active() is not None:
-                for aggregate_id in list(self.resnap):
-                    self.take_snapshot(aggregate_id)
-                self.resnap.clear()
         except PersistenceError:
             log.warning("events committed; taking a snapshot failed", exc_info=True)
+        if self.resnap and signing.active() is not None:
+            for aggregate_id in list(self.resnap):
+                try:
+                    self.take_snapshot(aggregate_id)
+                except PersistenceError:
+                    log.warning("events committed; taking a snapshot failed", exc_info=True)
+            self.resnap.clear()
         self._notify(recordings)
 
     def existing(self, ids: list[UUID]) -> set[UUID]:
@@ -134,6 +137,9 @@ class GrantLedger(Application):
         if self.snapshots is None or signer is None:
             return  # nobody to vouch for it: a snapshot no command would trust is not worth writing
         aggregate = self._fold(aggregate_id, version, True)
+        latest = self.snapshots.recorder.select_events(aggregate_id, desc=True, limit=1)
+        if latest and latest[0].originator_version >= aggregate.version:
+            return  # one was taken at this version already (by the interval, in this very commit)
         snapshot = getattr(type(aggregate), "Snapshot", type(self).snapshot_class).take(aggregate)
         stored = self.mapper.to_stored_event(snapshot)
         self.snapshots.recorder.insert_events([stored])

@@ -402,3 +402,30 @@ def test_an_aggregate_folded_without_a_trusted_snapshot_gets_a_signed_one_on_the
         assert result.fields["appropriated"] == 53 * 10**6
         report = ledger.verify("admin")
         assert report.ok, report.findings
+
+
+def test_a_commit_that_both_reaches_the_interval_and_resnaps_writes_one_snapshot(db_url, monkeypatch, caplog):
+    """The interval's snapshot and the one owed for folding from scratch fall on the same version: one is written,
+    and nothing is logged as failed (before, the second insert broke the UNIQUE key and skipped the rest)."""
+    from ledger.fund import FundYear
+    from ledger.service import GrantLedger
+
+    monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: 1000})
+    with Ledger(db_url, create_tables=True) as ledger:
+        ledger.init("admin")
+        run(ledger, "fund create", fund="KJ", name_="科技")
+        for n in range(52):
+            run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1万", doc=f"D{n}", date="2024-01-02")
+        fund_year = FundYear.create_id("KJ", 2024)
+        snapshots = ledger.app.snapshots.recorder
+        disarm(ledger)
+        sql(ledger, "DELETE FROM snapshot_signatures")  # as an upgraded ledger's: no snapshot it could trust
+        version = ledger.app.repository.get(fund_year).version
+        monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: version + 1})
+        with caplog.at_level("WARNING", logger="grantledger"):
+            run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1万", doc="D52", date="2024-01-02")
+        assert "taking a snapshot failed" not in caplog.text
+        versions = [s.originator_version for s in snapshots.select_events(fund_year)]
+        assert versions.count(version + 1) == 1
+        signed = sql(ledger, "SELECT count(*) FROM snapshot_signatures WHERE version = :v", v=version + 1)
+        assert signed.scalar() == 1
