@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from . import output
@@ -187,8 +185,7 @@ def report(
 
     money = MONEY[name]
     rows = None
-    if side == "journal" and not chart and os.environ.get("GRANTLEDGER_FAST_READ") != "0":
-        # the fast read path: a SQLite file, its read models current, the actor has a role (else the full path)
+    if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
         from projections import fastread
 
         rows = fastread.report(s.db, s.actor, name, year_value, day, filters, known)
@@ -292,7 +289,8 @@ def history(key: str) -> None:
       grantledger history PZ-2024-0001
     """
     from ledger import uscc
-    from projections.reports import HISTORY_MONEY
+    from projections import fastread
+    from projections.report_rows import HISTORY_MONEY
 
     s = settings()
     key = key.strip()
@@ -300,8 +298,10 @@ def history(key: str) -> None:
         key = uscc.normalise(key)  # unit codes may be typed in lower case
     except uscc.USCCError:
         pass
-    with open_ledger() as ledger:
-        rows = ledger.history(key, s.actor)
+    rows = fastread.listing(s.db, s.actor, "history", key)  # None: the full path answers
+    if rows is None:
+        with open_ledger() as ledger:
+            rows = ledger.history(key, s.actor)
     if s.fmt == "table":
         rows = [dict(r, recorded_at=r["recorded_at"][:19].replace("T", " ")) for r in rows]
     output.emit(s.fmt, rows, columns=HISTORY_COLUMNS if s.fmt == "table" else None, money=HISTORY_MONEY)

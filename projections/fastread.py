@@ -13,7 +13,9 @@ rows finished by the same Python (``projections.report_rows``). It answers only 
   ``RoleRevoked``; keys change no role): every role may read, and anything else (no role, an unknown event)
   goes to the full path, which refuses or answers exactly as before.
 
-Otherwise, and on any database error, it returns ``None`` and the caller takes the full path.
+Otherwise, and on any database error, it returns ``None`` and the caller takes the full path (so does
+``GRANTLEDGER_FAST_READ=0``, for comparing the two). It serves ``report`` (the journal side; xlsx stays on the
+full path), ``fund list``, ``unit list``, ``unit show``, ``history`` and ``role list``.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from urllib.parse import quote
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")  # schema's
 ACTOR_TOPIC = "ledger.actors:Actor."
-NO_ROLE_CHANGE = frozenset(("KeyBound", "KeyRotated"))
 
 
 def sqlite_path(url: str | None) -> str | None:
     """The file of a ``sqlite:///FILE`` ledger (as ``ledger.eventstore.parse_url`` reads it), else ``None``."""
+    if os.environ.get("GRANTLEDGER_FAST_READ") == "0":
+        return None
     url = url or os.environ.get("GRANTLEDGER_DB") or DEFAULT_URL
     if not url.startswith("sqlite:///"):
         return None
@@ -76,35 +79,42 @@ def current(conn: sqlite3.Connection) -> bool:
     return positions.pop() >= latest
 
 
-def roles(conn: sqlite3.Connection, actor: str) -> list[str] | None:
-    """The actor's roles from its events; ``None`` when unregistered or an event is not understood here."""
+def person(conn: sqlite3.Connection, actor: str) -> dict | None:
+    """An actor folded from its events as ``ledger.actors.Actor`` folds them: name, roles, key, custody,
+    since. ``None`` when unregistered or an event is not one of those below (then the full path judges)."""
     from ledger.ids import key_id
 
-    held: list[str] | None = None
+    folded: dict | None = None
     rows = conn.execute(
         "SELECT topic, state FROM stored_events WHERE originator_id = ? ORDER BY originator_version",
         (key_id("actor", actor).hex,),
     )
     for topic, state in rows:
         kind = topic[len(ACTOR_TOPIC) :] if topic.startswith(ACTOR_TOPIC) else None
+        data = json.loads(state)
         if kind == "Registered":
-            held = []
-        elif held is None:
+            folded = {"name": data["name"], "roles": [], "key": None, "custody": None, "since": None}
+        elif folded is None:
             return None
         elif kind == "RoleGranted":
-            held.append(json.loads(state)["role"])
+            folded["roles"].append(data["role"])
         elif kind == "RoleRevoked":
-            held.remove(json.loads(state)["role"])
-        elif kind not in NO_ROLE_CHANGE:
+            folded["roles"].remove(data["role"])
+        elif kind == "KeyBound":
+            folded.update(key=data["key"], custody=data["custody"], since=data["on"])
+        elif kind == "KeyRotated":
+            folded.update(key=data["key"], since=data["on"])
+        else:
             return None
-    return held
+    return folded
 
 
 def has_role(conn: sqlite3.Connection, actor: str) -> bool:
     try:
-        return bool(roles(conn, actor))
+        found = person(conn, actor)
     except (ValueError, KeyError, TypeError):  # an event this fold does not expect: let the full path judge
         return False
+    return bool(found and found["roles"])
 
 
 def report(
@@ -135,3 +145,49 @@ def report(
     except sqlite3.Error:
         return None
     return narrowed(finish(name, rows, year, as_of), filters or {})
+
+
+def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:
+    """``fund list``, ``unit list``, ``unit show KEY`` (zero or one row) or ``history KEY``, or ``None``."""
+    from .report_rows import finish_list
+    from .report_sql import LISTS
+
+    sql, keys = LISTS[name]
+    try:
+        with reading(url, actor) as conn:
+            if conn is None:
+                return None
+            cursor = conn.execute(sql, {"key": key})
+            if len(cursor.description) != len(keys):
+                return None
+            rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    except sqlite3.Error:
+        return None
+    return finish_list(name, rows)
+
+
+def people(url: str | None, actor: str) -> list[dict] | None:
+    """``role list`` (as ``Ledger.roles``): every person, their roles and their key, or ``None``."""
+    from ledger.keys import fingerprint
+
+    try:
+        with reading(url, actor) as conn:
+            if conn is None:
+                return None
+            names = sorted(r[0] for r in conn.execute("SELECT key FROM origins WHERE kind = 'actor'"))
+            found = [person(conn, name) for name in names]
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    if any(p is None for p in found):
+        return None
+    return [
+        {
+            "actor": p["name"],
+            "roles": list(p["roles"]),
+            "key": fingerprint(p["key"]) if p["key"] else None,
+            "custody": p["custody"],
+            "since": p["since"],
+        }
+        for p in found
+        if p is not None
+    ]

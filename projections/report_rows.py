@@ -9,7 +9,9 @@ library's ``sqlite3``. Both paths call ``finish``: one place for each report's P
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ledger.values import CATEGORIES, format_stake
 
@@ -156,6 +158,64 @@ FINISH: dict[str, Callable[[list[dict]], list[dict]]] = {
     "pending": _pending,
     "carryover": _carryover,
 }
+
+
+LIST_MONEY = frozenset(
+    (
+        "approval_threshold",
+        "appropriated",
+        "committed",
+        "returned",
+        "available",
+        "awarded",
+        "disbursed",
+        "spent",
+        "recovered",
+    )
+)
+HISTORY_MONEY = frozenset(("amount",))
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shanghai(recorded_at: str) -> str:
+    """A stored UTC timestamp as Asia/Shanghai time (ISO 8601 with its +08:00 offset, to the second)."""
+    moment = datetime.fromisoformat(recorded_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _fund_list(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        for column in ("years", "appropriated", "committed", "returned"):
+            row[column] = int(row[column])
+        row["available"] = row["appropriated"] + row["returned"] - row["committed"]
+    return rows
+
+
+def _unit_show(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["available"] = row["disbursed"] - row["spent"] - row["recovered"]
+    return rows
+
+
+def _history(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["recorded_at"] = shanghai(row["recorded_at"])
+    return rows
+
+
+FINISH_LIST: dict[str, Callable[[list[dict]], list[dict]]] = {
+    "fund list": _fund_list,
+    "unit show": _unit_show,
+    "history": _history,
+}
+
+
+def finish_list(name: str, rows: list[dict]) -> list[dict]:
+    """A listing's rows as printed (``fund list``, ``unit list``, ``unit show``, ``history``)."""
+    step = FINISH_LIST.get(name)
+    return step(rows) if step is not None else rows
 
 
 def finish(name: str, rows: list[dict], year: object = None, as_of: object = None) -> list[dict]:

@@ -383,3 +383,22 @@ SQL = {
         ('fund', 'year', 'appropriated', 'returned', 'committed', 'disbursed', 'closes'),
     ),
 }
+
+LISTS = {
+    'fund list': (
+        'SELECT fund_names.fund, fund_names.name, fund_names.threshold AS approval_threshold, coalesce(anon_1.years, 0) AS years, coalesce(anon_1.appropriated, 0) AS appropriated, coalesce(anon_1.committed, 0) AS committed, coalesce(anon_1.returned, 0) AS returned \nFROM fund_names LEFT OUTER JOIN (SELECT funds.fund AS fund, count(*) AS years, CAST(coalesce(sum(funds.appropriated), 0) AS BIGINT) AS appropriated, CAST(coalesce(sum(funds.committed), 0) AS BIGINT) AS committed, CAST(coalesce(sum(funds.returned), 0) AS BIGINT) AS returned \nFROM funds GROUP BY funds.fund) AS anon_1 ON anon_1.fund = fund_names.fund ORDER BY fund_names.fund',
+        ('fund', 'name', 'approval_threshold', 'years', 'appropriated', 'committed', 'returned'),
+    ),
+    'unit list': (
+        'SELECT units.unit, units.name, units.type, units.registered_on, units.applications, units.awarded, units.disbursed \nFROM units ORDER BY units.unit',
+        ('unit', 'name', 'type', 'registered_on', 'applications', 'awarded', 'disbursed'),
+    ),
+    'unit show': (
+        'SELECT units.unit, units.name, units.type, units.registered_on, units.applications, units.awarded, units.disbursed, units.spent, units.recovered \nFROM units \nWHERE units.unit = :key',
+        ('unit', 'name', 'type', 'registered_on', 'applications', 'awarded', 'disbursed', 'spent', 'recovered'),
+    ),
+    'history': (
+        'SELECT event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail \nFROM event_keys \nWHERE event_keys."key" = :key OR event_keys."key" IN (SELECT awards.application \nFROM awards \nWHERE awards.unit = :key OR awards.fund = :key) GROUP BY event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail ORDER BY event_keys.seq',
+        ('seq', 'type', 'effective_date', 'recorded_at', 'actor', 'amount', 'voucher', 'detail'),
+    ),
+}

@@ -24,7 +24,9 @@ from . import journal, reports
 
 TARGET = Path(__file__).with_name("report_sql.py")
 YEAR, AS_OF, KNOWN_AT, MOMENT = 7391, "8462-05-17", 9573826, "8462-05-17T01:02:03.456789+00:00"
+KEY = "ZQ-SENTINEL-KEY"  # a listing's key: a unit code, a REF, a fund, a voucher
 SENTINELS = [  # the order matters: the date holds no year sentinel, the position none of the others
+    (f"'{KEY}'", ":key"),
     (f"'{MOMENT}'", ":moment"),
     (f"'{AS_OF}'", ":as_of"),
     (f"'{YEAR}'", ":year_text"),
@@ -37,7 +39,7 @@ def compiled(query) -> str:
     text = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
     for sentinel, name in SENTINELS:
         text = re.sub(sentinel if sentinel.startswith("\\b") else re.escape(sentinel), name, text)
-    for value in (str(YEAR), AS_OF, str(KNOWN_AT), MOMENT):
+    for value in (str(YEAR), AS_OF, str(KNOWN_AT), MOMENT, KEY):
         if value in text:
             raise AssertionError(f"sentinel {value} left in the compiled query: {text}")
     return text
@@ -52,6 +54,11 @@ def source() -> str:
             entries.append(f"    {(name, has_year, has_as_of, has_known)!r}: (\n        {compiled(query)!r},\n")
             entries.append(f"        {keys!r},\n    ),\n")
     position = compiled(reports.position_at_query(MOMENT))
+    lists = []
+    for name, query_of in reports.LIST_QUERIES.items():
+        query = query_of(KEY) if name in ("unit show", "history") else query_of()
+        keys = tuple(query.selected_columns.keys())
+        lists.append(f"    {name!r}: (\n        {compiled(query)!r},\n        {keys!r},\n    ),\n")
     accounts = "".join(f"    {k!r}: {v!r},\n" for k, v in journal.ACCOUNTS.items())
     titles = "".join(f"    {c.id!r}: {c.title!r},\n" for c in sorted(clauses.default(), key=lambda c: c.id))
     return (
@@ -62,7 +69,8 @@ def source() -> str:
         f"ACCOUNTS = {{\n{accounts}}}\n\n"
         f"CLAUSE_TITLES = {{\n{titles}}}\n\n"
         f"POSITION_AT = {position!r}\n\n"
-        f"SQL = {{\n{''.join(entries)}}}\n"
+        f"SQL = {{\n{''.join(entries)}}}\n\n"
+        f"LISTS = {{\n{''.join(lists)}}}\n"
     )
 
 

@@ -13,9 +13,7 @@ as 元). Long reports stay fast that way: no per-value wrapping.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Connection, Integer, and_, case, cast, func, inspect, or_, select, text
 
@@ -27,12 +25,17 @@ from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exp
     FAR,
     FILTERS,
     FUND_MONEY,
+    HISTORY_MONEY,
+    LIST_MONEY,
     MONEY,
     PENDING_KINDS,
     REPORTS,
+    SHANGHAI,
     UNIT_MONEY,
     finish,
+    finish_list,
     narrowed,
+    shanghai,
     with_clause_titles,
 )
 
@@ -531,6 +534,10 @@ def pending_query(year: int | None, as_of: str | None, known_at: int | None = No
 
 def fund_list(conn: Connection) -> list[dict]:
     """Every fund with its name, approval threshold and budget over all years."""
+    return finish_list("fund list", _fetch(conn, LIST_QUERIES["fund list"]()))
+
+
+def fund_list_query():
     n, f = s.fund_names.c, s.funds.c
     years = (
         select(
@@ -553,31 +560,29 @@ def fund_list(conn: Connection) -> list[dict]:
         func.coalesce(y.committed, 0).label("committed"),
         func.coalesce(y.returned, 0).label("returned"),
     ).select_from(s.fund_names.outerjoin(years, y.fund == n.fund))
-    rows = _fetch(conn, query.order_by(n.fund))
-    for row in rows:
-        for column in ("years", "appropriated", "committed", "returned"):
-            row[column] = int(row[column])
-        row["available"] = row["appropriated"] + row["returned"] - row["committed"]
-    return rows
+    return query.order_by(n.fund)
 
 
 def unit_list(conn: Connection) -> list[dict]:
+    return _fetch(conn, LIST_QUERIES["unit list"]())
+
+
+def unit_list_query():
     u = s.units.c
     query = select(u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed)
-    return _fetch(conn, query.order_by(u.unit))
+    return query.order_by(u.unit)
 
 
 def unit_show(conn: Connection, code: str) -> dict | None:
+    rows = finish_list("unit show", _fetch(conn, LIST_QUERIES["unit show"](code)))
+    return rows[0] if rows else None
+
+
+def unit_show_query(code: str):
     u = s.units.c
-    query = select(
+    return select(
         u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed, u.spent, u.recovered
     ).where(u.unit == code)
-    rows = _fetch(conn, query)
-    if not rows:
-        return None
-    row = rows[0]
-    row["available"] = row["disbursed"] - row["spent"] - row["recovered"]
-    return row
 
 
 def keys_like(conn: Connection, kind: str, key: str, limit: int = 5000) -> list[str]:
@@ -589,20 +594,6 @@ def keys_like(conn: Connection, kind: str, key: str, limit: int = 5000) -> list[
         query = query.where(column.like(f"{head}%"))
     return [r[0] for r in conn.execute(query.distinct().limit(limit))]
 
-
-LIST_MONEY = frozenset(
-    (
-        "approval_threshold",
-        "appropriated",
-        "committed",
-        "returned",
-        "available",
-        "awarded",
-        "disbursed",
-        "spent",
-        "recovered",
-    )
-)
 
 # -- carryover (结转结余表) ---------------------------------------------------------------
 
@@ -675,25 +666,23 @@ QUERIES = {
 # -- history ----------------------------------------------------------------------------
 
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-HISTORY_MONEY = frozenset(("amount",))
-
-
-def shanghai(recorded_at: str) -> str:
-    """A stored UTC timestamp as Asia/Shanghai time (ISO 8601 with its +08:00 offset, to the second)."""
-    moment = datetime.fromisoformat(recorded_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
-
-
 def history(conn: Connection, key: str) -> list[dict]:
     """Every event about an application REF, unit CODE, fund, voucher or actor, oldest first."""
+    return finish_list("history", _fetch(conn, LIST_QUERIES["history"](key)))
+
+
+def history_query(key: str):
     k, a = s.event_keys.c, s.awards.c
     related = select(a.application).where(or_(a.unit == key, a.fund == key))
     columns = (k.seq, k.type, k.effective_date, k.recorded_at, k.actor, k.amount, k.voucher, k.detail)
-    query = select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
-    rows = _fetch(conn, query)
-    for row in rows:
-        row["recorded_at"] = shanghai(row["recorded_at"])
-    return rows
+    return select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
+
+
+# The queries of the listings (``fund list``, ``unit list``, ``unit show CODE``, ``history KEY``), compiled
+# for the fast read path beside the reports'.
+LIST_QUERIES = {
+    "fund list": fund_list_query,
+    "unit list": unit_list_query,
+    "unit show": unit_show_query,
+    "history": history_query,
+}

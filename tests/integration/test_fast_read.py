@@ -96,6 +96,35 @@ def test_every_report_and_variant_gives_the_same_rows_both_ways(ledger_file):
                 assert ordered(fastread.report(ledger_file, "admin", name, filters=filters)) == ordered(full)
 
 
+def test_listings_and_history_give_the_same_rows_both_ways(ledger_file):
+    with Ledger(ledger_file) as ledger:
+        awards = ledger.report("awards", "admin")
+        assert ordered(fastread.listing(ledger_file, "clerk", "fund list")) == ordered(ledger.listing("funds", "clerk"))
+        assert ordered(fastread.listing(ledger_file, "clerk", "unit list")) == ordered(ledger.listing("units", "clerk"))
+        for code in (ENTERPRISE, awards[0]["unit"]):
+            shown = fastread.listing(ledger_file, "clerk", "unit show", code)
+            assert ordered(shown) == ordered([ledger.unit(code, "clerk")])
+        assert fastread.listing(ledger_file, "clerk", "unit show", "91370212MA3C4PQR9") == []
+        for key in (awards[0]["application"], awards[0]["unit"], "TZ", "PZ-TZ-1", "admin", "nothing"):
+            assert ordered(fastread.listing(ledger_file, "clerk", "history", key)) == ordered(
+                ledger.history(key, "clerk")
+            ), key
+        people = fastread.people(ledger_file, "clerk")
+        assert people == ledger.roles("clerk") and {p["actor"] for p in people} >= {"admin", "clerk", "gone"}
+        assert next(p for p in people if p["actor"] == "admin")["key"]  # the batch's actor has a bound key
+
+
+READS = [
+    ["fund", "list"],
+    ["unit", "list"],
+    ["unit", "show", ENTERPRISE],
+    ["unit", "show", "91370212MA3C4PQR9"],  # not registered: NOT_FOUND both ways
+    ["history", "TZ-1"],
+    ["history", ENTERPRISE],
+    ["role", "list"],
+]
+
+
 def cli(url: str, *args: str, fast: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
     if not fast:
@@ -114,6 +143,10 @@ def test_every_report_in_every_format_prints_the_same_bytes(ledger_file, tmp_pat
         assert fast.stdout == full.stdout, (name, fmt)
     args = ["--actor", "clerk", "report", "awards", "--year", "2024", "--as-of", "2025-06-30", "--fund", "KJ"]
     assert cli(ledger_file, *args).stdout == cli(ledger_file, *args, fast=False).stdout
+    for command, fmt in itertools.product(READS, ("table", "json", "csv")):
+        args = ["--actor", "clerk", "--format", fmt, *command]
+        fast, full = cli(ledger_file, *args), cli(ledger_file, *args, fast=False)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr), command
 
 
 def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(ledger_file):
@@ -124,7 +157,7 @@ def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(led
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
-    for args in (["report", "awards"], ["report", "funds", "--year", "2024"], ["report", "pending"]):
+    for args in (["report", "awards"], ["report", "funds", "--year", "2024"], ["report", "pending"], *READS[:3]):
         done = subprocess.run(
             [sys.executable, "-c", probe, "--db", ledger_file, "--actor", "clerk", *args],
             cwd=ROOT,
