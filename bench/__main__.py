@@ -189,6 +189,19 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
     return {"seconds": seconds, "report_s": report_s, "ratio": seconds / report_s}
 
 
+def read_commands(url: str) -> dict[str, float]:
+    """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up)."""
+    from projections.facade import Ledger
+
+    with Ledger(url) as ledger:
+        ref = ledger.report("awards", "bench")[0]["application"]
+    labels = ("fund list", f"history {ref}", "role list", "report pending")
+    return {
+        label: statistics.median(wall(["--db", url, "--actor", "bench", *label.split()]) for _ in range(5))
+        for label in labels
+    }
+
+
 def one_command(url: str, workdir: Path) -> float:
     from projections.facade import Ledger
 
@@ -308,6 +321,9 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
         )
     else:
         print("hledger balance: skipped (hledger is not on PATH)", flush=True)
+    result["read_commands"] = read_commands(url)
+    for label, seconds in result["read_commands"].items():
+        print(f"one read command as a new process ({label}): {seconds * 1000:.0f} ms (target < 150 ms)", flush=True)
     result["one_command_s"] = one_command(url, workdir)
     print(
         f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms (target < 150 ms)",

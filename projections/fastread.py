@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
-PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")  # schema's
 ACTOR_TOPIC = "ledger.actors:Actor."
 
 
@@ -66,6 +65,8 @@ def reading(url: str | None, actor: str) -> Iterator[sqlite3.Connection | None]:
 
 def current(conn: sqlite3.Connection) -> bool:
     """Whether every read model stands at the head of the log."""
+    from .report_sql import PROJECTIONS  # projections.schema's, generated
+
     marks = ", ".join("?" * len(PROJECTIONS))
     positions = {
         row[0]

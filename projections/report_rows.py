@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ledger.values import CATEGORIES, format_stake
 
@@ -174,7 +174,13 @@ LIST_MONEY = frozenset(
     )
 )
 HISTORY_MONEY = frozenset(("amount",))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@cache
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo  # only history shows times: the reports need no zone database
+
+    return ZoneInfo("Asia/Shanghai")
 
 
 def shanghai(recorded_at: str) -> str:
@@ -182,7 +188,7 @@ def shanghai(recorded_at: str) -> str:
     moment = datetime.fromisoformat(recorded_at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+    return moment.astimezone(_zone()).isoformat(timespec="seconds")
 
 
 def _fund_list(rows: list[dict]) -> list[dict]:

@@ -22,6 +22,8 @@ ACCOUNTS = {
     'lapsed_contra': '结余(对方)',
 }
 
+PROJECTIONS = ('origins', 'awards', 'funds', 'units', 'caps', 'clauses', 'equity', 'journal', 'history')
+
 CLAUSE_TITLES = {
     'qd2020-intl-base-municipal': '市级国际科技合作基地奖励',
     'qd2020-intl-base-national': '国家国际科技合作基地奖励',

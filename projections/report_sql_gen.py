@@ -20,7 +20,7 @@ from sqlalchemy.dialects import sqlite
 
 from ledger import clauses
 
-from . import journal, reports
+from . import journal, reports, schema
 
 TARGET = Path(__file__).with_name("report_sql.py")
 YEAR, AS_OF, KNOWN_AT, MOMENT = 7391, "8462-05-17", 9573826, "8462-05-17T01:02:03.456789+00:00"
@@ -67,6 +67,7 @@ def source() -> str:
         'given): (SQL with named parameters, the result columns). Read by ``projections.fastread``."""\n\n'
         "# ruff: noqa: E501\n# fmt: off\n"
         f"ACCOUNTS = {{\n{accounts}}}\n\n"
+        f"PROJECTIONS = {schema.PROJECTIONS!r}\n\n"
         f"CLAUSE_TITLES = {{\n{titles}}}\n\n"
         f"POSITION_AT = {position!r}\n\n"
         f"SQL = {{\n{''.join(entries)}}}\n\n"

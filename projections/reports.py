@@ -30,7 +30,6 @@ from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exp
     MONEY,
     PENDING_KINDS,
     REPORTS,
-    SHANGHAI,
     UNIT_MONEY,
     finish,
     finish_list,
