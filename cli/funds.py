@@ -62,11 +62,14 @@ def fund_list() -> None:
       grantledger fund list
       grantledger --format json fund list
     """
-    from projections.reports import LIST_MONEY
+    from projections import fastread
+    from projections.report_rows import LIST_MONEY
 
     s = settings()
-    with open_ledger() as ledger:
-        rows = ledger.listing("funds", s.actor)
+    rows = fastread.listing(s.db, s.actor, "fund list")  # None: the full path answers
+    if rows is None:
+        with open_ledger() as ledger:
+            rows = ledger.listing("funds", s.actor)
     output.emit(s.fmt, rows, money=LIST_MONEY)
 
 
@@ -123,11 +126,14 @@ def unit_list() -> None:
       grantledger unit list
       grantledger --format csv unit list > units.csv
     """
-    from projections.reports import LIST_MONEY
+    from projections import fastread
+    from projections.report_rows import LIST_MONEY
 
     s = settings()
-    with open_ledger() as ledger:
-        rows = ledger.listing("units", s.actor)
+    rows = fastread.listing(s.db, s.actor, "unit list")  # None: the full path answers
+    if rows is None:
+        with open_ledger() as ledger:
+            rows = ledger.listing("units", s.actor)
     output.emit(s.fmt, rows, money=LIST_MONEY)
 
 
@@ -143,12 +149,17 @@ def unit_show(code: str) -> None:
     """
     from ledger import commands
     from ledger.money import Amount
-    from projections.reports import LIST_MONEY
+    from projections import fastread
+    from projections.report_rows import LIST_MONEY
 
     s = settings()
     code = commands.parse("unit", code, "unit show CODE")
-    with open_ledger() as ledger:
-        row = ledger.unit(code, s.actor)
+    found = fastread.listing(s.db, s.actor, "unit show", code)  # None, or no such unit: the full path answers
+    if found:
+        row = found[0]
+    else:
+        with open_ledger() as ledger:
+            row = ledger.unit(code, s.actor)
     output.emit(s.fmt, {k: Amount(v) if k in LIST_MONEY else v for k, v in row.items()})
 
 

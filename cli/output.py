@@ -8,6 +8,7 @@ and CSV, ``300,000.00`` in tables, exact decimals in xlsx cells (written by ``cl
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import sys
@@ -88,12 +89,17 @@ def totals(
 
 
 def width(text: str) -> int:
-    """Display width: CJK characters take two columns on a terminal."""
+    """Display width: CJK characters take two columns on a terminal (ASCII text is one column a character)."""
+    return len(text) if text.isascii() else _wide_width(text)
+
+
+@functools.lru_cache(maxsize=8192)  # names and labels repeat down a long report
+def _wide_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, size: int, right: bool) -> str:
-    gap = " " * (size - width(text))
+def _pad(text: str, size: int, right: bool, used: int | None = None) -> str:
+    gap = " " * (size - (width(text) if used is None else used))
     return gap + text if right else text + gap
 
 
@@ -117,11 +123,12 @@ def table(
     titles = [header(c) + (f"({yuan_unit})" if c in money and yuan_unit != "元" else "") for c in columns]
     cells = [[_human(shown(c, r.get(c)), c in money, yuan_unit) for c in columns] for r in body]
     numeric = [c in money or all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
-    sizes = [max(width(t), *(width(row[i]) for row in cells)) for i, t in enumerate(titles)]
+    widths = [[width(v) for v in row] for row in cells]
+    sizes = [max(width(t), *(row[i] for row in widths)) for i, t in enumerate(titles)]
     lines = ["  ".join(_pad(t, sizes[i], numeric[i]) for i, t in enumerate(titles)).rstrip()]
     lines.append("  ".join("-" * s for s in sizes))
-    for row in cells:
-        lines.append("  ".join(_pad(v, sizes[i], numeric[i]) for i, v in enumerate(row)).rstrip())
+    for row, used in zip(cells, widths, strict=True):
+        lines.append("  ".join(_pad(v, sizes[i], numeric[i], used[i]) for i, v in enumerate(row)).rstrip())
     return "\n".join(lines)
 
 

@@ -154,8 +154,8 @@ def report(
       grantledger report awards --format xlsx --out awards-2024.xlsx
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
-    from ledger import commands, errors
-    from projections.reports import FILTERS, MONEY
+    from ledger import errors
+    from projections.report_rows import FILTERS, MONEY
 
     s = settings()
     fmt = fmt or s.fmt
@@ -163,12 +163,13 @@ def report(
         raise errors.invalid("--format xlsx 需要同时给出 --out FILE")
     if (side != "journal" or chart) and name != "trial-balance":
         raise errors.invalid("--side 和 --chart 只用于 trial-balance")
-    year_value = commands.parse("year", year, "--year") if year else None
-    day = commands.parse("any_date", as_of, "--as-of") if as_of else None
+    parse = _parser() if year or as_of or fund_code or unit_code else None  # ledger.commands only when needed
+    year_value = parse("year", year, "--year") if parse and year else None
+    day = parse("any_date", as_of, "--as-of") if parse and as_of else None
     known = _known_at(known_at) if known_at else None
     filters = {
-        "fund": commands.parse("key", fund_code, "--fund") if fund_code else None,
-        "unit": commands.parse("unit", unit_code, "--unit") if unit_code else None,
+        "fund": parse("key", fund_code, "--fund") if parse and fund_code else None,
+        "unit": parse("unit", unit_code, "--unit") if parse and unit_code else None,
         "clause": check_clause(clause_id) if clause_id else None,
     }
     for key, value in filters.items():
@@ -183,8 +184,14 @@ def report(
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
 
     money = MONEY[name]
-    with open_ledger() as ledger:
-        rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
+    rows = None
+    if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
+        from projections import fastread
+
+        rows = fastread.report(s.db, s.actor, name, year_value, day, filters, known)
+    if rows is None:
+        with open_ledger() as ledger:
+            rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
     available = list(rows[0]) if rows else COLUMNS[name]
     default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
@@ -233,6 +240,12 @@ def _write_xlsx(
     click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
 
 
+def _parser():
+    from ledger.commands import parse
+
+    return parse
+
+
 def _known_at(text: str) -> int | str:
     """A log position (a whole number), or a moment turned into UTC as events record it."""
     from ledger import dates, errors
@@ -276,7 +289,8 @@ def history(key: str) -> None:
       grantledger history PZ-2024-0001
     """
     from ledger import uscc
-    from projections.reports import HISTORY_MONEY
+    from projections import fastread
+    from projections.report_rows import HISTORY_MONEY
 
     s = settings()
     key = key.strip()
@@ -284,8 +298,10 @@ def history(key: str) -> None:
         key = uscc.normalise(key)  # unit codes may be typed in lower case
     except uscc.USCCError:
         pass
-    with open_ledger() as ledger:
-        rows = ledger.history(key, s.actor)
+    rows = fastread.listing(s.db, s.actor, "history", key)  # None: the full path answers
+    if rows is None:
+        with open_ledger() as ledger:
+            rows = ledger.history(key, s.actor)
     if s.fmt == "table":
         rows = [dict(r, recorded_at=r["recorded_at"][:19].replace("T", " ")) for r in rows]
     output.emit(s.fmt, rows, columns=HISTORY_COLUMNS if s.fmt == "table" else None, money=HISTORY_MONEY)

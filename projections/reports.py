@@ -13,20 +13,30 @@ as 元). Long reports stay fast that way: no per-value wrapping.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Connection, Integer, and_, case, cast, func, inspect, or_, select, text
 
-from ledger import clauses as policy_clauses
-from ledger.values import format_stake
-
 from . import schema as s
-from .journal import account_name
-
-REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover")
-FAR = "9999-12-31"  # as of no particular date: every effective date
+from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
+    AWARD_MONEY,
+    CARRYOVER_MONEY,
+    EQUITY_MONEY,
+    FAR,
+    FILTERS,
+    FUND_MONEY,
+    HISTORY_MONEY,
+    LIST_MONEY,
+    MONEY,
+    PENDING_KINDS,
+    REPORTS,
+    UNIT_MONEY,
+    finish,
+    finish_list,
+    narrowed,
+    shanghai,
+    with_clause_titles,
+)
 
 
 def _fetch(conn: Connection, query) -> list[dict[str, Any]]:
@@ -47,6 +57,11 @@ def run(
     return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {})
 
 
+def rows_of(conn: Connection, name: str, year: int | None, as_of: str | None, known_at: int | None) -> list[dict]:
+    """Report ``name``: its one query (``QUERIES``), then its rows' Python (``report_rows.finish``)."""
+    return finish(name, _fetch(conn, QUERIES[name](year, as_of, known_at)), year, as_of)
+
+
 def upto(as_of: str | None, known_at: int | None) -> list:
     """Which journal lines a report may see: dated on or before ``as_of``, recorded at or before ``known_at``."""
     j = s.journal.c
@@ -58,8 +73,12 @@ def upto(as_of: str | None, known_at: int | None) -> list:
 
 def position_at(conn: Connection, timestamp: str) -> int:
     """The last log position recorded at or before ``timestamp`` (ISO 8601 in UTC, as events store it)."""
+    return conn.execute(position_at_query(timestamp)).scalar_one()
+
+
+def position_at_query(timestamp: str):
     k = s.event_keys.c
-    return conn.execute(select(func.coalesce(func.max(k.seq), 0)).where(k.recorded_at <= timestamp)).scalar_one()
+    return select(func.coalesce(func.max(k.seq), 0).label("seq")).where(k.recorded_at <= timestamp)
 
 
 def has_signatures(conn: Connection) -> bool:
@@ -117,10 +136,11 @@ def _award_flows(as_of: str, known_at: int | None = None):
     )
 
 
-AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
-
-
 def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "awards", year, as_of, known_at)
+
+
+def awards_query(year: int | None, as_of: str | None, known_at: int | None = None):
     a = s.awards.c
     if known_at is not None:
         as_of = as_of or FAR
@@ -154,30 +174,17 @@ def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int 
         query = query.join(flows, flows.c.application == a.application).where(a.awarded_on <= as_of)
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    return with_clause_titles(_fetch(conn, query.order_by(a.application)))
-
-
-def with_clause_titles(rows: list[dict]) -> list[dict]:
-    """Each row's ``clause_title`` from the policy catalogue, placed right after its ``clause``."""
-    catalogue = policy_clauses.default()
-    titled = []
-    for row in rows:
-        clause = catalogue.get(row["clause"])
-        out: dict[str, Any] = {}
-        for key, value in row.items():
-            out[key] = value
-            if key == "clause":
-                out["clause_title"] = clause.title if clause is not None else None
-        titled.append(out)
-    return titled
+    return query.order_by(a.application)
 
 
 # -- funds ------------------------------------------------------------------------
 
-FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available", "carried_forward")
-
 
 def funds(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "funds", year, as_of, known_at)
+
+
+def funds_query(year: int | None, as_of: str | None, known_at: int | None = None):
     if as_of is None and known_at is None:
         f = s.funds.c
     else:
@@ -209,16 +216,17 @@ def funds(conn: Connection, year: int | None, as_of: str | None, known_at: int |
     )
     if year is not None:
         query = query.where(f.year == year)
-    return _fetch(conn, query.order_by(f.fund, f.year))
+    return query.order_by(f.fund, f.year)
 
 
 # -- units, clauses, caps -------------------------------------------------------------
 
 
-UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
-
-
 def units(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "units", year, as_of, known_at)
+
+
+def units_query(year: int | None, as_of: str | None, known_at: int | None = None):
     """Every unit registered by then, with its applications and the money under its awards.
 
     The running totals answer the plain report; ``--as-of`` and ``--year`` compute the same figures from the
@@ -228,9 +236,9 @@ def units(conn: Connection, year: int | None, as_of: str | None, known_at: int |
     u, a = s.units.c, s.awards.c
     if as_of is None and year is None and known_at is None:
         query = select(u.unit, u.name, u.type, u.applications, u.awarded, u.disbursed, u.spent, u.recovered)
-        return _fetch(conn, query.order_by(u.unit))
+        return query.order_by(u.unit)
     if as_of is None and year is None:
-        return _fetch(conn, _units_known_at(known_at).order_by(u.unit))
+        return _units_known_at(known_at).order_by(u.unit)
     day = as_of or "9999-12-31"
     flows = _award_flows(day, known_at)
     f = flows.c
@@ -268,11 +276,7 @@ def units(conn: Connection, year: int | None, as_of: str | None, known_at: int |
         query = query.where(per_unit.c.unit.is_not(None))
     if known_at is not None:
         query = query.where(u.registered_seq <= known_at)
-    rows = _fetch(conn, query.order_by(u.unit))
-    for row in rows:  # PostgreSQL's COALESCE over a BIGINT sum may come back as Decimal
-        for column in ("applications", *UNIT_MONEY):
-            row[column] = int(row[column])
-    return rows
+    return query.order_by(u.unit)  # report_rows makes PostgreSQL's Decimal sums ints
 
 
 def _units_known_at(known_at: int | None):
@@ -313,6 +317,10 @@ def _units_known_at(known_at: int | None):
 
 
 def clauses(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "clauses", year, as_of, known_at)
+
+
+def clauses_query(year: int | None, as_of: str | None, known_at: int | None = None):
     c = s.clauses.c
     if known_at is not None:
         as_of = as_of or FAR
@@ -340,7 +348,7 @@ def clauses(conn: Connection, year: int | None, as_of: str | None, known_at: int
         )
         query = select(sub)
         order = (sub.c.clause, sub.c.year)
-    return _fetch(conn, query.order_by(*order))
+    return query.order_by(*order)
 
 
 def awarded_under(conn: Connection, unit: str, clause: str) -> tuple[list[str], int]:
@@ -355,6 +363,10 @@ def awarded_under(conn: Connection, unit: str, clause: str) -> tuple[list[str], 
 
 
 def caps(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "caps", year, as_of, known_at)
+
+
+def caps_query(year: int | None, as_of: str | None, known_at: int | None = None):
     c = s.caps.c
     if known_at is not None:
         as_of = as_of or FAR
@@ -383,19 +395,17 @@ def caps(conn: Connection, year: int | None, as_of: str | None, known_at: int | 
         if year is not None:
             query = query.where(c.year == str(year))
         query = query.order_by(c.unit, c.cap_group, c.year)
-    rows = _fetch(conn, query)
-    for row in rows:
-        row["year"] = int(row["year"])
-        row["remaining"] = row["cap"] - row["used"]
-    return rows
+    return query
 
 
 # -- equity -------------------------------------------------------------------------
 
-EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
-
 
 def equity(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "equity", year, as_of, known_at)
+
+
+def equity_query(year: int | None, as_of: str | None, known_at: int | None = None):
     e, a = s.equity.c, s.awards.c
     if known_at is not None:
         as_of = as_of or FAR
@@ -440,20 +450,17 @@ def equity(conn: Connection, year: int | None, as_of: str | None, known_at: int 
     )
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    rows = []
-    for r in conn.execute(query.order_by(source.c.application)):
-        row = dict(r._mapping)
-        row["status"] = "written-off" if row["written_off"] else ("held" if row["stake"] else "exited")
-        for stake in ("stake", "converted", "exited_stake"):
-            row[stake] = format_stake(row[stake])
-        rows.append(row)
-    return rows
+    return query.order_by(source.c.application)
 
 
 # -- trial balance ---------------------------------------------------------------------
 
 
 def trial_balance(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "trial-balance", year, as_of, known_at)
+
+
+def trial_balance_query(year: int | None, as_of: str | None, known_at: int | None = None):
     if as_of is None and year is None and known_at is None:
         b = s.balances.c
         query = select(b.account, b.debit, b.credit)
@@ -469,39 +476,17 @@ def trial_balance(conn: Connection, year: int | None, as_of: str | None, known_a
             .group_by(j.account)
         )
         order = j.account
-    rows = []
-    total_debit = total_credit = 0
-    for r in conn.execute(query.order_by(order)):
-        balance = r.debit - r.credit
-        rows.append(
-            {
-                "account": r.account,
-                "name": account_name(r.account),
-                "debit": r.debit,
-                "credit": r.credit,
-                "balance": balance,
-            }
-        )
-        total_debit += r.debit
-        total_credit += r.credit
-    rows.append(
-        {
-            "account": "total",
-            "name": "合计",
-            "debit": total_debit,
-            "credit": total_credit,
-            "balance": total_debit - total_credit,
-        }
-    )
-    return rows
+    return query.order_by(order)
 
 
 # -- pending: what waits for a second person -------------------------------------------------
 
-PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
-
 
 def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "pending", year, as_of, known_at)
+
+
+def pending_query(year: int | None, as_of: str | None, known_at: int | None = None):
     """Held payments not yet approved or voided: voucher, application, kind, amount, maker, date."""
     j, k, a, u = s.journal.c, s.event_keys.c, s.awards.c, s.units.c
     amount = (total(j.debit) - total(j.credit)).label("amount")
@@ -540,10 +525,7 @@ def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int
     )
     if year is not None:
         query = query.where(a.fiscal_year == year)
-    rows = _fetch(conn, query)
-    for row in rows:
-        row["kind"] = PENDING_KINDS[row["kind"]]
-    return rows
+    return query
 
 
 # -- lists: funds and units --------------------------------------------------------------------
@@ -551,6 +533,10 @@ def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int
 
 def fund_list(conn: Connection) -> list[dict]:
     """Every fund with its name, approval threshold and budget over all years."""
+    return finish_list("fund list", _fetch(conn, LIST_QUERIES["fund list"]()))
+
+
+def fund_list_query():
     n, f = s.fund_names.c, s.funds.c
     years = (
         select(
@@ -573,31 +559,29 @@ def fund_list(conn: Connection) -> list[dict]:
         func.coalesce(y.committed, 0).label("committed"),
         func.coalesce(y.returned, 0).label("returned"),
     ).select_from(s.fund_names.outerjoin(years, y.fund == n.fund))
-    rows = _fetch(conn, query.order_by(n.fund))
-    for row in rows:
-        for column in ("years", "appropriated", "committed", "returned"):
-            row[column] = int(row[column])
-        row["available"] = row["appropriated"] + row["returned"] - row["committed"]
-    return rows
+    return query.order_by(n.fund)
 
 
 def unit_list(conn: Connection) -> list[dict]:
+    return _fetch(conn, LIST_QUERIES["unit list"]())
+
+
+def unit_list_query():
     u = s.units.c
     query = select(u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed)
-    return _fetch(conn, query.order_by(u.unit))
+    return query.order_by(u.unit)
 
 
 def unit_show(conn: Connection, code: str) -> dict | None:
+    rows = finish_list("unit show", _fetch(conn, LIST_QUERIES["unit show"](code)))
+    return rows[0] if rows else None
+
+
+def unit_show_query(code: str):
     u = s.units.c
-    query = select(
+    return select(
         u.unit, u.name, u.type, u.registered_on, u.applications, u.awarded, u.disbursed, u.spent, u.recovered
     ).where(u.unit == code)
-    rows = _fetch(conn, query)
-    if not rows:
-        return None
-    row = rows[0]
-    row["available"] = row["disbursed"] - row["spent"] - row["recovered"]
-    return row
 
 
 def keys_like(conn: Connection, kind: str, key: str, limit: int = 5000) -> list[str]:
@@ -610,49 +594,14 @@ def keys_like(conn: Connection, kind: str, key: str, limit: int = 5000) -> list[
     return [r[0] for r in conn.execute(query.distinct().limit(limit))]
 
 
-# -- filters -------------------------------------------------------------------------------------
-
-# Which of --fund --unit --clause each report can be narrowed by (the rows carry those columns).
-FILTERS = {
-    "awards": ("fund", "unit", "clause"),
-    "funds": ("fund",),
-    "units": ("unit",),
-    "caps": ("unit",),
-    "clauses": ("clause",),
-    "equity": ("fund", "unit", "clause"),
-    "trial-balance": (),
-    "pending": ("fund", "unit", "clause"),
-    "carryover": ("fund",),
-}
-
-
-def narrowed(rows: list[dict], filters: dict[str, str]) -> list[dict]:
-    wanted = {k: v for k, v in filters.items() if v is not None}
-    if not wanted:
-        return rows
-    return [row for row in rows if all(row.get(k) == v for k, v in wanted.items())]
-
-
-LIST_MONEY = frozenset(
-    (
-        "approval_threshold",
-        "appropriated",
-        "committed",
-        "returned",
-        "available",
-        "awarded",
-        "disbursed",
-        "spent",
-        "recovered",
-    )
-)
-
 # -- carryover (结转结余表) ---------------------------------------------------------------
-
-CARRYOVER_MONEY = ("appropriated", "returned", "committed", "disbursed", "carried_forward", "lapsed")
 
 
 def carryover(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "carryover", year, as_of, known_at)
+
+
+def carryover_query(year: int | None, as_of: str | None, known_at: int | None = None):
     """Per fund and year: what carries into the next year (committed − paid by 12-31) and what lapses
     (appropriated + returned − committed), and whether a close is in force. Once closed, nothing dated in
     the year can move these figures, so they equal the ones the close recorded."""
@@ -683,29 +632,8 @@ def carryover(conn: Connection, year: int | None, as_of: str | None, known_at: i
     )
     if year is not None:
         query = query.where(j.year == year)
-    rows = []
-    for row in _fetch(conn, query):
-        closed = row.pop("closes") > 0
-        if not (closed or row["appropriated"] or row["returned"] or row["committed"]):
-            continue  # a year with nothing but money carried into it
-        row["carried_forward"] = row["committed"] - row["disbursed"]
-        row["lapsed"] = row["appropriated"] + row["returned"] - row["committed"]
-        row["closed"] = closed
-        rows.append(row)
-    return rows
+    return query
 
-
-MONEY = {
-    "awards": frozenset(AWARD_MONEY),
-    "funds": frozenset(FUND_MONEY),
-    "units": frozenset(UNIT_MONEY),
-    "caps": frozenset(("cap", "used", "remaining")),
-    "clauses": frozenset(("awarded", "disbursed")),
-    "equity": frozenset(EQUITY_MONEY),
-    "trial-balance": frozenset(("debit", "credit", "balance")),
-    "pending": frozenset(("amount",)),
-    "carryover": frozenset(CARRYOVER_MONEY),
-}
 
 REPORT_FUNCTIONS = {
     "awards": awards,
@@ -719,29 +647,41 @@ REPORT_FUNCTIONS = {
     "carryover": carryover,
 }
 
+# Each report's one query, by year, as-of date and known-at position: what ``projections.report_sql``
+# compiles for the fast read path (``python -m projections.report_sql`` writes it; a test fails when stale).
+QUERIES = {
+    "awards": awards_query,
+    "funds": funds_query,
+    "units": units_query,
+    "caps": caps_query,
+    "clauses": clauses_query,
+    "equity": equity_query,
+    "trial-balance": trial_balance_query,
+    "pending": pending_query,
+    "carryover": carryover_query,
+}
+
 
 # -- history ----------------------------------------------------------------------------
 
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-HISTORY_MONEY = frozenset(("amount",))
-
-
-def shanghai(recorded_at: str) -> str:
-    """A stored UTC timestamp as Asia/Shanghai time (ISO 8601 with its +08:00 offset, to the second)."""
-    moment = datetime.fromisoformat(recorded_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
-
-
 def history(conn: Connection, key: str) -> list[dict]:
     """Every event about an application REF, unit CODE, fund, voucher or actor, oldest first."""
+    return finish_list("history", _fetch(conn, LIST_QUERIES["history"](key)))
+
+
+def history_query(key: str):
     k, a = s.event_keys.c, s.awards.c
     related = select(a.application).where(or_(a.unit == key, a.fund == key))
     columns = (k.seq, k.type, k.effective_date, k.recorded_at, k.actor, k.amount, k.voucher, k.detail)
-    query = select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
-    rows = _fetch(conn, query)
-    for row in rows:
-        row["recorded_at"] = shanghai(row["recorded_at"])
-    return rows
+    return select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
+
+
+# The queries of the listings (``fund list``, ``unit list``, ``unit show CODE``, ``history KEY``), compiled
+# for the fast read path beside the reports'.
+LIST_QUERIES = {
+    "fund list": fund_list_query,
+    "unit list": unit_list_query,
+    "unit show": unit_show_query,
+    "history": history_query,
+}

@@ -31,6 +31,8 @@ def test_a_small_benchmark_run_measures_everything(tmp_path):
     assert figures["baseline"]["grouped_per_s"] > 0 and not figures["ingest_sqlite"]["failed"]
     assert set(figures["report_process"]) >= {"awards", "trial-balance"}
     assert all(0 < seconds < 30 for seconds in figures["report_process"].values())
+    assert {"fund list", "role list"} <= set(figures["read_commands"]) and "one read command" in done.stdout
+    assert all(0 < seconds < 30 for seconds in figures["read_commands"].values())
     assert figures["hledger"] is None or figures["hledger"]["ratio"] > 0
     assert "baseline" in done.stdout and "one command" in done.stdout and "web page /funds" in done.stdout
     assert "grouped append" in done.stdout and "one report as a new process" in done.stdout

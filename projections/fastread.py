@@ -1,0 +1,194 @@
+"""The fast read path: a report from a SQLite ledger with the standard library alone.
+
+A report as a new process used to spend nearly all its time importing eventsourcing and SQLAlchemy to run
+one indexed query. This module answers the same reads with ``sqlite3``, the SQL compiled once from
+``projections.reports`` (``projections.report_sql``, generated; a test fails when it is stale) and the
+rows finished by the same Python (``projections.report_rows``). It answers only when that is safe:
+
+- the ledger is a SQLite file (PostgreSQL keeps the full path);
+- the read models stand at the head of the log (every projection's tracking position ≥ the last event's
+  position, read in one transaction): after a crash between a write and its projection the read models are
+  behind, and the full path catches them up first, so no report shows stale numbers;
+- the actor holds a role, folded from the actor's own events (``Registered``, ``RoleGranted``,
+  ``RoleRevoked``; keys change no role): every role may read, and anything else (no role, an unknown event)
+  goes to the full path, which refuses or answers exactly as before.
+
+Otherwise, and on any database error, it returns ``None`` and the caller takes the full path (so does
+``GRANTLEDGER_FAST_READ=0``, for comparing the two). It serves ``report`` (the journal side; xlsx stays on the
+full path), ``fund list``, ``unit list``, ``unit show``, ``history`` and ``role list``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
+ACTOR_TOPIC = "ledger.actors:Actor."
+
+
+def sqlite_path(url: str | None) -> str | None:
+    """The file of a ``sqlite:///FILE`` ledger (as ``ledger.eventstore.parse_url`` reads it), else ``None``."""
+    if os.environ.get("GRANTLEDGER_FAST_READ") == "0":
+        return None
+    url = url or os.environ.get("GRANTLEDGER_DB") or DEFAULT_URL
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :]
+    if not path or path.startswith(":memory:") or not os.path.isfile(path):
+        return None
+    return path
+
+
+@contextmanager
+def reading(url: str | None, actor: str) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection in one read transaction, if the fast path may answer; else ``None``."""
+    path = sqlite_path(url)
+    if path is None:
+        yield None
+        return
+    try:
+        conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        conn.execute("BEGIN")
+        yield conn if current(conn) and has_role(conn, actor) else None
+    finally:
+        conn.close()
+
+
+def current(conn: sqlite3.Connection) -> bool:
+    """Whether every read model stands at the head of the log."""
+    from .report_sql import PROJECTIONS  # projections.schema's, generated
+
+    marks = ", ".join("?" * len(PROJECTIONS))
+    positions = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT notification_id FROM projection_tracking WHERE projection IN ({marks})", PROJECTIONS
+        )
+    }
+    if len(positions) != 1:
+        return False
+    latest = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] or 0
+    return positions.pop() >= latest
+
+
+def person(conn: sqlite3.Connection, actor: str) -> dict | None:
+    """An actor folded from its events as ``ledger.actors.Actor`` folds them: name, roles, key, custody,
+    since. ``None`` when unregistered or an event is not one of those below (then the full path judges)."""
+    from ledger.ids import key_id
+
+    folded: dict | None = None
+    rows = conn.execute(
+        "SELECT topic, state FROM stored_events WHERE originator_id = ? ORDER BY originator_version",
+        (key_id("actor", actor).hex,),
+    )
+    for topic, state in rows:
+        kind = topic[len(ACTOR_TOPIC) :] if topic.startswith(ACTOR_TOPIC) else None
+        data = json.loads(state)
+        if kind == "Registered":
+            folded = {"name": data["name"], "roles": [], "key": None, "custody": None, "since": None}
+        elif folded is None:
+            return None
+        elif kind == "RoleGranted":
+            folded["roles"].append(data["role"])
+        elif kind == "RoleRevoked":
+            folded["roles"].remove(data["role"])
+        elif kind == "KeyBound":
+            folded.update(key=data["key"], custody=data["custody"], since=data["on"])
+        elif kind == "KeyRotated":
+            folded.update(key=data["key"], since=data["on"])
+        else:
+            return None
+    return folded
+
+
+def has_role(conn: sqlite3.Connection, actor: str) -> bool:
+    try:
+        found = person(conn, actor)
+    except (ValueError, KeyError, TypeError):  # an event this fold does not expect: let the full path judge
+        return False
+    return bool(found and found["roles"])
+
+
+def report(
+    url: str | None,
+    actor: str,
+    name: str,
+    year: int | None = None,
+    as_of: str | None = None,
+    filters: dict[str, str | None] | None = None,
+    known_at: int | str | None = None,
+) -> list[dict] | None:
+    """``Ledger.report`` (the journal side) on the fast path, or ``None``: then ask the full path."""
+    from .report_rows import finish, narrowed
+    from .report_sql import POSITION_AT, SQL
+
+    try:
+        with reading(url, actor) as conn:
+            if conn is None:
+                return None
+            if isinstance(known_at, str):
+                known_at = conn.execute(POSITION_AT, {"moment": known_at}).fetchone()[0]
+            sql, keys = SQL[(name, year is not None, as_of is not None, known_at is not None)]
+            params = {"year": year, "year_text": str(year), "as_of": as_of, "known_at": known_at}
+            cursor = conn.execute(sql, params)
+            if len(cursor.description) != len(keys):
+                return None
+            rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    except sqlite3.Error:
+        return None
+    return narrowed(finish(name, rows, year, as_of), filters or {})
+
+
+def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:
+    """``fund list``, ``unit list``, ``unit show KEY`` (zero or one row) or ``history KEY``, or ``None``."""
+    from .report_rows import finish_list
+    from .report_sql import LISTS
+
+    sql, keys = LISTS[name]
+    try:
+        with reading(url, actor) as conn:
+            if conn is None:
+                return None
+            cursor = conn.execute(sql, {"key": key})
+            if len(cursor.description) != len(keys):
+                return None
+            rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    except sqlite3.Error:
+        return None
+    return finish_list(name, rows)
+
+
+def people(url: str | None, actor: str) -> list[dict] | None:
+    """``role list`` (as ``Ledger.roles``): every person, their roles and their key, or ``None``."""
+    from ledger.keys import fingerprint
+
+    try:
+        with reading(url, actor) as conn:
+            if conn is None:
+                return None
+            names = sorted(r[0] for r in conn.execute("SELECT key FROM origins WHERE kind = 'actor'"))
+            found = [person(conn, name) for name in names]
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    if any(p is None for p in found):
+        return None
+    return [
+        {
+            "actor": p["name"],
+            "roles": list(p["roles"]),
+            "key": fingerprint(p["key"]) if p["key"] else None,
+            "custody": p["custody"],
+            "since": p["since"],
+        }
+        for p in found
+        if p is not None
+    ]

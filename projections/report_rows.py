@@ -1,0 +1,232 @@
+"""What each report does with its rows after the query: the Python half of ``projections.reports``.
+
+The queries are built with SQLAlchemy in ``projections.reports``; what happens to their rows afterwards
+(clause titles, stakes as text, totals rows, ``remaining``…) lives here, free of SQLAlchemy, so the
+fast read path (``projections.fastread``) runs the very same code over rows fetched with the standard
+library's ``sqlite3``. Both paths call ``finish``: one place for each report's Python, one for its SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from ledger.values import CATEGORIES, format_stake
+
+REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover")
+FAR = "9999-12-31"  # as of no particular date: every effective date
+
+AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
+FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available", "carried_forward")
+UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
+EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
+CARRYOVER_MONEY = ("appropriated", "returned", "committed", "disbursed", "carried_forward", "lapsed")
+PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
+
+MONEY = {
+    "awards": frozenset(AWARD_MONEY),
+    "funds": frozenset(FUND_MONEY),
+    "units": frozenset(UNIT_MONEY),
+    "caps": frozenset(("cap", "used", "remaining")),
+    "clauses": frozenset(("awarded", "disbursed")),
+    "equity": frozenset(EQUITY_MONEY),
+    "trial-balance": frozenset(("debit", "credit", "balance")),
+    "pending": frozenset(("amount",)),
+    "carryover": frozenset(CARRYOVER_MONEY),
+}
+
+# Which of --fund --unit --clause each report can be narrowed by (the rows carry those columns).
+FILTERS = {
+    "awards": ("fund", "unit", "clause"),
+    "funds": ("fund",),
+    "units": ("unit",),
+    "caps": ("unit",),
+    "clauses": ("clause",),
+    "equity": ("fund", "unit", "clause"),
+    "trial-balance": (),
+    "pending": ("fund", "unit", "clause"),
+    "carryover": ("fund",),
+}
+
+
+def narrowed(rows: list[dict], filters: dict[str, str]) -> list[dict]:
+    wanted = {k: v for k, v in filters.items() if v is not None}
+    if not wanted:
+        return rows
+    return [row for row in rows if all(row.get(k) == v for k, v in wanted.items())]
+
+
+def with_clause_titles(rows: list[dict]) -> list[dict]:
+    """Each row's ``clause_title`` from the shipped policy catalogue, placed right after its ``clause``."""
+    from .report_sql import CLAUSE_TITLES  # generated from ledger.clauses.default(); a test fails when stale
+
+    titled = []
+    for row in rows:
+        title = CLAUSE_TITLES.get(row["clause"])
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            out[key] = value
+            if key == "clause":
+                out["clause_title"] = title
+        titled.append(out)
+    return titled
+
+
+def _units(rows: list[dict]) -> list[dict]:
+    for row in rows:  # PostgreSQL's COALESCE over a BIGINT sum may come back as Decimal
+        for column in ("applications", *UNIT_MONEY):
+            row[column] = int(row[column])
+    return rows
+
+
+def _caps(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["year"] = int(row["year"])
+        row["remaining"] = row["cap"] - row["used"]
+    return rows
+
+
+def _equity(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["status"] = "written-off" if row["written_off"] else ("held" if row["stake"] else "exited")
+        for stake in ("stake", "converted", "exited_stake"):
+            row[stake] = format_stake(row[stake])
+    return rows
+
+
+def _trial_balance(fetched: list[dict]) -> list[dict]:
+    from .report_sql import ACCOUNTS  # the journal's account names, as generated from projections.journal
+
+    rows = []
+    total_debit = total_credit = 0
+    for r in fetched:
+        account = r["account"]
+        if account.startswith("expense:"):
+            name = f"专项支出-{CATEGORIES.get(account[8:], account[8:])}"
+        else:
+            name = ACCOUNTS.get(account, account)
+        rows.append(
+            {
+                "account": account,
+                "name": name,
+                "debit": r["debit"],
+                "credit": r["credit"],
+                "balance": r["debit"] - r["credit"],
+            }
+        )
+        total_debit += r["debit"]
+        total_credit += r["credit"]
+    rows.append(
+        {
+            "account": "total",
+            "name": "合计",
+            "debit": total_debit,
+            "credit": total_credit,
+            "balance": total_debit - total_credit,
+        }
+    )
+    return rows
+
+
+def _pending(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["kind"] = PENDING_KINDS[row["kind"]]
+    return rows
+
+
+def _carryover(fetched: list[dict]) -> list[dict]:
+    rows = []
+    for row in fetched:
+        closed = row.pop("closes") > 0
+        if not (closed or row["appropriated"] or row["returned"] or row["committed"]):
+            continue  # a year with nothing but money carried into it
+        row["carried_forward"] = row["committed"] - row["disbursed"]
+        row["lapsed"] = row["appropriated"] + row["returned"] - row["committed"]
+        row["closed"] = closed
+        rows.append(row)
+    return rows
+
+
+FINISH: dict[str, Callable[[list[dict]], list[dict]]] = {
+    "awards": with_clause_titles,
+    "units": _units,
+    "caps": _caps,
+    "equity": _equity,
+    "trial-balance": _trial_balance,
+    "pending": _pending,
+    "carryover": _carryover,
+}
+
+
+LIST_MONEY = frozenset(
+    (
+        "approval_threshold",
+        "appropriated",
+        "committed",
+        "returned",
+        "available",
+        "awarded",
+        "disbursed",
+        "spent",
+        "recovered",
+    )
+)
+HISTORY_MONEY = frozenset(("amount",))
+
+
+@cache
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo  # only history shows times: the reports need no zone database
+
+    return ZoneInfo("Asia/Shanghai")
+
+
+def shanghai(recorded_at: str) -> str:
+    """A stored UTC timestamp as Asia/Shanghai time (ISO 8601 with its +08:00 offset, to the second)."""
+    moment = datetime.fromisoformat(recorded_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone()).isoformat(timespec="seconds")
+
+
+def _fund_list(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        for column in ("years", "appropriated", "committed", "returned"):
+            row[column] = int(row[column])
+        row["available"] = row["appropriated"] + row["returned"] - row["committed"]
+    return rows
+
+
+def _unit_show(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["available"] = row["disbursed"] - row["spent"] - row["recovered"]
+    return rows
+
+
+def _history(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["recorded_at"] = shanghai(row["recorded_at"])
+    return rows
+
+
+FINISH_LIST: dict[str, Callable[[list[dict]], list[dict]]] = {
+    "fund list": _fund_list,
+    "unit show": _unit_show,
+    "history": _history,
+}
+
+
+def finish_list(name: str, rows: list[dict]) -> list[dict]:
+    """A listing's rows as printed (``fund list``, ``unit list``, ``unit show``, ``history``)."""
+    step = FINISH_LIST.get(name)
+    return step(rows) if step is not None else rows
+
+
+def finish(name: str, rows: list[dict], year: object = None, as_of: object = None) -> list[dict]:
+    """Report ``name``'s rows as printed, from its query's rows (dicts in the query's column order)."""
+    if name == "units" and as_of is None and year is None:
+        return rows  # the running totals (or, with --known-at alone, what was recorded): as the driver gives them
+    step = FINISH.get(name)
+    return step(rows) if step is not None else rows

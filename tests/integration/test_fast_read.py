@@ -1,0 +1,220 @@
+"""The fast read path (``projections.fastread``) answers exactly as the full path, or not at all.
+
+On a generated ledger (the bench's programme: awards, equity, a closed year; plus held payments, roles
+granted and revoked) every report, with and without ``--year``, ``--as-of`` and ``--known-at`` (a position
+or a moment) and each filter, gives the same rows in the same column order both ways; through the command
+line every report in every format prints the same bytes with the fast path on and off. When the read
+models are behind the log, the fast path steps aside and the report shows the new figures; an actor
+without a role is refused exactly as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.generate import programme
+from ledger import commands
+from ledger.eventstore import DEFAULT_URL
+from ledger.service import execute
+from projections import fastread, report_sql_gen
+from projections.facade import Ledger
+from projections.report_rows import FILTERS, REPORTS
+from tests.helpers import ENTERPRISE, run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ordered(rows: list[dict]) -> list[list]:
+    return [list(row.items()) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def ledger_file(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("fast") / "ledger.db"
+    url = f"sqlite:///{path}"
+    with Ledger(url, create_tables=True) as ledger:
+        ledger.init("admin")
+        lines = [(n, json.dumps(line, ensure_ascii=False)) for n, line in enumerate(programme(2500, 7), 1)]
+        summary = ledger.batch(lines, "admin")
+        assert not summary.failed
+        for person, role in (("clerk", "clerk"), ("gone", "reviewer")):
+            run(ledger, "role grant", actor_=person, role=role)
+        run(ledger, "role revoke", actor_="gone", role="reviewer")
+        run(ledger, "fund create", fund="TZ", name_="科技股权投资专项", approval_threshold="50万")
+        run(ledger, "fund appropriate", fund="TZ", year="2024", amount="1亿", doc="TZ-2024", date="2024-01-05")
+        run(ledger, "unit register", code=ENTERPRISE, name_="海澜智能", type="enterprise")
+        for n, day in ((1, "2024-09-01"), (2, "2024-10-08")):
+            ref = f"TZ-{n}"
+            run(ledger, "apply", ref=ref, unit=ENTERPRISE, clause="qd2024-01-common-tech", amount="100万", date=day)
+            run(ledger, "evaluate", ref=ref, grade="good", date=day)
+            run(ledger, "award", ref=ref, amount="100万", fund="TZ", doc=f"DOC-{ref}", date=day)
+            run(ledger, "disburse", ref=ref, amount="60万", voucher=f"PZ-TZ-{n}", date=day)  # held: above 50万
+    return url
+
+
+def variants(ledger: Ledger) -> list[dict]:
+    years = sorted({r["year"] for r in ledger.report("funds", "admin")})
+    head = ledger.position()
+    with ledger.engine.connect() as conn:
+        from sqlalchemy import text
+
+        moment = conn.execute(text("SELECT recorded_at FROM event_keys WHERE seq = :s"), {"s": head // 2}).scalar()
+        paid = "SELECT effective_date, seq FROM journal WHERE movement = 'disbursement' ORDER BY seq LIMIT 1 OFFSET :n"
+        day, seq = conn.execute(text(paid), {"n": 40}).one()  # on the very day and position of a payment
+    options = {"year": (None, years[0], years[-1]), "as_of": (None, day), "known_at": (None, seq)}
+    found = [dict(zip(options, combo, strict=True)) for combo in itertools.product(*options.values())]
+    return [*found, {"known_at": moment}, {"known_at": moment, "as_of": f"{years[-1]}-03-01"}]
+
+
+def test_every_report_and_variant_gives_the_same_rows_both_ways(ledger_file):
+    with Ledger(ledger_file) as ledger:
+        cases = variants(ledger)
+        for name in REPORTS:
+            for options in cases:
+                full = ledger.report(name, "clerk", **options)
+                fast = fastread.report(ledger_file, "clerk", name, **options)
+                assert fast is not None, (name, options)
+                assert ordered(fast) == ordered(full), (name, options)
+        awards = ledger.report("awards", "admin")
+        pending = ledger.report("pending", "admin")
+        assert pending and {r["kind"] for r in pending} == {"disbursement"}
+        assert any(r["mode"] == "equity" for r in awards) and ledger.report("equity", "admin")
+        assert any(r["closed"] for r in ledger.report("carryover", "admin"))
+        picks = {"fund": "TZ", "unit": awards[0]["unit"], "clause": awards[0]["clause"]}
+        for name in REPORTS:
+            for key in FILTERS[name]:
+                filters = {key: picks[key]}
+                full = ledger.report(name, "admin", filters=filters)
+                assert ordered(fastread.report(ledger_file, "admin", name, filters=filters)) == ordered(full)
+
+
+def test_listings_and_history_give_the_same_rows_both_ways(ledger_file):
+    with Ledger(ledger_file) as ledger:
+        awards = ledger.report("awards", "admin")
+        assert ordered(fastread.listing(ledger_file, "clerk", "fund list")) == ordered(ledger.listing("funds", "clerk"))
+        assert ordered(fastread.listing(ledger_file, "clerk", "unit list")) == ordered(ledger.listing("units", "clerk"))
+        for code in (ENTERPRISE, awards[0]["unit"]):
+            shown = fastread.listing(ledger_file, "clerk", "unit show", code)
+            assert ordered(shown) == ordered([ledger.unit(code, "clerk")])
+        assert fastread.listing(ledger_file, "clerk", "unit show", "91370212MA3C4PQR9") == []
+        for key in (awards[0]["application"], awards[0]["unit"], "TZ", "PZ-TZ-1", "admin", "nothing"):
+            assert ordered(fastread.listing(ledger_file, "clerk", "history", key)) == ordered(
+                ledger.history(key, "clerk")
+            ), key
+        people = fastread.people(ledger_file, "clerk")
+        assert people == ledger.roles("clerk") and {p["actor"] for p in people} >= {"admin", "clerk", "gone"}
+        assert next(p for p in people if p["actor"] == "admin")["key"]  # the batch's actor has a bound key
+
+
+READS = [
+    ["fund", "list"],
+    ["unit", "list"],
+    ["unit", "show", ENTERPRISE],
+    ["unit", "show", "91370212MA3C4PQR9"],  # not registered: NOT_FOUND both ways
+    ["history", "TZ-1"],
+    ["history", ENTERPRISE],
+    ["role", "list"],
+]
+
+
+def cli(url: str, *args: str, fast: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    if not fast:
+        env["GRANTLEDGER_FAST_READ"] = "0"
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", "--db", url, *args], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
+
+
+def test_every_report_in_every_format_prints_the_same_bytes(ledger_file, tmp_path):
+    for name, fmt in itertools.product(REPORTS, ("table", "json", "csv")):
+        extra = ["--yuan-unit", "万元"] if name == "awards" and fmt == "table" else []
+        args = ["--actor", "clerk", "--format", fmt, "report", name, *extra]
+        fast, full = cli(ledger_file, *args), cli(ledger_file, *args, fast=False)
+        assert fast.returncode == full.returncode == 0, fast.stderr.decode()
+        assert fast.stdout == full.stdout, (name, fmt)
+    args = ["--actor", "clerk", "report", "awards", "--year", "2024", "--as-of", "2025-06-30", "--fund", "KJ"]
+    assert cli(ledger_file, *args).stdout == cli(ledger_file, *args, fast=False).stdout
+    for command, fmt in itertools.product(READS, ("table", "json", "csv")):
+        args = ["--actor", "clerk", "--format", fmt, *command]
+        fast, full = cli(ledger_file, *args), cli(ledger_file, *args, fast=False)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr), command
+
+
+def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(ledger_file):
+    probe = (
+        "import sys\nfrom cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic', 'openpyxl') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    for args in (["report", "awards"], ["report", "funds", "--year", "2024"], ["report", "pending"], *READS[:3]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "--db", ledger_file, "--actor", "clerk", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and b"HEAVY []" in done.stderr, done.stderr.decode()[-2000:]
+
+
+def test_no_role_is_refused_exactly_as_before(ledger_file):
+    for actor in ("gone", "stranger"):
+        fast, full = (
+            cli(ledger_file, "--actor", actor, "report", "funds"),
+            cli(ledger_file, "--actor", actor, "report", "funds", fast=False),
+        )
+        assert fast.returncode == full.returncode != 0
+        assert fast.stdout + fast.stderr == full.stdout + full.stderr
+        assert fastread.report(ledger_file, actor, "funds") is None
+
+
+def test_read_models_behind_the_log_take_the_full_path(tmp_path):
+    url = f"sqlite:///{tmp_path / 'behind.db'}"
+    with Ledger(url, create_tables=True) as ledger:
+        ledger.init("admin")
+        run(ledger, "fund create", fund="KJ", name_="科技创新专项资金")
+        run(ledger, "fund appropriate", fund="KJ", year="2024", amount="1亿", doc="KJ-1", date="2024-01-05")
+        assert fastread.report(url, "admin", "funds")[0]["appropriated"] == 1_0000_0000_00
+        # a crash between the write and its projection: the event is in the log, the read models are not
+        command = commands.build("fund appropriate", {"fund": "KJ", "year": "2024", "amount": "2亿", "doc": "KJ-2"})
+        execute(ledger.app, command, "admin")
+    assert fastread.report(url, "admin", "funds") is None
+    shown = json.loads(cli(url, "--actor", "admin", "--format", "json", "report", "funds").stdout)
+    assert shown[0]["appropriated"] == "300000000.00"
+    assert fastread.report(url, "admin", "funds")[0]["appropriated"] == 3_0000_0000_00  # caught up: fast again
+
+
+def test_only_sqlite_files_take_the_fast_path(tmp_path):
+    assert fastread.report("postgresql+psycopg://u:p@localhost/x", "admin", "funds") is None
+    assert fastread.report(f"sqlite:///{tmp_path / 'missing.db'}", "admin", "funds") is None
+    assert fastread.DEFAULT_URL == DEFAULT_URL
+
+
+def test_a_broken_read_model_falls_back(tmp_path, ledger_file):
+    copy = tmp_path / "copy.db"
+    source = sqlite3.connect(ledger_file.removeprefix("sqlite:///"))
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.execute("DROP TABLE fund_names")
+    target.commit()
+    target.close()
+    assert fastread.report(f"sqlite:///{copy}", "admin", "awards") is None
+
+
+def test_the_generated_report_sql_is_current():
+    written = report_sql_gen.TARGET.read_text(encoding="utf-8")
+    assert written == report_sql_gen.source(), (
+        "projections/report_sql.py is stale: python -m projections.report_sql_gen"
+    )
