@@ -11,20 +11,24 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 
 from ledger import commands as c
 from ledger import dates, errors, keys, rules, storage
 from ledger.actors import Actor, check_may
-from ledger.batch import BatchRunner, Summary
 from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import audit, books, migrate, pipeline, reports, schema, seals, vouchers
+from . import pipeline, reports, schema
 from .runner import Progress, Projector, ReadModel, make_engine
+
+if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
+    from ledger.batch import Summary
+
+    from . import audit, books, vouchers
 
 # ``reports.awarded_under`` as plain SQL: asked once per unit and platform clause by a batch's awards, where
 # building the statement cost ten times what answering it does.
@@ -73,6 +77,8 @@ class Ledger:
     # -- writing ---------------------------------------------------------------
 
     def init(self, actor: str) -> Result:
+        from . import migrate  # alembic: only init and verify need it
+
         result = execute(self.app, c.Init(), actor)
         with storage_errors(self.app):
             before, after = migrate.upgrade(self.engine)
@@ -110,6 +116,8 @@ class Ledger:
 
     def seal(self, actor: str) -> Result:
         """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
+        from . import seals
+
         self.allow(actor, "seal")
         self.catch_up()
         with storage_errors(self.app):
@@ -135,6 +143,8 @@ class Ledger:
         group_size: int = 500,
         progress: Callable[[int], None] | None = None,
     ) -> Summary:
+        from ledger.batch import BatchRunner  # a writing command loads only what it uses (issue 20)
+
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
         self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
         if self.app.store.engine == "sqlite" and pipeline.may_fork():
@@ -181,6 +191,8 @@ class Ledger:
         ``both`` (the books under the chart at path ``chart``, default 政府会计制度). ``known_at``: the report as
         known at a log position or UTC timestamp (with ``as_of``, both at once)."""
         self.allow(actor, "report")
+        from . import books
+
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -208,6 +220,8 @@ class Ledger:
 
     def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
         """The chart and every voucher of the books (one per money event), for the exports."""
+        from . import books
+
         self.allow(actor, "export")
         loaded = books.load_chart(chart)
         self.catch_up()
@@ -259,6 +273,8 @@ class Ledger:
 
     def voucher_form(self, number: str, actor: str) -> vouchers.VoucherForm:
         """What a voucher's approval form shows (anyone who may read history may print it)."""
+        from . import vouchers
+
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -297,6 +313,8 @@ class Ledger:
             return self.projector.replay(progress)
 
     def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
+        from . import audit, migrate
+
         self.allow(actor, "verify")
         with storage_errors(self.app):
             migrate.check_current(self.engine)
@@ -305,6 +323,8 @@ class Ledger:
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)
 
     def export(self, actor: str, out: IO[str]) -> int:
+        from . import audit
+
         self.allow(actor, "export")
         with storage_errors(self.app):
             return audit.export_events(self.app, out, self.describe)
