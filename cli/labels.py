@@ -236,6 +236,7 @@ BATCH_KEYS = {
     "valuation": "估值",
     "proceeds": "退出收入",
     "approval-threshold": "审批限额",
+    "approval-window": "累计审批期",
     "actor": "人员",
     "role": "角色",
     "region": "所在地区",
