@@ -151,13 +151,16 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def window_sum(self, ref: str, on: str) -> int:
         """The most this award's other payments weigh in one window of its fund's days that holds ``on``
-        (disbursed or invested, posted or pending, at the date they were made; not voided or reversed)."""
+        (disbursed or invested, posted without approval or pending; not approved,
+        voided or reversed)."""
         g = self.model[ref]
         window, day = WINDOW[g["fund"][0]], date.fromisoformat(on)
         made = [
-            (date.fromisoformat(m.get("made", m["on"])), m["amount"])
+            (date.fromisoformat(m["on"]), m["amount"])
             for m in self.paid.values()
-            if m["ref"] == ref and m["kind"] in ("disbursement", "investment") and m["status"] in ("posted", "pending")
+            if m["ref"] == ref
+            and m["kind"] in ("disbursement", "investment")
+            and (m["status"] == "pending" or (m["status"] == "posted" and not m.get("approved")))
         ]
         starts = [day - timedelta(days=back) for back in range(window)]
         return max(sum(a for d, a in made if s <= d <= s + timedelta(days=window - 1)) for s in starts)
@@ -526,7 +529,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 g["paid_e"] += movement["amount"]
                 g["stake"] += movement["stake"]
                 g["cost"] += movement["amount"]
-            movement.update(status="posted", approved=True, made=movement["on"], on=self.on)
+            movement.update(status="posted", approved=True, on=self.on)
 
     @rule(voucher=pending)
     def approve_under_anothers_name(self, voucher):

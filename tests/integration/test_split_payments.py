@@ -1,10 +1,10 @@
 """Split payments (issue 13): one award's payments within the fund's window count together against the threshold.
 
 Before, a payment was held for a second person only when it alone reached the fund's approval threshold, so two
-payments of 99.99万 under a 100万 threshold both posted with no approver. Now the sum of the award's payments
-(disbursed or invested, posted or pending; not voided or reversed) in any window of the fund's days (default 30,
-``fund create --approval-window DAYS``) that holds the new payment is weighed. Rules decide new commands only:
-events recorded under the old rule replay unchanged.
+payments of 99.99万 under a 100万 threshold both posted with no approver. Now the sum of the award's payments that
+one person moved alone (disbursed or invested, posted without approval or pending; not approved, voided or
+reversed) in any window of the fund's days (default 30, ``fund create --approval-window DAYS``) that holds the new
+payment is weighed. Rules decide new commands only: events recorded under the old rule replay unchanged.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def test_the_second_of_two_payments_under_the_threshold_within_30_days_is_held(w
     assert world.award_row("QD-1")["disbursed"] == 999_900_00
     run(world.ledger, "approve", "approver", voucher="PZ-2", date="2024-09-21")
     assert world.award_row("QD-1")["disbursed"] == 2 * 999_900_00
+    # PZ-2 had its second person; PZ-1 was paid by the clerk alone and still counts with the next one.
+    assert pay(world, "PZ-3", "2024-09-22", "1万").fields["status"] == "pending"
     report = world.ledger.verify("auditor")
     assert report.ok, report.findings
 

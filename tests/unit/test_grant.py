@@ -159,3 +159,11 @@ def test_without_a_window_a_payment_is_weighed_alone_as_in_the_first_edition():
     assert g.disburse("P1", 99 * WAN, LIMIT, "a", "2024-09-02") == "posted"
     assert g.disburse("P2", 99 * WAN, LIMIT, "a", "2024-09-02") == "posted"
     assert g.disburse("P3", 100 * WAN, LIMIT, "a", "2024-09-02") == "pending"
+
+
+def test_an_approved_payment_had_its_second_person_and_does_not_count_again():
+    g = awarded()
+    assert g.disburse("P1", 150 * WAN, LIMIT, "a", "2024-09-02", 30) == "pending"
+    g.approve("P1", "b", "2024-09-03")
+    assert g.disburse("P2", 99 * WAN, LIMIT, "a", "2024-09-04", 30) == "posted"  # alone, a moved 99万
+    assert g.disburse("P3", 1 * WAN, LIMIT, "a", "2024-09-05", 30) == "pending"  # with P2: 100万 by a alone
