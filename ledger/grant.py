@@ -180,17 +180,18 @@ class Grant(Aggregate):
         """The ``window``-day span holding ``on`` whose payments plus ``amount`` weigh most:
         (total, first day, last day, [(voucher, date, amount) of the other payments in it]).
 
-        Counted: disbursements and investments of this award that one person moved alone: posted without an
-        approval, or pending (not yet approved: the checker then sees them together). Not approved ones (a second
-        person has looked at each), nor voided or reversed ones. Spans on either side of ``on`` count, so a
-        back-dated payment is not exempt. So no window holds ``threshold`` or more paid by one person alone."""
+        Counted: disbursements and investments of this award that one person moved alone, i.e. posted without an
+        approval. Not approved ones (a second person has looked at each), not pending ones (a second person will,
+        or they are voided), nor voided or reversed ones. Spans on either side of ``on`` count, so a back-dated
+        payment is not exempt. So no window ever holds ``threshold`` or more paid by one person alone."""
         day = date.fromisoformat(on)
         others = [
             (number, v["on"], v["amount"])
             for number, v in self.vouchers.items()
             if v["kind"] in ("disbursement", "investment")
             and number != leave_out
-            and (v["status"] == PENDING or (v["status"] == POSTED and not v.get("approved_by")))
+            and v["status"] == POSTED
+            and not v.get("approved_by")
             and abs((date.fromisoformat(v["on"]) - day).days) < window
         ]
         best = (amount, on, on, [])

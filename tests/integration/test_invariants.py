@@ -151,8 +151,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def window_sum(self, ref: str, on: str) -> int:
         """The most this award's other payments weigh in one window of its fund's days that holds ``on``
-        (disbursed or invested, posted without approval or pending; not approved,
-        voided or reversed)."""
+        (disbursed or invested and posted without approval: not pending, approved, voided or reversed)."""
         g = self.model[ref]
         window, day = WINDOW[g["fund"][0]], date.fromisoformat(on)
         made = [
@@ -160,7 +159,8 @@ class LedgerMachine(RuleBasedStateMachine):
             for m in self.paid.values()
             if m["ref"] == ref
             and m["kind"] in ("disbursement", "investment")
-            and (m["status"] == "pending" or (m["status"] == "posted" and not m.get("approved")))
+            and m["status"] == "posted"
+            and not m.get("approved")
         ]
         starts = [day - timedelta(days=back) for back in range(window)]
         return max(sum(a for d, a in made if s <= d <= s + timedelta(days=window - 1)) for s in starts)

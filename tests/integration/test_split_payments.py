@@ -2,7 +2,7 @@
 
 Before, a payment was held for a second person only when it alone reached the fund's approval threshold, so two
 payments of 99.99万 under a 100万 threshold both posted with no approver. Now the sum of the award's payments that
-one person moved alone (disbursed or invested, posted without approval or pending; not approved, voided or
+one person moved alone (disbursed or invested, posted without approval; not pending, approved, voided or
 reversed) in any window of the fund's days (default 30, ``fund create --approval-window DAYS``) that holds the new
 payment is weighed. Rules decide new commands only: events recorded under the old rule replay unchanged.
 """

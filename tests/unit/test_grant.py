@@ -137,7 +137,7 @@ def test_the_window_is_the_funds_own():
     assert g.disburse("P3", 60 * WAN, LIMIT, "a", "2024-09-21", 10) == "pending"  # with P2, 10 days
 
 
-def test_voided_and_reversed_payments_do_not_count_pending_ones_do():
+def test_only_payments_posted_without_approval_count():
     g = awarded()
     assert g.disburse("P1", 60 * WAN, LIMIT, "a", "2024-09-02", 30) == "posted"
     g.reverse("P1", "录错", "a", "2024-09-03")
@@ -145,7 +145,8 @@ def test_voided_and_reversed_payments_do_not_count_pending_ones_do():
     g.void("P2", "收款账户有误", "b", "2024-09-04")
     assert g.disburse("P3", 60 * WAN, LIMIT, "a", "2024-09-05", 30) == "posted"  # P1 reversed, P2 voided
     assert g.disburse("P4", 150 * WAN, LIMIT, "a", "2024-09-06", 30) == "pending"
-    assert g.disburse("P5", 30 * WAN, LIMIT, "a", "2024-09-07", 30) == "pending"  # P3 + pending P4 + P5
+    assert g.disburse("P5", 30 * WAN, LIMIT, "a", "2024-09-07", 30) == "posted"  # P4 waits for its checker
+    assert g.disburse("P6", 10 * WAN, LIMIT, "a", "2024-09-08", 30) == "pending"  # P3 + P5 + P6 = 100万
 
 
 def test_investments_and_disbursements_of_one_award_count_together():
