@@ -77,6 +77,7 @@ HEADERS = {
     "created_on": "设立日期",
     "threshold": "审批阈值",
     "approval_threshold": "审批阈值",
+    "approval_window": "累计审批期(天)",
     "former_name": "原名称",
     "roles": "角色",
     "role": "角色",

@@ -51,7 +51,8 @@ def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
             Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd), window=window)
         )
         changed = True
-    return Result({"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}, changed)
+    shown = {"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}
+    return Result({**shown, "approval_window": fund.window}, changed)
 
 
 @handles(c.FundAppropriate)

@@ -27,7 +27,9 @@ def test_split_payments_are_held_and_the_clerk_is_told_why(tmp_path):
 
 def test_a_funds_own_window_through_the_command_line(tmp_path):
     cli = standard_world(Cli(f"sqlite:///{tmp_path}/ledger.db"))
-    cli.ok("fund", "create", "KX", "--name", "快速专项", "--approval-window", "7", actor="clerk")
+    created = cli.ok("fund", "create", "KX", "--name", "快速专项", "--approval-window", "7", actor="clerk")
+    assert created["approval_window"] == 7
+    assert cli.ok("fund", "create", "KY", "--name", "常规专项", actor="clerk")["approval_window"] == 30
     cli.ok("fund", "appropriate", "KX", "--year", "2024", "--amount", "1亿", "--doc", "KX-1", "--date", "2024-01-05")
     awarded(cli, "QD-1", "qd2024-01-common-tech", "300万", fund="KX")
     for voucher, day in (("PZ-1", "2024-09-02"), ("PZ-2", "2024-09-09")):  # 8 days apart: two windows of 7
