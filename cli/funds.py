@@ -22,17 +22,32 @@ def fund() -> None:
     metavar="AMOUNT",
     help="Payments at or above this need a second person (default 1,000,000 元).",
 )
+@click.option(
+    "--approval-window",
+    default=None,
+    metavar="DAYS",
+    help="Payments on one award within this many days count together against the threshold (default 30).",
+)
 @date_option
 @guarded
-def create(fund_code: str, name: str, approval_threshold: str | None, date: str | None) -> None:
+def create(
+    fund_code: str, name: str, approval_threshold: str | None, approval_window: str | None, date: str | None
+) -> None:
     """Create a fund (a named budget pool).
 
     \b
     Examples:
       grantledger fund create KJ2024 --name "市科技创新专项资金"
-      grantledger fund create TZ --name "科技股权投资专项" --approval-threshold 50万
+      grantledger fund create TZ --name "科技股权投资专项" --approval-threshold 50万 --approval-window 60
     """
-    submit("fund create", fund=fund_code, name=name, approval_threshold=approval_threshold, date=date)
+    submit(
+        "fund create",
+        fund=fund_code,
+        name=name,
+        approval_threshold=approval_threshold,
+        approval_window=approval_window,
+        date=date,
+    )
 
 
 @fund.command("appropriate")

@@ -32,6 +32,7 @@ class Outcome:
     status: str  # applied | skipped | failed
     code: str | None = None
     message: str | None = None
+    note: str | None = None  # said to the clerk beside an applied line (e.g. why a payment waits for approval)
 
 
 @dataclass
@@ -151,7 +152,7 @@ class BatchRunner:
             if uow.command_changed_anything():
                 return Outcome(number, "dirty")
             return Outcome(number, "failed", error.code, error.message)
-        return Outcome(number, "applied" if result.changed else "skipped")
+        return Outcome(number, "applied" if result.changed else "skipped", note=result.note)
 
     def _commit(self, uow: UnitOfWork, group: list, summary: Summary) -> UnitOfWork:
         try:
@@ -163,6 +164,8 @@ class BatchRunner:
             self._settle(uow, group, summary, exc)
         for _, _, outcome in group:
             summary.count(outcome)
+            if outcome.note:
+                summary.notes.append(f"line {outcome.line}: {outcome.note}")
         self._done(group)
         # Keep what was loaded for the next group, unless the cache grows large.
         return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)

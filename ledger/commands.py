@@ -72,6 +72,14 @@ def _year(text: object) -> int:
     return int(word)
 
 
+def _days(text: object) -> int:
+    """A number of days, 1 to 366 (a fund's approval window)."""
+    word = unicodedata.normalize("NFKC", str(text)).strip()
+    if isinstance(text, bool) or not re.fullmatch(r"[0-9]{1,3}", word) or not 1 <= int(word) <= 366:
+        raise invalid(f"须为天数, 1 至 366 的整数, 如 30: {text!r}")
+    return int(word)
+
+
 def _position(text: object) -> int:
     word = str(text).strip()
     if not word.isdigit():
@@ -98,6 +106,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "role": values.role,
     "public_key": lambda text: keys.normalise_public(str(text)),
     "position": _position,
+    "days": _days,
 }
 
 
@@ -162,6 +171,7 @@ class FundCreate(Command):
     fund_name: str = arg("text", flag="name")
     threshold: int | None = arg("amount", required=False, flag="approval-threshold")
     date: str | None = arg("date", required=False)
+    window: int | None = arg("days", required=False, flag="approval-window")
 
 
 @dataclass(frozen=True)
@@ -427,7 +437,7 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
         value = given[user_name]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise invalid(f"{name}: {user_name} 须为文本, 收到的是 {value!r}")
-        if isinstance(value, int) and f.metadata["kind"] not in ("year", "position"):
+        if isinstance(value, int) and f.metadata["kind"] not in ("year", "position", "days"):
             raise invalid(f'{name}: {user_name} 须写成文本, 如 "{value}" (金额和编号都是字符串)')
         values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
     return cls(**values_)

@@ -16,6 +16,7 @@ from .ids import key_id
 from .money import Fen, format_human
 
 DEFAULT_APPROVAL_THRESHOLD = Fen(1_000_000 * 100)  # 1,000,000 元
+DEFAULT_APPROVAL_WINDOW = 30  # days: payments on one award within this many days count together
 
 
 class Fund(Aggregate):
@@ -24,13 +25,15 @@ class Fund(Aggregate):
         return key_id("fund", code)
 
     @event("Created")
-    def __init__(self, code: str, name: str, threshold: int, actor: str, on: str):
+    def __init__(self, code: str, name: str, threshold: int, actor: str, on: str, window: int | None = None):
         self.code = code
         self.name = name
         self.threshold = threshold
+        # Absent on funds created before split payments were counted: those use the default window.
+        self.window = window if window is not None else DEFAULT_APPROVAL_WINDOW
 
-    def same_as(self, name: str, threshold: int) -> bool:
-        return (self.name, self.threshold) == (name, threshold)
+    def same_as(self, name: str, threshold: int, window: int) -> bool:
+        return (self.name, self.threshold, self.window) == (name, threshold, window)
 
 
 class FundYear(Aggregate):

@@ -13,6 +13,8 @@ Award modes: ``grant`` is paid by ``disburse``; ``equity`` by ``invest``;
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from eventsourcing.domain import Aggregate, event
 
 from . import errors
@@ -166,6 +168,44 @@ class Grant(Aggregate):
 
     # -- paying ---------------------------------------------------------------
 
+    def needs_approval(self, amount: Fen, on: str, threshold: int, window: int) -> bool:
+        """Held for a second person: this payment alone, or with this award's other payments in some window of
+        ``window`` days around ``on``, reaches the fund's threshold (a cumulative limit, so splitting a payment
+        does not avoid the checker). ``window=0`` is the first edition's rule: the payment alone."""
+        return amount >= threshold or self.heaviest_window(amount, on, window)[0] >= threshold
+
+    def heaviest_window(
+        self, amount: Fen, on: str, window: int, leave_out: str | None = None
+    ) -> tuple[int, str, str, list[tuple[str, str, int]]]:
+        """The ``window``-day span holding ``on`` whose payments plus ``amount`` weigh most:
+        (total, first day, last day, [(voucher, date, amount) of the other payments in it]).
+
+        Counted: disbursements and investments of this award that one person moved alone, i.e. posted without an
+        approval. Not approved ones (a second person has looked at each), not pending ones (a second person will,
+        or they are voided), nor voided or reversed ones. Spans on either side of ``on`` count, so a back-dated
+        payment is not exempt. So no window ever holds ``threshold`` or more paid by one person alone."""
+        day = date.fromisoformat(on)
+        others = [
+            (number, v["on"], v["amount"])
+            for number, v in self.vouchers.items()
+            if v["kind"] in ("disbursement", "investment")
+            and number != leave_out
+            and v["status"] == POSTED
+            and not v.get("approved_by")
+            and abs((date.fromisoformat(v["on"]) - day).days) < window
+        ]
+        best = (amount, on, on, [])
+        if not others:
+            return best
+        for shift in range(window):
+            first = (day - timedelta(days=window - 1 - shift)).isoformat()
+            last = (day + timedelta(days=shift)).isoformat()
+            inside = sorted((when, number, paid) for number, when, paid in others if first <= when <= last)
+            total = amount + sum(paid for _, _, paid in inside)
+            if total > best[0]:
+                best = (total, first, last, [(number, when, paid) for when, number, paid in inside])
+        return best
+
     def _check_awarded(self, what: str, on: str) -> None:
         if self.status != AWARDED:
             state = {SUBMITTED: "尚未评估", EVALUATED: "尚未批复", REJECTED: "已驳回"}[self.status]
@@ -192,14 +232,14 @@ class Grant(Aggregate):
                 f"本次 {format_human(amount)} 超出 {format_human(amount - room)}",
             )
 
-    def disburse(self, voucher: str, amount: Fen, threshold: int, actor: str, on: str) -> str:
+    def disburse(self, voucher: str, amount: Fen, threshold: int, actor: str, on: str, window: int = 0) -> str:
         self._check_awarded("拨付", on)
         if self.mode == "equity":
             raise _state(f"申报 {self.ref} 以股权投资方式批复 (拨改投), 只能通过 invest 拨付")
         if self.equity["converted"]:
             raise _state(f"申报 {self.ref} 已于 {self.equity['converted']['on']} 转股, 不能再拨付")
         self._check_room(GRANT_PART, amount, "拨付")
-        held = amount >= threshold
+        held = self.needs_approval(amount, on, threshold, window)
         self._disbursed(voucher=voucher, amount=amount, held=held, actor=actor, on=on)
         return PENDING if held else POSTED
 
@@ -207,12 +247,22 @@ class Grant(Aggregate):
     def _disbursed(self, voucher: str, amount: int, held: bool, actor: str, on: str) -> None:
         self._pay(voucher, "disbursement", GRANT_PART, amount, held, actor, on, {})
 
-    def invest(self, voucher: str, amount: Fen, stake: int, valuation: int, threshold: int, actor: str, on: str) -> str:
+    def invest(
+        self,
+        voucher: str,
+        amount: Fen,
+        stake: int,
+        valuation: int,
+        threshold: int,
+        actor: str,
+        on: str,
+        window: int = 0,
+    ) -> str:
         self._check_awarded("投资", on)
         if self.mode not in ("equity", "mixed"):
             raise _state(f"申报 {self.ref} 以 {self.mode} 方式批复, 只有 equity 或 mixed 批复可以 invest")
         self._check_room(EQUITY_PART, amount, "投资")
-        held = amount >= threshold
+        held = self.needs_approval(amount, on, threshold, window)
         self._invested(voucher=voucher, amount=amount, stake=stake, valuation=valuation, held=held, actor=actor, on=on)
         return PENDING if held else POSTED
 

@@ -127,6 +127,7 @@ class ChainCheck:
 
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
+PAYMENT_TOPICS = ("Grant.Disbursed", "Grant.Invested", "Grant.Approved")
 
 
 class SignatureCheck:
@@ -152,6 +153,8 @@ class SignatureCheck:
         self.names: dict[bytes, str] = {}  # Actor aggregate id (state's originator) → name
         self.bound: dict[str, str] = {}
         self.custody: dict[str, str] = {}
+        self.ever: dict[str, set[str]] = {}  # person → every key ever bound to them
+        self.makers: dict[tuple[bytes, str], tuple[str, str | None, int]] = {}  # held payment → (maker, key, seq)
         self.broken = False
         self.needle: tuple[str | None, bytes] = (None, b"")
 
@@ -185,6 +188,9 @@ class SignatureCheck:
                 return
         if name == "Actor.Registered":
             self.names[originator] = json.loads(state)["name"]
+        if name in PAYMENT_TOPICS and (name == "Grant.Approved" or b'"held":true' in state):
+            if self._maker_checker(seq, name, state, originator):
+                return
         if self.current is None:
             if self.report.signed_from is not None:
                 self._fail(
@@ -211,6 +217,29 @@ class SignatureCheck:
             self._learn(name, state, originator)
         if seq == last:
             self._close(first, last, actor, public, signature, chain_hash)
+
+    def _maker_checker(self, seq: int, name: str, state: bytes, originator: bytes) -> bool:
+        """Invariant 9's second half: an approval's key (and person) is not its maker's. Held payments remember
+        who made them with which key (none in unsigned history); an approval signed by that key, by any key ever
+        bound to the maker, or in the maker's name is a finding (True when it failed)."""
+        data = json.loads(state)
+        signer = self.current[3] if self.current is not None else None
+        if name != "Grant.Approved":
+            self.makers[(originator, data["voucher"])] = (data.get("actor", "?"), signer, seq)
+            return False
+        made = self.makers.pop((originator, data["voucher"]), None)
+        if made is None:
+            return False  # no held payment to approve: invariant 1's fold names it
+        maker, maker_key, made_at = made
+        approver = data.get("actor", "?")
+        if approver != maker and (signer is None or (signer != maker_key and signer not in self.ever.get(maker, ()))):
+            return False
+        by = f"with key {keys.fingerprint(signer)}, the maker's own key" if signer is not None else f"as {maker}"
+        self._fail(
+            f"event seq {seq} ({name}) approves voucher {data['voucher']} {by}: its maker {maker} (seq {made_at}) "
+            "cannot be its checker (invariant 9, maker–checker); it was written around the ledger"
+        )
+        return True
 
     def _learn(self, name: str, state: bytes, originator: bytes) -> None:
         data = json.loads(state)
@@ -241,6 +270,7 @@ class SignatureCheck:
             self.report.signed_from = first
         for person, key, custody in self.pending:
             self.bound[person] = key
+            self.ever.setdefault(person, set()).add(key)
             if custody:
                 self.custody[person] = custody
         self.current = None

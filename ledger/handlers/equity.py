@@ -8,7 +8,7 @@ from ..uow import Result, UnitOfWork
 from ..values import format_stake
 from . import handles, on_date
 from .applications import grant_of
-from .payments import check_period, issue, movement, repeat_of, return_to_fund, threshold_of
+from .payments import check_period, held_note, issue, movement, repeat_of, return_to_fund, threshold_of, window_of
 
 
 @handles(c.Invest)
@@ -16,12 +16,15 @@ def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
     content = {"amount": cmd.amount, "stake": cmd.stake, "valuation": cmd.valuation}
     repeat = repeat_of(uow, "investment", cmd, content)
     grant = grant_of(uow, cmd.ref)
+    note = None
     if not repeat:
         on = on_date(cmd)
         check_period(uow, grant, on)
-        grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold_of(uow, grant), actor, on)
+        threshold, window = threshold_of(uow, grant), window_of(uow, grant)
+        grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold, actor, on, window)
         issue(uow, "investment", cmd, content, actor, on)
-    return Result(movement(grant, cmd.voucher, stake=format_stake(cmd.stake)), changed=not repeat)
+        note = held_note(grant, cmd.voucher, threshold, window)
+    return Result(movement(grant, cmd.voucher, stake=format_stake(cmd.stake)), changed=not repeat, note=note)
 
 
 @handles(c.Convert)

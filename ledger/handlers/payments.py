@@ -8,9 +8,9 @@ from .. import commands as c
 from .. import dates, errors
 from ..actors import Actor
 from ..errors import LedgerError
-from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
+from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
 from ..grant import PENDING, REVERSED, Grant
-from ..money import Amount
+from ..money import Amount, format_human
 from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
@@ -37,6 +37,27 @@ def threshold_of(uow: UnitOfWork, grant: Grant) -> int:
     return fund.threshold if fund is not None else DEFAULT_APPROVAL_THRESHOLD
 
 
+def window_of(uow: UnitOfWork, grant: Grant) -> int:
+    """The fund's approval window in days (funds created before it was a setting: the default, 30)."""
+    fund = uow.find(Fund, grant.award["fund"]) if grant.award else None
+    return fund.window if fund is not None else DEFAULT_APPROVAL_WINDOW
+
+
+def held_note(grant: Grant, voucher: str, threshold: int, window: int) -> str | None:
+    """Why a payment below the threshold was held: the window, the earlier payments and their sum."""
+    v = grant.vouchers[voucher]
+    if v["status"] != PENDING or v["amount"] >= threshold:
+        return None
+    total, first, last, others = grant.heaviest_window(v["amount"], v["on"], window, leave_out=voucher)
+    listed = "; ".join(f"{number} {when} {format_human(paid)}" for number, when, paid in others)
+    return (
+        f"凭证 {voucher} 待审批: 本次 {format_human(v['amount'])} 虽低于审批阈值 {format_human(threshold)}, "
+        f"但申报 {grant.ref} 在 {first} 至 {last} 的 {window} 天内已有拨付/投资 {listed}, "
+        f"合计 {format_human(total - v['amount'])}, 加上本次共 {format_human(total)}, 达到审批阈值: "
+        f"同一申报 {window} 天内累计达到阈值的付款须由另一人审批 (累计限额, 防止拆分支付)"
+    )
+
+
 def issue(uow: UnitOfWork, kind: str, cmd: Any, content: dict, actor: str, on: str) -> None:
     uow.add(Voucher(number=cmd.voucher, kind=kind, ref=cmd.ref, content=content, actor=actor, on=on))
 
@@ -51,12 +72,15 @@ def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
     content = {"amount": cmd.amount}
     repeat = repeat_of(uow, "disbursement", cmd, content)
     grant = grant_of(uow, cmd.ref)
+    note = None
     if not repeat:
         on = on_date(cmd)
         check_period(uow, grant, on)
-        grant.disburse(cmd.voucher, cmd.amount, threshold_of(uow, grant), actor, on)
+        threshold, window = threshold_of(uow, grant), window_of(uow, grant)
+        grant.disburse(cmd.voucher, cmd.amount, threshold, actor, on, window)
         issue(uow, "disbursement", cmd, content, actor, on)
-    return Result(movement(grant, cmd.voucher), changed=not repeat)
+        note = held_note(grant, cmd.voucher, threshold, window)
+    return Result(movement(grant, cmd.voucher), changed=not repeat, note=note)
 
 
 def grant_of_voucher(uow: UnitOfWork, number: str) -> Grant:

@@ -6,7 +6,7 @@ from .. import commands as c
 from .. import dates, errors
 from ..actors import Actor, Installation, check_may
 from ..errors import LedgerError
-from ..fund import DEFAULT_APPROVAL_THRESHOLD, Fund, FundYear
+from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
 from ..money import Amount, format_human
 from ..periods import check_open
 from ..unit import Unit, division, needs_placing
@@ -36,18 +36,23 @@ def _init(uow: UnitOfWork, cmd: c.Init, actor: str) -> Result:
 @handles(c.FundCreate)
 def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
     threshold = cmd.threshold if cmd.threshold is not None else DEFAULT_APPROVAL_THRESHOLD
+    window = cmd.window if cmd.window is not None else DEFAULT_APPROVAL_WINDOW
     fund = uow.find(Fund, cmd.fund)
     if fund is not None:
-        if not fund.same_as(cmd.fund_name, threshold):
+        if not fund.same_as(cmd.fund_name, threshold, window):
             raise LedgerError(
                 errors.DUPLICATE_KEY,
-                f"资金 {cmd.fund} 已存在 (名称 {fund.name}, 审批阈值 {format_human(fund.threshold)}), 内容不同",
+                f"资金 {cmd.fund} 已存在 (名称 {fund.name}, 审批阈值 {format_human(fund.threshold)}, "
+                f"累计审批期 {fund.window} 天), 内容不同",
             )
         changed = False
     else:
-        fund = uow.add(Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd)))
+        fund = uow.add(
+            Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd), window=window)
+        )
         changed = True
-    return Result({"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}, changed)
+    shown = {"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}
+    return Result({**shown, "approval_window": fund.window}, changed)
 
 
 @handles(c.FundAppropriate)

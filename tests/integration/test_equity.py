@@ -160,7 +160,9 @@ def test_convertible_awards_are_disbursed_then_converted_into_a_holding(world):
         == "INVALID_STATE"
     )  # nothing paid yet
     run(ledger, "disburse", ref="C", amount="90万", voucher="P-1", date="2024-09-02")
-    run(ledger, "disburse", ref="C", amount="90万", voucher="P-2", date="2024-09-03")
+    second = run(ledger, "disburse", ref="C", amount="90万", voucher="P-2", date="2024-09-03")
+    assert second.fields["status"] == "pending"  # with P-1, 180万 in 30 days by one person: a split payment
+    run(ledger, "approve", "approver", voucher="P-2", date="2024-09-03")
     run(ledger, "recover", ref="C", amount="10万", voucher="R-1", reason="结余", date="2024-09-04")
     result = run(ledger, "convert", ref="C", stake="3", valuation="6000万", doc="青科投〔2025〕2号", date="2024-12-01")
     assert (result.fields["converted"], result.fields["stake"]) == (170 * WAN, "3")

@@ -82,6 +82,7 @@ def stake_text(millionths: int) -> str:
 
 
 THRESHOLD = {"A": 100 * WAN, "B": 50 * WAN}  # fund A: the default 1,000,000 元; fund B: 50万
+WINDOW = {"A": 30, "B": 10}  # days in which one award's payments count together (fund A: the default)
 amounts = st.integers(min_value=1, max_value=600).map(lambda n: n * 10_000 * 100)  # 1万 … 600万, whole 万元
 shares = st.one_of(st.just(100), st.integers(min_value=1, max_value=120))  # percent of what is left
 
@@ -148,6 +149,30 @@ class LedgerMachine(RuleBasedStateMachine):
     def unit_for(self, clause: str, n: int) -> str:
         return (self.wh_units if clause.startswith("wh") else self.units)[n]
 
+    def window_sum(self, ref: str, on: str) -> int:
+        """The most this award's other payments weigh in one window of its fund's days that holds ``on``
+        (disbursed or invested and posted without approval: not pending, approved, voided or reversed)."""
+        g = self.model[ref]
+        window, day = WINDOW[g["fund"][0]], date.fromisoformat(on)
+        made = [
+            (date.fromisoformat(m["on"]), m["amount"])
+            for m in self.paid.values()
+            if m["ref"] == ref
+            and m["kind"] in ("disbursement", "investment")
+            and m["status"] == "posted"
+            and not m.get("approved")
+        ]
+        starts = [day - timedelta(days=back) for back in range(window)]
+        return max(sum(a for d, a in made if s <= d <= s + timedelta(days=window - 1)) for s in starts)
+
+    def held(self, ref: str, amount: int, on: str) -> bool:
+        """Held for a second person: alone, or with the window's other payments, at or above the threshold."""
+        return amount + self.window_sum(ref, on) >= THRESHOLD[self.model[ref]["fund"][0]]
+
+    def below(self, ref: str, on: str) -> int:
+        """The most a payment dated ``on`` may be and still post at once."""
+        return THRESHOLD[self.model[ref]["fund"][0]] - self.window_sum(ref, on) - 100
+
     def year_of(self, fund: str, year: int) -> dict:
         return self.funds.setdefault((fund, year), {"appropriated": 0, "committed": 0, "returned": 0})
 
@@ -160,7 +185,15 @@ class LedgerMachine(RuleBasedStateMachine):
         for code in [*self.units, *self.wh_units]:
             run(self.ledger, "unit register", "clerk", code=code, name_=f"单位{code[-4:]}", type="enterprise")
         run(self.ledger, "fund create", "clerk", fund=self.fund("A"), name_="A")
-        run(self.ledger, "fund create", "clerk", fund=self.fund("B"), name_="B", approval_threshold="50万")
+        run(
+            self.ledger,
+            "fund create",
+            "clerk",
+            fund=self.fund("B"),
+            name_="B",
+            approval_threshold="50万",
+            approval_window="10",
+        )
         # A starting budget so that most examples reach the money; fund B's is small and runs out.
         self.appropriate("A", 2024, 2000 * WAN)
         self.appropriate("B", 2024, 300 * WAN)
@@ -179,7 +212,7 @@ class LedgerMachine(RuleBasedStateMachine):
         voucher = self.next("PZ")
         self.attempt(None, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
         g = self.model[ref]
-        held = amount >= THRESHOLD[g["fund"][0]]
+        held = self.held(ref, amount, self.on)
         g["pending" if held else "paid"] += amount
         self.paid[voucher] = {
             "ref": ref,
@@ -428,7 +461,7 @@ class LedgerMachine(RuleBasedStateMachine):
         result = self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
         if expected is not None:
             return multiple()
-        held = amount >= THRESHOLD[g["fund"][0]]
+        held = self.held(ref, amount, self.on)
         assert result.fields["status"] == ("pending" if held else "posted")
         g["pending" if held else "paid"] += amount
         self.paid[voucher] = {
@@ -460,10 +493,10 @@ class LedgerMachine(RuleBasedStateMachine):
         g = self.model[ref]
         if g["mode"] == "equity" or g["converted"]:
             return multiple()
-        room = min(g["awarded"] - g["paid"] - g["pending"], THRESHOLD[g["fund"][0]] - 100)
+        room = min(g["awarded"] - g["paid"] - g["pending"], self.below(ref, self.on))
         amount, voucher = share_of(room, share), self.next("PZ")
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
-        if amount >= THRESHOLD[g["fund"][0]]:
+        if self.held(ref, amount, self.on):  # the window is full: this one would wait for a second person
             return multiple()
         if (
             self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
@@ -621,7 +654,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if expected is not None:
             return multiple()
-        held = amount >= THRESHOLD[g["fund"][0]]
+        held = self.held(ref, amount, self.on)
         assert result.fields["status"] == ("pending" if held else "posted")
         self.paid[voucher] = {
             "ref": ref,
@@ -749,7 +782,7 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.day.year < 2025:
             return multiple()
         g, voucher = self.model[ref], self.next("PZ")
-        room = min(g["awarded"] - g["paid"] - g["pending"], THRESHOLD[g["fund"][0]] - 100)
+        room = min(g["awarded"] - g["paid"] - g["pending"], self.below(ref, YEAR_END))
         amount = share_of(room, share)
         if g["status"] != "awarded":
             expected = "INVALID_STATE"
@@ -761,7 +794,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AWARD"
         else:
             expected = None
-        if expected is None and amount >= THRESHOLD[g["fund"][0]]:
+        if expected is None and self.held(ref, amount, YEAR_END):
             return multiple()
         if self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=YEAR_END):
             g["paid"] += amount

@@ -57,7 +57,7 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "role grant": {"key": PUBLIC_KEY},
     "role revoke": {},
     "key rotate": {},
-    "fund create": {"approval-threshold": "100万", "date": "2024-01-02"},
+    "fund create": {"approval-threshold": "100万", "date": "2024-01-02", "approval-window": "30"},
     "fund appropriate": {"date": "2024-01-15"},
     "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号", "date": "2024-01-02"},
     "unit rename": {"date": "2024-01-02"},
@@ -88,6 +88,7 @@ MALFORMED: dict[str, object] = {
     "fund": "KJ 2024",
     "name": "",
     "approval-threshold": "abc",
+    "approval-window": "a month",
     "year": "24",
     "amount": "-5",
     "doc": "",
@@ -284,3 +285,16 @@ def test_a_malformed_value_is_invalid_input_whose_message_names_the_field(name, 
     error = refusal(name, raw)
     assert error.code == INVALID_INPUT
     assert field in error.message
+
+
+@pytest.mark.parametrize(("given", "days"), [("30", 30), ("１５", 15), (" 7 ", 7), (366, 366), ("1", 1)])
+def test_the_approval_window_is_a_number_of_days(given, days):
+    command = commands.build("fund create", {**MINIMAL["fund create"], "approval_window": given})
+    assert command.window == days
+    assert commands.build("fund create", MINIMAL["fund create"]).window is None  # the fund's default: 30
+
+
+@pytest.mark.parametrize("given", ["0", "367", "三十", "-5", "1.5", "", 0, True, 30.0])
+def test_an_approval_window_that_is_not_1_to_366_days_is_refused(given):
+    error = refusal("fund create", {**MINIMAL["fund create"], "approval-window": given})
+    assert error.code == INVALID_INPUT and "approval-window" in error.message

@@ -100,3 +100,71 @@ def test_selling_more_than_is_held_is_refused():
     with pytest.raises(LedgerError) as refusal:
         g.exit("X1", 50_001, WAN, "a", "2024-10-01")
     assert refusal.value.code == "EXCEEDS_AVAILABLE"
+
+
+# -- split payments: one award's payments within the fund's window count together against the threshold -------
+
+LIMIT = 100 * WAN
+
+
+def test_two_payments_just_under_the_threshold_within_the_window_hold_the_second():
+    g = awarded()
+    assert g.disburse("P1", 99 * WAN + 990_000, LIMIT, "a", "2024-09-02", 30) == "posted"
+    assert g.disburse("P2", 99 * WAN + 990_000, LIMIT, "a", "2024-09-20", 30) == "pending"
+    total, first, last, others = g.heaviest_window(99 * WAN + 990_000, "2024-09-20", 30, leave_out="P2")
+    assert total == 2 * (99 * WAN + 990_000)
+    assert others == [("P1", "2024-09-02", 99 * WAN + 990_000)]
+    assert first <= "2024-09-02" and last >= "2024-09-20"
+
+
+def test_payments_outside_the_window_do_not_count():
+    g = awarded()
+    assert g.disburse("P1", 99 * WAN, LIMIT, "a", "2024-09-02", 30) == "posted"
+    assert g.disburse("P2", 99 * WAN, LIMIT, "a", "2024-10-02", 30) == "posted"  # 30 days later: a new window
+    assert g.disburse("P3", 2 * WAN, LIMIT, "a", "2024-10-31", 30) == "pending"  # P2 + P3 = 101万 in 30 days
+
+
+def test_a_back_dated_payment_counts_with_the_later_one():
+    g = awarded()
+    assert g.disburse("P1", 60 * WAN, LIMIT, "a", "2024-09-20", 30) == "posted"
+    assert g.disburse("P2", 60 * WAN, LIMIT, "a", "2024-09-05", 30) == "pending"
+
+
+def test_the_window_is_the_funds_own():
+    g = awarded()
+    assert g.disburse("P1", 60 * WAN, LIMIT, "a", "2024-09-02", 10) == "posted"
+    assert g.disburse("P2", 60 * WAN, LIMIT, "a", "2024-09-12", 10) == "posted"  # 11 days apart: two windows
+    assert g.disburse("P3", 60 * WAN, LIMIT, "a", "2024-09-21", 10) == "pending"  # with P2, 10 days
+
+
+def test_only_payments_posted_without_approval_count():
+    g = awarded()
+    assert g.disburse("P1", 60 * WAN, LIMIT, "a", "2024-09-02", 30) == "posted"
+    g.reverse("P1", "录错", "a", "2024-09-03")
+    assert g.disburse("P2", 120 * WAN, LIMIT, "a", "2024-09-03", 30) == "pending"
+    g.void("P2", "收款账户有误", "b", "2024-09-04")
+    assert g.disburse("P3", 60 * WAN, LIMIT, "a", "2024-09-05", 30) == "posted"  # P1 reversed, P2 voided
+    assert g.disburse("P4", 150 * WAN, LIMIT, "a", "2024-09-06", 30) == "pending"
+    assert g.disburse("P5", 30 * WAN, LIMIT, "a", "2024-09-07", 30) == "posted"  # P4 waits for its checker
+    assert g.disburse("P6", 10 * WAN, LIMIT, "a", "2024-09-08", 30) == "pending"  # P3 + P5 + P6 = 100万
+
+
+def test_investments_and_disbursements_of_one_award_count_together():
+    g = awarded("mixed", equity_amount=200 * WAN)
+    assert g.invest("T1", 60 * WAN, 10_000, 10**12, LIMIT, "a", "2024-09-02", 30) == "posted"
+    assert g.disburse("P1", 60 * WAN, LIMIT, "a", "2024-09-03", 30) == "pending"
+
+
+def test_without_a_window_a_payment_is_weighed_alone_as_in_the_first_edition():
+    g = awarded()
+    assert g.disburse("P1", 99 * WAN, LIMIT, "a", "2024-09-02") == "posted"
+    assert g.disburse("P2", 99 * WAN, LIMIT, "a", "2024-09-02") == "posted"
+    assert g.disburse("P3", 100 * WAN, LIMIT, "a", "2024-09-02") == "pending"
+
+
+def test_an_approved_payment_had_its_second_person_and_does_not_count_again():
+    g = awarded()
+    assert g.disburse("P1", 150 * WAN, LIMIT, "a", "2024-09-02", 30) == "pending"
+    g.approve("P1", "b", "2024-09-03")
+    assert g.disburse("P2", 99 * WAN, LIMIT, "a", "2024-09-04", 30) == "posted"  # alone, a moved 99万
+    assert g.disburse("P3", 1 * WAN, LIMIT, "a", "2024-09-05", 30) == "pending"  # with P2: 100万 by a alone
