@@ -14,11 +14,12 @@ breaks an invariant here, and ``verify`` names the first event that does.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any
 
 from ledger.money import format_human
+
+from .decoding import loads
 
 GRANT_TOPICS = {
     "Grant.Submitted",
@@ -52,7 +53,7 @@ class InvariantCheck:
         """Fold one event; returns a finding the first time an invariant breaks."""
         if self.finding is not None or name not in WATCHED:
             return None
-        d = json.loads(state)
+        d = loads(state)
         kind = name.partition(".")[0]
         if kind == "Grant":
             problem = self._grant(name, d, self.awards[originator])

@@ -14,7 +14,6 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import sqlite3
@@ -33,13 +32,9 @@ from . import (
     journal,  # noqa: F401 - registers the journal folds
     schema,
 )
+from .decoding import loads as _loads
 from .folds import FOLDS, ORIGINATE, history_details, history_keys, originate
 from .page import Event, Origins, Page
-
-try:  # a third of json's time per event; the standard library's json reads what it cannot (ints beyond 64 bits)
-    from orjson import loads as _fast_loads
-except ImportError:  # pragma: no cover - orjson is a dependency
-    _fast_loads = json.loads
 
 PAGE_SIZE = 2000
 WRITER_FROM = 20_000  # events to go before a bulk catch-up forks a writer process (fewer: not worth a fork)
@@ -369,13 +364,6 @@ class Projector:
             if bulk:
                 with self.read_model.write() as conn, conn.begin():
                     self.read_model.ensure_indexes(conn)
-
-
-def _loads(state: bytes) -> dict:
-    try:
-        return _fast_loads(state)
-    except ValueError:
-        return json.loads(state)
 
 
 def _sqlite_file(engine: Engine) -> str | None:
