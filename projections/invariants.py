@@ -14,7 +14,10 @@ breaks an invariant here, and ``verify`` names the first event that does.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from ledger.money import format_human
@@ -39,14 +42,12 @@ WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
 
 
 class InvariantCheck:
-    def __init__(self) -> None:
-        self.awards: dict[bytes, dict[str, Any]] = defaultdict(
-            lambda: {"ref": "?", "awarded": 0, "paid": 0, "pending": 0, "spent": 0, "recovered": 0, "vouchers": {}}
+    def __init__(self, limit: int = 20_000) -> None:
+        self.awards = Spilled(
+            lambda: {"ref": "?", "awarded": 0, "paid": 0, "pending": 0, "spent": 0, "recovered": 0}, limit
         )
-        self.funds: dict[bytes, dict[str, Any]] = defaultdict(
-            lambda: {"name": "?", "appropriated": 0, "returned": 0, "committed": 0}
-        )
-        self.caps: dict[bytes, dict[str, Any]] = defaultdict(lambda: {"name": "?", "cap": None, "used": 0})
+        self.funds = Spilled(lambda: {"name": "?", "appropriated": 0, "returned": 0, "committed": 0}, limit)
+        self.caps = Spilled(lambda: {"name": "?", "cap": None, "used": 0}, limit)
         self.finding: str | None = None
 
     def event(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
@@ -74,7 +75,6 @@ class InvariantCheck:
             a["awarded"] = int(d["decision"]["amount"])
         elif name in ("Grant.Disbursed", "Grant.Invested"):
             amount = int(d["amount"])
-            a["vouchers"][d["voucher"]] = amount
             a["pending" if d.get("held") else "paid"] += amount
         elif name == "Grant.Approved":
             a["pending"] -= int(d["amount"])
@@ -126,3 +126,40 @@ class InvariantCheck:
         if c["cap"] is None or c["used"] <= int(c["cap"]):
             return None
         return f"invariant 3 for cap {c['name']}: used {format_human(c['used'])} > cap {format_human(int(c['cap']))}"
+
+
+class Spilled:
+    """Each aggregate's few integers, the ``limit`` most recently used in memory and the rest in a private
+    temporary SQLite file, so verify's memory stays flat however many awards the log holds (an award's
+    events come close together, so a spilled one is seldom asked for again)."""
+
+    def __init__(self, default: Callable[[], dict[str, Any]], limit: int) -> None:
+        self.default, self.limit = default, limit
+        self.hot: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+        self.cold: sqlite3.Connection | None = None
+
+    def __getitem__(self, key: bytes) -> dict[str, Any]:
+        state = self.hot.get(key)
+        if state is not None:
+            self.hot.move_to_end(key)
+            return state
+        state = self._load(key) or self.default()
+        self.hot[key] = state
+        if len(self.hot) > self.limit:
+            self._spill()
+        return state
+
+    def _spill(self) -> None:
+        if self.cold is None:
+            self.cold = sqlite3.connect("")  # "": a private on-disk file SQLite deletes when it is closed
+            self.cold.execute("PRAGMA journal_mode=OFF")
+            self.cold.execute("PRAGMA synchronous=OFF")
+            self.cold.execute("CREATE TABLE state (key BLOB PRIMARY KEY, value TEXT NOT NULL)")
+        out = [self.hot.popitem(last=False) for _ in range(len(self.hot) - self.limit // 2)]
+        self.cold.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", [(k, json.dumps(v)) for k, v in out])
+
+    def _load(self, key: bytes) -> dict[str, Any] | None:
+        if self.cold is None:
+            return None
+        row = self.cold.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
