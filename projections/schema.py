@@ -36,6 +36,7 @@ origins = Table(
     Column("clause", String(64)),
     Column("fund", String(64)),
     Column("year", Integer),
+    Index("ix_origins_kind", "kind"),  # role list: the people among every aggregate (migration 0020)
 )
 
 awards = Table(
@@ -157,6 +158,7 @@ journal = Table(
     Column("stake", BigInteger),  # on equity_holding lines: the stake moved (millionths), signed
     Index("ix_journal_date", "effective_date"),
     Index("ix_journal_application", "application"),
+    Index("ix_journal_account", "account"),  # report pending: the held payments' lines (migration 0020)
 )
 
 balances = Table(

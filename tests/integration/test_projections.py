@@ -282,6 +282,7 @@ def test_init_upgrades_a_database_made_by_the_previous_migration(db_url):
             head_revision(),
         )
         assert inspect(ledger.engine).has_table("equity")
+        assert indexes(ledger) == {i.name for table in schema.REBUILT for i in table.indexes}  # 0020's too
         assert snapshot(ledger) == before
         assert ledger.verify("admin").ok
         result = ledger.init("admin")
