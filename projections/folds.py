@@ -30,8 +30,12 @@ def on(*names: str) -> Callable[[Fold], Fold]:
 # -- origins: what later events need to know about their aggregate -------------
 
 
+def origin_of(**dims: object) -> dict:
+    return {"kind": None, "key": None, "unit": None, "clause": None, "fund": None, "year": None, **dims}
+
+
 def originate(e: Event, page: Page, **dims: object) -> None:
-    origin = {"kind": None, "key": None, "unit": None, "clause": None, "fund": None, "year": None, **dims}
+    origin = origin_of(**dims)
     page.origins.remember(e.originator_id, origin)
     page.put("origins", (e.originator_id,), **{k: v for k, v in origin.items() if v is not None})
 
@@ -68,6 +72,10 @@ ORIGINATE: dict[str, Callable[[Event], dict]] = {
     },
     "Seal.Written": lambda e: {"kind": "seal", "key": str(e.data["position"])},
 }
+# Aggregates whose first event is their only one (a voucher number is issued once): no later event asks for
+# their origin and no reader does, so it is not stored — a voucher per payment made these 338k of the 406k
+# origins rows at 900k events (issue 20); migration 0021 removes the ones stored before.
+UNSTORED = {"Voucher.Issued"}
 
 
 @on("Grant.Awarded")

@@ -33,7 +33,7 @@ from . import (
     schema,
 )
 from .decoding import loads as _loads
-from .folds import FOLDS, ORIGINATE, history_details, history_keys, originate
+from .folds import FOLDS, ORIGINATE, UNSTORED, history_details, history_keys, origin_of, originate
 from .page import Event, Origins, Page
 
 PAGE_SIZE = 2000
@@ -226,9 +226,13 @@ class Projector:
         history = page.rows_of("event_keys")
         for e in events:
             make = ORIGINATE.get(e.name)
-            if make is not None:
+            if make is None:
+                e.origin = self.origins.get(e.originator_id)
+            elif e.name in UNSTORED:
+                e.origin = origin_of(**make(e))
+            else:
                 originate(e, page, **make(e))
-            e.origin = self.origins.get(e.originator_id)
+                e.origin = self.origins.get(e.originator_id)
             for fold in FOLDS.get(e.name, ()):
                 fold(e, page)
             amount, voucher, detail = history_details(e)

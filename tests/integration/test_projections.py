@@ -418,3 +418,30 @@ def test_verify_with_a_writer_process_still_finds_a_tampered_row(world, monkeypa
     report = world.ledger.verify("auditor")
     assert report.checks["projections"] == "TAMPERED"
     assert report.findings[0].startswith("journal row ("), report.findings
+
+
+def test_a_vouchers_origin_is_not_stored_yet_its_history_is_kept_and_an_upgrade_removes_old_ones(world):
+    """A voucher number is issued once and nothing reads its origin again: none is stored (issue 20), history
+    by the number still shows its issue, and migration 0021 removes the ones an older grantledger stored."""
+    ledger = world.ledger
+    world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+    run(ledger, "disburse", ref="QD-1", amount="70万", voucher="PZ-1", date="2024-09-02")
+    o = schema.origins.c
+
+    def voucher_origins() -> int:
+        with ledger.engine.connect() as conn:
+            return len(conn.execute(select(o.key).where(o.kind == "voucher")).all())
+
+    assert voucher_origins() == 0
+    assert "Voucher.Issued" in [row["type"] for row in ledger.history("PZ-1", "admin")]
+    before = snapshot(ledger)
+    with ledger.engine.begin() as conn:
+        from alembic import command
+
+        command.downgrade(migrate.config(conn), "0020")
+        conn.execute(schema.origins.insert().values(originator_id=b"v" * 16, kind="voucher", key="PZ-1"))
+    assert voucher_origins() == 1
+    ledger.init("admin")
+    assert voucher_origins() == 0
+    assert snapshot(ledger) == before
+    assert ledger.verify("admin").ok
