@@ -187,16 +187,21 @@ class Projector:
                     rows = self.app.recorder.select_raw(position, page_size, stop, with_hashes=check is not None)
                 if not rows:
                     return done
-                if check is not None:
-                    check(rows)
-                self.apply(conn, rows)
-                last = rows[-1][0]
-                self.read_model._insert_tracking(conn, position, Tracking(self.read_model.application_name, last))
+                last = self._step(conn, rows, position, check)
             done += len(rows)
             if progress:
                 progress(last, max(target, last))
             if shortcut and not ahead and last >= latest:
                 return done  # the log held nothing beyond what we wrote when we looked: no need to read it again
+
+    def _step(self, conn: Connection, rows: Sequence[tuple], position: int, check: Callable | None) -> int:
+        """One page in the caller's transaction: checked, applied, and the position moved from ``position``."""
+        if check is not None:
+            check(rows)
+        self.apply(conn, rows)
+        last = rows[-1][0]
+        self.read_model._insert_tracking(conn, position, Tracking(self.read_model.application_name, last))
+        return last
 
     def decode(self, seq: int, originator_id: bytes, topic: str, state: bytes) -> Event:
         """A stored event as the projections need it: its fields as plain JSON values (dates are ISO text)."""
@@ -270,11 +275,7 @@ class Projector:
                     rows = self.app.recorder.select_raw(position, page_size, stop, with_hashes=check is not None)
                     if not rows:
                         return done
-                    if check is not None:
-                        check(rows)
-                    self.apply(conn, rows)
-                    last = rows[-1][0]
-                    self.read_model._insert_tracking(conn, position, Tracking(self.read_model.application_name, last))
+                    last = self._step(conn, rows, position, check)
                 done += len(rows)
                 if progress:
                     progress(last, max(target, last))
