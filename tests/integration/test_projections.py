@@ -304,17 +304,23 @@ def migrate_down(ledger) -> None:
     assert migrate.current(ledger.engine) == "0001"
 
 
-def test_a_replay_with_a_tiny_origins_cache_and_small_pages_builds_the_same_projections(world):
-    """Origins evicted between pages are read back from the table; none may vanish in the middle of a page."""
-    from projections.page import Origins
-
+def teams_and_an_investment(world) -> dict:
+    """Four awards paid once and an equity investment, across years and funds; the projections they make."""
     ledger = world.ledger
     for n in range(4):
         world.awarded(f"T{n}", "qd2020-kc16-key-project-team", "30万", date="2022-05-01")
         run(ledger, "disburse", ref=f"T{n}", amount="10万", voucher=f"P{n}", date="2022-05-02")
     world.awarded("E", "qd2024-22-equity", "100万", fund="TZ", mode="equity")
     run(ledger, "invest", ref="E", amount="40万", stake="4", valuation="1000万", voucher="I-1", date="2024-09-03")
-    before = snapshot(ledger)
+    return snapshot(ledger)
+
+
+def test_a_replay_with_a_tiny_origins_cache_and_small_pages_builds_the_same_projections(world):
+    """Origins evicted between pages are read back from the table; none may vanish in the middle of a page."""
+    from projections.page import Origins
+
+    ledger = world.ledger
+    before = teams_and_an_investment(world)
     ledger.projector.origins = Origins(limit=1)
     ledger.projector.reset()
     ledger.projector.catch_up(page_size=7)
@@ -368,12 +374,7 @@ def test_a_replay_with_a_writer_process_tiny_pages_and_cache_builds_the_same_pro
 
     sqlite_only(world)
     ledger = world.ledger
-    for n in range(4):
-        world.awarded(f"T{n}", "qd2020-kc16-key-project-team", "30万", date="2022-05-01")
-        run(ledger, "disburse", ref=f"T{n}", amount="10万", voucher=f"P{n}", date="2022-05-02")
-    world.awarded("E", "qd2024-22-equity", "100万", fund="TZ", mode="equity")
-    run(ledger, "invest", ref="E", amount="40万", stake="4", valuation="1000万", voucher="I-1", date="2024-09-03")
-    before = snapshot(ledger)
+    before = teams_and_an_investment(world)
     ledger.projector.origins = Origins(limit=1)
     ledger.projector.writer_from = 0
     ledger.projector.reset(drop_indexes=True)
