@@ -40,6 +40,7 @@ from ledger.money import format_human
 from ledger.periods import Seal
 
 from . import schema, seals
+from .decoding import loads
 from .invariants import InvariantCheck
 from .reports import total
 from .runner import Progress, Projector, ReadModel
@@ -187,7 +188,7 @@ class SignatureCheck:
                 )
                 return
         if name == "Actor.Registered":
-            self.names[originator] = json.loads(state)["name"]
+            self.names[originator] = loads(state)["name"]
         if name in PAYMENT_TOPICS and (name == "Grant.Approved" or b'"held":true' in state):
             if self._maker_checker(seq, name, state, originator):
                 return
@@ -222,7 +223,7 @@ class SignatureCheck:
         """Invariant 9's second half: an approval's key (and person) is not its maker's. Held payments remember
         who made them with which key (none in unsigned history); an approval signed by that key, by any key ever
         bound to the maker, or in the maker's name is a finding (True when it failed)."""
-        data = json.loads(state)
+        data = loads(state)
         signer = self.current[3] if self.current is not None else None
         if name != "Grant.Approved":
             self.makers[(originator, data["voucher"])] = (data.get("actor", "?"), signer, seq)
@@ -242,7 +243,7 @@ class SignatureCheck:
         return True
 
     def _learn(self, name: str, state: bytes, originator: bytes) -> None:
-        data = json.loads(state)
+        data = loads(state)
         if name == "Installation.SigningBegan":
             self.began = True
             return
