@@ -30,13 +30,6 @@ if TYPE_CHECKING:  # imported where used, so a writing command loads only what i
 
     from . import audit, books, vouchers
 
-# ``reports.awarded_under`` as plain SQL: asked once per unit and platform clause by a batch's awards, where
-# building the statement cost ten times what answering it does.
-AWARDED_UNDER = text(
-    "SELECT application, awarded FROM awards WHERE unit = :unit AND clause = :clause AND status = 'awarded' "
-    "ORDER BY application"
-)
-
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
     """A failure of the database (either store, either driver) as ``STORAGE``; ``None`` for anything else."""
@@ -295,8 +288,7 @@ class Ledger:
             refs, total = cache[unit, clause]
             return list(refs), total
         with storage_errors(self.app), self.engine.connect() as conn:
-            rows = conn.execute(AWARDED_UNDER, {"unit": unit, "clause": clause}).all()
-        found = [r[0] for r in rows], sum(int(r[1] or 0) for r in rows)
+            found = reports.awarded_under(conn, unit, clause)
         if cache is not None:
             cache[unit, clause] = (list(found[0]), found[1])
         return found

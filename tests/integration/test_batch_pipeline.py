@@ -100,7 +100,7 @@ def test_a_worker_that_fails_leaves_the_batch_to_catch_up_itself(tmp_path, monke
 
 
 def test_the_awards_a_command_asks_the_read_model_for_are_the_reports_awards_on_either_engine(world):
-    """``awarded_before`` (a platform total opened on a first-edition ledger) asks with plain SQL: same answer."""
+    """``awarded_before`` (a platform total opened on a first-edition ledger) asks the read model: same answer."""
     world.awarded("AB-2", "qd2024-01-common-tech", "30万")
     world.awarded("AB-1", "qd2024-01-common-tech", "20万")
     ledger = world.ledger
