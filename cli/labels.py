@@ -115,6 +115,8 @@ HEADERS = {
     "keys": "密钥",
     "unsigned_history": "未签名的早期事件",
     "signed_from": "签名起始位置",
+    # issue 24: what waits for a second person
+    "held_because": "待审原因",
 }
 
 # Event types as history shows them.

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from ledger.money import format_human
 from ledger.values import CATEGORIES, format_stake
 
 REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover")
@@ -23,7 +24,6 @@ FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available",
 UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
 EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
 CARRYOVER_MONEY = ("appropriated", "returned", "committed", "disbursed", "carried_forward", "lapsed")
-PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
 
 MONEY = {
     "awards": frozenset(AWARD_MONEY),
@@ -130,10 +130,29 @@ def _trial_balance(fetched: list[dict]) -> list[dict]:
     return rows
 
 
+def held_because(kind: str, rule: str | None, amount: int | None, threshold: int | None) -> str:
+    """Why an act waits for a second person, in a clerk's words (short: it is a table column)."""
+    if rule == "threshold":
+        limit = f"审批阈值 {format_human(threshold)}" if threshold is not None else "审批阈值"
+        if amount is not None and threshold is not None and amount < threshold:
+            return f"同一申报累计审批期内合计达到{limit} (防拆分)"
+        return f"单笔达到{limit}"
+    if kind == "reopen":
+        return "重新开账须另一名管理员或审批人复核"
+    return "须另一人复核 (不相容岗位分离)"
+
+
 def _pending(rows: list[dict]) -> list[dict]:
+    shown = []
     for row in rows:
-        row["kind"] = PENDING_KINDS[row["kind"]]
-    return rows
+        rule, threshold = row.pop("rule"), row.pop("threshold")
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            out[key] = value
+            if key == "reason":
+                out["held_because"] = held_because(row["kind"], rule, row["amount"], threshold)
+        shown.append(out)
+    return shown
 
 
 def _carryover(fetched: list[dict]) -> list[dict]:

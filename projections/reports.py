@@ -15,7 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, and_, bindparam, case, cast, func, inspect, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    inspect,
+    not_,
+    or_,
+    select,
+    text,
+)
 
 from . import schema as s
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
@@ -28,7 +42,6 @@ from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exp
     HISTORY_MONEY,
     LIST_MONEY,
     MONEY,
-    PENDING_KINDS,
     REPORTS,
     UNIT_MONEY,
     finish,
@@ -491,45 +504,42 @@ def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int
     return rows_of(conn, "pending", year, as_of, known_at)
 
 
-def pending_query(year: int | None, as_of: str | None, known_at: int | None = None):
-    """Held payments not yet approved or voided: voucher, application, kind, amount, maker, date."""
-    j, k, a, u = s.journal.c, s.event_keys.c, s.awards.c, s.units.c
-    amount = (total(j.debit) - total(j.credit)).label("amount")
-    held = (
-        select(j.voucher, j.application, amount)
-        .where(j.account == "pending", *upto(as_of, known_at))
-        .group_by(j.voucher, j.application)
-        .having(total(j.debit) - total(j.credit) != 0)
-        .subquery()
-    )
-    made = (
-        select(k.key, k.type, k.actor, k.effective_date)
-        .where(k.type.in_(tuple(PENDING_KINDS)), k.voucher == k.key)
-        .subquery()
-    )
+def pending_query(year: int | None, as_of: str | None = None, known_at: int | None = None):
+    """Every act held for a second person and not yet approved or voided (``projections.held``): voucher or
+    document, application, kind, amount, maker, date, reason, and what ``report_rows`` needs to say why it is
+    held. ``--as-of D``: proposed by D and not settled by D; ``--known-at P``: as recorded up to P."""
+    h, u, n = s.held_acts.c, s.units.c, s.fund_names.c
+    if as_of is None and known_at is None:
+        waiting = h.status == "pending"
+    else:
+        dated = [h.made_on <= as_of] if as_of is not None else []
+        recorded = [h.made_seq <= known_at] if known_at is not None else []
+        settled = [h.settled_on <= as_of] if as_of is not None else []
+        settled += [h.settled_seq <= known_at] if known_at is not None else []
+        waiting = and_(*dated, *recorded, or_(h.settled_seq.is_(None), not_(and_(*settled))))
     query = (
         select(
-            held.c.voucher,
-            held.c.application,
-            made.c.type.label("kind"),
-            held.c.amount,
-            made.c.actor.label("maker"),
-            made.c.effective_date.label("date"),
-            a.unit,
+            h.key.label("voucher"),
+            h.application,
+            h.kind,
+            h.amount,
+            h.maker,
+            h.made_on.label("date"),
+            h.reason,
+            h.rule,
+            n.threshold,
+            h.unit,
             u.name.label("unit_name"),
-            a.clause,
-            a.fund,
-            a.fiscal_year,
+            h.clause,
+            h.fund,
+            h.year.label("fiscal_year"),
         )
-        .select_from(
-            held.join(made, made.c.key == held.c.voucher)
-            .join(s.awards, a.application == held.c.application)
-            .outerjoin(s.units, u.unit == a.unit)
-        )
-        .order_by(made.c.effective_date, held.c.voucher)
+        .select_from(s.held_acts.outerjoin(s.units, u.unit == h.unit).outerjoin(s.fund_names, n.fund == h.fund))
+        .where(waiting)
+        .order_by(h.made_on, h.key)
     )
     if year is not None:
-        query = query.where(a.fiscal_year == year)
+        query = query.where(h.year == year)
     return query
 
 

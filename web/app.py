@@ -125,7 +125,7 @@ class View:
     def pending(self, request: Request) -> Response:
         with self.connect() as conn:
             rows = adapters.pending_vouchers(conn)
-            return self.page(request, "pending.html", conn, rows=rows, total=sum(r["amount"] for r in rows))
+            return self.page(request, "pending.html", conn, rows=rows, total=sum(r["amount"] or 0 for r in rows))
 
     def units(self, request: Request) -> Response:
         q = (request.query_params.get("q") or "").strip() or None
