@@ -179,10 +179,12 @@ class Ledger:
         side: str = "journal",
         chart: str | None = None,
         known_at: int | str | None = None,
+        since: str | None = None,
     ) -> list[dict]:
         """``side`` (trial-balance only): ``journal`` (the ledger's own chart), ``financial``, ``budget`` or
         ``both`` (the books under the chart at path ``chart``, default 政府会计制度). ``known_at``: the report as
-        known at a log position or UTC timestamp (with ``as_of``, both at once)."""
+        known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
+        the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
         from . import books
 
@@ -193,7 +195,7 @@ class Ledger:
                 known_at = reports.position_at(conn, known_at)
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of, filters, known_at)
+            return reports.run(conn, name, year, as_of, filters, known_at, since)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""

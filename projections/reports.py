@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 
+from . import movements
 from . import schema as s
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
     AWARD_MONEY,
@@ -66,8 +67,18 @@ def run(
     as_of: str | None = None,
     filters: dict[str, str | None] | None = None,
     known_at: int | None = None,
+    since: str | None = None,
 ) -> list[dict[str, Any]]:
-    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {})
+    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``)."""
+    if since is not None:
+        return narrowed(period(conn, name, year, as_of, known_at, since), filters or {})
+    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {}, name)
+
+
+def period(conn: Connection, name: str, year: int | None, to: str | None, known_at: int | None, since: str) -> list:
+    """``report funds|awards --from since --to to``: each figure's opening, movement and closing."""
+    query = movements.PERIOD_QUERIES[name](year, to, known_at, since)
+    return finish(f"{name}:period", _fetch(conn, query), year, to)
 
 
 def rows_of(conn: Connection, name: str, year: int | None, as_of: str | None, known_at: int | None) -> list[dict]:
@@ -135,14 +146,7 @@ def _award_flows(as_of: str, known_at: int | None = None):
     """Per application, from the journal lines dated on or before ``as_of`` (known at ``known_at``)."""
     j = s.journal.c
     return (
-        select(
-            j.application,
-            _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
-            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-            (_sum(j.account == "pending") - _sum(j.account == "pending", j.credit)).label("pending"),
-            _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
-            _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
-        )
+        select(j.application, *movements.sums(movements.award_measures()))
         .where(*upto(as_of, known_at), j.application.is_not(None))
         .group_by(j.application)
         .subquery()
@@ -203,15 +207,7 @@ def funds_query(year: int | None, as_of: str | None, known_at: int | None = None
     else:
         j = s.journal.c
         f = (
-            select(
-                j.fund,
-                j.year,
-                _sum(j.account == "appropriation", j.credit).label("appropriated"),
-                _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
-                _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-                _sum(and_(j.account == "fund_available", j.movement.in_(("recovery", "exit")))).label("returned"),
-                _sum(j.account == "carried_forward").label("carried_forward"),
-            )
+            select(j.fund, j.year, *movements.sums(movements.fund_measures()))
             .where(*upto(as_of, known_at), j.fund.is_not(None))
             .group_by(j.fund, j.year)
             .subquery()
@@ -650,6 +646,10 @@ def carryover_query(year: int | None, as_of: str | None, known_at: int | None = 
     return query
 
 
+def monthly(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "monthly", year, as_of, known_at)
+
+
 REPORT_FUNCTIONS = {
     "awards": awards,
     "funds": funds,
@@ -660,6 +660,7 @@ REPORT_FUNCTIONS = {
     "trial-balance": trial_balance,
     "pending": pending,
     "carryover": carryover,
+    "monthly": monthly,
 }
 
 # Each report's one query, by year, as-of date and known-at position: what ``projections.report_sql``
@@ -674,6 +675,7 @@ QUERIES = {
     "trial-balance": trial_balance_query,
     "pending": pending_query,
     "carryover": carryover_query,
+    "monthly": movements.monthly_query,
 }
 
 
