@@ -64,7 +64,7 @@ def test_report_all_writes_one_sheet_per_report_whose_numbers_equal_the_json_rep
         headers, rows, totals = read_sheet(book[REPORT_TITLES[name]])
         assert len(rows) == len(reported), name
         for column in MONEY[name]:
-            at = headers.index(REPORT_HEADERS.get(name, {}).get(column, header(column)))  # a report's own, or the shared
+            at = headers.index(REPORT_HEADERS.get(name, {}).get(column, header(column)))  # the report's own
             for cell, row in zip(rows, reported, strict=True):
                 assert isinstance(cell[at], (int, float, Decimal)), (name, column, cell[at])
                 assert Decimal(str(cell[at])).quantize(Decimal("0.01")) == Decimal(row[column]), (name, column)
