@@ -77,7 +77,8 @@ class View:
         with self.connect() as conn:
             now = head(conn)
             rows = figures.funds(conn, year, self.monthly.upto(conn, now["projected"]))
-            return self.page(request, "funds.html", conn, rows=rows, year=year, head=now)
+            months = figures.monthly(conn, year) if year else []
+            return self.page(request, "funds.html", conn, rows=rows, year=year, head=now, months=months)
 
     def awards(self, request: Request) -> Response:
         p = request.query_params

@@ -246,3 +246,25 @@ def test_monthly_table_csv_and_workbook(office, tmp_path):
     rate = last[headers.index("执行率")]
     assert Decimal(str(rate)) == Decimal("0.008")  # a number, shown as a percentage
     assert Decimal(str(last[headers.index("累计拨付")])) == Decimal("1800000")
+
+
+def test_the_funds_page_shows_the_monthly_execution_of_the_chosen_year(office):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    client = TestClient(create_app(office.db, None, "127.0.0.1"), base_url="http://127.0.0.1")
+    try:
+        page = client.get("/funds?year=2024").text
+        assert 'id="monthly"' in page and "月度执行进度" in page
+        for row in office.ok("report", "monthly", "--year", "2024"):
+            found = re.search(rf'data-key="{row["fund"]}:{row["month"]}".*?</tr>', page, re.S)
+            assert found, row
+            cells = dict(re.findall(r'data-col="(\w+)">([^<]*)<', found.group(0)))
+            assert cells["cumulative"] == f"{yuan(row['cumulative']):,.2f}"
+            assert cells["execution_rate"] == (row["execution_rate"] or "—")
+        assert 'id="monthly"' not in client.get("/funds").text  # every year at once: the chart, not the table
+    finally:
+        client.app.state.engine.dispose()
