@@ -117,6 +117,8 @@ HEADERS = {
     "signed_from": "签名起始位置",
     # issue 24: what waits for a second person, a period's balances, the monthly execution
     "held_because": "待审原因",
+    "item": "项目",
+    "content": "内容",
     "month": "月份",
     "cumulative": "累计拨付",
     "execution_rate": "执行率",

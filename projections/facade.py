@@ -28,7 +28,7 @@ from .runner import Progress, Projector, ReadModel, make_engine
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
     from ledger.batch import Summary
 
-    from . import audit, books, vouchers
+    from . import audit, books, statement, vouchers
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -274,6 +274,25 @@ class Ledger:
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return vouchers.form(self.app, conn, number)
+
+    def statement(
+        self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
+    ) -> statement.Statement:
+        """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
+        from . import statement
+
+        self.allow(actor, "history")
+        self.catch_up()
+        catalogue = self.catalogue()
+        try:
+            with storage_errors(self.app), self.engine.connect() as conn:
+                if isinstance(known_at, str):
+                    known_at = reports.position_at(conn, known_at)
+                return statement.build(conn, ref, catalogue, as_of, known_at)
+        except errors.LedgerError as error:
+            if error.missing:
+                error.message += self.did_you_mean(*error.missing)
+            raise
 
     def quote(
         self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
