@@ -43,7 +43,7 @@ COMMANDS = {
     "report": (
         "cli.reports",
         "report",
-        "Reports: awards funds units caps clauses equity trial-balance pending carryover.",
+        "Reports: awards funds units caps clauses equity trial-balance pending carryover monthly.",
     ),
     "history": ("cli.reports", "history", "Every event about an application, unit, fund or voucher."),
     "replay": ("cli.audit", "replay", "Rebuild every projection from the event log."),
