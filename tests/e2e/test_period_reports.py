@@ -266,5 +266,7 @@ def test_the_funds_page_shows_the_monthly_execution_of_the_chosen_year(office):
             assert cells["cumulative"] == f"{yuan(row['cumulative']):,.2f}"
             assert cells["execution_rate"] == (row["execution_rate"] or "—")
         assert 'id="monthly"' not in client.get("/funds").text  # every year at once: the chart, not the table
+        book = client.get("/download/monthly.xlsx?year=2024")
+        assert book.status_code == 200 and book.content[:2] == b"PK"  # the CLI's own workbook
     finally:
         client.app.state.engine.dispose()
