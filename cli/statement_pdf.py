@@ -19,9 +19,9 @@ from ledger.money import format_grouped
 from .labels import header, shown
 from .output import totals
 from .statement import FIGURES, TITLE, award_lines, sections
-from .voucher_pdf import register_font
+from .voucher_pdf import a4_document, register_font
 
-PAGE_WIDTH_MM = 180  # A4 less 15 mm margins
+PAGE_WIDTH_MM = 180  # A4 less the 15 mm margins of voucher_pdf.a4_document
 # Column widths on paper (mm): what a date, an amount up to 亿 or a voucher number needs at 8 pt; the rest
 # (details) share what is left.
 WIDTHS = {
@@ -61,10 +61,9 @@ def _cell(column: str, value: Any, money: frozenset[str]) -> str:
 
 def write(st: Any, path: str, printed_by: str) -> None:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     font = register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
@@ -141,14 +140,4 @@ def write(st: Any, path: str, printed_by: str) -> None:
         Spacer(1, 6 * mm),
         p(f"打印时间: {printed} (北京时间)　打印人: {printed_by}　由 grantledger 按事件日志生成", small),
     ]
-    doc = SimpleDocTemplate(
-        path,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{TITLE} {st.application}",
-        author="grantledger",
-    )
-    doc.build(story)
+    a4_document(path, f"{TITLE} {st.application}").build(story)

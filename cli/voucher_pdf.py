@@ -59,16 +59,34 @@ def register_font() -> str:
     return FONT
 
 
+def a4_document(path: str, title: str):
+    """The page every grantledger form prints on: A4 portrait, 15 mm margins, titled, by grantledger."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    margin = 15 * mm
+    return SimpleDocTemplate(
+        path,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author="grantledger",
+    )
+
+
 def title(form: VoucherForm) -> str:
     return TITLES.get(form.kind, "专项资金拨付审批单")
 
 
 def write(form: VoucherForm, path: str, printed_by: str) -> None:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     body = ParagraphStyle("body", fontName=register_font(), fontSize=10, leading=14)
     head = ParagraphStyle("head", parent=body, fontSize=18, leading=24, alignment=1)
@@ -146,14 +164,4 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
         Spacer(1, 6 * mm),
         p(f"打印时间: {printed} (北京时间)　打印人: {printed_by}　由 grantledger 按事件日志生成", small),
     ]
-    doc = SimpleDocTemplate(
-        path,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{title(form)} {form.number}",
-        author="grantledger",
-    )
-    doc.build(story)
+    a4_document(path, f"{title(form)} {form.number}").build(story)

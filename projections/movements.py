@@ -84,9 +84,9 @@ def funds_period_query(year: int | None, as_of: str | None, known_at: int | None
 
 def awards_period_query(year: int | None, as_of: str | None, known_at: int | None, since: str):
     """Per award decided by ``as_of``: its descriptive columns, then each figure's opening and closing sums."""
-    from .reports import upto
+    from .reports import award_columns, awards_named, upto
 
-    a, u, n, j = s.awards.c, s.units.c, s.fund_names.c, s.journal.c
+    a, j = s.awards.c, s.journal.c
     flows = (
         select(j.application, *opening_and_closing(award_measures(), since))
         .where(*upto(as_of, known_at), j.application.is_not(None))
@@ -94,21 +94,8 @@ def awards_period_query(year: int | None, as_of: str | None, known_at: int | Non
         .subquery()
     )
     query = (
-        select(
-            a.application,
-            a.unit,
-            u.name.label("unit_name"),
-            a.clause,
-            a.fund,
-            n.name.label("fund_name"),
-            a.fiscal_year,
-            a.fiscal_year.label("year"),
-            a.mode,
-            *(c for c in flows.c if c.name != "application"),
-            a.doc,
-            a.exception_doc,
-        )
-        .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
+        select(*award_columns(*(c for c in flows.c if c.name != "application")))
+        .select_from(awards_named())
         .join(flows, flows.c.application == a.application)
         .where(a.status == "awarded", a.awarded_on <= (as_of or FAR))
     )

@@ -157,34 +157,30 @@ def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int 
     return rows_of(conn, "awards", year, as_of, known_at)
 
 
+def award_columns(*money) -> list:
+    """An award's columns as ``report awards`` lists them, its ``money`` columns in the middle (from
+    ``awards_named``)."""
+    a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    described = [a.application, a.unit, u.name.label("unit_name"), a.clause, a.fund, n.name.label("fund_name")]
+    return [*described, a.fiscal_year, a.fiscal_year.label("year"), a.mode, *money, a.doc, a.exception_doc]
+
+
+def awards_named():
+    """The awards with their unit's and fund's names."""
+    a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    return s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund)
+
+
 def awards_query(year: int | None, as_of: str | None, known_at: int | None = None):
     a = s.awards.c
     if known_at is not None:
         as_of = as_of or FAR
     flows = None if as_of is None else _award_flows(as_of, known_at)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
-    u, n = s.units.c, s.fund_names.c
+    money = (m.awarded, m.disbursed, m.pending, m.spent, m.recovered)
     query = (
-        select(
-            a.application,
-            a.unit,
-            u.name.label("unit_name"),
-            a.clause,
-            a.fund,
-            n.name.label("fund_name"),
-            a.fiscal_year,
-            a.fiscal_year.label("year"),
-            a.mode,
-            m.awarded,
-            m.disbursed,
-            m.pending,
-            m.spent,
-            m.recovered,
-            (m.disbursed - m.spent - m.recovered).label("available"),
-            a.doc,
-            a.exception_doc,
-        )
-        .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
+        select(*award_columns(*money, (m.disbursed - m.spent - m.recovered).label("available")))
+        .select_from(awards_named())
         .where(a.status == "awarded")
     )
     if flows is not None:

@@ -8,8 +8,6 @@ The last test has LibreOffice print a workbook to PDF and looks for ``###``.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -20,7 +18,7 @@ from cli.output import width
 from cli.reports import COLUMNS
 from ledger.money import format_grouped
 from tests.e2e.driver import Cli, awarded, describe, standard_world
-from tests.helpers import HOSPITAL, header_row, read_sheet
+from tests.helpers import HOSPITAL, header_row, printed_by_libreoffice, read_sheet
 
 COMMON_TECH = "qd2024-01-common-tech"
 EQUITY = "qd2024-22-equity"
@@ -178,30 +176,8 @@ def test_an_unknown_unit_of_money_is_refused(tmp_path):
 
 def test_libreoffice_prints_the_workbook_without_any_hash_marks(office, tmp_path):
     """A real spreadsheet renders every cell: any too-narrow number would print as ###."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftotext = shutil.which("pdftotext")
-    if not (soffice and pdftotext):
-        pytest.skip("needs LibreOffice and poppler-utils (scripts/test installs them)")
     out, _ = write_all(office, tmp_path, "--year", "2024")
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    text = subprocess.run(
-        [pdftotext, "-layout", str(tmp_path / "all.pdf"), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = printed_by_libreoffice(out, tmp_path)
     assert "###" not in text
     assert "项目批复与拨付明细表" in text and "试算平衡表" in text
     assert "1,234,567.89" in text and "5,000,000.00" in text and "100,000,000.00" in text

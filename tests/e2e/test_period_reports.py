@@ -32,19 +32,7 @@ def office(db_url) -> Cli:
     cli.ok("disburse", "QD-1", "--amount", "80万", "--voucher", "P1", "--date", "2024-08-10")
     cli.ok("disburse", "QD-1", "--amount", "50万", "--voucher", "P2", "--date", "2024-09-10")
     cli.ok("spend", "QD-1", "--amount", "20万", "--category", "equipment", "--voucher", "S1", "--date", "2024-09-11")
-    cli.ok(
-        "fund",
-        "appropriate",
-        "KJ",
-        "--year",
-        "2024",
-        "--amount",
-        "2000万",
-        "--doc",
-        "KJ-2024-2",
-        "--date",
-        "2024-09-15",
-    )
+    cli.ok(*"fund appropriate KJ --year 2024 --amount 2000万 --doc KJ-2024-2 --date 2024-09-15".split())
     awarded(cli, "QD-2", COMMON_TECH, "100万", unit=UNIVERSITY, date="2024-09-20")
     cli.ok("disburse", "QD-2", "--amount", "100万", "--voucher", "P3", "--date", "2024-09-21")  # held: ≥ 100万
     cli.ok("recover", "QD-1", "--amount", "5万", "--voucher", "R1", "--reason", "结余", "--date", "2024-10-01")
