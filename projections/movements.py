@@ -15,7 +15,7 @@ month with the cumulative payments and the execution rate. The queries here are 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from . import schema as s
 from .report_rows import FAR
@@ -110,20 +110,14 @@ PERIOD_QUERIES = {"funds": funds_period_query, "awards": awards_period_query}
 def monthly_query(year: int | None, as_of: str | None = None, known_at: int | None = None):
     """Per fund, fiscal year and month of the effective date: the appropriation and the payments (net of
     reversals) of the fund-year dated in that month."""
-    from .reports import total, upto
+    from .reports import upto
 
     j, n = s.journal.c, s.fund_names.c
-    appropriated, paid = fund_measures()["appropriated"], fund_measures()["disbursed"]
+    measures = {k: v for k, v in fund_measures().items() if k in ("appropriated", "disbursed")}
     month = func.substr(j.effective_date, 1, 7)
     sums_by_month = (
-        select(
-            j.fund,
-            j.year,
-            month.label("month"),
-            total(case((appropriated[0], appropriated[1]), else_=0)).label("appropriated"),
-            total(case((paid[0], paid[1]), else_=0)).label("disbursed"),
-        )
-        .where(*upto(as_of, known_at), j.fund.is_not(None), appropriated[0] | paid[0])
+        select(j.fund, j.year, month.label("month"), *sums(measures))
+        .where(*upto(as_of, known_at), j.fund.is_not(None), or_(*(c for c, _ in measures.values())))
         .group_by(j.fund, j.year, month)
     )
     if year is not None:
