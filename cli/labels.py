@@ -115,6 +115,48 @@ HEADERS = {
     "keys": "密钥",
     "unsigned_history": "未签名的早期事件",
     "signed_from": "签名起始位置",
+    # issue 24: what waits for a second person, a period's balances, the monthly execution
+    "held_because": "待审原因",
+    "item": "项目",
+    "content": "内容",
+    "month": "月份",
+    "cumulative": "累计拨付",
+    "execution_rate": "执行率",
+    "opening_available": "期初结余",
+    "closing_available": "期末结余",
+    **{
+        f"{end}_{figure}": f"{word}{title}"
+        for end, word in (("opening", "期初"), ("closing", "期末"))
+        for figure, title in (
+            ("appropriated", "预算"),
+            ("committed", "已承诺"),
+            ("disbursed", "已拨付"),
+            ("returned", "收回"),
+            ("carried_forward", "结转"),
+            ("awarded", "批复金额"),
+            ("pending", "待审批"),
+            ("spent", "已支出"),
+            ("recovered", "已追回"),
+        )
+    },
+}
+
+# A report's own headers for columns whose meaning is the report's (a period's movements, a month's payments).
+PERIOD_HEADERS = {
+    "appropriated": "本期预算",
+    "committed": "本期承诺",
+    "disbursed": "本期拨付",
+    "returned": "本期收回",
+    "carried_forward": "本期结转转入",
+    "awarded": "本期批复",
+    "pending": "本期待审批增减",
+    "spent": "本期支出",
+    "recovered": "本期追回",
+}
+REPORT_HEADERS = {
+    "funds:period": PERIOD_HEADERS,
+    "awards:period": PERIOD_HEADERS,
+    "monthly": {"appropriated": "预算(截至月末)", "disbursed": "本月拨付"},
 }
 
 # Event types as history shows them.
@@ -208,6 +250,9 @@ REPORT_TITLES = {
     "trial-balance": "试算平衡表",
     "carryover": "结转结余表",
     "pending": "待审批事项表",
+    "funds:period": "专项资金期间收支表",
+    "awards:period": "项目资金期间变动表",
+    "monthly": "月度执行进度表",
 }
 
 # Batch keys (cli.md "Batch format") → the header a clerk types in a spreadsheet batch.

@@ -43,7 +43,7 @@ COMMANDS = {
     "report": (
         "cli.reports",
         "report",
-        "Reports: awards funds units caps clauses equity trial-balance pending carryover.",
+        "Reports: awards funds units caps clauses equity trial-balance pending carryover monthly.",
     ),
     "history": ("cli.reports", "history", "Every event about an application, unit, fund or voucher."),
     "replay": ("cli.audit", "replay", "Rebuild every projection from the event log."),
@@ -51,6 +51,7 @@ COMMANDS = {
     "export": ("cli.audit", "export", "Export the event log, the books (beancount, hledger) and vouchers."),
     "batch": ("cli.batch", "batch", "Apply a JSON Lines or xlsx file of commands; batch template."),
     "voucher": ("cli.vouchers", "voucher", "Print a voucher's approval form (拨付审批单) as PDF."),
+    "statement": ("cli.statement", "statement", "An award's funds statement (项目资金对账单): xlsx, PDF or JSON."),
     "serve": ("cli.web", "serve", "Serve a read-only web view of the ledger (loopback by default)."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }

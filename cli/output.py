@@ -13,7 +13,7 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import click
@@ -110,8 +110,10 @@ def table(
     *,
     total: bool = False,
     yuan_unit: str = "元",
+    headers: Mapping[str, str] | None = None,
 ) -> str:
-    """An aligned table with Chinese headers and labels; amounts grouped, flush right; an optional totals row."""
+    """An aligned table with Chinese headers and labels; amounts grouped, flush right; an optional totals row.
+    ``headers``: a report's own Chinese headers for some columns (a period's 本期拨付), else ``labels.header``."""
     if not rows:
         return "(无记录)"
     columns = list(columns or rows[0].keys())
@@ -120,7 +122,8 @@ def table(
         summed = totals([{c: r.get(c) for c in columns} for r in rows], money)
         if summed is not None:
             body.append({c: summed.get(c) for c in columns} | {columns[0]: summed.get(columns[0]) or TOTAL_LABEL})
-    titles = [header(c) + (f"({yuan_unit})" if c in money and yuan_unit != "元" else "") for c in columns]
+    own = headers or {}
+    titles = [own.get(c, header(c)) + (f"({yuan_unit})" if c in money and yuan_unit != "元" else "") for c in columns]
     cells = [[_human(shown(c, r.get(c)), c in money, yuan_unit) for c in columns] for r in body]
     numeric = [c in money or all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
     widths = [[width(v) for v in row] for row in cells]
@@ -160,7 +163,13 @@ def _csv_cell(column: str, value: Any, money: Collection[str]) -> Any:
     return safe_cell(value)
 
 
-def as_csv(rows: Sequence[dict], money: Collection[str] = (), *, total: bool = False) -> str:
+def as_csv(
+    rows: Sequence[dict],
+    money: Collection[str] = (),
+    *,
+    total: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> str:
     """UTF-8 CSV with a BOM (Excel opens it as UTF-8), Chinese headers and labels, and an optional totals row."""
     buffer = io.StringIO()
     if rows:
@@ -170,7 +179,7 @@ def as_csv(rows: Sequence[dict], money: Collection[str] = (), *, total: bool = F
         if summed is not None:
             body.append(summed)
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([header(c) for c in columns])
+        writer.writerow([(headers or {}).get(c, header(c)) for c in columns])
         for row in body:
             writer.writerow([_csv_cell(c, row.get(c), money) for c in columns])
     return BOM + buffer.getvalue()
@@ -207,14 +216,15 @@ def render(
     money: Collection[str] = (),
     total: bool = False,
     yuan_unit: str = "元",
+    headers: Mapping[str, str] | None = None,
 ) -> str:
     """The text ``emit`` prints: one JSON document, CSV, or a table (a record for a single result)."""
     if fmt == "json":
         return as_json(payload, money)
     if fmt == "csv":
-        return as_csv(payload if isinstance(payload, list) else [payload], money, total=total)
+        return as_csv(payload if isinstance(payload, list) else [payload], money, total=total, headers=headers)
     if isinstance(payload, list):
-        return table(payload, columns, money, total=total, yuan_unit=yuan_unit)
+        return table(payload, columns, money, total=total, yuan_unit=yuan_unit, headers=headers)
     return record(payload)
 
 

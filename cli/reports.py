@@ -6,6 +6,7 @@ import click
 
 from . import output
 from .context import guarded, open_ledger, settings
+from .labels import REPORT_HEADERS
 
 # The columns a table shows by default: what fits a terminal. ``--columns`` picks others; JSON and CSV carry all.
 COLUMNS = {
@@ -28,7 +29,19 @@ COLUMNS = {
     "clauses": ["clause", "year", "count", "awarded", "disbursed"],
     "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
     "trial-balance": ["account", "name", "debit", "credit", "balance"],
-    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date"],
+    "pending": [
+        "voucher",
+        "kind",
+        "application",
+        "unit_name",
+        "fund",
+        "fiscal_year",
+        "amount",
+        "maker",
+        "date",
+        "reason",
+        "held_because",
+    ],
     "carryover": [
         "fund",
         "year",
@@ -40,8 +53,35 @@ COLUMNS = {
         "lapsed",
         "closed",
     ],
+    "monthly": ["fund", "fund_name", "month", "appropriated", "disbursed", "cumulative", "execution_rate"],
 }
-# Reports whose table and CSV end with a totals row (the trial balance carries its own).
+# ``--from``/``--to``: the period's columns a table shows by default (JSON and CSV carry every figure's opening,
+# movement and closing).
+PERIOD_COLUMNS = {
+    "funds": [
+        "fund",
+        "year",
+        "opening_available",
+        "appropriated",
+        "returned",
+        "committed",
+        "closing_available",
+        "disbursed",
+    ],
+    "awards": [
+        "application",
+        "unit_name",
+        "fund",
+        "year",
+        "awarded",
+        "opening_available",
+        "disbursed",
+        "spent",
+        "recovered",
+        "closing_available",
+    ],
+}
+# Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
 HISTORY_COLUMNS = ["seq", "effective_date", "type", "amount", "voucher", "detail", "actor", "recorded_at"]
 
@@ -92,6 +132,20 @@ def pick_columns(text: str | None, available: list[str], default: list[str]) -> 
     help="As the ledger could have printed it then: only events recorded up to that log position "
     "(or time, e.g. 2025-01-10T18:00, Asia/Shanghai unless a zone is given) count, whatever their date.",
 )
+@click.option(
+    "--from",
+    "since",
+    default=None,
+    metavar="DATE",
+    help="funds, awards: a period's report from this day (opening balances as of the day before).",
+)
+@click.option(
+    "--to",
+    "until",
+    default=None,
+    metavar="DATE",
+    help="funds, awards: the period's last day (closing balances as --as-of that day prints them).",
+)
 @click.option("--fund", "fund_code", default=None, metavar="FUND", help="Only this fund (where the report has funds).")
 @click.option("--unit", "unit_code", default=None, metavar="CODE", help="Only this unit (统一社会信用代码).")
 @click.option("--clause", "clause_id", default=None, metavar="ID", help="Only this policy clause.")
@@ -124,6 +178,8 @@ def report(
     year: str | None,
     as_of: str | None,
     known_at: str | None,
+    since: str | None,
+    until: str | None,
     fund_code: str | None,
     unit_code: str | None,
     clause_id: str | None,
@@ -137,8 +193,16 @@ def report(
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
-    NAME: awards funds units caps clauses equity trial-balance pending carryover
-    (pending: what waits for a second person; carryover: 结转结余表).
+    NAME: awards funds units caps clauses equity trial-balance pending carryover monthly
+    (pending: what waits for a second person — held payments, reopenings — with who proposed
+    it, when, the reason and why it is held; carryover: 结转结余表; monthly: 月度执行进度, each
+    fund-year's payments month by month, cumulative, and 执行率 = cumulative ÷ appropriated,
+    to a tenth of a percent rounded half up).
+
+    \b
+    funds and awards --from D --to D: the period's movements, with every figure's opening
+    (opening_*, as of the day before D), movement and closing (closing_*, as --as-of the
+    last day prints it). Either end may be left out: from the first entry, or up to now.
 
     \b
     Examples:
@@ -146,6 +210,10 @@ def report(
       grantledger report awards --fund KJ2024 --clause qd2024-01-common-tech
       grantledger report funds --as-of 2024-12-31 --yuan-unit 万元
       grantledger report pending
+      grantledger report pending --as-of 2025-01-31
+      grantledger report funds --from 2025-01-01 --to 2025-03-31
+      grantledger report awards --from 2025-04-01 --to 2025-06-30 --fund KJ --format xlsx --out Q2.xlsx
+      grantledger report monthly --year 2025
       grantledger report awards --columns application,unit_name,clause_title,awarded
       grantledger report trial-balance
       grantledger report trial-balance --side budget
@@ -163,9 +231,10 @@ def report(
         raise errors.invalid("--format xlsx 需要同时给出 --out FILE")
     if (side != "journal" or chart) and name != "trial-balance":
         raise errors.invalid("--side 和 --chart 只用于 trial-balance")
-    parse = _parser() if year or as_of or fund_code or unit_code else None  # ledger.commands only when needed
+    parse = _parser() if year or as_of or since or until or fund_code or unit_code else None  # only when needed
     year_value = parse("year", year, "--year") if parse and year else None
     day = parse("any_date", as_of, "--as-of") if parse and as_of else None
+    since, day = _period(name, parse, since, until, day)
     known = _known_at(known_at) if known_at else None
     filters = {
         "fund": parse("key", fund_code, "--fund") if parse and fund_code else None,
@@ -178,27 +247,34 @@ def report(
             raise errors.invalid(f"report {name} 不能按 --{key} 筛选 (可用的筛选: {usable})")
     if fmt == "xlsx":
         books = {"side": side, "chart": chart}
-        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known)
+        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known, since)
         return
     if name == "all":
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
 
-    money = MONEY[name]
+    shape = f"{name}:period" if since is not None else name
+    money = MONEY[shape]
     rows = None
     if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
         from projections import fastread
 
-        rows = fastread.report(s.db, s.actor, name, year_value, day, filters, known)
+        rows = fastread.report(s.db, s.actor, name, year_value, day, filters, known, since)
     if rows is None:
         with open_ledger() as ledger:
-            rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
-    available = list(rows[0]) if rows else COLUMNS[name]
-    default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
+            rows = ledger.report(
+                name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known, since=since
+            )
+    listed = PERIOD_COLUMNS[name] if since is not None else COLUMNS[name]
+    available = list(rows[0]) if rows else listed
+    default = listed if side == "journal" else ["side", *listed]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
     if fmt == "csv" and shown_columns:
         rows = [{c: r.get(c) for c in shown_columns} for r in rows]
     total = name in TOTALLED
-    text = output.render(fmt, rows, columns=shown_columns, money=money, total=total, yuan_unit=yuan_unit)
+    headers = REPORT_HEADERS.get(shape)
+    text = output.render(
+        fmt, rows, columns=shown_columns, money=money, total=total, yuan_unit=yuan_unit, headers=headers
+    )
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
@@ -217,6 +293,7 @@ def _write_xlsx(
     yuan_unit: str,
     books: dict[str, str | None],
     known: int | str | None = None,
+    since: str | None = None,
 ) -> None:
     """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
     from projections.reports import FILTERS, MONEY
@@ -229,9 +306,12 @@ def _write_xlsx(
         for n in names:
             usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
             extra = books if n == "trial-balance" else {}
-            rows = ledger.report(n, actor, year, day, usable, known_at=known, **extra)
-            tables.append(sheets.report_table(n, rows, MONEY[n], COLUMNS[n]))
-    shown = [("年度", str(year))] if year else []
+            rows = ledger.report(n, actor, year, day, usable, known_at=known, since=since, **extra)
+            shape = f"{n}:period" if since is not None else n
+            listed = PERIOD_COLUMNS[n] if since is not None else COLUMNS[n]
+            tables.append(sheets.report_table(shape, rows, MONEY[shape], listed, REPORT_HEADERS.get(shape)))
+    shown = [("期间", f"{_shown_since(since)} 至 {day or '今'}")] if since is not None else []
+    shown += [("年度", str(year))] if year else []
     shown += [("截至记录", str(known))] if known is not None else []
     shown += [
         (label, filters[k]) for k, label in (("fund", "资金"), ("unit", "单位"), ("clause", "条款")) if filters[k]
@@ -244,6 +324,31 @@ def _parser():
     from ledger.commands import parse
 
     return parse
+
+
+def _period(name: str, parse, since: str | None, until: str | None, as_of: str | None) -> tuple[str | None, str | None]:
+    """``--from``/``--to`` as (the period's first day, its last day — the as-of date of the closing figures);
+    (None, as_of) when neither is given. Only funds and awards have periods; ``--to`` is the as-of date."""
+    from ledger import errors
+    from projections.report_rows import PERIOD_REPORTS, SINCE_START
+
+    if since is None and until is None:
+        return None, as_of
+    if name not in PERIOD_REPORTS:
+        raise errors.invalid(f"--from/--to 只用于 {' 和 '.join(PERIOD_REPORTS)} 报表 (期间收支), 不用于 {name}")
+    if as_of is not None:
+        raise errors.invalid("--to 就是期末日期 (期末余额按该日计算), 不要同时给 --as-of")
+    first = parse("any_date", since, "--from") if since else SINCE_START
+    last = parse("any_date", until, "--to") if until else None
+    if last is not None and first > last:
+        raise errors.invalid(f"--from {first} 晚于 --to {last}: 期间的第一天应不晚于最后一天")
+    return first, last
+
+
+def _shown_since(since: str) -> str:
+    from projections.report_rows import SINCE_START
+
+    return "期初" if since == SINCE_START else since
 
 
 def _known_at(text: str) -> int | str:

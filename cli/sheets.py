@@ -25,15 +25,17 @@ from .labels import REPORT_TITLES, header, safe_cell, shown
 from .output import totals, width
 
 STAKES = frozenset(("stake", "converted", "exited_stake"))
+RATES = frozenset(("execution_rate",))  # "12.3%" in the rows: a number in the cell, shown as a percentage
 COUNTS = frozenset(("applications", "count", "awards"))
 # Columns that are amounts but do not add up across rows (a cap is a limit per unit and group).
 NOT_ADDED = {"caps": frozenset(("cap", "remaining"))}
 # Reports that carry their own total row.
-OWN_TOTALS = frozenset(("trial-balance",))
+OWN_TOTALS = frozenset(("trial-balance", "monthly"))
 
 YUAN_UNITS = {"元": FEN_PER_YUAN, "万元": FEN_PER_WAN}
 MONEY_FORMATS = {"元": "#,##0.00", "万元": "#,##0.00####"}  # 1 分 = 0.000001 万元: exact, shown in full
 STAKE_FORMAT = "0.00##"
+RATE_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
 HEADER_ROW = 4  # after the title block
 MAX_WIDTH = 60
@@ -48,6 +50,7 @@ class Table:
     money: Collection[str] = ()
     columns: Sequence[str] | None = None
     totals: Collection[str] | None = None  # which columns add up; None: money and counts
+    headers: Mapping[str, str] | None = None  # the report's own headers for some columns, else labels.header
 
     def column_names(self) -> list[str]:
         if self.columns is not None:
@@ -72,14 +75,19 @@ class Stamp:
 
 
 def report_table(
-    name: str, rows: Sequence[Mapping[str, Any]], money: Collection[str], columns: Sequence[str] | None = None
+    name: str,
+    rows: Sequence[Mapping[str, Any]],
+    money: Collection[str],
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Table:
     """A report's rows as a sheet, with the report's Chinese title and what adds up in it.
 
     The sheet shows every field of the rows; ``columns`` heads the sheet when there are no rows.
     """
     totals = () if name in OWN_TOTALS else (frozenset(money) | COUNTS) - NOT_ADDED.get(name, frozenset())
-    return Table(REPORT_TITLES.get(name, name), rows, money, columns=None if rows else columns, totals=totals)
+    title = REPORT_TITLES.get(name, name)
+    return Table(title, rows, money, columns=None if rows else columns, totals=totals, headers=headers)
 
 
 def write(path: str, tables: Sequence[Table], stamp: Stamp) -> None:
@@ -119,6 +127,8 @@ class _Cells:
             return Decimal(int(value)) / self.scale
         if column in STAKES:
             return Decimal(str(value))
+        if column in RATES:
+            return Decimal(str(value).rstrip("%")) / 100
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             return value
         return safe_cell(str(shown(column, value)))
@@ -131,6 +141,8 @@ class _Cells:
             if self.scale == FEN_PER_YUAN:
                 return format_grouped(int(value))
             return f"{Decimal(int(value)) / self.scale:,.6f}"
+        if column in RATES:
+            return str(value)
         return str(self.value(column, value))
 
     def number_format(self, column: str, sample: Any) -> str | None:
@@ -138,6 +150,8 @@ class _Cells:
             return self.money_format
         if column in STAKES:
             return STAKE_FORMAT
+        if column in RATES:
+            return RATE_FORMAT
         if column in COUNTS:
             return COUNT_FORMAT
         return None
@@ -153,7 +167,8 @@ def _sheet(book: Any, table: Table, stamp: Stamp, name: str) -> None:
     last = get_column_letter(max(len(columns), 1))
     _title_block(sheet, table, stamp, last)
 
-    sheet.append([header(c) for c in columns])
+    own = table.headers or {}
+    sheet.append([own.get(c, header(c)) for c in columns])
     bold = Font(bold=True)
     for cell in sheet[HEADER_ROW]:
         cell.font = bold
@@ -164,7 +179,7 @@ def _sheet(book: Any, table: Table, stamp: Stamp, name: str) -> None:
     data_end = HEADER_ROW + len(table.rows)
     if table.rows:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{data_end}"
-    texts = [[header(c), *(cells.shown(c, row.get(c)) for row in table.rows)] for c in columns]
+    texts = [[own.get(c, header(c)), *(cells.shown(c, row.get(c)) for row in table.rows)] for c in columns]
     added = [c for c in columns if c in table.added()]
     summed = totals([{c: row.get(c) for c in columns} for row in table.rows], added, counted=()) if added else None
     if summed is not None:

@@ -28,7 +28,7 @@ from .runner import Progress, Projector, ReadModel, make_engine
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
     from ledger.batch import Summary
 
-    from . import audit, books, vouchers
+    from . import audit, books, statement, vouchers
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -179,10 +179,12 @@ class Ledger:
         side: str = "journal",
         chart: str | None = None,
         known_at: int | str | None = None,
+        since: str | None = None,
     ) -> list[dict]:
         """``side`` (trial-balance only): ``journal`` (the ledger's own chart), ``financial``, ``budget`` or
         ``both`` (the books under the chart at path ``chart``, default 政府会计制度). ``known_at``: the report as
-        known at a log position or UTC timestamp (with ``as_of``, both at once)."""
+        known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
+        the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
         from . import books
 
@@ -193,7 +195,7 @@ class Ledger:
                 known_at = reports.position_at(conn, known_at)
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of, filters, known_at)
+            return reports.run(conn, name, year, as_of, filters, known_at, since)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
@@ -272,6 +274,25 @@ class Ledger:
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return vouchers.form(self.app, conn, number)
+
+    def statement(
+        self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
+    ) -> statement.Statement:
+        """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
+        from . import statement
+
+        self.allow(actor, "history")
+        self.catch_up()
+        catalogue = self.catalogue()
+        try:
+            with storage_errors(self.app), self.engine.connect() as conn:
+                if isinstance(known_at, str):
+                    known_at = reports.position_at(conn, known_at)
+                return statement.build(conn, ref, catalogue, as_of, known_at)
+        except errors.LedgerError as error:
+            if error.missing:
+                error.message += self.did_you_mean(*error.missing)
+            raise
 
     def quote(
         self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None

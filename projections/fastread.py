@@ -126,8 +126,10 @@ def report(
     as_of: str | None = None,
     filters: dict[str, str | None] | None = None,
     known_at: int | str | None = None,
+    since: str | None = None,
 ) -> list[dict] | None:
-    """``Ledger.report`` (the journal side) on the fast path, or ``None``: then ask the full path."""
+    """``Ledger.report`` (the journal side) on the fast path, or ``None``: then ask the full path. ``since``:
+    the period report (``--from``) of funds or awards."""
     from .report_rows import finish, narrowed
     from .report_sql import POSITION_AT, SQL
 
@@ -137,15 +139,18 @@ def report(
                 return None
             if isinstance(known_at, str):
                 known_at = conn.execute(POSITION_AT, {"moment": known_at}).fetchone()[0]
-            sql, keys = SQL[(name, year is not None, as_of is not None, known_at is not None)]
-            params = {"year": year, "year_text": str(year), "as_of": as_of, "known_at": known_at}
+            shape = f"{name}:period" if since is not None else name
+            sql, keys = SQL[(shape, year is not None, as_of is not None, known_at is not None)]
+            params = {"year": year, "year_text": str(year), "as_of": as_of, "known_at": known_at, "since": since}
             cursor = conn.execute(sql, params)
             if len(cursor.description) != len(keys):
                 return None
             rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
     except sqlite3.Error:
         return None
-    return narrowed(finish(name, rows, year, as_of), filters or {})
+    if since is not None:
+        return narrowed(finish(shape, rows, year, as_of), filters or {})
+    return narrowed(finish(name, rows, year, as_of), filters or {}, name)
 
 
 def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:

@@ -72,6 +72,7 @@ SPECS = {
         ),
         Spec(schema.balances, ("account",), ("debit", "credit")),
         Spec(schema.fund_balances, ("account", "fund", "year"), ("debit", "credit")),
+        Spec(schema.held_acts, ("key",), (), tuple(c.name for c in schema.held_acts.columns if c.name != "key")),
     )
 }
 APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}

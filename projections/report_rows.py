@@ -13,9 +13,23 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from ledger.money import format_human
 from ledger.values import CATEGORIES, format_stake
 
-REPORTS = ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover")
+REPORTS = (
+    "awards",
+    "funds",
+    "units",
+    "caps",
+    "clauses",
+    "equity",
+    "trial-balance",
+    "pending",
+    "carryover",
+    "monthly",
+)
+PERIOD_REPORTS = ("funds", "awards")  # the reports ``--from``/``--to`` turns into a period's movements
+SINCE_START = "0000-01-01"  # ``--to`` without ``--from``: the period runs from the first entry
 FAR = "9999-12-31"  # as of no particular date: every effective date
 
 AWARD_MONEY = ("awarded", "disbursed", "pending", "spent", "recovered", "available")
@@ -23,7 +37,17 @@ FUND_MONEY = ("appropriated", "committed", "disbursed", "returned", "available",
 UNIT_MONEY = ("awarded", "disbursed", "spent", "recovered")
 EQUITY_MONEY = ("invested", "cost", "proceeds", "gain", "written_off")
 CARRYOVER_MONEY = ("appropriated", "returned", "committed", "disbursed", "carried_forward", "lapsed")
-PENDING_KINDS = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
+MONTHLY_MONEY = ("appropriated", "disbursed", "cumulative")
+# The figures a period report gives as opening, movement and closing (``projections.movements``); the balance
+# (``available``) has an opening and a closing only: its movement is the figures'.
+AWARD_FIGURES = ("awarded", "disbursed", "pending", "spent", "recovered")
+FUND_FIGURES = ("appropriated", "committed", "disbursed", "returned", "carried_forward")
+
+
+def _period_money(figures: tuple[str, ...]) -> frozenset[str]:
+    ends = (f"{end}_{m}" for end in ("opening", "closing") for m in figures)
+    return frozenset((*figures, "opening_available", "closing_available", *ends))
+
 
 MONEY = {
     "awards": frozenset(AWARD_MONEY),
@@ -35,6 +59,9 @@ MONEY = {
     "trial-balance": frozenset(("debit", "credit", "balance")),
     "pending": frozenset(("amount",)),
     "carryover": frozenset(CARRYOVER_MONEY),
+    "monthly": frozenset(MONTHLY_MONEY),
+    "awards:period": _period_money(AWARD_FIGURES),
+    "funds:period": _period_money(FUND_FIGURES),
 }
 
 # Which of --fund --unit --clause each report can be narrowed by (the rows carry those columns).
@@ -48,14 +75,19 @@ FILTERS = {
     "trial-balance": (),
     "pending": ("fund", "unit", "clause"),
     "carryover": ("fund",),
+    "monthly": ("fund",),
 }
 
 
-def narrowed(rows: list[dict], filters: dict[str, str]) -> list[dict]:
+def narrowed(rows: list[dict], filters: dict[str, str], name: str | None = None) -> list[dict]:
+    """The rows that match every filter given; then the report's own totals rows, if it has them (``monthly``:
+    they add up what the filters left)."""
     wanted = {k: v for k, v in filters.items() if v is not None}
-    if not wanted:
-        return rows
-    return [row for row in rows if all(row.get(k) == v for k, v in wanted.items())]
+    if wanted:
+        rows = [row for row in rows if all(row.get(k) == v for k, v in wanted.items())]
+    if name == "monthly":
+        rows = rows + monthly_totals(rows)
+    return rows
 
 
 def with_clause_titles(rows: list[dict]) -> list[dict]:
@@ -130,10 +162,29 @@ def _trial_balance(fetched: list[dict]) -> list[dict]:
     return rows
 
 
+def held_because(kind: str, rule: str | None, amount: int | None, threshold: int | None) -> str:
+    """Why an act waits for a second person, in a clerk's words (short: it is a table column)."""
+    if rule == "threshold":
+        limit = f"审批阈值 {format_human(threshold)}" if threshold is not None else "审批阈值"
+        if amount is not None and threshold is not None and amount < threshold:
+            return f"同一申报累计审批期内合计达到{limit} (防拆分)"
+        return f"单笔达到{limit}"
+    if kind == "reopen":
+        return "重新开账须另一名管理员或审批人复核"
+    return "须另一人复核 (不相容岗位分离)"
+
+
 def _pending(rows: list[dict]) -> list[dict]:
+    shown = []
     for row in rows:
-        row["kind"] = PENDING_KINDS[row["kind"]]
-    return rows
+        rule, threshold = row.pop("rule"), row.pop("threshold")
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            out[key] = value
+            if key == "reason":
+                out["held_because"] = held_because(row["kind"], rule, row["amount"], threshold)
+        shown.append(out)
+    return shown
 
 
 def _carryover(fetched: list[dict]) -> list[dict]:
@@ -149,6 +200,93 @@ def _carryover(fetched: list[dict]) -> list[dict]:
     return rows
 
 
+def execution_rate(disbursed: int, appropriated: int) -> str | None:
+    """执行率 = paid ÷ appropriated, as a percentage to a tenth, rounded half up, in integers (no floats):
+    ``"12.3%"``; None when nothing is appropriated."""
+    if appropriated <= 0:
+        return None
+    tenths = (disbursed * 2000 + appropriated) // (2 * appropriated)
+    sign, tenths = ("-", -tenths) if tenths < 0 else ("", tenths)
+    return f"{sign}{tenths // 10}.{tenths % 10}%"
+
+
+def _in_period(figures: tuple[str, ...], balance: Callable[[dict], int]) -> Callable[[list[dict]], list[dict]]:
+    """A period report's rows: its descriptive columns, each figure's opening (as of the day before the period),
+    its movement in the period (closing − opening) and its closing (as of the period's last day), and the
+    balance at both ends; the award's document numbers last."""
+
+    def step(fetched: list[dict]) -> list[dict]:
+        rows = []
+        for row in fetched:
+            opening = {m: int(row.pop(f"opening_{m}")) for m in figures}
+            closing = {m: int(row.pop(f"closing_{m}")) for m in figures}
+            tail = {k: row.pop(k) for k in ("doc", "exception_doc") if k in row}
+            row.update({f"opening_{m}": opening[m] for m in figures}, opening_available=balance(opening))
+            row.update({m: closing[m] - opening[m] for m in figures})
+            row.update({f"closing_{m}": closing[m] for m in figures}, closing_available=balance(closing))
+            rows.append(row | tail)
+        return rows
+
+    return step
+
+
+def _award_balance(f: dict) -> int:
+    return f["disbursed"] - f["spent"] - f["recovered"]
+
+
+def _fund_balance(f: dict) -> int:
+    return f["appropriated"] + f["returned"] - f["committed"]
+
+
+def _monthly(fetched: list[dict]) -> list[dict]:
+    """Every month of each fund-year, January to December: the appropriation as of the month's end, the
+    payments dated in the month, the payments up to its end (dated before the year too) and the rate."""
+    by_fund_year: dict[tuple, list[dict]] = {}
+    for line in fetched:
+        by_fund_year.setdefault((line["fund"], line["year"]), []).append(line)
+    rows = []
+    for (fund, year), lines in by_fund_year.items():
+        months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+        in_month = {line["month"]: line for line in lines}
+        appropriated = sum(int(line["appropriated"]) for line in lines if line["month"] < months[0])
+        cumulative = sum(int(line["disbursed"]) for line in lines if line["month"] < months[0])
+        for month in months:
+            line = in_month.get(month) or {"appropriated": 0, "disbursed": 0}
+            paid = int(line["disbursed"])
+            appropriated += int(line["appropriated"])
+            cumulative += paid
+            rows.append(
+                {
+                    "fund": fund,
+                    "fund_name": lines[0]["fund_name"],
+                    "year": year,
+                    "month": month,
+                    "appropriated": appropriated,
+                    "disbursed": paid,
+                    "cumulative": cumulative,
+                    "execution_rate": execution_rate(cumulative, appropriated),
+                }
+            )
+    return rows
+
+
+def monthly_totals(rows: list[dict]) -> list[dict]:
+    """One 合计 row (fund ``total``) per year and month, adding up every fund's row of that month."""
+    summed: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["year"], row["month"])
+        total = summed.setdefault(
+            key,
+            {"fund": "total", "fund_name": "合计", "year": row["year"], "month": row["month"]}
+            | dict.fromkeys(MONTHLY_MONEY, 0),
+        )
+        for column in MONTHLY_MONEY:
+            total[column] += row[column]
+    for total in summed.values():
+        total["execution_rate"] = execution_rate(total["cumulative"], total["appropriated"])
+    return [summed[key] for key in sorted(summed)]
+
+
 FINISH: dict[str, Callable[[list[dict]], list[dict]]] = {
     "awards": with_clause_titles,
     "units": _units,
@@ -157,6 +295,9 @@ FINISH: dict[str, Callable[[list[dict]], list[dict]]] = {
     "trial-balance": _trial_balance,
     "pending": _pending,
     "carryover": _carryover,
+    "monthly": _monthly,
+    "awards:period": lambda rows: with_clause_titles(_in_period(AWARD_FIGURES, _award_balance)(rows)),
+    "funds:period": _in_period(FUND_FIGURES, _fund_balance),
 }
 
 

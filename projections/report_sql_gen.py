@@ -5,7 +5,8 @@ written module differs from what this would write now, so the fast read path nev
 
 Each report has one query per combination of ``--year``, ``--as-of`` and ``--known-at`` (given or not):
 the query is built with sentinel values for the three, compiled with its other values inline, and the
-sentinels are turned into named parameters (``:year``, ``:year_text``, ``:as_of``, ``:known_at``).
+sentinels are turned into named parameters (``:year``, ``:year_text``, ``:as_of``, ``:known_at``; a period
+report's ``:since``).
 The journal's account names and the shipped catalogue's clause titles are written beside them, so a report
 needs neither SQLAlchemy nor the TOML catalogue to print.
 """
@@ -20,15 +21,17 @@ from sqlalchemy.dialects import sqlite
 
 from ledger import clauses
 
-from . import journal, reports, schema
+from . import journal, movements, reports, schema
 
 TARGET = Path(__file__).with_name("report_sql.py")
 YEAR, AS_OF, KNOWN_AT, MOMENT = 7391, "8462-05-17", 9573826, "8462-05-17T01:02:03.456789+00:00"
+SINCE = "6357-09-28"  # a period report's first day (--from)
 KEY = "ZQ-SENTINEL-KEY"  # a listing's key: a unit code, a REF, a fund, a voucher
 SENTINELS = [  # the order matters: the date holds no year sentinel, the position none of the others
     (f"'{KEY}'", ":key"),
     (f"'{MOMENT}'", ":moment"),
     (f"'{AS_OF}'", ":as_of"),
+    (f"'{SINCE}'", ":since"),
     (f"'{YEAR}'", ":year_text"),
     (rf"\b{KNOWN_AT}\b", ":known_at"),
     (rf"\b{YEAR}\b", ":year"),
@@ -39,7 +42,7 @@ def compiled(query) -> str:
     text = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
     for sentinel, name in SENTINELS:
         text = re.sub(sentinel if sentinel.startswith("\\b") else re.escape(sentinel), name, text)
-    for value in (str(YEAR), AS_OF, str(KNOWN_AT), MOMENT, KEY):
+    for value in (str(YEAR), AS_OF, str(KNOWN_AT), MOMENT, KEY, SINCE):
         if value in text:
             raise AssertionError(f"sentinel {value} left in the compiled query: {text}")
     return text
@@ -53,6 +56,14 @@ def source() -> str:
             keys = tuple(query.selected_columns.keys())
             entries.append(f"    {(name, has_year, has_as_of, has_known)!r}: (\n        {compiled(query)!r},\n")
             entries.append(f"        {keys!r},\n    ),\n")
+    for name, query_of in movements.PERIOD_QUERIES.items():  # --from/--to: a period's movements
+        for has_year, has_as_of, has_known in itertools.product((False, True), repeat=3):
+            query = query_of(
+                YEAR if has_year else None, AS_OF if has_as_of else None, KNOWN_AT if has_known else None, SINCE
+            )
+            keys = tuple(query.selected_columns.keys())
+            shape = (f"{name}:period", has_year, has_as_of, has_known)
+            entries.append(f"    {shape!r}: (\n        {compiled(query)!r},\n        {keys!r},\n    ),\n")
     position = compiled(reports.position_at_query(MOMENT))
     lists = []
     for name, query_of in reports.LIST_QUERIES.items():

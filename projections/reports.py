@@ -15,8 +15,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, and_, bindparam, case, cast, func, inspect, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    inspect,
+    not_,
+    or_,
+    select,
+    text,
+)
 
+from . import movements
 from . import schema as s
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
     AWARD_MONEY,
@@ -28,7 +43,6 @@ from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exp
     HISTORY_MONEY,
     LIST_MONEY,
     MONEY,
-    PENDING_KINDS,
     REPORTS,
     UNIT_MONEY,
     finish,
@@ -53,8 +67,18 @@ def run(
     as_of: str | None = None,
     filters: dict[str, str | None] | None = None,
     known_at: int | None = None,
+    since: str | None = None,
 ) -> list[dict[str, Any]]:
-    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {})
+    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``)."""
+    if since is not None:
+        return narrowed(period(conn, name, year, as_of, known_at, since), filters or {})
+    return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {}, name)
+
+
+def period(conn: Connection, name: str, year: int | None, to: str | None, known_at: int | None, since: str) -> list:
+    """``report funds|awards --from since --to to``: each figure's opening, movement and closing."""
+    query = movements.PERIOD_QUERIES[name](year, to, known_at, since)
+    return finish(f"{name}:period", _fetch(conn, query), year, to)
 
 
 def rows_of(conn: Connection, name: str, year: int | None, as_of: str | None, known_at: int | None) -> list[dict]:
@@ -122,14 +146,7 @@ def _award_flows(as_of: str, known_at: int | None = None):
     """Per application, from the journal lines dated on or before ``as_of`` (known at ``known_at``)."""
     j = s.journal.c
     return (
-        select(
-            j.application,
-            _sum(and_(j.account == "commitment", j.movement == "award")).label("awarded"),
-            _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-            (_sum(j.account == "pending") - _sum(j.account == "pending", j.credit)).label("pending"),
-            _sum(and_(j.account == "earmarked", j.movement == "expenditure"), j.credit).label("spent"),
-            _sum(and_(j.account == "earmarked", j.movement == "recovery"), j.credit).label("recovered"),
-        )
+        select(j.application, *movements.sums(movements.award_measures()))
         .where(*upto(as_of, known_at), j.application.is_not(None))
         .group_by(j.application)
         .subquery()
@@ -140,34 +157,30 @@ def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int 
     return rows_of(conn, "awards", year, as_of, known_at)
 
 
+def award_columns(*money) -> list:
+    """An award's columns as ``report awards`` lists them, its ``money`` columns in the middle (from
+    ``awards_named``)."""
+    a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    described = [a.application, a.unit, u.name.label("unit_name"), a.clause, a.fund, n.name.label("fund_name")]
+    return [*described, a.fiscal_year, a.fiscal_year.label("year"), a.mode, *money, a.doc, a.exception_doc]
+
+
+def awards_named():
+    """The awards with their unit's and fund's names."""
+    a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    return s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund)
+
+
 def awards_query(year: int | None, as_of: str | None, known_at: int | None = None):
     a = s.awards.c
     if known_at is not None:
         as_of = as_of or FAR
     flows = None if as_of is None else _award_flows(as_of, known_at)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
-    u, n = s.units.c, s.fund_names.c
+    money = (m.awarded, m.disbursed, m.pending, m.spent, m.recovered)
     query = (
-        select(
-            a.application,
-            a.unit,
-            u.name.label("unit_name"),
-            a.clause,
-            a.fund,
-            n.name.label("fund_name"),
-            a.fiscal_year,
-            a.fiscal_year.label("year"),
-            a.mode,
-            m.awarded,
-            m.disbursed,
-            m.pending,
-            m.spent,
-            m.recovered,
-            (m.disbursed - m.spent - m.recovered).label("available"),
-            a.doc,
-            a.exception_doc,
-        )
-        .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
+        select(*award_columns(*money, (m.disbursed - m.spent - m.recovered).label("available")))
+        .select_from(awards_named())
         .where(a.status == "awarded")
     )
     if flows is not None:
@@ -190,15 +203,7 @@ def funds_query(year: int | None, as_of: str | None, known_at: int | None = None
     else:
         j = s.journal.c
         f = (
-            select(
-                j.fund,
-                j.year,
-                _sum(j.account == "appropriation", j.credit).label("appropriated"),
-                _sum(and_(j.account == "commitment", j.movement == "award")).label("committed"),
-                _sum(and_(j.account == "earmarked", j.movement.in_(("disbursement", "investment")))).label("disbursed"),
-                _sum(and_(j.account == "fund_available", j.movement.in_(("recovery", "exit")))).label("returned"),
-                _sum(j.account == "carried_forward").label("carried_forward"),
-            )
+            select(j.fund, j.year, *movements.sums(movements.fund_measures()))
             .where(*upto(as_of, known_at), j.fund.is_not(None))
             .group_by(j.fund, j.year)
             .subquery()
@@ -491,45 +496,42 @@ def pending(conn: Connection, year: int | None, as_of: str | None, known_at: int
     return rows_of(conn, "pending", year, as_of, known_at)
 
 
-def pending_query(year: int | None, as_of: str | None, known_at: int | None = None):
-    """Held payments not yet approved or voided: voucher, application, kind, amount, maker, date."""
-    j, k, a, u = s.journal.c, s.event_keys.c, s.awards.c, s.units.c
-    amount = (total(j.debit) - total(j.credit)).label("amount")
-    held = (
-        select(j.voucher, j.application, amount)
-        .where(j.account == "pending", *upto(as_of, known_at))
-        .group_by(j.voucher, j.application)
-        .having(total(j.debit) - total(j.credit) != 0)
-        .subquery()
-    )
-    made = (
-        select(k.key, k.type, k.actor, k.effective_date)
-        .where(k.type.in_(tuple(PENDING_KINDS)), k.voucher == k.key)
-        .subquery()
-    )
+def pending_query(year: int | None, as_of: str | None = None, known_at: int | None = None):
+    """Every act held for a second person and not yet approved or voided (``projections.held``): voucher or
+    document, application, kind, amount, maker, date, reason, and what ``report_rows`` needs to say why it is
+    held. ``--as-of D``: proposed by D and not settled by D; ``--known-at P``: as recorded up to P."""
+    h, u, n = s.held_acts.c, s.units.c, s.fund_names.c
+    if as_of is None and known_at is None:
+        waiting = h.status == "pending"
+    else:
+        dated = [h.made_on <= as_of] if as_of is not None else []
+        recorded = [h.made_seq <= known_at] if known_at is not None else []
+        settled = [h.settled_on <= as_of] if as_of is not None else []
+        settled += [h.settled_seq <= known_at] if known_at is not None else []
+        waiting = and_(*dated, *recorded, or_(h.settled_seq.is_(None), not_(and_(*settled))))
     query = (
         select(
-            held.c.voucher,
-            held.c.application,
-            made.c.type.label("kind"),
-            held.c.amount,
-            made.c.actor.label("maker"),
-            made.c.effective_date.label("date"),
-            a.unit,
+            h.key.label("voucher"),
+            h.application,
+            h.kind,
+            h.amount,
+            h.maker,
+            h.made_on.label("date"),
+            h.reason,
+            h.rule,
+            n.threshold,
+            h.unit,
             u.name.label("unit_name"),
-            a.clause,
-            a.fund,
-            a.fiscal_year,
+            h.clause,
+            h.fund,
+            h.year.label("fiscal_year"),
         )
-        .select_from(
-            held.join(made, made.c.key == held.c.voucher)
-            .join(s.awards, a.application == held.c.application)
-            .outerjoin(s.units, u.unit == a.unit)
-        )
-        .order_by(made.c.effective_date, held.c.voucher)
+        .select_from(s.held_acts.outerjoin(s.units, u.unit == h.unit).outerjoin(s.fund_names, n.fund == h.fund))
+        .where(waiting)
+        .order_by(h.made_on, h.key)
     )
     if year is not None:
-        query = query.where(a.fiscal_year == year)
+        query = query.where(h.year == year)
     return query
 
 
@@ -640,6 +642,10 @@ def carryover_query(year: int | None, as_of: str | None, known_at: int | None = 
     return query
 
 
+def monthly(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
+    return rows_of(conn, "monthly", year, as_of, known_at)
+
+
 REPORT_FUNCTIONS = {
     "awards": awards,
     "funds": funds,
@@ -650,6 +656,7 @@ REPORT_FUNCTIONS = {
     "trial-balance": trial_balance,
     "pending": pending,
     "carryover": carryover,
+    "monthly": monthly,
 }
 
 # Each report's one query, by year, as-of date and known-at position: what ``projections.report_sql``
@@ -664,6 +671,7 @@ QUERIES = {
     "trial-balance": trial_balance_query,
     "pending": pending_query,
     "carryover": carryover_query,
+    "monthly": movements.monthly_query,
 }
 
 

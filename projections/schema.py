@@ -195,6 +195,35 @@ event_keys = Table(
     Column("detail", String(400)),  # category, reason, grade, document number… in words a clerk reads
 )
 
+# What waits for a second person (``report pending``): every act held for approval, keyed by the voucher or
+# document number that ``approve`` and ``void`` take, with who proposed it and when, and how it was settled.
+# Folded by ``projections.held`` from held payments and reopenings (migration 0035); other held acts add their
+# folds there. ``made_seq``/``settled_seq`` are log positions, so ``--known-at`` sees it as it stood then.
+held_acts = Table(
+    "held_acts",
+    metadata,
+    Column("key", String(200), primary_key=True),  # the voucher or document number
+    Column("kind", String(32)),  # disbursement, investment, reopen, …
+    Column("application", String(64)),
+    Column("unit", String(18)),
+    Column("clause", String(64)),
+    Column("fund", String(64)),
+    Column("year", Integer),  # the fiscal year: the award's, or the period's
+    Column("amount", BigInteger),  # 分; none when the act moves no money itself (a reopening)
+    Column("maker", String(200)),
+    Column("made_on", String(10)),
+    Column("made_seq", BigInteger),
+    Column("reason", String(400)),
+    Column("rule", String(32)),  # why it is held: "threshold" (the fund's approval threshold) or "two-person"
+    Column("status", String(16)),  # pending, approved, voided
+    Column("settled_by", String(200)),
+    Column("settled_on", String(10)),
+    Column("settled_seq", BigInteger),
+    Column("settled_reason", String(400)),  # a void's or a withdrawal's reason
+    Index("ix_held_acts_status", "status"),
+    Index("ix_held_acts_application", "application"),
+)
+
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
 
 # Tables a replay empties and rebuilds, in an order that respects nothing but tidiness.
@@ -211,4 +240,5 @@ REBUILT = (
     balances,
     fund_balances,
     event_keys,
+    held_acts,
 )

@@ -129,3 +129,27 @@ def read_sheet(sheet) -> tuple[list[str], list[list], list | None]:
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=at + 1)]
     totals = rows.pop() if rows and rows[-1][0] == "合计" else None
     return [c.value for c in sheet[at]], rows, totals
+
+
+def printed_by_libreoffice(workbook, folder) -> str:
+    """The text of ``workbook`` as LibreOffice prints it to PDF (read with pdftotext); skips the test when
+    either is missing (``scripts/test`` installs both)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftotext = shutil.which("pdftotext")
+    if not (soffice and pdftotext):
+        pytest.skip("needs LibreOffice and poppler-utils (scripts/test installs them)")
+    profile = folder / "lo-profile"
+    convert = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*convert, "--outdir", str(folder), str(workbook)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    printed = folder / (workbook.stem + ".pdf")
+    return subprocess.run([pdftotext, "-layout", str(printed), "-"], check=True, capture_output=True, text=True).stdout

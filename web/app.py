@@ -77,7 +77,8 @@ class View:
         with self.connect() as conn:
             now = head(conn)
             rows = figures.funds(conn, year, self.monthly.upto(conn, now["projected"]))
-            return self.page(request, "funds.html", conn, rows=rows, year=year, head=now)
+            months = figures.monthly(conn, year) if year else []
+            return self.page(request, "funds.html", conn, rows=rows, year=year, head=now, months=months)
 
     def awards(self, request: Request) -> Response:
         p = request.query_params
@@ -125,7 +126,7 @@ class View:
     def pending(self, request: Request) -> Response:
         with self.connect() as conn:
             rows = adapters.pending_vouchers(conn)
-            return self.page(request, "pending.html", conn, rows=rows, total=sum(r["amount"] for r in rows))
+            return self.page(request, "pending.html", conn, rows=rows, total=sum(r["amount"] or 0 for r in rows))
 
     def units(self, request: Request) -> Response:
         q = (request.query_params.get("q") or "").strip() or None

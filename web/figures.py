@@ -16,19 +16,12 @@ from sqlalchemy import Connection, bindparam, select, text
 from ledger.values import format_stake
 from projections import charts, reports
 from projections import schema as s
+from projections.report_rows import execution_rate  # 执行率: one rounding rule, the reports' own
 
 from .adapters import carried_forward, event_signers
 from .source import EVENTS_TABLE
 
 # -- funds -----------------------------------------------------------------------------------
-
-
-def execution_rate(disbursed: int, appropriated: int) -> str | None:
-    """预算执行率 = 已拨付 / 预算, to a tenth of a percent, rounded half up in integers."""
-    if appropriated <= 0:
-        return None
-    tenths = (disbursed * 2000 + appropriated) // (2 * appropriated)
-    return f"{tenths // 10}.{tenths % 10}%"
 
 
 def fund_names(conn: Connection) -> dict[str, str]:
@@ -69,6 +62,11 @@ def funds(conn: Connection, year: int | None, months: charts.Months | None = Non
         row["execution_rate"] = execution_rate(row["disbursed"], row["appropriated"])
         row["months"] = charts.in_order(months.get((row["fund"], row["year"]), {}))
     return rows
+
+
+def monthly(conn: Connection, year: int) -> list[dict]:
+    """``report monthly --year`` (月度执行进度): each fund's months, cumulative payments and 执行率, with 合计."""
+    return reports.run(conn, "monthly", year)
 
 
 # -- awards ----------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ READ_MODELS = (
     "balances",
     "fund_balances",
     "event_keys",
+    "held_acts",
     "origins",
     "projection_tracking",
 )

@@ -1,0 +1,286 @@
+"""One award's funds statement (项目资金对账单) for its recipient, from the read models.
+
+``statement REF`` prints it (xlsx, PDF, JSON or a table). What it shows, and where each part comes from:
+
+- the award: unit, clause (with its citation, from the catalogue), fund, document, date and the decision's
+  details (the award's history row, so whatever an award records — a tranche schedule — is shown);
+- its figures, as ``report awards --as-of`` computes them from the journal (one definition:
+  ``projections.movements.award_measures``): awarded, disbursed, pending, spent, recovered, the balance
+  (结余 = disbursed − spent − recovered) and what is left to pay;
+- every payment (disbursement or investment): voucher, dates, amount, who made and approved it, and its
+  status as it stood (posted, pending, approved, voided, reversed), the held ones from ``held_acts``;
+- spending by category, recoveries and reversals (红字冲正), from the journal lines, with each line's reason
+  from the history;
+- every other event of the award, oldest first (milestones, tranches, amendments, closeout, equity): read
+  generically from its history, so a new kind of act appears without a change here; none, nothing shown.
+
+``--as-of D`` and ``--known-at P`` limit every part to the lines dated by D and recorded by P, as the reports do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from ledger import errors
+
+from . import movements, reports
+from . import schema as s
+from .report_rows import FAR
+
+PAID = movements.PAID
+# Events the statement shows in its own sections; every other event of the award goes to its progress section.
+SHOWN = frozenset(
+    f"Grant.{name}"
+    for name in (
+        "Submitted",
+        "Evaluated",
+        "Rejected",
+        "Awarded",
+        "Disbursed",
+        "Invested",
+        "Approved",
+        "Voided",
+        "Spent",
+        "Recovered",
+        "Reversed",
+    )
+)
+MADE = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
+FIGURES = ("awarded", "disbursed", "pending", "spent", "recovered", "available", "unpaid")
+
+
+@dataclass(frozen=True)
+class Statement:
+    application: str
+    unit: str
+    unit_name: str | None
+    clause: str
+    clause_title: str | None
+    clause_source: str | None
+    fund: str | None
+    fund_name: str | None
+    fiscal_year: int | None
+    mode: str | None
+    doc: str | None
+    exception_doc: str | None
+    awarded_on: str
+    award_detail: str | None
+    as_of: str | None
+    known_at: int | None
+    figures: dict[str, int]  # 分: FIGURES
+    payments: list[dict] = field(default_factory=list)
+    spending: list[dict] = field(default_factory=list)
+    recoveries: list[dict] = field(default_factory=list)
+    reversals: list[dict] = field(default_factory=list)
+    progress: list[dict] = field(default_factory=list)
+
+
+def build(
+    conn: Connection, ref: str, catalogue: Any = None, as_of: str | None = None, known_at: int | None = None
+) -> Statement:
+    """The statement of application ``ref`` (``catalogue``: the policy catalogue, for the clause's title and
+    citation)."""
+    a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    row = conn.execute(
+        select(s.awards, u.name.label("unit_name"), n.name.label("fund_name"))
+        .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
+        .where(a.application == ref)
+    ).first()
+    if row is None:
+        raise errors.not_found(f"申报 {ref} 不存在", ("application", ref))
+    award = row._mapping
+    day = as_of or FAR
+    if award["awarded_on"] is None or award["awarded_on"] > day:
+        when = f"截至 {as_of} " if as_of and award["awarded_on"] else ""
+        raise errors.LedgerError(errors.INVALID_STATE, f"申报 {ref} {when}尚未批复, 没有资金对账单")
+    history = [
+        h
+        for h in reports.history(conn, ref)
+        if (h["effective_date"] or "") <= day and (known_at is None or h["seq"] <= known_at)
+    ]
+    lines = _lines(conn, ref, as_of, known_at)
+    figures = _figures(conn, ref, as_of, known_at)
+    awarded_row = next((h for h in history if h["type"] == "Grant.Awarded"), None)
+    clause = catalogue.get(award["clause"]) if catalogue is not None else None
+    return Statement(
+        application=ref,
+        unit=award["unit"],
+        unit_name=award["unit_name"],
+        clause=award["clause"],
+        clause_title=getattr(clause, "title", None),
+        clause_source=getattr(clause, "citation", None),
+        fund=award["fund"],
+        fund_name=award["fund_name"],
+        fiscal_year=award["fiscal_year"],
+        mode=award["mode"],
+        doc=award["doc"],
+        exception_doc=award["exception_doc"],
+        awarded_on=award["awarded_on"],
+        award_detail=awarded_row["detail"] if awarded_row else None,
+        as_of=as_of,
+        known_at=known_at,
+        figures=figures,
+        payments=_payments(conn, ref, history, lines, as_of, known_at),
+        spending=_spending(lines),
+        recoveries=_recoveries(lines, history),
+        reversals=_reversals(lines, history),
+        progress=[_event(h) for h in history if h["type"] not in SHOWN],
+    )
+
+
+def _lines(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> list[dict]:
+    j = s.journal.c
+    query = (
+        select(j.seq, j.effective_date, j.movement, j.account, j.voucher, j.debit, j.credit)
+        .where(j.application == ref, *reports.upto(as_of, known_at))
+        .order_by(j.seq, j.line)
+    )
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def _figures(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> dict[str, int]:
+    """The award's figures from its journal lines, by the measures of ``report awards``."""
+    j = s.journal.c
+    query = select(*movements.sums(movements.award_measures())).where(
+        j.application == ref, *reports.upto(as_of, known_at)
+    )
+    sums = {k: int(v) for k, v in conn.execute(query).one()._mapping.items()}
+    sums["available"] = sums["disbursed"] - sums["spent"] - sums["recovered"]
+    sums["unpaid"] = sums["awarded"] - sums["disbursed"] - sums["pending"]
+    return {k: sums[k] for k in FIGURES}
+
+
+def _held(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> dict[str, dict]:
+    """The award's held payments by voucher, each with its status as it stood then."""
+    h = s.held_acts.c
+    found = {}
+    for r in conn.execute(select(s.held_acts).where(h.application == ref)):
+        act = dict(r._mapping)
+        settled = act["settled_seq"] is not None and (as_of is None or act["settled_on"] <= as_of)
+        settled = settled and (known_at is None or act["settled_seq"] <= known_at)
+        if not settled:
+            act.update(status="pending", settled_by=None, settled_on=None)
+        found[act["key"]] = act
+    return found
+
+
+def _payments(
+    conn: Connection, ref: str, history: Sequence[dict], lines: Sequence[dict], as_of: str | None, known_at: int | None
+) -> list[dict]:
+    held = _held(conn, ref, as_of, known_at)
+    paid: dict[str, int] = {}
+    for line in lines:
+        if line["account"] == "earmarked" and line["movement"] in PAID:
+            paid[line["voucher"]] = paid.get(line["voucher"], 0) + line["debit"]
+    reversed_on = {h["voucher"]: h["effective_date"] for h in history if h["type"] == "Grant.Reversed"}
+    rows = []
+    for h in history:
+        kind = MADE.get(h["type"])
+        if kind is None:
+            continue
+        voucher, act = h["voucher"], held.get(h["voucher"])
+        status, paid_on = (act["status"], act["settled_on"]) if act else ("posted", h["effective_date"])
+        if status == "voided":
+            paid_on = None
+        if voucher in reversed_on and status in ("posted", "approved"):
+            status = "reversed"
+        rows.append(
+            {
+                "voucher": voucher,
+                "kind": kind,
+                "date": h["effective_date"],
+                "amount": h["amount"],
+                "status": status,
+                "paid": paid.get(voucher, 0),
+                "paid_on": paid_on,
+                "maker": h["actor"],
+                "approved_by": act["settled_by"] if act and act["status"] == "approved" else None,
+                "reversed_on": reversed_on.get(voucher) if status == "reversed" else None,
+            }
+        )
+    return rows
+
+
+def _spending(lines: Sequence[dict]) -> list[dict]:
+    """Spending by category (net of reversals), with the number of expenditure vouchers that still count."""
+    from ledger.values import CATEGORIES, NEGATIVE_LIST
+
+    totals: dict[str, dict[str, int]] = {}
+    for line in lines:
+        if line["account"].startswith("expense:"):
+            category = line["account"][len("expense:") :]
+            by_voucher = totals.setdefault(category, {})
+            by_voucher[line["voucher"]] = by_voucher.get(line["voucher"], 0) + line["debit"]
+    words = {**CATEGORIES, **NEGATIVE_LIST}
+    rows = []
+    for category in sorted(totals, key=lambda c: list(words).index(c) if c in words else len(words)):
+        vouchers = totals[category]
+        rows.append(
+            {
+                "category": category,
+                "count": sum(1 for amount in vouchers.values() if amount),
+                "amount": sum(vouchers.values()),
+            }
+        )
+    return [r for r in rows if r["count"] or r["amount"]]
+
+
+def _detail(history: Sequence[dict]) -> dict[int, str | None]:
+    return {h["seq"]: h["detail"] for h in history}
+
+
+def _recoveries(lines: Sequence[dict], history: Sequence[dict]) -> list[dict]:
+    """Money returned to the fund (追回, a closeout's recovery…): each voucher, its date, amount and reason."""
+    details, rows, index = _detail(history), [], {}
+    for line in lines:
+        if line["account"] != "earmarked" or line["movement"] != "recovery":
+            continue
+        if line["credit"] > 0:
+            index[line["voucher"]] = len(rows)
+            rows.append(
+                {
+                    "voucher": line["voucher"],
+                    "date": line["effective_date"],
+                    "amount": line["credit"],
+                    "status": "posted",
+                    "detail": details.get(line["seq"]),
+                }
+            )
+        elif line["voucher"] in index:
+            rows[index[line["voucher"]]]["status"] = "reversed"
+    return rows
+
+
+def _reversals(lines: Sequence[dict], history: Sequence[dict]) -> list[dict]:
+    """Every 红字冲正 of a payment, an expenditure or a recovery: the voucher it reverses, date, amount, reason."""
+    details, rows = _detail(history), []
+    for line in lines:
+        if line["account"] != "earmarked" or line["movement"] not in (*PAID, "expenditure", "recovery"):
+            continue
+        amount = line["debit"] if line["movement"] in PAID else line["credit"]
+        if amount < 0:
+            rows.append(
+                {
+                    "voucher": line["voucher"],
+                    "kind": line["movement"],
+                    "date": line["effective_date"],
+                    "amount": -amount,
+                    "detail": details.get(line["seq"]),
+                }
+            )
+    return rows
+
+
+def _event(h: dict) -> dict:
+    return {
+        "date": h["effective_date"],
+        "type": h["type"],
+        "amount": h["amount"],
+        "voucher": h["voucher"],
+        "detail": h["detail"],
+        "actor": h["actor"],
+    }
