@@ -54,12 +54,11 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         if not out:
             raise ledger_errors.invalid("batch template 需要 --out FILE.xlsx")
         batch_xlsx.write_template(out)
-        click.echo(f"wrote the batch template to {out}", err=True)
+        click.echo(f"已写入批量命令模板: {out}", err=True)
         return
     if file != "-" and not os.path.isfile(file):
         raise ledger_errors.invalid(f"找不到批量文件 {file}")
     spreadsheet = file.lower().endswith(".xlsx")
-    where = "row" if spreadsheet else "line"
     if spreadsheet:
         rows = list(batch_xlsx.read_rows(file))
         lines, total = iter(rows), (rows[-1][0] if rows else 0)
@@ -71,7 +70,7 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         if total is None:
             with open(file, "rb") as counted:
                 total = sum(1 for _ in counted)
-        bar = click.progressbar(length=total, label="batch", file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=total, label="批量命令", file=sys.stderr, show_pos=True)
         bar.__enter__()
     try:
         with open_ledger() as ledger:
@@ -101,7 +100,7 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         click.echo(output.as_json(dict(result, errors=errors, **({"notes": summary.notes} if summary.notes else {}))))
     else:
         for e in errors:
-            click.echo(f"{where} {e['line']}: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
+            click.echo(f"第 {e['line']} 行: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
         for note in summary.notes:
             click.echo(note, err=True)
         output.emit(s.fmt, result)

@@ -79,7 +79,7 @@ HEADERS = {
     "approval_threshold": "审批阈值",
     "approval_window": "累计审批期(天)",
     "former_name": "原名称",
-    "roles": "角色",
+    "roles": "现有角色",
     "role": "角色",
     "grade": "等级",
     "score": "评分",
@@ -115,6 +115,30 @@ HEADERS = {
     "keys": "密钥",
     "unsigned_history": "未签名的早期事件",
     "signed_from": "签名起始位置",
+    # issue 27: what was left in English
+    "applied": "已执行",
+    "skipped": "已跳过",
+    "failed": "被拒绝",
+    "public_key": "公钥",
+    "previous": "原钥匙",
+    "eligible": "符合条件",
+    "code": "代码",
+    "document": "文件",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "item": "条目",
+    "quote": "原文",
+    "note": "说明",
+    "origin": "来源",
+    "loaded_by": "载入人",
+    "sha256": "文件哈希",
+    "available_to_pay": "尚可拨付",
+    "held_because": "待审批原因",
+    "carried": "结转",
+    "seal": "封存",
+    "out": "文件",
+    "converted_amount": "转股金额",
+    "execution_rate": "执行率",
 }
 
 # Event types as history shows them.
@@ -147,6 +171,21 @@ EVENTS = {
     "Grant.Exited": "股权退出",
     "Grant.WrittenOff": "股权核销",
     "Voucher.Issued": "开具凭证",
+    "Installation.SigningBegan": "开始签名",
+    "Actor.KeyBound": "绑定签名钥匙",
+    "Actor.KeyRotated": "更换签名钥匙",
+    "Actor.RoleRevoked": "收回角色",
+    "KeyBinding.Claimed": "登记钥匙归属",
+    "Period.Opened": "开立会计年度",
+    "Period.Closed": "年度结账",
+    "Period.ReopenProposed": "提请重新开账",
+    "Period.ReopenWithdrawn": "撤回重新开账",
+    "Period.Reopened": "重新开账",
+    "PolicyRegister.Opened": "开立政策登记簿",
+    "PolicyRegister.Loaded": "载入政策文件",
+    "Seal.Written": "封存日志",
+    "Unit.Placed": "登记所在地区",
+    "UnitCap.Carried": "计入既往批复",
 }
 
 # Stored English words → what a clerk reads, by column.
@@ -156,7 +195,12 @@ VALUES: dict[str, dict[str, str]] = {
     "grade": GRADES,
     "category": {**CATEGORIES, **NEGATIVE_LIST},
     "role": ROLES,
+    "roles": ROLES,
+    "custody": {"issued": "代管 (授予角色的账户保管)", "enrolled": "本人保管"},
     "status": {
+        "initialised": "已初始化",
+        "upgraded": "已升级",
+        "up-to-date": "已是最新",
         "submitted": "已申报",
         "evaluated": "已评审",
         "awarded": "已批复",
@@ -181,9 +225,11 @@ def header(column: str) -> str:
 
 
 def shown(column: str, value: Any) -> Any:
-    """The label a person reads for a stored value (unchanged when there is none)."""
+    """The label a person reads for a stored value (unchanged when there is none); a list, each of its values."""
     if isinstance(value, str):
         return VALUES.get(column, {}).get(value, value)
+    if isinstance(value, (list, tuple)) and column in VALUES:
+        return [shown(column, v) for v in value]
     return value
 
 

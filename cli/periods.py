@@ -68,7 +68,7 @@ def seal(out: str | None) -> None:
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(result.fields, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
-        click.echo(f"wrote the seal at position {result.fields['position']} to {out}", err=True)
+        click.echo(f"已写入日志位置 {result.fields['position']} 的封存: {out}", err=True)
     show(result.fields, result.changed)
 
 

@@ -202,7 +202,7 @@ def report(
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
+        click.echo(f"已写入 {len(rows)} 行: {out}", err=True)
         return
     click.echo(text, nl=fmt != "csv")
 
@@ -237,7 +237,7 @@ def _write_xlsx(
         (label, filters[k]) for k, label in (("fund", "资金"), ("unit", "单位"), ("clause", "条款")) if filters[k]
     ]
     sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=shown, yuan_unit=yuan_unit))
-    click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
+    click.echo(f"已写入 {len(tables)} 张报表, 共 {sum(len(t.rows) for t in tables)} 行: {out}", err=True)
 
 
 def _parser():

@@ -9,7 +9,10 @@ from .context import guarded, open_ledger, settings
 
 @click.group()
 def voucher() -> None:
-    """凭证打印: 每张凭证按其业务类型打印成单 (拨付审批单、股权投资拨付审批单、支出凭单、追回凭单、作废单、红字冲正单)。"""
+    """凭证打印: 每张凭证按业务类型打印成单。
+
+    拨付审批单、股权投资拨付审批单、支出凭单、追回凭单、股权退出凭单; 作废的打印作废单, 冲正的打印红字冲正单。
+    """
 
 
 @voucher.command(name="print")

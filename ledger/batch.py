@@ -165,7 +165,7 @@ class BatchRunner:
         for _, _, outcome in group:
             summary.count(outcome)
             if outcome.note:
-                summary.notes.append(f"line {outcome.line}: {outcome.note}")
+                summary.notes.append(f"第 {outcome.line} 行: {outcome.note}")
         self._done(group)
         # Keep what was loaded for the next group, unless the cache grows large.
         return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)
@@ -176,18 +176,18 @@ class BatchRunner:
         written = storage.written(self.app, uow.attempted)
         if written is True:
             summary.events += len(uow.attempted)
-            summary.notes.append(f"lines {first}-{last}: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
+            summary.notes.append(f"第 {first}-{last} 行: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
             return
         if written is False:
             raise self._stopped(first, last, storage.failure(self.app.store, exc, written=False)) from exc
         raise self._stopped(first, last, storage.unknown(self.app.store, exc)) from exc
 
     def _stopped(self, first: int, last: int, error: LedgerError, written_before: int | None = None) -> LedgerError:
-        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        lines = f"第 {first} 行" if first == last else f"第 {first}-{last} 行"
         return LedgerError(
             error.code,
-            f"batch stopped at {lines} (the lines before {written_before or first} are written); {error.message}. "
-            "Rerun the same batch file: lines already written are skipped as exact repeats",
+            f"批量命令停在{lines} (第 {written_before or first} 行之前的各行已写入); {error.message}。"
+            "请重新运行同一个批量文件: 已写入的行作为完全相同的重复会被跳过",
         )
 
     def _redo(self, group: list, summary: Summary) -> UnitOfWork:
@@ -206,7 +206,7 @@ class BatchRunner:
                 summary.count(Outcome(number, "failed", error.code, error.message))
                 continue
             if result.note:
-                summary.notes.append(f"line {number}: {result.note}")
+                summary.notes.append(f"第 {number} 行: {result.note}")
         self._done(group)
         return UnitOfWork(self.app)
 

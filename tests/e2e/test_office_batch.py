@@ -62,7 +62,7 @@ def test_an_xlsx_batch_with_chinese_headers_applies_rows_and_names_the_refused_r
     assert [(e["line"], e["code"]) for e in summary["errors"]] == [(3, "EXCEEDS_AWARD")]  # row 3 of the sheet
     assert disbursed(world) == "623456.78"
     text = world("batch", batch, fmt="table")
-    assert "row 3: error[EXCEEDS_AWARD]" in text.stderr, describe(text)
+    assert "第 3 行: error[EXCEEDS_AWARD]" in text.stderr, describe(text)
 
 
 def test_an_xlsx_batch_run_again_skips_every_row_and_so_does_the_same_batch_as_json_lines(world, tmp_path):
