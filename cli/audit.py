@@ -188,14 +188,17 @@ def hledger(out: str | None, chart: str | None) -> None:
 
 
 @export.command("vouchers")
-@click.option("--to", "to", required=True, type=click.Choice(["u8", "kingdee"]), help="用友 U8 or 金蝶 KIS.")
+@click.option("--to", "to", required=True, type=click.Choice(["u8", "kingdee"]), help="用友 U8 或金蝶 KIS。")
 @click.option("--year", default=None, help="Only vouchers dated in this year.")
-@click.option("--out", required=True, metavar="FILE", help="u8: a 凭证引入 text file; kingdee: an .xlsx workbook.")
+@click.option("--out", required=True, metavar="FILE", help="u8: 凭证引入文本文件; kingdee: .xlsx 工作簿。")
 @CHART_OPTION
 @guarded
 def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
-    """记账凭证 for the accounting system, one per money event (凭证字 记, numbered per year): 用友 U8's
-    总账工具「凭证引入」text file (GB18030), or a 金蝶 KIS 凭证引入 workbook.
+    """导出记账凭证给财务软件, 每个资金事件一张 (凭证字 记, 按会计期间即月份、按日期顺序编号):
+    用友 U8 总账工具「凭证引入」文本文件 (GB18030), 或金蝶 KIS 凭证引入工作簿。
+
+    制单人是经办人 (审批过的拨付也是经办人), 审核人留空由财务软件审核; 5001/7101 等科目的分录带
+    项目辅助核算 (申报编号) 和往来单位 (单位的统一社会信用代码)。
 
     \b
     Examples:
@@ -215,25 +218,11 @@ def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
                 count = books.u8(loaded, found, handle)
         else:
             count = _kingdee(books.kingdee_rows(loaded, found), out)
-    click.echo(f"exported {len(found)} vouchers ({count} lines) to {out}", err=True)
+    click.echo(f"已导出 {len(found)} 张凭证 ({count} 条分录): {out}", err=True)
     s.log.info("exported", what="vouchers", to=to, year=year_value, vouchers=len(found), lines=count, out=out)
 
 
 def _kingdee(rows: list[list], path: str) -> int:
-    from openpyxl import Workbook
+    from . import kingdee_xlsx
 
-    from projections.books import KINGDEE_FIELDS
-
-    from .labels import safe_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "凭证"
-    sheet.append(list(KINGDEE_FIELDS))
-    amounts = (KINGDEE_FIELDS.index("借方金额"), KINGDEE_FIELDS.index("贷方金额"))
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-        for index in amounts:
-            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.00"
-    book.save(path)
-    return len(rows)
+    return kingdee_xlsx.write(rows, path)
