@@ -132,7 +132,7 @@ HEADERS = {
     "origin": "来源",
     "loaded_by": "载入人",
     "sha256": "文件哈希",
-    "available_to_pay": "尚可拨付",
+    "payable": "尚可拨付",
     "held_because": "待审批原因",
     "carried": "结转",
     "seal": "封存",

@@ -19,6 +19,7 @@ COLUMNS = {
         "awarded",
         "disbursed",
         "pending",
+        "payable",
         "spent",
         "available",
     ],
@@ -41,6 +42,62 @@ COLUMNS = {
         "closed",
     ],
 }
+# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``cli.sheets``
+# computes the scale; a test prints them through LibreOffice). No pair that says one thing twice (code and
+# name, 预算年度 and 年度); ``--columns`` picks others, JSON and CSV carry all.
+XLSX_COLUMNS = {
+    "awards": [
+        "application",
+        "unit_name",
+        "clause",
+        "fund",
+        "year",
+        "mode",
+        "awarded",
+        "disbursed",
+        "pending",
+        "payable",
+        "spent",
+        "available",
+    ],
+    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available", "carried_forward"],
+    "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
+    "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
+    "clauses": ["clause", "year", "count", "awarded", "disbursed"],
+    "equity": [
+        "application",
+        "mode",
+        "unit",
+        "invested",
+        "cost",
+        "stake",
+        "exited_stake",
+        "proceeds",
+        "gain",
+        "written_off",
+        "status",
+    ],
+    "trial-balance": ["side", "account", "name", "debit", "credit", "balance"],
+    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date", "held_because"],
+    "carryover": COLUMNS["carryover"],
+}
+# Figures a clerk reads that the report's rows imply: 尚可拨付 = 批复 − 已拨付 − 待审批 (what may still be paid).
+DERIVED_MONEY = {"awards": frozenset(("payable",))}
+
+
+def with_derived(name: str, rows: list[dict]) -> list[dict]:
+    if name == "awards":
+        for row in rows:
+            row["payable"] = int(row["awarded"]) - int(row["disbursed"]) - int(row["pending"])
+    return rows
+
+
+def money_of(name: str) -> frozenset[str]:
+    from projections.report_rows import MONEY
+
+    return frozenset(MONEY[name]) | DERIVED_MONEY.get(name, frozenset())
+
+
 # Reports whose table and CSV end with a totals row (the trial balance carries its own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
 HISTORY_COLUMNS = ["seq", "effective_date", "type", "amount", "voucher", "detail", "actor", "recorded_at"]
@@ -155,7 +212,7 @@ def report(
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
     from ledger import errors
-    from projections.report_rows import FILTERS, MONEY
+    from projections.report_rows import FILTERS
 
     s = settings()
     fmt = fmt or s.fmt
@@ -178,12 +235,12 @@ def report(
             raise errors.invalid(f"report {name} 不能按 --{key} 筛选 (可用的筛选: {usable})")
     if fmt == "xlsx":
         books = {"side": side, "chart": chart}
-        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known)
+        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known, columns)
         return
     if name == "all":
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
 
-    money = MONEY[name]
+    money = money_of(name)
     rows = None
     if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
         from projections import fastread
@@ -192,6 +249,7 @@ def report(
     if rows is None:
         with open_ledger() as ledger:
             rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
+    rows = with_derived(name, rows)
     available = list(rows[0]) if rows else COLUMNS[name]
     default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
@@ -217,20 +275,28 @@ def _write_xlsx(
     yuan_unit: str,
     books: dict[str, str | None],
     known: int | str | None = None,
+    columns: str | None = None,
 ) -> None:
-    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
-    from projections.reports import FILTERS, MONEY
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
+
+    Each sheet shows the report's ``XLSX_COLUMNS`` (or ``--columns``, for one report)."""
+    from ledger import errors
+    from projections.reports import FILTERS
 
     from . import sheets
 
+    if columns and name == "all":
+        raise errors.invalid("report all 的每张报表列不同, 不能用 --columns; 请逐个报表导出")
     names = list(COLUMNS) if name == "all" else [name]
     tables = []
     with open_ledger() as ledger:
         for n in names:
             usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
             extra = books if n == "trial-balance" else {}
-            rows = ledger.report(n, actor, year, day, usable, known_at=known, **extra)
-            tables.append(sheets.report_table(n, rows, MONEY[n], COLUMNS[n]))
+            rows = with_derived(n, ledger.report(n, actor, year, day, usable, known_at=known, **extra))
+            default = XLSX_COLUMNS[n] if n != "trial-balance" or books["side"] != "journal" else COLUMNS[n]
+            chosen = pick_columns(columns, list(rows[0]) if rows else default, default)
+            tables.append(sheets.report_table(n, rows, money_of(n), chosen))
     shown = [("年度", str(year))] if year else []
     shown += [("截至记录", str(known))] if known is not None else []
     shown += [

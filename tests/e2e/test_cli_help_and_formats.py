@@ -72,7 +72,7 @@ def test_help_works_for_every_command_and_subcommand(path):
 @pytest.mark.parametrize("path", LEAVES, ids=[" ".join(p) for p in LEAVES])
 def test_the_help_of_every_leaf_command_shows_examples(path):
     result = runner().invoke(main, [*path, "--help"])
-    assert "Examples" in result.stdout, result.stdout
+    assert "示例" in result.stdout, result.stdout
 
 
 # -- tables -----------------------------------------------------------------------------------------------
