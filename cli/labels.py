@@ -290,11 +290,13 @@ BATCH_KEYS = {
     "region-doc": "地区依据文件",
     "file-name": "文件名",
     "content": "文件内容",
+    "key": "公钥",
 }
 
 # Batch commands by their Chinese names (the ``命令`` column may use either).
 BATCH_COMMANDS = {
     "role-grant": "授权",
+    "role-revoke": "收回角色",
     "fund-create": "设立资金",
     "fund-appropriate": "下达预算",
     "unit-register": "登记单位",
@@ -314,6 +316,9 @@ BATCH_COMMANDS = {
     "write-off": "核销",
     "unit-rename": "单位更名",
     "policy-load": "载入政策",
+    "close": "结账",
+    "reopen": "重新开账",
+    "key-rotate": "更换钥匙",
 }
 
 
