@@ -46,8 +46,9 @@ HEADERS = {
     "converted": "转股%",
     "exited_stake": "已退出%",
     "proceeds": "退出收入",
-    "gain": "损益",
-    "written_off": "核销",
+    "gain": "退出损益",
+    "written_off": "核销损失",
+    "net_gain": "损益合计",
     "status": "状态",
     "account": "科目",
     "debit": "借方",
@@ -98,7 +99,7 @@ HEADERS = {
     "schema": "数据库版本",
     "upgraded_from": "升级自",
     "rule": "规则",
-    "years": "年度",
+    "years": "预算年度数",
     "carried_forward": "结转",
     "lapsed": "年末结余",
     "closed": "已结账",
@@ -220,7 +221,15 @@ VALUES: dict[str, dict[str, str]] = {
 }
 
 
-def header(column: str) -> str:
+# A field that is an amount in one command's result and a stake in a report (``convert`` → ``converted``).
+AMOUNT_HEADERS = {"converted": "转股金额"}
+
+
+def header(column: str, value: Any = None) -> str:
+    from ledger.money import Amount
+
+    if isinstance(value, Amount) and column in AMOUNT_HEADERS:
+        return AMOUNT_HEADERS[column]
     return HEADERS.get(column, column)
 
 

@@ -134,7 +134,7 @@ def table(
 
 def record(fields: dict) -> str:
     """One result as a two-column table: Chinese names on the left."""
-    present = {header(k): shown(k, v) for k, v in fields.items() if v is not None}
+    present = {header(k, v): shown(k, v) for k, v in fields.items() if v is not None}
     size = max(width(k) for k in present) if present else 0
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in present.items())
 

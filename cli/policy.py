@@ -190,18 +190,22 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
     day = parse("any_date", date, "--date") if date else None
     with open_ledger() as ledger:
         q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day)
+    nothing = q.refusal is None and q.max is not None and q.max <= 0  # e.g. the yearly cap used up
+    reasons = list(q.reasons)
+    if nothing and not reasons:
+        reasons.append("按本条款现在最多可批 0 元 (上限已用完或无计算基数), 不能再批")
     fields = {
         "clause": clause_id,
         "max": Amount(q.max) if q.max is not None else None,
-        "eligible": q.refusal is None,
+        "eligible": q.refusal is None and not nothing,
         "code": q.refusal.code if q.refusal else None,
-        "reasons": list(q.reasons),
+        "reasons": reasons,
     }
     if settings().fmt == "table":
         fields = dict(
             fields,
             max="不设上限 (一事一议)" if q.max is None else fields["max"],
-            reasons="\n  ".join(["", *q.reasons]),
+            reasons="\n  ".join(["", *reasons]),
         )
     output.emit(settings().fmt, fields)
 

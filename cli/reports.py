@@ -27,9 +27,20 @@ COLUMNS = {
     "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
     "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
     "clauses": ["clause", "year", "count", "awarded", "disbursed"],
-    "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
+    "equity": [
+        "application",
+        "unit",
+        "invested",
+        "stake",
+        "exited_stake",
+        "proceeds",
+        "gain",
+        "written_off",
+        "net_gain",
+        "status",
+    ],
     "trial-balance": ["account", "name", "debit", "credit", "balance"],
-    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date"],
+    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date", "held_because"],
     "carryover": [
         "fund",
         "year",
@@ -75,6 +86,7 @@ XLSX_COLUMNS = {
         "proceeds",
         "gain",
         "written_off",
+        "net_gain",
         "status",
     ],
     "trial-balance": ["side", "account", "name", "debit", "credit", "balance"],
@@ -82,13 +94,45 @@ XLSX_COLUMNS = {
     "carryover": COLUMNS["carryover"],
 }
 # Figures a clerk reads that the report's rows imply: 尚可拨付 = 批复 − 已拨付 − 待审批 (what may still be paid).
-DERIVED_MONEY = {"awards": frozenset(("payable",))}
+# 损益合计 = 退出损益 − 核销损失: a holding written off is a loss, not "0 gain or loss".
+DERIVED_MONEY = {"awards": frozenset(("payable",)), "equity": frozenset(("net_gain",))}
 
 
 def with_derived(name: str, rows: list[dict]) -> list[dict]:
     if name == "awards":
         for row in rows:
             row["payable"] = int(row["awarded"]) - int(row["disbursed"]) - int(row["pending"])
+    if name == "equity":
+        for row in rows:
+            row["net_gain"] = int(row["gain"]) - int(row["written_off"] or 0)
+    return rows
+
+
+def with_reasons(rows: list[dict]) -> list[dict]:
+    """``report pending``: why each item waits (at or above its fund's threshold, the award's payments within the
+    fund's window adding up to it, or a reopening that needs a second person)."""
+    from sqlalchemy import select
+
+    from ledger.money import format_human
+    from projections import schema
+
+    with open_ledger() as ledger, ledger.engine.connect() as conn:
+        f = schema.fund_names.c
+        thresholds = dict(conn.execute(select(f.fund, f.threshold)).all())
+    for row in rows:
+        threshold = thresholds.get(row.get("fund"))
+        amount = int(row["amount"] or 0)
+        if row.get("kind") == "reopen":
+            row["held_because"] = "重新开账须由另一位管理员或审批人确认"
+        elif threshold is None:
+            row["held_because"] = "须由经办人以外的人审批"
+        elif amount >= threshold:
+            limit = format_human(threshold)
+            row["held_because"] = f"单笔 {format_human(amount)} 达到资金 {row['fund']} 的审批阈值 {limit}"
+        else:
+            row["held_because"] = (
+                f"单笔低于审批阈值 {format_human(threshold)}, 但与同一申报在累计审批期内的其他付款合计达到阈值"
+            )
     return rows
 
 
@@ -250,6 +294,8 @@ def report(
         with open_ledger() as ledger:
             rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
     rows = with_derived(name, rows)
+    if name == "pending" and rows:
+        rows = with_reasons(rows)
     available = list(rows[0]) if rows else COLUMNS[name]
     default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
@@ -294,6 +340,8 @@ def _write_xlsx(
             usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
             extra = books if n == "trial-balance" else {}
             rows = with_derived(n, ledger.report(n, actor, year, day, usable, known_at=known, **extra))
+            if n == "pending" and rows:
+                rows = with_reasons(rows)
             default = XLSX_COLUMNS[n] if n != "trial-balance" or books["side"] != "journal" else COLUMNS[n]
             chosen = pick_columns(columns, list(rows[0]) if rows else default, default)
             tables.append(sheets.report_table(n, rows, money_of(n), chosen))
@@ -368,6 +416,13 @@ def history(key: str) -> None:
     if rows is None:
         with open_ledger() as ledger:
             rows = ledger.history(key, s.actor)
+    if not rows:  # nothing about it: a mistyped REF or voucher gets a "did you mean" (and NOT_FOUND)
+        from ledger import errors
+
+        with open_ledger() as ledger:
+            hint = ledger.did_you_mean("application", key) or ledger.did_you_mean("voucher", key)
+        if hint:
+            raise errors.not_found(f"没有关于 {key} 的记录{hint}")
     if s.fmt == "table":
         rows = [dict(r, recorded_at=r["recorded_at"][:19].replace("T", " ")) for r in rows]
     output.emit(s.fmt, rows, columns=HISTORY_COLUMNS if s.fmt == "table" else None, money=HISTORY_MONEY)
