@@ -122,6 +122,11 @@ def list_(in_force: str | None) -> None:
         }
         for c in chosen
     ]
+    if settings().fmt == "table":
+        from .policy_words import origin
+
+        shown = {c.id: origin(c) for c in chosen}
+        rows = [dict(r, origin=shown[r["id"]]) for r in rows]
     output.emit(
         settings().fmt,
         rows,
@@ -133,7 +138,9 @@ def list_(in_force: str | None) -> None:
 @click.argument("clause_id", metavar="ID")
 @guarded
 def show(clause_id: str) -> None:
-    """One clause with its citation: the document, its number, the item and the quoted sentence.
+    """一个条款: 出处 (文件、文号、条目)、原文、有效期、支持标准与上限、适用单位和资助方式。
+
+    表格为经办人而写 (日期和金额用文字); JSON 另有机器可读的 rule 及开发说明 (note、seed)。
 
     \b
     Examples:
@@ -161,8 +168,10 @@ def show(clause_id: str) -> None:
         "status": clause.status,
         "origin": _origin(clause),
     }
-    if settings().fmt == "table":
-        fields = dict(fields, rule=output.as_json(_rule(clause)))
+    if settings().fmt == "table":  # for a clerk: in words; the notes for developers stay in the TOML
+        from .policy_words import card
+
+        fields = card(clause)
     output.emit(settings().fmt, fields)
 
 

@@ -121,3 +121,19 @@ def test_a_batch_names_its_lines_in_chinese(world, tmp_path):
     assert result.exit_code == 1 and result.stderr.startswith("第 1 行: error[NOT_FOUND]"), describe(result)
     assert "已执行" in result.stdout and "被拒绝" in result.stdout and "applied" not in result.stdout
     assert one_json_document(world("batch", str(lines), fmt="json"))["failed"] == 1
+
+
+def test_policy_show_is_written_for_a_clerk(sqlite_url):
+    cli = Cli(sqlite_url, fmt="table")
+    text = cli("policy", "show", "qd2024-23-innovation-voucher").stdout
+    for words in ("出处", "《青岛市深入推进科技创新加快建设科技强市行动计划", "自2024年7月31日起至2028年12月31日",
+                  "实际支付金额的 50%", "同一单位每个自然年合计最高 20万元", "适用单位", "企业", "已印发"):  # fmt: skip
+        assert words in text, (words, text)
+    for developer in ("seed", ".txt", "{", "policy-clauses", "cap_group", "shipped", "代管"):
+        assert developer not in text, (developer, text)
+    shown = cli("policy", "show", "qd2020-kc16-clinical-center").stdout
+    assert "自2024年7月31日起由 qd2024-06-clinical-center 取代" in shown and "累计最高 200万元" in shown
+    as_json = Cli(sqlite_url).ok("policy", "show", "qd2024-23-innovation-voucher")
+    assert as_json["rule"]["annual_cap"] == "200000.00"  # machines keep the rule and the notes
+    listed = cli("policy", "list").stdout
+    assert "随软件提供" in listed and "shipped" not in listed
