@@ -15,6 +15,10 @@ from contextlib import contextmanager
 
 import click
 
+from . import click_words
+
+click_words.install()  # before any command is decorated: click's own words in Chinese
+
 # name: (module, attribute, one-line help)
 COMMANDS = {
     "init": ("cli.setup", "init", "Create or upgrade the database; the first actor becomes admin."),
@@ -78,12 +82,16 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
+        from .help_zh import apply
+
         module, attribute, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attribute)
+        return apply(name, getattr(importlib.import_module(module), attribute))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
+        from .help_zh import SUMMARIES
+
+        with formatter.section("命令"):
+            formatter.write_dl([(name, SUMMARIES.get(name, summary)) for name, (_, _, summary) in COMMANDS.items()])
 
 
 @contextmanager
@@ -212,6 +220,15 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_fi
         if value is not None:
             refuse_undecodable(value, fmt, name)
     ctx.obj = Settings(db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose)
+
+
+def _chinese_help() -> None:
+    from .help_zh import apply_root
+
+    apply_root(main)
+
+
+_chinese_help()
 
 
 def run() -> None:  # pragma: no cover - console entry point

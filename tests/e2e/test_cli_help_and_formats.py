@@ -65,7 +65,7 @@ def test_the_group_help_lists_every_command(flag):
 def test_help_works_for_every_command_and_subcommand(path):
     result = runner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, describe(result)
-    assert result.stdout.startswith("Usage:") and result.stderr == ""
+    assert result.stdout.startswith("用法:") and result.stderr == ""
     assert " ".join(path) in result.stdout.splitlines()[0]
 
 
