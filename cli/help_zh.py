@@ -538,7 +538,8 @@ NAME: awards 批复 funds 资金 units 单位 caps 上限 clauses 条款 equity 
             "--fund": "只看此资金 (报表有资金列时)。",
             "--unit": "只看此单位 (统一社会信用代码)。",
             "--clause": "只看此条款。",
-            "--columns": "显示的列 (表格、CSV 和 xlsx), 用 JSON 名称或中文列名, 逗号分隔; 默认: 适合终端或 A4 打印的列。",
+            "--columns": "显示的列 (表格、CSV 和 xlsx), 用 JSON 名称或中文列名, 逗号分隔; "
+            "默认: 适合终端或 A4 打印的列。",
             "--yuan-unit": "表格和 xlsx 中金额的单位: 元或万元 (两位小数); JSON 和 CSV 总是元。",
             "--format": "覆盖全局 --format; xlsx 需要 --out。",
             "--out": "写入文件而不是标准输出。",
