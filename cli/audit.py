@@ -142,7 +142,7 @@ def _write_text(out: str | None, text: Callable, label: str) -> None:
     if out:
         with _writing(out), open(out, "w", encoding="utf-8", newline="") as handle:
             count = text(handle)
-        click.echo(f"exported {count} {label} to {out}", err=True)
+        click.echo(f"已导出 {count} {label}: {out}", err=True)
     else:
         count = text(sys.stdout)
     s.log.info("exported", what=label, count=count, out=out)
@@ -165,7 +165,7 @@ def beancount(out: str | None, chart: str | None) -> None:
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "transactions")
+    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("hledger")
@@ -184,7 +184,7 @@ def hledger(out: str | None, chart: str | None) -> None:
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "transactions")
+    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("vouchers")

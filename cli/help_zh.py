@@ -66,7 +66,7 @@ ROOT = (
         "--actor": "操作人 (默认: 操作系统用户)。",
         "--format": "输出格式: table 给人看, json/csv 给程序。",
         "--log-file": "把结构化 JSON 日志追加到此文件。",
-        "--verbose": "同时把日志写到 stderr。",
+        "--verbose": "同时把日志写到标准错误输出。",
     },
 )
 
@@ -250,7 +250,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
     "policy show": (
         """查看一个条款: 出处 (文件、文号、条目)、原文、有效期、支持标准与上限、适用单位和资助方式。
 
-表格为经办人而写 (日期和金额用文字); JSON 另有机器可读的 rule 及开发说明 (note、seed)。
+表格为经办人而写 (日期和金额用文字); JSON 另有机器可读的规则和开发说明。
 
 \b
 示例:
@@ -276,11 +276,10 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
     "policy load": (
         """载入新印发的政策文件 (仅管理员), 用政策目录自己的格式书写。
 
-文件是 UTF-8 的 TOML: 一个 [document] 表 (id、title、doc_number 文号 必填, issuer、issued、
-effective_from、effective_to、city) 和每条资助规则一个 [[clauses]] 表 (id 以文件 id 开头, title、item、
-quote 及规则: max、fixed、ratio + base、grades、unit_types、annual_cap、once_per_unit、platform、exact、
-case_by_case、exception_required、modes)。条款可以取代旧条款 (supersedes = [{ clause = "…", on = "YYYY-MM-DD" }]),
-文件可以终止旧条款 (ends = [{ clause = "…", last_day = "YYYY-MM-DD" }])。完整说明和示例: docs/policy-format.md。
+文件是 UTF-8 的 TOML: 一个文件表 (编号、标题、文号必填, 发文机关、印发日期、有效期、城市) 和每条资助规则
+一个条款表 (编号以文件编号开头, 标题、条目、原文及规则: 最高额、定额、比例与基数、按等级、适用单位、
+年度上限、每单位一次、平台累计、一事一议、资助方式)。条款可以取代旧条款, 文件可以终止旧条款。
+各字段的名称、写法和完整示例见 docs/policy-format.md。
 
 文件按与随软件提供的文件相同的规则校验, 并作为事件记录 (文件内容、sha256、文号、载入人和时间); 此后其条款按日期生效。
 目录中已有的条款编号永不改写: 更正须用新编号。格式错误或冲突的文件被拒绝 (INVALID_INPUT, 指明行和问题),

@@ -140,6 +140,9 @@ HEADERS = {
     "out": "文件",
     "converted_amount": "转股金额",
     "execution_rate": "执行率",
+    "algorithm": "算法",
+    "signature": "签名",
+    "changed": "有变化",
 }
 
 # Event types as history shows them.

@@ -168,7 +168,11 @@ def default_actor() -> str:
             return f"uid{os.getuid()}"
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    name="grantledger",
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--db",
     envvar="GRANTLEDGER_DB",

@@ -169,9 +169,8 @@ def pick_columns(text: str | None, available: list[str], default: list[str]) -> 
         if not word:
             continue
         if word not in by_name:
-            raise errors.invalid(
-                f"--columns: 没有列 {word!r}{suggest(word, list(by_name))}; 可选: {', '.join(available)}"
-            )
+            names = "、".join(dict.fromkeys(header(c) for c in available))
+            raise errors.invalid(f"--columns: 没有列 {word!r}{suggest(word, list(by_name))}; 可选: {names}")
         chosen.append(by_name[word])
     return chosen
 

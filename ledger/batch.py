@@ -56,17 +56,15 @@ MAX_LINE = 64 * 1024  # characters in one line: a command is a few hundred
 def parse_line(text: str) -> c.Command:
     """One JSON object → a command; ``fund-appropriate`` names ``fund appropriate``."""
     if len(text) > MAX_LINE:
-        raise errors.invalid(f"the line is {len(text):,} characters long; at most {MAX_LINE:,}")
+        raise errors.invalid(f"该行长 {len(text):,} 个字符; 最多 {MAX_LINE:,} 个")
     if not _utf8(text):
-        raise errors.invalid("the line is not valid UTF-8 text (save the file as UTF-8)")
+        raise errors.invalid("该行不是有效的 UTF-8 文本 (请把文件另存为 UTF-8)")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"不是 JSON 对象: {exc.msg}") from exc
+        raise errors.invalid(f"不是 JSON 对象: 第 {exc.colno} 个字符处格式有误") from exc
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits; arrays nested thousands deep
-        raise errors.invalid(
-            "不是批量可接受的 JSON 对象: 数字过长或嵌套过深 (a number too long or nesting too deep)"
-        ) from exc
+        raise errors.invalid("不是批量可接受的 JSON 对象: 数字过长或嵌套过深") from exc
     if isinstance(raw, dict) and not all(_utf8(k) and (not isinstance(v, str) or _utf8(v)) for k, v in raw.items()):
         raise errors.invalid('该行含有孤立的代理字符 (如 "\\udfff" 这样的转义), 不是文本, 请重新输入')
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from cli.output import width
 from tests.e2e.driver import Cli, awarded, describe, error_line, one_json_document, standard_world
 from tests.helpers import ENTERPRISE
 
@@ -137,3 +138,17 @@ def test_policy_show_is_written_for_a_clerk(sqlite_url):
     assert as_json["rule"]["annual_cap"] == "200000.00"  # machines keep the rule and the notes
     listed = cli("policy", "list").stdout
     assert "随软件提供" in listed and "shipped" not in listed
+
+
+def test_a_table_wider_than_the_terminal_wraps_into_blocks_that_fit(world):
+    wide = world("report", "awards", fmt="table", env={"COLUMNS": "80"}).stdout
+    lines = wide.rstrip("\n").split("\n")
+    assert max(width(line) for line in lines) <= 80, wide
+    full = world("report", "awards", fmt="table").stdout
+    assert max(width(line) for line in full.splitlines()) > 80  # the test means something
+    for title in full.splitlines()[0].split():  # every column is still shown, in one block or the next
+        assert title in wide, title
+    blocks = wide.split("\n\n")
+    assert len(blocks) > 1 and all(block.startswith("申报编号") for block in blocks)
+    funds = world("report", "funds", fmt="table", env={"COLUMNS": "60"}).stdout
+    assert all(block.startswith("资金  年度") for block in funds.split("\n\n"))
