@@ -51,7 +51,9 @@ def make_templates() -> Jinja2Templates:
     env.filters["event"] = event_name
     env.filters["account"] = account_name
     env.filters["field"] = lambda name: FIELDS.get(name) or labels.header(name)
-    env.globals.update(header=labels.header, bars=chart.bars, modes=MODES, downloads=DOWNLOADS)
+    env.globals.update(
+        header=labels.header, bars=chart.bars, modes=MODES, downloads=DOWNLOADS, titles=labels.REPORT_TITLES
+    )
     return Jinja2Templates(env=env)
 
 
