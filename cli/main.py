@@ -119,7 +119,7 @@ def in_chinese(exc: click.ClickException) -> str:
         return f"没有选项 {exc.option_name}{near}"
     if isinstance(exc, click.BadParameter):
         return f"{hint or '参数'} 的值无效"
-    if isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+    if isinstance(exc, click.UsageError) and exc.message.startswith(("No such command", "没有命令")):
         return "没有这个命令"
     return "命令行有误"
 
@@ -141,7 +141,7 @@ def refuse_undecodable(text: str, fmt: str, what: str = "argument") -> None:
             else ch
             for ch in text[:80]
         )
-        fail(fmt, invalid(f"{what} '{shown}' is not valid UTF-8 text; retype it"))
+        fail(fmt, invalid(f"{what} '{shown}' 不是有效的 UTF-8 文本; 请重新输入"))
 
 
 def _format_of(args: list[str]) -> str:

@@ -176,7 +176,8 @@ def execute(app: GrantLedger, command: c.Command, actor: str, *, attempts: int =
                 log.info("retrying after a concurrent write", extra={"attempt": attempt + 1, "error": str(exc)})
                 backoff(attempt)
     raise LedgerError(
-        errors.CONFLICT, f"{command.name}: other clerks kept changing the same records; gave up after {attempts} tries"
+        errors.CONFLICT,
+        f"{command.name}: 其他人同时在修改同样的记录, 重试 {attempts} 次后放弃; 什么也没有写入, 请重新运行",
     )
 
 
