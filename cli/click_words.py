@@ -1,4 +1,4 @@
-"""click's own words (Usage, Options, the help option, defaults, its usage errors) in Chinese.
+"""click's own words (Usage, Options, the help option, defaults, its usage errors) in Chinese, wrapped by width.
 
 click marks every sentence it prints with ``gettext``; instead of shipping a
 compiled catalogue, the handful it uses are translated here and click's
@@ -68,7 +68,27 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return WORDS.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
+def display_len(text: str) -> int:
+    """The columns ``text`` takes on a terminal (a CJK character two), ANSI escapes not counted."""
+    from click._compat import _ansi_re
+
+    from .output import width
+
+    return width(_ansi_re.sub("", text))
+
+
+def truncate_visible(text: str, n: int) -> str:
+    """The longest prefix of ``text`` that takes at most ``n`` columns (at least one character)."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += display_len(ch)
+        if used > n:
+            return text[: max(index, 1)]
+    return text
+
+
 def install() -> None:
+    import click._textwrap
     import click.core
     import click.decorators
     import click.exceptions
@@ -81,3 +101,7 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    # Help is wrapped by the columns a terminal shows, so a Chinese line is no wider than an English one.
+    click.formatting.term_len = display_len
+    click._textwrap.term_len = display_len
+    click._textwrap._truncate_visible = truncate_visible

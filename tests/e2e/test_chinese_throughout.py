@@ -17,6 +17,7 @@ import click
 import pytest
 
 from cli.main import COMMANDS, main
+from cli.output import width
 from projections.journal import ACCOUNTS
 from tests.e2e.driver import Cli, awarded, runner, standard_world
 from tests.helpers import ENTERPRISE, HOSPITAL
@@ -39,7 +40,7 @@ TYPED = set(
     debt fine donation investment welfare construction
     sqlite postgresql psycopg user pass host ed25519 localhost
     bean check strict hledger cat token
-    cmd ref amount stake doc
+    cmd ref amount stake doc supersedes ends
     Bearer Authorization Lines Excel TrueType Debian PDF Beancount LibreOffice
     """.split()
 )
@@ -79,6 +80,9 @@ def test_every_help_is_in_chinese(path):
     result = runner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0
     assert english(result.stdout) == [], result.stdout
+    prose = [line for line in result.stdout.splitlines() if not line.strip().startswith(("grantledger", "GRANTLEDGER"))]
+    too_wide = [line for line in prose if width(line) > 100]  # wrapped by screen columns (examples are typed as is)
+    assert too_wide == [], too_wide
 
 
 @pytest.fixture(scope="module")
