@@ -234,12 +234,21 @@ def as_csv(rows: Sequence[dict], money: Collection[str] = (), *, total: bool = F
     return BOM + buffer.getvalue()
 
 
-def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = (), **stamp: Any) -> None:
-    """One report as a workbook fit to file and print (see ``cli.sheets``); ``stamp`` fills its title block."""
+def xlsx(
+    rows: Sequence[dict],
+    path: str,
+    title: str,
+    money: Collection[str] = (),
+    columns: Sequence[str] | None = None,
+    **stamp: Any,
+) -> None:
+    """One report as a workbook fit to file and print (see ``cli.sheets``), with ``columns`` (every field when
+    not given); ``stamp`` fills its title block."""
     from . import sheets
 
     stamp.setdefault("made_by", "")
-    sheets.write(path, [sheets.report_table(title, rows, money)], sheets.Stamp(**stamp))
+    chosen = [c for c in columns if not rows or c in rows[0]] if columns is not None else None
+    sheets.write(path, [sheets.report_table(title, rows, money, chosen)], sheets.Stamp(**stamp))
 
 
 def emit(

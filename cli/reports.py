@@ -6,141 +6,7 @@ import click
 
 from . import output
 from .context import guarded, open_ledger, settings
-
-# The columns a table shows by default: what fits a terminal. ``--columns`` picks others; JSON and CSV carry all.
-COLUMNS = {
-    "awards": [
-        "application",
-        "unit_name",
-        "clause",
-        "fund",
-        "year",
-        "mode",
-        "awarded",
-        "disbursed",
-        "pending",
-        "payable",
-        "spent",
-        "available",
-    ],
-    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
-    "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
-    "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
-    "clauses": ["clause", "year", "count", "awarded", "disbursed"],
-    "equity": [
-        "application",
-        "unit",
-        "invested",
-        "stake",
-        "exited_stake",
-        "proceeds",
-        "gain",
-        "written_off",
-        "net_gain",
-        "status",
-    ],
-    "trial-balance": ["account", "name", "debit", "credit", "balance"],
-    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date", "held_because"],
-    "carryover": [
-        "fund",
-        "year",
-        "appropriated",
-        "returned",
-        "committed",
-        "disbursed",
-        "carried_forward",
-        "lapsed",
-        "closed",
-    ],
-}
-# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``cli.sheets``
-# computes the scale; a test prints them through LibreOffice). No pair that says one thing twice (code and
-# name, 预算年度 and 年度); ``--columns`` picks others, JSON and CSV carry all.
-XLSX_COLUMNS = {
-    "awards": [
-        "application",
-        "unit_name",
-        "clause",
-        "fund",
-        "year",
-        "mode",
-        "awarded",
-        "disbursed",
-        "pending",
-        "payable",
-        "spent",
-        "available",
-    ],
-    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available", "carried_forward"],
-    "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
-    "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
-    "clauses": ["clause", "year", "count", "awarded", "disbursed"],
-    "equity": [
-        "application",
-        "mode",
-        "unit",
-        "invested",
-        "cost",
-        "stake",
-        "exited_stake",
-        "proceeds",
-        "gain",
-        "written_off",
-        "net_gain",
-        "status",
-    ],
-    "trial-balance": ["side", "account", "name", "debit", "credit", "balance"],
-    "pending": ["voucher", "application", "unit_name", "kind", "amount", "maker", "date", "held_because"],
-    "carryover": COLUMNS["carryover"],
-}
-# Figures a clerk reads that the report's rows imply: 尚可拨付 = 批复 − 已拨付 − 待审批 (what may still be paid).
-# 损益合计 = 退出损益 − 核销损失: a holding written off is a loss, not "0 gain or loss".
-DERIVED_MONEY = {"awards": frozenset(("payable",)), "equity": frozenset(("net_gain",))}
-
-
-def with_derived(name: str, rows: list[dict]) -> list[dict]:
-    if name == "awards":
-        for row in rows:
-            row["payable"] = int(row["awarded"]) - int(row["disbursed"]) - int(row["pending"])
-    if name == "equity":
-        for row in rows:
-            row["net_gain"] = int(row["gain"]) - int(row["written_off"] or 0)
-    return rows
-
-
-def with_reasons(rows: list[dict]) -> list[dict]:
-    """``report pending``: why each item waits (at or above its fund's threshold, the award's payments within the
-    fund's window adding up to it, or a reopening that needs a second person)."""
-    from sqlalchemy import select
-
-    from ledger.money import format_human
-    from projections import schema
-
-    with open_ledger() as ledger, ledger.engine.connect() as conn:
-        f = schema.fund_names.c
-        thresholds = dict(conn.execute(select(f.fund, f.threshold)).all())
-    for row in rows:
-        threshold = thresholds.get(row.get("fund"))
-        amount = int(row["amount"] or 0)
-        if row.get("kind") == "reopen":
-            row["held_because"] = "重新开账须由另一位管理员或审批人确认"
-        elif threshold is None:
-            row["held_because"] = "须由经办人以外的人审批"
-        elif amount >= threshold:
-            limit = format_human(threshold)
-            row["held_because"] = f"单笔 {format_human(amount)} 达到资金 {row['fund']} 的审批阈值 {limit}"
-        else:
-            row["held_because"] = (
-                f"单笔低于审批阈值 {format_human(threshold)}, 但与同一申报在累计审批期内的其他付款合计达到阈值"
-            )
-    return rows
-
-
-def money_of(name: str) -> frozenset[str]:
-    from projections.report_rows import MONEY
-
-    return frozenset(MONEY[name]) | DERIVED_MONEY.get(name, frozenset())
-
+from .report_columns import COLUMNS, XLSX_COLUMNS, money_of, with_derived, with_reasons
 
 # Reports whose table and CSV end with a totals row (the trial balance carries its own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -294,7 +160,7 @@ def report(
             rows = ledger.report(name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known)
     rows = with_derived(name, rows)
     if name == "pending" and rows:
-        rows = with_reasons(rows)
+        rows = _with_reasons(rows)
     available = list(rows[0]) if rows else COLUMNS[name]
     default = COLUMNS[name] if side == "journal" else ["side", *COLUMNS[name]]
     shown_columns = pick_columns(columns, available, default) if fmt == "table" or columns else None
@@ -340,7 +206,7 @@ def _write_xlsx(
             extra = books if n == "trial-balance" else {}
             rows = with_derived(n, ledger.report(n, actor, year, day, usable, known_at=known, **extra))
             if n == "pending" and rows:
-                rows = with_reasons(rows)
+                rows = _with_reasons(rows)
             default = XLSX_COLUMNS[n] if n != "trial-balance" or books["side"] != "journal" else COLUMNS[n]
             chosen = pick_columns(columns, list(rows[0]) if rows else default, default)
             tables.append(sheets.report_table(n, rows, money_of(n), chosen))
@@ -351,6 +217,18 @@ def _write_xlsx(
     ]
     sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=shown, yuan_unit=yuan_unit))
     click.echo(f"已写入 {len(tables)} 张报表, 共 {sum(len(t.rows) for t in tables)} 行: {out}", err=True)
+
+
+def _with_reasons(rows: list[dict]) -> list[dict]:
+    """``with_reasons`` with each fund's threshold, from the fast read path when it answers (``fund list``)."""
+    from projections import fastread
+
+    s = settings()
+    funds = fastread.listing(s.db, s.actor, "fund list")
+    if funds is None:
+        with open_ledger() as ledger:
+            funds = ledger.listing("funds", s.actor)
+    return with_reasons(rows, {f["fund"]: int(f["approval_threshold"]) for f in funds})
 
 
 def _parser():

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -25,9 +25,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from cli import labels, output
+from cli.report_columns import XLSX_COLUMNS, money_of, with_derived, with_reasons
 from ledger.money import format_grouped
 from ledger.values import MODES
-from projections import reports
+from projections import reports, schema
 from projections.journal import account_name
 
 from . import adapters, chart, figures
@@ -167,8 +168,11 @@ class View:
             raise HTTPException(404, "没有这个报表")
         year = _year(request)
         with self.connect() as conn:
-            rows = reports.run(conn, name, year, None)
-        money = reports.MONEY[name]
+            rows = with_derived(name, reports.run(conn, name, year, None))
+            if name == "pending" and rows:
+                f = schema.fund_names.c
+                rows = with_reasons(rows, dict(conn.execute(select(f.fund, f.threshold)).all()))
+        money = money_of(name)
         stem = f"{name}-{year}" if year else name
         if fmt == "csv":
             return Response(
@@ -177,7 +181,8 @@ class View:
                 headers={"content-disposition": f'attachment; filename="{stem}.csv"'},
             )
         buffer = io.BytesIO()
-        output.xlsx(rows, buffer, name, money)  # type: ignore[arg-type]  # openpyxl saves to a file object too
+        # the CLI's own sheet: its printable default columns; openpyxl saves to a file object too
+        output.xlsx(rows, buffer, name, money, XLSX_COLUMNS[name])  # type: ignore[arg-type]
         return Response(
             buffer.getvalue(),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -296,6 +296,7 @@ def test_a_download_is_the_clis_workbook_and_opens_with_openpyxl(page, programme
     caught.value.save_as(path)
     header, body, _totals = read_sheet(load_workbook(path).active)
     assert header[0] == "申报编号"
+    assert "尚可拨付" in header and "预算年度" not in header and "例外文号" not in header  # the CLI's printable sheet
     rows = report(programme, "awards")
     column = header.index("已拨付")
     assert {r[0]: round(r[column] * 100) for r in body} == {r["application"]: json_fen(r["disbursed"]) for r in rows}
