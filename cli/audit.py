@@ -73,6 +73,9 @@ def verify(checkpoint: str | None) -> None:
     sealed = read_checkpoint(checkpoint) if checkpoint else None
     with open_ledger() as ledger, progress_bar("verifying") as progress:
         report = ledger.verify(s.actor, progress, sealed)
+        unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
+    if unrecorded and s.fmt != "json":
+        click.echo(unrecorded, err=True)
     s.log.info("verified", events=report.events, ok=report.ok, head=report.head, findings=report.findings)
     fields = {
         "events": report.events,
@@ -92,6 +95,14 @@ def verify(checkpoint: str | None) -> None:
             output.emit(s.fmt, {k: v for k, v in fields.items() if k != "findings"})
         raise LedgerError(TAMPERED, report.findings[0])
     output.emit(s.fmt, fields)
+
+
+def _record_run(ledger, actor: str, report) -> str | None:
+    """Keep the run's outcome in verify_runs (the log itself is only read); why not, when it could not be kept."""
+    from projections import verify_runs
+
+    run = verify_runs.run_of(actor, report, verify_runs.head_position(ledger.engine, report.head))
+    return verify_runs.record(ledger.engine, run, verify_runs.signer_for(ledger.app, actor))
 
 
 @click.group()
@@ -142,7 +153,7 @@ def _write_text(out: str | None, text: Callable, label: str) -> None:
     if out:
         with _writing(out), open(out, "w", encoding="utf-8", newline="") as handle:
             count = text(handle)
-        click.echo(f"exported {count} {label} to {out}", err=True)
+        click.echo(f"已导出 {count} {label}: {out}", err=True)
     else:
         count = text(sys.stdout)
     s.log.info("exported", what=label, count=count, out=out)
@@ -165,7 +176,7 @@ def beancount(out: str | None, chart: str | None) -> None:
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "transactions")
+    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("hledger")
@@ -184,18 +195,21 @@ def hledger(out: str | None, chart: str | None) -> None:
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "transactions")
+    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("vouchers")
-@click.option("--to", "to", required=True, type=click.Choice(["u8", "kingdee"]), help="用友 U8 or 金蝶 KIS.")
+@click.option("--to", "to", required=True, type=click.Choice(["u8", "kingdee"]), help="用友 U8 或金蝶 KIS。")
 @click.option("--year", default=None, help="Only vouchers dated in this year.")
-@click.option("--out", required=True, metavar="FILE", help="u8: a 凭证引入 text file; kingdee: an .xlsx workbook.")
+@click.option("--out", required=True, metavar="FILE", help="u8: 凭证引入文本文件; kingdee: .xlsx 工作簿。")
 @CHART_OPTION
 @guarded
 def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
-    """记账凭证 for the accounting system, one per money event (凭证字 记, numbered per year): 用友 U8's
-    总账工具「凭证引入」text file (GB18030), or a 金蝶 KIS 凭证引入 workbook.
+    """导出记账凭证给财务软件, 每个资金事件一张 (凭证字 记, 按会计期间即月份、按日期顺序编号):
+    用友 U8 总账工具「凭证引入」文本文件 (GB18030), 或金蝶 KIS 凭证引入工作簿。
+
+    制单人是经办人 (审批过的拨付也是经办人), 审核人留空由财务软件审核; 5001/7101 等科目的分录带
+    项目辅助核算 (申报编号) 和往来单位 (单位的统一社会信用代码)。
 
     \b
     Examples:
@@ -215,25 +229,11 @@ def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
                 count = books.u8(loaded, found, handle)
         else:
             count = _kingdee(books.kingdee_rows(loaded, found), out)
-    click.echo(f"exported {len(found)} vouchers ({count} lines) to {out}", err=True)
+    click.echo(f"已导出 {len(found)} 张凭证 ({count} 条分录): {out}", err=True)
     s.log.info("exported", what="vouchers", to=to, year=year_value, vouchers=len(found), lines=count, out=out)
 
 
 def _kingdee(rows: list[list], path: str) -> int:
-    from openpyxl import Workbook
+    from . import kingdee_xlsx
 
-    from projections.books import KINGDEE_FIELDS
-
-    from .labels import safe_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "凭证"
-    sheet.append(list(KINGDEE_FIELDS))
-    amounts = (KINGDEE_FIELDS.index("借方金额"), KINGDEE_FIELDS.index("贷方金额"))
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-        for index in amounts:
-            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.00"
-    book.save(path)
-    return len(rows)
+    return kingdee_xlsx.write(rows, path)

@@ -54,14 +54,15 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         if not out:
             raise ledger_errors.invalid("batch template 需要 --out FILE.xlsx")
         batch_xlsx.write_template(out)
-        click.echo(f"wrote the batch template to {out}", err=True)
+        click.echo(f"已写入批量命令模板: {out}", err=True)
         return
     if file != "-" and not os.path.isfile(file):
         raise ledger_errors.invalid(f"找不到批量文件 {file}")
     spreadsheet = file.lower().endswith(".xlsx")
-    where = "row" if spreadsheet else "line"
+    workbook = None
     if spreadsheet:
-        rows = list(batch_xlsx.read_rows(file))
+        workbook = batch_xlsx.read_book(file)
+        rows = workbook.lines
         lines, total = iter(rows), (rows[-1][0] if rows else 0)
     else:
         handle = click.open_file(file, "rb")  # '-' is stdin, never closed here
@@ -71,7 +72,7 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         if total is None:
             with open(file, "rb") as counted:
                 total = sum(1 for _ in counted)
-        bar = click.progressbar(length=total, label="batch", file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=total, label="批量命令", file=sys.stderr, show_pos=True)
         bar.__enter__()
     try:
         with open_ledger() as ledger:
@@ -96,12 +97,16 @@ def batch(file: str, stop_on_error: bool, group_size: int, out: str | None) -> N
         actor=s.actor,
     )
     errors = [{"line": e.line, "code": e.code, "message": output.cut(e.message or "")} for e in summary.errors]
+    if workbook is not None:
+        for e in errors:
+            e["sheet"], e["row"] = workbook.places.get(e["line"], ("", e["line"]))
     result = {"applied": summary.applied, "skipped": summary.skipped, "failed": summary.failed}
     if s.fmt == "json":
         click.echo(output.as_json(dict(result, errors=errors, **({"notes": summary.notes} if summary.notes else {}))))
     else:
         for e in errors:
-            click.echo(f"{where} {e['line']}: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
+            where = workbook.where(e["line"]) if workbook is not None else f"第 {e['line']} 行"
+            click.echo(f"{where}: error[{e['code']}]: {output.one_line(e['message'])}", err=True)
         for note in summary.notes:
             click.echo(note, err=True)
         output.emit(s.fmt, result)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,66 +55,141 @@ def cell_text(key: str, value: Any) -> Any:
     return value
 
 
-def read_rows(path: str) -> Iterator[tuple[int, str]]:
-    """(row number, JSON text) for every row of the first sheet after the header; blank rows give ``""``."""
+GUIDE = "说明"
+
+
+@dataclass
+class Book:
+    """A batch workbook's commands as numbered JSON lines, and where each number came from (sheet, row)."""
+
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    places: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+    def several_sheets(self) -> bool:
+        return len({sheet for sheet, _ in self.places.values()}) > 1
+
+    def where(self, number: int) -> str:
+        """``第 N 行`` (one sheet) or ``拨付 第 N 行`` (several): the row a clerk looks for."""
+        sheet, row = self.places.get(number, ("", number))
+        return f"{sheet} 第 {row} 行" if self.several_sheets() else f"第 {row} 行"
+
+
+def sheet_command(title: str) -> str | None:
+    """The command a sheet is named after (``拨付`` or ``disburse``), if any."""
+    word = title.strip()
+    if word in COMMANDS:
+        return COMMANDS[word]
+    return word if word in BATCH_COMMANDS else None
+
+
+def read_book(path: str) -> Book:
+    """Every sheet but 说明, in order. A sheet's row 1 names its columns; a sheet named after a command (as
+    ``batch template`` writes them) needs no 命令 column. The first sheet's rows keep their row numbers; a
+    later sheet's continue after them, and ``Book.where`` names the sheet and row."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
         raise errors.invalid(f"{path} 不是可读的 xlsx 工作簿: {exc}") from exc
+    found = Book()
+    offset = 0
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        keys = [column_key(title, n) for n, title in enumerate(next(rows, ()), start=1)]
-        if "cmd" not in keys:
-            raise errors.invalid(f"{path}: 第 1 行须有列名 命令 (cmd) 及各命令的参数列")
-        lines = []
-        for number, values in enumerate(rows, start=2):
-            raw = {
-                key: cell_text(key, value)
-                for key, value in zip(keys, values, strict=False)
-                if key and value is not None and not (isinstance(value, str) and not value.strip())
-            }
-            lines.append((number, json.dumps(raw, ensure_ascii=False) if raw else ""))
+        for sheet in book.worksheets:
+            if sheet.title.strip() == GUIDE:
+                continue
+            rows = sheet.iter_rows(values_only=True)
+            keys = [column_key(title, n) for n, title in enumerate(next(rows, ()), start=1)]
+            command = sheet_command(sheet.title)
+            if not any(keys):
+                continue
+            if "cmd" not in keys and command is None:
+                raise errors.invalid(f"{path} 工作表 {sheet.title}: 第 1 行须有列名 命令 (cmd) 及各命令的参数列")
+            last = offset
+            for number, values in enumerate(rows, start=2):
+                raw = {
+                    key: cell_text(key, value)
+                    for key, value in zip(keys, values, strict=False)
+                    if key and value is not None and not (isinstance(value, str) and not value.strip())
+                }
+                if raw and "cmd" not in raw and command is not None:
+                    raw = {"cmd": command, **raw}
+                found.lines.append((offset + number, json.dumps(raw, ensure_ascii=False) if raw else ""))
+                found.places[offset + number] = (sheet.title, number)
+                last = offset + number
+            offset = last
     finally:
         book.close()
-    return iter(lines)
+    if not found.lines and not found.places:
+        raise errors.invalid(f"{path}: 没有可读的工作表 (第 1 行须有列名 命令 (cmd) 及各命令的参数列)")
+    return found
+
+
+def read_rows(path: str) -> Iterator[tuple[int, str]]:
+    """(row number, JSON text) for every row after the header; blank rows give ``""`` (see ``read_book``)."""
+    return iter(read_book(path).lines)
+
+
+def columns_of(name: str) -> list[tuple[str, bool]]:
+    """A command's batch keys, the required first: (key, required)."""
+    from ledger.commands import WRITE_COMMANDS, _fields
+
+    fields = sorted(_fields(WRITE_COMMANDS[name]).items(), key=lambda item: not item[1].metadata["required"])
+    return [(key, bool(f.metadata["required"])) for key, f in fields]
 
 
 def write_template(path: str) -> None:
-    """An empty first sheet headed with the Chinese labels, and a second sheet saying what each command needs."""
+    """A sheet per command, named in Chinese and headed with only that command's columns (required first,
+    optional ones marked), then a 说明 sheet listing them all. Fill one sheet or several; ``batch`` reads
+    them in order."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ledger.commands import WRITE_COMMANDS, _fields
+    from ledger.commands import WRITE_COMMANDS
 
     from .output import width
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "批量命令"
-    sheet.append(list(BATCH_KEYS.values()))
-    for index, cell in enumerate(sheet[1], start=1):
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, width(str(cell.value)) + 4)
-        sheet.column_dimensions[get_column_letter(index)].number_format = "@"
-    sheet.freeze_panes = "A2"
-    choices = DataValidation(type="list", formula1=f'"{",".join(BATCH_COMMANDS.values())}"', allow_blank=True)
-    sheet.add_data_validation(choices)
-    choices.add("A2:A5000")
-    guide = book.create_sheet("说明")
-    guide.append(["命令", "cmd", "列 (必填的在前)"])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for name, cls in WRITE_COMMANDS.items():
+    book.remove(book.active)
+    guide_rows = []
+    order = {key: i for i, key in enumerate(BATCH_COMMANDS)}  # the office's order (授权, 设立资金, … 拨付 …)
+    for name in sorted(WRITE_COMMANDS, key=lambda n: order.get(n.replace(" ", "-"), len(order))):
         if name == "init":
             continue
         key = name.replace(" ", "-")
-        fields = sorted(_fields(cls).items(), key=lambda item: not item[1].metadata["required"])
-        columns = [BATCH_KEYS.get(k, k) + ("" if f.metadata["required"] else "(可选)") for k, f in fields]
-        guide.append([BATCH_COMMANDS.get(key, key), key, "、".join(columns)])
-    for letter, size in (("A", 12), ("B", 18), ("C", 80)):
+        title = BATCH_COMMANDS.get(key, key)
+        columns = columns_of(name)
+        if not columns:  # nothing to fill in (e.g. key rotate acts for the person running it)
+            continue
+        sheet = book.create_sheet(title[:31])
+        sheet.append([BATCH_KEYS.get(k, k) for k, _ in columns])
+        for index, ((k, required), cell) in enumerate(zip(columns, sheet[1], strict=True), start=1):
+            cell.font = Font(bold=True)
+            if not required:
+                cell.fill = PatternFill("solid", fgColor="EEEEEE")
+                cell.comment = Comment("可选", "grantledger")
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(14, width(str(cell.value)) + 4)
+            if k not in ("year", "score"):  # typed as text: 0001 stays 0001, 30万 stays 30万
+                sheet.column_dimensions[letter].number_format = "@"
+        sheet.freeze_panes = "A2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        labels = [BATCH_KEYS.get(k, k) + ("" if required else "(可选)") for k, required in columns]
+        guide_rows.append([title, key, "、".join(labels)])
+    guide = book.create_sheet(GUIDE)
+    guide.append(["工作表 (命令)", "cmd", "列 (必填的在前)"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for row in guide_rows:
+        guide.append(row)
+    guide.append([])
+    guide.append(["每个工作表对应一个命令, 只有它的列; 可填一个或多个工作表, batch 按顺序执行, 出错时指明工作表和行。"])
+    for letter, size in (("A", 14), ("B", 18), ("C", 90)):
         guide.column_dimensions[letter].width = size
     book.save(path)

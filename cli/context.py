@@ -166,7 +166,7 @@ def show(fields: dict, changed: bool = True, note: str | None = None) -> None:
     if s.fmt == "json" and note:
         payload["note"] = note
     if not changed:
-        note = "unchanged: an exact repeat of an earlier command (nothing was written)"
+        note = "未改变: 与之前的一条命令完全相同 (重复提交), 什么也没有写入"
     output.emit(s.fmt, payload, note=note)
 
 

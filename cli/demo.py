@@ -19,7 +19,7 @@ STARTUP = make("91370213MA7DXKL09")  # 青岛蓝芯半导体有限公司
 
 SCENARIO = [
     (
-        "Set up: the first person to run init becomes admin; roles are events too.",
+        "准备: 第一个运行 init 的人成为管理员; 授予角色也是事件。",
         [
             "--actor admin init",
             "--actor admin role grant wang.li clerk",
@@ -29,7 +29,7 @@ SCENARIO = [
         ],
     ),
     (
-        "Funds and their 2024 budgets (payments at or above the threshold need a second person).",
+        "专项资金及其 2024 年度预算 (达到审批阈值的付款须第二人审批)。",
         [
             "--actor wang.li fund create KJ --name 青岛市科技创新专项资金",
             "--actor wang.li fund create TZ --name 市级科技股权投资专项 --approval-threshold 50万",
@@ -39,7 +39,7 @@ SCENARIO = [
         ],
     ),
     (
-        "Units, identified by 统一社会信用代码 (GB 32100-2015, check character verified).",
+        "单位, 以统一社会信用代码识别 (GB 32100-2015, 校验码核对)。",
         [
             f"--actor wang.li unit register {ENTERPRISE} --name 青岛海澜智能装备有限公司 --type enterprise",
             f"--actor wang.li unit register {UNIVERSITY} --name 青岛滨海大学 --type university",
@@ -48,7 +48,7 @@ SCENARIO = [
         ],
     ),
     (
-        "A common-technology project (行业共性技术攻关, max 500万元): apply, evaluate, award, pay.",
+        "行业共性技术攻关项目 (最高 500万元): 申报、评审、批复、拨付。",
         [
             f"--actor wang.li apply QD-2024-001 --unit {ENTERPRISE} --clause qd2024-01-common-tech --amount 500万 "
             "--date 2024-08-20",
@@ -62,7 +62,7 @@ SCENARIO = [
         ],
     ),
     (
-        "The unit spends the money it was paid, and only on what the policy allows (专款专用, 负面清单).",
+        "单位使用拨付的资金, 只能用于政策允许的用途 (专款专用, 负面清单)。",
         [
             "--actor wang.li spend QD-2024-001 --amount 120万 --category equipment --voucher ZC-2024-0101 "
             "--date 2024-10-15",
@@ -75,7 +75,7 @@ SCENARIO = [
         ],
     ),
     (
-        "A first-time 高新技术企业 reward (max 10万元, once per unit) and a superseded 2020 clause.",
+        "首次认定高新技术企业奖励 (最高 10万元, 每单位一次) 和一个已被取代的 2020 年条款。",
         [
             f"--actor wang.li apply QD-2024-002 --unit {STARTUP} --clause qd2024-14-hnte-first --amount 10万 "
             "--date 2024-11-01",
@@ -87,7 +87,7 @@ SCENARIO = [
         ],
     ),
     (
-        "拨改投: an equity award, invested, approved by a second person, then partly sold.",
+        "拨改投: 股权投资批复、投资、第二人审批, 然后出售一部分。",
         [
             f"--actor wang.li apply QD-2024-004 --unit {STARTUP} --clause qd2024-22-equity --amount 800万 "
             "--date 2024-08-15",
@@ -101,7 +101,7 @@ SCENARIO = [
         ],
     ),
     (
-        "Reports come from projections of the event log; the auditor verifies the whole chain.",
+        "报表来自事件日志的投影; 审计人员校验整条哈希链。",
         [
             "--actor audit.office report awards",
             "--actor audit.office report funds",
@@ -145,5 +145,5 @@ def demo(db_file: str) -> None:
                 main.main(["--db", db, *argv], prog_name="grantledger", standalone_mode=False)
             except SystemExit as stop:
                 refused += stop.code not in (0, None)
-    click.secho(f"\nDemo ledger: {db_file} ({refused} commands were refused on purpose, as shown above).", bold=True)
-    click.echo(f"Try: grantledger --db {db} --actor audit.office report awards --format json")
+    click.secho(f"\n演示账本: {db_file} (如上所示, 有 {refused} 条命令是故意被拒绝的)。", bold=True)
+    click.echo(f"试试: grantledger --db {db} --actor audit.office report awards --format json")

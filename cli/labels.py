@@ -46,8 +46,9 @@ HEADERS = {
     "converted": "转股%",
     "exited_stake": "已退出%",
     "proceeds": "退出收入",
-    "gain": "损益",
-    "written_off": "核销",
+    "gain": "退出损益",
+    "written_off": "核销损失",
+    "net_gain": "损益合计",
     "status": "状态",
     "account": "科目",
     "debit": "借方",
@@ -79,7 +80,7 @@ HEADERS = {
     "approval_threshold": "审批阈值",
     "approval_window": "累计审批期(天)",
     "former_name": "原名称",
-    "roles": "角色",
+    "roles": "现有角色",
     "role": "角色",
     "grade": "等级",
     "score": "评分",
@@ -98,7 +99,7 @@ HEADERS = {
     "schema": "数据库版本",
     "upgraded_from": "升级自",
     "rule": "规则",
-    "years": "年度",
+    "years": "预算年度数",
     "carried_forward": "结转",
     "lapsed": "年末结余",
     "closed": "已结账",
@@ -115,9 +116,34 @@ HEADERS = {
     "keys": "密钥",
     "unsigned_history": "未签名的早期事件",
     "signed_from": "签名起始位置",
+    # issue 27: what was left in English
+    "applied": "已执行",
+    "skipped": "已跳过",
+    "failed": "被拒绝",
+    "public_key": "公钥",
+    "previous": "原钥匙",
+    "eligible": "符合条件",
+    "code": "代码",
+    "document": "文件",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "quote": "原文",
+    "note": "说明",
+    "origin": "来源",
+    "loaded_by": "载入人",
+    "sha256": "文件哈希",
+    "payable": "尚可拨付",
+    "carried": "结转",
+    "seal": "封存",
+    "out": "文件",
+    "converted_amount": "转股金额",
+    "algorithm": "算法",
+    "signature": "签名",
+    "changed": "有变化",
     # issue 24: what waits for a second person, a period's balances, the monthly execution
-    "held_because": "待审原因",
-    "item": "项目",
+    "held_because": "待审批原因",
+    "entry": "项目",
+    "item": "条目",
     "content": "内容",
     "month": "月份",
     "cumulative": "累计拨付",
@@ -140,6 +166,7 @@ HEADERS = {
         )
     },
 }
+
 
 # A report's own headers for columns whose meaning is the report's (a period's movements, a month's payments).
 PERIOD_HEADERS = {
@@ -189,6 +216,21 @@ EVENTS = {
     "Grant.Exited": "股权退出",
     "Grant.WrittenOff": "股权核销",
     "Voucher.Issued": "开具凭证",
+    "Installation.SigningBegan": "开始签名",
+    "Actor.KeyBound": "绑定签名钥匙",
+    "Actor.KeyRotated": "更换签名钥匙",
+    "Actor.RoleRevoked": "收回角色",
+    "KeyBinding.Claimed": "登记钥匙归属",
+    "Period.Opened": "开立会计年度",
+    "Period.Closed": "年度结账",
+    "Period.ReopenProposed": "提请重新开账",
+    "Period.ReopenWithdrawn": "撤回重新开账",
+    "Period.Reopened": "重新开账",
+    "PolicyRegister.Opened": "开立政策登记簿",
+    "PolicyRegister.Loaded": "载入政策文件",
+    "Seal.Written": "封存日志",
+    "Unit.Placed": "登记所在地区",
+    "UnitCap.Carried": "计入既往批复",
 }
 
 # Stored English words → what a clerk reads, by column.
@@ -198,7 +240,12 @@ VALUES: dict[str, dict[str, str]] = {
     "grade": GRADES,
     "category": {**CATEGORIES, **NEGATIVE_LIST},
     "role": ROLES,
+    "roles": ROLES,
+    "custody": {"issued": "代管 (授予角色的账户保管)", "enrolled": "本人保管"},
     "status": {
+        "initialised": "已初始化",
+        "upgraded": "已升级",
+        "up-to-date": "已是最新",
         "submitted": "已申报",
         "evaluated": "已评审",
         "awarded": "已批复",
@@ -218,14 +265,24 @@ VALUES: dict[str, dict[str, str]] = {
 }
 
 
-def header(column: str) -> str:
+# A field that is an amount in one command's result and a stake in a report (``convert`` → ``converted``).
+AMOUNT_HEADERS = {"converted": "转股金额"}
+
+
+def header(column: str, value: Any = None) -> str:
+    from ledger.money import Amount
+
+    if isinstance(value, Amount) and column in AMOUNT_HEADERS:
+        return AMOUNT_HEADERS[column]
     return HEADERS.get(column, column)
 
 
 def shown(column: str, value: Any) -> Any:
-    """The label a person reads for a stored value (unchanged when there is none)."""
+    """The label a person reads for a stored value (unchanged when there is none); a list, each of its values."""
     if isinstance(value, str):
         return VALUES.get(column, {}).get(value, value)
+    if isinstance(value, (list, tuple)) and column in VALUES:
+        return [shown(column, v) for v in value]
     return value
 
 
@@ -289,11 +346,13 @@ BATCH_KEYS = {
     "region-doc": "地区依据文件",
     "file-name": "文件名",
     "content": "文件内容",
+    "key": "公钥",
 }
 
 # Batch commands by their Chinese names (the ``命令`` column may use either).
 BATCH_COMMANDS = {
     "role-grant": "授权",
+    "role-revoke": "收回角色",
     "fund-create": "设立资金",
     "fund-appropriate": "下达预算",
     "unit-register": "登记单位",
@@ -313,6 +372,9 @@ BATCH_COMMANDS = {
     "write-off": "核销",
     "unit-rename": "单位更名",
     "policy-load": "载入政策",
+    "close": "结账",
+    "reopen": "重新开账",
+    "key-rotate": "更换钥匙",
 }
 
 

@@ -15,6 +15,10 @@ from contextlib import contextmanager
 
 import click
 
+from . import click_words
+
+click_words.install()  # before any command is decorated: click's own words in Chinese
+
 # name: (module, attribute, one-line help)
 COMMANDS = {
     "init": ("cli.setup", "init", "Create or upgrade the database; the first actor becomes admin."),
@@ -79,12 +83,16 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
+        from .help_zh import apply
+
         module, attribute, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attribute)
+        return apply(name, getattr(importlib.import_module(module), attribute))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
+        from .help_zh import SUMMARIES
+
+        with formatter.section("命令"):
+            formatter.write_dl([(name, SUMMARIES.get(name, summary)) for name, (_, _, summary) in COMMANDS.items()])
 
 
 @contextmanager
@@ -112,7 +120,7 @@ def in_chinese(exc: click.ClickException) -> str:
         return f"没有选项 {exc.option_name}{near}"
     if isinstance(exc, click.BadParameter):
         return f"{hint or '参数'} 的值无效"
-    if isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+    if isinstance(exc, click.UsageError) and exc.message.startswith(("No such command", "没有命令")):
         return "没有这个命令"
     return "命令行有误"
 
@@ -134,7 +142,7 @@ def refuse_undecodable(text: str, fmt: str, what: str = "argument") -> None:
             else ch
             for ch in text[:80]
         )
-        fail(fmt, invalid(f"{what} '{shown}' is not valid UTF-8 text; retype it"))
+        fail(fmt, invalid(f"{what} '{shown}' 不是有效的 UTF-8 文本; 请重新输入"))
 
 
 def _format_of(args: list[str]) -> str:
@@ -161,7 +169,11 @@ def default_actor() -> str:
             return f"uid{os.getuid()}"
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    name="grantledger",
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--db",
     envvar="GRANTLEDGER_DB",
@@ -213,6 +225,15 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_fi
         if value is not None:
             refuse_undecodable(value, fmt, name)
     ctx.obj = Settings(db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose)
+
+
+def _chinese_help() -> None:
+    from .help_zh import apply_root
+
+    apply_root(main)
+
+
+_chinese_help()
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -103,6 +103,45 @@ def _pad(text: str, size: int, right: bool, used: int | None = None) -> str:
     return gap + text if right else text + gap
 
 
+def terminal_width() -> int | None:
+    """How wide a table may be: ``COLUMNS`` when set, the terminal's width when stdout is one, else no limit."""
+    import os
+    import shutil
+
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _cut(text: str, size: int) -> str:
+    """``text`` in at most ``size`` columns of a terminal, ending in … when cut."""
+    if width(text) <= size:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > size - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def _blocks(sizes: list[int], limit: int, lead: list[int]) -> list[list[int]]:
+    """Columns in blocks no wider than ``limit``, each block led by the row's key columns ``lead``."""
+    blocks: list[list[int]] = []
+    current = list(lead)
+    for i in range(len(lead), len(sizes)):
+        if len(current) > len(lead) and sum(sizes[j] for j in current) + sizes[i] + 2 * len(current) > limit:
+            blocks.append(current)
+            current = list(lead)
+        current.append(i)
+    blocks.append(current)
+    return blocks
+
+
 def table(
     rows: Sequence[dict],
     columns: Sequence[str] | None = None,
@@ -111,9 +150,14 @@ def table(
     total: bool = False,
     yuan_unit: str = "元",
     headers: Mapping[str, str] | None = None,
+    limit: int | None = None,
 ) -> str:
     """An aligned table with Chinese headers and labels; amounts grouped, flush right; an optional totals row.
-    ``headers``: a report's own Chinese headers for some columns (a period's 本期拨付), else ``labels.header``."""
+    ``headers``: a report's own Chinese headers for some columns (a period's 本期拨付), else ``labels.header``.
+
+    Wider than ``limit`` (the terminal: ``terminal_width``), it wraps: the columns continue in a second block
+    (and a third…) below, each led by the first column, so nothing is left out; a cell wider than a whole
+    line is cut with …."""
     if not rows:
         return "(无记录)"
     columns = list(columns or rows[0].keys())
@@ -128,16 +172,30 @@ def table(
     numeric = [c in money or all(isinstance(r.get(c), int) or r.get(c) is None for r in rows) for c in columns]
     widths = [[width(v) for v in row] for row in cells]
     sizes = [max(width(t), *(row[i] for row in widths)) for i, t in enumerate(titles)]
-    lines = ["  ".join(_pad(t, sizes[i], numeric[i]) for i, t in enumerate(titles)).rstrip()]
-    lines.append("  ".join("-" * s for s in sizes))
-    for row, used in zip(cells, widths, strict=True):
-        lines.append("  ".join(_pad(v, sizes[i], numeric[i], used[i]) for i, v in enumerate(row)).rstrip())
-    return "\n".join(lines)
+    blocks = [list(range(len(columns)))]
+    if limit is not None and sum(sizes) + 2 * (len(sizes) - 1) > limit:
+        room = max(limit - sizes[0] - 2, 8)
+        for i in range(1, len(columns)):
+            if sizes[i] > room:
+                for row, used in zip(cells, widths, strict=True):
+                    row[i] = _cut(row[i], room)
+                    used[i] = width(row[i])
+                sizes[i] = max(width(titles[i]), *(used[i] for used in widths))
+        lead = [0, 1] if len(columns) > 2 and columns[1] == "year" else [0]  # a fund's row is its fund and year
+        blocks = _blocks(sizes, limit, lead)
+    out = []
+    for block in blocks:
+        lines = ["  ".join(_pad(titles[i], sizes[i], numeric[i]) for i in block).rstrip()]
+        lines.append("  ".join("-" * sizes[i] for i in block))
+        for row, used in zip(cells, widths, strict=True):
+            lines.append("  ".join(_pad(row[i], sizes[i], numeric[i], used[i]) for i in block).rstrip())
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 def record(fields: dict) -> str:
     """One result as a two-column table: Chinese names on the left."""
-    present = {header(k): shown(k, v) for k, v in fields.items() if v is not None}
+    present = {header(k, v): shown(k, v) for k, v in fields.items() if v is not None}
     size = max(width(k) for k in present) if present else 0
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in present.items())
 
@@ -185,12 +243,21 @@ def as_csv(
     return BOM + buffer.getvalue()
 
 
-def xlsx(rows: Sequence[dict], path: str, title: str, money: Collection[str] = (), **stamp: Any) -> None:
-    """One report as a workbook fit to file and print (see ``cli.sheets``); ``stamp`` fills its title block."""
+def xlsx(
+    rows: Sequence[dict],
+    path: str,
+    title: str,
+    money: Collection[str] = (),
+    columns: Sequence[str] | None = None,
+    **stamp: Any,
+) -> None:
+    """One report as a workbook fit to file and print (see ``cli.sheets``), with ``columns`` (every field when
+    not given); ``stamp`` fills its title block."""
     from . import sheets
 
     stamp.setdefault("made_by", "")
-    sheets.write(path, [sheets.report_table(title, rows, money)], sheets.Stamp(**stamp))
+    chosen = [c for c in columns if not rows or c in rows[0]] if columns is not None else None
+    sheets.write(path, [sheets.report_table(title, rows, money, chosen)], sheets.Stamp(**stamp))
 
 
 def emit(
@@ -224,7 +291,7 @@ def render(
     if fmt == "csv":
         return as_csv(payload if isinstance(payload, list) else [payload], money, total=total, headers=headers)
     if isinstance(payload, list):
-        return table(payload, columns, money, total=total, yuan_unit=yuan_unit, headers=headers)
+        return table(payload, columns, money, total=total, yuan_unit=yuan_unit, headers=headers, limit=terminal_width())
     return record(payload)
 
 

@@ -68,7 +68,7 @@ def seal(out: str | None) -> None:
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(result.fields, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
-        click.echo(f"wrote the seal at position {result.fields['position']} to {out}", err=True)
+        click.echo(f"已写入日志位置 {result.fields['position']} 的封存: {out}", err=True)
     show(result.fields, result.changed)
 
 
@@ -81,9 +81,9 @@ def read_checkpoint(path: str) -> dict:
             document = json.load(handle)
         position = document["position"]
         if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-            raise ValueError("position must be a whole number")
+            raise ValueError("position 须为整数")
         if not all(isinstance(document[k], str) for k in ("head", "state")):
-            raise ValueError("head and state must be hex strings")
+            raise ValueError("head 和 state 须为十六进制字符串")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise errors.invalid(f"--checkpoint {path}: not a seal file ({exc})") from exc
+        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({exc})") from exc
     return document

@@ -122,6 +122,11 @@ def list_(in_force: str | None) -> None:
         }
         for c in chosen
     ]
+    if settings().fmt == "table":
+        from .policy_words import origin
+
+        shown = {c.id: origin(c) for c in chosen}
+        rows = [dict(r, origin=shown[r["id"]]) for r in rows]
     output.emit(
         settings().fmt,
         rows,
@@ -133,7 +138,9 @@ def list_(in_force: str | None) -> None:
 @click.argument("clause_id", metavar="ID")
 @guarded
 def show(clause_id: str) -> None:
-    """One clause with its citation: the document, its number, the item and the quoted sentence.
+    """一个条款: 出处 (文件、文号、条目)、原文、有效期、支持标准与上限、适用单位和资助方式。
+
+    表格为经办人而写 (日期和金额用文字); JSON 另有机器可读的 rule 及开发说明 (note、seed)。
 
     \b
     Examples:
@@ -161,8 +168,10 @@ def show(clause_id: str) -> None:
         "status": clause.status,
         "origin": _origin(clause),
     }
-    if settings().fmt == "table":
-        fields = dict(fields, rule=output.as_json(_rule(clause)))
+    if settings().fmt == "table":  # for a clerk: in words; the notes for developers stay in the TOML
+        from .policy_words import card
+
+        fields = card(clause)
     output.emit(settings().fmt, fields)
 
 
@@ -190,18 +199,22 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
     day = parse("any_date", date, "--date") if date else None
     with open_ledger() as ledger:
         q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day)
+    nothing = q.refusal is None and q.max is not None and q.max <= 0  # e.g. the yearly cap used up
+    reasons = list(q.reasons)
+    if nothing and not reasons:
+        reasons.append("按本条款现在最多可批 0 元 (上限已用完或无计算基数), 不能再批")
     fields = {
         "clause": clause_id,
         "max": Amount(q.max) if q.max is not None else None,
-        "eligible": q.refusal is None,
+        "eligible": q.refusal is None and not nothing,
         "code": q.refusal.code if q.refusal else None,
-        "reasons": list(q.reasons),
+        "reasons": reasons,
     }
     if settings().fmt == "table":
         fields = dict(
             fields,
             max="不设上限 (一事一议)" if q.max is None else fields["max"],
-            reasons="\n  ".join(["", *q.reasons]),
+            reasons="\n  ".join(["", *reasons]),
         )
     output.emit(settings().fmt, fields)
 

@@ -7,80 +7,8 @@ import click
 from . import output
 from .context import guarded, open_ledger, settings
 from .labels import REPORT_HEADERS
+from .report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
 
-# The columns a table shows by default: what fits a terminal. ``--columns`` picks others; JSON and CSV carry all.
-COLUMNS = {
-    "awards": [
-        "application",
-        "unit_name",
-        "clause",
-        "fund",
-        "year",
-        "mode",
-        "awarded",
-        "disbursed",
-        "pending",
-        "spent",
-        "available",
-    ],
-    "funds": ["fund", "year", "appropriated", "committed", "disbursed", "returned", "available"],
-    "units": ["unit", "name", "type", "applications", "awarded", "disbursed", "spent", "recovered"],
-    "caps": ["unit", "cap_group", "year", "cap", "used", "remaining"],
-    "clauses": ["clause", "year", "count", "awarded", "disbursed"],
-    "equity": ["application", "unit", "invested", "stake", "exited_stake", "proceeds", "gain", "status"],
-    "trial-balance": ["account", "name", "debit", "credit", "balance"],
-    "pending": [
-        "voucher",
-        "kind",
-        "application",
-        "unit_name",
-        "fund",
-        "fiscal_year",
-        "amount",
-        "maker",
-        "date",
-        "reason",
-        "held_because",
-    ],
-    "carryover": [
-        "fund",
-        "year",
-        "appropriated",
-        "returned",
-        "committed",
-        "disbursed",
-        "carried_forward",
-        "lapsed",
-        "closed",
-    ],
-    "monthly": ["fund", "fund_name", "month", "appropriated", "disbursed", "cumulative", "execution_rate"],
-}
-# ``--from``/``--to``: the period's columns a table shows by default (JSON and CSV carry every figure's opening,
-# movement and closing).
-PERIOD_COLUMNS = {
-    "funds": [
-        "fund",
-        "year",
-        "opening_available",
-        "appropriated",
-        "returned",
-        "committed",
-        "closing_available",
-        "disbursed",
-    ],
-    "awards": [
-        "application",
-        "unit_name",
-        "fund",
-        "year",
-        "awarded",
-        "opening_available",
-        "disbursed",
-        "spent",
-        "recovered",
-        "closing_available",
-    ],
-}
 # Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
 HISTORY_COLUMNS = ["seq", "effective_date", "type", "amount", "voucher", "detail", "actor", "recorded_at"]
@@ -108,9 +36,8 @@ def pick_columns(text: str | None, available: list[str], default: list[str]) -> 
         if not word:
             continue
         if word not in by_name:
-            raise errors.invalid(
-                f"--columns: 没有列 {word!r}{suggest(word, list(by_name))}; 可选: {', '.join(available)}"
-            )
+            names = "、".join(dict.fromkeys(header(c) for c in available))
+            raise errors.invalid(f"--columns: 没有列 {word!r}{suggest(word, list(by_name))}; 可选: {names}")
         chosen.append(by_name[word])
     return chosen
 
@@ -223,7 +150,7 @@ def report(
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
     from ledger import errors
-    from projections.report_rows import FILTERS, MONEY
+    from projections.report_rows import FILTERS
 
     s = settings()
     fmt = fmt or s.fmt
@@ -247,13 +174,13 @@ def report(
             raise errors.invalid(f"report {name} 不能按 --{key} 筛选 (可用的筛选: {usable})")
     if fmt == "xlsx":
         books = {"side": side, "chart": chart}
-        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known, since)
+        _write_xlsx(name, out, s.actor, year_value, day, filters, yuan_unit, books, known, columns, since)
         return
     if name == "all":
         raise errors.invalid("report all 写成一个工作簿, 每张报表一页: --format xlsx --out FILE")
 
     shape = f"{name}:period" if since is not None else name
-    money = MONEY[shape]
+    money = money_of(shape)
     rows = None
     if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
         from projections import fastread
@@ -264,6 +191,8 @@ def report(
             rows = ledger.report(
                 name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known, since=since
             )
+    if since is None:  # a period's rows are movements: the derived figures are of balances
+        rows = with_derived(name, rows)
     listed = PERIOD_COLUMNS[name] if since is not None else COLUMNS[name]
     available = list(rows[0]) if rows else listed
     default = listed if side == "journal" else ["side", *listed]
@@ -278,7 +207,7 @@ def report(
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {len(rows)} rows to {out}", err=True)
+        click.echo(f"已写入 {len(rows)} 行: {out}", err=True)
         return
     click.echo(text, nl=fmt != "csv")
 
@@ -293,13 +222,19 @@ def _write_xlsx(
     yuan_unit: str,
     books: dict[str, str | None],
     known: int | str | None = None,
+    columns: str | None = None,
     since: str | None = None,
 ) -> None:
-    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``)."""
-    from projections.reports import FILTERS, MONEY
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
+
+    Each sheet shows the report's ``XLSX_COLUMNS`` (or ``--columns``, for one report)."""
+    from ledger import errors
+    from projections.reports import FILTERS
 
     from . import sheets
 
+    if columns and name == "all":
+        raise errors.invalid("report all 的每张报表列不同, 不能用 --columns; 请逐个报表导出")
     names = list(COLUMNS) if name == "all" else [name]
     tables = []
     with open_ledger() as ledger:
@@ -308,8 +243,12 @@ def _write_xlsx(
             extra = books if n == "trial-balance" else {}
             rows = ledger.report(n, actor, year, day, usable, known_at=known, since=since, **extra)
             shape = f"{n}:period" if since is not None else n
-            listed = PERIOD_COLUMNS[n] if since is not None else COLUMNS[n]
-            tables.append(sheets.report_table(shape, rows, MONEY[shape], listed, REPORT_HEADERS.get(shape)))
+            if since is None:
+                rows = with_derived(n, rows)
+            listed = PERIOD_COLUMNS[n] if since is not None else XLSX_COLUMNS[n]
+            default = listed if n != "trial-balance" or books["side"] != "journal" else COLUMNS[n]
+            chosen = pick_columns(columns, list(rows[0]) if rows else default, default)
+            tables.append(sheets.report_table(shape, rows, money_of(shape), chosen, REPORT_HEADERS.get(shape)))
     shown = [("期间", f"{_shown_since(since)} 至 {day or '今'}")] if since is not None else []
     shown += [("年度", str(year))] if year else []
     shown += [("截至记录", str(known))] if known is not None else []
@@ -317,7 +256,7 @@ def _write_xlsx(
         (label, filters[k]) for k, label in (("fund", "资金"), ("unit", "单位"), ("clause", "条款")) if filters[k]
     ]
     sheets.write(out, tables, sheets.Stamp(made_by=actor, as_of=day, filters=shown, yuan_unit=yuan_unit))
-    click.echo(f"wrote {sum(len(t.rows) for t in tables)} rows to {out}", err=True)
+    click.echo(f"已写入 {len(tables)} 张报表, 共 {sum(len(t.rows) for t in tables)} 行: {out}", err=True)
 
 
 def _parser():
@@ -407,6 +346,13 @@ def history(key: str) -> None:
     if rows is None:
         with open_ledger() as ledger:
             rows = ledger.history(key, s.actor)
+    if not rows:  # nothing about it: a mistyped REF or voucher gets a "did you mean" (and NOT_FOUND)
+        from ledger import errors
+
+        with open_ledger() as ledger:
+            hint = ledger.did_you_mean("application", key) or ledger.did_you_mean("voucher", key)
+        if hint:
+            raise errors.not_found(f"没有关于 {key} 的记录{hint}")
     if s.fmt == "table":
         rows = [dict(r, recorded_at=r["recorded_at"][:19].replace("T", " ")) for r in rows]
     output.emit(s.fmt, rows, columns=HISTORY_COLUMNS if s.fmt == "table" else None, money=HISTORY_MONEY)

@@ -39,6 +39,13 @@ RATE_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
 HEADER_ROW = 4  # after the title block
 MAX_WIDTH = 60
+LINE_PT = 15  # a row of 11 pt text
+TEXT_WIDTH = 22  # longer text (a unit's or a clause's name) wraps within its cell instead of widening the page
+# Printing: A4 landscape (11.69 in) less 0.4 in margins each side, at 96 px an inch; a column of width w (in
+# digits of the default 11 pt font) takes 7w + 5 px. The fitted scale keeps the 11 pt text at 8 pt or more.
+PRINTABLE_PX = (11.69 - 2 * 0.4) * 96
+FONT_PT = 11
+MIN_PT = 8
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,10 @@ def report_table(
 ) -> Table:
     """A report's rows as a sheet, with the report's Chinese title and what adds up in it.
 
-    The sheet shows every field of the rows; ``columns`` heads the sheet when there are no rows.
+    The sheet shows ``columns`` (every field of the rows when not given).
     """
     totals = () if name in OWN_TOTALS else (frozenset(money) | COUNTS) - NOT_ADDED.get(name, frozenset())
-    title = REPORT_TITLES.get(name, name)
-    return Table(title, rows, money, columns=None if rows else columns, totals=totals, headers=headers)
+    return Table(REPORT_TITLES.get(name, name), rows, money, columns=columns, totals=totals, headers=headers)
 
 
 def write(path: str, tables: Sequence[Table], stamp: Stamp) -> None:
@@ -123,6 +129,8 @@ class _Cells:
     def value(self, column: str, value: Any) -> Any:
         if value is None:
             return None
+        if isinstance(value, bool):
+            return "是" if value else "否"
         if column in self.table.money or isinstance(value, Amount):
             return Decimal(int(value)) / self.scale
         if column in STAKES:
@@ -196,9 +204,18 @@ def _sheet(book: Any, table: Table, stamp: Stamp, name: str) -> None:
             for (cell,) in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=index, max_col=index):
                 cell.number_format = fmt
         widest = max(width(text) for text in texts[index - 1])
-        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, widest * 1.1 + 3)
+        if not fmt and widest > TEXT_WIDTH:
+            wrap = Alignment(wrap_text=True, vertical="top")
+            for (cell,) in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=index, max_col=index):
+                cell.alignment = wrap
+                lines = -(-width(str(cell.value or "")) // TEXT_WIDTH)  # a spreadsheet does not grow the row itself
+                if lines > 1:
+                    height = sheet.row_dimensions[cell.row].height or LINE_PT
+                    sheet.row_dimensions[cell.row].height = max(height, LINE_PT * lines)
+            widest = max(TEXT_WIDTH, width(header(column)))
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, widest + 2)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    _page(sheet)
+    _page(sheet, print_scale([sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(columns) + 1)]))
 
 
 def _title_block(sheet: Any, table: Table, stamp: Stamp, last: str) -> None:
@@ -219,13 +236,28 @@ def _title_block(sheet: Any, table: Table, stamp: Stamp, last: str) -> None:
     sheet.row_dimensions[1].height = 24
 
 
-def _page(sheet: Any) -> None:
-    """A4 landscape, one page wide (as many long as it takes), header repeated, page numbers in the footer."""
+def print_scale(widths: Sequence[float]) -> float:
+    """The scale that fits columns of these widths to the width of an A4 landscape page (at most 1)."""
+    needed = sum(7 * w + 5 for w in widths) or 1
+    return min(1.0, PRINTABLE_PX / needed)
+
+
+def printed_pt(widths: Sequence[float]) -> float:
+    """The size the sheet's 11 pt text prints at when fitted to the page width."""
+    return FONT_PT * print_scale(widths)
+
+
+def _page(sheet: Any, scale: float = 1.0) -> None:
+    """A4 landscape, header repeated, page numbers in the footer; one page wide when that keeps the text at
+    8 pt or more, else printed at 8 pt across as many pages as it takes (``--columns`` chose a wide set)."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if FONT_PT * scale >= MIN_PT:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        sheet.page_setup.scale = int(100 * MIN_PT / FONT_PT) + 1
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4

@@ -157,8 +157,8 @@ def text(st: Any, yuan_unit: str = "元") -> str:
     parts = [f"{TITLE}  截至 {shown_as_of}  单位: {yuan_unit}", ""]
     width = max(output.width(label) for label, _ in award_lines(st))
     parts += [f"{label}{' ' * (width - output.width(label))}  {value}" for label, value in award_lines(st)]
-    figures = [{"item": FIGURES[k], "amount": v} for k, v in st.figures.items()]
-    parts += ["", output.table(figures, ["item", "amount"], {"amount"}, yuan_unit=yuan_unit)]
+    figures = [{"entry": FIGURES[k], "amount": v} for k, v in st.figures.items()]
+    parts += ["", output.table(figures, ["entry", "amount"], {"amount"}, yuan_unit=yuan_unit)]
     for section, rows in sections(st):
         table = output.table(
             rows,

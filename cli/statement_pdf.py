@@ -78,6 +78,7 @@ def write(st: Any, path: str, printed_by: str) -> None:
     def ruled(rows: list[list], widths: list[float], header_rows: int = 1, last_bold: bool = False) -> Table:
         grid = Table(rows, colWidths=widths, repeatRows=header_rows)
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), font),  # a table sets its cells' font even for paragraphs
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.whitesmoke),

@@ -17,12 +17,12 @@ from .statement import FIGURES, TITLE, award_lines, sections
 
 
 def tables(st: Any) -> list[sheets.Table]:
-    head = [{"item": label, "content": value, "amount": None} for label, value in award_lines(st)]
+    head = [{"entry": label, "content": value, "amount": None} for label, value in award_lines(st)]
     head += [
-        {"item": FIGURES[k], "content": f"人民币{capitals(v)}" if v >= 0 else "", "amount": v}
+        {"entry": FIGURES[k], "content": f"人民币{capitals(v)}" if v >= 0 else "", "amount": v}
         for k, v in st.figures.items()
     ]
-    found = [sheets.Table(TITLE, head, frozenset(("amount",)), columns=("item", "content", "amount"), totals=())]
+    found = [sheets.Table(TITLE, head, frozenset(("amount",)), columns=("entry", "content", "amount"), totals=())]
     for section, rows in sections(st):
         found.append(
             sheets.Table(

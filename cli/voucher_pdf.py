@@ -1,11 +1,14 @@
-"""A voucher's 拨付审批单 on A4, drawn by reportlab.
+"""A voucher's form on A4, drawn by reportlab: titled and filled for what the voucher is.
 
-reportlab's built-in CJK font STSong-Light (an Adobe CID font every PDF
-reader carries) writes the Chinese, so no font file ships with grantledger.
-The form: the award and its unit, the clause with the sentence it quotes,
-the amount in figures and in capitals (``ledger.capitals``), who made and
-who approved it (with their key fingerprints once events are signed), the
-dates, and the voucher's history. All text is escaped: names are data.
+拨付审批单 for a disbursement, 股权投资拨付审批单 for an investment, 支出凭单,
+追回凭单, 股权退出凭单; a voided voucher prints as its 作废单 (who voided it,
+when and why) and a reversed one as its 红字冲正单 (who, when, why). Every
+form carries the award and its unit, the clause with the sentence it quotes,
+the amount in figures and in capitals (``ledger.capitals``), stakes in %,
+valuations and costs in 元, who made it, whether it needed a second person
+and who that was (with key fingerprints once events are signed), and the
+voucher's history. The text is in the one embedded font of ``cli.pdf_fonts``.
+All text is escaped: names are data.
 """
 
 from __future__ import annotations
@@ -16,28 +19,43 @@ from xml.sax.saxutils import escape
 from ledger.capitals import capitals
 from ledger.dates import SHANGHAI
 from ledger.money import format_grouped
+from ledger.values import format_stake
 from projections.vouchers import VoucherForm
 
-from .labels import VALUES
+from . import pdf_fonts
+from .labels import EVENTS, VALUES
 
-FONT = "STSong-Light"
-TITLES = {"investment": "股权投资拨付审批单"}
-EVENTS = {
-    "Issued": "凭证登记",
-    "Disbursed": "拨付",
-    "Invested": "股权投资",
-    "Approved": "审批通过",
-    "Voided": "作废",
-    "Reversed": "红字冲正",
-    "Spent": "支出",
-    "Recovered": "追回",
-    "Exited": "股权退出",
+TITLES = {
+    "disbursement": "专项资金拨付审批单",
+    "investment": "股权投资拨付审批单",
+    "expenditure": "专项资金支出凭单",
+    "recovery": "专项资金追回凭单",
+    "exit": "股权退出凭单",
 }
+WORDS = {
+    "disbursement": "拨付",
+    "investment": "股权投资",
+    "expenditure": "支出",
+    "recovery": "追回",
+    "exit": "股权退出",
+}
+AMOUNT_LABELS = {
+    "disbursement": "本次拨付",
+    "investment": "本次投资",
+    "expenditure": "本次支出",
+    "recovery": "追回金额",
+    "exit": "退出收入",
+}
+APPROVED_KINDS = frozenset(("disbursement", "investment"))  # the movements a second person may have to approve
 UNSIGNED = "—(未签名)"
 
 
 def _label(column: str, value: str | None) -> str:
     return VALUES.get(column, {}).get(value or "", value or "")
+
+
+def _yuan(fen: object) -> str:
+    return f"¥{format_grouped(int(fen))}" if fen is not None else ""
 
 
 def _shanghai(moment: object) -> str:
@@ -51,16 +69,14 @@ def _shanghai(moment: object) -> str:
 
 def register_font() -> str:
     """The CJK font every PDF of grantledger writes in (the 拨付审批单, the 项目资金对账单), registered with
-    reportlab; returns the name to write with. One function, so every form follows when the font changes."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+    reportlab and embedded (``cli.pdf_fonts``); returns the name to write with. One function, so every form
+    follows when the font changes."""
+    return pdf_fonts.register()
 
 
 def a4_document(path: str, title: str):
-    """The page every grantledger form prints on: A4 portrait, 15 mm margins, titled, by grantledger."""
+    """The page every grantledger form prints on: A4 portrait, 15 mm margins, titled, by grantledger, with the
+    embedded font as the canvas's initial font (so reportlab never pulls in a non-embedded Helvetica)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -75,11 +91,68 @@ def a4_document(path: str, title: str):
         bottomMargin=margin,
         title=title,
         author="grantledger",
+        **pdf_fonts.canvas_options(),
     )
 
 
+def event_label(event_type: str) -> str:
+    return EVENTS.get(event_type) or EVENTS.get(f"Grant.{event_type.rpartition('.')[2]}") or event_type
+
+
 def title(form: VoucherForm) -> str:
-    return TITLES.get(form.kind, "专项资金拨付审批单")
+    if form.status == "voided":
+        return f"{WORDS.get(form.kind, '')}作废单"
+    if form.status == "reversed":
+        return f"{WORDS.get(form.kind, '')}红字冲正单"
+    return TITLES.get(form.kind, "专项资金凭单")
+
+
+def specifics(form: VoucherForm) -> list[list[str]]:
+    """What only this kind of movement has: stake and valuation, category, reason, cost and gain."""
+    d = form.detail
+    rows = []
+    if form.kind == "investment":
+        rows.append(["持股比例", f"{format_stake(d['stake'])}%", "投后估值(元)", _yuan(d.get("valuation"))])
+    if form.kind == "expenditure":
+        rows.append(["支出类别", _label("category", d.get("category")), "", ""])
+    if form.kind == "recovery" and d.get("reason"):
+        rows.append(["追回理由", d["reason"], "", ""])
+    if form.kind == "exit":
+        cost = int(d.get("cost") or 0)
+        rows.append(["出售股权比例", f"{format_stake(d['stake'])}%", "所售股权成本(元)", _yuan(cost)])
+        gain = form.amount - cost
+        rows.append(["退出损益(元)", f"{_yuan(gain)} ({'收益' if gain >= 0 else '损失'})", "", ""])
+    return rows
+
+
+def people(form: VoucherForm) -> list[list[str]]:
+    """Who made it, whether a second person had to approve it and who did, who voided or reversed it."""
+    rows = [
+        ["经办人", form.maker or "", "经办日期", form.made_on or form.effective_date],
+        ["经办人密钥指纹", form.maker_fingerprint or UNSIGNED, "", ""],
+    ]
+    if form.kind in APPROVED_KINDS:
+        if not form.held:
+            rows.append(["审批", "无需审批 (低于资金的审批阈值, 经办即入账)", "", ""])
+        elif form.approver:
+            rows.append(["审批人", form.approver, "审批日期", form.approved_on or ""])
+            rows.append(["审批人密钥指纹", form.approver_fingerprint or UNSIGNED, "", ""])
+        elif form.status == "pending":
+            rows.append(["审批人", "(待审批: 须由经办人以外的审批人审批)", "", ""])
+    if form.voided_by:
+        rows.append(["作废人", form.voided_by, "作废日期", form.voided_on or ""])
+        rows.append(["作废理由", form.void_reason or "", "", ""])
+        rows.append(["作废人密钥指纹", form.closer_fingerprint or UNSIGNED, "", ""])
+    if form.reversed_by:
+        rows.append(["冲正人", form.reversed_by, "冲正日期", form.reversed_on or ""])
+        rows.append(["冲正理由", form.reversal_reason or "", "", ""])
+        rows.append(["冲正人密钥指纹", form.closer_fingerprint or UNSIGNED, "", ""])
+    return rows
+
+
+def signature_line(form: VoucherForm) -> str:
+    second = "审批人签字: ____________　　" if form.kind in APPROVED_KINDS and form.held else ""
+    return f"经办人签字: ____________　　{second}财务负责人签字: ____________"
 
 
 def write(form: VoucherForm, path: str, printed_by: str) -> None:
@@ -88,41 +161,39 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    body = ParagraphStyle("body", fontName=register_font(), fontSize=10, leading=14)
+    font = register_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
     head = ParagraphStyle("head", parent=body, fontSize=18, leading=24, alignment=1)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
 
     def p(text: object, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(str(text if text is not None else "")), style)
 
-    amount = f"¥{format_grouped(form.amount)}"
     fund = " ".join(x for x in (form.fund, form.fund_name) if x)
     clause = " ".join(x for x in (form.clause, form.clause_title) if x)
-    details = "; ".join(f"{k}: {_label(k, v) if isinstance(v, str) else v}" for k, v in form.detail.items())
+    what = AMOUNT_LABELS.get(form.kind, "本次金额")
     rows = [
         ["凭证号", form.number, "业务类型", _label("kind", form.kind)],
         ["申报编号", form.application, "状态", _label("status", form.status)],
         ["单位名称", form.unit_name, "统一社会信用代码", form.unit],
         ["资金", fund, "资助方式", _label("mode", form.mode)],
-        ["批复文号", form.award_doc, "批复金额", f"¥{format_grouped(form.awarded)}"],
+        ["批复文号", form.award_doc, "批复金额(元)", _yuan(form.awarded)],
         ["批复日期", form.award_date, "业务日期", form.effective_date],
         ["政策条款", clause, "", ""],
         ["条款出处", form.clause_citation, "", ""],
         ["条款原文", form.clause_quote, "", ""],
-        ["本次金额(小写)", amount, "", ""],
-        ["本次金额(大写)", f"人民币{capitals(form.amount)}", "", ""],
-        ["经办人", form.maker, "经办人密钥指纹", form.maker_fingerprint or UNSIGNED],
-        ["审批人", form.approver or "(待审批)", "审批日期", form.approved_on],
-        ["审批人密钥指纹", (form.approver_fingerprint or UNSIGNED) if form.approver else "", "", ""],
+        [f"{what}(小写)", _yuan(form.amount), "", ""],
+        [f"{what}(大写)", f"人民币{capitals(form.amount)}", "", ""],
+        *specifics(form),
+        *people(form),
     ]
-    if details:
-        rows.append(["其他", details, "", ""])
     spans = [i for i, row in enumerate(rows) if row[2] == "" and row[3] == ""]
     grid = Table(
         [[p(cell) for cell in row] for row in rows],
         colWidths=[30 * mm, 58 * mm, 36 * mm, 56 * mm],
     )
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), font),  # a table sets its cells' font even for paragraphs
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
@@ -134,7 +205,7 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
     history = [["序号", "事件", "业务日期", "记录时间", "操作人"]] + [
         [
             r["seq"],
-            EVENTS.get(str(r["type"]).rpartition(".")[2], r["type"]),
+            event_label(str(r["type"])),
             r["effective_date"],
             _shanghai(r["recorded_at"]),
             r["actor"],
@@ -145,7 +216,13 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
         [[p(cell, small) for cell in row] for row in history], colWidths=[15 * mm, 35 * mm, 30 * mm, 50 * mm, 50 * mm]
     )
     trail.setStyle(
-        TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
     )
 
     printed = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M")
@@ -160,7 +237,7 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
         Spacer(1, 2 * mm),
         trail,
         Spacer(1, 10 * mm),
-        p("经办人签字: ____________　　审批人签字: ____________　　财务负责人签字: ____________"),
+        p(signature_line(form)),
         Spacer(1, 6 * mm),
         p(f"打印时间: {printed} (北京时间)　打印人: {printed_by}　由 grantledger 按事件日志生成", small),
     ]

@@ -9,20 +9,25 @@ from .context import guarded, open_ledger, settings
 
 @click.group()
 def voucher() -> None:
-    """Vouchers on paper: the approval form of a payment."""
+    """凭证打印: 每张凭证按业务类型打印成单。
+
+    拨付审批单、股权投资拨付审批单、支出凭单、追回凭单、股权退出凭单; 作废的打印作废单, 冲正的打印红字冲正单。
+    """
 
 
 @voucher.command(name="print")
 @click.argument("number")
-@click.option("--out", required=True, metavar="FILE.pdf", help="The PDF to write.")
+@click.option("--out", required=True, metavar="FILE.pdf", help="要写入的 PDF 文件。")
 @guarded
 def print_(number: str, out: str) -> None:
-    """Write voucher NUMBER's 拨付审批单 as an A4 PDF: the award, the clause and
-    its source sentence, the amount in figures and in 大写, maker and approver,
-    dates, and the voucher's history.
+    """把凭证 NUMBER 打印成 A4 PDF: 批复与单位、政策条款及其原文、金额 (小写与大写)、
+    股权比例与估值、经办人与审批人 (或作废人、冲正人及理由)、日期和凭证历史。
+
+    PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy-microhei;
+    环境变量 GRANTLEDGER_PDF_FONT 可指定其他 .ttf/.ttc 文件), 任何电脑和阅读器都能正确显示和打印。
 
     \b
-    Examples:
+    示例:
       grantledger voucher print PZ-2024-0001 --out PZ-2024-0001.pdf
       grantledger --actor auditor voucher print TZ-2024-0003 --out TZ-2024-0003.pdf
     """
@@ -35,4 +40,4 @@ def print_(number: str, out: str) -> None:
     with open_ledger() as ledger:
         form = ledger.voucher_form(number, s.actor)
     voucher_pdf.write(form, out, s.actor)
-    click.echo(f"wrote {voucher_pdf.title(form)} {number} to {out}", err=True)
+    click.echo(f"已写入 {voucher_pdf.title(form)} {number}: {out}", err=True)

@@ -130,14 +130,50 @@ def may(roles: list[str] | tuple[str, ...], command: str) -> bool:
     return "admin" in roles or any(command in PERMISSIONS.get(r, ()) for r in roles)
 
 
+# Commands by the name a clerk knows them by (a refusal names both).
+COMMAND_WORDS = {
+    "fund create": "设立资金",
+    "fund appropriate": "下达预算",
+    "unit register": "登记单位",
+    "unit rename": "单位更名",
+    "apply": "申报",
+    "award": "批复",
+    "disburse": "拨付",
+    "invest": "股权投资",
+    "convert": "转股",
+    "exit": "股权退出",
+    "write-off": "股权核销",
+    "spend": "支出",
+    "recover": "追回",
+    "reverse": "红字冲正",
+    "evaluate": "评审",
+    "reject": "驳回",
+    "approve": "审批",
+    "void": "作废",
+    "policy": "查看政策",
+    "history": "查看历史",
+    "report": "查看报表",
+    "verify": "校验",
+    "export": "导出",
+    "seal": "封存",
+}
+
+
+def _role(role: str) -> str:
+    return f"{ROLES.get(role, role)} ({role})"
+
+
 def check_may(name: str, roles: list[str] | tuple[str, ...], command: str) -> None:
     if not may(roles, command):
         if command in READS:
             allowed = sorted(ROLES)
         else:
             allowed = [*sorted(r for r, cmds in PERMISSIONS.items() if command in cmds), "admin"]
-        held = ", ".join(f"{r}({ROLES[r]})" for r in roles) or "no role"
+        held = f"现有角色: {'、'.join(map(_role, roles))}" if roles else "没有任何角色"
+        what = COMMAND_WORDS.get(command)
+        shown = f"{what} ({command})" if what else command
         raise LedgerError(
             FORBIDDEN,
-            f"{name} ({held}) may not run '{command}'; it needs one of: {', '.join(allowed)}",
+            f"{name} ({held}) 无权执行「{shown}」; 需要以下角色之一: {'、'.join(map(_role, allowed))}"
+            "; 如需授权请联系管理员 (role grant)",
         )

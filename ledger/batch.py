@@ -56,17 +56,15 @@ MAX_LINE = 64 * 1024  # characters in one line: a command is a few hundred
 def parse_line(text: str) -> c.Command:
     """One JSON object → a command; ``fund-appropriate`` names ``fund appropriate``."""
     if len(text) > MAX_LINE:
-        raise errors.invalid(f"the line is {len(text):,} characters long; at most {MAX_LINE:,}")
+        raise errors.invalid(f"该行长 {len(text):,} 个字符; 最多 {MAX_LINE:,} 个")
     if not _utf8(text):
-        raise errors.invalid("the line is not valid UTF-8 text (save the file as UTF-8)")
+        raise errors.invalid("该行不是有效的 UTF-8 文本 (请把文件另存为 UTF-8)")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise errors.invalid(f"不是 JSON 对象: {exc.msg}") from exc
+        raise errors.invalid(f"不是 JSON 对象: 第 {exc.colno} 个字符处格式有误") from exc
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits; arrays nested thousands deep
-        raise errors.invalid(
-            "不是批量可接受的 JSON 对象: 数字过长或嵌套过深 (a number too long or nesting too deep)"
-        ) from exc
+        raise errors.invalid("不是批量可接受的 JSON 对象: 数字过长或嵌套过深") from exc
     if isinstance(raw, dict) and not all(_utf8(k) and (not isinstance(v, str) or _utf8(v)) for k, v in raw.items()):
         raise errors.invalid('该行含有孤立的代理字符 (如 "\\udfff" 这样的转义), 不是文本, 请重新输入')
     if not isinstance(raw, dict) or not isinstance(raw.get("cmd"), str):
@@ -165,7 +163,7 @@ class BatchRunner:
         for _, _, outcome in group:
             summary.count(outcome)
             if outcome.note:
-                summary.notes.append(f"line {outcome.line}: {outcome.note}")
+                summary.notes.append(f"第 {outcome.line} 行: {outcome.note}")
         self._done(group)
         # Keep what was loaded for the next group, unless the cache grows large.
         return uow if len(uow.seen) < 20_000 else UnitOfWork(self.app)
@@ -176,18 +174,18 @@ class BatchRunner:
         written = storage.written(self.app, uow.attempted)
         if written is True:
             summary.events += len(uow.attempted)
-            summary.notes.append(f"lines {first}-{last}: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
+            summary.notes.append(f"第 {first}-{last} 行: " + storage.COMMITTED_NOTE.format(gist=storage.gist(exc)))
             return
         if written is False:
             raise self._stopped(first, last, storage.failure(self.app.store, exc, written=False)) from exc
         raise self._stopped(first, last, storage.unknown(self.app.store, exc)) from exc
 
     def _stopped(self, first: int, last: int, error: LedgerError, written_before: int | None = None) -> LedgerError:
-        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        lines = f"第 {first} 行" if first == last else f"第 {first}-{last} 行"
         return LedgerError(
             error.code,
-            f"batch stopped at {lines} (the lines before {written_before or first} are written); {error.message}. "
-            "Rerun the same batch file: lines already written are skipped as exact repeats",
+            f"批量命令停在{lines} (第 {written_before or first} 行之前的各行已写入); {error.message}。"
+            "请重新运行同一个批量文件: 已写入的行作为完全相同的重复会被跳过",
         )
 
     def _redo(self, group: list, summary: Summary) -> UnitOfWork:
@@ -206,7 +204,7 @@ class BatchRunner:
                 summary.count(Outcome(number, "failed", error.code, error.message))
                 continue
             if result.note:
-                summary.notes.append(f"line {number}: {result.note}")
+                summary.notes.append(f"第 {number} 行: {result.note}")
         self._done(group)
         return UnitOfWork(self.app)
 

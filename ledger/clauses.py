@@ -102,6 +102,13 @@ class Document:
             return "shipped"
         return f"loaded by {self.loaded_by} on {self.loaded_on}, sha256 {self.sha256}"
 
+    @property
+    def origin_words(self) -> str:
+        """Where the document came from, as a refusal says it."""
+        if self.sha256 is None:
+            return "随软件提供"
+        return f"{self.loaded_on} 由 {self.loaded_by} 载入, sha256 {self.sha256}"
+
 
 @dataclass(frozen=True)
 class Supersession:
@@ -227,8 +234,8 @@ class Catalogue:
         existing = self.documents().get(document.id)
         if existing is not None:
             raise CatalogueError(
-                f"{where}:{loaded.lines['document']}: document id {document.id} is already in the catalogue "
-                f"({existing.origin}); a new version needs its own id"
+                f"{where}:{loaded.lines['document']}: 文件编号 {document.id} 已在政策目录中 "
+                f"({existing.origin_words}); 新版本须用新的编号"
             )
         clauses = dict(self.clauses)
         for clause in loaded.clauses:
@@ -236,20 +243,20 @@ class Catalogue:
             earlier = clauses.get(clause.id)
             if earlier is not None:
                 raise CatalogueError(
-                    f"{where}:{line}: clause {clause.id} is already in the catalogue ({earlier.document.origin}); "
-                    "a clause is never rewritten: give the new version its own id"
+                    f"{where}:{line}: 条款 {clause.id} 已在政策目录中 ({earlier.document.origin_words}); "
+                    "条款永不改写: 新版本须用新的编号"
                 )
             clauses[clause.id] = clause
         for clause in loaded.clauses:
             line = loaded.lines.get(clause.id, "?")
             for predecessor_id, how in clause.supersedes:
-                predecessor = _earlier(clauses, predecessor_id, document, f"{where}:{line}: clause {clause.id}")
+                predecessor = _earlier(clauses, predecessor_id, document, f"{where}:{line}: 条款 {clause.id}")
                 clauses[predecessor_id] = replace(predecessor, superseded_by=(*predecessor.superseded_by, how))
         for clause_id, last_day in loaded.ends:
-            here = f"{where}:{loaded.lines.get('ends', '?')}: ends"
+            here = f"{where}:{loaded.lines.get('ends', '?')}: ends (终止)"
             predecessor = _earlier(clauses, clause_id, document, here)
             if last_day < predecessor.effective_from:
-                raise CatalogueError(f"{here}: {clause_id} is only in force from {predecessor.effective_from}")
+                raise CatalogueError(f"{here}: {clause_id} 自 {predecessor.effective_from} 起才生效")
             if predecessor.effective_to is None or last_day < predecessor.effective_to:
                 clauses[clause_id] = replace(predecessor, effective_to=last_day)
         try:
@@ -262,13 +269,11 @@ class Catalogue:
 def _earlier(clauses: Mapping[str, Clause], clause_id: str, document: Document, here: str) -> Clause:
     clause = clauses.get(clause_id)
     if clause is None:
-        raise CatalogueError(f"{here}: clause {clause_id} is not in the catalogue")
+        raise CatalogueError(f"{here}: 条款 {clause_id} 不在政策目录中")
     if clause.document.id == document.id:
-        raise CatalogueError(f"{here}: {clause_id} is in the same document; a document supersedes earlier ones")
+        raise CatalogueError(f"{here}: {clause_id} 在同一文件中; 文件只能取代以前的文件的条款")
     if clause.document.city != document.city:
-        raise CatalogueError(
-            f"{here}: {clause_id} is a {clause.document.city} clause, this document is {document.city}"
-        )
+        raise CatalogueError(f"{here}: {clause_id} 是 {clause.document.city} 的条款, 本文件是 {document.city} 的")
     return clause
 
 
@@ -292,7 +297,7 @@ def load(directory: Path) -> Catalogue:
     clauses: dict[str, Clause] = {}
     files = sorted(directory.glob("*.toml"))
     if not files:
-        raise CatalogueError(f"no policy files (*.toml) in {directory}")
+        raise CatalogueError(f"{directory} 中没有政策文件 (*.toml)")
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
@@ -300,10 +305,10 @@ def load(directory: Path) -> Catalogue:
             raise CatalogueError(f"{path.name}: {exc}") from exc
         loaded = read(text, path.name)
         if loaded.ends or any(c.supersedes for c in loaded.clauses):
-            raise CatalogueError(f"{path.name}: shipped files state supersession on the earlier clause (superseded_by)")
+            raise CatalogueError(f"{path.name}: 随软件提供的文件在旧条款上写明被取代 (superseded_by)")
         for clause in loaded.clauses:
             if clause.id in clauses:
-                raise CatalogueError(f"{path.name}: clause {clause.id} is defined twice")
+                raise CatalogueError(f"{path.name}: 条款 {clause.id} 定义了两次")
             clauses[clause.id] = clause
     _check_successors(clauses)
     return Catalogue(MappingProxyType(clauses))
@@ -343,17 +348,19 @@ def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{name}: not valid TOML: {exc}") from exc
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"第 {found[1]} 行第 {found[2]} 列" if found else "某处"
+        raise CatalogueError(f'{name}: 不是有效的 TOML, {where}格式有误 (如金额须加引号: max = "500万")') from exc
     doc_line, clause_lines, ends_line = _lines(text)
     where = f"{name}:{doc_line or 1} [document]"
     doc_data = _table(data.get("document"), where)
     _no_unknown_keys(doc_data, _DOCUMENT_KEYS, where)
     unknown = sorted(set(data) - {"document", "clauses"})
     if unknown:
-        raise CatalogueError(f"{name}: unknown top-level tables {unknown} (expected [document] and [[clauses]])")
+        raise CatalogueError(f"{name}: 不认识的顶层表 {unknown} (应为 [document] 和 [[clauses]])")
     city = _text(doc_data, "city", where)
     if city not in CITIES:
-        raise CatalogueError(f"{where}: city must be one of {sorted(CITIES)}, not {city!r}")
+        raise CatalogueError(f"{where}: city 须是 {sorted(CITIES)} 之一, 不是 {city!r}")
     document = Document(
         id=_text(doc_data, "id", where),
         title=_text(doc_data, "title", where),
@@ -368,11 +375,11 @@ def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
         note=_optional_text(doc_data, "note", where),
     )
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", document.id):
-        raise CatalogueError(f"{where}: id {document.id!r} must be lower-case letters, digits and '-'")
+        raise CatalogueError(f"{where}: 编号 {document.id!r} 只能由小写字母、数字和 '-' 组成")
     window = (_date(doc_data, "effective_from", where), _optional_date(doc_data, "effective_to", where))
     entries = data.get("clauses")
     if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f"{name}: no [[clauses]]")
+        raise CatalogueError(f"{name}: 没有 [[clauses]] 条款表")
     result = []
     lines: dict[str, int] = {"document": doc_line or 1}
     seen: set[str] = set()
@@ -380,7 +387,7 @@ def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
         line = clause_lines[index] if index < len(clause_lines) else (doc_line or 1)
         clause = _clause(_table(entry, f"{name}:{line} [[clauses]]"), document, window, f"{name}:{line}")
         if clause.id in seen:
-            raise CatalogueError(f"{name}:{line}: clause {clause.id} is defined twice")
+            raise CatalogueError(f"{name}:{line}: 条款 {clause.id} 定义了两次")
         seen.add(clause.id)
         lines[clause.id] = line
         result.append(clause)
@@ -392,7 +399,7 @@ def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
 def _ends(data: dict, here: str) -> tuple[tuple[str, str], ...]:
     entries = data.get("ends", [])
     if not isinstance(entries, list):
-        raise CatalogueError(f"{here}: ends must be a list of tables")
+        raise CatalogueError(f"{here}: ends 须是表的列表")
     result = []
     for entry in entries:
         table = _table(entry, here)
@@ -403,26 +410,26 @@ def _ends(data: dict, here: str) -> tuple[tuple[str, str], ...]:
 
 def _clause(data: dict, document: Document, window: tuple[str, str | None], where: str) -> Clause:
     clause_id = _text(data, "id", f"{where} [[clauses]]")
-    here = f"{where} clause {clause_id}"
+    here = f"{where} 条款 {clause_id}"
     _no_unknown_keys(data, _CLAUSE_KEYS, here)
     if not clause_id.startswith(document.id + "-"):
-        raise CatalogueError(f"{here}: id must start with the document id {document.id!r}")
+        raise CatalogueError(f"{here}: 条款编号须以文件编号 {document.id!r} 开头")
     if document.seeds:
         seed = _text(data, "seed", here) if "seed" in data else document.seeds[0]
         if seed not in document.seeds:
-            raise CatalogueError(f"{here}: seed {seed!r} is not one of the document's seeds {document.seeds}")
+            raise CatalogueError(f"{here}: seed {seed!r} 不是文件的来源之一 {document.seeds}")
     else:
         seed = _optional_text(data, "seed", here) or ""
     effective_from = _optional_date(data, "effective_from", here) or window[0]
     effective_to = _optional_date(data, "effective_to", here) if "effective_to" in data else window[1]
     if effective_to is not None and effective_to < effective_from:
-        raise CatalogueError(f"{here}: in force from {effective_from} but ends earlier, {effective_to}")
+        raise CatalogueError(f"{here}: 自 {effective_from} 起生效, 却在更早的 {effective_to} 失效")
     annual_cap = _optional_amount(data, "annual_cap", here)
     if "cap_group" in data and annual_cap is None:
-        raise CatalogueError(f"{here}: cap_group without annual_cap")
+        raise CatalogueError(f"{here}: 有 cap_group 而没有 annual_cap (年度上限)")
     status = _optional_text(data, "status", here) or "issued"
     if status not in STATUSES:
-        raise CatalogueError(f"{here}: status must be one of {list(STATUSES)}, not {status!r}")
+        raise CatalogueError(f"{here}: status 须是 {list(STATUSES)} 之一, 不是 {status!r}")
     clause = Clause(
         id=clause_id,
         title=_text(data, "title", here),
@@ -460,27 +467,27 @@ def _clause(data: dict, document: Document, window: tuple[str, str | None], wher
 
 def _check_rule(c: Clause, here: str) -> None:
     if c.fixed is not None and (c.max is not None or c.fixed_by_unit_type is not None):
-        raise CatalogueError(f"{here}: a fixed amount excludes max and fixed_by_unit_type")
+        raise CatalogueError(f"{here}: 定额 (fixed) 不能再有 max 或 fixed_by_unit_type")
     if c.ratio is not None and c.base is None:
-        raise CatalogueError(f"{here}: a ratio needs the name of its base (base = …)")
+        raise CatalogueError(f"{here}: 比例 (ratio) 须写明计算基数的名称 (base = …)")
     if c.exception_required and (c.max is not None or c.fixed is not None):
-        raise CatalogueError(f"{here}: exception_required means there is no max or fixed amount")
+        raise CatalogueError(f"{here}: exception_required 表示不设上限, 不能再有 max 或 fixed")
     if c.case_by_case and c.max is None:
-        raise CatalogueError(f"{here}: case_by_case allows exceeding a max, so it needs one")
+        raise CatalogueError(f"{here}: case_by_case (一事一议) 允许超出上限, 所以须有 max")
     limits = (c.max, c.fixed, c.fixed_by_unit_type, c.ratio, c.grades)
     if all(x is None for x in limits) and not c.exception_required:
-        raise CatalogueError(f"{here}: no limit at all (max, fixed, ratio, grades) and no exception_required")
+        raise CatalogueError(f"{here}: 没有任何限额 (max、fixed、ratio、grades), 也没有 exception_required")
     if c.fixed_by_unit_type is not None and c.unit_types is not None:
         if set(c.fixed_by_unit_type) != set(c.unit_types):
-            raise CatalogueError(f"{here}: fixed_by_unit_type and unit_types name different unit types")
+            raise CatalogueError(f"{here}: fixed_by_unit_type 与 unit_types 列的单位类型不同")
     if not c.quote.strip():
-        raise CatalogueError(f"{here}: empty quote")
+        raise CatalogueError(f"{here}: quote (原文) 是空的")
     if c.platform and c.lifetime_max() is None:
-        raise CatalogueError(f"{here}: platform = true sums awards up to a max, but the clause has none")
+        raise CatalogueError(f"{here}: platform = true 按最高额累计, 但条款没有最高额")
     if c.exact and c.ratio is None:
-        raise CatalogueError(f"{here}: exact = true makes a ratio exact, but the clause has no ratio")
+        raise CatalogueError(f"{here}: exact = true 使比例足额, 但条款没有比例")
     if c.exact and (c.max is not None or c.grades is not None):
-        raise CatalogueError(f"{here}: an exact ratio is the award itself; it excludes max and grades")
+        raise CatalogueError(f"{here}: 足额比例就是批复金额本身, 不能再有 max 或 grades")
 
 
 def _check_successors(clauses: Mapping[str, Clause]) -> None:
@@ -488,13 +495,13 @@ def _check_successors(clauses: Mapping[str, Clause]) -> None:
         for s in clause.superseded_by:
             successor = clauses.get(s.successor)
             if successor is None:
-                raise CatalogueError(f"clause {clause.id}: successor {s.successor} is not in the catalogue")
+                raise CatalogueError(f"条款 {clause.id}: 取代它的 {s.successor} 不在政策目录中")
             if s.until is not None and s.until < s.on:
-                raise CatalogueError(f"clause {clause.id}: supersession by {s.successor} ends {s.until} before {s.on}")
+                raise CatalogueError(f"条款 {clause.id}: 被 {s.successor} 取代的终止日 {s.until} 早于开始日 {s.on}")
             if successor.effective_from > s.on:
                 raise CatalogueError(
-                    f"clause {clause.id}: successor {s.successor} is only in force from {successor.effective_from}, "
-                    f"after the supersession date {s.on}"
+                    f"条款 {clause.id}: 取代它的 {s.successor} 自 {successor.effective_from} 起才生效, "
+                    f"晚于取代日 {s.on}"
                 )
 
 
@@ -503,20 +510,20 @@ def _check_successors(clauses: Mapping[str, Clause]) -> None:
 
 def _table(value: object, here: str) -> dict:
     if not isinstance(value, dict):
-        raise CatalogueError(f"{here}: expected a table")
+        raise CatalogueError(f"{here}: 应是一个表")
     return value
 
 
 def _no_unknown_keys(data: dict, allowed: set[str], here: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise CatalogueError(f"{here}: unknown keys {unknown}")
+        raise CatalogueError(f"{here}: 不认识的字段 {unknown}")
 
 
 def _text(data: dict, key: str, here: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{here}: {key} must be non-empty text")
+        raise CatalogueError(f"{here}: {key} 须是非空文字")
     return value.strip()
 
 
@@ -527,7 +534,7 @@ def _optional_text(data: dict, key: str, here: str) -> str | None:
 def _text_list(data: dict, key: str, here: str) -> list[str]:
     value = data.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise CatalogueError(f"{here}: {key} must be a non-empty list of text")
+        raise CatalogueError(f"{here}: {key} 须是非空的文字列表")
     return value
 
 
@@ -565,7 +572,7 @@ def _amount_table(data: dict, key: str, allowed: Mapping[str, str], here: str) -
 def _grade_table(data: dict, here: str) -> Mapping[str, Fen | None] | None:
     table = _amount_table(data, "grades", GRADES, here)
     if table is not None and "fail" in table:
-        raise CatalogueError(f"{here}: grade 'fail' is never eligible")
+        raise CatalogueError(f"{here}: 等级 'fail' (不合格) 永远不能获得资助")
     return table
 
 
@@ -575,7 +582,7 @@ def _choice_list(data: dict, key: str, allowed: Mapping[str, str], here: str) ->
     values = _text_list(data, key, here)
     unknown = sorted(set(values) - set(allowed))
     if unknown:
-        raise CatalogueError(f"{here}: {key} has unknown values {unknown}")
+        raise CatalogueError(f"{here}: {key} 有不认识的值 {unknown}")
     return tuple(values)
 
 
@@ -588,21 +595,21 @@ def _ratio(data: dict, here: str) -> Fraction | None:
     except InvalidOperation:
         ratio = None
     if ratio is None or not 0 < ratio <= 10:
-        raise CatalogueError(f'{here}: ratio must be text such as "0.5" (between 0 and 10)')
+        raise CatalogueError(f'{here}: ratio 须是 "0.5" 这样的文字 (0 到 10 之间)')
     return ratio
 
 
 def _flag(data: dict, key: str, here: str) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise CatalogueError(f"{here}: {key} must be true or false")
+        raise CatalogueError(f"{here}: {key} 须是 true 或 false")
     return value
 
 
 def _supersessions(data: dict, key: str, here: str) -> tuple[Supersession, ...]:
     entries = data.get(key, [])
     if not isinstance(entries, list):
-        raise CatalogueError(f"{here}: {key} must be a list of tables")
+        raise CatalogueError(f"{here}: {key} 须是表的列表")
     result = []
     for entry in entries:
         table = _table(entry, f"{here} {key}")

@@ -83,7 +83,7 @@ def _days(text: object) -> int:
 def _position(text: object) -> int:
     word = str(text).strip()
     if not word.isdigit():
-        raise invalid(f"must be a log position (a whole number): {text!r}")
+        raise invalid(f"须为日志位置 (整数): {text!r}")
     return int(word)
 
 
@@ -111,14 +111,14 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 
 def parse(kind: str, value: Any, what: str) -> Any:
-    """Parse one value; a refusal keeps its code and names the field (``disburse amount: …``)."""
+    """Parse one value; a refusal keeps its code and names the field (``disburse --amount: …``)."""
     if isinstance(value, str):
         if len(value) > MAX_VALUE:
-            raise invalid(f"{what}: is {len(value):,} characters long; at most {MAX_VALUE}")
+            raise invalid(f"{what}: 长 {len(value):,} 个字符; 最多 {MAX_VALUE} 个")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise invalid(f"{what}: is not valid UTF-8 text (it holds a lone surrogate); retype it") from None
+            raise invalid(f"{what}: 不是有效的 UTF-8 文本 (含孤立的代理字符); 请重新输入") from None
     try:
         return PARSERS[kind](value)
     except LedgerError as error:
@@ -439,5 +439,5 @@ def build(name: str, raw: Mapping[str, Any]) -> Command:
             raise invalid(f"{name}: {user_name} 须为文本, 收到的是 {value!r}")
         if isinstance(value, int) and f.metadata["kind"] not in ("year", "position", "days"):
             raise invalid(f'{name}: {user_name} 须写成文本, 如 "{value}" (金额和编号都是字符串)')
-        values_[f.name] = parse(f.metadata["kind"], value, f"{name} {user_name}")
+        values_[f.name] = parse(f.metadata["kind"], value, f"{name} --{user_name}")
     return cls(**values_)

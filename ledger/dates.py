@@ -55,7 +55,7 @@ def moment(text: str) -> str:
     try:
         when = datetime.fromisoformat(cleaned)
     except ValueError as exc:
-        raise DateError(f"not a log position or a time: {text!r} (use 1234 or 2025-01-10T18:00)") from exc
+        raise DateError(f"既不是日志位置也不是时间: {text!r} (如 1234 或 2025-01-10T18:00)") from exc
     if when.tzinfo is None:
         when = when.replace(tzinfo=SHANGHAI)
     return when.astimezone(UTC).isoformat(timespec="microseconds")

@@ -21,7 +21,7 @@ from . import errors
 from .errors import LedgerError
 from .ids import key_id
 from .money import Fen, format_human
-from .values import CATEGORIES, GRADES, format_stake
+from .values import CATEGORIES, GRADES, KINDS, MODES, VOUCHER_STATUSES, format_stake
 
 SUBMITTED, EVALUATED, AWARDED, REJECTED = "submitted", "evaluated", "awarded", "rejected"
 POSTED, PENDING, VOIDED, REVERSED = "posted", "pending", "voided", "reversed"
@@ -260,7 +260,8 @@ class Grant(Aggregate):
     ) -> str:
         self._check_awarded("投资", on)
         if self.mode not in ("equity", "mixed"):
-            raise _state(f"申报 {self.ref} 以 {self.mode} 方式批复, 只有 equity 或 mixed 批复可以 invest")
+            mode = MODES.get(self.mode, self.mode)
+            raise _state(f"申报 {self.ref} 以{mode} ({self.mode}) 方式批复, 只有股权投资或拨投结合的批复可以 invest")
         self._check_room(EQUITY_PART, amount, "投资")
         held = self.needs_approval(amount, on, threshold, window)
         self._invested(voucher=voucher, amount=amount, stake=stake, valuation=valuation, held=held, actor=actor, on=on)
@@ -292,7 +293,7 @@ class Grant(Aggregate):
     def pending_voucher(self, voucher: str, what: str) -> dict:
         v = self.vouchers[voucher]
         if v["status"] != PENDING:
-            raise _state(f"凭证 {voucher} 状态为 {v['status']}, 不是待审批, 不能{what}")
+            raise _state(f"凭证 {voucher} {VOUCHER_STATUSES.get(v['status'], v['status'])}, 不是待审批, 不能{what}")
         return v
 
     def approve(self, voucher: str, actor: str, on: str) -> bool:
@@ -404,9 +405,11 @@ class Grant(Aggregate):
                 raise LedgerError(errors.DUPLICATE_KEY, f"凭证 {voucher} 已冲正, 理由: {v.get('reversal_reason')}")
             return False
         if v["kind"] not in ("disbursement", "expenditure", "recovery"):
-            raise _state(f"凭证 {voucher} 是{v['kind']}, 只有拨付、支出、追回可以冲正 (股权请用 exit/write-off)")
+            kind = KINDS.get(v["kind"], v["kind"])
+            raise _state(f"凭证 {voucher} 是{kind}凭证, 只有拨付、支出、追回可以冲正 (股权请用 exit 或 write-off)")
         if v["status"] != POSTED:
-            raise _state(f"凭证 {voucher} 状态为 {v['status']}, 只有已入账的可以冲正 (待审批的请用 void)")
+            shown = VOUCHER_STATUSES.get(v["status"], v["status"])
+            raise _state(f"凭证 {voucher} {shown}, 只有已入账的可以冲正 (待审批的请用 void 作废)")
         self._check_not_before(on, v["on"], "冲正", "原凭证")
         if v["kind"] == "disbursement":
             if self.equity["converted"]:
@@ -460,7 +463,8 @@ class Grant(Aggregate):
             return False
         self._check_awarded("转股", on)
         if self.mode != "convertible":
-            raise _state(f"申报 {self.ref} 以 {self.mode} 方式批复, 只有 convertible (先投后股) 可以转股")
+            mode = MODES.get(self.mode, self.mode)
+            raise _state(f"申报 {self.ref} 以{mode} ({self.mode}) 方式批复, 只有先投后股 (convertible) 的批复可以转股")
         if self.pending[GRANT_PART]:
             raise _state(f"申报 {self.ref} 还有待审批拨付 {format_human(self.pending[GRANT_PART])}, 审批或作废后再转股")
         cost = self.paid[GRANT_PART] - self.recovered

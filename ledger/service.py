@@ -155,7 +155,7 @@ def check_exists(path: str, url: str) -> None:
     """A SQLite ledger that is not there is refused before connecting, so no empty file is left behind."""
     folder = os.path.dirname(path) or "."
     if not path.startswith("file:") and os.path.isdir(folder) and not os.path.exists(path):
-        raise errors.not_found(f"账本 {url} 不存在: 先运行 'grantledger init' 创建 (the ledger is not initialised)")
+        raise errors.not_found(f"账本 {url} 不存在: 先运行 'grantledger init' 创建账本")
 
 
 # -- running a command --------------------------------------------------------
@@ -176,7 +176,8 @@ def execute(app: GrantLedger, command: c.Command, actor: str, *, attempts: int =
                 log.info("retrying after a concurrent write", extra={"attempt": attempt + 1, "error": str(exc)})
                 backoff(attempt)
     raise LedgerError(
-        errors.CONFLICT, f"{command.name}: other clerks kept changing the same records; gave up after {attempts} tries"
+        errors.CONFLICT,
+        f"{command.name}: 其他人同时在修改同样的记录, 重试 {attempts} 次后放弃; 什么也没有写入, 请重新运行",
     )
 
 
@@ -223,7 +224,7 @@ def storage_errors(app: GrantLedger) -> Iterator[None]:
             raise
         if is_missing_table(exc):
             raise errors.not_found(
-                f"账本 {storage.where(app.store)} 尚未初始化: 先运行 'grantledger init' (the ledger is not initialised)"
+                f"账本 {storage.where(app.store)} 尚未初始化: 先运行 'grantledger init' 初始化"
             ) from exc
         raise storage.failure(app.store, exc) from exc
 

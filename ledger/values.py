@@ -68,6 +68,8 @@ KINDS = {
     "exit": "退出",
     "reopen": "重新开账",
 }
+# A voucher's status, as a refusal names it.
+VOUCHER_STATUSES = {"posted": "已入账", "pending": "待审批", "voided": "已作废", "reversed": "已冲正"}
 MODES = {
     "grant": "拨款",
     "equity": "股权投资(拨改投)",

@@ -21,6 +21,21 @@ KINDS = {
     "reopen": "重新开账",
 }
 
+# The fields a reused voucher number may differ in, as the refusal names them.
+FIELD_WORDS = {
+    "kind": "业务类型",
+    "application": "申报编号",
+    "date": "日期",
+    "amount": "金额",
+    "category": "支出类别",
+    "reason": "理由",
+    "stake": "股权比例",
+    "valuation": "估值",
+    "proceeds": "退出收入",
+    "fund": "资金",
+    "year": "年度",
+}
+
 
 class Voucher(Aggregate):
     @staticmethod
@@ -48,8 +63,9 @@ class Voucher(Aggregate):
             if mine != theirs
         ]
         if differences:
+            differences = [FIELD_WORDS.get(name, name) for name in differences]
             raise LedgerError(
                 DUPLICATE_KEY,
                 f"凭证号 {self.number} 已用于 {self.ref} 的{KINDS[self.kind]} ({self.on}); "
-                f"本次内容不同 ({', '.join(differences)}), 不能重复使用",
+                f"本次内容不同 ({'、'.join(differences)}), 不能重复使用",
             )

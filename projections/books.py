@@ -62,6 +62,7 @@ AMOUNTS: dict[str, dict[str, tuple[tuple[str, int, int], ...]]] = {
 }
 
 DEFAULT_CHART = "gov2019.toml"
+ASSISTS = ("project", "unit")  # 辅助核算: 项目 (the application), 往来单位 (the funded unit)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Account:
     side: str
     kind: str
     rule: str
+    assist: tuple[str, ...] = ()  # 辅助核算 the account carries: "project" (项目: the application), "unit" (往来单位)
 
     @property
     def ledger_name(self) -> str:
@@ -131,7 +133,10 @@ def _chart(data: dict, source: str) -> Chart:
             raise invalid(f"科目对照表 {source}: 科目 {code} 的 side/kind/编码 不合规定 ({spec})")
         if not str(spec.get("rule", "")).strip():
             raise invalid(f"科目对照表 {source}: 科目 {code} 要注明依据 (rule)")
-        accounts[code] = Account(code, spec["name"], spec["side"], spec["kind"], spec["rule"].strip())
+        assist = tuple(spec.get("assist", ()))
+        if not set(assist) <= set(ASSISTS):
+            raise invalid(f"科目对照表 {source}: 科目 {code} 的辅助核算 {assist} 只能是 {', '.join(ASSISTS)}")
+        accounts[code] = Account(code, spec["name"], spec["side"], spec["kind"], spec["rule"].strip(), assist)
     movements = {}
     for name, spec in data["movements"].items():
         if name not in AMOUNTS:
@@ -243,9 +248,16 @@ class Voucher:
     fund: str | None
     year: int | None
     clause: str | None
-    actor: str | None
+    actor: str | None  # who made the voucher (制单人): for an approved payment, the maker, not the approver
     lines: list[Line] = field(default_factory=list)
-    number: int = 0  # 凭证号: 1, 2, … per calendar year of the date
+    number: int = 0  # 凭证号: 1, 2, … per 会计期间 (the month of the date), in date order
+    unit: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def period(self) -> int:
+        """会计期间: the month of the voucher's date."""
+        return int(self.date[5:7])
 
     def summary(self, chart: Chart) -> str:
         """摘要: what happened and to what, at most 60 characters (U8's limit)."""
@@ -275,7 +287,8 @@ class Voucher:
 
 
 def vouchers(conn: Connection, chart: Chart, year: int | None = None) -> list[Voucher]:
-    """Every money event with entries in the books, oldest first, numbered per year of its date."""
+    """Every money event with entries in the books, in date order (log order within a day), numbered 1, 2, …
+    per 会计期间 (month), as an accounting system numbers them."""
     j, a, k = s.journal.c, s.awards.c, s.event_keys.c
     who = select(k.seq, func.max(k.type).label("type"), func.max(k.actor).label("actor")).group_by(k.seq).subquery()
     query = (
@@ -291,6 +304,7 @@ def vouchers(conn: Connection, chart: Chart, year: int | None = None) -> list[Vo
             j.debit,
             j.credit,
             a.clause,
+            a.unit,
             who.c.type,
             who.c.actor,
         )
@@ -318,16 +332,45 @@ def vouchers(conn: Connection, chart: Chart, year: int | None = None) -> list[Vo
             current = Voucher(
                 r.seq, r.effective_date, r.type or "", [], r.application, r.voucher, r.fund, r.year, r.clause, r.actor
             )
+            current.unit = r.unit
             per_event = {}
         if r.movement not in per_event:
             current.movements.append(r.movement)
         per_event.setdefault(r.movement, []).append((r.account, r.debit, r.credit))
     close()
+    _name_makers_and_units(conn, out)
+    out.sort(key=lambda v: (v.date, v.seq))
     numbers: dict[str, int] = defaultdict(int)
     for v in out:
-        numbers[v.date[:4]] += 1
-        v.number = numbers[v.date[:4]]
+        numbers[v.date[:7]] += 1
+        v.number = numbers[v.date[:7]]
     return out
+
+
+MADE = ("Grant.Disbursed", "Grant.Invested")  # the events that make a payment a second person may approve
+
+
+def _name_makers_and_units(conn: Connection, found: list[Voucher]) -> None:
+    """制单人 of an approved payment is its maker (the approval is the event that moves the money); each
+    voucher's unit and clause get their names for 辅助核算."""
+    k = s.event_keys.c
+    approved = {v.voucher for v in found if v.event == "Grant.Approved" and v.voucher}
+    if approved:
+        rows = conn.execute(
+            select(k.voucher, func.min(k.seq), func.max(k.actor))
+            .where(k.voucher.in_(sorted(approved)), k.type.in_(MADE))
+            .group_by(k.voucher)
+        )
+        makers = {voucher: actor for voucher, _, actor in rows}
+        for v in found:
+            if v.event == "Grant.Approved" and v.voucher in makers:
+                v.actor = makers[v.voucher]
+    units = {v.unit for v in found if v.unit}
+    if units:
+        u = s.units.c
+        names = dict(conn.execute(select(u.unit, u.name).where(u.unit.in_(sorted(units)))).all())
+        for v in found:
+            v.unit_name = names.get(v.unit)
 
 
 # -- plain-text ledgers ---------------------------------------------------------------------------------
@@ -417,7 +460,21 @@ def hledger(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
 # 用友 U8 总账工具「凭证引入」text file: a first line ``填制凭证,V800``, then one 分录 per line, fields separated by
 # commas, trailing empty fields left off. Field order (the product's 必有部分 first):
 U8_FIELDS = ("制单日期", "凭证类别字", "凭证号", "附单据数", "摘要", "科目编码", "借方金额", "贷方金额")
-U8_OPTIONAL = ("数量", "外币", "汇率", "制单人")
+U8_OPTIONAL = (
+    "数量",
+    "外币",
+    "汇率",
+    "制单人",
+    "结算方式",
+    "票号",
+    "发生日期",
+    "部门编码",
+    "个人编码",
+    "客户编码",
+    "供应商编码",
+    "业务员",
+    "项目编码",
+)
 U8_HEADER = "填制凭证,V800"
 
 # 金蝶 KIS 凭证引入 from Excel: one 分录 per row under this header row.
@@ -438,6 +495,8 @@ KINGDEE_FIELDS = (
     "制单人",
     "审核人",
     "过账人",
+    "会计期间",
+    "核算项目",
 )
 
 
@@ -456,10 +515,24 @@ def _plain(text: Any) -> str:
     return str(text or "").replace(",", "，").replace("\r", " ").replace("\n", " ")
 
 
+def assists(chart: Chart, v: Voucher, line: Line) -> dict[str, str]:
+    """The 辅助核算 a line carries: its account's (chart ``assist``), filled from the voucher."""
+    wanted = chart.accounts[line.account].assist
+    found = {}
+    if "project" in wanted and v.application:
+        found["project"] = v.application
+    if "unit" in wanted and v.unit:
+        found["unit"] = v.unit
+    return found
+
+
 def u8(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
+    """U8's text: 项目编码 (the application) and 供应商编码 (the funded unit, a payee of the bureau) on the lines
+    whose accounts carry them; 审核 is the accounting system's."""
     out.write(U8_HEADER + "\r\n")
     count = 0
     for v, line in voucher_rows(chart, books):
+        extra = assists(chart, v, line)
         fields = [
             v.date,
             "记",
@@ -473,6 +546,15 @@ def u8(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
             "",
             "",
             _plain(v.actor),
+            "",
+            "",
+            v.date,
+            "",
+            "",
+            "",
+            _plain(extra.get("unit", "")),
+            "",
+            _plain(extra.get("project", "")),
         ]
         while fields and fields[-1] == "":
             fields.pop()
@@ -482,12 +564,21 @@ def u8(chart: Chart, books: list[Voucher], out: IO[str]) -> int:
 
 
 def kingdee_rows(chart: Chart, books: list[Voucher]) -> list[list]:
-    """金蝶 KIS rows under ``KINGDEE_FIELDS``: amounts as exact Decimal 元 (Excel numbers), text as given."""
+    """金蝶 KIS rows under ``KINGDEE_FIELDS``: dates as dates, amounts as exact Decimal 元 (Excel numbers), the
+    会计期间, and 核算项目 as KIS writes them (``项目---代码---名称``, several joined by ``;``)."""
+    from datetime import date
+
     rows = []
     for v, line in voucher_rows(chart, books):
+        extra = assists(chart, v, line)
+        items = []
+        if "project" in extra:
+            items.append(f"项目---{extra['project']}---{v.clause or ''}")
+        if "unit" in extra:
+            items.append(f"往来单位---{extra['unit']}---{v.unit_name or ''}")
         rows.append(
             [
-                v.date,
+                date.fromisoformat(v.date),
                 "记",
                 v.number,
                 _attachments(v),
@@ -503,6 +594,8 @@ def kingdee_rows(chart: Chart, books: list[Voucher]) -> list[list]:
                 v.actor or "",
                 None,
                 None,
+                v.period,
+                ";".join(items) or None,
             ]
         )
     return rows

@@ -162,13 +162,15 @@ def _trial_balance(fetched: list[dict]) -> list[dict]:
     return rows
 
 
-def held_because(kind: str, rule: str | None, amount: int | None, threshold: int | None) -> str:
+def held_because(kind: str, rule: str | None, amount: int | None, threshold: int | None, fund: str | None) -> str:
     """Why an act waits for a second person, in a clerk's words (short: it is a table column)."""
     if rule == "threshold":
-        limit = f"审批阈值 {format_human(threshold)}" if threshold is not None else "审批阈值"
+        of = f"资金 {fund} 的" if fund else ""
+        limit = f"{of}审批阈值 {format_human(threshold)}" if threshold is not None else f"{of}审批阈值"
         if amount is not None and threshold is not None and amount < threshold:
-            return f"同一申报累计审批期内合计达到{limit} (防拆分)"
-        return f"单笔达到{limit}"
+            return f"单笔低于{limit}, 但与同一申报在累计审批期内的其他付款合计达到阈值 (防拆分)"
+        shown = f" {format_human(amount)}" if amount is not None else ""
+        return f"单笔{shown} 达到{limit}"
     if kind == "reopen":
         return "重新开账须另一名管理员或审批人复核"
     return "须另一人复核 (不相容岗位分离)"
@@ -182,7 +184,7 @@ def _pending(rows: list[dict]) -> list[dict]:
         for key, value in row.items():
             out[key] = value
             if key == "reason":
-                out["held_because"] = held_because(row["kind"], rule, row["amount"], threshold)
+                out["held_because"] = held_because(row["kind"], rule, row["amount"], threshold, row.get("fund"))
         shown.append(out)
     return shown
 

@@ -52,6 +52,15 @@ class VoucherForm:
     approver_fingerprint: str | None
     detail: dict[str, Any]
     history: list[dict]
+    made_on: str | None = None
+    held: bool = False  # the payment waited (or waits) for a second person
+    voided_by: str | None = None
+    voided_on: str | None = None
+    void_reason: str | None = None
+    reversed_by: str | None = None
+    reversed_on: str | None = None
+    reversal_reason: str | None = None
+    closer_fingerprint: str | None = None  # the voider's or the reverser's key
 
 
 def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
@@ -64,16 +73,24 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     history = reports.history(conn, number)
     made = next((r for r in history if r["type"].rpartition(".")[2] in MADE), None)
     approved = next((r for r in history if r["type"].endswith("Approved")), None)
-    signed = reports.signers(conn, [r["seq"] for r in (made, approved) if r])
+    voided = next((r for r in history if r["type"].endswith("Voided")), None)
+    reversed_ = next((r for r in history if r["type"].endswith("Reversed")), None)
+    signed = reports.signers(conn, [r["seq"] for r in (made, approved, reversed_, voided) if r])
     award = grant.award or {}
     clause = app.catalogue.get(grant.clause)
     unit_name = conn.execute(select(s.units.c.name).where(s.units.c.unit == grant.unit)).scalar()
     fund_name = conn.execute(select(s.fund_names.c.name).where(s.fund_names.c.fund == award.get("fund"))).scalar()
-    detail = {k: v for k, v in entry.items() if k in ("category", "reason", "stake", "valuation", "proceeds", "gain")}
+    kept = ("category", "stake", "valuation", "cost") + (() if voided else ("reason",))
+    detail = {k: v for k, v in entry.items() if k in kept}
+    status = entry.get("status", "posted")
+
+    def fingerprint(row: dict | None) -> str | None:
+        return signed[row["seq"]][1] if row and row["seq"] in signed else None
+
     return VoucherForm(
         number=number,
         kind=voucher.kind,
-        status=entry.get("status", "posted"),
+        status=status,
         amount=int(entry.get("amount") or entry.get("proceeds") or 0),
         effective_date=voucher.on,
         application=grant.ref,
@@ -92,8 +109,17 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
         maker=entry.get("maker") or (made or {}).get("actor"),
         approver=entry.get("approved_by") or (approved or {}).get("actor"),
         approved_on=(approved or {}).get("effective_date"),
-        maker_fingerprint=signed[made["seq"]][1] if made and made["seq"] in signed else None,
-        approver_fingerprint=signed[approved["seq"]][1] if approved and approved["seq"] in signed else None,
+        maker_fingerprint=fingerprint(made),
+        approver_fingerprint=fingerprint(approved),
         detail=detail,
         history=history,
+        made_on=(made or {}).get("effective_date"),
+        held=bool(approved or voided or status == "pending"),
+        voided_by=(voided or {}).get("actor"),
+        voided_on=(voided or {}).get("effective_date"),
+        void_reason=entry.get("reason") if voided else None,
+        reversed_by=(reversed_ or {}).get("actor"),
+        reversed_on=(reversed_ or {}).get("effective_date"),
+        reversal_reason=entry.get("reversal_reason"),
+        closer_fingerprint=fingerprint(voided or reversed_),
     )

@@ -7,10 +7,11 @@ journal. A figure that does not exist yet (nothing records a ``verify`` run) is 
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, select, text
 
 from projections import reports
 from projections import schema as s
+from projections.report_rows import shanghai
 
 
 def carried_forward(conn: Connection, fund: str, year: int) -> int | None:
@@ -22,22 +23,45 @@ def carried_forward(conn: Connection, fund: str, year: int) -> int | None:
 
 
 def last_seal(conn: Connection) -> dict | None:
-    """The last seal of the log: {"period": its position, "sealed_at", "hash": the head hash it vouches for}."""
-    o, k = s.origins.c, s.event_keys.c
-    keys = conn.execute(select(o.key).where(o.kind == "seal")).scalars().all()
-    if not keys:
+    """The last seal of the log: {"period": the position it seals, "sealed_at" (Beijing time), "by": who signed
+    it, "hash": the head hash it vouches for} — the time and the person read from the seal event itself."""
+    import json
+    import uuid
+
+    from .source import EVENTS_TABLE
+
+    o = s.origins.c
+    found = conn.execute(select(o.key, o.originator_id).where(o.kind == "seal")).all()
+    if not found:
         return None
-    position = max(int(key) for key in keys)
-    sealed_at = conn.execute(
-        select(func.max(k.recorded_at)).where(k.key == str(position), k.type.like("Seal.%"))
+    key, originator = max(found, key=lambda row: int(row[0]))
+    position = int(key)
+    table = EVENTS_TABLE[conn.dialect.name]
+    seal_id = uuid.UUID(bytes=bytes(originator))  # stored as 32 hex digits by SQLite, as a uuid by PostgreSQL
+    state = conn.execute(
+        text(f"SELECT state FROM {table} WHERE originator_id = :o ORDER BY originator_version DESC"),
+        {"o": seal_id.hex if conn.dialect.name == "sqlite" else seal_id},
     ).scalar()
+    data = json.loads(bytes(state)) if state is not None else {}
+    moment = (data.get("timestamp") or {}).get("_data_")
     head = conn.execute(text("SELECT hash FROM event_hashes WHERE notification_id = :p"), {"p": position}).scalar()
-    return {"period": f"日志位置 {position}", "sealed_at": sealed_at or "", "hash": bytes(head).hex() if head else "—"}
+    return {
+        "period": f"日志位置 {position}",
+        "sealed_at": shanghai(moment)[:19].replace("T", " ") if moment else "—",
+        "by": data.get("actor") or "—",
+        "hash": bytes(head).hex() if head else "—",
+    }
 
 
 def last_verify(conn: Connection) -> dict | None:
-    """The last recorded ``verify`` run: {"at", "events", "ok", "head"}. Nothing records one yet: None."""
-    return None
+    """The last recorded ``verify`` run (``projections.verify_runs``): {"at" in Beijing time, "actor", "events",
+    "ok", "head", "signed"}; None when no run is recorded."""
+    from projections import verify_runs
+
+    run = verify_runs.last(conn)
+    if run is None:
+        return None
+    return dict(run, at=shanghai(run["verified_at"])[:19].replace("T", " "))
 
 
 def signature_counts(conn: Connection) -> dict | None:

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from cli import labels, output
+from cli.report_columns import XLSX_COLUMNS, money_of, with_derived
 from ledger.money import format_grouped
 from ledger.values import MODES
 from projections import reports
@@ -51,7 +52,9 @@ def make_templates() -> Jinja2Templates:
     env.filters["event"] = event_name
     env.filters["account"] = account_name
     env.filters["field"] = lambda name: FIELDS.get(name) or labels.header(name)
-    env.globals.update(header=labels.header, bars=chart.bars, modes=MODES, downloads=DOWNLOADS)
+    env.globals.update(
+        header=labels.header, bars=chart.bars, modes=MODES, downloads=DOWNLOADS, titles=labels.REPORT_TITLES
+    )
     return Jinja2Templates(env=env)
 
 
@@ -166,8 +169,8 @@ class View:
             raise HTTPException(404, "没有这个报表")
         year = _year(request)
         with self.connect() as conn:
-            rows = reports.run(conn, name, year, None)
-        money = reports.MONEY[name]
+            rows = with_derived(name, reports.run(conn, name, year, None))
+        money = money_of(name)
         stem = f"{name}-{year}" if year else name
         if fmt == "csv":
             return Response(
@@ -176,7 +179,8 @@ class View:
                 headers={"content-disposition": f'attachment; filename="{stem}.csv"'},
             )
         buffer = io.BytesIO()
-        output.xlsx(rows, buffer, name, money)  # type: ignore[arg-type]  # openpyxl saves to a file object too
+        # the CLI's own sheet: its printable default columns; openpyxl saves to a file object too
+        output.xlsx(rows, buffer, name, money, XLSX_COLUMNS[name])  # type: ignore[arg-type]
         return Response(
             buffer.getvalue(),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

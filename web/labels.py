@@ -50,7 +50,8 @@ FIELDS = {
 
 
 def event_name(event_type: str) -> str:
-    """``Grant.Disbursed`` → ``拨付 (Grant.Disbursed)``."""
-    short = event_type.rpartition(".")[2]
-    label = EVENTS.get(short)
-    return f"{label} ({event_type})" if label else event_type
+    """``Grant.Disbursed`` → ``拨付``: the history's own words (``cli.labels.EVENTS``), else this view's by the
+    event's last part; the stored type stays in the page as data for an auditor's tools."""
+    from cli.labels import EVENTS as HISTORY
+
+    return HISTORY.get(event_type) or EVENTS.get(event_type.rpartition(".")[2]) or event_type

@@ -65,14 +65,14 @@ def test_the_group_help_lists_every_command(flag):
 def test_help_works_for_every_command_and_subcommand(path):
     result = runner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, describe(result)
-    assert result.stdout.startswith("Usage:") and result.stderr == ""
+    assert result.stdout.startswith("用法:") and result.stderr == ""
     assert " ".join(path) in result.stdout.splitlines()[0]
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=[" ".join(p) for p in LEAVES])
 def test_the_help_of_every_leaf_command_shows_examples(path):
     result = runner().invoke(main, [*path, "--help"])
-    assert "Examples" in result.stdout, result.stdout
+    assert "示例" in result.stdout, result.stdout
 
 
 # -- tables -----------------------------------------------------------------------------------------------

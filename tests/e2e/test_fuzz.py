@@ -232,10 +232,10 @@ def test_any_batch_gets_one_summary_every_refused_line_numbered_and_nothing_appl
         assert all(1 <= e["line"] <= count for e in summary["errors"]), describe(result)
         applied, failed = summary["applied"], summary["failed"]
     else:
-        refusals = [line for line in result.stderr.splitlines() if line.startswith("line ")]
-        assert all(re.fullmatch(r"line \d+: error\[[A-Z_]+\]: .*", line) for line in refusals), describe(result)
-        applied = int(re.search(r"applied\s+(\d+)", result.stdout).group(1))
-        failed = int(re.search(r"failed\s+(\d+)", result.stdout).group(1))
+        refusals = [line for line in result.stderr.splitlines() if line.startswith("第 ")]
+        assert all(re.fullmatch(r"第 \d+ 行: error\[[A-Z_]+\]: .*", line) for line in refusals), describe(result)
+        applied = int(re.search(r"已执行\s+(\d+)", result.stdout).group(1))
+        failed = int(re.search(r"被拒绝\s+(\d+)", result.stdout).group(1))
         assert failed == len(refusals), describe(result)
     assert result.exit_code == (1 if failed else 0), describe(result)
     if applied == 0:

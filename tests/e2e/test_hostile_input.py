@@ -86,7 +86,7 @@ def test_every_hostile_batch_line_is_refused_with_its_line_number_and_the_batch_
         assert max(len(e["message"]) for e in summary["errors"]) < 600
     else:
         refusals = result.stderr.splitlines()
-        assert [line.split(":")[0] for line in refusals] == [f"line {n}" for n in range(1, len(CRASHERS) + 1)]
+        assert [line.split(":")[0] for line in refusals] == [f"第 {n} 行" for n in range(1, len(CRASHERS) + 1)]
         assert all("error[INVALID_INPUT]" in line and len(line) < 700 for line in refusals)
 
 

@@ -62,7 +62,7 @@ def test_an_xlsx_batch_with_chinese_headers_applies_rows_and_names_the_refused_r
     assert [(e["line"], e["code"]) for e in summary["errors"]] == [(3, "EXCEEDS_AWARD")]  # row 3 of the sheet
     assert disbursed(world) == "623456.78"
     text = world("batch", batch, fmt="table")
-    assert "row 3: error[EXCEEDS_AWARD]" in text.stderr, describe(text)
+    assert "第 3 行: error[EXCEEDS_AWARD]" in text.stderr, describe(text)
 
 
 def test_an_xlsx_batch_run_again_skips_every_row_and_so_does_the_same_batch_as_json_lines(world, tmp_path):
@@ -131,26 +131,38 @@ def test_a_file_that_is_not_a_workbook_is_invalid_input(world, tmp_path):
     assert world.refused("batch", str(tmp_path / "missing.jsonl"))[:2] == (2, "INVALID_INPUT")
 
 
-def test_the_template_has_the_chinese_headers_and_a_filled_in_template_runs(world, tmp_path):
+def test_the_template_has_a_sheet_per_command_with_only_its_columns_and_a_filled_in_one_runs(world, tmp_path):
+    """Issue 27: the template had one sheet of 32 columns for every command (amount in J, date in N)."""
     from openpyxl import load_workbook
+
+    from cli.batch_xlsx import columns_of
 
     out = tmp_path / "template.xlsx"
     result = world("batch", "template", "--out", str(out), fmt="table")
     assert result.exit_code == 0, describe(result)
     book = load_workbook(out)
-    sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]] == list(BATCH_KEYS.values())
-    assert sheet.max_row == 1
+    assert book.sheetnames[0] == "授权" and book.sheetnames[-1] == "说明" and "拨付" in book.sheetnames
+    pay = book["拨付"]
+    headers = [c.value for c in pay[1]]
+    assert headers == [BATCH_KEYS[k] for k, _ in columns_of("disburse")]
+    assert headers[:4] == ["申报编号", "金额", "凭证号", "日期"] and len(headers) == 4
+    for sheet in book.worksheets[:-1]:
+        titles = [c.value for c in sheet[1]]
+        assert len(titles) <= 9 and all(not t.isascii() for t in titles), (sheet.title, titles)
     assert "拨付" in [row[0] for row in book["说明"].iter_rows(values_only=True)]
-    headers = [c.value for c in sheet[1]]
-    row = [None] * len(headers)
-    for label, value in (("命令", "拨付"), ("申报编号", "QD-1"), ("金额", "50万"), ("凭证号", "PZ-7")):
-        row[headers.index(label)] = value
-    row[headers.index("日期")] = "2024-09-05"
-    sheet.append(row)
+    pay.append(["QD-1", "50万", "PZ-7", "2024-09-05"])
+    spend = book["支出"]
+    spend_headers = [c.value for c in spend[1]]
+    row = dict.fromkeys(spend_headers)
+    row.update({"申报编号": "QD-1", "金额": "99亿", "凭证号": "ZC-7", "支出类别": "设备费", "日期": "2024-09-06"})
+    spend.append([row[h] for h in spend_headers])
     book.save(out)
-    summary = world.ok("batch", str(out))
-    assert (summary["applied"], summary["failed"]) == (1, 0), summary
+    result = world("batch", str(out), fmt="table")
+    assert result.exit_code == 1 and "支出 第 2 行: error[" in result.stderr, describe(result)
+    again = world("batch", str(out), fmt="json")
+    summary = json.loads(again.stdout)
+    assert again.exit_code == 1 and (summary["applied"], summary["skipped"], summary["failed"]) == (0, 1, 1), summary
+    assert summary["errors"][0]["sheet"] == "支出" and summary["errors"][0]["row"] == 2
     assert disbursed(world) == "500000.00"
 
 

@@ -75,7 +75,7 @@ def test_a_bad_file_is_refused_naming_the_line_and_nothing_is_written(cli, tmp_p
 def test_help_describes_the_second_edition_and_the_load_format(tmp_path):
     cli = Cli(f"sqlite:///{tmp_path}/none.db")
     group = cli("policy", "--help", fmt="table")
-    assert group.exit_code == 0 and "Second edition" in group.output and "policy load" in group.output
+    assert group.exit_code == 0 and "宣布而未印发" in group.output and "policy load" in group.output
     load = cli("policy", "load", "--help", fmt="table")
     assert load.exit_code == 0, describe(load)
     for word in ("docs/policy-format.md", "doc_number", "supersedes", "ends", "sha256", "INVALID_INPUT"):

@@ -7,6 +7,7 @@ compared with the same report in JSON, to the 分.
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -70,6 +71,8 @@ def build(cli: Cli) -> Cli:
     )
     cli.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
     cli.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20")
+    cli.ok("seal", actor="auditor")
+    cli.ok("verify", actor="auditor")  # recorded for the integrity page's "last verify"
     return cli
 
 
@@ -151,6 +154,32 @@ def test_the_funds_page_shows_the_funds_report_to_the_fen_and_charts_every_payme
     }
     assert (months["2024-09"], months["2024-10"]) == (80_0000_00, 20_5000_00)
     assert months.get("2024-12", 0) == 0  # paid 0.01 and reversed it the same month
+
+
+def test_every_chart_has_a_value_axis_and_every_label_fits_inside_it(page, programme):
+    """Issue 27: the first bar's amount was drawn centred on the bar at the left edge, so 11,999,800.00 read
+    1,999,800.00; there was no axis to read the bars against."""
+    page.goto("/funds")
+    for figure in page.locator("figure.chart").all():
+        svg = figure.locator("svg")
+        if not svg.count():
+            continue
+        box = svg.bounding_box()
+        ticks = figure.locator("text.tick")
+        assert ticks.count() >= 2, "a value axis with at least 0 and a top tick"
+        assert ticks.first.text_content() == "0元"
+        texts = figure.locator("svg text")
+        for i in range(texts.count()):
+            label = texts.nth(i).bounding_box()
+            assert label["x"] >= box["x"] - 0.5 and label["x"] + label["width"] <= box["x"] + box["width"] + 0.5, (
+                texts.nth(i).text_content(),
+                label,
+                box,
+            )
+        peak = figure.locator("text.peak")
+        bars = figure.locator("g.bar")
+        top = max(int(bars.nth(i).get_attribute("data-fen")) for i in range(bars.count()))
+        assert fen(peak.text_content()) == top  # the whole amount, not cut
 
 
 def test_the_awards_page_shows_the_awards_report_and_filters_by_fund_year_unit_and_clause(page, programme):
@@ -242,8 +271,14 @@ def test_the_integrity_page_shows_the_logs_head_and_the_trial_balance(page, prog
     events = programme.events(actor="auditor")
     assert int(page.locator('[data-col="events"]').inner_text()) == events[-1]["seq"]
     assert page.locator('[data-col="head_hash"]').inner_text().strip() == events[-1]["hash"]
-    for missing in ("last_verify", "last_seal"):  # nothing records a verify run; this programme made no seal
-        assert page.locator(f'[data-col="{missing}"]').inner_text().strip() == "—"
+    verified = page.locator('[data-col="last_verify"]').inner_text()
+    assert "auditor" in verified and "通过" in verified and "已签名" in verified and "北京时间" in verified
+    sealed_at = max(e["seq"] for e in events if e["type"] == "Seal.Written")  # build() verified right after it
+    assert f"校验至日志位置 {sealed_at}" in verified
+    sealed = page.locator('[data-col="last_seal"]').inner_text()
+    fields = [f.strip() for f in sealed.split("·")]
+    assert len(fields) == 4 and all(f and f != "—" for f in fields), sealed  # no empty field
+    assert "auditor" in sealed and re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", sealed), sealed
     signatures = page.locator('[data-col="signatures"]').inner_text()
     assert "admin (" in signatures and "approver (" in signatures  # who signed how many events, by key
     for row in report(programme, "trial-balance"):
@@ -261,6 +296,7 @@ def test_a_download_is_the_clis_workbook_and_opens_with_openpyxl(page, programme
     caught.value.save_as(path)
     header, body, _totals = read_sheet(load_workbook(path).active)
     assert header[0] == "申报编号"
+    assert "尚可拨付" in header and "预算年度" not in header and "例外文号" not in header  # the CLI's printable sheet
     rows = report(programme, "awards")
     column = header.index("已拨付")
     assert {r[0]: round(r[column] * 100) for r in body} == {r["application"]: json_fen(r["disbursed"]) for r in rows}

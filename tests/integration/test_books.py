@@ -86,9 +86,15 @@ def test_the_books_honour_as_of_and_one_side(busy):
     assert busy.report("trial-balance", side="financial", as_of="2024-09-02")[-1]["balance"] == 0
 
 
-def test_vouchers_one_per_money_event_balanced_and_numbered_per_year(busy):
+def test_vouchers_one_per_money_event_balanced_and_numbered_per_month_in_date_order(busy):
     chart, found = busy.ledger.books("admin")
     assert [v.number for v in found if v.date.startswith("2025")] == [1]
+    assert [v.date for v in found] == sorted(v.date for v in found)  # the reversal was recorded before later dates
+    per_month = defaultdict(list)
+    for v in found:
+        per_month[v.date[:7]].append(v.number)
+    assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in per_month.values()), per_month
+    assert {v.period for v in found if v.date.startswith("2024-09")} == {9}
     events = Counter(v.event for v in found)
     assert events["Grant.Spent"] == 0 and events["Grant.Reversed"] == 1 and events["Grant.Exited"] == 2
     for v in found:
@@ -128,8 +134,9 @@ def test_u8_vouchers_parse_back_to_the_journal(busy, tmp_path):
     assert parsed == journal_lines(found)
     assert all(len(r["摘要"]) <= 60 and r["制单人"] for r in rows)
     per_voucher = defaultdict(int)
-    for r in rows:
-        per_voucher[r["凭证号"]] += int(Decimal(r["借方金额"]) * 100) - int(Decimal(r["贷方金额"]) * 100)
+    for r in rows:  # a voucher is its 会计期间 and number
+        moved = int(Decimal(r["借方金额"]) * 100) - int(Decimal(r["贷方金额"]) * 100)
+        per_voucher[r["制单日期"][:7], r["凭证号"]] += moved
     assert set(per_voucher.values()) == {0}
 
 
@@ -147,7 +154,7 @@ def test_kingdee_vouchers_parse_back_to_the_journal(busy, tmp_path):
     records = [dict(zip(header, row, strict=True)) for row in rows]
     parsed = Counter(
         (
-            r["日期"],
+            r["日期"].date().isoformat(),
             r["凭证号"],
             r["科目代码"],
             int(Decimal(str(r["借方金额"])) * 100),
@@ -245,3 +252,58 @@ def test_every_line_of_the_default_chart_cites_the_rule():
         assert account.rule.startswith("财会〔2017〕25号 第二部分 会计科目名称和编号")
         assert account.side == ("financial" if account.code < "6" else "budget")
     assert chart.accounts["1011"].name == "零余额账户用款额度" and chart.accounts["8001"].name == "资金结存"
+
+
+def test_an_approved_payment_is_made_by_its_maker_and_lines_carry_project_and_unit(world, tmp_path):
+    """制单人 is who made the payment, not the approver; 5001/7101 lines carry the application (项目) and
+    5001 the unit (往来单位), in U8's 项目编码/供应商编码 fields and KIS's 核算项目."""
+    from openpyxl import load_workbook
+
+    from cli.kingdee_xlsx import write
+    from tests.helpers import ENTERPRISE
+
+    ledger = world.ledger
+    world.awarded("G-9", "qd2024-01-common-tech", "500万")
+    run(ledger, "disburse", "clerk", ref="G-9", amount="200万", voucher="P-9", date="2024-09-02")  # held
+    run(ledger, "approve", "approver", voucher="P-9", date="2024-09-03")
+    chart, found = ledger.books("admin", year=2024)
+    (paid,) = [v for v in found if v.voucher == "P-9"]
+    assert paid.event == "Grant.Approved" and paid.actor == "clerk"
+    out = tmp_path / "pz.txt"
+    with open(out, "w", encoding="gb18030", newline="") as handle:
+        books.u8(chart, found, handle)
+    rows = [r for r in books.read_u8(out.read_bytes().decode("gb18030")) if r["摘要"].endswith("P-9")]
+    by_account = {r["科目编码"]: r for r in rows}
+    assert {r["制单人"] for r in rows} == {"clerk"}
+    assert by_account["5001"]["项目编码"] == "G-9" and by_account["5001"]["供应商编码"] == ENTERPRISE
+    assert by_account["7101"]["项目编码"] == "G-9" and by_account["7101"]["供应商编码"] == ""
+    assert by_account["1011"]["项目编码"] == "" and by_account["8001"]["项目编码"] == ""
+    path = tmp_path / "pz.xlsx"
+    write(books.kingdee_rows(chart, found), str(path))
+    sheet = load_workbook(path).active
+    header, *lines = list(sheet.iter_rows(values_only=True))
+    records = [dict(zip(header, line, strict=True)) for line in lines if str(line[4]).endswith("P-9")]
+    (expense,) = [r for r in records if r["科目代码"] == "5001"]
+    assert expense["核算项目"].startswith("项目---G-9---") and f"往来单位---{ENTERPRISE}---" in expense["核算项目"]
+    assert expense["会计期间"] == 9 and expense["制单人"] == "clerk" and expense["审核人"] is None
+
+
+def test_the_kingdee_workbook_has_real_dates_and_columns_wide_enough(busy, tmp_path):
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from cli.kingdee_xlsx import shown, write
+    from cli.output import width
+
+    chart, found = busy.ledger.books("admin")
+    path = tmp_path / "pz.xlsx"
+    write(books.kingdee_rows(chart, found), str(path))
+    sheet = load_workbook(path).active
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        assert isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd", cell.value
+    for index in range(1, sheet.max_column + 1):
+        column = [c for (c,) in sheet.iter_rows(min_col=index, max_col=index)]
+        needed = max(width(shown(c.value.date() if isinstance(c.value, datetime) else c.value)) for c in column)
+        assert sheet.column_dimensions[get_column_letter(index)].width >= needed, (column[0].value, needed)

@@ -54,8 +54,9 @@ def test_pending_lists_every_held_act_with_who_when_why(world):
     rows = {r["voucher"]: r for r in world.report("pending")}
     assert list(rows) == ["P4", "I1", "KZ-2"]  # by date; P1 approved, P2 voided, P3 posted, KZ-1 withdrawn
     assert rows["P4"]["kind"] == "disbursement" and rows["P4"]["amount"] == 50 * 1_000_000
-    assert rows["P4"]["held_because"].startswith("同一申报累计")  # 60万 + 50万 within KJ's window
-    assert rows["I1"]["kind"] == "investment" and rows["I1"]["held_because"] == "单笔达到审批阈值 50万元"
+    assert "累计审批期内的其他付款合计达到阈值" in rows["P4"]["held_because"]  # 60万 + 50万 within KJ's window
+    assert rows["I1"]["kind"] == "investment"
+    assert rows["I1"]["held_because"] == "单笔 60万元 达到资金 TZ 的审批阈值 50万元"
     assert (rows["I1"]["unit"], rows["I1"]["unit_name"], rows["I1"]["fund"]) == (ENTERPRISE, "海澜智能", "TZ")
     reopen = rows["KZ-2"]
     assert (reopen["kind"], reopen["fund"], reopen["fiscal_year"], reopen["maker"]) == ("reopen", "KJ", 2024, "admin")

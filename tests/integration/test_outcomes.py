@@ -139,7 +139,7 @@ def test_a_batch_group_whose_commit_lied_goes_on_and_a_rerun_skips_every_line(wo
     inject(monkeypatch, world.ledger, write=True)
     summary = world.ledger.batch(PAYMENTS, "admin")
     assert (summary.applied, summary.failed) == (3, 0)
-    assert summary.notes and summary.notes[0].startswith("lines 1-3:")
+    assert summary.notes and summary.notes[0].startswith("第 1-3 行:")
     again = world.ledger.batch(PAYMENTS, "admin")
     assert (again.applied, again.skipped) == (0, 3)
     assert paid(world) == 60 * 1_000_000
@@ -155,7 +155,7 @@ def test_a_batch_group_that_was_not_written_stops_the_batch_naming_the_lines_and
     with pytest.raises(LedgerError) as caught:
         world.ledger.batch(PAYMENTS, "admin", group_size=2)
     assert caught.value.code == "STORAGE"
-    assert "lines 1-2" in caught.value.message and "未写入" in caught.value.message
+    assert "第 1-2 行" in caught.value.message and "未写入" in caught.value.message
     summary = world.ledger.batch(PAYMENTS, "admin", group_size=2)
     assert (summary.applied, summary.skipped, summary.failed) == (3, 0, 0)
     assert paid(world) == 60 * 1_000_000
@@ -253,7 +253,7 @@ def test_through_the_command_line_a_commit_that_lied_exits_0_with_a_note_and_a_r
     assert document["changed"] is True and "已经写入" in document["note"]
 
     again = cli(*args, fmt="table")
-    assert again.exit_code == 0 and "exact repeat" in again.stderr, describe(again)
+    assert again.exit_code == 0 and "完全相同" in again.stderr, describe(again)
     payments = [e for e in cli.events() if e["type"].endswith("Disbursed")]
     assert len(payments) == 1
 
@@ -277,7 +277,7 @@ def test_a_store_failing_mid_group_stops_the_batch_at_that_line_and_writes_none_
         world.ledger.batch(PAYMENTS, "admin")
     monkeypatch.undo()
     assert caught.value.code == "STORAGE"
-    assert "batch stopped at line" in caught.value.message
-    assert "the lines before 1 are written" in caught.value.message
+    assert "批量命令停在第" in caught.value.message
+    assert "第 1 行之前的各行已写入" in caught.value.message
     assert event_count(world.ledger) == before
     assert world.ledger.batch(PAYMENTS, "admin").applied == 3

@@ -122,26 +122,26 @@ def _with(text: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("name", "change", "line", "words"),
     [
-        ("unknown key", ('max = "1亿"', 'maximum = "1亿"'), 11, "unknown keys ['maximum']"),
-        ("bad TOML", ('max = "500万"', "max = 500万"), None, "line 26"),
-        ("no 文号", ('doc_number = "青人才字〔2021〕1号"\n', ""), 1, "doc_number must be non-empty text"),
+        ("unknown key", ('max = "1亿"', 'maximum = "1亿"'), 11, "不认识的字段 ['maximum']"),
+        ("bad TOML", ('max = "500万"', "max = 500万"), None, "第 26 行"),
+        ("no 文号", ('doc_number = "青人才字〔2021〕1号"\n', ""), 1, "doc_number 须是非空文字"),
         ("bad date", ('issued = "2021-03-01"', 'issued = "2021-02-30"'), 1, "日历上没有这一天"),
         ("bad amount", ('max = "1亿"', 'max = "一亿"'), 11, "max"),
-        ("wrong prefix", ('id = "qd2021-talent-living"', 'id = "qd2022-talent-living"'), 21, "must start with"),
-        ("unknown city", ('city = "qingdao"', 'city = "jinan"'), 1, "city must be one of"),
-        ("no limit", ('max = "500万"\n', ""), 21, "no limit at all"),
+        ("wrong prefix", ('id = "qd2021-talent-living"', 'id = "qd2022-talent-living"'), 21, "须以文件编号"),
+        ("unknown city", ('city = "qingdao"', 'city = "jinan"'), 1, "city 须是"),
+        ("no limit", ('max = "500万"\n', ""), 21, "没有任何限额"),
         (
             "missing predecessor",
             ('clause = "qd2020-kc16-talent-living"', 'clause = "qd2020-kc16-nothing"'),
             21,
-            "not in",
+            "不在政策目录中",
         ),
         ("other city", ('clause = "qd2020-kc16-talent-living"', 'clause = "wh2018-6-star-space"'), 21, "weihai"),
         (
             "successor late",
             ('on = "2021-03-01" }]\nnote', 'on = "2021-02-01" }]\nnote'),
             None,
-            "after the supersession",
+            "晚于取代日",
         ),
     ],
 )
@@ -162,11 +162,11 @@ def test_a_clause_id_once_in_the_catalogue_is_never_rewritten(world):
     load(ledger, guide_example())
     # the same document id with other bytes: a new version needs its own id
     error = refused_load(ledger, _with(guide_example(), 'max = "1亿"', 'max = "2亿"'))
-    assert error.code == "INVALID_INPUT" and "document id qd2021-talent is already in the catalogue" in error.message
+    assert error.code == "INVALID_INPUT" and "文件编号 qd2021-talent 已在政策目录中" in error.message
     # a new document that redefines a loaded clause id, or a shipped one
     clash = _with(guide_example(), 'id = "qd2021-talent"\n', 'id = "qd2021"\n')
     error = refused_load(ledger, clash, "clash.toml")
-    assert "clause qd2021-talent-project is already in the catalogue" in error.message
+    assert "条款 qd2021-talent-project 已在政策目录中" in error.message
     assert "clash.toml:11" in error.message
     shipped = (
         '[document]\nid = "qd2024"\ntitle = "改"\ndoc_number = "X-1"\nissuer = "X"\nissued = "2025-01-01"\n'
@@ -174,7 +174,7 @@ def test_a_clause_id_once_in_the_catalogue_is_never_rewritten(world):
         'item = "1."\nquote = "最高2000万元"\nmax = "2000万"\n'
     )
     error = refused_load(ledger, shipped, "rewrite.toml")
-    assert "document id qd2024 is already in the catalogue (shipped)" in error.message
+    assert "文件编号 qd2024 已在政策目录中 (随软件提供)" in error.message
 
 
 def test_a_document_can_end_an_earlier_clause(world):

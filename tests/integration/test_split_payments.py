@@ -142,4 +142,4 @@ def test_the_hold_reaches_the_batch_summary(world):
         for n, day in ((1, "2024-09-02"), (2, "2024-09-03"))
     ]
     summary = world.ledger.batch(lines, "clerk")
-    assert any(note.startswith("line 2: ") and "PZ-1 2024-09-02" in note for note in summary.notes), summary.notes
+    assert any(note.startswith("第 2 行: ") and "PZ-1 2024-09-02" in note for note in summary.notes), summary.notes

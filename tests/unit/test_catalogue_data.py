@@ -568,13 +568,13 @@ def test_a_good_minimal_file_loads(tmp_path):
             "unknown key",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\n'
             'max = "10万"\nmaximum = "20万"\n',
-            "unknown keys",
+            "不认识的字段",
         ),
         (
             "fixed with max",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予10万元"\n'
             'fixed = "10万"\nmax = "10万"\n',
-            "fixed amount excludes max",
+            "定额 (fixed) 不能再有 max",
         ),
         (
             "bad amount",
@@ -589,36 +589,36 @@ def test_a_good_minimal_file_loads(tmp_path):
         (
             "missing quote",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nmax = "10万"\n',
-            "quote must be non-empty text",
+            "quote 须是非空文字",
         ),
         (
             "unknown successor",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\nmax = "10万"\n'
             'superseded_by = [{ clause = "tst-nowhere", on = "2024-07-31" }]\n',
-            "successor tst-nowhere is not in the catalogue",
+            "取代它的 tst-nowhere 不在政策目录中",
         ),
         (
-            "no limit at all",
+            "没有任何限额",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予支持"\n',
-            "no limit at all",
+            "没有任何限额",
         ),
         (
             "unit types disagree with fixed_by_unit_type",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "给予200万元"\n'
             'fixed_by_unit_type = { enterprise = "200万" }\nunit_types = ["university"]\n',
-            "name different unit types",
+            "列的单位类型不同",
         ),
         (
             "grade fail",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "最高10万元"\n'
             'grades = { fail = "10万" }\n',
-            "never eligible",
+            "永远不能获得资助",
         ),
         (
             "case by case without max",
             '\n[[clauses]]\nid = "tst-bad"\ntitle = "坏"\nitem = "2."\nquote = "一事一议"\n'
             'ratio = "0.5"\nbase = "实际支出"\ncase_by_case = true\n',
-            "needs one",
+            "所以须有 max",
         ),
     ],
 )

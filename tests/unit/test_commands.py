@@ -269,7 +269,7 @@ def test_a_date_after_today_is_invalid_input_naming_the_date(name):
     tomorrow = (shanghai_today() + timedelta(days=1)).isoformat()
     error = refusal(name, {**MINIMAL[name], "date": tomorrow})
     assert error.code == INVALID_INPUT
-    assert f"{name} date" in error.message
+    assert f"{name} --date" in error.message
     assert "晚于今天" in error.message
 
 

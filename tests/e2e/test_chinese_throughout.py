@@ -1,0 +1,176 @@
+"""Chinese throughout: a demo-like session's human output (tables, records, notes, refusals, --help) has no
+English left in it but codes, identifiers, units and the names of commands, options and values one types.
+
+A word is flagged when it is a run of two or more ASCII letters with a lower-case one among them, standing
+alone (not part of an identifier such as ``qd2024-01-common-tech``, ``PZ-1``, ``--amount`` or a path), and not
+in ``TYPED`` — what a user types (commands, option values, format names) or a proper name (grantledger,
+PostgreSQL, Beancount). ALL-CAPS words are codes and placeholders (``INVALID_INPUT``, ``REF``, ``FILE``).
+JSON keys stay English by contract and are not scanned; verify's own check lines are issue 25's and are
+left out here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+
+from cli.main import COMMANDS, main
+from cli.output import width
+from projections.journal import ACCOUNTS
+from tests.e2e.driver import Cli, awarded, runner, standard_world
+from tests.helpers import ENTERPRISE, HOSPITAL
+
+# What a user types or a proper name: commands, subcommands, option values, formats, products.
+TYPED = set(
+    """
+    grantledger init role grant revoke list key new rotate fund create appropriate unit register show rename
+    policy quote load apply evaluate award reject disburse approve void spend recover reverse invest convert
+    exit write off close reopen seal report history replay verify export events beancount hledger vouchers batch
+    template voucher print serve demo all statement monthly
+    awards funds units caps clauses equity trial balance pending carryover
+    admin clerk reviewer approver auditor
+    table json csv xlsx jsonl pdf txt toml md db u8 kingdee
+    journal financial budget both
+    grant mixed convertible
+    enterprise university institute hospital investor other
+    new excellent good pass fail repass
+    equipment materials testing travel labor consulting publication indirect platform exchange rd
+    debt fine donation investment welfare construction
+    sqlite postgresql psycopg user pass host ed25519 localhost
+    bean check strict hledger cat token
+    cmd ref amount stake doc supersedes ends
+    Bearer Authorization Lines Excel TrueType Debian PDF Beancount LibreOffice
+    """.split()
+)
+# The ledger's own journal names its accounts with identifiers (``report trial-balance`` shows each beside its
+# Chinese name, as an accounting system shows a code beside its name).
+TYPED |= {name.partition(":")[0] for name in ACCOUNTS} | {"total", "expense"}
+WORD = re.compile(r"(?<![\w\-./:@$~=+'\"])([A-Za-z][A-Za-z']+)(?![\w\-./:@=+'\"\[])")
+
+
+def english(text: str) -> list[str]:
+    """The English words a clerk would read in ``text``."""
+    found = []
+    for line in text.splitlines():
+        if line.startswith("$ ") or line.strip().startswith(("grantledger ", "GRANTLEDGER_")):  # typed commands
+            continue
+        for match in WORD.finditer(line):
+            word = match.group(1)
+            if word.isupper() or word in TYPED or word.lower() in TYPED:
+                continue
+            found.append(f"{word!r} in: {line.strip()[:160]}")
+    return found
+
+
+def command_paths() -> list[list[str]]:
+    ctx = click.Context(main)
+    paths = [[]]
+    for name in COMMANDS:
+        command = main.get_command(ctx, name)
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths.extend([name, sub] for sub in command.list_commands(ctx))
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "grantledger")
+def test_every_help_is_in_chinese(path):
+    result = runner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert english(result.stdout) == [], result.stdout
+    prose = [line for line in result.stdout.splitlines() if not line.strip().startswith(("grantledger", "GRANTLEDGER"))]
+    too_wide = [line for line in prose if width(line) > 100]  # wrapped by screen columns (examples are typed as is)
+    assert too_wide == [], too_wide
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """A year of the office's work through the command line, every output a person reads collected."""
+    folder = tmp_path_factory.mktemp("words")
+    cli = standard_world(Cli(f"sqlite:///{folder}/ledger.db"))
+    seen: list[str] = []
+
+    def run(*args: str, actor: str = "admin") -> None:
+        result = cli(*args, actor=actor, fmt="table")
+        seen.append(f"$ {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+
+    cli.ok("unit", "register", HOSPITAL, "--name", "市立医院", "--type", "hospital")
+    awarded(cli, "QD-1", "qd2024-01-common-tech", "500万")
+    run("disburse", "QD-1", "--amount", "150万", "--voucher", "PZ-1", "--date", "2024-09-02", actor="clerk")
+    run("approve", "PZ-1", "--date", "2024-09-02", actor="clerk")  # the maker may not approve
+    run("approve", "PZ-1", "--date", "2024-09-03", actor="approver")
+    run("approve", "PZ-1", "--date", "2024-09-03", actor="approver")  # an exact repeat
+    run("disburse", "QD-1", "--amount", "120万", "--voucher", "PZ-2", "--date", "2024-09-04", actor="clerk")
+    run("void", "PZ-2", "--reason", "金额有误", "--date", "2024-09-05", actor="approver")
+    run("disburse", "QD-1", "--amount", "10万", "--voucher", "PZ-3", "--date", "2024-09-06", actor="clerk")
+    run("disburse", "QD-1", "--amount", "20万", "--voucher", "PZ-3", "--date", "2024-09-07", actor="clerk")
+    run("disburse", "QD-1", "--amount", "9亿", "--voucher", "PZ-4", "--date", "2024-09-07", actor="clerk")
+    run("spend", "QD-1", "--amount", "5万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-08")
+    run("spend", "QD-1", "--amount", "1万", "--category", "welfare", "--voucher", "ZC-2", "--date", "2024-09-08")
+    run("recover", "QD-1", "--amount", "1万", "--voucher", "ZH-1", "--reason", "结余", "--date", "2024-09-09")
+    run("reverse", "PZ-3", "--reason", "重复录入", "--date", "2024-09-10")
+    run("reverse", "PZ-2", "--reason", "重复", "--date", "2024-09-10")
+    awarded(cli, "TZ-1", "qd2024-22-equity", "800万", fund="TZ", extra=("--mode", "equity"))
+    run("invest", "TZ-1", "--amount", "40万", "--stake", "8", "--valuation", "1亿", "--voucher", "T-1",
+        "--date", "2024-09-11")  # fmt: skip
+    run("exit", "TZ-1", "--stake", "2", "--proceeds", "5万", "--voucher", "X-1", "--date", "2024-10-01")
+    run("write-off", "TZ-1", "--reason", "企业破产清算", "--date", "2024-12-01")
+    run("disburse", "TZ-1", "--amount", "1万", "--voucher", "PZ-9", "--date", "2024-12-02")
+    run("apply", "QD-2", "--unit", ENTERPRISE, "--clause", "qd2024-01-comon-tech", "--amount", "1万")
+    run("apply", "QD-2", "--unit", ENTERPRISE, "--clause", "qd2024-01-common-tech", "--amount", "1万",
+        "--date", "2099-01-01")  # fmt: skip
+    run("apply", "QD-3", "--unit", "91370212MA3C4PQR1X", "--clause", "qd2024-01-common-tech", "--amount", "1万")
+    run("award", "QD-404", "--amount", "1万", "--fund", "KJ", "--doc", "D")
+    run("disburse", "QD-1", "--amount", "abc", "--voucher", "PZ-5")
+    run("disburse", "QD-1", "--amont", "1万", "--voucher", "PZ-5")
+    run("disburse", "QD-1", "--voucher", "PZ-5")
+    run("fund", "create", "ZZ", "--name", "新资金", actor="auditor")
+    run("role", "grant", "zhao.min", "approver")
+    run("close", "2024", "--fund", "KJ", "--doc", "青财结〔2025〕1号", "--date", "2025-01-10")
+    run("disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-6", "--date", "2024-12-30", actor="clerk")
+    run("reopen", "2024", "--fund", "KJ", "--doc", "青财开〔2025〕1号", "--reason", "补记", "--date", "2025-01-11")
+    for name in ("awards", "funds", "units", "caps", "clauses", "equity", "trial-balance", "pending", "carryover"):
+        run("report", name)
+    run("report", "awards", "--yuan-unit", "万元")
+    run("report", "awards", "--columns", "nonsense")
+    for key in ("QD-1", "PZ-1", "KJ", ENTERPRISE, "QD-l"):
+        run("history", key)
+    run("fund", "list")
+    run("unit", "list")
+    run("unit", "show", ENTERPRISE)
+    run("role", "list")
+    run("policy", "list", "--in-force", "2024-09-01")
+    run("policy", "show", "qd2024-23-innovation-voucher")
+    run("policy", "show", "qd2020-kc16-clinical-center")
+    run("policy", "quote", "qd2024-01-common-tech", "--unit", ENTERPRISE, "--date", "2024-09-01")
+    run("policy", "quote", "qd2024-23-innovation-voucher", "--unit", ENTERPRISE, "--date", "2024-09-01")
+    run("policy", "show", "qd2024-nope")
+    run("report", "awards", "--format", "xlsx", "--out", str(folder / "a.xlsx"))
+    run("report", "awards", "--format", "csv", "--out", str(folder / "a.csv"))
+    run("voucher", "print", "PZ-1", "--out", str(folder / "PZ-1.pdf"))
+    run("export", "vouchers", "--to", "u8", "--out", str(folder / "pz.txt"))
+    run("export", "beancount", "--out", str(folder / "b.beancount"))
+    run("batch", "template", "--out", str(folder / "t.xlsx"))
+    lines = folder / "b.jsonl"
+    lines.write_text(
+        '{"cmd": "disburse", "ref": "QD-1", "amount": "1万", "voucher": "PZ-7", "date": "2025-01-12"}\n'
+        '{"cmd": "disburse", "ref": "QD-NONE", "amount": "1", "voucher": "X-1"}\n{"cmd": "nothing"}\nnot json\n',
+        encoding="utf-8",
+    )
+    run("batch", str(lines), actor="clerk")
+    run("seal", "--out", str(folder / "seal.json"), actor="auditor")
+    run("replay")
+    return seen
+
+
+def test_the_office_sessions_words_are_chinese(session):
+    leftovers = [word for text in session for word in english(text)]
+    assert leftovers == [], "\n".join(leftovers)
+
+
+def test_the_scan_catches_english(session):
+    assert english("error[FORBIDDEN]: clerk may not run 'approve'; it needs one of: approver") != []
+    assert english("error[INVALID_STATE]: 凭证 PZ-1 状态为 posted") != []
+    assert english("申报编号 qd2024-01-common-tech --amount 30万 PZ-1 FILE INVALID_INPUT grantledger") == []

@@ -1,0 +1,176 @@
+"""Every voucher form prints anywhere: fonts embedded, titled and filled for its kind, read back by poppler.
+
+Issue 27: the forms referenced the CID font STSong-Light and embedded nothing, so without poppler-data (or
+in Adobe Reader without its font pack) the Chinese rendered as empty boxes. Here each form is checked with
+poppler's own tools: ``pdffonts`` (every font embedded, none of the base-14 substituted), ``pdftotext`` (the
+words and figures read back) and ``pdftoppm`` (the page renders at A4 with ink on it). A document whose
+fonts are all embedded needs nothing of poppler-data; on a machine that has poppler-data, the text is also
+read back with it hidden (a private mount namespace) when the system allows one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.driver import Cli, awarded, describe, standard_world
+
+COMMON_TECH = "qd2024-01-common-tech"
+EQUITY = "qd2024-22-equity"
+POPPLER = ("pdffonts", "pdftotext", "pdftoppm")
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in POPPLER), reason="needs poppler-utils (scripts/test installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Cli:
+    cli = standard_world(Cli(f"sqlite:///{tmp_path_factory.mktemp('forms')}/ledger.db"))
+    awarded(cli, "QD-1", COMMON_TECH, "500万")
+    cli.ok("disburse", "QD-1", "--amount", "120万", "--voucher", "PZ-1", "--date", "2024-09-02")  # held
+    cli.ok("approve", "PZ-1", "--date", "2024-09-03", actor="approver")
+    cli.ok("disburse", "QD-1", "--amount", "5万", "--voucher", "PZ-2", "--date", "2024-09-04")  # below 100万
+    cli.ok("disburse", "QD-1", "--amount", "150万", "--voucher", "PZ-3", "--date", "2024-09-05")
+    cli.ok("void", "PZ-3", "--reason", "金额有误", "--date", "2024-09-06", actor="approver")
+    cli.ok("spend", "QD-1", "--amount", "3万", "--category", "equipment", "--voucher", "ZC-1", "--date", "2024-09-07")
+    cli.ok("recover", "QD-1", "--amount", "1万", "--voucher", "ZH-1", "--reason", "项目结余", "--date", "2024-09-08")
+    cli.ok("reverse", "PZ-2", "--reason", "重复录入", "--date", "2024-09-09")
+    awarded(cli, "TZ-A", EQUITY, "800万", fund="TZ", extra=("--mode", "equity"))
+    cli.ok(
+        "invest",
+        *("TZ-A", "--amount", "80万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1"),
+        *("--date", "2024-09-10"),
+    )
+    cli.ok("approve", "TZ-1", "--date", "2024-09-11", actor="approver")
+    cli.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "10万", "--voucher", "TC-1", "--date", "2024-12-20")
+    return cli
+
+
+def print_pdf(cli: Cli, voucher: str, tmp_path: Path) -> Path:
+    out = tmp_path / f"{voucher}.pdf"
+    result = cli("voucher", "print", voucher, "--out", str(out), fmt="table")
+    assert result.exit_code == 0, describe(result)
+    assert "已写入" in result.stderr and "wrote" not in result.stderr
+    return out
+
+
+def fonts(pdf: Path) -> list[str]:
+    """pdffonts' lines, one a font: name, type, encoding, emb, sub, uni, object."""
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout.splitlines()
+    return lines[2:]
+
+
+def text_of(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_every_font_of_every_form_is_an_embedded_subset_truetype_with_unicode(world, tmp_path):
+    for voucher in ("PZ-1", "PZ-2", "PZ-3", "ZC-1", "ZH-1", "TZ-1", "TC-1"):
+        found = fonts(print_pdf(world, voucher, tmp_path))
+        assert found, voucher
+        for line in found:
+            assert re.search(r"\byes\s+yes\s+yes\b", line), (voucher, line)  # embedded, subset, with Unicode
+            assert "TrueType" in line and "STSong" not in line and "Helvetica" not in line, line
+
+
+def test_the_text_reads_back_without_poppler_data(world, tmp_path):
+    """Every font is embedded (above), so poppler needs none of poppler-data's CMaps or fonts; where
+    poppler-data is installed, it is hidden from a second reading when the kernel lets us."""
+    pdf = print_pdf(world, "PZ-1", tmp_path)
+    plain = flat(text_of(pdf))
+    assert "专项资金拨付审批单" in plain and "人民币壹佰贰拾万元整" in plain and "¥1,200,000.00" in plain
+    data = Path("/usr/share/poppler")
+    unshare = shutil.which("unshare")
+    if data.exists() and unshare:
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        script = f"mount --bind {empty} {data} && pdftotext -layout {pdf} -"
+        hidden = subprocess.run([unshare, "-rm", "sh", "-c", script], capture_output=True, text=True)
+        if hidden.returncode == 0:
+            assert flat(hidden.stdout) == plain
+
+
+def test_the_page_renders_at_a4_with_ink_in_the_title(world, tmp_path):
+    pdf = print_pdf(world, "TZ-1", tmp_path)
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", str(pdf), str(tmp_path / "page")], check=True)
+    (page,) = sorted(tmp_path.glob("page*.pgm"))
+    header, body = _pgm(page)
+    width, height = header
+    assert (width, height) == (414, 585)  # A4 (595 x 842 pt) at 50 dpi, rounded up
+    title_band = body[20 * width : 60 * width]  # the title's rows
+    assert sum(1 for px in title_band if px < 128) > 200, "the title renders as ink, not blank or boxes"
+
+
+def _pgm(path: Path) -> tuple[tuple[int, int], bytes]:
+    data = path.read_bytes()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P5"
+    width, height = int(parts[1]), int(parts[2])
+    return (width, height), parts[4][-width * height :]
+
+
+def test_an_approved_payment_names_its_approver_and_a_small_one_needed_no_approval(world, tmp_path):
+    approved = flat(text_of(print_pdf(world, "PZ-1", tmp_path)))
+    assert "审批人approver" in approved and "待审批" not in approved
+    small = flat(text_of(print_pdf(world, "PZ-2", tmp_path)))
+    assert "无需审批" in small and "审批人(待审批" not in small and "审批人签字" not in small
+
+
+def test_a_voided_payment_prints_as_a_voiding_form_naming_the_voider_and_reason(world, tmp_path):
+    text = flat(text_of(print_pdf(world, "PZ-3", tmp_path)))
+    assert text.startswith("拨付作废单")
+    assert "作废人approver" in text and "作废理由金额有误" in text and "2024-09-06" in text
+    assert "(待审批" not in text and "已作废" in text
+
+
+def test_a_reversed_payment_prints_as_a_red_ink_form_with_its_reason(world, tmp_path):
+    text = flat(text_of(print_pdf(world, "PZ-2", tmp_path)))
+    assert text.startswith("拨付红字冲正单")
+    assert "冲正人admin" in text and "冲正理由重复录入" in text and "2024-09-09" in text and "已冲正" in text
+
+
+def test_an_expenditure_and_a_recovery_have_their_own_titles(world, tmp_path):
+    spent = flat(text_of(print_pdf(world, "ZC-1", tmp_path)))
+    assert spent.startswith("专项资金支出凭单") and "支出类别设备费" in spent
+    assert "本次支出(大写)人民币叁万元整" in spent
+    assert "拨付审批单" not in spent and "审批人" not in spent
+    recovered = flat(text_of(print_pdf(world, "ZH-1", tmp_path)))
+    assert recovered.startswith("专项资金追回凭单") and "追回理由项目结余" in recovered
+
+
+def test_the_equity_forms_show_stakes_in_percent_and_money_in_yuan(world, tmp_path):
+    invested = flat(text_of(print_pdf(world, "TZ-1", tmp_path)))
+    assert invested.startswith("股权投资拨付审批单")
+    assert "持股比例8%" in invested and "¥100,000,000.00" in invested
+    assert "stake" not in invested and "valuation" not in invested and "80000" not in invested
+    sold = flat(text_of(print_pdf(world, "TC-1", tmp_path)))
+    assert sold.startswith("股权退出凭单") and "出售股权比例2%" in sold
+    assert "¥200,000.00" in sold  # the cost of the quarter sold (2% of 8% of 80万)
+    assert "¥-100,000.00(损失)" in sold
+
+
+def test_without_a_font_the_form_is_refused_in_chinese_naming_the_package(world, tmp_path):
+    out = tmp_path / "x.pdf"
+    result = world(
+        "voucher", "print", "PZ-1", "--out", str(out), fmt="table", env={"GRANTLEDGER_PDF_FONT": "/nonexistent.ttf"}
+    )
+    assert result.exit_code == 3 and "GRANTLEDGER_PDF_FONT" in result.stderr, describe(result)
+    assert not out.exists()
+    from cli import pdf_fonts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_fonts, "CANDIDATES", (("/nonexistent/a.ttc", 0, "x"),))
+        patch.delenv("GRANTLEDGER_PDF_FONT", raising=False)
+        from ledger.errors import LedgerError
+
+        with pytest.raises(LedgerError) as refused:
+            pdf_fonts.find()
+    assert "fonts-wqy-microhei" in refused.value.message and "apt-get install" in refused.value.message
