@@ -32,10 +32,22 @@ class UnitCap(Aggregate):
         self.cap = cap
         self.used = 0
         self.refs: list[str] = []
+        self.lifted = 0  # what 一事一议 exception documents took the total above its cap (third edition)
 
     @property
     def remaining(self) -> int | None:
         return None if self.cap is None else self.cap - self.used
+
+    def lift_for(self, amount: Fen, exception_doc: str | None) -> dict | None:
+        """What an award lifted by an exception document takes above the lifetime cap: ``{"doc", "amount"}``.
+
+        None when nothing is lifted (no document, no cap, or the award fits under it): verify's invariant fold
+        accepts a total above the cap by exactly the sum of these amounts, no more.
+        """
+        if exception_doc is None or self.period != LIFE or self.cap is None:
+            return None
+        over = max(self.used + amount - self.cap, 0) - max(self.used - self.cap, 0)
+        return {"doc": exception_doc, "amount": over} if over > 0 else None
 
     def check_can_use(self, ref: str, amount: Fen, title: str, source: str, lifted: bool = False) -> None:
         if self.period == LIFE:
@@ -61,14 +73,20 @@ class UnitCap(Aggregate):
                 f"超出 {format_human(self.used + amount - self.cap)} {source}",
             )
 
-    def use(self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str, lifted: bool = False) -> None:
-        self.check_can_use(ref, amount, title, source, lifted)
-        self._used(ref=ref, amount=amount, actor=actor, on=on)
+    def use(
+        self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str, exception_doc: str | None = None
+    ) -> None:
+        """Count an award; ``exception_doc`` is the 一事一议 document that lifts a lifetime total (if any)."""
+        self.check_can_use(ref, amount, title, source, exception_doc is not None)
+        self._used(ref=ref, amount=amount, actor=actor, on=on, lift=self.lift_for(amount, exception_doc))
 
     @event("Used")
-    def _used(self, ref: str, amount: int, actor: str, on: str) -> None:
+    def _used(self, ref: str, amount: int, actor: str, on: str, lift: dict | None = None) -> None:
+        # ``lift``: third edition; a Used event recorded before it has no such field and replays as None
         self.used += amount
         self.refs.append(ref)
+        if lift is not None:
+            self.lifted = getattr(self, "lifted", 0) + int(lift["amount"])
 
     def carry(self, refs: list[str], amount: Fen, actor: str, on: str) -> None:
         """Count awards made before this limit was kept (a platform total opened on a ledger from the first edition)."""

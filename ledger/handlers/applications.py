@@ -153,7 +153,8 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         refs, before = uow.app.awarded_before(grant.unit, clause.id)
         if before:
             life.carry(refs, before, actor, on)
-    lifted = clause.case_by_case and cmd.exception_doc is not None
+    lift_doc = cmd.exception_doc if clause.case_by_case else None  # only 一事一议 lifts a lifetime total
+    lifted = lift_doc is not None
     label, cite = clause.title, rules.source(clause)
     for limiter in (cap, once, life):
         if limiter is not None:
@@ -172,7 +173,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
         once.use(grant.ref, cmd.amount, label, cite, actor, on)
     if lifetime is not None:
-        uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lifted)
+        uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lift_doc)
     return Result(_award_fields(grant))
 
 

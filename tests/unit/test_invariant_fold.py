@@ -39,3 +39,41 @@ def test_no_breach_when_every_award_stays_within_its_amount():
     check = InvariantCheck(limit=2)
     assert not [e for e in _events(7, breach_in=-1) if check.event(*e)]
     assert check.awards.cold is not None  # it did spill, and reloaded what it spilled correctly
+
+
+def _cap_events(uses: list[dict], exception_doc: str | None = None) -> list[tuple[int, str, bytes, bytes]]:
+    grant, cap = b"g" * 16, b"c" * 16
+    out = [
+        ("Grant.Submitted", {"ref": "K2"}, grant),
+        ("Grant.Awarded", {"decision": {"amount": 100_00, "exception_doc": exception_doc}}, grant),
+        ("UnitCap.Opened", {"unit": "U", "group": "wh2018-1-new-rd-institution", "period": "life", "cap": 200_00}, cap),
+        *[("UnitCap.Used", use, cap) for use in uses],
+    ]
+    return [(seq, name, json.dumps(d).encode(), i) for seq, (name, d, i) in enumerate(out, 1)]
+
+
+def _findings(events) -> list[str]:
+    check = InvariantCheck()
+    return [f for e in events if (f := check.event(*e))]
+
+
+def test_a_lifetime_total_above_its_cap_by_exactly_the_lift_holds():
+    lift = {"doc": "威政办〔2024〕9号", "amount": 100_00}
+    uses = [{"ref": "K1", "amount": 200_00, "lift": None}, {"ref": "K2", "amount": 100_00, "lift": lift}]
+    assert _findings(_cap_events(uses)) == []
+
+
+def test_a_lifetime_total_above_its_cap_by_one_fen_more_than_the_lift_breaks_invariant_3():
+    lift = {"doc": "威政办〔2024〕9号", "amount": 100_00}
+    uses = [{"ref": "K1", "amount": 200_00, "lift": None}, {"ref": "K2", "amount": 100_01, "lift": lift}]
+    (finding,) = _findings(_cap_events(uses))
+    assert "invariant 3" in finding and "lifted" in finding
+
+
+def test_a_used_event_recorded_before_the_lift_field_is_accepted_only_for_an_award_with_an_exception_document():
+    uses = [{"ref": "K1", "amount": 200_00}, {"ref": "K2", "amount": 100_00}]  # no "lift" key at all: old events
+    assert _findings(_cap_events(uses, exception_doc="威政办〔2024〕9号")) == []
+    assert "invariant 3" in _findings(_cap_events(uses, exception_doc=None))[0]
+    # a new event (the field present) is taken at its word: no lift recorded, none accepted
+    new = [{"ref": "K1", "amount": 200_00, "lift": None}, {"ref": "K2", "amount": 100_00, "lift": None}]
+    assert "invariant 3" in _findings(_cap_events(new, exception_doc="威政办〔2024〕9号"))[0]
