@@ -272,6 +272,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--grade": "评审等级 (条款按等级给予时)。",
             "--base": "计算基数 (按比例给予的条款)。",
             "--date": "测算日期 (默认今天; 可以是将来)。",
+            "--platform": "平台类条款: 按这个平台 (或奖项) 的累计测算。",
         },
     ),
     "policy load": (
@@ -335,6 +336,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
   grantledger award QD-2024-009 --amount 800万 --fund TZ --doc 青科字〔2024〕40号 --mode mixed --equity-amount 500万
   grantledger award QD-2024-010 --amount 3000万 --fund TZ --doc 青科字〔2024〕41号 --mode equity \\
       --exception-doc 青政办〔2024〕7号
+  grantledger award QD-2024-011 --amount 1000万 --fund KJ2024 --doc 青科字〔2024〕42号 --platform 海洋药物全国重点实验室
 """,
         {
             "--amount": "批复金额。",
@@ -343,7 +345,9 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--date": "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天); 其年份即预算年度。",
             "--mode": "资助方式: grant 拨款 (默认)、equity 股权投资、mixed 拨投结合、convertible 先投后股。",
             "--equity-amount": "拨投结合时以股权投资拨付的部分。",
-            "--exception-doc": "一事一议: 超出上限的例外批复文号。",
+            "--exception-doc": "一事一议: 超出上限的例外批复文号 (只用于允许一事一议的条款)。",
+            "--platform": "平台类条款须填: 本次奖补所支持的平台 (或技术市场奖励配套所对应的奖项) 名称或编号; "
+            "同一单位同一平台累计不超过条款最高额。",
         },
     ),
     "reject": (

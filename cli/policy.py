@@ -67,6 +67,11 @@ def _rule(clause) -> dict:
             rule[flag] = True
     if clause.platform:
         rule["lifetime_max"] = Amount(clause.lifetime_max())
+        rule["counted_per"] = clause.platform_word
+    if clause.shares:
+        rule["shares"] = clause.shares
+    if clause.once_per:
+        rule["once_per"] = clause.once_per
     if clause.status != "issued":
         rule["status"] = clause.status
     rule["modes"] = list(clause.modes)
@@ -167,6 +172,7 @@ def show(clause_id: str) -> None:
         "note": clause.note,
         "status": clause.status,
         "origin": _origin(clause),
+        "ended_by": clause.ended_by,
     }
     if settings().fmt == "table":  # for a clerk: in words; the notes for developers stay in the TOML
         from .policy_words import card
@@ -181,8 +187,11 @@ def show(clause_id: str) -> None:
 @click.option("--grade", default=None, help="The evaluation grade, where the clause has a grade table.")
 @click.option("--base", default=None, help="The base amount, for ratio clauses.")
 @click.option("--date", default=None, help="The date to quote for (default today; may look ahead).")
+@click.option("--platform", default=None, help="Platform clauses: the platform (or prize) to quote the total of.")
 @guarded
-def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: str | None) -> None:
+def quote(
+    clause_id: str, unit: str, grade: str | None, base: str | None, date: str | None, platform: str | None
+) -> None:
     """The most that could be awarded to a unit under a clause now, after its yearly caps, and why.
 
     \b
@@ -197,8 +206,9 @@ def quote(clause_id: str, unit: str, grade: str | None, base: str | None, date: 
     grade_value = parse("grade", grade, "--grade") if grade else None
     base_value = parse("amount", base, "--base") if base else None
     day = parse("any_date", date, "--date") if date else None
+    platform_name = parse("key", platform, "--platform") if platform else None
     with open_ledger() as ledger:
-        q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day)
+        q = ledger.quote(settings().actor, clause_id, unit_code, grade_value, base_value, day, platform_name)
     nothing = q.refusal is None and q.max is not None and q.max <= 0  # e.g. the yearly cap used up
     reasons = list(q.reasons)
     if nothing and not reasons:

@@ -58,9 +58,23 @@ def limits(clause) -> list[tuple[str, str]]:
     if clause.platform:
         life = clause.lifetime_max()
         if life is not None:
-            out.append(("单位累计上限", f"同一单位在本条款有效期内累计最高 {format_human(life)}"))
+            word = clause.platform_word
+            out.append(
+                (
+                    "单位累计上限",
+                    f"同一单位同一{word}在本条款有效期内累计最高 {format_human(life)} "
+                    f"(批复用 --platform 指明{word}; 未注明的计入每个{word})",
+                )
+            )
     if clause.once_per_unit:
         out.append(("次数", "每个单位仅限一次"))
+    if clause.once_every is not None:
+        every = clause.once_every
+        out.append(
+            ("次数", "每个单位每个自然年仅限一次" if every == 1 else f"每个单位每 {every} 年 (一个认定周期) 仅限一次")
+        )
+    if clause.shares:
+        out.append(("共用记录", f"与 {clause.shares} 共用单位的获奖记录: 次数和累计上限不因取代或细化而重新计算"))
     if clause.case_by_case:
         out.append(("超出上限", "一事一议, 须有例外批复文号 (--exception-doc)"))
     if clause.exception_required:
@@ -77,6 +91,8 @@ def successors(clause) -> list[tuple[str, str]]:
         until = f"至{day(s.until)}" if s.until else ""
         scope = f" ({s.scope})" if s.scope else ""
         out.append(("被取代", f"自{day(s.on)}起{until}由 {s.successor} 取代{scope}, 此后请按新条款申报"))
+    if clause.ended_by:
+        out.append(("终止", f"由 {clause.ended_by} 终止, 最后一日为{day(clause.effective_to)}"))
     return out
 
 

@@ -38,7 +38,7 @@ class UnitCap(Aggregate):
     def remaining(self) -> int | None:
         return None if self.cap is None else self.cap - self.used
 
-    def lift_for(self, amount: Fen, exception_doc: str | None) -> dict | None:
+    def lift_for(self, amount: Fen, exception_doc: str | None, already: int = 0) -> dict | None:
         """What an award lifted by an exception document takes above the lifetime cap: ``{"doc", "amount"}``.
 
         None when nothing is lifted (no document, no cap, or the award fits under it): verify's invariant fold
@@ -46,18 +46,26 @@ class UnitCap(Aggregate):
         """
         if exception_doc is None or self.period != LIFE or self.cap is None:
             return None
-        over = max(self.used + amount - self.cap, 0) - max(self.used - self.cap, 0)
+        used = already + self.used
+        over = max(used + amount - self.cap, 0) - max(used - self.cap, 0)
         return {"doc": exception_doc, "amount": over} if over > 0 else None
 
-    def check_can_use(self, ref: str, amount: Fen, title: str, source: str, lifted: bool = False) -> None:
+    def check_can_use(
+        self, ref: str, amount: Fen, title: str, source: str, lifted: bool = False, already: int = 0
+    ) -> None:
+        """``already``: what other totals count against this one (for a named platform, the unit's awards under
+        the clause that named no platform; awards under clauses sharing the record)."""
         if self.period == LIFE:
-            if not lifted and self.cap is not None and self.used + amount > self.cap:
+            used = already + self.used
+            if not lifted and self.cap is not None and used + amount > self.cap:
+                earlier = f", 其中未注明平台或共用记录的奖励 {format_human(already)}" if already else ""
+                refs = f" (申报 {', '.join(self.refs)})" if self.refs else ""
                 raise LedgerError(
                     EXCEEDS_CLAUSE_MAX,
-                    f'单位 {self.unit} 已获"{title}"{format_human(self.used)} (申报 {", ".join(self.refs)}), '
+                    f'单位 {self.unit} 已获"{title}"{format_human(used)}{refs}{earlier}, '
                     f"该平台类条款对同一单位累计最高 {format_human(self.cap)}, 剩余 "
-                    f"{format_human(max(self.cap - self.used, 0))}, 本次 {format_human(amount)} "
-                    f"超出 {format_human(self.used + amount - self.cap)} {source}",
+                    f"{format_human(max(self.cap - used, 0))}, 本次 {format_human(amount)} "
+                    f"超出 {format_human(used + amount - self.cap)} {source}",
                 )
             return
         if self.period == ONCE and self.refs and ref not in self.refs:
@@ -74,11 +82,20 @@ class UnitCap(Aggregate):
             )
 
     def use(
-        self, ref: str, amount: Fen, title: str, source: str, actor: str, on: str, exception_doc: str | None = None
+        self,
+        ref: str,
+        amount: Fen,
+        title: str,
+        source: str,
+        actor: str,
+        on: str,
+        exception_doc: str | None = None,
+        already: int = 0,
     ) -> None:
         """Count an award; ``exception_doc`` is the 一事一议 document that lifts a lifetime total (if any)."""
-        self.check_can_use(ref, amount, title, source, exception_doc is not None)
-        self._used(ref=ref, amount=amount, actor=actor, on=on, lift=self.lift_for(amount, exception_doc))
+        self.check_can_use(ref, amount, title, source, exception_doc is not None, already)
+        lift = self.lift_for(amount, exception_doc, already)
+        self._used(ref=ref, amount=amount, actor=actor, on=on, lift=lift)
 
     @event("Used")
     def _used(self, ref: str, amount: int, actor: str, on: str, lift: dict | None = None) -> None:

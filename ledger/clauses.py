@@ -69,6 +69,9 @@ _CLAUSE_KEYS = {
     "platform",
     "exact",
     "supersedes",
+    "shares",
+    "once_per",
+    "platform_word",
 }
 _SUPERSESSION_KEYS = {"clause", "on", "until", "scope"}
 _END_KEYS = {"clause", "last_day"}
@@ -150,6 +153,24 @@ class Clause:
     platform: bool = False  # per unit, the sum of awards under the clause never exceeds its max, over its life
     exact: bool = False  # the ratio is exact (「按…1:1配套」), not a ceiling
     supersedes: tuple[tuple[str, Supersession], ...] = ()  # (earlier clause, how): set by a loaded document
+    # Third edition. ``shares``: the clause whose record of a unit (once-per-unit mark, lifetime totals, yearly
+    # marks) this one keeps too — resolved to the first clause of the chain when the catalogue is built.
+    shares: str | None = None
+    once_per: str | None = None  # "year" or "cycle:N": once per unit per calendar year, or per N-year cycle
+    platform_word: str = "平台"  # what a platform clause counts by: 平台, or 奖项 (a 技术市场奖励's 配套)
+    ended_by: str | None = None  # the loaded document (文号) whose ``ends`` set effective_to
+
+    @property
+    def record(self) -> str:
+        """The key a unit's record under this clause is kept by: its own id, or the clause it shares one with."""
+        return self.shares or self.id
+
+    @property
+    def once_every(self) -> int | None:
+        """Years between two awards to one unit (1: once a year), or None."""
+        if self.once_per is None:
+            return None
+        return 1 if self.once_per == "year" else int(self.once_per.partition(":")[2])
 
     def lifetime_max(self, unit_type: str | None = None) -> Fen | None:
         """For a platform clause, the most one unit (of this type) may receive under it, ever; else None."""
@@ -190,6 +211,8 @@ class Clause:
                 ("announced", self.status == "announced"),
                 ("platform", self.platform),
                 ("exact", self.exact),
+                ("shares", self.shares is not None),
+                ("once_per", self.once_per is not None),
             )
             if present
         ]
@@ -258,8 +281,10 @@ class Catalogue:
             if last_day < predecessor.effective_from:
                 raise CatalogueError(f"{here}: {clause_id} 自 {predecessor.effective_from} 起才生效")
             if predecessor.effective_to is None or last_day < predecessor.effective_to:
-                clauses[clause_id] = replace(predecessor, effective_to=last_day)
+                ender = document.doc_number or document.id
+                clauses[clause_id] = replace(predecessor, effective_to=last_day, ended_by=ender)
         try:
+            clauses = _resolve_shares(clauses, {c.id for c in loaded.clauses})
             _check_successors(clauses)
         except CatalogueError as exc:
             raise CatalogueError(f"{where}: {exc}") from exc
@@ -310,6 +335,7 @@ def load(directory: Path) -> Catalogue:
             if clause.id in clauses:
                 raise CatalogueError(f"{path.name}: 条款 {clause.id} 定义了两次")
             clauses[clause.id] = clause
+    clauses = _resolve_shares(clauses, set(clauses))
     _check_successors(clauses)
     return Catalogue(MappingProxyType(clauses))
 
@@ -460,6 +486,9 @@ def _clause(data: dict, document: Document, window: tuple[str, str | None], wher
         supersedes=tuple(
             (s.successor, replace(s, successor=clause_id)) for s in _supersessions(data, "supersedes", here)
         ),
+        shares=_optional_text(data, "shares", here),
+        once_per=_optional_text(data, "once_per", here),
+        platform_word=_optional_text(data, "platform_word", here) or "平台",
     )
     _check_rule(clause, here)
     return clause
@@ -486,8 +515,41 @@ def _check_rule(c: Clause, here: str) -> None:
         raise CatalogueError(f"{here}: platform = true 按最高额累计, 但条款没有最高额")
     if c.exact and c.ratio is None:
         raise CatalogueError(f"{here}: exact = true 使比例足额, 但条款没有比例")
+    if c.once_per is not None and not re.fullmatch(r"year|cycle:([2-9]|10)", c.once_per):
+        raise CatalogueError(f'{here}: once_per 须是 "year" (每年一次) 或 "cycle:N" (每 N 年一次, N 为 2 至 10)')
+    if c.once_per is not None and c.once_per_unit:
+        raise CatalogueError(f"{here}: once_per_unit (每单位仅限一次) 与 once_per 不能同时设")
+    if c.platform_word != "平台" and not c.platform:
+        raise CatalogueError(f"{here}: platform_word 只用于平台类条款 (platform = true)")
+    if c.shares == c.id:
+        raise CatalogueError(f"{here}: shares 不能指向条款自己")
     if c.exact and (c.max is not None or c.grades is not None):
         raise CatalogueError(f"{here}: 足额比例就是批复金额本身, 不能再有 max 或 grades")
+
+
+def _resolve_shares(clauses: dict[str, Clause], new: set[str]) -> dict[str, Clause]:
+    """Each new clause's ``shares`` checked (a clause of the catalogue, same city, no loop) and resolved to the
+    first clause of its chain, so every clause of one record names the same key."""
+    for clause_id in sorted(new):
+        clause = clauses[clause_id]
+        if clause.shares is None:
+            continue
+        seen, key = {clause.id}, clause.shares
+        while True:
+            other = clauses.get(key)
+            if other is None:
+                raise CatalogueError(f"条款 {clause.id}: shares 指向的 {key} 不在政策目录中")
+            if other.document.city != clause.document.city:
+                raise CatalogueError(f"条款 {clause.id}: shares 指向的 {key} 是另一城市的条款")
+            if key in seen:
+                raise CatalogueError(f"条款 {clause.id}: shares 形成循环 ({key})")
+            seen.add(key)
+            if other.shares is None:
+                break
+            key = other.shares
+        if key != clause.shares:
+            clauses[clause_id] = replace(clause, shares=key)
+    return clauses
 
 
 def _check_successors(clauses: Mapping[str, Clause]) -> None:

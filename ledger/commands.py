@@ -235,6 +235,7 @@ class Award(Command):
     mode: str = arg("mode", required=False, default="grant")
     equity_amount: int | None = arg("amount", required=False, flag="equity-amount")
     exception_doc: str | None = arg("key", required=False, flag="exception-doc")
+    platform: str | None = arg("key", required=False)  # platform clauses: the platform (or 奖项) the award pays for
 
 
 @dataclass(frozen=True)

@@ -202,18 +202,31 @@ def quote(
     once_taken_by: str | None = None,
     life_used: int = 0,
     region: str | None = None,
+    *,
+    platform: str | None = None,
+    legacy: int = 0,
+    period_taken: tuple = (),
+    year: int | None = None,
 ) -> Quote:
-    """The most that may be awarded, the reasons that bound it, or why nothing may be."""
+    """The most that may be awarded, the reasons that bound it, or why nothing may be.
+
+    ``life_used`` is the lifetime total of the named ``platform`` (``legacy`` of it: awards before platforms
+    were named); ``period_taken`` the (application, year) of an award the clause's yearly or cycle limit rules
+    out in ``year``.
+    """
     refusal = None
     try:
         check_submission(clause, unit_type, day, region)
         check_grade(clause, grade)
         if once_taken_by is not None:
+            shared = f", 与 {clause.record} 共用记录" if clause.shares else ""
             raise _refuse(
                 errors.ALREADY_AWARDED_ONCE,
                 clause,
-                f'该单位已获"{clause.title}" (申报 {once_taken_by}), 每单位仅限一次',
+                f'该单位已获"{clause.title}" (申报 {once_taken_by}{shared}), 每单位仅限一次',
             )
+        if period_taken:
+            raise _refuse(errors.ALREADY_AWARDED_ONCE, clause, _period_words(clause, period_taken, year))
     except LedgerError as exc:
         refusal = exc
     limits = clause_limits(clause, unit_type, grade, base)
@@ -239,13 +252,20 @@ def quote(
     if lifetime is not None:
         remaining = max(lifetime - life_used, 0)
         lifted = ", 一事一议可超出" if clause.case_by_case else ""
+        word = clause.platform_word
+        which = f"{word} {platform}" if platform is not None else f"未注明{word}的奖励 (另一{word}用 --platform 指明)"
+        earlier = f" (含未注明{word}或共用记录的奖励 {format_human(legacy)})" if legacy else ""
         reasons.append(
-            f"平台类条款, 单位累计上限 {format_human(lifetime)}, 已获 {format_human(life_used)}, "
+            f"平台类条款, 按{which}累计上限 {format_human(lifetime)}, 已获 {format_human(life_used)}{earlier}, "
             f"剩余 {format_human(remaining)}{lifted}"
         )
         ceiling = remaining if ceiling is None else min(ceiling, remaining)
     if clause.once_per_unit:
         reasons.append("每单位仅限一次")
+    if clause.once_every is not None:
+        reasons.append("每单位每年仅限一次" if clause.once_every == 1 else f"每单位每 {clause.once_every} 年仅限一次")
+    if clause.shares:
+        reasons.append(f"与 {clause.record} 共用单位记录 (取代或细化后累计不重新计算)")
     exact = fixed_amount(clause, unit_type)
     if clause.exact and clause_max is not None:
         exact = clause_max if ceiling is None else min(clause_max, ceiling)
@@ -254,6 +274,17 @@ def quote(
         reasons.insert(0, f"不可批复: {refusal.message}")
         ceiling = 0
     return Quote(clause, ceiling, exact, clause_max, tuple(limits), tuple(reasons), refusal)
+
+
+def _period_words(clause: Clause, taken: tuple, year: int | None) -> str:
+    ref, when = taken
+    every = clause.once_every or 1
+    if every == 1:
+        return f'该单位 {when} 年已获"{clause.title}" (申报 {ref}), 每单位每年仅限一次'
+    return (
+        f'该单位 {when} 年已获"{clause.title}" (申报 {ref}), 每单位每 {every} 年仅限一次 '
+        f"(认定周期 {every} 年), {year} 年不能再批, 最早 {when + every} 年"
+    )
 
 
 def check_award(q: Quote, amount: Fen, exception_doc: str | None) -> None:

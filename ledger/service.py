@@ -35,7 +35,7 @@ from .eventstore import parse_url
 from .fund import FundYear
 from .grant import Grant
 from .handlers import HANDLERS, roles_of
-from .handlers.applications import cap_usage, clause_of, life_usage
+from .handlers.applications import cap_usage, clause_of, life_usage, period_taken
 from .handlers.keys import authenticate
 from .handlers.policies import catalogue_of
 from .keys import Keyring
@@ -263,16 +263,38 @@ def new_keys(command: c.Command) -> list[tuple[type, tuple]]:
 
 
 def quote(
-    app: GrantLedger, clause_id: str, unit_code: str, grade: str | None, base: int | None, day: str
+    app: GrantLedger,
+    clause_id: str,
+    unit_code: str,
+    grade: str | None,
+    base: int | None,
+    day: str,
+    platform: str | None = None,
 ) -> rules.Quote:
     """What ``policy quote`` answers: the most this unit could be awarded under the clause on ``day``."""
     with storage_errors(app):
         uow = UnitOfWork(app)
         clause = clause_of(uow, clause_id)
         unit = uow.require(Unit, unit_code, what=f"单位 {unit_code} 未登记")
-        _, _, used, taken_by = cap_usage(uow, clause, unit_code, None, dates.year_of(day))
-        _, life_used = life_usage(uow, clause, unit_code)
-        return rules.quote(clause, unit.type, day, grade, base, used, taken_by, life_used, unit.region)
+        year = dates.year_of(day)
+        _, _, used, taken_by = cap_usage(uow, clause, unit_code, None, year)
+        _, named, legacy = life_usage(uow, clause, unit_code, platform)
+        _, period = period_taken(uow, clause, unit_code, None, year)
+        return rules.quote(
+            clause,
+            unit.type,
+            day,
+            grade,
+            base,
+            used,
+            taken_by,
+            named + legacy,
+            unit.region,
+            platform=platform,
+            legacy=legacy,
+            period_taken=period,
+            year=year,
+        )
 
 
 def catalogue(app: GrantLedger) -> clauses.Catalogue:

@@ -295,11 +295,18 @@ class Ledger:
             raise
 
     def quote(
-        self, actor: str, clause: str, unit: str, grade: str | None, base: int | None, day: str | None
+        self,
+        actor: str,
+        clause: str,
+        unit: str,
+        grade: str | None,
+        base: int | None,
+        day: str | None,
+        platform: str | None = None,
     ) -> rules.Quote:
         if not actor_roles(self.app, actor):  # any role may ask what the policy allows
             check_may(actor, [], "policy")
-        return quote(self.app, clause, unit, grade, base, day or dates.today())
+        return quote(self.app, clause, unit, grade, base, day or dates.today(), platform)
 
     def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
         """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its

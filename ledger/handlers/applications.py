@@ -86,31 +86,134 @@ def _reject(uow: UnitOfWork, cmd: c.Reject, actor: str) -> Result:
 def cap_usage(
     uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str | None, year: int
 ) -> tuple[Any, Any, int, str | None]:
-    """The unit's yearly-cap and once-per-unit aggregates for this clause (None when not yet opened)."""
+    """The unit's yearly-cap and once-per-unit aggregates for this clause (None when not yet opened).
+
+    The once-per-unit mark is kept under the clause's record (``shares``): the mark of any clause sharing it
+    counts, so a successor does not start with a clean history.
+    """
     cap = uow.find(UnitCap, unit, clause.cap_group, str(year)) if clause.annual_cap is not None else None
-    once = uow.find(UnitCap, unit, clause.id, ONCE) if clause.once_per_unit else None
-    taken_by = next((r for r in once.refs if r != ref), None) if once is not None else None
+    once, taken_by = None, None
+    if clause.once_per_unit:
+        once = uow.find(UnitCap, unit, clause.record, ONCE)
+        for member in members(uow, clause):
+            mark = once if member.id == clause.record else uow.find(UnitCap, unit, member.id, ONCE)
+            taken_by = taken_by or (next((r for r in mark.refs if r != ref), None) if mark is not None else None)
     return cap, once, cap.used if cap is not None else 0, taken_by
 
 
-def life_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str) -> tuple[Any, int]:
-    """A platform clause's lifetime total for the unit: its aggregate (None when not yet opened) and the sum.
+def members(uow: UnitOfWork, clause: clauses.Clause) -> list[clauses.Clause]:
+    """Every clause that keeps a unit's record under the same key as this one (itself included)."""
+    if clause.shares is None and not any(c.shares == clause.id for c in catalogue_of(uow)):
+        return [clause]
+    return [c for c in catalogue_of(uow) if c.record == clause.record]
 
-    Before the aggregate is opened, the sum is what the unit was awarded under the clause before the second
-    edition kept this total (``GrantLedger.awarded_before``): the first award after the upgrade carries it in.
+
+def year_group(clause: clauses.Clause, year: int) -> str:
+    """The once-a-year mark of a unit under a clause's record (an ONCE aggregate per year)."""
+    return f"{clause.record}/year/{year}"
+
+
+def platform_group(clause: clauses.Clause, platform: str) -> str:
+    """The lifetime total of one named platform of a unit under a clause's record."""
+    return f"{clause.record}/platform/{platform}"
+
+
+def period_taken(uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str | None, year: int) -> tuple[Any, tuple]:
+    """For a clause awarded once per year (or per N-year cycle): this year's mark and (ref, year) of an award
+    to the unit that the cycle rules out, if any — from the marks, and from awards recorded before the marks
+    were kept (the read model's awards under every clause of the record)."""
+    every = clause.once_every
+    if every is None:
+        return None, ()
+    mark = uow.find(UnitCap, unit, year_group(clause, year), ONCE)
+    for y in range(year - every + 1, year + every):
+        other = mark if y == year else uow.find(UnitCap, unit, year_group(clause, y), ONCE)
+        taken = next((r for r in other.refs if r != ref), None) if other is not None else None
+        if taken is not None:
+            return mark, (taken, y)
+    for member in members(uow, clause):
+        for r in uow.app.awarded_before(unit, member.id)[0]:
+            grant = uow.find(Grant, r) if r != ref else None
+            if grant is not None and grant.award and abs(int(grant.award["year"]) - year) < every:
+                return mark, (r, int(grant.award["year"]))
+    return mark, ()
+
+
+def life_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str, platform: str | None = None) -> tuple[Any, int, int]:
+    """A platform clause's lifetime total for the unit: its aggregate (None when not yet opened), what it holds,
+    and what other totals of the record count against it (``already``).
+
+    Without ``platform`` the total is the unit's unnamed one under the record (as in the second edition; before
+    it is opened, what the unit was awarded under the clause before the second edition kept this total,
+    ``GrantLedger.awarded_before``, is carried in when it opens). A named platform has a total of its own, and
+    the unnamed awards count against it too: nobody can say which platform they paid for (the smaller amount).
+    Every clause sharing the record (``shares``) counts: their own unnamed totals from before they shared it.
     """
     if not clause.platform:
-        return None, 0
-    life = uow.find(UnitCap, unit, clause.id, LIFE)
-    return life, life.used if life is not None else uow.app.awarded_before(unit, clause.id)[1]
+        return None, 0, 0
+    root = uow.find(UnitCap, unit, clause.record, LIFE)
+    counted = set(root.refs) if root is not None else set()
+    others = sum(_unnamed(uow, m, unit, counted) for m in members(uow, clause) if m.platform and m.id != clause.record)
+    unnamed = root.used if root is not None else _unnamed(uow, clause, unit, counted, clause.record)
+    if platform is None:
+        return root, unnamed, others
+    life = uow.find(UnitCap, unit, platform_group(clause, platform), LIFE)
+    return life, life.used if life is not None else 0, others + unnamed
 
 
-def quote_for(uow: UnitOfWork, grant: Grant, clause: clauses.Clause, grade: str | None, year: int) -> rules.Quote:
+def _unnamed(uow: UnitOfWork, clause: clauses.Clause, unit: str, counted: set[str], key: str | None = None) -> int:
+    """What a unit was awarded under one clause naming no platform, outside the refs already ``counted``."""
+    life = uow.find(UnitCap, unit, key or clause.id, LIFE)
+    if life is not None:
+        return life.used
+    total = 0
+    for ref in uow.app.awarded_before(unit, key or clause.id)[0]:
+        grant = uow.find(Grant, ref) if ref not in counted else None
+        if grant is not None and grant.award and not grant.award.get("platform"):
+            total += grant.awarded
+    return total
+
+
+def quote_for(
+    uow: UnitOfWork, grant: Grant, clause: clauses.Clause, grade: str | None, year: int, platform: str | None = None
+) -> rules.Quote:
     _, _, used, taken_by = cap_usage(uow, clause, grant.unit, grant.ref, year)
-    _, life_used = life_usage(uow, clause, grant.unit)
+    _, named, legacy = life_usage(uow, clause, grant.unit, platform)
+    _, period = period_taken(uow, clause, grant.unit, grant.ref, year)
     unit = uow.find(Unit, grant.unit)
     region = unit.region if unit is not None else None
-    return rules.quote(clause, grant.unit_type, grant.applied_on, grade, grant.base, used, taken_by, life_used, region)
+    return rules.quote(
+        clause,
+        grant.unit_type,
+        grant.applied_on,
+        grade,
+        grant.base,
+        used,
+        taken_by,
+        named + legacy,
+        region,
+        platform=platform,
+        legacy=legacy,
+        period_taken=period,
+        year=year,
+    )
+
+
+def check_platform(clause: clauses.Clause, platform: str | None) -> None:
+    """A platform clause's award may name the platform (or the 奖项) it pays for; no other award names one."""
+    if not clause.platform and platform is not None:
+        raise errors.invalid(
+            f'条款"{clause.title}"不是平台类条款, 不按平台累计: 请去掉 --platform {rules.source(clause)}'
+        )
+
+
+def check_exception_doc(clause: clauses.Clause, exception_doc: str | None) -> None:
+    """An exception document is recorded only where the clause allows 一事一议: anywhere else it lifts nothing."""
+    if exception_doc is not None and not (clause.case_by_case or clause.exception_required):
+        raise errors.invalid(
+            f'条款"{clause.title}"没有"一事一议", 例外批复文号 {exception_doc} 不能超出其任何限额: '
+            f"请去掉 --exception-doc {rules.source(clause)}"
+        )
 
 
 @handles(c.Award)
@@ -124,6 +227,8 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         "equity_amount": cmd.equity_amount,
         "exception_doc": cmd.exception_doc,
     }
+    if cmd.platform is not None:  # third edition: a decision before it has no such key
+        decision["platform"] = cmd.platform
     if grant.status == AWARDED:
         if not grant.same_award(decision, cmd.date):
             raise LedgerError(
@@ -138,7 +243,9 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在")
     check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
-    rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
+    check_exception_doc(clause, cmd.exception_doc)
+    check_platform(clause, cmd.platform)
+    rules.check_award(quote_for(uow, grant, clause, grant.grade, year, cmd.platform), cmd.amount, cmd.exception_doc)
     fund_year = uow.find(FundYear, cmd.fund, year)
     if fund_year is None:
         raise LedgerError(
@@ -146,19 +253,23 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         )
     fund_year.check_can_commit(cmd.amount)
     cap, once, _, _ = cap_usage(uow, clause, grant.unit, grant.ref, year)
-    life, _ = life_usage(uow, clause, grant.unit)
+    life, _, legacy = life_usage(uow, clause, grant.unit, cmd.platform)
+    mark, _ = period_taken(uow, clause, grant.unit, grant.ref, year)
     lifetime = clause.lifetime_max(grant.unit_type)
-    if life is None and lifetime is not None:  # opened with this award, carrying what was awarded before
-        life = UnitCap(unit=grant.unit, group=clause.id, period=LIFE, cap=lifetime, actor=actor, on=on)
-        refs, before = uow.app.awarded_before(grant.unit, clause.id)
-        if before:
+    if life is None and lifetime is not None:  # opened with this award
+        group = clause.record if cmd.platform is None else platform_group(clause, cmd.platform)
+        life = UnitCap(unit=grant.unit, group=group, period=LIFE, cap=lifetime, actor=actor, on=on)
+        refs, before = uow.app.awarded_before(grant.unit, clause.record) if cmd.platform is None else ([], 0)
+        if before:  # the unnamed total, on a ledger from the first edition: carrying what was awarded before
             life.carry(refs, before, actor, on)
     lift_doc = cmd.exception_doc if clause.case_by_case else None  # only 一事一议 lifts a lifetime total
     lifted = lift_doc is not None
     label, cite = clause.title, rules.source(clause)
-    for limiter in (cap, once, life):
+    for limiter in (cap, once):
         if limiter is not None:
             limiter.check_can_use(grant.ref, cmd.amount, label, cite, lifted)
+    if life is not None:
+        life.check_can_use(grant.ref, cmd.amount, _platform_label(clause, cmd.platform), cite, lifted, legacy)
     # Every check has passed: from here on nothing refuses, so a refusal never leaves half a command.
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
@@ -170,10 +281,17 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         )
         cap.use(grant.ref, cmd.amount, label, cite, actor, on)
     if clause.once_per_unit:
-        once = once or uow.add(UnitCap(unit=grant.unit, group=clause.id, period=ONCE, cap=None, actor=actor, on=on))
+        once = once or uow.add(UnitCap(unit=grant.unit, group=clause.record, period=ONCE, cap=None, actor=actor, on=on))
         once.use(grant.ref, cmd.amount, label, cite, actor, on)
-    if lifetime is not None:
-        uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lift_doc)
+    if clause.once_every is not None:
+        mark = mark or uow.add(
+            UnitCap(unit=grant.unit, group=year_group(clause, year), period=ONCE, cap=None, actor=actor, on=on)
+        )
+        mark.use(grant.ref, cmd.amount, label, cite, actor, on)
+    if life is not None:
+        uow.add(life).use(
+            grant.ref, cmd.amount, _platform_label(clause, cmd.platform), cite, actor, on, lift_doc, legacy
+        )
     return Result(_award_fields(grant))
 
 
@@ -188,4 +306,9 @@ def _award_fields(grant: Grant) -> dict:
         "doc": award["doc"],
         "equity_amount": Amount(award["equity_amount"]) if award["equity_amount"] else None,
         "exception_doc": award["exception_doc"],
+        "platform": award.get("platform"),
     }
+
+
+def _platform_label(clause: clauses.Clause, platform: str | None) -> str:
+    return f"{clause.title}" if platform is None else f"{clause.title}({clause.platform_word} {platform})"

@@ -109,6 +109,8 @@ ALL_RULE_KINDS = {
     "announced",
     "platform",
     "exact",
+    "shares",
+    "once_per",
 }
 
 # document id → (clause count, issued, effective_from, effective_to, doc_number, city)

@@ -63,7 +63,13 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "unit rename": {"date": "2024-01-02"},
     "apply": {"base": "1000万", "date": "2024-01-15"},
     "evaluate": {"score": "88.5", "date": "2024-01-15"},
-    "award": {"date": "2024-01-15", "mode": "mixed", "equity-amount": "100万", "exception-doc": "特批-1"},
+    "award": {
+        "date": "2024-01-15",
+        "mode": "mixed",
+        "equity-amount": "100万",
+        "exception-doc": "特批-1",
+        "platform": "海洋药物全国重点实验室",
+    },
     "reject": {"date": "2024-01-15"},
     "disburse": {"date": "2024-01-15"},
     "approve": {"date": "2024-01-15"},
@@ -104,6 +110,7 @@ MALFORMED: dict[str, object] = {
     "mode": "loan",
     "equity-amount": "1e5",
     "exception-doc": "a b",
+    "platform": "two words",
     "reason": "\x00",
     "voucher": "",
     "category": "snacks",
@@ -216,6 +223,7 @@ def test_chinese_grades_and_stakes_are_stored_in_their_canonical_form():
         ("fund create", "approval_threshold", "approval-threshold", "100万"),
         ("award", "equity_amount", "equity-amount", "100万"),
         ("award", "exception_doc", "exception-doc", "特批-1"),
+        ("award", "platform", "platform", "海洋药物全国重点实验室"),
     ],
 )
 def test_batch_style_underscored_names_are_accepted_like_the_long_option(name, underscored, dashed, value):
