@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import commands as c
-from .. import dates, errors
+from .. import dates, errors, regions
 from ..actors import Actor, Installation, check_may
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
@@ -86,6 +86,9 @@ def _fund_appropriate(uow: UnitOfWork, cmd: c.FundAppropriate, actor: str) -> Re
 def _unit_register(uow: UnitOfWork, cmd: c.UnitRegister, actor: str) -> Result:
     if (cmd.region is None) != (cmd.region_doc is None):
         raise errors.invalid("--region 和 --region-doc 须同时提供: 所在城市及其依据文件")
+    unknown = regions.unknown_division(cmd.region) if cmd.region is not None else None
+    if unknown is not None:
+        raise errors.invalid(f"--region: {unknown}")
     if cmd.region is not None and not needs_placing(cmd.code):
         raise errors.invalid(
             f"统一社会信用代码 {cmd.code} 的第3–8位 {division(cmd.code)} 已指明登记地, "
