@@ -75,7 +75,9 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
     span = (END - START).days
     for n in range(applications):
         clause, kind, (low, high) = CLAUSES[n % len(CLAUSES)]
-        if clauses.default().get(clause).platform:  # a platform's max is per unit for life: one award per unit
+        rule = clauses.default().get(clause)
+        if rule.platform or rule.once_every:  # a platform's max is per unit for life, a yearly award once a year:
+            # one award per unit
             unit = units[kind][(n // len(CLAUSES)) % len(units[kind])]
         else:
             unit = rng.choice(units[kind])
