@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .help_projects import AWARD_OPTIONS
+from .help_projects import HELP as PROJECT_HELP
+from .help_projects import SUMMARIES as PROJECT_SUMMARIES
+
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
 
 # The one-line summaries ``grantledger --help`` lists.
@@ -344,6 +348,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--mode": "资助方式: grant 拨款 (默认)、equity 股权投资、mixed 拨投结合、convertible 先投后股。",
             "--equity-amount": "拨投结合时以股权投资拨付的部分。",
             "--exception-doc": "一事一议: 超出上限的例外批复文号。",
+            **AWARD_OPTIONS,
         },
     ),
     "reject": (
@@ -737,6 +742,10 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
         {"--db-file": "要创建的 SQLite 文件 (已存在则替换)。"},
     ),
 }
+
+# A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
+SUMMARIES.update(PROJECT_SUMMARIES)
+HELP.update(PROJECT_HELP)
 
 
 def _options(command: Any, words: dict[str, str]) -> None:

@@ -235,6 +235,9 @@ class Award(Command):
     mode: str = arg("mode", required=False, default="grant")
     equity_amount: int | None = arg("amount", required=False, flag="equity-amount")
     exception_doc: str | None = arg("key", required=False, flag="exception-doc")
+    tranches: tuple[tuple[int, str], ...] | None = arg("tranches", required=False)  # 分期拨付 (ledger.tranches)
+    end: str | None = arg("any_date", required=False, flag="end-date")  # 执行期截止
+    budget: tuple[tuple[str, int], ...] | None = arg("budget", required=False)  # 预算 (ledger.project_commands)
 
 
 @dataclass(frozen=True)
@@ -406,6 +409,10 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         Reopen,
     )
 }
+# A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
+from .project_commands import PROJECT_COMMANDS  # noqa: E402
+
+WRITE_COMMANDS = {**WRITE_COMMANDS, **PROJECT_COMMANDS}
 
 
 def _user_name(f: Any) -> str:
