@@ -42,7 +42,7 @@ SUMMARIES = {
     "close": "年终结账 (结转结余), 锁定该年度并封存日志。",
     "reopen": "提请重新开账 (须第二人确认)。",
     "seal": "封存日志: 位置、链头哈希和全部余额的哈希, 并签名。",
-    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度。",
+    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度 逾期未验收。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
     "replay": "从事件日志重建全部读模型。",
@@ -521,10 +521,11 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 \b
 NAME: awards 批复 funds 资金 units 单位 caps 上限 clauses 条款 equity 股权
       trial-balance 试算平衡 pending 待审批 carryover 结转结余 monthly 月度执行进度;
-      all: 全部 (xlsx)
+      overdue 逾期未验收; all: 全部 (xlsx)
 
 pending: 等待第二人的事项 (待审批的拨付和投资、重新开账…), 含经办人、日期、理由和待审批原因。
 monthly: 每个资金年度逐月的拨付、累计拨付和执行率 (累计拨付 ÷ 预算, 精确到 0.1%, 四舍五入)。
+overdue: 执行期 (award --end-date, 含 extend 延期) 已过、截至报表日期仍未验收结题的项目, 含逾期天数。
 
 \b
 funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (opening_*, 截至 D 的前一天)、

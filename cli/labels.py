@@ -148,6 +148,10 @@ HEADERS = {
     "month": "月份",
     "cumulative": "累计拨付",
     "execution_rate": "执行率",
+    "end_date": "执行期至",
+    "days_overdue": "逾期天数",
+    "retained": "留用",
+    "released": "已放行",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     **{
@@ -231,6 +235,11 @@ EVENTS = {
     "Seal.Written": "封存日志",
     "Unit.Placed": "登记所在地区",
     "UnitCap.Carried": "计入既往批复",
+    "Project.Opened": "立项 (分期/执行期/预算)",
+    "Project.MilestoneRecorded": "记录里程碑",
+    "Project.Extended": "项目延期",
+    "Project.BudgetAdjusted": "预算调剂",
+    "Project.Closed": "验收结题",
 }
 
 # Stored English words → what a clerk reads, by column.
@@ -310,6 +319,7 @@ REPORT_TITLES = {
     "funds:period": "专项资金期间收支表",
     "awards:period": "项目资金期间变动表",
     "monthly": "月度执行进度表",
+    "overdue": "逾期未验收项目表",
 }
 
 # Batch keys (cli.md "Batch format") → the header a clerk types in a spreadsheet batch.
@@ -333,6 +343,14 @@ BATCH_KEYS = {
     "mode": "方式",
     "equity-amount": "股权金额",
     "exception-doc": "例外文号",
+    "tranches": "分期计划",
+    "end-date": "执行期至",
+    "budget": "预算",
+    "kind": "里程碑",
+    "result": "结论",
+    "to": "调入科目/延期至",
+    "from": "调出科目",
+    "retain-doc": "留用文号",
     "category": "支出类别",
     "reason": "原因",
     "stake": "持股%",
@@ -370,6 +388,10 @@ BATCH_COMMANDS = {
     "convert": "转股",
     "exit": "退出",
     "write-off": "核销",
+    "milestone": "里程碑",
+    "close-project": "结题",
+    "extend": "延期",
+    "adjust-budget": "预算调剂",
     "unit-rename": "单位更名",
     "policy-load": "载入政策",
     "close": "结账",

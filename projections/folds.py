@@ -321,7 +321,7 @@ def history_keys(e: Event) -> set[str]:
         keys.add(o["fund"])
     if o.get("kind") == "cap":
         keys.add(o["unit"])
-    if "voucher" in d:
+    if d.get("voucher"):  # a closeout with nothing to recover has none
         keys.add(d["voucher"])
     if e.name == "Grant.Awarded":
         keys.add(d["decision"]["fund"])

@@ -28,6 +28,10 @@ EVENTS = {
     "Appropriated": "下达预算",
     "RoleGranted": "授予角色",
     "Initialised": "初始化",
+    "MilestoneRecorded": "里程碑",
+    "Extended": "项目延期",
+    "BudgetAdjusted": "预算调剂",
+    "Closed": "结题",
 }
 
 FIELDS = {
@@ -46,6 +50,16 @@ FIELDS = {
     "valuation": "估值",
     "equity_amount": "股权部分",
     "original_on": "原业务日期",
+    "milestone": "里程碑",
+    "result": "结论",
+    "released": "放行金额",
+    "end": "执行期至",
+    "previous": "原截止日期",
+    "source": "调出科目",
+    "target": "调入科目",
+    "retained": "留用",
+    "retain_doc": "留用文号",
+    "tranches": "分期计划",
 }
 
 

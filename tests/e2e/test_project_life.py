@@ -135,3 +135,29 @@ def test_a_project_paid_in_two_tranches_accepted_and_closed_with_its_balance_rec
         actor="clerk",
     )
     assert again.exit_code == 0, describe(again)
+
+
+def test_extend_and_report_overdue(db_url):
+    cli = _world(db_url)  # QD-T ends 2025-08-31
+    awarded(cli, "QD-U", CLAUSE, "50万", date="2024-09-01", extra=("--end-date", "2024-09-30"))
+    awarded(cli, "QD-V", CLAUSE, "50万", date="2024-09-01")  # no term: never overdue
+    rows = cli.ok("report", "overdue", "--as-of", "2024-10-10", actor="auditor")
+    assert [(r["application"], r["days_overdue"], r["end_date"]) for r in rows] == [("QD-U", 10, "2024-09-30")]
+    assert rows[0]["awarded"] == "500000.00" and rows[0]["unit_name"] == "海澜智能"
+    late = [r["application"] for r in cli.ok("report", "overdue", "--as-of", "2025-09-01", actor="auditor")]
+    assert late == ["QD-U", "QD-T"]
+    extended = cli.ok("extend", "QD-U", "--to", "2024-12-31", "--doc", "变更-1", "--date", "2024-10-11", actor="clerk")
+    assert (extended["end_date"], extended["previous"]) == ("2024-12-31", "2024-09-30")
+    assert cli.ok("report", "overdue", "--as-of", "2024-10-12", actor="auditor") == []
+    code, error, message = cli.refused(
+        "extend", "QD-U", "--to", "2024-11-30", "--doc", "变更-2", "--date", "2024-10-12", actor="clerk"
+    )
+    assert (code, error) == (1, "INVALID_STATE") and "2024-12-31" in message
+    # Closed (accepted) projects are not overdue.
+    cli.ok("close-project", "QD-U", "--result", "pass", "--doc", "结题-U", "--date", "2024-10-13", actor="clerk")
+    assert [r["application"] for r in cli.ok("report", "overdue", "--as-of", "2025-09-01", actor="auditor")] == ["QD-T"]
+    table = cli("report", "overdue", "--as-of", "2025-09-01", actor="auditor", fmt="table")
+    assert table.exit_code == 0 and "逾期天数" in table.stdout, describe(table)
+    history = cli.ok("history", "QD-U", actor="auditor")
+    extension = next(h for h in history if h["type"] == "Project.Extended")
+    assert "变更-1" in extension["detail"] and "2024-12-31" in extension["detail"]
