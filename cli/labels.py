@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.tranches import MILESTONES
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
 
 HEADERS = {
@@ -244,6 +245,7 @@ EVENTS = {
 
 # Stored English words → what a clerk reads, by column.
 VALUES: dict[str, dict[str, str]] = {
+    "milestone": MILESTONES,
     "mode": MODES,
     "type": {**UNIT_TYPES, **EVENTS},
     "grade": GRADES,
