@@ -259,7 +259,7 @@ def test_a_passed_acceptance_with_a_retention_document_keeps_the_balance_with_th
     assert (closed["balance"], closed["recovered"], closed["retained"]) == ("500000.00", "0.00", "500000.00")
     row = next(r for r in cli.ok("report", "awards", actor="auditor") if r["application"] == "QD-R")
     assert (row["recovered"], row["available"]) == ("0.00", "500000.00")
-    code, error, _ = cli.refused(
+    _, error, _ = cli.refused(
         "spend", "QD-R", "--amount", "1", "--category", "labor", "--voucher", "ZC-R", actor="clerk"
     )
     assert error == "PROJECT_CLOSED"
