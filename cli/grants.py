@@ -60,8 +60,6 @@ def evaluate(ref: str, grade: str, score: str | None, date: str | None) -> None:
 @click.option("--equity-amount", default=None, help="For mixed: the part paid as equity.")
 @click.option("--exception-doc", default=None, help="一事一议: the exception document, to exceed a case-by-case max.")
 @click.option("--tranches", default=None, help="分期拨付: e.g. 60:signing,40:acceptance.")
-@click.option("--end-date", default=None, help="The project's end date.")
-@click.option("--budget", default=None, help="Budget by category, e.g. equipment:200万,indirect:100万.")
 @guarded
 def award(
     ref: str,
@@ -73,8 +71,6 @@ def award(
     equity_amount: str | None,
     exception_doc: str | None,
     tranches: str | None,
-    end_date: str | None,
-    budget: str | None,
 ) -> None:
     """Award application REF: the policy's limits, the unit's yearly caps and the fund are all checked.
 
@@ -96,8 +92,6 @@ def award(
         equity_amount=equity_amount,
         exception_doc=exception_doc,
         tranches=tranches,
-        end_date=end_date,
-        budget=budget,
     )
 
 

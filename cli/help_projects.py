@@ -5,6 +5,7 @@ from __future__ import annotations
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
 
 SUMMARIES = {
+    "contract": "登记项目任务书: 执行期和分科目预算。",
     "milestone": "记录项目里程碑 (签订任务书、中期检查、验收、绩效评价); 通过的里程碑放行对应的分期资金。",
     "close-project": "验收结题: 计算结余并追回到资金 (或经批准留用); 结题后不再拨付和支出。",
     "extend": "项目变更: 延长执行期。",
@@ -14,12 +15,26 @@ SUMMARIES = {
 AWARD_OPTIONS = {
     "--tranches": "分期拨付计划: 百分比:里程碑, 逗号分隔, 合计 100, 如 60:signing,40:acceptance "
     "(signing 签订任务书、midterm 中期检查、acceptance 验收、evaluation 绩效评价); 按分计算, 余数归最后一期。",
-    "--end-date": "项目执行期截止日期, YYYY-MM-DD; 逾期未验收的项目列入 report overdue。",
-    "--budget": "预算: 科目:金额, 逗号分隔, 合计等于批复金额, 如 equipment:200万,labor:60万,indirect:40万; "
-    "支出不得超出科目预算 (可 adjust-budget 调剂)。",
 }
 
 HELP: dict[str, tuple[str, dict[str, str]]] = {
+    "contract": (
+        """登记批复 REF 的项目任务书: 执行期截止日期 (逾期未验收的项目列入 report overdue) 和分科目预算
+(合计须等于批复金额; 登记后支出不得超出科目预算, 可用 adjust-budget 调剂)。每个项目登记一次, 之后的变更用
+extend 和 adjust-budget; 预算须在首笔支出前登记。
+
+\b
+示例:
+  grantledger contract QD-2024-001 --doc 任务书-2024-001 --end-date 2026-06-30
+  grantledger contract QD-2024-002 --doc 任务书-2024-002 --budget equipment:200万,labor:60万,indirect:40万
+""",
+        {
+            "--doc": "任务书编号。",
+            "--end-date": "项目执行期截止日期, YYYY-MM-DD。",
+            "--budget": "预算: 科目:金额, 逗号分隔, 合计等于批复金额, 如 equipment:200万,labor:60万,indirect:40万。",
+            "--date": DATE,
+        },
+    ),
     "milestone": (
         """记录批复 REF 的一个里程碑及其结论。结论为通过 (pass) 的里程碑放行分期计划中对应的一期;
 拨付超出已放行的分期会被拒绝 (NOT_RELEASED), 并说明还缺哪个里程碑。后补助条款 (如「首次通过绩效评价」)

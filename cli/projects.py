@@ -1,10 +1,28 @@
-"""A project's life after the award (项目管理): ``milestone``, ``close-project``, ``extend``, ``adjust-budget``."""
+"""A project's life after the award (项目管理): ``contract``, ``milestone``, ``close-project``, ``extend``,
+``adjust-budget``."""
 
 from __future__ import annotations
 
 import click
 
 from .context import date_option, guarded, submit
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--doc", required=True, help="The task contract's number.")
+@click.option("--end-date", default=None, help="The project's end date.")
+@click.option("--budget", default=None, help="Budget by category, e.g. equipment:200万,indirect:100万.")
+@date_option
+@guarded
+def contract(ref: str, doc: str, end_date: str | None, budget: str | None, date: str | None) -> None:
+    """Record the task contract of award REF: its end date and budget by category.
+
+    \b
+    Examples:
+      grantledger contract QD-2024-001 --doc 任务书-2024-001 --end-date 2026-06-30 --budget equipment:200万,labor:100万
+    """
+    submit("contract", ref=ref, doc=doc, end_date=end_date, budget=budget, date=date)
 
 
 @click.command()

@@ -236,8 +236,6 @@ class Award(Command):
     equity_amount: int | None = arg("amount", required=False, flag="equity-amount")
     exception_doc: str | None = arg("key", required=False, flag="exception-doc")
     tranches: tuple[tuple[int, str], ...] | None = arg("tranches", required=False)  # 分期拨付 (ledger.tranches)
-    end: str | None = arg("any_date", required=False, flag="end-date")  # 执行期截止
-    budget: tuple[tuple[str, int], ...] | None = arg("budget", required=False)  # 预算 (ledger.project_commands)
 
 
 @dataclass(frozen=True)

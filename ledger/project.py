@@ -42,17 +42,15 @@ class Project(Aggregate):
         year: int,
         awarded: int,
         tranches: list[dict] | None,
-        end: str | None,
-        budget: dict[str, int] | None,
         actor: str,
         on: str,
     ):
         self.ref, self.unit, self.clause, self.fund, self.year = ref, unit, clause, fund, year
         self.awarded = awarded
         self.tranches = tranches
-        self.end = end
-        self.budget = dict(budget) if budget else None
-        self.opened = {"tranches": tranches, "end": end, "budget": dict(budget) if budget else None}
+        self.end: str | None = None
+        self.budget: dict[str, int] | None = None
+        self.contract: dict | None = None
         self.status = OPEN
         self.milestones: list[dict] = []
         self.passed: dict[str, str] = {}  # milestone kind → first date it passed
@@ -60,9 +58,27 @@ class Project(Aggregate):
         self.extensions: list[dict] = []
         self.adjustments: list[dict] = []
 
-    def same_terms(self, tranches_: list[dict] | None, end: str | None, budget: dict | None) -> bool:
-        """The schedule, term and budget the award opened this project with (a repeat of the award)."""
-        return self.opened == {"tranches": tranches_, "end": end, "budget": dict(budget) if budget else None}
+    # -- 任务书: term and budget ------------------------------------------------
+
+    def record_contract(self, doc: str, end: str | None, budget: dict | None, spent: int, actor: str, on: str) -> bool:
+        if self.contract is not None:
+            if self.contract == {"doc": doc, "end": end, "budget": budget}:
+                return False
+            raise LedgerError(
+                errors.DUPLICATE_KEY,
+                f"申报 {self.ref} 已登记任务书 {self.contract['doc']}; 之后的变更请用 extend 或 adjust-budget",
+            )
+        self.check_open("登记任务书")
+        if budget is not None and spent:
+            raise _state(f"申报 {self.ref} 已有支出 {format_human(spent)}, 预算须在首笔支出前登记")
+        self._contracted(doc=doc, end=end, budget=budget, actor=actor, on=on)
+        return True
+
+    @event("Contracted")
+    def _contracted(self, doc: str, end: str | None, budget: dict | None, actor: str, on: str) -> None:
+        self.contract = {"doc": doc, "end": end, "budget": budget}
+        self.end = end
+        self.budget = dict(budget) if budget else None
 
     # -- checks the payment handlers ask -------------------------------------
 
@@ -133,7 +149,9 @@ class Project(Aggregate):
                 return False
             raise LedgerError(errors.DUPLICATE_KEY, f"文号 {doc} 已用于将申报 {self.ref} 延期至 {done['end']}")
         self.check_open("延期")
-        if self.end is not None and to <= self.end:
+        if self.end is None:
+            raise _state(f"申报 {self.ref} 没有登记执行期 (contract --end-date), 无从延期")
+        if to <= self.end:
             raise _state(f"申报 {self.ref} 执行期截止于 {self.end}; 延期后的日期 {to} 须晚于它")
         if to < on:
             raise _state(f"申报 {self.ref} 延期后的截止日期 {to} 早于变更日期 {on}")
@@ -155,7 +173,7 @@ class Project(Aggregate):
             raise LedgerError(errors.DUPLICATE_KEY, f"文号 {doc} 已用于申报 {self.ref} 的另一次预算调剂")
         self.check_open("预算调剂")
         if self.budget is None:
-            raise _state(f"申报 {self.ref} 批复时未列预算 (award --budget), 没有可调剂的预算科目")
+            raise _state(f"申报 {self.ref} 任务书未列预算 (contract --budget), 没有可调剂的预算科目")
         if source == target:
             raise errors.invalid("调出与调入科目相同")
         if target == DIRECT_ONLY:

@@ -1,5 +1,5 @@
-"""The commands of a project's life after the award: ``milestone``, ``close-project``, ``extend``,
-``adjust-budget``, and the parsers of ``award --tranches/--end-date/--budget``.
+"""The commands of a project's life after the award: ``contract`` (任务书: term and budget), ``milestone``,
+``close-project``, ``extend``, ``adjust-budget``, and the parser of ``award --tranches``.
 
 Registered into ``ledger.commands`` (its ``PARSERS`` and ``WRITE_COMMANDS``) when that module loads, so the
 command line and the batch file build them the same way as every other command.
@@ -47,6 +47,18 @@ PARSERS.update(
 
 
 @dataclass(frozen=True)
+class Contract(Command):
+    """任务书: the project's term (执行期) and its budget by category, recorded after the award."""
+
+    name = "contract"
+    ref: str = arg("key")
+    doc: str = arg("key")
+    end: str | None = arg("any_date", required=False, flag="end-date")
+    budget: tuple[tuple[str, int], ...] | None = arg("budget", required=False)
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
 class Milestone(Command):
     name = "milestone"
     ref: str = arg("key")
@@ -87,4 +99,4 @@ class AdjustBudget(Command):
     date: str | None = arg("date", required=False)
 
 
-PROJECT_COMMANDS = {cls.name: cls for cls in (Milestone, CloseProject, Extend, AdjustBudget)}
+PROJECT_COMMANDS = {cls.name: cls for cls in (Contract, Milestone, CloseProject, Extend, AdjustBudget)}

@@ -23,7 +23,6 @@ def _opened(e: Event, page: Page) -> None:
         fund=d["fund"],
         year=d["year"],
         opened_on=e.on,
-        end_date=d["end"],
         tranches=schedule,
         status="open",
     )
@@ -37,6 +36,11 @@ def _milestone(e: Event, page: Page) -> None:
     page.add("projects", (ref,), released=d["released"])
     if d["released"]:  # the first pass of a milestone that releases a tranche
         page.put("projects", (ref,), **{f"{d['milestone']}_on": e.on})
+
+
+@on("Project.Contracted")
+def _contracted(e: Event, page: Page) -> None:
+    page.put("projects", (e.origin["key"],), end_date=e.data["end"])
 
 
 @on("Project.Extended")

@@ -28,6 +28,7 @@ EVENTS = {
     "Appropriated": "下达预算",
     "RoleGranted": "授予角色",
     "Initialised": "初始化",
+    "Contracted": "任务书",
     "MilestoneRecorded": "里程碑",
     "Extended": "项目延期",
     "BudgetAdjusted": "预算调剂",

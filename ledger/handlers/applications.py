@@ -124,10 +124,10 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         "equity_amount": cmd.equity_amount,
         "exception_doc": cmd.exception_doc,
     }
-    from . import projects  # the schedule, term and budget an award may carry (issue 24)
+    from . import projects  # the schedule of tranches an award may carry (issue 24)
 
     if grant.status == AWARDED:
-        if not grant.same_award(decision, cmd.date) or not projects.same_award_terms(uow, grant, cmd):
+        if not grant.same_award(decision, cmd.date) or not projects.same_award_schedule(uow, grant, cmd):
             raise LedgerError(
                 errors.DUPLICATE_KEY,
                 f"申报 {cmd.ref} 已批复 (文号 {grant.award['doc']}, {format_human(grant.awarded)}), 内容不同",
@@ -141,7 +141,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
     rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
-    terms = projects.check_award_terms(uow, grant, cmd, on)
+    schedule = projects.schedule_of(uow, grant, cmd)
     fund_year = uow.find(FundYear, cmd.fund, year)
     if fund_year is None:
         raise LedgerError(
@@ -163,7 +163,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
             limiter.check_can_use(grant.ref, cmd.amount, label, cite, lifted)
     # Every check has passed: from here on nothing refuses, so a refusal never leaves half a command.
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
-    projects.open_at_award(uow, grant, terms, actor, on)
+    projects.open_at_award(uow, grant, schedule, actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
     if clause.annual_cap is not None:
         cap = cap or uow.add(

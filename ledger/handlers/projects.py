@@ -1,4 +1,5 @@
-"""Project handlers (issue 24): the schedule an award carries, milestones, amendments and closeout.
+"""Project handlers (issue 24): the schedule an award carries, the 任务书 (term, budget), milestones,
+amendments and closeout.
 
 ``open_at_award`` is called by the award handler; ``check_payment``, ``check_spending`` and
 ``check_reversal`` by the payment handlers, before any event. An award without a ``Project`` is paid as
@@ -18,43 +19,27 @@ from . import handles, on_date, payments
 from .applications import clause_of, grant_of
 
 
-def terms_of(uow: UnitOfWork, grant: Grant, cmd) -> tuple[list[dict] | None, str | None, dict | None]:
-    """The schedule (in 分), term and budget an award command asks for; 后补助 clauses default to 100:evaluation."""
+def schedule_of(uow: UnitOfWork, grant: Grant, cmd) -> list[dict] | None:
+    """The schedule (in 分) an award command asks for; 后补助 clauses default to 100:evaluation."""
     schedule = cmd.tranches
     if schedule is None:
         clause = clause_of(uow, grant.clause)
         if tranches.is_post_subsidy(clause.title, clause.quote):
             schedule = tranches.schedule(tranches.POST_SUBSIDY)
-    planned = tranches.amounts(cmd.amount, schedule) if schedule else None
-    budget = dict(cmd.budget) if cmd.budget is not None else None
-    if budget is not None and sum(budget.values()) != cmd.amount:
-        total = format_human(sum(budget.values()))
-        raise errors.invalid(f"award --budget: 各科目合计 {total} 须等于批复金额 {format_human(cmd.amount)}")
-    return planned, cmd.end, budget
+    return tranches.amounts(cmd.amount, schedule) if schedule else None
 
 
-def check_award_terms(uow: UnitOfWork, grant: Grant, cmd, on: str) -> tuple | None:
-    """Before the award's first event: the terms parse and add up; the end date is after the award."""
-    planned, end, budget = terms_of(uow, grant, cmd)
-    if end is not None and end <= on:
-        raise errors.invalid(f"award --end-date: 执行期截止日期 {end} 须晚于批复日期 {on}")
-    if planned is None and end is None and budget is None:
-        return None
-    return planned, end, budget
-
-
-def same_award_terms(uow: UnitOfWork, grant: Grant, cmd) -> bool:
-    """A repeated award carries the same schedule, term and budget as the first (an award before projects: none)."""
+def same_award_schedule(uow: UnitOfWork, grant: Grant, cmd) -> bool:
+    """A repeated award carries the same schedule as the first (an award before projects: none)."""
     project = uow.find(Project, grant.ref)
     if project is None:
-        return (cmd.tranches, cmd.end, cmd.budget) == (None, None, None)
-    return project.same_terms(*terms_of(uow, grant, cmd))
+        return cmd.tranches is None
+    return project.tranches == schedule_of(uow, grant, cmd)
 
 
-def open_at_award(uow: UnitOfWork, grant: Grant, terms: tuple | None, actor: str, on: str) -> None:
-    if terms is None:
+def open_at_award(uow: UnitOfWork, grant: Grant, planned: list[dict] | None, actor: str, on: str) -> None:
+    if planned is None:
         return
-    planned, end, budget = terms
     award = grant.award
     uow.add(
         Project(
@@ -65,8 +50,6 @@ def open_at_award(uow: UnitOfWork, grant: Grant, terms: tuple | None, actor: str
             year=award["year"],
             awarded=grant.awarded,
             tranches=planned,
-            end=end,
-            budget=budget,
             actor=actor,
             on=on,
         )
@@ -90,8 +73,6 @@ def project_of(uow: UnitOfWork, grant: Grant, actor: str, on: str) -> Project:
             year=award["year"],
             awarded=grant.awarded,
             tranches=None,
-            end=None,
-            budget=None,
             actor=actor,
             on=on,
         )
@@ -143,6 +124,32 @@ def _project_fields(grant: Grant, project: Project, on: str) -> dict:
     }
 
 
+@handles(pc.Contract)
+def _contract(uow: UnitOfWork, cmd: pc.Contract, actor: str) -> Result:
+    """任务书: the project's term and budget (by category, adding up to the award), before its first spending."""
+    grant = grant_of(uow, cmd.ref)
+    on = on_date(cmd)
+    if grant.status != AWARDED:
+        raise LedgerError(errors.INVALID_STATE, f"申报 {cmd.ref} 尚未批复, 不能登记任务书")
+    if cmd.end is None and cmd.budget is None:
+        raise errors.invalid("contract: 须给出 --end-date 或 --budget (或两者)")
+    if cmd.end is not None and cmd.end <= grant.award["on"]:
+        raise errors.invalid(f"contract --end-date: 执行期截止日期 {cmd.end} 须晚于批复日期 {grant.award['on']}")
+    budget = dict(cmd.budget) if cmd.budget is not None else None
+    if budget is not None and sum(budget.values()) != grant.awarded:
+        total = format_human(sum(budget.values()))
+        raise errors.invalid(f"contract --budget: 各科目合计 {total} 须等于批复金额 {format_human(grant.awarded)}")
+    project = project_of(uow, grant, actor, on)
+    changed = project.record_contract(cmd.doc, cmd.end, budget, grant.spent, actor, on)
+    fields = {
+        "application": cmd.ref,
+        "doc": cmd.doc,
+        "end_date": project.end,
+        "budget": {k: Amount(v) for k, v in sorted((project.budget or {}).items())} if project.budget else None,
+    }
+    return Result(fields, changed)
+
+
 @handles(pc.Milestone)
 def _milestone(uow: UnitOfWork, cmd: pc.Milestone, actor: str) -> Result:
     grant = grant_of(uow, cmd.ref)
@@ -175,7 +182,9 @@ def _adjust_budget(uow: UnitOfWork, cmd: pc.AdjustBudget, actor: str) -> Result:
     on = on_date(cmd)
     project = uow.find(Project, cmd.ref)
     if project is None:
-        raise LedgerError(errors.INVALID_STATE, f"申报 {cmd.ref} 批复时未列预算 (award --budget), 没有可调剂的预算科目")
+        raise LedgerError(
+            errors.INVALID_STATE, f"申报 {cmd.ref} 任务书未列预算 (contract --budget), 没有可调剂的预算科目"
+        )
     changed = project.adjust_budget(cmd.source, cmd.target, cmd.amount, spent_in(grant, cmd.source), cmd.doc, actor, on)
     budget = {k: Amount(v) for k, v in sorted((project.budget or {}).items())}
     return Result(

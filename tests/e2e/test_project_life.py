@@ -14,8 +14,9 @@ CLAUSE = "qd2024-01-common-tech"
 
 def _world(db: str) -> Cli:
     cli = standard_world(Cli(db))
-    schedule = ("--tranches", "60:signing,40:acceptance", "--end-date", "2025-08-31")
-    awarded(cli, "QD-T", CLAUSE, "99.99万", extra=schedule)
+    awarded(cli, "QD-T", CLAUSE, "99.99万", extra=("--tranches", "60:signing,40:acceptance"))
+    contract = ("contract", "QD-T", "--doc", "任务书-T", "--end-date", "2025-08-31", "--date", "2024-09-01")
+    assert cli.ok(*contract, actor="clerk")["end_date"] == "2025-08-31"
     return cli
 
 
@@ -157,7 +158,8 @@ def test_a_project_paid_in_two_tranches_accepted_and_closed_with_its_balance_rec
 
 def test_extend_and_report_overdue(db_url):
     cli = _world(db_url)  # QD-T ends 2025-08-31
-    awarded(cli, "QD-U", CLAUSE, "50万", date="2024-09-01", extra=("--end-date", "2024-09-30"))
+    awarded(cli, "QD-U", CLAUSE, "50万", date="2024-09-01")
+    cli.ok("contract", "QD-U", "--doc", "任务书-U", "--end-date", "2024-09-30", "--date", "2024-09-01", actor="clerk")
     awarded(cli, "QD-V", CLAUSE, "50万", date="2024-09-01")  # no term: never overdue
     rows = cli.ok("report", "overdue", "--as-of", "2024-10-10", actor="auditor")
     assert [(r["application"], r["days_overdue"], r["end_date"]) for r in rows] == [("QD-U", 10, "2024-09-30")]
@@ -318,12 +320,15 @@ def test_a_post_subsidy_clause_is_paid_only_after_the_performance_evaluation(db_
 
 def test_a_budget_by_category_is_adjusted_within_the_rules_and_bounds_spending(db_url):
     cli = standard_world(Cli(db_url))
+    awarded(cli, "QD-B", CLAUSE, "50万")
+    contract = ("contract", "QD-B", "--doc", "任务书-B", "--date", "2024-09-01")
+    code, error, message = cli.refused(*contract, "--budget", "equipment:30万", actor="clerk")
+    assert (code, error) == (2, "INVALID_INPUT") and "须等于批复金额" in message
     budget = ("--budget", "equipment:30万,labor:10万,indirect:10万")
-    code, error, message = cli.refused(
-        "award", "QD-B", "--amount", "50万", "--fund", "KJ", "--doc", "D", "--budget", "equipment:30万", actor="clerk"
-    )
-    assert error in ("INVALID_INPUT", "NOT_FOUND")
-    awarded(cli, "QD-B", CLAUSE, "50万", extra=budget)
+    assert cli.ok(*contract, *budget, actor="clerk")["budget"]["labor"] == "100000.00"
+    assert cli.ok(*contract, *budget, actor="clerk")["changed"] is False  # the same 任务书 again
+    code, error, _ = cli.refused("contract", "QD-B", "--doc", "任务书-B2", "--end-date", "2026-01-01", actor="clerk")
+    assert error == "DUPLICATE_KEY"
     cli.ok("disburse", "QD-B", "--amount", "50万", "--voucher", "PZ-B", "--date", "2024-09-02", actor="clerk")
     code, error, message = cli.refused(
         "spend",
@@ -420,6 +425,7 @@ def test_the_project_acts_run_in_a_batch(db_url, tmp_path):
         {"cmd": "disburse", "ref": "QD-J", "amount": "5万", "voucher": "PZ-J2", "date": "2024-09-02"},
         {"cmd": "milestone", "ref": "QD-J", "kind": "midterm", "result": "pass", "doc": "中检-J", "date": "2024-09-03"},
         {"cmd": "disburse", "ref": "QD-J", "amount": "5万", "voucher": "PZ-J2", "date": "2024-09-03"},
+        {"cmd": "contract", "ref": "QD-J", "doc": "任务书-J", "end-date": "2025-12-31", "date": "2024-09-04"},
         {"cmd": "extend", "ref": "QD-J", "to": "2026-01-31", "doc": "变更-J", "date": "2024-09-04"},
         {
             "cmd": "close-project",
@@ -434,7 +440,8 @@ def test_the_project_acts_run_in_a_batch(db_url, tmp_path):
     path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
     result = cli("batch", str(path), actor="clerk", fmt="json")
     summary = json.loads(result.stdout)
-    assert (summary["applied"], summary["failed"]) == (6, 1), describe(result)
+    assert (summary["applied"], summary["failed"]) == (7, 1), describe(result)
+    assert summary["errors"][0]["code"] == "NOT_RELEASED" and summary["errors"][0]["line"] == 3
     assert result.exit_code == 1
     closed = cli.ok("statement", "QD-J", actor="auditor")
     assert closed["project"]["result"] == "pass" and closed["recovered"] == "100000.00"

@@ -16,7 +16,7 @@ WAN = 1_000_000
 
 def project(awarded: int = 100 * WAN, schedule: str | None = "60:signing,40:acceptance", budget=None) -> Project:
     planned = tranches.amounts(awarded, tranches.schedule(schedule)) if schedule else None
-    return Project(
+    p = Project(
         ref="R",
         unit="U",
         clause="c",
@@ -24,11 +24,11 @@ def project(awarded: int = 100 * WAN, schedule: str | None = "60:signing,40:acce
         year=2024,
         awarded=awarded,
         tranches=planned,
-        end="2025-12-31",
-        budget=budget,
         actor="a",
         on="2024-09-01",
     )
+    p.record_contract("任务书-1", "2025-12-31", budget, 0, "a", "2024-09-01")
+    return p
 
 
 @given(st.integers(min_value=1, max_value=10**13), st.lists(st.integers(1, 40), min_size=1, max_size=4))
@@ -97,6 +97,20 @@ def test_a_closed_project_takes_no_more_payments_spending_or_milestones():
         with pytest.raises(LedgerError) as refused:
             check()
         assert refused.value.code == "PROJECT_CLOSED"
+
+
+def test_a_contract_is_recorded_once_and_its_budget_before_any_spending():
+    p = project()
+    assert not p.record_contract("任务书-1", "2025-12-31", None, 0, "a", "2024-09-02")  # the same again
+    with pytest.raises(LedgerError) as refused:
+        p.record_contract("任务书-2", "2026-12-31", None, 0, "a", "2024-09-02")
+    assert refused.value.code == "DUPLICATE_KEY"
+    fresh = Project(
+        ref="S", unit="U", clause="c", fund="F", year=2024, awarded=WAN, tranches=None, actor="a", on="2024-09-01"
+    )
+    with pytest.raises(LedgerError) as refused:
+        fresh.record_contract("任务书-3", None, {"labor": WAN}, 1, "a", "2024-09-02")
+    assert refused.value.code == "INVALID_STATE"
 
 
 def test_extensions_only_move_the_end_date_later():
