@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
 from tests.e2e.driver import Cli, awarded, describe, standard_world, yuan
 from tests.helpers import WH_HOSPITAL
+from web.app import create_app
 
 CLAUSE = "qd2024-01-common-tech"
 
@@ -139,6 +143,22 @@ def test_a_project_paid_in_two_tranches_accepted_and_closed_with_its_balance_rec
         out = f"{db_url.rpartition('/')[2]}.{fmt}"
         made = cli("statement", "QD-T", "--format", fmt, "--out", out, actor="auditor", fmt="table")
         assert made.exit_code == 0, describe(made)
+    # In the books: the closeout's 追回 posts like `recover` (beancount and hledger), and the web history names it.
+    books = cli("export", "beancount", actor="auditor", fmt="table")
+    assert books.exit_code == 0 and "ZH-1" in books.stdout, describe(books)
+    client = TestClient(create_app(db_url, None, "127.0.0.1"), base_url="http://127.0.0.1")
+    try:
+        page = client.get("/awards/QD-T")
+        assert page.status_code == 200 and "验收结题" in page.text and "记录里程碑" in page.text, page.text[:500]
+        sheet = client.get("/download/overdue.csv")
+        assert sheet.status_code == 200  # a download of its own, like every report (none overdue: closed)
+    finally:
+        client.app.state.engine.dispose()
+    every = cli(
+        "report", "all", "--year", "2024", "--format", "xlsx", "--out", "all.xlsx", actor="auditor", fmt="table"
+    )
+    assert every.exit_code == 0, describe(every)
+    assert any("逾期" in n for n in load_workbook("all.xlsx").sheetnames), load_workbook("all.xlsx").sheetnames
     # The same closeout again changes nothing.
     again = cli(
         "close-project",
