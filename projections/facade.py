@@ -47,6 +47,11 @@ def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
     return storage.failure(store, exc) if isinstance(exc, psycopg.Error) else None
 
 
+def loaded_titles(catalogue: Any) -> dict[str, str]:
+    """The titles of a catalogue's loaded clauses (the shipped ones are generated into ``report_sql``)."""
+    return {cl.id: cl.title for cl in catalogue if cl.document.sha256 is not None}
+
+
 class Ledger:
     def __init__(self, url: str | None = None, *, create_tables: bool = False):
         self.app = GrantLedger(url, create_tables=create_tables)
@@ -195,7 +200,8 @@ class Ledger:
                 known_at = reports.position_at(conn, known_at)
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of, filters, known_at, since)
+            titles = loaded_titles(self.catalogue()) if name == "awards" else None
+            return reports.run(conn, name, year, as_of, filters, known_at, since, titles)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
+POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
 
 
 def sqlite_path(url: str | None) -> str | None:
@@ -118,6 +119,27 @@ def has_role(conn: sqlite3.Connection, actor: str) -> bool:
     return bool(found and found["roles"])
 
 
+def loaded_titles(conn: sqlite3.Connection) -> dict[str, str]:
+    """The titles of the clauses of every loaded policy document, read from the register's ``Loaded`` events as
+    ``ledger.handlers.policies.built`` reads them (empty, and nothing parsed, when none is loaded)."""
+    from ledger.ids import key_id
+
+    rows = conn.execute(
+        "SELECT state FROM stored_events WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
+        (key_id("policy-register").hex, POLICY_LOADED_TOPIC),
+    ).fetchall()
+    if not rows:
+        return {}
+    from ledger import clauses
+
+    titles = {}
+    for (state,) in rows:
+        d = json.loads(state)
+        loaded = clauses.read(d["text"], d["file_name"], clauses.Origin(d["actor"], d["on"], d["sha256"]))
+        titles.update((cl.id, cl.title) for cl in loaded.clauses)
+    return titles
+
+
 def report(
     url: str | None,
     actor: str,
@@ -146,11 +168,12 @@ def report(
             if len(cursor.description) != len(keys):
                 return None
             rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
-    except sqlite3.Error:
+            titles = loaded_titles(conn) if name == "awards" else None
+    except (sqlite3.Error, ValueError, KeyError, TypeError):  # ValueError: a CatalogueError too (full path judges)
         return None
     if since is not None:
-        return narrowed(finish(shape, rows, year, as_of), filters or {})
-    return narrowed(finish(name, rows, year, as_of), filters or {}, name)
+        return narrowed(finish(shape, rows, year, as_of, titles), filters or {})
+    return narrowed(finish(name, rows, year, as_of, titles), filters or {}, name)
 
 
 def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:

@@ -13,6 +13,7 @@ as 元). Long reports stay fast that way: no per-value wrapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -68,22 +69,41 @@ def run(
     filters: dict[str, str | None] | None = None,
     known_at: int | None = None,
     since: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``)."""
+    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``).
+    ``titles``: the loaded policy documents' clause titles (``report_rows.finish``)."""
     if since is not None:
-        return narrowed(period(conn, name, year, as_of, known_at, since), filters or {})
+        return narrowed(period(conn, name, year, as_of, known_at, since, titles), filters or {})
+    if titles and name == "awards":
+        return narrowed(rows_of(conn, name, year, as_of, known_at, titles), filters or {}, name)
     return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {}, name)
 
 
-def period(conn: Connection, name: str, year: int | None, to: str | None, known_at: int | None, since: str) -> list:
+def period(
+    conn: Connection,
+    name: str,
+    year: int | None,
+    to: str | None,
+    known_at: int | None,
+    since: str,
+    titles: Mapping[str, str] | None = None,
+) -> list:
     """``report funds|awards --from since --to to``: each figure's opening, movement and closing."""
     query = movements.PERIOD_QUERIES[name](year, to, known_at, since)
-    return finish(f"{name}:period", _fetch(conn, query), year, to)
+    return finish(f"{name}:period", _fetch(conn, query), year, to, titles)
 
 
-def rows_of(conn: Connection, name: str, year: int | None, as_of: str | None, known_at: int | None) -> list[dict]:
+def rows_of(
+    conn: Connection,
+    name: str,
+    year: int | None,
+    as_of: str | None,
+    known_at: int | None,
+    titles: Mapping[str, str] | None = None,
+) -> list[dict]:
     """Report ``name``: its one query (``QUERIES``), then its rows' Python (``report_rows.finish``)."""
-    return finish(name, _fetch(conn, QUERIES[name](year, as_of, known_at)), year, as_of)
+    return finish(name, _fetch(conn, QUERIES[name](year, as_of, known_at)), year, as_of, titles)
 
 
 def upto(as_of: str | None, known_at: int | None) -> list:
