@@ -129,6 +129,36 @@ class ChainCheck:
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
 PAYMENT_TOPICS = ("Grant.Disbursed", "Grant.Invested", "Grant.Approved")
+# The events ``SignatureCheck`` reads (every event's signature is checked, whatever it is), and the rest
+# (``ledger.vocabulary``; tests/unit/test_vocabulary.py).
+SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS})
+SIGNATURE_IGNORES = frozenset(
+    {
+        "Actor.RoleGranted",
+        "Actor.RoleRevoked",
+        "Fund.*",
+        "FundYear.*",
+        "Grant.Awarded",
+        "Grant.Converted",
+        "Grant.Evaluated",
+        "Grant.Exited",
+        "Grant.Recovered",
+        "Grant.Rejected",
+        "Grant.Reversed",
+        "Grant.Spent",
+        "Grant.Submitted",
+        "Grant.Voided",
+        "Grant.WrittenOff",
+        "Installation.Initialised",
+        "KeyBinding.*",
+        "Period.*",
+        "PolicyRegister.*",
+        "Seal.*",
+        "Unit.*",
+        "UnitCap.*",
+        "Voucher.*",
+    }
+)
 
 
 class SignatureCheck:

@@ -30,6 +30,27 @@ from urllib.parse import quote
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
 POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
+# The events this module folds (an actor's, for its roles; the loaded documents, for clause titles), and the rest
+# (``ledger.vocabulary``; tests/unit/test_vocabulary.py). An actor's event not handled sends a read to the full path.
+HANDLES = frozenset(
+    {"Actor.Registered", "Actor.RoleGranted", "Actor.RoleRevoked", "Actor.KeyBound", "Actor.KeyRotated"}
+    | {"PolicyRegister.Loaded"}
+)
+IGNORES = frozenset(
+    {
+        "Fund.*",
+        "FundYear.*",
+        "Grant.*",
+        "Installation.*",
+        "KeyBinding.*",
+        "Period.*",
+        "PolicyRegister.Opened",
+        "Seal.*",
+        "Unit.*",
+        "UnitCap.*",
+        "Voucher.*",
+    }
+)
 
 
 def sqlite_path(url: str | None) -> str | None:
