@@ -96,7 +96,7 @@ def test_the_read_models_fold_nothing_undeclared():
 
 
 def test_one_table_of_event_labels_for_the_cli_the_forms_and_the_web():
-    from cli import labels as cli_labels
+    from presentation import labels as cli_labels
     from web.labels import event_name
 
     assert cli_labels.EVENTS == vocabulary.LABELS
