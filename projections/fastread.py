@@ -141,24 +141,14 @@ def has_role(conn: sqlite3.Connection, actor: str) -> bool:
 
 
 def loaded_titles(conn: sqlite3.Connection) -> dict[str, str]:
-    """The titles of the clauses of every loaded policy document, read from the register's ``Loaded`` events as
-    ``ledger.handlers.policies.built`` reads them (empty, and nothing parsed, when none is loaded)."""
-    from ledger.ids import key_id
+    """The titles of the clauses of every loaded policy document (``projections.clause_titles``)."""
+    from .clause_titles import from_states, register_id
 
     rows = conn.execute(
         "SELECT state FROM stored_events WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
-        (key_id("policy-register").hex, POLICY_LOADED_TOPIC),
+        (register_id().hex, POLICY_LOADED_TOPIC),
     ).fetchall()
-    if not rows:
-        return {}
-    from ledger import clauses
-
-    titles = {}
-    for (state,) in rows:
-        d = json.loads(state)
-        loaded = clauses.read(d["text"], d["file_name"], clauses.Origin(d["actor"], d["on"], d["sha256"]))
-        titles.update((cl.id, cl.title) for cl in loaded.clauses)
-    return titles
+    return from_states(state for (state,) in rows)
 
 
 def report(

@@ -28,7 +28,7 @@ from ledger.money import format_grouped
 from ledger.values import MODES
 from presentation import labels, sheets, tables
 from presentation.report_columns import XLSX_COLUMNS, money_of, with_derived
-from projections import reports
+from projections import clause_titles, reports
 from projections.journal import account_name
 
 from . import adapters, chart, figures
@@ -169,7 +169,8 @@ class View:
             raise HTTPException(404, "没有这个报表")
         year = _year(request)
         with self.connect() as conn:
-            rows = with_derived(name, reports.run(conn, name, year, None))
+            titles = clause_titles.loaded(conn) if name == "awards" else None  # a loaded clause's too
+            rows = with_derived(name, reports.run(conn, name, year, None, titles=titles))
         money = money_of(name)
         stem = f"{name}-{year}" if year else name
         if fmt == "csv":

@@ -56,3 +56,14 @@ def test_the_voucher_form_of_such_an_award_has_the_clause_title_citation_and_quo
     assert TITLE in flat
     assert "青人才字〔2021〕1号" in flat  # the citation: the loaded document's 文号
     assert "给予最高500万元的带头人生活补贴" in flat  # the quoted sentence
+
+
+def test_the_web_views_awards_download_titles_it_too(cli):
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(cli.db), base_url="http://127.0.0.1") as client:
+        response = client.get("/download/awards.csv")
+    assert response.status_code == 200, response.text
+    assert TITLE in response.content.decode("utf-8-sig")

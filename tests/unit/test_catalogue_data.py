@@ -121,7 +121,6 @@ DOCUMENTS = {
 }
 
 
-@pytest.fixture(scope="module")
 def rule_kinds(c) -> tuple[str, ...]:
     """The kinds of rule clause ``c`` exercises (moved here from ``ledger.clauses``: only these tests ask)."""
     kinds = [
@@ -148,6 +147,7 @@ def rule_kinds(c) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+@pytest.fixture(scope="module")
 def catalogue() -> clauses.Catalogue:
     return clauses.load(clauses.POLICY_DIR)
 

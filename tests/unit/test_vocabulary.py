@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 import ledger
 from ledger import vocabulary
-from projections import audit, fastread, folds, held, invariants, journal
+from projections import audit, clause_titles, fastread, folds, held, invariants, journal
 
 FOLDS = {
     "projections.folds": (folds.HANDLES, folds.IGNORES),
@@ -62,6 +62,7 @@ def test_a_declared_topic_is_the_stored_one():
 
     assert vocabulary.BY_NAME["Grant.Disbursed"].topic == Grant.Disbursed.__module__ + ":" + "Grant.Disbursed"
     assert fastread.POLICY_LOADED_TOPIC == vocabulary.BY_NAME["PolicyRegister.Loaded"].topic
+    assert clause_titles.LOADED_TOPIC == fastread.POLICY_LOADED_TOPIC
     assert fastread.ACTOR_TOPIC == vocabulary.BY_NAME["Actor.Registered"].topic.removesuffix("Registered")
 
 
