@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
+WITNESS = (
+    "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); "
+    "verify --witness DIR 用其中每一份核对日志。"
+)
 
 # The one-line summaries ``grantledger --help`` lists.
 SUMMARIES = {
@@ -484,7 +488,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 示例:
   grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号 --witness /mnt/audit/seals
 """,
-        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE, "--witness": "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); verify --witness DIR 用其中每一份核对日志。"},
+        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE, "--witness": WITNESS},
     ),
     "reopen": (
         """提请重新开账 (管理员): 资金 FUND 已结账的年度 YEAR。另一位管理员或审批人运行 approve 文号 后生效
@@ -506,15 +510,16 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README "Closing a year"), 由操作人签名并记录。
 请保存文件; 以后用 verify --checkpoint 文件 证明日志和余额没有变动。
 
-审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件 (文件名含位置和时间, 只含公开内容,
-从不含私钥)。日志被截短或数据库被换成较早的备份时, verify --witness DIR 会指出日志比留存的封存短。
+审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件
+(文件名含位置和时间, 只含公开内容, 从不含私钥)。日志被截短或数据库被换成较早的备份时,
+verify --witness DIR 会指出日志比留存的封存短。
 
 \b
 示例:
   grantledger --actor audit.office seal --out seal-2025-01-10.json
   grantledger --actor audit.office seal --witness /mnt/audit/seals
 """,
-        {"--out": "同时把封存写成 JSON 文件, 离线保存。", "--witness": "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); verify --witness DIR 用其中每一份核对日志。"},
+        {"--out": "同时把封存写成 JSON 文件, 离线保存。", "--witness": WITNESS},
     ),
     "report": (
         """从读模型打印报表 NAME (快速: 不读整个日志)。

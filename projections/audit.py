@@ -42,11 +42,11 @@ from ledger.money import format_human
 from ledger.periods import Seal
 
 from . import schema, seals
-from .seals import seal_signed  # noqa: F401 (here since the first edition)
 from .decoding import loads
 from .invariants import InvariantCheck
 from .reports import total
 from .runner import Progress, Projector, ReadModel
+from .seals import seal_signed  # noqa: F401 (here since the first edition)
 
 CHUNK = 5000
 

@@ -80,14 +80,19 @@ def authority(seal: dict, at: Holders) -> str | None:
             return None  # unsigned history: nobody held a key yet
         return f"没有签名: 第 {position} 条时签名早已开始, 封存须由 {person} 用其绑定的钥匙签名"
     if not seal_signed(seal):
-        return f"签名与内容不符: 不是钥匙 {_fingerprint(key)} 以 {person} 名义对位置、链头和余额哈希的签名 (被改动或伪造)"
+        return (
+            f"签名与内容不符: 不是钥匙 {_fingerprint(key)} 以 {person} 名义对位置、链头和余额哈希的签名 (被改动或伪造)"
+        )
     held = at.bound.get(person)
     if held != key:
         bound_to = f"当时绑定给 {person} 的钥匙是 {_fingerprint(held)}" if held else f"当时 {person} 没有绑定钥匙"
         owner = next((p for p, k in at.bound.items() if k == key), None)
         if owner is not None:
             return f"署名 {person}, 却是用 {owner} 的钥匙 {_fingerprint(key)} 签的 ({bound_to}): 伪造的封存"
-        return f"署名 {person}, 签名的钥匙 {_fingerprint(key)} 在日志第 {position} 条时不属于任何人 ({bound_to}): 伪造的封存"
+        return (
+            f"署名 {person}, 签名的钥匙 {_fingerprint(key)} 在日志第 {position} 条时不属于任何人"
+            f" ({bound_to}): 伪造的封存"
+        )
     roles = sorted(at.roles.get(person, ()))
     if not may(roles, "seal"):
         had = "、".join(roles) or "无"
