@@ -6,6 +6,10 @@ projection's position is one small indexed read, never a pass over the log;
 ``ledger.periods.state_hash`` says how those rows become the hash.
 ``checkpoint`` reads the position, the chain's head there and the state in
 one locked transaction, so no writer's page slips in between.
+
+``authority`` says whether a seal is its signer's: signed by the key the log had bound, at that point, to the
+person it names, who then held a role that may seal (``Holders`` is that point, folded by verify's signature
+check). Seal files kept outside the database are ``projections.witness``.
 """
 
 from __future__ import annotations
