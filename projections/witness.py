@@ -11,6 +11,7 @@ the auditor's own disk.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from datetime import UTC, datetime
@@ -33,8 +34,25 @@ def ready(directory: str) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise errors.invalid(f"--witness {directory}: 留存目录无法写入 ({exc.strerror or exc})") from None
+        raise errors.invalid(f"--witness {directory}: 留存目录无法写入 ({why(exc)})") from None
     return path
+
+
+# Why a file could not be written, in words a clerk reads (the system's own text is English).
+REASONS = {
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "是目录",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "只读文件系统",
+    errno.ENOENT: "路径不存在",
+    errno.EEXIST: "已存在同名的文件",
+}
+
+
+def why(exc: OSError) -> str:
+    return REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}")
 
 
 def document(seal: dict) -> dict:
@@ -61,7 +79,7 @@ def write(directory: str, seal: dict, now: datetime | None = None) -> Path:
             os.fsync(handle.fileno())
     except OSError as exc:
         raise errors.invalid(
-            f"封存已记录在日志第 {seal['position']} 条, 但无法写入留存目录 {directory} ({exc.strerror or exc})"
+            f"封存已记录在日志第 {seal['position']} 条, 但无法写入留存目录 {directory} ({why(exc)})"
         ) from None
     return target
 

@@ -215,3 +215,20 @@ def test_a_log_cut_back_to_the_last_seal_fails_the_later_checkpoint(world):
     )
     witnessed = ledger.verify("auditor", witnessed=[dict(first, file="a.json"), dict(later, file="b.json")])
     assert witnessed.checks["witness"] == "TAMPERED" and "留存目录中的封存文件 b.json" in witnessed.findings[0]
+
+
+def test_a_checkpoint_signed_by_someone_whose_seal_role_was_revoked_is_named(world):
+    """Roles are folded up to the position too: a revoked auditor's key still verifies, but no longer seals."""
+    some_history(world)
+    ledger = world.ledger
+    honest = ledger.seal("auditor").fields
+    auditor = signer_of(ledger.app, "auditor")
+    run(ledger, "role revoke", actor_="auditor", role="auditor")
+    run(ledger, "disburse", ref="QD-1", amount="20万", voucher="PZ-2", date="2024-09-05")
+    ledger.catch_up()
+    position, head, state = seals.checkpoint(ledger.read_model, ledger.app.recorder)
+    forged = forged_file(dict(honest, position=position, head=head, state=state), auditor)
+    assert ledger.verify("admin", checkpoint=dict(honest)).ok  # sealed while still an auditor
+    report = ledger.verify("admin", checkpoint=forged)
+    assert report.checks["checkpoint"] == "TAMPERED", report.findings
+    assert "auditor 在日志第" in report.findings[0] and "无权封存" in report.findings[0]
