@@ -331,7 +331,13 @@ class Ledger:
         with storage_errors(self.app):
             return self.projector.replay(progress)
 
-    def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
+    def verify(
+        self,
+        actor: str,
+        progress: Progress | None = None,
+        checkpoint: dict | None = None,
+        witnessed: list[dict] | None = None,
+    ) -> audit.Report:
         from . import audit, migrate
 
         self.allow(actor, "verify")
@@ -339,7 +345,7 @@ class Ledger:
             migrate.check_current(self.engine)
         self.catch_up()
         with storage_errors(self.app):
-            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)
+            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed)
 
     def export(self, actor: str, out: IO[str]) -> int:
         from . import audit
