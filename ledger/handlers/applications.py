@@ -15,6 +15,7 @@ from ..periods import check_open
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date
+from . import project_rules as projects  # the schedule of tranches an award may carry (issue 24)
 from .policies import catalogue_of
 
 
@@ -124,10 +125,9 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         "equity_amount": cmd.equity_amount,
         "exception_doc": cmd.exception_doc,
     }
-    from . import projects  # the schedule of tranches an award may carry (issue 24)
-
     if grant.status == AWARDED:
-        if not grant.same_award(decision, cmd.date) or not projects.same_award_schedule(uow, grant, cmd):
+        same = projects.same_award_schedule(uow, grant, clause_of(uow, grant.clause), cmd)
+        if not grant.same_award(decision, cmd.date) or not same:
             raise LedgerError(
                 errors.DUPLICATE_KEY,
                 f"申报 {cmd.ref} 已批复 (文号 {grant.award['doc']}, {format_human(grant.awarded)}), 内容不同",
@@ -141,7 +141,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
     rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
-    schedule = projects.schedule_of(uow, grant, cmd)
+    schedule = projects.schedule_of(clause, cmd)
     fund_year = uow.find(FundYear, cmd.fund, year)
     if fund_year is None:
         raise LedgerError(

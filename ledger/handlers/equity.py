@@ -6,7 +6,8 @@ from .. import commands as c
 from ..money import Amount
 from ..uow import Result, UnitOfWork
 from ..values import format_stake
-from . import handles, on_date, projects
+from . import handles, on_date
+from . import project_rules as projects
 from .applications import grant_of
 from .payments import check_period, held_note, issue, movement, repeat_of, return_to_fund, threshold_of, window_of
 

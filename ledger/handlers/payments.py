@@ -14,7 +14,8 @@ from ..money import Amount, format_human
 from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import handles, on_date, periods, projects
+from . import handles, on_date, periods
+from . import project_rules as projects
 from .applications import grant_of
 
 

@@ -8,52 +8,16 @@ in the first edition.
 
 from __future__ import annotations
 
+from .. import commands as pc
 from .. import errors, tranches
-from .. import project_commands as pc
 from ..errors import LedgerError
-from ..grant import AWARDED, PENDING, POSTED, Grant
+from ..grant import AWARDED, PENDING, Grant
 from ..money import Amount, format_human
 from ..project import Project
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, payments
-from .applications import clause_of, grant_of
-
-
-def schedule_of(uow: UnitOfWork, grant: Grant, cmd) -> list[dict] | None:
-    """The schedule (in 分) an award command asks for; 后补助 clauses default to 100:evaluation."""
-    schedule = cmd.tranches
-    if schedule is None:
-        clause = clause_of(uow, grant.clause)
-        if tranches.is_post_subsidy(clause.title, clause.quote):
-            schedule = tranches.schedule(tranches.POST_SUBSIDY)
-    return tranches.amounts(cmd.amount, schedule) if schedule else None
-
-
-def same_award_schedule(uow: UnitOfWork, grant: Grant, cmd) -> bool:
-    """A repeated award carries the same schedule as the first (an award before projects: none)."""
-    project = uow.find(Project, grant.ref)
-    if project is None:
-        return cmd.tranches is None
-    return project.tranches == schedule_of(uow, grant, cmd)
-
-
-def open_at_award(uow: UnitOfWork, grant: Grant, planned: list[dict] | None, actor: str, on: str) -> None:
-    if planned is None:
-        return
-    award = grant.award
-    uow.add(
-        Project(
-            ref=grant.ref,
-            unit=grant.unit,
-            clause=grant.clause,
-            fund=award["fund"],
-            year=award["year"],
-            awarded=grant.awarded,
-            tranches=planned,
-            actor=actor,
-            on=on,
-        )
-    )
+from .applications import grant_of
+from .project_rules import spent_in
 
 
 def project_of(uow: UnitOfWork, grant: Grant, actor: str, on: str) -> Project:
@@ -77,32 +41,6 @@ def project_of(uow: UnitOfWork, grant: Grant, actor: str, on: str) -> Project:
             on=on,
         )
     )
-
-
-def check_payment(uow: UnitOfWork, grant: Grant, amount: int, on: str) -> None:
-    project = uow.find(Project, grant.ref)
-    if project is not None:
-        project.check_payment(grant.disbursed + grant.pending_total, amount, on)
-
-
-def spent_in(grant: Grant, category: str) -> int:
-    return sum(
-        v["amount"]
-        for v in grant.vouchers.values()
-        if v["kind"] == "expenditure" and v["status"] == POSTED and v.get("category") == category
-    )
-
-
-def check_spending(uow: UnitOfWork, grant: Grant, category: str, amount: int) -> None:
-    project = uow.find(Project, grant.ref)
-    if project is not None:
-        project.check_spending(category, spent_in(grant, category), amount)
-
-
-def check_reversal(uow: UnitOfWork, grant: Grant) -> None:
-    project = uow.find(Project, grant.ref)
-    if project is not None:
-        project.check_open("冲正")
 
 
 def _project_fields(grant: Grant, project: Project, on: str) -> dict:

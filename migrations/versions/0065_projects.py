@@ -4,7 +4,7 @@ statement's tranches read it. ``init`` replays every projection after an upgrade
 table is filled from the log.
 
 Revision ID: 0065
-Revises: 0060
+Revises: 0095
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0065"
-down_revision = "0060"
+down_revision = "0095"
 branch_labels = None
 depends_on = None
 
