@@ -54,7 +54,7 @@ def open_at_award(uow: UnitOfWork, grant: Grant, planned: list[dict] | None, act
 def check_payment(uow: UnitOfWork, grant: Grant, amount: int, on: str) -> None:
     project = uow.find(Project, grant.ref)
     if project is not None:
-        project.check_payment(grant.disbursed + grant.pending_total, amount, on)
+        project.check_payment(grant.disbursed + sum(grant.pending.values()), amount, on)
 
 
 def spent_in(grant: Grant, category: str) -> int:

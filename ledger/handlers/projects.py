@@ -176,7 +176,8 @@ def _close_project(uow: UnitOfWork, cmd: pc.CloseProject, actor: str) -> Result:
     if waiting:
         raise LedgerError(
             errors.INVALID_STATE,
-            f"申报 {cmd.ref} 还有待审批的凭证 {', '.join(sorted(waiting))} ({format_human(grant.pending_total)}); "
+            f"申报 {cmd.ref} 还有待审批的凭证 {', '.join(sorted(waiting))} "
+            f"({format_human(sum(grant.pending.values()))}); "
             "审批或作废后再结题",
         )
     if grant.equity["stake"]:
