@@ -60,6 +60,7 @@ def evaluate(ref: str, grade: str, score: str | None, date: str | None) -> None:
 @click.option("--equity-amount", default=None, help="For mixed: the part paid as equity.")
 @click.option("--exception-doc", default=None, help="一事一议: the exception document, to exceed a case-by-case max.")
 @click.option("--platform", default=None, help="Platform clauses: the platform (or prize) the award pays for.")
+@click.option("--tranches", default=None, help="分期拨付: e.g. 60:signing,40:acceptance.")
 @guarded
 def award(
     ref: str,
@@ -71,6 +72,7 @@ def award(
     equity_amount: str | None,
     exception_doc: str | None,
     platform: str | None,
+    tranches: str | None,
 ) -> None:
     """Award application REF: the policy's limits, the unit's yearly caps and the fund are all checked.
 
@@ -92,6 +94,7 @@ def award(
         equity_amount=equity_amount,
         exception_doc=exception_doc,
         platform=platform,
+        tranches=tranches,
     )
 
 
