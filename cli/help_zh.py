@@ -63,7 +63,10 @@ ROOT = (
   grantledger report funds
 """,
     {
-        "--db": "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户:密码@主机/库。",
+        "--db": (
+            "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户@主机/库"
+            " (密码放在 ~/.pgpass; 本机套接字 ?host=/var/run/postgresql; 服务 ?service=服务名)。"
+        ),
         "--actor": "操作人 (默认: 操作系统用户)。",
         "--format": "输出格式: table 给人看, json/csv 给程序。",
         "--log-file": "把结构化 JSON 日志追加到此文件。",
@@ -80,7 +83,8 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 \b
 示例:
   grantledger init
-  grantledger --db postgresql+psycopg://ledger:secret@db.example/ledger init
+  grantledger --db postgresql+psycopg://ledger@db.example/ledger init
+  grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
 """,
         {},
     ),

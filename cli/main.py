@@ -179,7 +179,7 @@ def default_actor() -> str:
     envvar="GRANTLEDGER_DB",
     default=None,
     metavar="URL",
-    help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user:pass@host/db.",
+    help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user@host/db (no password).",
 )
 @click.option(
     "--actor",

@@ -19,7 +19,8 @@ def init() -> None:
     \b
     Examples:
       grantledger init
-      grantledger --db postgresql+psycopg://ledger:secret@db.example/ledger init
+      grantledger --db postgresql+psycopg://ledger@db.example/ledger init
+      grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
     """
     s = settings()
     with open_ledger(create_tables=True) as ledger:

@@ -2,7 +2,7 @@
 
 ``sqlite:///path`` selects eventsourcing's own SQLite recorder (measured here
 about 2× faster to write and 3× faster to read than the SQLAlchemy one);
-``postgresql+psycopg://user:pass@host:port/db`` selects its PostgreSQL
+``postgresql+psycopg://user@host:port/db`` (or any libpq URL: a Unix socket, a service) selects its PostgreSQL
 recorder. Both are subclassed only to write ``event_hashes`` — one row per
 event, in the same transaction, after the store's write lock is held — so
 the chain follows log order exactly.
@@ -206,22 +206,40 @@ def parse_url(url: str | None) -> StoreURL:
             },
         )
     if parts.scheme in ("postgresql+psycopg", "postgresql", "postgres"):
-        if not parts.hostname or not parts.path.strip("/"):
-            raise invalid(f"--db {url!r}: expected postgresql+psycopg://user:password@host:port/database")
+        from .pgconnect import parts as pg_parts
+
+        named = pg_parts(url)
+        if not named["dbname"] and not named["service"]:
+            raise invalid(
+                f"--db {_masked(url)!r}: name the database, e.g. postgresql+psycopg://user@host:port/database "
+                "or postgresql+psycopg:///database?host=/var/run/postgresql (password in ~/.pgpass, not in the URL)"
+            )
         timeout = db_timeout()
+        query = f"?{parts.query}" if parts.query else ""
         return StoreURL(
-            f"postgresql+psycopg://{parts.netloc}{parts.path}",
+            f"postgresql+psycopg://{parts.netloc}{parts.path}{query}",
             "postgresql",
             {
                 "PERSISTENCE_MODULE": "ledger.eventstore_pg:ChainedPostgresFactory",
-                "POSTGRES_DBNAME": parts.path.strip("/"),
-                "POSTGRES_HOST": parts.hostname,
-                "POSTGRES_PORT": str(parts.port or 5432),
-                "POSTGRES_USER": unquote(parts.username or ""),
+                "GRANTLEDGER_PG_URL": f"postgresql+psycopg://{parts.netloc}{parts.path}{query}",
+                # the display values (messages); the pool connects with the libpq URL itself (Unix sockets, .pgpass,
+                # services and the PG* variables all work as in psql)
+                "POSTGRES_DBNAME": named["dbname"],
+                "POSTGRES_HOST": named["host"],
+                "POSTGRES_PORT": named["port"],
+                "POSTGRES_USER": named["user"],
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
                 "POSTGRES_CONNECT_TIMEOUT": str(timeout),
                 "POSTGRES_LOCK_TIMEOUT": str(3 * timeout),
                 "POSTGRES_POOL_SIZE": "2",
             },
         )
-    raise invalid(f"--db {url!r}: use sqlite:///FILE or postgresql+psycopg://user:password@host/database")
+    raise invalid(f"--db {_masked(url)!r}: use sqlite:///FILE or postgresql+psycopg://user@host/database")
+
+
+def _masked(url: str) -> str:
+    """The URL with any password replaced by ***, for a message."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)

@@ -56,6 +56,10 @@ class GrantLedger(Application):
         self.store = parse_url(url)
         if self.store.engine == "sqlite" and not create_tables:
             check_exists(self.store.settings["SQLITE_DBNAME"], self.store.url)
+        if self.store.engine == "postgresql":  # the server's refusal at once, in its own words (not a pool timeout)
+            from .pgconnect import probe
+
+            probe(self.store.url, int(self.store.settings["POSTGRES_CONNECT_TIMEOUT"]))
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
