@@ -71,7 +71,7 @@ def verify(checkpoint: str | None) -> None:
 
     s = settings()
     sealed = read_checkpoint(checkpoint) if checkpoint else None
-    with open_ledger() as ledger, progress_bar("verifying") as progress:
+    with open_ledger(read=True) as ledger, progress_bar("verifying") as progress:
         report = ledger.verify(s.actor, progress, sealed)
         unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
     if unrecorded and s.fmt != "json":

@@ -63,6 +63,7 @@ ROOT = (
   grantledger report funds
 """,
     {
+        "--read-db": "只读副本 (PostgreSQL 备库): report、history、verify 和 serve 从它读取, 并说明它落后主库多少。",
         "--db": (
             "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户@主机/库"
             " (密码放在 ~/.pgpass; 本机套接字 ?host=/var/run/postgresql; 服务 ?service=服务名)。"
@@ -85,8 +86,9 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
   grantledger init
   grantledger --db postgresql+psycopg://ledger@db.example/ledger init
   grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
+  grantledger --db sqlite:///srv/kjj/ledger.db init --group kjj
 """,
-        {},
+        {"--group": "SQLite: 让本组的所有账号共用这个文件 (文件与文件夹归该组、组可写, 文件夹设置组继承位 g+s)。"},
     ),
     "role": ("角色: admin 管理员、clerk 经办人、reviewer 评审人、approver 审批人、auditor 审计人员。", {}),
     "role grant": (

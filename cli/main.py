@@ -182,6 +182,13 @@ def default_actor() -> str:
     help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user@host/db (no password).",
 )
 @click.option(
+    "--read-db",
+    envvar="GRANTLEDGER_READ_DB",
+    default=None,
+    metavar="URL",
+    help="A read replica for report, history, verify and serve (a PostgreSQL standby); says how far behind it is.",
+)
+@click.option(
     "--actor",
     envvar="GRANTLEDGER_ACTOR",
     default=None,
@@ -206,7 +213,15 @@ def default_actor() -> str:
 @click.option("-v", "--verbose", is_flag=True, help="Also write logs to stderr.")
 @click.version_option(package_name="grantledger")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_file: str | None, verbose: bool) -> None:
+def main(
+    ctx: click.Context,
+    db: str | None,
+    read_db: str | None,
+    actor: str | None,
+    fmt: str,
+    log_file: str | None,
+    verbose: bool,
+) -> None:
     """grantledger — an event-sourced ledger for science-and-technology funding (专项资金).
 
     Every fact is an immutable event; reports are projections of the log;
@@ -221,10 +236,12 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_fi
     """
     from .context import Settings
 
-    for name, value in (("--actor", actor), ("--db", db), ("--log-file", log_file)):
+    for name, value in (("--actor", actor), ("--db", db), ("--read-db", read_db), ("--log-file", log_file)):
         if value is not None:
             refuse_undecodable(value, fmt, name)
-    ctx.obj = Settings(db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose)
+    ctx.obj = Settings(
+        db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose, read_db=read_db
+    )
 
 
 def _chinese_help() -> None:

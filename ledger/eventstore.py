@@ -170,7 +170,18 @@ class StoreURL:
 
     @property
     def sqlalchemy_url(self) -> str:
+        name = self.settings.get("SQLITE_DBNAME", "")
+        if self.engine == "sqlite" and name.startswith("file:"):
+            return f"sqlite:///{name}&uri=true"
         return self.url
+
+    @property
+    def sqlite_file(self) -> str:
+        """The database file of a SQLite ledger (the path, also when it is opened through a ``file:`` URI)."""
+        from urllib.parse import unquote
+
+        name = self.settings.get("SQLITE_DBNAME", "")
+        return unquote(name[len("file:") :].split("?", 1)[0]) if name.startswith("file:") else name
 
 
 DEFAULT_TIMEOUT = 5  # seconds
@@ -196,6 +207,10 @@ def parse_url(url: str | None) -> StoreURL:
             raise invalid(
                 f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)"
             )
+        from .sqlite_share import immutable_uri, read_only_folder
+
+        if read_only_folder(path):  # a copy in a folder nobody can write: read it without locks or side files
+            path = immutable_uri(path)
         return StoreURL(
             url,
             "sqlite",

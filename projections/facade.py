@@ -48,7 +48,8 @@ def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
 
 
 class Ledger:
-    def __init__(self, url: str | None = None, *, create_tables: bool = False):
+    def __init__(self, url: str | None = None, *, create_tables: bool = False, replica: bool = False):
+        self.replica = replica  # a read replica (a streaming standby): its read models come from the primary
         self.app = GrantLedger(url, create_tables=create_tables)
         self.engine = make_engine(self.app.store)
         self.read_model = ReadModel(self.engine, self.app.name)
@@ -163,6 +164,8 @@ class Ledger:
         return summary
 
     def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
+        if self.replica:  # read-only: the primary folds, and its read models arrive with the WAL
+            return 0
         with storage_errors(self.app):
             return self.projector.catch_up(progress, written=written)
 

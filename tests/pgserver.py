@@ -119,6 +119,63 @@ def start_cluster() -> Cluster:
     return cluster
 
 
+def start_standby(primary: Cluster) -> Cluster:
+    """A streaming standby of ``primary`` on another loopback port: ``pg_basebackup -R`` into a new folder (the
+    primary's defaults suffice: wal_level replica, max_wal_senders 10, and initdb's replication line for
+    127.0.0.1 in pg_hba.conf), started hot (read-only queries while it replays)."""
+    directory = tempfile.mkdtemp(prefix="grantledger-pg-standby-")
+    if primary.run_as:
+        shutil.chown(directory, user=primary.run_as, group=primary.run_as)
+        os.chmod(directory, 0o755)
+    standby = Cluster(directory, free_port(), primary.run_as)
+    data = os.path.join(directory, "data")
+    try:
+        subprocess.run(
+            standby._cmd(
+                find_bin("pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                data,
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ),
+            check=True,
+            capture_output=True,
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {standby.port} -k {directory} -c hot_standby=on -c max_connections=200"
+        )
+        subprocess.run(
+            standby._cmd(
+                find_bin("pg_ctl"),
+                "-D",
+                data,
+                "-l",
+                os.path.join(directory, "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ),
+            check=True,
+            capture_output=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        standby.stop()
+        raise PostgresUnavailable(f"could not start a standby: {exc.stderr.decode(errors='replace')}") from exc
+    return standby
+
+
 def create_database(admin_url: str, name: str) -> str:
     import psycopg
 
