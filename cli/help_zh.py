@@ -41,6 +41,7 @@ SUMMARIES = {
     "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
+    "province": "全省: 汇总各城市的报表, 逐个核验各城市的账本。",
     "replay": "从事件日志重建全部读模型。",
     "verify": "校验哈希链、读模型和试算平衡。",
     "export": "导出事件日志、账簿 (beancount、hledger) 和记账凭证。",
@@ -731,6 +732,25 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
             "--port": "监听端口。",
             "--token-file": "保存访问令牌 (至少 16 个字符) 的文件; 或设置 GRANTLEDGER_WEB_TOKEN。非本机地址必需。",
         },
+    ),
+    "province": ("全省: 每个城市一个账本 (各自的数据库、日志、哈希链和封存), 在这里一起读。", {}),
+    "province report": (
+        """把各城市的报表 NAME (funds 资金 或 awards 批复) 汇总: 各城市的明细、每市小计、全省合计 (按分求和)。
+
+\b
+示例:
+  grantledger --actor audit.province province report funds --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。", "--year": "只看这一预算年度 (funds)。"},
+    ),
+    "province verify": (
+        """逐个核验各城市的账本 (各自的哈希链、封存和读模型); 任何一个未通过则退出码 1。
+
+\b
+示例:
+  grantledger --actor audit.province province verify --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。"},
     ),
     "demo": (
         """运行演示: 一项资金从下达预算到审计的一年, 包括故意被拒绝的操作。

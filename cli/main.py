@@ -56,6 +56,7 @@ COMMANDS = {
     "batch": ("cli.batch", "batch", "Apply a JSON Lines or xlsx file of commands; batch template."),
     "voucher": ("cli.vouchers", "voucher", "Print a voucher's approval form (拨付审批单) as PDF."),
     "statement": ("cli.statement", "statement", "An award's funds statement (项目资金对账单): xlsx, PDF or JSON."),
+    "province": ("cli.province", "province", "A province of cities: consolidated reports, verify every city."),
     "serve": ("cli.web", "serve", "Serve a read-only web view of the ledger (loopback by default)."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }
