@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .help_projects import AWARD_OPTIONS
+from .help_projects import HELP as PROJECT_HELP
+from .help_projects import SUMMARIES as PROJECT_SUMMARIES
+
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
+WITNESS = (
+    "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); "
+    "verify --witness DIR 用其中每一份核对日志。"
+)
 
 # The one-line summaries ``grantledger --help`` lists.
 SUMMARIES = {
@@ -38,7 +46,7 @@ SUMMARIES = {
     "close": "年终结账 (结转结余), 锁定该年度并封存日志。",
     "reopen": "提请重新开账 (须第二人确认)。",
     "seal": "封存日志: 位置、链头哈希和全部余额的哈希, 并签名。",
-    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度。",
+    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度 逾期未验收。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
     "province": "全省: 汇总各城市的报表, 逐个核验各城市的账本。",
@@ -351,6 +359,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--mode": "资助方式: grant 拨款 (默认)、equity 股权投资、mixed 拨投结合、convertible 先投后股。",
             "--equity-amount": "拨投结合时以股权投资拨付的部分。",
             "--exception-doc": "一事一议: 超出上限的例外批复文号。",
+            **AWARD_OPTIONS,
         },
     ),
     "reject": (
@@ -485,11 +494,13 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 
 结账后, 该资金业务日期在该年度内的资金命令一律 PERIOD_CLOSED; 在下一年拨付该年度的批复, 使用结转额度。
 
+结账写下的封存, 给了 --witness DIR (或 GRANTLEDGER_WITNESS) 时也留存到该目录。
+
 \b
 示例:
-  grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号
+  grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号 --witness /mnt/audit/seals
 """,
-        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE},
+        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE, "--witness": WITNESS},
     ),
     "reopen": (
         """提请重新开账 (管理员): 资金 FUND 已结账的年度 YEAR。另一位管理员或审批人运行 approve 文号 后生效
@@ -511,11 +522,16 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README "Closing a year"), 由操作人签名并记录。
 请保存文件; 以后用 verify --checkpoint 文件 证明日志和余额没有变动。
 
+审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件
+(文件名含位置和时间, 只含公开内容, 从不含私钥)。日志被截短或数据库被换成较早的备份时,
+verify --witness DIR 会指出日志比留存的封存短。
+
 \b
 示例:
   grantledger --actor audit.office seal --out seal-2025-01-10.json
+  grantledger --actor audit.office seal --witness /mnt/audit/seals
 """,
-        {"--out": "同时把封存写成 JSON 文件, 离线保存。"},
+        {"--out": "同时把封存写成 JSON 文件, 离线保存。", "--witness": WITNESS},
     ),
     "report": (
         """从读模型打印报表 NAME (快速: 不读整个日志)。
@@ -523,10 +539,11 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 \b
 NAME: awards 批复 funds 资金 units 单位 caps 上限 clauses 条款 equity 股权
       trial-balance 试算平衡 pending 待审批 carryover 结转结余 monthly 月度执行进度;
-      all: 全部 (xlsx)
+      overdue 逾期未验收; all: 全部 (xlsx)
 
 pending: 等待第二人的事项 (待审批的拨付和投资、重新开账…), 含经办人、日期、理由和待审批原因。
 monthly: 每个资金年度逐月的拨付、累计拨付和执行率 (累计拨付 ÷ 预算, 精确到 0.1%, 四舍五入)。
+overdue: 执行期 (award --end-date, 含 extend 延期) 已过、截至报表日期仍未验收结题的项目, 含逾期天数。
 
 \b
 funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (opening_*, 截至 D 的前一天)、
@@ -613,12 +630,21 @@ funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (op
 
 请记下显示的链头哈希: 以后它若仍在链中, 它之前的一切都没有改动。
 
+封存 (日志中的、--checkpoint 文件和 --witness 目录中的每一份) 须: 不超出日志的末尾, 日志在其位置仍经过其链头、
+余额仍得到其哈希, 并由日志在该位置绑定给署名人的钥匙签名, 署名人当时有权封存 (审计或管理员)。
+
 \b
 示例:
   grantledger --actor audit.office verify
   grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
+  grantledger --actor audit.office verify --witness /mnt/audit/seals
 """,
-        {"--checkpoint": "封存文件 (seal --out): 同时证明日志仍经过其链头、其位置的余额仍得到同一哈希。"},
+        {
+            "--checkpoint": "封存文件 (seal --out): 同时证明日志到达并经过其链头、其位置的余额仍得到同一哈希、"
+            "其签名出自当时绑定给署名人的钥匙。",
+            "--witness": "本单位的封存留存目录 (seal --witness DIR; 或设置 GRANTLEDGER_WITNESS): 用其中每一份封存"
+            "核对日志; 日志比其中任何一份短, 即被截短或换成了较早的备份。",
+        },
     ),
     "export": ("为审计和财务软件导出数据。", {}),
     "export events": (
@@ -763,6 +789,10 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
         {"--db-file": "要创建的 SQLite 文件 (已存在则替换)。"},
     ),
 }
+
+# A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
+SUMMARIES.update(PROJECT_SUMMARIES)
+HELP.update(PROJECT_HELP)
 
 
 def _options(command: Any, words: dict[str, str]) -> None:

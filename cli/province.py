@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
+from presentation.report_columns import COLUMNS, money_of, with_derived
+
 from . import output
 from .context import guarded, settings
-from .report_columns import COLUMNS, money_of, with_derived
 
 REPORTS = ("funds", "awards")
 LEDGER_HELP = "A city's ledger as CITY=URL (repeat for each city)."

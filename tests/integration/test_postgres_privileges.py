@@ -39,6 +39,7 @@ READ_MODELS = (
     "event_keys",
     "held_acts",
     "origins",
+    "projects",
     "projection_tracking",
 )
 

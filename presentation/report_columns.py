@@ -1,6 +1,6 @@
 """Which columns each report shows, and the figures its rows imply, for tables, CSV, xlsx and the web's downloads.
 
-``COLUMNS`` is what fits a terminal; ``XLSX_COLUMNS`` what prints on A4 landscape at 8 pt or more (``cli.sheets``
+``COLUMNS`` is what fits a terminal; ``XLSX_COLUMNS`` what prints on A4 landscape at 8 pt or more (``sheets``
 computes the scale, a test prints it through LibreOffice): no pair that says one thing twice (code and name,
 预算年度 and 年度), no empty 例外文号. ``--columns`` picks others; JSON and CSV carry every field. The derived
 figures (尚可拨付, 损益合计) are added to the rows by ``with_derived`` wherever a report is shown.
@@ -54,6 +54,7 @@ COLUMNS = {
         "closed",
     ],
     "monthly": ["fund", "fund_name", "month", "appropriated", "disbursed", "cumulative", "execution_rate"],
+    "overdue": ["application", "unit_name", "fund", "end_date", "days_overdue", "awarded", "disbursed", "available"],
 }
 # ``--from``/``--to``: the period's columns a table and a sheet show by default (JSON and CSV carry every
 # figure's opening, movement and closing).
@@ -81,7 +82,7 @@ PERIOD_COLUMNS = {
         "closing_available",
     ],
 }
-# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``cli.sheets``
+# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``presentation.sheets``
 # computes the scale; a test prints them through LibreOffice). No pair that says one thing twice (code and
 # name, 预算年度 and 年度); ``--columns`` picks others, JSON and CSV carry all.
 XLSX_COLUMNS = {
@@ -107,6 +108,7 @@ XLSX_COLUMNS = {
     ],
     "carryover": COLUMNS["carryover"],
     "monthly": COLUMNS["monthly"],
+    "overdue": COLUMNS["overdue"],
 }
 # Figures a clerk reads that the report's rows imply: 尚可拨付 = 批复 − 已拨付 − 待审批 (what may still be paid).
 # 损益合计 = 退出损益 − 核销损失: a holding written off is a loss, not "0 gain or loss".

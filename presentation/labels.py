@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.tranches import MILESTONES
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
+from ledger.vocabulary import LABELS
 
 HEADERS = {
     "application": "申报编号",
@@ -148,6 +150,10 @@ HEADERS = {
     "month": "月份",
     "cumulative": "累计拨付",
     "execution_rate": "执行率",
+    "end_date": "执行期至",
+    "days_overdue": "逾期天数",
+    "retained": "留用",
+    "released": "已放行",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     **{
@@ -186,55 +192,12 @@ REPORT_HEADERS = {
     "monthly": {"appropriated": "预算(截至月末)", "disbursed": "本月拨付"},
 }
 
-# Event types as history shows them.
-EVENTS = {
-    "Installation.Initialised": "账本初始化",
-    "Actor.Registered": "人员登记",
-    "Actor.RoleGranted": "授予角色",
-    "Fund.Created": "设立资金",
-    "FundYear.Opened": "开立年度预算",
-    "FundYear.Appropriated": "预算拨入",
-    "FundYear.Committed": "预算承诺",
-    "FundYear.Returned": "资金收回",
-    "FundYear.ReturnReversed": "收回冲正",
-    "Unit.Registered": "单位登记",
-    "Unit.Renamed": "单位更名",
-    "UnitCap.Opened": "开立年度上限",
-    "UnitCap.Used": "占用上限",
-    "Grant.Submitted": "申报",
-    "Grant.Evaluated": "评审",
-    "Grant.Rejected": "驳回",
-    "Grant.Awarded": "批复",
-    "Grant.Disbursed": "拨付",
-    "Grant.Invested": "股权投资",
-    "Grant.Approved": "审批通过",
-    "Grant.Voided": "作废",
-    "Grant.Spent": "支出",
-    "Grant.Recovered": "追回",
-    "Grant.Reversed": "红字冲正",
-    "Grant.Converted": "转股",
-    "Grant.Exited": "股权退出",
-    "Grant.WrittenOff": "股权核销",
-    "Voucher.Issued": "开具凭证",
-    "Installation.SigningBegan": "开始签名",
-    "Actor.KeyBound": "绑定签名钥匙",
-    "Actor.KeyRotated": "更换签名钥匙",
-    "Actor.RoleRevoked": "收回角色",
-    "KeyBinding.Claimed": "登记钥匙归属",
-    "Period.Opened": "开立会计年度",
-    "Period.Closed": "年度结账",
-    "Period.ReopenProposed": "提请重新开账",
-    "Period.ReopenWithdrawn": "撤回重新开账",
-    "Period.Reopened": "重新开账",
-    "PolicyRegister.Opened": "开立政策登记簿",
-    "PolicyRegister.Loaded": "载入政策文件",
-    "Seal.Written": "封存日志",
-    "Unit.Placed": "登记所在地区",
-    "UnitCap.Carried": "计入既往批复",
-}
+# Event types as history shows them: the one table, declared with the events (``ledger.vocabulary``).
+EVENTS = dict(LABELS)
 
 # Stored English words → what a clerk reads, by column.
 VALUES: dict[str, dict[str, str]] = {
+    "milestone": MILESTONES,
     "mode": MODES,
     "type": {**UNIT_TYPES, **EVENTS},
     "grade": GRADES,
@@ -310,6 +273,7 @@ REPORT_TITLES = {
     "funds:period": "专项资金期间收支表",
     "awards:period": "项目资金期间变动表",
     "monthly": "月度执行进度表",
+    "overdue": "逾期未验收项目表",
 }
 
 # Batch keys (cli.md "Batch format") → the header a clerk types in a spreadsheet batch.
@@ -333,6 +297,14 @@ BATCH_KEYS = {
     "mode": "方式",
     "equity-amount": "股权金额",
     "exception-doc": "例外文号",
+    "tranches": "分期计划",
+    "end-date": "执行期至",
+    "budget": "预算",
+    "kind": "里程碑",
+    "result": "结论",
+    "to": "调入科目/延期至",
+    "from": "调出科目",
+    "retain-doc": "留用文号",
     "category": "支出类别",
     "reason": "原因",
     "stake": "持股%",
@@ -370,6 +342,11 @@ BATCH_COMMANDS = {
     "convert": "转股",
     "exit": "退出",
     "write-off": "核销",
+    "contract": "任务书",
+    "milestone": "里程碑",
+    "close-project": "结题",
+    "extend": "延期",
+    "adjust-budget": "预算调剂",
     "unit-rename": "单位更名",
     "policy-load": "载入政策",
     "close": "结账",
