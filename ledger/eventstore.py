@@ -226,8 +226,9 @@ def parse_url(url: str | None) -> StoreURL:
         named = pg_parts(url)
         if not named["dbname"] and not named["service"]:
             raise invalid(
-                f"--db {_masked(url)!r}: name the database, e.g. postgresql+psycopg://user@host:port/database "
-                "or postgresql+psycopg:///database?host=/var/run/postgresql (password in ~/.pgpass, not in the URL)"
+                f"--db {_masked(url)!r}: 没有指明数据库, 例如 postgresql+psycopg://用户@主机:端口/库 "
+                "或 postgresql+psycopg:///库?host=/var/run/postgresql 或 ?service=服务名"
+                " (密码放在 ~/.pgpass, 不要写在 URL 里)"
             )
         timeout = db_timeout()
         query = f"?{parts.query}" if parts.query else ""
@@ -249,7 +250,7 @@ def parse_url(url: str | None) -> StoreURL:
                 "POSTGRES_POOL_SIZE": "2",
             },
         )
-    raise invalid(f"--db {_masked(url)!r}: use sqlite:///FILE or postgresql+psycopg://user@host/database")
+    raise invalid(f"--db {_masked(url)!r}: 请用 sqlite:///文件 或 postgresql+psycopg://用户@主机/库")
 
 
 def _masked(url: str) -> str:
