@@ -49,6 +49,7 @@ SUMMARIES = {
     "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度 逾期未验收。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
+    "province": "全省: 汇总各城市的报表, 逐个核验各城市的账本。",
     "replay": "从事件日志重建全部读模型。",
     "verify": "校验哈希链、读模型和试算平衡。",
     "export": "导出事件日志、账簿 (beancount、hledger) 和记账凭证。",
@@ -71,7 +72,11 @@ ROOT = (
   grantledger report funds
 """,
     {
-        "--db": "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户:密码@主机/库。",
+        "--read-db": "只读副本 (PostgreSQL 备库): report、history、verify 和 serve 从它读取, 并说明它落后主库多少。",
+        "--db": (
+            "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户@主机/库"
+            " (密码放在 ~/.pgpass; 本机套接字 ?host=/var/run/postgresql; 服务 ?service=服务名)。"
+        ),
         "--actor": "操作人 (默认: 操作系统用户)。",
         "--format": "输出格式: table 给人看, json/csv 给程序。",
         "--log-file": "把结构化 JSON 日志追加到此文件。",
@@ -88,9 +93,11 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 \b
 示例:
   grantledger init
-  grantledger --db postgresql+psycopg://ledger:secret@db.example/ledger init
+  grantledger --db postgresql+psycopg://ledger@db.example/ledger init
+  grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
+  grantledger --db sqlite:///srv/kjj/ledger.db init --group kjj
 """,
-        {},
+        {"--group": "SQLite: 让本组的所有账号共用这个文件 (文件与文件夹归该组、组可写, 文件夹设置组继承位 g+s)。"},
     ),
     "role": ("角色: admin 管理员、clerk 经办人、reviewer 评审人、approver 审批人、auditor 审计人员。", {}),
     "role grant": (
@@ -755,6 +762,25 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
             "--port": "监听端口。",
             "--token-file": "保存访问令牌 (至少 16 个字符) 的文件; 或设置 GRANTLEDGER_WEB_TOKEN。非本机地址必需。",
         },
+    ),
+    "province": ("全省: 每个城市一个账本 (各自的数据库、日志、哈希链和封存), 在这里一起读。", {}),
+    "province report": (
+        """把各城市的报表 NAME (funds 资金 或 awards 批复) 汇总: 各城市的明细、每市小计、全省合计 (按分求和)。
+
+\b
+示例:
+  grantledger --actor audit.province province report funds --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。", "--year": "只看这一预算年度 (funds)。"},
+    ),
+    "province verify": (
+        """逐个核验各城市的账本 (各自的哈希链、封存和读模型); 任何一个未通过则退出码 1。
+
+\b
+示例:
+  grantledger --actor audit.province province verify --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。"},
     ),
     "demo": (
         """运行演示: 一项资金从下达预算到审计的一年, 包括故意被拒绝的操作。
