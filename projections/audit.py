@@ -12,7 +12,10 @@
    against the catalogue as it stood when it was loaded (shipped clauses and the documents before it).
 6. the business: invariants 1–3 folded from the events themselves (``projections.invariants``),
    independently of the aggregates, the command code and the read models.
-7. the seals: every seal recorded in the log (and a checkpoint file, when given)
+7. the rules: every event re-decided by an independent fold with its own rules (``projections.redecide``):
+   who signed it, the roles and key they held then, a second person where one was needed, open years, the
+   catalogue as it stood, the negative list, spending after the money was paid.
+8. the seals: every seal recorded in the log (and a checkpoint file, when given)
    names a position the chain still passes through with the same head hash,
    and the rebuild's balances at that position still hash to the seal's state.
 """
@@ -39,9 +42,10 @@ from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 from ledger.periods import Seal
 
-from . import schema, seals
+from . import redecide, schema, seals
 from .decoding import loads
 from .invariants import InvariantCheck
+from .redecide import Redecide
 from .reports import total
 from .runner import Progress, Projector, ReadModel
 
@@ -76,11 +80,19 @@ def chain(recorder: Any, after: int = 0) -> Iterator[ChainedEvent]:
 class ChainCheck:
     """Recomputes the hash chain page by page, as the scratch rebuild reads the events."""
 
-    def __init__(self, report: Report, stop: int, progress: Progress | None, signatures: SignatureCheck | None = None):
+    def __init__(
+        self,
+        report: Report,
+        stop: int,
+        progress: Progress | None,
+        signatures: SignatureCheck | None = None,
+        rules: Redecide | None = None,
+    ):
         self.report, self.stop, self.progress = report, stop, progress
         self.previous, self.count, self.broken = GENESIS, 0, False
         self.signatures = signatures
         self.invariants = InvariantCheck()
+        self.rules = rules
 
     def page(self, rows: list[tuple]) -> None:
         for seq, originator_id, topic, state, version, stored in rows:
@@ -104,12 +116,19 @@ class ChainCheck:
                 self.previous, self.count = expected, self.count + 1
                 if self.signatures is not None:
                     self.signatures.event(seq, topic, state, expected, originator_id)
-                if self.invariants.finding is None and self.invariants.event(
-                    seq, _short_topic(topic), state, originator_id
-                ):
+                name = _short_topic(topic)
+                if self.rules is not None:
+                    self.rules.event(seq, name, state, originator_id)
+                if self.invariants.finding is None and self._invariants(seq, name, state, originator_id):
                     self.report.findings.append(self.invariants.finding)
         if self.progress and rows:
             self.progress(rows[-1][0], self.stop)
+
+    def _invariants(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
+        try:
+            return self.invariants.event(seq, name, state, originator)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # a malformed event: the rules' fold names it
 
     def _broken(self, finding: str) -> None:
         self.report.findings.insert(0, finding)
@@ -125,6 +144,9 @@ class ChainCheck:
             self.signatures.finish()
         if not self.broken:
             self.report.checks["invariants"] = "TAMPERED" if self.invariants.finding else "ok (1–3 folded from events)"
+        if self.rules is not None and not self.broken:
+            self.report.findings.extend(self.rules.findings)
+            self.report.checks[redecide.CHECK] = self.rules.line()
 
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
@@ -582,10 +604,17 @@ def verify(
     stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
     engine, path = scratch_engine(scratch_dir)
     try:
-        check = ChainCheck(report, stop, progress, SignatureCheck(app.recorder, report))
+        rules = Redecide(app.recorder, app.catalogue)
+        check = ChainCheck(report, stop, progress, SignatureCheck(app.recorder, report), rules)
         written = recorded_seals(app, live)
         wanted = [*written, *([checkpoint] if checkpoint else [])]
-        found = rebuild(app, engine, stop, check, tuple(s["position"] for s in wanted))
+        try:
+            found = rebuild(app, engine, stop, check, tuple(s["position"] for s in wanted))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            check.finish(app.recorder)  # names the malformed event the projections could not fold
+            report.findings.append(f"the projections cannot be rebuilt from the log ({type(exc).__name__}: {exc})")
+            report.checks["projections"] = "TAMPERED"
+            return report
         check.finish(app.recorder)
         if written:
             check_seals(report, found, stop, written, "seals")
