@@ -150,8 +150,6 @@ def key_rotated(a: Act) -> None:
             "更换钥匙须有原钥匙签署的证明",
             f"{person} 的新钥匙 {keys.fingerprint(public)} 的证明不是原钥匙 {keys.fingerprint(previous)} 签署的",
         )
-    elif a.state.claims.get(keys.fingerprint(public)) != person:
-        a.fail("新钥匙须在同一操作中登记归属", f"{person} 的新钥匙 {keys.fingerprint(public)} 没有登记归属 (KeyBinding)")
     _claim_ok(a, public, person)
     _bind(a, person, public)
 

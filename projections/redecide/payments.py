@@ -76,6 +76,8 @@ def paid(a: Act) -> None:
         a.fail("付款方式须与批复方式相符", f"申报 {g['ref']} 以 {g['award']['mode']} 方式批复, 不能{what}")
         return
     threshold, window = threshold_of(a, g["award"]["fund"])
+    if a.key is None:
+        window = 0  # unsigned history: the first edition's rule, the payment alone (it kept no window)
     total, first, last = heaviest({"vouchers": {k: v for k, v in g["vouchers"].items() if k != d["voucher"]}},
                                   amount, d["on"], window)
     if not d["held"] and total >= threshold:

@@ -15,7 +15,7 @@ from .act import Act
 
 NONE = type(None)
 FIELDS = {
-    "Fund.Created": {"code": str, "threshold": int, "window": (int, NONE)},
+    "Fund.Created": {"code": str, "threshold": int},
     "FundYear.Opened": {"fund": str, "year": int},
     "FundYear.Appropriated": {"amount": int, "doc": str, "on": str},
     "FundYear.Returned": {"amount": int},
@@ -29,7 +29,8 @@ FIELDS = {
 
 def fund_created(a: Act) -> None:
     d = a.data
-    window = d["window"] if d["window"] is not None else DEFAULT_APPROVAL_WINDOW
+    window = d.get("window")  # absent on funds created before split payments were counted
+    window = window if isinstance(window, int) and not isinstance(window, bool) else DEFAULT_APPROVAL_WINDOW
     a.state.funds[d["code"]] = {"threshold": d["threshold"], "window": window}
     a.state.fund_ids[a.originator] = d["code"]
     a.needs({"clerk"}, "设立资金")
