@@ -599,9 +599,12 @@ def verify(
     progress: Progress | None = None,
     scratch_dir: str | None = None,
     checkpoint: dict | None = None,
+    stop: int | None = None,
 ) -> Report:
+    """``stop``: the last position to check (default: as far as the live read models have folded)."""
     report = Report()
-    stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
+    if stop is None:
+        stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
     engine, path = scratch_engine(scratch_dir)
     try:
         rules = Redecide(app.recorder, app.catalogue)

@@ -97,7 +97,7 @@ class Redecide:
                 self.after = rows[-1][0]
                 self.buffer = list(reversed(rows))
             self.current = self.buffer.pop()
-        first, last, actor, public = self.current[:4]
+        first, _, actor, public = self.current[:4]
         return (actor, public, first == seq) if first <= seq else None
 
     def event(self, seq: int, name: str, state: bytes, originator: bytes) -> None:
@@ -121,7 +121,8 @@ class Redecide:
         else:
             who, key, first = signer
         starting = name != "Installation.Initialised"
-        if (signer is not None and first and starting) or (signer is None and starting and name not in actors.BOOTSTRAP):
+        unsigned_other = signer is None and name not in actors.BOOTSTRAP
+        if starting and ((signer is not None and first) or unsigned_other):
             self.state.bootstrap = None  # the initialising command is over
         if rule is None:
             return

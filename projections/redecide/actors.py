@@ -140,7 +140,8 @@ def key_rotated(a: Act) -> None:
     if person != a.who:
         a.fail("只能更换本人的签名钥匙", f"签名人 {a.who} 更换了 {person} 的钥匙 (换为 {keys.fingerprint(public)})")
     elif not holder.roles:
-        a.fail("没有角色的人员不能更换钥匙", f"{person} 当时没有任何角色 (已被撤销), 仍把钥匙换为 {keys.fingerprint(public)}")
+        new = keys.fingerprint(public)
+        a.fail("没有角色的人员不能更换钥匙", f"{person} 当时没有任何角色 (已被撤销), 仍把钥匙换为 {new}")
     elif previous != holder.key:
         shown = keys.fingerprint(previous) if previous else "无"
         bound = keys.fingerprint(holder.key) if holder.key else "无"
@@ -165,20 +166,19 @@ def _proof_ok(previous: str | None, public: str, proof: str) -> bool:
 def seal_written(a: Act) -> None:
     d = a.data
     signed_by, public = d["signed_by"], d.get("key")
-    if not a.needs({"auditor"}, "封存"):
-        return
     bound = a.state.person(signed_by).key
-    if signed_by != a.who:
-        a.fail("封存须以签名人本人名义", f"封存写明由 {signed_by} 签署, 而写入它的是 {a.who}")
-    elif a.key is not None and (not isinstance(public, str) or public != bound):
+    if a.key is not None and (not isinstance(public, str) or public != bound):
         shown = keys.fingerprint(public) if isinstance(public, str) and public else "无"
         a.fail(
             "封存须用签名人当时绑定的钥匙签署",
             f"位置 {d['position']} 的封存声称由 {signed_by} 用钥匙 {shown} 签署, "
             f"而 {signed_by} 当时绑定的钥匙是 {keys.fingerprint(bound) if bound else '无'}",
         )
-    elif public is not None and not _seal_signed(d, signed_by, public):
+    elif isinstance(public, str) and not _seal_signed(d, signed_by, public):
         a.fail("封存的签名须与其内容相符", f"位置 {d['position']} 的封存签名不是 {signed_by} 对其内容的签名")
+    if signed_by != a.who:
+        a.fail("封存须以签名人本人名义", f"封存写明由 {signed_by} 签署, 而写入它的是 {a.who}")
+    a.needs({"auditor"}, "封存")
 
 
 def _seal_signed(d: dict, signed_by: str, public: str) -> bool:

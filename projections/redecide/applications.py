@@ -71,7 +71,7 @@ def _in_force(a: Act, clause: clauses.Clause, day: str, what: str) -> bool:
     if clause.document.sha256 is None:
         return True
     if clause.status == "announced":
-        a.fail("只宣布未印发的政策不能申报", f'{what}依据的条款 {clause.id}「{clause.title}」尚未印发')
+        a.fail("只宣布未印发的政策不能申报", f"{what}依据的条款 {clause.id}「{clause.title}」尚未印发")
         return False
     if day < clause.effective_from or (clause.effective_to is not None and day > clause.effective_to):
         window = f"{clause.effective_from} 至 {clause.effective_to or '长期'}"
@@ -157,7 +157,7 @@ def awarded(a: Act) -> None:
         if not isinstance(decision.get(name), kind) or isinstance(decision.get(name), bool):
             a.fail("事件格式须完整", f"批复缺少字段 decision.{name} 或其类型不对")
             return
-    amount, fund, mode, on = decision["amount"], decision["fund"], decision["mode"], d["on"]
+    amount, fund, on = decision["amount"], decision["fund"], d["on"]
     status = g["status"]
     g.update(status="awarded", award={**decision, "on": on})
     if not a.needs({"clerk"}, "批复"):
@@ -188,7 +188,8 @@ def _within_clause(a: Act, g: dict, decision: dict) -> None:
     if g["grade"] is not None and clause.grades is not None and g["grade"] not in clause.grades:
         a.fail("条款只支持规定的评估等级", f"条款 {clause.id} 不支持等级 {g['grade']} (申报 {ref})")
     if decision["mode"] not in clause.modes:
-        a.fail("支持方式须是条款允许的", f"条款 {clause.id} 只能以 {'、'.join(clause.modes)} 批复, 本次为 {decision['mode']}")
+        allowed = "、".join(clause.modes)
+        a.fail("支持方式须是条款允许的", f"条款 {clause.id} 只能以 {allowed} 批复, 本次为 {decision['mode']}")
     exception = decision.get("exception_doc")
     ceiling = clause_ceiling(clause, g["unit_type"] or "", g["grade"], g["base"])
     if ceiling is None:

@@ -78,8 +78,9 @@ def paid(a: Act) -> None:
     threshold, window = threshold_of(a, g["award"]["fund"])
     if a.key is None:
         window = 0  # unsigned history: the first edition's rule, the payment alone (it kept no window)
-    total, first, last = heaviest({"vouchers": {k: v for k, v in g["vouchers"].items() if k != d["voucher"]}},
-                                  amount, d["on"], window)
+    total, first, last = heaviest(
+        {"vouchers": {k: v for k, v in g["vouchers"].items() if k != d["voucher"]}}, amount, d["on"], window
+    )
     if not d["held"] and total >= threshold:
         spread = "" if total == amount else f", 连同 {first} 至 {last} 的 {window} 天内未经审批的付款合计 {yuan(total)}"
         a.fail(
@@ -127,7 +128,8 @@ def reversed_(a: Act) -> None:
     v = g["vouchers"].get(d["voucher"])
     if a.needs({"clerk"}, "红字冲正"):
         if v is None or v["status"] != "posted":
-            a.fail("只有已入账的凭证可以冲正", f"凭证 {d['voucher']} {'不存在' if v is None else '状态为 ' + v['status']}")
+            shown = "不存在" if v is None else f"状态为 {v['status']}"
+            a.fail("只有已入账的凭证可以冲正", f"凭证 {d['voucher']} {shown}")
         elif awarded(a, g, "冲正") and v["kind"] == "recovery":
             a.open_period(g["award"]["fund"], year_of(v["on"]), f"冲正追回 {d['voucher']}")
     if v is not None and v["status"] == "posted":

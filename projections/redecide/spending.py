@@ -51,7 +51,8 @@ def spent(a: Act) -> None:
         if category in NEGATIVE_LIST:
             a.fail(
                 "负面清单上的支出不得列支专项资金",
-                f"凭证 {d['voucher']} 以「{NEGATIVE_LIST[category]}」({category}) 列支 {yuan(d['amount'])} (申报 {g['ref']})",
+                f"凭证 {d['voucher']} 以「{NEGATIVE_LIST[category]}」({category}) 列支 {yuan(d['amount'])} "
+                f"(申报 {g['ref']})",
             )
         elif category not in CATEGORIES:
             a.fail("支出须按规定的科目列支", f"凭证 {d['voucher']} 的科目 {category!r} 不存在")
