@@ -117,16 +117,15 @@ class ChainCheck:
                 if self.signatures is not None:
                     self.signatures.event(seq, topic, state, expected, originator_id)
                 name = _short_topic(topic)
-                if self.rules is not None:
-                    self.rules.event(seq, name, state, originator_id)
-                if self.invariants.finding is None and self._invariants(seq, name, state, originator_id):
+                data = self.rules.event(seq, name, state, originator_id) if self.rules is not None else None
+                if self.invariants.finding is None and self._invariants(seq, name, state, originator_id, data):
                     self.report.findings.append(self.invariants.finding)
         if self.progress and rows:
             self.progress(rows[-1][0], self.stop)
 
-    def _invariants(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
+    def _invariants(self, seq: int, name: str, state: bytes, originator: bytes, data: Any) -> str | None:
         try:
-            return self.invariants.event(seq, name, state, originator)
+            return self.invariants.event(seq, name, state, originator, data if isinstance(data, dict) else None)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # a malformed event: the rules' fold names it
 

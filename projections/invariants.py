@@ -50,11 +50,12 @@ class InvariantCheck:
         self.caps = Spilled(lambda: {"name": "?", "cap": None, "used": 0}, limit)
         self.finding: str | None = None
 
-    def event(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
-        """Fold one event; returns a finding the first time an invariant breaks."""
+    def event(self, seq: int, name: str, state: bytes, originator: bytes, data: Any = None) -> str | None:
+        """Fold one event (``data``: its JSON already decoded); returns a finding the first time an invariant
+        breaks."""
         if self.finding is not None or name not in WATCHED:
             return None
-        d = loads(state)
+        d = loads(state) if data is None else data
         kind = name.partition(".")[0]
         if kind == "Grant":
             problem = self._grant(name, d, self.awards[originator])

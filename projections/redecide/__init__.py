@@ -100,13 +100,18 @@ class Redecide:
         first, _, actor, public = self.current[:4]
         return (actor, public, first == seq) if first <= seq else None
 
-    def event(self, seq: int, name: str, state: bytes, originator: bytes) -> None:
+    def event(self, seq: int, name: str, state: bytes, originator: bytes) -> Any:
+        """Re-decide one event; returns its decoded JSON (None when it is not JSON) for the other folds."""
         self.events += 1
         try:
             data = loads(state)
         except ValueError:
             self._finding(f"事件 seq {seq} ({name}) 无法读取: 内容不是 JSON")
-            return
+            return None
+        self._decide(seq, name, data, originator)
+        return data
+
+    def _decide(self, seq: int, name: str, data: Any, originator: bytes) -> None:
         signer = self._signer(seq)
         rule = RULES.get(name)
         if rule is None and name not in SIGNATURE_ONLY:

@@ -58,8 +58,8 @@ class State:
     periods: dict[bytes, tuple[str, int]] = field(default_factory=dict)
     closed: dict[tuple[str, int], str] = field(default_factory=dict)  # (fund, year) → the close's document
     proposals: dict[tuple[str, int], str] = field(default_factory=dict)  # (fund, year) → who proposed reopening
-    units: Spilled = field(default_factory=lambda: Spilled(lambda: {"type": None}, 20_000))
-    grants: Spilled = field(default_factory=lambda: Spilled(new_grant, 20_000))
+    units: Spilled = field(default_factory=lambda: Spilled(lambda: {"type": None}, 5_000))
+    grants: Spilled = field(default_factory=lambda: Spilled(new_grant, 5_000))
 
     def person(self, name: str) -> Person:
         if name not in self.people:
