@@ -48,25 +48,27 @@ SHOWN = 20  # findings listed one by one; the rest are counted
 CHECK = "规则复核"  # the check's line in verify's report
 
 
-def _fits(value: Any, kind: Any) -> bool:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds:
-        return False
-    return isinstance(value, kinds)
+def _wanted(name: str) -> tuple[tuple[str, tuple[type, ...]], ...]:
+    """(field, accepted types) an event of type ``name`` must carry; every act names its actor."""
+    wanted = dict(FIELDS.get(name, {}))
+    if name not in SIGNATURE_ONLY:
+        wanted.setdefault("actor", str)
+    return tuple((f, k if isinstance(k, tuple) else (k,)) for f, k in wanted.items())
+
+
+WANTED = {name: _wanted(name) for name in (*RULES, *SIGNATURE_ONLY)}
 
 
 def shape_problem(name: str, data: Any) -> str | None:
     """What is wrong with an event's shape (None when its fields are all there, of the right types)."""
     if not isinstance(data, dict):
         return "事件内容不是一个字段表"
-    wanted = {**FIELDS.get(name, {})}
-    if name not in SIGNATURE_ONLY and name not in ("Installation.Initialised",):
-        wanted.setdefault("actor", str)
-    for field, kind in wanted.items():
-        if field not in data:
+    for field, kinds in WANTED.get(name) or _wanted(name):
+        value = data.get(field, data)  # ``data`` itself: the field is missing
+        if value is data:
             return f"缺少字段 {field}"
-        if not _fits(data[field], kind):
-            return f"字段 {field} 的类型不对 ({type(data[field]).__name__})"
+        if not isinstance(value, kinds) or ((value is True or value is False) and bool not in kinds):
+            return f"字段 {field} 的类型不对 ({type(value).__name__})"
     return None
 
 

@@ -44,17 +44,24 @@ def awarded(a: Act, g: dict, what: str) -> bool:
     )
 
 
-def heaviest(g: dict, amount: int, on: str, window: int) -> tuple[int, str, str]:
+def heaviest(g: dict, amount: int, on: str, window: int, threshold: int, leave_out: str) -> tuple[int, str, str]:
     """The most that payments moved by one person alone weigh, with this one, in a ``window``-day span holding
-    ``on``: (total, first day, last day)."""
+    ``on``: (total, first day, last day). Short cut: when even all of them near ``on`` stay below ``threshold``,
+    no span can reach it."""
+    best = (amount, on, on)
+    if amount >= threshold or window <= 0:
+        return best
     day = date.fromisoformat(on)
     alone = [
-        (date.fromisoformat(v["on"]), v["amount"])
-        for v in g["vouchers"].values()
-        if v["kind"] == "payment" and v["status"] == "posted" and not v["approved"]
+        (when, v["amount"])
+        for number, v in g["vouchers"].items()
+        if v["kind"] == "payment" and v["status"] == "posted" and not v["approved"] and number != leave_out
+        for when in (date.fromisoformat(v["on"]),)
+        if abs((when - day).days) < window
     ]
-    best = (amount, on, on)
-    for shift in range(window if alone else 0):
+    if amount + sum(paid for _, paid in alone) < threshold:
+        return best
+    for shift in range(window):
         first, last = day - timedelta(days=window - 1 - shift), day + timedelta(days=shift)
         total = amount + sum(paid for when, paid in alone if first <= when <= last)
         if total > best[0]:
@@ -78,9 +85,7 @@ def paid(a: Act) -> None:
     threshold, window = threshold_of(a, g["award"]["fund"])
     if a.key is None:
         window = 0  # unsigned history: the first edition's rule, the payment alone (it kept no window)
-    total, first, last = heaviest(
-        {"vouchers": {k: v for k, v in g["vouchers"].items() if k != d["voucher"]}}, amount, d["on"], window
-    )
+    total, first, last = heaviest(g, amount, d["on"], window, threshold, d["voucher"])
     if not d["held"] and total >= threshold:
         spread = "" if total == amount else f", 连同 {first} 至 {last} 的 {window} 天内未经审批的付款合计 {yuan(total)}"
         a.fail(
