@@ -147,8 +147,7 @@ class ChainCheck:
         if not self.broken:
             self.report.checks["invariants"] = "TAMPERED" if self.invariants.finding else "ok (1–3 folded from events)"
         if self.rules is not None and not self.broken:
-            self.report.findings.extend(self.rules.findings)
-            self.report.checks[redecide.CHECK] = self.rules.line()
+            self.report.checks[redecide.CHECK] = self.rules.line()  # its findings go last (``verify``)
 
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
@@ -684,13 +683,15 @@ def verify(
     engine, path = scratch_engine(scratch_dir)
     try:
         signatures = SignatureCheck(app.recorder, report)
-        check = ChainCheck(report, stop, progress, signatures, Redecide(app.recorder, app.catalogue))
+        rules = Redecide(app.recorder, app.catalogue)
+        check = ChainCheck(report, stop, progress, signatures, rules)
         written = recorded_seals(app, live)
         files = [*([checkpoint] if checkpoint else []), *(witnessed or [])]
         try:
             found = rebuild(app, engine, stop, check, tuple(s["position"] for s in [*written, *files]))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            check.finish(app.recorder)  # names the malformed event the projections could not fold
+            check.finish(app.recorder)
+            report.findings.extend(rules.findings)  # they name the malformed event the projections could not fold
             report.findings.append(f"the projections cannot be rebuilt from the log ({type(exc).__name__}: {exc})")
             report.checks["projections"] = "TAMPERED"
             return report
@@ -709,6 +710,8 @@ def verify(
             check_books(conn, report)
             check_database(conn, app, report)
         check_policies(app, report)
+        if not check.broken:  # after every other check's: those name the lower-level fault first
+            report.findings.extend(rules.findings)
     finally:
         engine.dispose()
         for leftover in (path, f"{path}-wal", f"{path}-shm"):

@@ -72,6 +72,17 @@ def shape_problem(name: str, data: Any) -> str | None:
     return None
 
 
+def signatures(recorder: Any, after: int, limit: int = 5000) -> list[tuple]:
+    """The signed ranges after position ``after``: (first, last, actor, key, signature), in order."""
+    try:
+        return recorder.select_signatures(after, limit)
+    except Exception as exc:  # a first-edition ledger not yet upgraded has no signatures table
+        text = str(exc).lower()
+        if "no such table" in text or "does not exist" in text:
+            return []
+        raise
+
+
 class Redecide:
     def __init__(self, recorder: Any, catalogue: clauses.Catalogue) -> None:
         self.recorder = recorder
@@ -90,9 +101,7 @@ class Redecide:
             if not self.buffer:
                 if self.exhausted:
                     return None
-                from ..audit import CHUNK, _signatures
-
-                rows = _signatures(self.recorder, self.after, CHUNK)
+                rows = signatures(self.recorder, self.after)
                 if not rows:
                     self.exhausted = True
                     return None

@@ -39,3 +39,4 @@ def test_verify_names_the_attack(kit, db_url, name):
     result = runner().invoke(main, ["--db", db_url, "--actor", "auditor", "verify"])
     assert result.exit_code == 1, result.output
     assert "TAMPERED" in result.output and "Traceback" not in result.output
+    assert rule in result.output  # the report's 规则复核 line names the first violation
