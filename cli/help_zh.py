@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .help_projects import AWARD_OPTIONS
+from .help_projects import HELP as PROJECT_HELP
+from .help_projects import SUMMARIES as PROJECT_SUMMARIES
+
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
 WITNESS = (
     "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); "
@@ -42,7 +46,7 @@ SUMMARIES = {
     "close": "年终结账 (结转结余), 锁定该年度并封存日志。",
     "reopen": "提请重新开账 (须第二人确认)。",
     "seal": "封存日志: 位置、链头哈希和全部余额的哈希, 并签名。",
-    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度。",
+    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度 逾期未验收。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
     "replay": "从事件日志重建全部读模型。",
@@ -348,6 +352,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--mode": "资助方式: grant 拨款 (默认)、equity 股权投资、mixed 拨投结合、convertible 先投后股。",
             "--equity-amount": "拨投结合时以股权投资拨付的部分。",
             "--exception-doc": "一事一议: 超出上限的例外批复文号。",
+            **AWARD_OPTIONS,
         },
     ),
     "reject": (
@@ -527,10 +532,11 @@ verify --witness DIR 会指出日志比留存的封存短。
 \b
 NAME: awards 批复 funds 资金 units 单位 caps 上限 clauses 条款 equity 股权
       trial-balance 试算平衡 pending 待审批 carryover 结转结余 monthly 月度执行进度;
-      all: 全部 (xlsx)
+      overdue 逾期未验收; all: 全部 (xlsx)
 
 pending: 等待第二人的事项 (待审批的拨付和投资、重新开账…), 含经办人、日期、理由和待审批原因。
 monthly: 每个资金年度逐月的拨付、累计拨付和执行率 (累计拨付 ÷ 预算, 精确到 0.1%, 四舍五入)。
+overdue: 执行期 (award --end-date, 含 extend 延期) 已过、截至报表日期仍未验收结题的项目, 含逾期天数。
 
 \b
 funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (opening_*, 截至 D 的前一天)、
@@ -757,6 +763,10 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
         {"--db-file": "要创建的 SQLite 文件 (已存在则替换)。"},
     ),
 }
+
+# A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
+SUMMARIES.update(PROJECT_SUMMARIES)
+HELP.update(PROJECT_HELP)
 
 
 def _options(command: Any, words: dict[str, str]) -> None:

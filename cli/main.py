@@ -42,6 +42,11 @@ COMMANDS = {
     "exit": ("cli.equity", "exit_", "Sell (part of) an equity holding; proceeds return to the fund."),
     "write-off": ("cli.equity", "write_off", "Write off the holding in a failed company."),
     "close": ("cli.periods", "close", "Close a fund's fiscal year (结转结余), lock it and seal the log."),
+    "contract": ("cli.projects", "contract", "Record a project's task contract: end date and budget (任务书)."),
+    "milestone": ("cli.projects", "milestone", "Record a milestone; a passed one releases its tranche."),
+    "close-project": ("cli.projects", "close_project", "Accept and close a project; recover or retain its balance."),
+    "extend": ("cli.projects", "extend", "Extend a project's end date (项目变更)."),
+    "adjust-budget": ("cli.projects", "adjust_budget", "Move budget between expenditure categories (预算调剂)."),
     "reopen": ("cli.periods", "reopen", "Propose reopening a closed year (a second person approves)."),
     "seal": ("cli.periods", "seal", "Seal the log: position, head hash and a hash of every balance, signed."),
     "report": (

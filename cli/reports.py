@@ -120,7 +120,7 @@ def report(
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
-    NAME: awards funds units caps clauses equity trial-balance pending carryover monthly
+    NAME: awards funds units caps clauses equity trial-balance pending carryover monthly overdue
     (pending: what waits for a second person — held payments, reopenings — with who proposed
     it, when, the reason and why it is held; carryover: 结转结余表; monthly: 月度执行进度, each
     fund-year's payments month by month, cumulative, and 执行率 = cumulative ÷ appropriated,

@@ -158,6 +158,7 @@ PAYMENT_TOPICS = ("Grant.Disbursed", "Grant.Invested", "Grant.Approved")
 SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS})
 SIGNATURE_IGNORES = frozenset(
     {
+        "Project.*",
         "Actor.RoleGranted",
         "Actor.RoleRevoked",
         "Fund.*",

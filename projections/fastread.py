@@ -38,6 +38,7 @@ HANDLES = frozenset(
 )
 IGNORES = frozenset(
     {
+        "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Fund.*",
         "FundYear.*",
         "Grant.*",

@@ -31,6 +31,7 @@ from ledger.eventstore import StoreURL
 from . import (
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
+    projects,  # noqa: F401 - registers the projects' folds (issue 24)
     schema,
 )
 from .decoding import loads as _loads
