@@ -23,7 +23,7 @@ from typing import Any
 from ledger import clauses
 
 from ..decoding import loads
-from . import actors, applications, payments, periods, spending
+from . import actors, applications, payments, periods, projects, spending
 from .act import Act
 from .state import State
 
@@ -34,6 +34,7 @@ RULES: dict[str, Rule] = {
     **periods.RULES,
     **payments.RULES,
     **spending.RULES,
+    **projects.RULES,
 }
 FIELDS: dict[str, dict[str, Any]] = {
     **actors.FIELDS,
@@ -41,6 +42,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     **periods.FIELDS,
     **payments.FIELDS,
     **spending.FIELDS,
+    **projects.FIELDS,
 }
 # Written only inside a command whose own events are re-decided (an award's caps: invariant 3 folds them).
 SIGNATURE_ONLY = frozenset({"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"})
