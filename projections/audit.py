@@ -17,6 +17,9 @@
    restored from an older copy), the chain still passes through it with the same head hash, the rebuild's
    balances there still hash to the seal's state, and it is signed by the key the log had bound to the person
    it names, who then held a role that may seal (``projections.seals.authority``).
+8. the rules: every event re-decided by an independent fold with its own rules (``projections.redecide``):
+   who signed it, the roles and key they held then, a second person where one was needed, open years, the
+   catalogue as it stood, the negative list, spending after the money was paid.
 """
 
 from __future__ import annotations
@@ -41,9 +44,10 @@ from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 from ledger.periods import Seal
 
-from . import schema, seals
+from . import redecide, schema, seals
 from .decoding import loads
 from .invariants import InvariantCheck
+from .redecide import Redecide
 from .reports import total
 from .runner import Progress, Projector, ReadModel
 from .seals import seal_signed  # noqa: F401 (here since the first edition)
@@ -79,11 +83,19 @@ def chain(recorder: Any, after: int = 0) -> Iterator[ChainedEvent]:
 class ChainCheck:
     """Recomputes the hash chain page by page, as the scratch rebuild reads the events."""
 
-    def __init__(self, report: Report, stop: int, progress: Progress | None, signatures: SignatureCheck | None = None):
+    def __init__(
+        self,
+        report: Report,
+        stop: int,
+        progress: Progress | None,
+        signatures: SignatureCheck | None = None,
+        rules: Redecide | None = None,
+    ):
         self.report, self.stop, self.progress = report, stop, progress
         self.previous, self.count, self.broken = GENESIS, 0, False
         self.signatures = signatures
         self.invariants = InvariantCheck()
+        self.rules = rules
 
     def page(self, rows: list[tuple]) -> None:
         for seq, originator_id, topic, state, version, stored in rows:
@@ -107,12 +119,18 @@ class ChainCheck:
                 self.previous, self.count = expected, self.count + 1
                 if self.signatures is not None:
                     self.signatures.event(seq, topic, state, expected, originator_id)
-                if self.invariants.finding is None and self.invariants.event(
-                    seq, _short_topic(topic), state, originator_id
-                ):
+                name = _short_topic(topic)
+                data = self.rules.event(seq, name, state, originator_id) if self.rules is not None else None
+                if self.invariants.finding is None and self._invariants(seq, name, state, originator_id, data):
                     self.report.findings.append(self.invariants.finding)
         if self.progress and rows:
             self.progress(rows[-1][0], self.stop)
+
+    def _invariants(self, seq: int, name: str, state: bytes, originator: bytes, data: Any) -> str | None:
+        try:
+            return self.invariants.event(seq, name, state, originator, data if isinstance(data, dict) else None)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # a malformed event: the rules' fold names it
 
     def _broken(self, finding: str) -> None:
         self.report.findings.insert(0, finding)
@@ -128,6 +146,8 @@ class ChainCheck:
             self.signatures.finish()
         if not self.broken:
             self.report.checks["invariants"] = "TAMPERED" if self.invariants.finding else "ok (1–3 folded from events)"
+        if self.rules is not None and not self.broken:
+            self.report.checks[redecide.CHECK] = self.rules.line()  # its findings go last (``verify``)
 
 
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
@@ -652,19 +672,30 @@ def verify(
     scratch_dir: str | None = None,
     checkpoint: dict | None = None,
     witnessed: list[dict] | None = None,
+    stop: int | None = None,
 ) -> Report:
     """``checkpoint``: a seal file given to check; ``witnessed``: every seal file in the office's witness
-    directory (``projections.witness``), each checked the same way (check ``witness``)."""
+    directory (``projections.witness``), each checked the same way (check ``witness``); ``stop``: the last
+    position to check (default: as far as the live read models have folded)."""
     report = Report()
-    stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
+    if stop is None:
+        stop = ReadModel(live, app.name).max_tracking_id(app.name) or 0
     log_end = app.recorder.max_notification_id() or 0  # where the log really ends (a cut log need not say so)
     engine, path = scratch_engine(scratch_dir)
     try:
         signatures = SignatureCheck(app.recorder, report)
-        check = ChainCheck(report, stop, progress, signatures)
+        rules = Redecide(app.recorder, app.catalogue)
+        check = ChainCheck(report, stop, progress, signatures, rules)
         written = recorded_seals(app, live)
         files = [*([checkpoint] if checkpoint else []), *(witnessed or [])]
-        found = rebuild(app, engine, stop, check, tuple(s["position"] for s in [*written, *files]))
+        try:
+            found = rebuild(app, engine, stop, check, tuple(s["position"] for s in [*written, *files]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            check.finish(app.recorder)
+            report.findings.extend(rules.findings)  # they name the malformed event the projections could not fold
+            report.findings.append(f"the projections cannot be rebuilt from the log ({type(exc).__name__}: {exc})")
+            report.checks["projections"] = "TAMPERED"
+            return report
         check.finish(app.recorder)
         ends = (log_end, stop)
         if written:
@@ -680,6 +711,8 @@ def verify(
             check_books(conn, report)
             check_database(conn, app, report)
         check_policies(app, report)
+        if not check.broken:  # after every other check's: those name the lower-level fault first
+            report.findings.extend(rules.findings)
     finally:
         engine.dispose()
         for leftover in (path, f"{path}-wal", f"{path}-shm"):

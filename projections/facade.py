@@ -363,9 +363,15 @@ class Ledger:
         self.allow(actor, "verify")
         with storage_errors(self.app):
             migrate.check_current(self.engine)
-        self.catch_up()
+        stop = None
+        try:
+            self.catch_up()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # An event the read models cannot fold (malformed, written around the ledger): verify the whole log,
+            # past where the live read models stopped, so the re-decision names it.
+            stop = self.app.recorder.max_notification_id() or 0
         with storage_errors(self.app):
-            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed)
+            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed, stop=stop)
 
     def export(self, actor: str, out: IO[str]) -> int:
         from . import audit

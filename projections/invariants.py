@@ -77,11 +77,12 @@ class InvariantCheck:
         self.excepted: set[str] = set()  # refs of awards that carried an exception document (rare)
         self.finding: str | None = None
 
-    def event(self, seq: int, name: str, state: bytes, originator: bytes) -> str | None:
-        """Fold one event; returns a finding the first time an invariant breaks."""
+    def event(self, seq: int, name: str, state: bytes, originator: bytes, data: Any = None) -> str | None:
+        """Fold one event (``data``: its JSON already decoded); returns a finding the first time an invariant
+        breaks."""
         if self.finding is not None or name not in WATCHED:
             return None
-        d = loads(state)
+        d = loads(state) if data is None else data
         kind = name.partition(".")[0]
         if kind == "Grant":
             if name == "Grant.Awarded" and (d.get("decision") or {}).get("exception_doc"):

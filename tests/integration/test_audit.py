@@ -76,6 +76,7 @@ def test_an_untouched_ledger_verifies(world):
         "trial balance",
         "triggers",
         "policies",
+        "规则复核",
     }
     if world.ledger.app.store.engine == "postgresql":
         checks.add("database logins")

@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 import ledger
 from ledger import vocabulary
-from projections import audit, clause_titles, fastread, folds, held, invariants, journal
+from projections import audit, clause_titles, fastread, folds, held, invariants, journal, redecide
 
 FOLDS = {
     "projections.folds": (folds.HANDLES, folds.IGNORES),
@@ -29,6 +29,7 @@ FOLDS = {
     "projections.invariants": (invariants.HANDLES, invariants.IGNORES),
     "projections.audit.SignatureCheck": (audit.SIGNATURE_HANDLES, audit.SIGNATURE_IGNORES),
     "projections.fastread": (fastread.HANDLES, fastread.IGNORES),
+    "projections.redecide": (frozenset(redecide.RULES), redecide.SIGNATURE_ONLY),
 }
 
 

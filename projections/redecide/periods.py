@@ -1,0 +1,131 @@
+"""Funds, their yearly budgets and the year's end, re-decided.
+
+- 设立资金 and 下达预算 are a clerk's acts; an appropriation is dated in an open year and lands in an open year;
+- money coming back (追回, exits) is credited to the year it comes back in;
+- closing a year and proposing to reopen it are an admin's acts (a close after the year has ended);
+- a reopening takes effect only when a second person (an admin or approver, not its proposer) confirms it.
+"""
+
+from __future__ import annotations
+
+from ledger.dates import year_of
+from ledger.fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW
+
+from .act import Act
+
+NONE = type(None)
+FIELDS = {
+    "Fund.Created": {"code": str, "threshold": int},
+    "FundYear.Opened": {"fund": str, "year": int},
+    "FundYear.Appropriated": {"amount": int, "doc": str, "on": str},
+    "FundYear.Returned": {"amount": int},
+    "FundYear.ReturnReversed": {"amount": int},
+    "Period.Opened": {"fund": str, "year": int},
+    "Period.Closed": {"doc": str, "on": str},
+    "Period.ReopenProposed": {"doc": str},
+    "Period.Reopened": {"doc": str},
+}
+
+
+def fund_created(a: Act) -> None:
+    d = a.data
+    window = d.get("window")  # absent on funds created before split payments were counted
+    window = window if isinstance(window, int) and not isinstance(window, bool) else DEFAULT_APPROVAL_WINDOW
+    a.state.funds[d["code"]] = {"threshold": d["threshold"], "window": window}
+    a.state.fund_ids[a.originator] = d["code"]
+    a.needs({"clerk"}, "设立资金")
+
+
+def threshold_of(a: Act, fund: str) -> tuple[int, int]:
+    f = a.state.funds.get(fund)
+    return (f["threshold"], f["window"]) if f else (DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW)
+
+
+def fund_year_opened(a: Act) -> None:
+    a.state.fund_years[a.originator] = (a.data["fund"], a.data["year"])
+    a.needs({"clerk"}, "开立资金年度")
+
+
+def _fund_year(a: Act) -> tuple[str, int]:
+    return a.state.fund_years.get(a.originator, ("?", 0))
+
+
+def appropriated(a: Act) -> None:
+    fund, year = _fund_year(a)
+    a.state.budget(fund, year)["appropriated"] += a.data["amount"]
+    what = f"下达预算 {a.data['doc']}"
+    if a.needs({"clerk"}, "下达预算") and a.open_period(fund, year, what):
+        a.open_period(fund, year_of(a.on), what)
+
+
+def returned(a: Act) -> None:
+    fund, year = _fund_year(a)
+    sign = -1 if a.name == "FundYear.ReturnReversed" else 1
+    a.state.budget(fund, year)["returned"] += sign * a.data["amount"]
+    a.needs({"clerk"}, "资金收回")
+
+
+def side_of_award(a: Act) -> None:
+    a.needs({"clerk"}, "批复")
+
+
+def period_opened(a: Act) -> None:
+    a.state.periods[a.originator] = (a.data["fund"], a.data["year"])
+    a.needs(set(), "年终结账")
+
+
+def _period(a: Act) -> tuple[str, int]:
+    return a.state.periods.get(a.originator, ("?", 0))
+
+
+def closed(a: Act) -> None:
+    fund, year = _period(a)
+    a.state.closed[(fund, year)] = a.data["doc"]
+    if a.needs(set(), "年终结账") and a.on <= f"{year}-12-31":
+        a.fail("年度结束后才能结账", f"资金 {fund} {year} 年度于 {a.on} 结账, 该年度尚未结束")
+
+
+def reopen_proposed(a: Act) -> None:
+    fund, year = _period(a)
+    a.state.proposals[(fund, year)] = a.who
+    if a.needs(set(), "提出重新开账") and (fund, year) not in a.state.closed:
+        a.fail("只有已结账年度可以重新开账", f"资金 {fund} {year} 年度未结账")
+
+
+def reopened(a: Act) -> None:
+    fund, year = _period(a)
+    maker = a.state.proposals.pop((fund, year), None)
+    if a.needs({"approver"}, "复核重新开账"):
+        if maker is None:
+            a.fail("重新开账须先由管理员提出", f"资金 {fund} {year} 年度没有待复核的重新开账 {a.data['doc']}")
+        elif maker == a.who:
+            a.fail("重新开账须由另一人复核", f"资金 {fund} {year} 年度的重新开账由 {maker} 提出, 又由本人复核")
+    a.state.closed.pop((fund, year), None)
+
+
+def reopen_withdrawn(a: Act) -> None:
+    a.state.proposals.pop(_period(a), None)
+    a.needs({"approver"}, "撤回重新开账")
+
+
+def voucher_issued(a: Act) -> None:
+    if a.data.get("kind") == "reopen":
+        a.needs(set(), "提出重新开账")
+    else:
+        a.needs({"clerk"}, "开具凭证")
+
+
+RULES = {
+    "Fund.Created": fund_created,
+    "FundYear.Opened": fund_year_opened,
+    "FundYear.Appropriated": appropriated,
+    "FundYear.Committed": side_of_award,
+    "FundYear.Returned": returned,
+    "FundYear.ReturnReversed": returned,
+    "Period.Opened": period_opened,
+    "Period.Closed": closed,
+    "Period.ReopenProposed": reopen_proposed,
+    "Period.Reopened": reopened,
+    "Period.ReopenWithdrawn": reopen_withdrawn,
+    "Voucher.Issued": voucher_issued,
+}

@@ -1,0 +1,70 @@
+"""What the re-decision remembers while it folds the log: people, funds, periods, awards and the catalogue.
+
+Everything here is learnt from the events themselves, in order. Whatever grows with the size of the programme
+(units, applications) lives in a ``Spilled`` map (the most recently used in memory, the rest in a private
+temporary SQLite file), so the fold's memory stays flat however long the log is; what grows with the number of
+people, funds and fiscal years stays in plain dictionaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger import clauses
+
+from ..invariants import Spilled
+
+
+@dataclass
+class Person:
+    name: str
+    roles: set[str] = field(default_factory=set)
+    key: str | None = None  # the key bound now
+    keys: set[str] = field(default_factory=set)  # every key ever bound
+    revoked: dict[str, int] = field(default_factory=dict)  # role → seq of its revocation
+
+
+def new_grant() -> dict[str, Any]:
+    return {
+        "ref": "?",
+        "unit": None,
+        "unit_type": None,
+        "clause": None,
+        "asked": 0,
+        "base": None,
+        "applied_on": None,
+        "status": "none",
+        "grade": None,
+        "evaluated_on": None,
+        "award": None,  # {amount, fund, mode, on, equity_amount, exception_doc}
+        "vouchers": {},  # number → {kind, amount, on, status, maker, approved}
+        "flows": [],  # [effective date, change of the money the unit holds]
+    }
+
+
+@dataclass
+class State:
+    catalogue: clauses.Catalogue
+    people: dict[str, Person] = field(default_factory=dict)
+    actor_ids: dict[bytes, str] = field(default_factory=dict)  # Actor aggregate → name
+    claims: dict[str, str] = field(default_factory=dict)  # key fingerprint → holder
+    installed: bool = False
+    bootstrap: str | None = None  # the initialiser, inside the initialising command
+    funds: dict[str, dict] = field(default_factory=dict)  # code → {threshold, window}
+    fund_ids: dict[bytes, str] = field(default_factory=dict)
+    fund_years: dict[bytes, tuple[str, int]] = field(default_factory=dict)
+    budgets: dict[tuple[str, int], dict] = field(default_factory=dict)  # (fund, year) → appropriated, returned, …
+    periods: dict[bytes, tuple[str, int]] = field(default_factory=dict)
+    closed: dict[tuple[str, int], str] = field(default_factory=dict)  # (fund, year) → the close's document
+    proposals: dict[tuple[str, int], str] = field(default_factory=dict)  # (fund, year) → who proposed reopening
+    units: Spilled = field(default_factory=lambda: Spilled(lambda: {"type": None}, 5_000))
+    grants: Spilled = field(default_factory=lambda: Spilled(new_grant, 5_000))
+
+    def person(self, name: str) -> Person:
+        if name not in self.people:
+            self.people[name] = Person(name)
+        return self.people[name]
+
+    def budget(self, fund: str, year: int) -> dict:
+        return self.budgets.setdefault((fund, year), {"appropriated": 0, "returned": 0, "committed": 0})

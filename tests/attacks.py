@@ -1,0 +1,284 @@
+"""The attack kit: a small honest ledger built through the application, and forgeries written around it.
+
+Each attack plays a thief who stole one clerk's keyring (or a clerk with his own database login): he builds
+events with the ledger's own classes, signs them with the clerk's real key (or a key he made) and appends them
+to the store, as the recorder would. Every signature verifies and the hash chain is intact, so only verify's
+re-decision of the rules (``projections.redecide``) can tell that the ledger would never have accepted them.
+
+``ATTACKS`` maps a name to (the forgery, words of the rule verify must name). ``Kit.build`` makes the ledger:
+
+- people: admin, clerk, clerkb (a second clerk), clerk2 (a clerk whose role was revoked), reviewer,
+  approver, approver2, auditor;
+- QD-1 (行业共性技术攻关, 300万, KJ 2024): PZ-1 150万 held and approved, ZC-1 10万 spent, PZ-2 120万 by
+  clerkb waiting for approval;
+- QD-2 (the same clause, 300万, KJ 2024): PZ-3 60万 paid (below the 100万 threshold);
+- QD-22 (Weihai new R&D institution, 100万, KJ 2022): PZ-22 50万 paid; KJ 2022 closed (JZ-2022).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ledger import keys, signing
+from ledger.actors import Actor
+from ledger.grant import Grant
+from ledger.periods import STATE_ALGORITHM, Seal, seal_payload
+from projections import seals
+from tests.helpers import ENTERPRISE, WH_ENTERPRISE, World, run
+
+CLAUSE = "qd2024-01-common-tech"  # 最高500万
+
+
+@dataclasses.dataclass
+class Kit:
+    ledger: Any
+
+    @property
+    def app(self) -> Any:
+        return self.ledger.app
+
+    @classmethod
+    def build(cls, ledger: Any) -> Kit:
+        world = World.build(ledger)
+        for person in ("clerkb", "clerk2"):
+            run(ledger, "role grant", actor_=person, role="clerk")
+        run(ledger, "role revoke", actor_="clerk2", role="clerk")
+        world.awarded("QD-1", CLAUSE, "300万")
+        run(ledger, "disburse", "clerk", ref="QD-1", amount="150万", voucher="PZ-1", date="2024-09-02")
+        run(ledger, "approve", "approver", voucher="PZ-1", date="2024-09-03")
+        spent = {"amount": "10万", "voucher": "ZC-1", "category": "equipment", "date": "2024-09-05"}
+        run(ledger, "spend", "clerk", ref="QD-1", **spent)
+        run(ledger, "disburse", "clerkb", ref="QD-1", amount="120万", voucher="PZ-2", date="2024-09-06")
+        world.awarded("QD-2", CLAUSE, "300万")
+        run(ledger, "disburse", "clerk", ref="QD-2", amount="60万", voucher="PZ-3", date="2024-09-02")
+        world.awarded("QD-22", "wh2018-1-new-rd-institution", "100万", unit=WH_ENTERPRISE, date="2022-03-01")
+        run(ledger, "disburse", "clerk", ref="QD-22", amount="50万", voucher="PZ-22", date="2022-03-02")
+        run(ledger, "close", year="2022", fund="KJ", doc="JZ-2022", date="2023-01-10")
+        return cls(ledger)
+
+    # -- the thief's tools ------------------------------------------------------------------------
+
+    def stolen(self, person: str = "clerk") -> signing.Signer:
+        """``person``'s signer from the stolen keyring: the key bound to them, its private half."""
+        key = self.app.load(Actor, Actor.create_id(person)).key
+        return signing.Signer(person, key, self.app.keyring.private(person, key))
+
+    def grant(self, ref: str) -> Grant:
+        return self.app.load(Grant, Grant.create_id(ref))
+
+    def actor(self, person: str) -> Actor:
+        return self.app.load(Actor, Actor.create_id(person))
+
+    def write(self, signer: signing.Signer, *aggregates: Any, edit: Callable[[dict], None] | None = None) -> int:
+        """Append the aggregates' pending events as one signed range (``edit`` may change their JSON first);
+        returns the position of the last one."""
+        stored = [self.app.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
+        if edit is not None:
+            stored = [_edited(s, edit) for s in stored]
+        with signing.signing_as(signer):
+            self.app.recorder.insert_events(stored)
+        return self.app.recorder.max_notification_id()
+
+
+def _edited(stored: Any, edit: Callable[[dict], None]) -> Any:
+    data = json.loads(stored.state)
+    edit(data)
+    return dataclasses.replace(stored, state=json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def new_key() -> tuple[str, Ed25519PrivateKey]:
+    private = Ed25519PrivateKey.generate()
+    return keys.encode_public(private.public_key()), private
+
+
+# -- the attacks ----------------------------------------------------------------------------------
+
+
+def split_payment_unapproved(kit: Kit) -> None:
+    """50万 posted straight four days after PZ-3's 60万: together 110万 in the fund's 30-day window."""
+    g = kit.grant("QD-2")
+    g._disbursed(voucher="PZ-Y", amount=50_000_000, held=False, actor="clerk", on="2024-09-06")
+    kit.write(kit.stolen(), g)
+
+
+def big_payment_unapproved(kit: Kit) -> None:
+    """A 150万 payment posted straight (the fund's threshold is 100万)."""
+    g = kit.grant("QD-2")
+    g._disbursed(voucher="PZ-F", amount=150_000_000, held=False, actor="clerk", on="2024-09-12")
+    kit.write(kit.stolen(), g)
+
+
+def payment_in_closed_year(kit: Kit) -> None:
+    g = kit.grant("QD-22")
+    g._disbursed(voucher="PZ-23", amount=10_000_000, held=False, actor="clerk", on="2022-12-01")
+    kit.write(kit.stolen(), g)
+
+
+def spending_before_paid(kit: Kit) -> None:
+    g = kit.grant("QD-1")
+    g._spent(voucher="ZC-X", amount=5_000_000, category="equipment", actor="clerk", on="2024-09-02")
+    kit.write(kit.stolen(), g)
+
+
+def spending_on_negative_list(kit: Kit) -> None:
+    g = kit.grant("QD-1")
+    g._spent(voucher="ZC-F", amount=1_000_000, category="fine", actor="clerk", on="2024-09-08")
+    kit.write(kit.stolen(), g)
+
+
+def forged_award(kit: Kit, ref: str, amount: int, *, self_evaluated: bool = False) -> None:
+    """An award written around the ledger by the clerk. Applied and evaluated honestly (by the reviewer,
+    through the ledger), unless ``self_evaluated``: then the clerk forges the whole application."""
+    if self_evaluated:
+        g = Grant(
+            ref=ref,
+            unit=ENTERPRISE,
+            unit_type="enterprise",
+            clause=CLAUSE,
+            asked=amount,
+            base=None,
+            actor="clerk",
+            on="2024-09-01",
+        )
+        g._evaluated(grade="good", score=None, actor="clerk", on="2024-09-01")
+    else:
+        run(
+            kit.ledger,
+            "apply",
+            "clerk",
+            ref=ref,
+            unit=ENTERPRISE,
+            clause=CLAUSE,
+            amount=str(amount // 100),
+            date="2024-09-01",
+        )
+        run(kit.ledger, "evaluate", "reviewer", ref=ref, grade="good", date="2024-09-01")
+        g = kit.grant(ref)
+    decision = {"amount": amount, "fund": "KJ", "doc": f"DOC-{ref}", "mode": "grant", "equity_amount": None}
+    g._awarded(decision=dict(decision, exception_doc=None, year=2024, grade="good"), actor="clerk", on="2024-09-01")
+    kit.write(kit.stolen(), g)
+
+
+def self_evaluated(kit: Kit) -> None:
+    forged_award(kit, "QD-S", 100_000_000, self_evaluated=True)
+
+
+def over_clause_max(kit: Kit) -> None:
+    forged_award(kit, "QD-M", 800_000_000)  # the clause's most is 500万
+
+
+def over_budget(kit: Kit) -> None:
+    for n in range(19):  # 19 × 500万 = 9500万 on top of QD-1's and QD-2's 600万: KJ 2024's budget is 1亿
+        forged_award(kit, f"QD-B{n}", 500_000_000)
+
+
+def clerk_grants_himself_admin(kit: Kit) -> None:
+    me = kit.actor("clerk")
+    me._granted(role="admin", actor="clerk", on="2024-09-10")
+    kit.write(kit.stolen(), me)
+
+
+def clerk_rebinds_approvers_key_then_approves(kit: Kit) -> None:
+    public, private = new_key()
+    approver = kit.actor("approver")
+    approver._key_bound(key=public, custody="enrolled", held_by="approver", actor="clerk", on="2024-09-10")
+    kit.write(kit.stolen(), approver)
+    g = kit.grant("QD-1")
+    g._approved(voucher="PZ-2", kind="disbursement", amount=120_000_000, stake=None, actor="approver", on="2024-09-10")
+    kit.write(signing.Signer("approver", public, private), g)
+
+
+def thief_rotates_clerks_key(kit: Kit) -> None:
+    """The thief writes the rotation himself, vouching for his new key with that key (not the clerk's)."""
+    public, private = new_key()
+    me = kit.actor("clerk")
+    proof = base64.b64encode(private.sign(b"grantledger-rotate-v1" + public.encode())).decode()
+    me._key_rotated(key=public, previous=me.key, proof=proof, actor="clerk", on="2024-09-10")
+    kit.write(kit.stolen(), me)
+
+
+def thief_rotates_approvers_key(kit: Kit) -> None:
+    """With the clerk's stolen key, the approver's key is rotated to one the thief holds."""
+    public, _ = new_key()
+    approver = kit.actor("approver")
+    clerk = kit.stolen()
+    proof = base64.b64encode(clerk.sign(b"grantledger-rotate-v1" + public.encode())).decode()
+    approver._key_rotated(key=public, previous=approver.key, proof=proof, actor="clerk", on="2024-09-10")
+    kit.write(clerk, approver)
+
+
+def revoked_clerk_acts(kit: Kit) -> None:
+    g = kit.grant("QD-1")
+    g._disbursed(voucher="PZ-R", amount=1_000_000, held=False, actor="clerk2", on="2024-09-10")
+    kit.write(kit.stolen("clerk2"), g)
+
+
+def clerk_approves_without_the_role(kit: Kit) -> None:
+    g = kit.grant("QD-1")
+    g._approved(voucher="PZ-2", kind="disbursement", amount=120_000_000, stake=None, actor="clerk", on="2024-09-10")
+    kit.write(kit.stolen(), g)
+
+
+def seal_with_a_key_not_the_auditors(kit: Kit) -> None:
+    kit.ledger.catch_up()
+    position, head, state = seals.checkpoint(kit.ledger.read_model, kit.app.recorder)
+    public, private = new_key()
+    signed = signing.sign_as(signing.Signer("auditor", public, private), seal_payload(position, head, state))
+    seal = Seal(
+        position=position,
+        head=head,
+        state=state,
+        algorithm=STATE_ALGORITHM,
+        signed_by="auditor",
+        key=signed["key"],
+        signature=signed["signature"],
+        actor="clerk",
+        on="2024-09-10",
+    )
+    kit.write(kit.stolen(), seal)
+
+
+def malformed_submission(kit: Kit) -> None:
+    g = Grant(
+        ref="QD-BAD",
+        unit=ENTERPRISE,
+        unit_type="enterprise",
+        clause=CLAUSE,
+        asked=1,
+        base=None,
+        actor="clerk",
+        on="2024-09-01",
+    )
+    kit.write(kit.stolen(), g, edit=lambda data: data.pop("unit"))
+
+
+ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
+    "payment at the threshold without approval": (big_payment_unapproved, "达到审批阈值的付款须经另一人审批"),
+    "split payments reaching the threshold": (split_payment_unapproved, "达到审批阈值的付款须经另一人审批"),
+    "payment dated in a closed year": (payment_in_closed_year, "已结账年度不得再记账"),
+    "spending before the money was paid": (spending_before_paid, "支出不得早于拨款到位"),
+    "spending on the negative list": (spending_on_negative_list, "负面清单"),
+    "forged application self-evaluated": (self_evaluated, "评审须由"),
+    "forged application over the clause maximum": (over_clause_max, "批复金额不得超过条款上限"),
+    "forged applications over the budget": (over_budget, "批复不得超出资金年度预算"),
+    "clerk granting himself admin": (clerk_grants_himself_admin, "授予角色须由管理员"),
+    "clerk rebinding the approver's key then approving": (
+        clerk_rebinds_approvers_key_then_approves,
+        "绑定签名钥匙须由管理员",
+    ),
+    "thief rotating the clerk's key": (thief_rotates_clerks_key, "更换钥匙须有原钥匙签署的证明"),
+    "thief rotating the approver's key": (thief_rotates_approvers_key, "只能更换本人的签名钥匙"),
+    "revoked clerk acting": (revoked_clerk_acts, "撤销后仍用其钥匙签名"),
+    "clerk without the approver role approving": (clerk_approves_without_the_role, "审批须由"),
+    "seal signed with a key not bound to the auditor": (
+        seal_with_a_key_not_the_auditors,
+        "封存须用签名人当时绑定的钥匙签署",
+    ),
+    "signed event of an unexpected shape": (malformed_submission, "缺少字段 unit"),
+}
