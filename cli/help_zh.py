@@ -738,6 +738,13 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
     ),
 }
 
+# Corrections (cancel-award, reduce-award, correct, reevaluate) keep their words in a module of their own.
+from .help_corrections import HELP as _CORRECTIONS_HELP  # noqa: E402
+from .help_corrections import SUMMARIES as _CORRECTIONS_SUMMARIES  # noqa: E402
+
+HELP.update(_CORRECTIONS_HELP)
+SUMMARIES.update(_CORRECTIONS_SUMMARIES)
+
 
 def _options(command: Any, words: dict[str, str]) -> None:
     import click

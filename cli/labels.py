@@ -215,6 +215,14 @@ EVENTS = {
     "Grant.Converted": "转股",
     "Grant.Exited": "股权退出",
     "Grant.WrittenOff": "股权核销",
+    "Grant.CorrectionProposed": "提请更正",
+    "Grant.CorrectionWithdrawn": "撤回更正",
+    "Grant.AwardCancelled": "撤销批复",
+    "Grant.AwardReduced": "调减批复",
+    "Grant.ApplicationCorrected": "更正申报",
+    "Grant.Reevaluated": "复评",
+    "FundYear.Released": "退回承诺",
+    "UnitCap.Released": "退回上限",
     "Voucher.Issued": "开具凭证",
     "Installation.SigningBegan": "开始签名",
     "Actor.KeyBound": "绑定签名钥匙",
@@ -375,6 +383,10 @@ BATCH_COMMANDS = {
     "close": "结账",
     "reopen": "重新开账",
     "key-rotate": "更换钥匙",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
 }
 
 

@@ -29,8 +29,11 @@ PERMISSIONS = {
         "spend",
         "recover",
         "reverse",
+        "cancel-award",
+        "reduce-award",
+        "correct",
     },
-    "reviewer": {"evaluate", "reject"},
+    "reviewer": {"evaluate", "reject", "reevaluate"},
     "approver": {"approve", "void"},
     "auditor": {"policy", "history", "report", "verify", "export", "seal"},
 }
@@ -156,6 +159,10 @@ COMMAND_WORDS = {
     "verify": "校验",
     "export": "导出",
     "seal": "封存",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
 }
 
 

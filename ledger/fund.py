@@ -90,6 +90,14 @@ class FundYear(Aggregate):
     def _committed(self, ref: str, amount: int, actor: str, on: str) -> None:
         self.committed += amount
 
+    def release(self, ref: str, amount: Fen, doc: str, actor: str, on: str) -> None:
+        """Give back what an award committed (撤销批复 or 调减, approved by a second person under ``doc``)."""
+        self._released(ref=ref, amount=amount, doc=doc, actor=actor, on=on)
+
+    @event("Released")
+    def _released(self, ref: str, amount: int, doc: str, actor: str, on: str) -> None:
+        self.committed -= amount
+
     def receive(self, ref: str, voucher: str, kind: str, amount: Fen, actor: str, on: str) -> None:
         """Money coming back to the fund (a recovery or equity exit proceeds)."""
         self._returned(ref=ref, voucher=voucher, kind=kind, amount=amount, actor=actor, on=on)

@@ -119,6 +119,8 @@ class Grant(Aggregate):
         if self.status == AWARDED:
             raise _state(f"申报 {self.ref} 已批复")
         self._check_not_before(on, self.evaluated_on, "批复", "评估")
+        for cancelled in getattr(self, "cancelled", ()):  # 撤销批复: a new award comes after, never before
+            self._check_not_before(on, cancelled["on"], "批复", "撤销批复")
 
     def same_award(self, decision: dict, on: str | None) -> bool:
         assert self.award is not None
@@ -451,6 +453,61 @@ class Grant(Aggregate):
         else:
             self.recovered -= amount
             self.flows.append([on, amount])
+
+    # -- corrections: ledger/corrections.py decides; a second person puts each in force ---------------
+
+    def _correction(self, doc: str, **changes: object) -> None:
+        self.corrections = {**getattr(self, "corrections", {})}
+        self.corrections[doc] = {**self.corrections[doc], **changes}
+
+    @event("CorrectionProposed")
+    def propose_correction(
+        self,
+        doc: str,
+        kind: str,
+        amount: int | None,
+        clause: str | None,
+        grade: str | None,
+        score: str | None,
+        reason: str,
+        actor: str,
+        on: str,
+    ) -> None:
+        self.corrections = {**getattr(self, "corrections", {})}
+        self.corrections[doc] = {
+            **dict(kind=kind, amount=amount, clause=clause, grade=grade, score=score, reason=reason),
+            **dict(maker=actor, on=on, status="pending"),
+        }
+
+    @event("CorrectionWithdrawn")
+    def withdraw_correction(self, doc: str, kind: str, reason: str, actor: str, on: str) -> None:
+        self._correction(doc, status="withdrawn", withdrawn_reason=reason)
+
+    @event("AwardCancelled")
+    def record_cancellation(
+        self, doc: str, amount: int, award_doc: str, fund: str, year: int, actor: str, on: str
+    ) -> None:
+        """撤销批复: the application is back to evaluated, to be awarded again (never under ``award_doc``)."""
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.cancelled = [*getattr(self, "cancelled", []), {"doc": award_doc, "amount": amount, "on": on}]
+        self.status, self.award = EVALUATED, None
+
+    @event("AwardReduced")
+    def record_reduction(
+        self, doc: str, amount: int, before: int, after: int, fund: str, year: int, actor: str, on: str
+    ) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.award = {**self.award, "amount": after}
+
+    @event("ApplicationCorrected")
+    def record_correction(self, doc: str, before: dict, after: dict, actor: str, on: str) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.asked, self.clause = after["asked"], after["clause"]
+
+    @event("Reevaluated")
+    def record_reevaluation(self, doc: str, before: dict, grade: str, score: str | None, actor: str, on: str) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.grade, self.score = grade, score
 
     # -- equity ---------------------------------------------------------------
 

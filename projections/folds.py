@@ -331,6 +331,7 @@ _DETAILS = (
     ("fund", "资金", None),
     ("mode", "方式", MODES),
     ("doc", "文号", None),
+    ("award_doc", "原批复文号", None),
     ("exception_doc", "例外文号", None),
     ("category", "类别", {**CATEGORIES, **NEGATIVE_LIST}),
     ("kind", "类型", KINDS),

@@ -34,10 +34,12 @@ GRANT_TOPICS = {
     "Grant.Spent",
     "Grant.Recovered",
     "Grant.Reversed",
+    "Grant.AwardCancelled",
+    "Grant.AwardReduced",
 }
 FUND_TOPICS = {"FundYear.Opened", "FundYear.Appropriated", "FundYear.Committed", "FundYear.Returned"}
-FUND_TOPICS |= {"FundYear.ReturnReversed"}
-CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used"}
+FUND_TOPICS |= {"FundYear.ReturnReversed", "FundYear.Released"}
+CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used", "UnitCap.Released"}
 WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
 
 
@@ -85,6 +87,10 @@ class InvariantCheck:
             a["spent"] += int(d["amount"])
         elif name == "Grant.Recovered":
             a["recovered"] += int(d["amount"])
+        elif name == "Grant.AwardCancelled":
+            a["awarded"] = 0
+        elif name == "Grant.AwardReduced":
+            a["awarded"] = int(d["after"])
         elif name == "Grant.Reversed":
             field = {"disbursement": "paid", "expenditure": "spent", "recovery": "recovered"}.get(d.get("kind"))
             if field:
@@ -108,6 +114,7 @@ class InvariantCheck:
             "FundYear.Committed": ("committed", 1),
             "FundYear.Returned": ("returned", 1),
             "FundYear.ReturnReversed": ("returned", -1),
+            "FundYear.Released": ("committed", -1),
         }[name]
         f[field] += sign * int(d["amount"])
         if f["committed"] <= f["appropriated"] + f["returned"]:
@@ -122,7 +129,7 @@ class InvariantCheck:
         if name == "UnitCap.Opened":
             c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {d.get('period')}", d.get("cap")
             return None
-        c["used"] += int(d["amount"])
+        c["used"] += (-1 if name == "UnitCap.Released" else 1) * int(d["amount"])
         if c["cap"] is None or c["used"] <= int(c["cap"]):
             return None
         return f"invariant 3 for cap {c['name']}: used {format_human(c['used'])} > cap {format_human(int(c['cap']))}"
