@@ -49,6 +49,10 @@ MINIMAL: dict[str, dict[str, object]] = {
     "policy load": {"file-name": "talent.toml", "content": "[document]\n"},
     "close": {"year": "2024", "fund": "KJ-2024", "doc": "青财结〔2025〕1号"},
     "reopen": {"year": "2024", "fund": "KJ-2024", "doc": "青财开〔2025〕1号", "reason": "补记漏登拨付"},
+    "cancel-award": {"ref": "QD-2024-001", "doc": "青科撤〔2024〕1号", "reason": "误记入青岛市资金"},
+    "reduce-award": {"ref": "QD-2024-001", "amount": "200万", "doc": "青科调〔2024〕1号", "reason": "核减"},
+    "correct": {"ref": "QD-2024-001", "doc": "更正-1", "reason": "金额录错"},
+    "reevaluate": {"ref": "QD-2024-001", "grade": "good", "doc": "复评-1", "reason": "评分汇总有误"},
 }
 
 # Valid values for the optional fields.
@@ -78,6 +82,10 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "policy load": {},
     "close": {"date": "2025-01-15"},
     "reopen": {"date": "2025-01-15"},
+    "cancel-award": {"date": "2024-01-15"},
+    "reduce-award": {"date": "2024-01-15"},
+    "correct": {"amount": "80万", "clause": "qd2024-01-common-tech", "date": "2024-01-15"},
+    "reevaluate": {"score": "88.5", "date": "2024-01-15"},
 }
 
 # One malformed value for every field name users type.
