@@ -1,4 +1,5 @@
-"""The Chinese ``--help`` of the corrections (``cli/corrections.py``), laid into ``cli/help_zh.py``'s catalogue."""
+"""The Chinese ``--help`` of issue 24's corrections (``cli/corrections.py``) and controls (``fund scope``), laid
+into ``cli/help_zh.py``'s catalogue."""
 
 from __future__ import annotations
 
@@ -73,6 +74,23 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--score": "更正后的评分, 0–100。",
             "--doc": "复评的" + SECOND,
             "--reason": "复评的理由。",
+            "--date": DATE,
+        },
+    ),
+    "fund scope": (
+        """规定资金的使用范围 (经办人): 只用于某城市的政策 (--city 青岛 或 威海), 也可只用于某些条款 (--clauses)。
+此后从该资金批复范围以外的条款会被拒绝 (NOT_ELIGIBLE), 并说明条款所属城市与资金所属城市。
+新设立的资金也可在 fund create 时用 --city/--clauses 直接规定。
+
+\b
+示例:
+  grantledger fund scope KJ --city 青岛 --doc 青财教〔2024〕3号
+  grantledger fund scope WH --city 威海 --clauses wh2018-6-star-space,wh2018-1-new-rd-institution --doc 威财〔2024〕2号
+""",
+        {
+            "--city": "资金只用于该城市的政策: 青岛 或 威海。",
+            "--clauses": "资金只用于这些条款 (条款编号, 以逗号分隔)。",
+            "--doc": "规定使用范围的文件文号。",
             "--date": DATE,
         },
     ),

@@ -223,6 +223,7 @@ EVENTS = {
     "Grant.Reevaluated": "复评",
     "FundYear.Released": "退回承诺",
     "UnitCap.Released": "退回上限",
+    "Fund.Scoped": "规定资金使用范围",
     "Voucher.Issued": "开具凭证",
     "Installation.SigningBegan": "开始签名",
     "Actor.KeyBound": "绑定签名钥匙",
@@ -355,6 +356,8 @@ BATCH_KEYS = {
     "file-name": "文件名",
     "content": "文件内容",
     "key": "公钥",
+    "city": "城市",
+    "clauses": "条款范围",
 }
 
 # Batch commands by their Chinese names (the ``命令`` column may use either).
@@ -362,6 +365,7 @@ BATCH_COMMANDS = {
     "role-grant": "授权",
     "role-revoke": "收回角色",
     "fund-create": "设立资金",
+    "fund-scope": "资金使用范围",
     "fund-appropriate": "下达预算",
     "unit-register": "登记单位",
     "apply": "申报",

@@ -16,6 +16,7 @@ from .values import ROLES
 PERMISSIONS = {
     "clerk": {
         "fund create",
+        "fund scope",
         "fund appropriate",
         "unit register",
         "unit rename",
@@ -136,6 +137,7 @@ def may(roles: list[str] | tuple[str, ...], command: str) -> bool:
 # Commands by the name a clerk knows them by (a refusal names both).
 COMMAND_WORDS = {
     "fund create": "设立资金",
+    "fund scope": "资金使用范围",
     "fund appropriate": "下达预算",
     "unit register": "登记单位",
     "unit rename": "单位更名",

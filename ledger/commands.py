@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
-from . import dates, keys, money, uscc, values
+from . import dates, keys, money, scope, uscc, values
 from .digits import describe, odd_digit
 from .errors import LedgerError, did_you_mean, invalid
 
@@ -107,6 +107,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "public_key": lambda text: keys.normalise_public(str(text)),
     "position": _position,
     "days": _days,
+    "city": lambda text: scope.city(text),
+    "clauses": lambda text: scope.clause_list(text),
 }
 
 
@@ -172,6 +174,20 @@ class FundCreate(Command):
     threshold: int | None = arg("amount", required=False, flag="approval-threshold")
     date: str | None = arg("date", required=False)
     window: int | None = arg("days", required=False, flag="approval-window")
+    city: str | None = arg("city", required=False)
+    clauses: tuple[str, ...] | None = arg("clauses", required=False)
+
+
+@dataclass(frozen=True)
+class FundScope(Command):
+    """A fund's scope (ledger/scope.py), for a fund created without one: its city, and optionally its clauses."""
+
+    name = "fund scope"
+    fund: str = arg("key")
+    city: str = arg("city")
+    doc: str = arg("key")
+    clauses: tuple[str, ...] | None = arg("clauses", required=False)
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -434,6 +450,7 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         RoleRevoke,
         KeyRotate,
         FundCreate,
+        FundScope,
         FundAppropriate,
         UnitRegister,
         UnitRename,

@@ -25,6 +25,7 @@ EVENTS = {
     "ApplicationCorrected": "更正申报",
     "Reevaluated": "复评",
     "Released": "退回额度",
+    "Scoped": "规定使用范围",
     "Issued": "凭证登记",
     "Used": "占用上限",
     "Returned": "退回额度",

@@ -29,7 +29,7 @@ TYPED = set(
     policy quote load apply evaluate award reject disburse approve void spend recover reverse invest convert
     exit write off close reopen seal report history replay verify export events beancount hledger vouchers batch
     template voucher print serve demo all statement monthly
-    cancel reduce correct reevaluate
+    cancel reduce correct reevaluate scope
     awards funds units caps clauses equity trial balance pending carryover
     admin clerk reviewer approver auditor
     table json csv xlsx jsonl pdf txt toml md db u8 kingdee

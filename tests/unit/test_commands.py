@@ -29,6 +29,7 @@ MINIMAL: dict[str, dict[str, object]] = {
     "role revoke": {"actor": "li.ming", "role": "clerk"},
     "key rotate": {},
     "fund create": {"fund": "KJ-2024", "name": "市科技创新专项资金"},
+    "fund scope": {"fund": "KJ-2024", "city": "青岛", "doc": "青财教〔2024〕3号"},
     "fund appropriate": {"fund": "KJ-2024", "year": "2024", "amount": "5000万", "doc": "青财教〔2024〕1号"},
     "unit register": {"code": UNIT, "name": "青岛某科技有限公司", "type": "enterprise"},
     "unit rename": {"code": UNIT, "name": "青岛某新科技有限公司", "doc": "更名-2024-1"},
@@ -61,7 +62,14 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "role grant": {"key": PUBLIC_KEY},
     "role revoke": {},
     "key rotate": {},
-    "fund create": {"approval-threshold": "100万", "date": "2024-01-02", "approval-window": "30"},
+    "fund create": {
+        "approval-threshold": "100万",
+        "date": "2024-01-02",
+        "approval-window": "30",
+        "city": "威海",
+        "clauses": "wh2018-6-star-space",
+    },
+    "fund scope": {"clauses": "qd2024-01-common-tech", "date": "2024-01-02"},
     "fund appropriate": {"date": "2024-01-15"},
     "unit register": {"region": "370200", "region-doc": "鲁科字〔2024〕1号", "date": "2024-01-02"},
     "unit rename": {"date": "2024-01-02"},
@@ -122,6 +130,8 @@ MALFORMED: dict[str, object] = {
     "region-doc": "a b",
     "file-name": "",
     "content": "   ",
+    "city": "上海",
+    "clauses": " , ",
 }
 
 ALL_FIELDS = [(name, f) for name in MINIMAL for f in [*MINIMAL[name], *OPTIONAL[name]]]
