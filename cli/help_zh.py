@@ -452,7 +452,8 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "exit": (
-        """出售批复 REF 持有的 (部分) 股权; 损益 = 退出收入 − 所售部分的成本。
+        """出售批复 REF 持有的 (部分) 股权; 损益 = 退出收入 − 所售部分的成本。退出收入或所售部分的成本达到资金
+审批阈值的, 待另一名审批人 approve 凭证号 后生效 (void 凭证号 --reason 作废)。
 
 \b
 示例:
@@ -466,13 +467,16 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "write-off": (
-        """核销批复 REF 剩余的股权 (企业失败)。
+        """核销批复 REF 剩余的股权 (企业失败)。核销成本达到资金审批阈值的, 须用 --doc 给出核销文号,
+待另一名审批人 approve 文号 后生效 (void 文号 --reason 作废)。
 
 \b
 示例:
   grantledger write-off QD-2024-012 --reason "企业破产清算"
+  grantledger write-off QD-2024-013 --reason "企业破产清算" --doc 青科核〔2025〕1号
+  grantledger --actor zhao.min approve 青科核〔2025〕1号
 """,
-        {"--reason": "核销理由。", "--date": DATE},
+        {"--reason": "核销理由。", "--doc": "核销文号; 达到审批阈值时必填, 由另一人审批。", "--date": DATE},
     ),
     "close": (
         """年终结账 (管理员): 记录资金 FUND 在年度 YEAR 结转的 (已批复、到 12-31 尚未拨付的) 和结余的

@@ -350,6 +350,7 @@ class WriteOff(Command):
     ref: str = arg("key")
     reason: str = arg("text")
     date: str | None = arg("date", required=False)
+    doc: str | None = arg("key", required=False)  # the key a second person approves, when the write-off is held
 
 
 @dataclass(frozen=True)

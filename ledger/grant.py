@@ -509,6 +509,34 @@ class Grant(Aggregate):
         self._correction(doc, status="approved", by=actor, done_on=on)
         self.grade, self.score = grade, score
 
+    # -- equity acts held for a second person (ledger/holds.py) --------------------------------------
+
+    @event("EquityActHeld")
+    def hold_equity_act(
+        self,
+        key: str,
+        kind: str,
+        stake: int,
+        proceeds: int | None,
+        cost: int,
+        reason: str | None,
+        threshold: int,
+        actor: str,
+        on: str,
+    ) -> None:
+        """An exit or a write-off at or above the fund's threshold: it waits under ``key`` for a second person."""
+        self.held_acts = {**getattr(self, "held_acts", {})}
+        self.held_acts[key] = dict(kind=kind, stake=stake, proceeds=proceeds, cost=cost, reason=reason)
+        self.held_acts[key].update(maker=actor, on=on, status="pending")
+
+    @event("EquityActApproved")
+    def approve_equity_act(self, key: str, kind: str, actor: str, on: str) -> None:
+        self.held_acts = {**self.held_acts, key: {**self.held_acts[key], "status": "approved", "by": actor}}
+
+    @event("EquityActVoided")
+    def void_equity_act(self, key: str, kind: str, reason: str, actor: str, on: str) -> None:
+        self.held_acts = {**self.held_acts, key: {**self.held_acts[key], "status": "voided", "void_reason": reason}}
+
     # -- equity ---------------------------------------------------------------
 
     def convert(self, stake: int, valuation: int, doc: str, actor: str, on: str) -> bool:
@@ -547,10 +575,14 @@ class Grant(Aggregate):
             )
         return cost if stake == held else (cost * stake * 2 + held) // (2 * held)
 
-    def exit(self, voucher: str, stake: int, proceeds: Fen, actor: str, on: str) -> tuple[int, int]:
+    def check_exit(self, stake: int, on: str) -> None:
         if not self.equity["stake"]:
             raise _state(f"申报 {self.ref} 没有持有的股权")
         self._check_not_before(on, self.award["on"], "退出", "批复")
+        self.exit_terms(stake)
+
+    def exit(self, voucher: str, stake: int, proceeds: Fen, actor: str, on: str) -> tuple[int, int]:
+        self.check_exit(stake, on)
         cost = self.exit_terms(stake)
         gain = proceeds - cost
         self._exited(voucher=voucher, stake=stake, proceeds=proceeds, cost=cost, gain=gain, actor=actor, on=on)
@@ -574,15 +606,18 @@ class Grant(Aggregate):
             "status": POSTED,
         }
 
+    def check_write_off(self, reason: str, on: str) -> None:
+        if not self.equity["stake"]:
+            raise _state(f"申报 {self.ref} 没有持有的股权可核销")
+        self._check_not_before(on, self.award["on"], "核销", "批复")
+
     def write_off(self, reason: str, actor: str, on: str) -> bool:
         done = self.equity["written_off"]
         if done:
             if done["reason"] != reason:
                 raise LedgerError(errors.DUPLICATE_KEY, f"申报 {self.ref} 的股权已核销, 理由: {done['reason']}")
             return False
-        if not self.equity["stake"]:
-            raise _state(f"申报 {self.ref} 没有持有的股权可核销")
-        self._check_not_before(on, self.award["on"], "核销", "批复")
+        self.check_write_off(reason, on)
         self._written_off(stake=self.equity["stake"], cost=self.equity["cost"], reason=reason, actor=actor, on=on)
         return True
 

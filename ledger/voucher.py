@@ -23,6 +23,7 @@ KINDS = {
     "reduce-award": "调减批复",
     "correct": "更正申报",
     "reevaluate": "复评",
+    "write-off": "股权核销",
 }
 
 # The fields a reused voucher number may differ in, as the refusal names them.

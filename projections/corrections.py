@@ -6,12 +6,15 @@ award made again under the application is folded as any award); a reduction (调
 released commitment posts the award's journal lines again in red ink (movement ``award``, negative), so
 ``committed``, ``awarded`` and every as-of and period figure read from the journal fall by it, and the books
 stay memo only: an award books no entry (``charts/gov2019.toml``), nor does its cancellation.
+
+An exit or a write-off held at its fund's threshold is a held act too, until approved (its ``Grant.Exited`` /
+``Grant.WrittenOff`` then follows and is folded as ever) or voided.
 """
 
 from __future__ import annotations
 
 from .folds import on, originate
-from .held import APPROVED, TWO_PERSON, VOIDED, held, settled
+from .held import APPROVED, THRESHOLD, TWO_PERSON, VOIDED, held, settled
 from .journal import post
 from .page import Event, Page
 
@@ -95,3 +98,36 @@ def _released(e: Event, page: Page) -> None:
 def _cap_released(e: Event, page: Page) -> None:
     o = e.origin
     page.add("caps", (o["unit"], o["clause"], o["key"]), used=-e.data["amount"], awards=-1 if e.data["whole"] else 0)
+
+
+# -- exits and write-offs held at the fund's threshold (ledger/holds.py) ---------------------------------------
+
+
+@on("Grant.EquityActHeld")
+def _equity_act_held(e: Event, page: Page) -> None:
+    o, d = e.origin, e.data
+    amount = d["cost"] if d["proceeds"] is None else max(d["proceeds"], d["cost"])  # what reached the threshold
+    held(
+        e,
+        page,
+        d["key"],
+        d["kind"],
+        THRESHOLD,
+        application=o["key"],
+        unit=o["unit"],
+        clause=o["clause"],
+        fund=o["fund"],
+        year=o["year"],
+        amount=amount,
+        reason=d["reason"],
+    )
+
+
+@on("Grant.EquityActApproved")
+def _equity_act_approved(e: Event, page: Page) -> None:
+    settled(e, page, e.data["key"], APPROVED)
+
+
+@on("Grant.EquityActVoided")
+def _equity_act_voided(e: Event, page: Page) -> None:
+    settled(e, page, e.data["key"], VOIDED, e.data["reason"])

@@ -246,6 +246,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.exit(equity, 40, 80 * WAN)  # 40 % of it, at a gain
         self.invest(equity, 120, 10_000)  # more than the award
         self.disburse(equity, 10)  # an equity award is not disbursed
+        self.exit(equity, 50, 120 * WAN)  # 120万 ≥ fund A's threshold: held, then approved by a second person
         return multiple(equity, convertible)
 
     @initialize()
@@ -798,6 +799,11 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         cost = g["cost"] if stake == g["stake"] else (g["cost"] * stake * 2 + g["stake"]) // (2 * g["stake"])
         assert (result.fields["cost"], result.fields["gain"]) == (cost, proceeds - cost)
+        held = max(proceeds, cost) >= THRESHOLD[g["fund"][0]]  # at the fund's threshold: a second person
+        assert result.fields["status"] == ("pending" if held else "posted")
+        if held:
+            OUTCOMES["exit: held"] += 1
+            self.attempt(None, "approve", "approver", voucher=voucher, date=self.on)
         g["stake"] -= stake
         g["cost"] -= cost
         self.year_of(g["fund"], self.day.year)["returned"] += proceeds
@@ -1064,6 +1070,7 @@ MUST_EXERCISE = [
     "cancel-award: INVALID_STATE",
     "reduce-award: accepted",
     "reduce-award: EXCEEDS_AWARD",
+    "exit: held",
 ]
 
 
