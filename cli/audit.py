@@ -51,11 +51,19 @@ def replay() -> None:
     "--checkpoint",
     default=None,
     metavar="FILE",
-    help="A seal file (seal --out): also prove the log passes through its head and its balances still hash "
-    "to its state.",
+    help="A seal file (seal --out): also prove the log reaches and passes through its head, its balances still "
+    "hash to its state, and it is signed by the key then bound to its signer.",
+)
+@click.option(
+    "--witness",
+    default=None,
+    metavar="DIR",
+    envvar="GRANTLEDGER_WITNESS",
+    help="The office's directory of seal files (seal --witness DIR): check the log against every one; a log "
+    "shorter than any of them was cut back or restored from an older copy.",
 )
 @guarded
-def verify(checkpoint: str | None) -> None:
+def verify(checkpoint: str | None, witness: str | None) -> None:
     """Recompute the hash chain, check snapshots, rebuild every projection in a scratch database and compare
     it row by row with the live one, and check the trial balance. Exits 1 with TAMPERED naming the first
     bad event or row.
@@ -66,13 +74,17 @@ def verify(checkpoint: str | None) -> None:
     Examples:
       grantledger --actor audit.office verify
       grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
+      grantledger --actor audit.office verify --witness /mnt/audit/seals
     """
+    from projections import witness as witnesses
+
     from .periods import read_checkpoint
 
     s = settings()
-    sealed = read_checkpoint(checkpoint) if checkpoint else None
+    sealed = dict(read_checkpoint(checkpoint), file=checkpoint) if checkpoint else None
+    witnessed = witnesses.read(witness, read_checkpoint) if witness else None
     with open_ledger() as ledger, progress_bar("verifying") as progress:
-        report = ledger.verify(s.actor, progress, sealed)
+        report = ledger.verify(s.actor, progress, sealed, witnessed)
         unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
     if unrecorded and s.fmt != "json":
         click.echo(unrecorded, err=True)

@@ -19,8 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger import errors
-
-from .labels import BATCH_COMMANDS, BATCH_KEYS
+from presentation.labels import BATCH_COMMANDS, BATCH_KEYS
 
 LABELS = {label: key for key, label in BATCH_KEYS.items()}
 COMMANDS = {label: name for name, label in BATCH_COMMANDS.items()}

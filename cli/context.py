@@ -140,8 +140,9 @@ def _storage_refusal(error: Exception) -> LedgerError | None:
     return storage_refusal(store, error)
 
 
-def submit(name: str, /, **raw: Any) -> None:
-    """Build the command ``name`` from raw option values, run it, print the result."""
+def submit(name: str, /, *, after: Callable[[Any], None] | None = None, **raw: Any) -> None:
+    """Build the command ``name`` from raw option values, run it, print the result (``after`` sees the result
+    first: ``close`` keeps its seal in the witness directory)."""
     from ledger import commands
 
     s = settings()
@@ -157,6 +158,8 @@ def submit(name: str, /, **raw: Any) -> None:
         ms=round((time.perf_counter() - started) * 1000, 1),
         result=_loggable(result.fields),
     )
+    if after is not None:
+        after(result)
     show(result.fields, result.changed, result.note)
 
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
+WITNESS = (
+    "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); "
+    "verify --witness DIR 用其中每一份核对日志。"
+)
 
 # The one-line summaries ``grantledger --help`` lists.
 SUMMARIES = {
@@ -484,11 +488,13 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 
 结账后, 该资金业务日期在该年度内的资金命令一律 PERIOD_CLOSED; 在下一年拨付该年度的批复, 使用结转额度。
 
+结账写下的封存, 给了 --witness DIR (或 GRANTLEDGER_WITNESS) 时也留存到该目录。
+
 \b
 示例:
-  grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号
+  grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号 --witness /mnt/audit/seals
 """,
-        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE},
+        {"--fund": "结账的资金。", "--doc": "结账文号; 同一文号只结一次。", "--date": DATE, "--witness": WITNESS},
     ),
     "reopen": (
         """提请重新开账 (管理员): 资金 FUND 已结账的年度 YEAR。另一位管理员或审批人运行 approve 文号 后生效
@@ -510,11 +516,16 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README "Closing a year"), 由操作人签名并记录。
 请保存文件; 以后用 verify --checkpoint 文件 证明日志和余额没有变动。
 
+审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件
+(文件名含位置和时间, 只含公开内容, 从不含私钥)。日志被截短或数据库被换成较早的备份时,
+verify --witness DIR 会指出日志比留存的封存短。
+
 \b
 示例:
   grantledger --actor audit.office seal --out seal-2025-01-10.json
+  grantledger --actor audit.office seal --witness /mnt/audit/seals
 """,
-        {"--out": "同时把封存写成 JSON 文件, 离线保存。"},
+        {"--out": "同时把封存写成 JSON 文件, 离线保存。", "--witness": WITNESS},
     ),
     "report": (
         """从读模型打印报表 NAME (快速: 不读整个日志)。
@@ -612,12 +623,21 @@ funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (op
 
 请记下显示的链头哈希: 以后它若仍在链中, 它之前的一切都没有改动。
 
+封存 (日志中的、--checkpoint 文件和 --witness 目录中的每一份) 须: 不超出日志的末尾, 日志在其位置仍经过其链头、
+余额仍得到其哈希, 并由日志在该位置绑定给署名人的钥匙签名, 署名人当时有权封存 (审计或管理员)。
+
 \b
 示例:
   grantledger --actor audit.office verify
   grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
+  grantledger --actor audit.office verify --witness /mnt/audit/seals
 """,
-        {"--checkpoint": "封存文件 (seal --out): 同时证明日志仍经过其链头、其位置的余额仍得到同一哈希。"},
+        {
+            "--checkpoint": "封存文件 (seal --out): 同时证明日志到达并经过其链头、其位置的余额仍得到同一哈希、"
+            "其签名出自当时绑定给署名人的钥匙。",
+            "--witness": "本单位的封存留存目录 (seal --witness DIR; 或设置 GRANTLEDGER_WITNESS): 用其中每一份封存"
+            "核对日志; 日志比其中任何一份短, 即被截短或换成了较早的备份。",
+        },
     ),
     "export": ("为审计和财务软件导出数据。", {}),
     "export events": (

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .labels import safe_cell
+from presentation.labels import safe_cell
+
 from .output import width
 
 MAX_WIDTH = 100  # an import file, read on screen: wide enough for the longest 核算项目

@@ -8,14 +8,35 @@ import click
 
 from .context import date_option, guarded, open_ledger, settings, show, submit
 
+WITNESS_OPTION = click.option(
+    "--witness",
+    default=None,
+    metavar="DIR",
+    envvar="GRANTLEDGER_WITNESS",
+    help="Also write the seal as a file in DIR, the office's own copies outside the database (or set "
+    "GRANTLEDGER_WITNESS); verify --witness DIR checks the log against every one.",
+)
+
+
+def keep(witness: str | None, sealed: dict | None) -> None:
+    """Write a seal the command just made into the witness directory, and say where."""
+    if not witness or not sealed:
+        return
+    from projections import witness as witnesses
+
+    path = witnesses.write(witness, sealed)
+    settings().log.info("witnessed", position=sealed["position"], file=str(path))
+    click.echo(f"已把日志位置 {sealed['position']} 的封存留存到: {path}", err=True)
+
 
 @click.command()
 @click.argument("year")
 @click.option("--fund", required=True, help="The fund whose year is closed.")
 @click.option("--doc", required=True, help="The closing document number (结账文号); the key of this close.")
 @date_option
+@WITNESS_OPTION
 @guarded
-def close(year: str, fund: str, doc: str, date: str | None) -> None:
+def close(year: str, fund: str, doc: str, date: str | None, witness: str | None) -> None:
     """Close FUND's fiscal YEAR (年终结账, admin): record what carries forward (结转: committed but not yet paid
     by 12-31) and what lapses (结余: appropriated + returned − committed), lock the year, and seal the log.
 
@@ -24,9 +45,13 @@ def close(year: str, fund: str, doc: str, date: str | None) -> None:
 
     \b
     Examples:
-      grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号
+      grantledger close 2024 --fund KJ2024 --doc 青财结〔2025〕1号 --witness /mnt/audit/seals
     """
-    submit("close", year=year, fund=fund, doc=doc, date=date)
+    if witness:
+        from projections import witness as witnesses
+
+        witnesses.ready(witness)
+    submit("close", year=year, fund=fund, doc=doc, date=date, after=lambda r: keep(witness, r.fields.get("seal")))
 
 
 @click.command()
@@ -50,8 +75,9 @@ def reopen(year: str, fund: str, doc: str, reason: str, date: str | None) -> Non
 
 @click.command()
 @click.option("--out", default=None, metavar="FILE", help="Also write the seal as a JSON file to keep offline.")
+@WITNESS_OPTION
 @guarded
-def seal(out: str | None) -> None:
+def seal(out: str | None, witness: str | None) -> None:
     """Seal the log as it stands: its position, the chain's head hash there and a hash of every balance
     (see README "Closing a year"), signed by the actor and recorded. Keep the file; later,
     ``verify --checkpoint FILE`` proves the log and the balances have not moved.
@@ -59,8 +85,13 @@ def seal(out: str | None) -> None:
     \b
     Examples:
       grantledger --actor audit.office seal --out seal-2025-01-10.json
+      grantledger --actor audit.office seal --witness /mnt/audit/seals
     """
     s = settings()
+    if witness:
+        from projections import witness as witnesses
+
+        witnesses.ready(witness)
     with open_ledger() as ledger:
         result = ledger.seal(s.actor)
     s.log.info("sealed", actor=s.actor, **{k: result.fields[k] for k in ("position", "head", "state")})
@@ -69,6 +100,7 @@ def seal(out: str | None) -> None:
             json.dump(result.fields, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
         click.echo(f"已写入日志位置 {result.fields['position']} 的封存: {out}", err=True)
+    keep(witness, result.fields)
     show(result.fields, result.changed)
 
 

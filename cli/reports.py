@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from presentation.labels import REPORT_HEADERS
+from presentation.report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
+
 from . import output
 from .context import guarded, open_ledger, settings
-from .labels import REPORT_HEADERS
-from .report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
 
 # Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -25,8 +26,7 @@ yuan_unit_option = click.option(
 def pick_columns(text: str | None, available: list[str], default: list[str]) -> list[str]:
     """``--columns a,b,c`` by JSON name or Chinese header; an unknown one is INVALID_INPUT naming the choices."""
     from ledger import errors
-
-    from .labels import header, suggest
+    from presentation.labels import header, suggest
 
     if not text:
         return [c for c in default if c in available] if available else default
@@ -225,13 +225,12 @@ def _write_xlsx(
     columns: str | None = None,
     since: str | None = None,
 ) -> None:
-    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``cli.sheets``).
+    """One workbook: the report NAME, or with ``all`` every report, a sheet each (see ``presentation.sheets``).
 
     Each sheet shows the report's ``XLSX_COLUMNS`` (or ``--columns``, for one report)."""
     from ledger import errors
+    from presentation import sheets
     from projections.reports import FILTERS
-
-    from . import sheets
 
     if columns and name == "all":
         raise errors.invalid("report all 的每张报表列不同, 不能用 --columns; 请逐个报表导出")
@@ -306,8 +305,7 @@ def _known_at(text: str) -> int | str:
 def check_clause(text: str) -> str:
     """A clause id that is in the catalogue (shipped or loaded); a mistyped one is NOT_FOUND with a "did you mean"."""
     from ledger import commands, errors
-
-    from .labels import suggest
+    from presentation.labels import suggest
 
     clause = commands.parse("key", text, "--clause")
     with open_ledger() as ledger:

@@ -85,7 +85,7 @@ def list_() -> None:
     if rows is None:
         with open_ledger() as ledger:
             rows = ledger.roles(s.actor)
-    from .labels import shown as label
+    from presentation.labels import shown as label
 
     shown = rows if s.fmt == "json" else [dict(r, roles="、".join(label("roles", r["roles"]))) for r in rows]
     output.emit(s.fmt, shown, columns=["actor", "roles", "key", "custody", "since"])

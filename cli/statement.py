@@ -6,115 +6,12 @@ columns, their Chinese headers, which are amounts and which add up), the JSON do
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
 from .context import guarded, open_ledger, settings
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str  # the Statement's attribute
-    title: str
-    columns: tuple[str, ...]
-    money: frozenset[str]
-    totals: frozenset[str] = frozenset()  # the columns a 合计 row adds up (none: no 合计 row)
-    headers: dict[str, str] = field(default_factory=dict)  # this section's own headers, else labels.header
-    optional: bool = False  # left out when it has no rows
-    not_on_paper: tuple[str, ...] = ()  # columns the PDF leaves out (shown in another section)
-
-
-SECTIONS = (
-    Section(
-        "payments",
-        "拨付明细",
-        ("voucher", "kind", "date", "amount", "status", "paid", "paid_on", "maker", "approved_by", "reversed_on"),
-        frozenset(("amount", "paid")),
-        frozenset(("paid",)),
-        {
-            "date": "经办日期",
-            "amount": "凭证金额",
-            "paid": "入账金额",
-            "paid_on": "入账日期",
-            "reversed_on": "冲正日期",
-        },
-        not_on_paper=("reversed_on",),  # the reversals section shows it
-    ),
-    Section(
-        "spending",
-        "支出分类",
-        ("category", "count", "amount"),
-        frozenset(("amount",)),
-        frozenset(("amount", "count")),
-        {"count": "笔数", "amount": "支出金额"},
-    ),
-    Section(
-        "recoveries",
-        "追回",
-        ("voucher", "date", "amount", "status", "detail"),
-        frozenset(("amount",)),
-        headers={"amount": "追回金额"},
-    ),
-    Section(
-        "reversals",
-        "红字冲正",
-        ("voucher", "kind", "date", "amount", "detail"),
-        frozenset(("amount",)),
-        headers={"voucher": "原凭证号", "kind": "原业务", "amount": "冲正金额"},
-        optional=True,
-    ),
-    Section(
-        "progress",
-        "项目进度与变更",
-        ("date", "type", "amount", "voucher", "detail", "actor"),
-        frozenset(("amount",)),
-        headers={"type": "事项"},
-        optional=True,
-    ),
-)
-# The figures, in the order a statement lists them, with the words it uses.
-FIGURES = {
-    "awarded": "批复金额",
-    "disbursed": "累计拨付",
-    "pending": "待审批拨付",
-    "spent": "累计支出",
-    "recovered": "累计追回",
-    "available": "结余 (已拨付 − 已支出 − 已追回)",
-    "unpaid": "尚未拨付 (批复 − 已拨付 − 待审批)",
-}
-TITLE = "项目资金对账单"
-
-
-def award_lines(st: Any) -> list[tuple[str, str]]:
-    """The award as (label, text) pairs, for the head of every format."""
-    clause = " ".join(x for x in (st.clause, st.clause_title) if x)
-    fund = " ".join(x for x in (st.fund, st.fund_name) if x)
-    from .labels import shown
-
-    lines = [
-        ("申报编号", st.application),
-        ("承担单位", f"{st.unit_name or ''} ({st.unit})".strip()),
-        ("政策条款", clause),
-        ("条款出处", st.clause_source or ""),
-        ("资金", fund),
-        ("预算年度", str(st.fiscal_year or "")),
-        ("资助方式", shown("mode", st.mode) or ""),
-        ("批复文号", st.doc or ""),
-        ("批复日期", st.awarded_on),
-    ]
-    if st.exception_doc:
-        lines.append(("例外文号", st.exception_doc))
-    if st.award_detail:
-        lines.append(("批复摘要", st.award_detail))
-    return lines
-
-
-def sections(st: Any) -> list[tuple[Section, list[dict]]]:
-    """Each section with its rows, the optional ones only when they have some."""
-    found = [(section, getattr(st, section.name)) for section in SECTIONS]
-    return [(section, rows) for section, rows in found if rows or not section.optional]
+from .statement_layout import FIGURES, SECTIONS, TITLE, Section, award_lines, sections  # noqa: F401 - re-exported
 
 
 def document(st: Any) -> dict:

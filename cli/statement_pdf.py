@@ -15,10 +15,10 @@ from xml.sax.saxutils import escape
 from ledger.capitals import capitals
 from ledger.dates import SHANGHAI
 from ledger.money import format_grouped
+from presentation.labels import header, shown
 
-from .labels import header, shown
 from .output import totals
-from .statement import FIGURES, TITLE, award_lines, sections
+from .statement_layout import FIGURES, TITLE, award_lines, sections
 from .voucher_pdf import a4_document, register_font
 
 PAGE_WIDTH_MM = 180  # A4 less the 15 mm margins of voucher_pdf.a4_document

@@ -1,4 +1,4 @@
-"""A funds statement (项目资金对账单) as a workbook, in the style of every report's (``cli.sheets``).
+"""A funds statement (项目资金对账单) as a workbook, in the style of every report's (``presentation.sheets``).
 
 The first sheet is the statement itself: the award line by line, then each figure in 元 (a number) with
 its amount in 大写; one sheet follows per section (payments, spending by category, recoveries, and the
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.capitals import capitals
+from presentation import sheets
 
-from . import sheets
-from .statement import FIGURES, TITLE, award_lines, sections
+from .statement_layout import FIGURES, TITLE, award_lines, sections
 
 
 def tables(st: Any) -> list[sheets.Table]:

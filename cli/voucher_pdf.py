@@ -20,10 +20,10 @@ from ledger.capitals import capitals
 from ledger.dates import SHANGHAI
 from ledger.money import format_grouped
 from ledger.values import format_stake
+from presentation.labels import EVENTS, VALUES
 from projections.vouchers import VoucherForm
 
 from . import pdf_fonts
-from .labels import EVENTS, VALUES
 
 TITLES = {
     "disbursement": "专项资金拨付审批单",

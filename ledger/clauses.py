@@ -169,32 +169,6 @@ class Clause:
         number = f" {self.document.doc_number}" if self.document.doc_number else ""
         return f"《{self.document.title}》{number} {self.item}".strip()
 
-    @property
-    def rule_kinds(self) -> tuple[str, ...]:
-        """The kinds of rule this clause exercises (for reports and tests)."""
-        kinds = [
-            kind
-            for kind, present in (
-                ("max", self.max is not None),
-                ("fixed", self.fixed is not None),
-                ("fixed_by_unit_type", self.fixed_by_unit_type is not None),
-                ("ratio", self.ratio is not None),
-                ("grade", self.grades is not None),
-                ("unit_type", self.unit_types is not None),
-                ("annual_cap", self.annual_cap is not None),
-                ("once_per_unit", self.once_per_unit),
-                ("expiry", self.effective_to is not None),
-                ("superseded", bool(self.superseded_by)),
-                ("case_by_case", self.case_by_case or self.exception_required),
-                ("equity", "grant" not in self.modes),
-                ("announced", self.status == "announced"),
-                ("platform", self.platform),
-                ("exact", self.exact),
-            )
-            if present
-        ]
-        return tuple(kinds)
-
 
 @dataclass(frozen=True)
 class Catalogue:

@@ -71,7 +71,7 @@ def check_awarded(grant: Any, what: str) -> None:
 def check_paid_within(grant: Any, new_amount: int, what: str) -> None:
     """Refuse while money paid under the award (disbursed, invested, or waiting for approval) exceeds the new
     amount, saying what must come back first (invariant 1: disbursed + pending ≤ awarded)."""
-    paid, pending = grant.disbursed, grant.pending_total
+    paid, pending = grant.disbursed, sum(grant.pending.values())
     if paid + pending <= new_amount:
         return
     excess = paid + pending - new_amount

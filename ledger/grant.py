@@ -160,10 +160,6 @@ class Grant(Aggregate):
         return sum(amount for on, amount in self.payments if on <= day)
 
     @property
-    def pending_total(self) -> int:
-        return self.pending[GRANT_PART] + self.pending[EQUITY_PART]
-
-    @property
     def available(self) -> int:
         """Money the unit holds under this award: disbursed − spent − recovered."""
         return self.disbursed - self.spent - self.recovered

@@ -15,7 +15,7 @@ The signer of the current transaction is a thread-local set by ``signing_as``
 around the commit; the chained recorders read it while they hold the store's
 write lock, right after the chain rows are computed.
 
-``sign_payload`` / ``verify_payload`` sign any other bytes as an actor (a seal,
+``sign_as`` / ``verify_payload`` sign any other bytes as an actor (a seal,
 a checkpoint) with the same keys.
 """
 
@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import keys
-from .errors import FORBIDDEN, LedgerError
 
 DOMAIN = b"grantledger-signature-v1"
 PAYLOAD_DOMAIN = b"grantledger-payload-v1"
@@ -114,21 +113,6 @@ def signing_as(signer: Signer | None) -> Iterator[None]:
 # -- arbitrary payloads (seals, checkpoints) ---------------------------------------
 
 
-def sign_payload(keyring: keys.Keyring, actor: str, payload: bytes, public: str | None = None) -> dict[str, str]:
-    """Sign ``payload`` as ``actor`` with a key from ``keyring``: ``{"key": "ed25519:…", "signature": base64}``.
-
-    ``public`` picks the key (give the one bound to the actor in the ledger); without it the actor's newest
-    key in the keyring signs. ``FORBIDDEN`` when the keyring does not hold it.
-    """
-    public = public or keyring.newest(actor)
-    private = keyring.private(actor, public) if public else None
-    if private is None:
-        raise LedgerError(
-            FORBIDDEN, f"此账户的钥匙串 ({keyring.path}) 里没有 {actor} 的私钥, 不能以 {actor} 的名义签名"
-        )
-    return sign_as(Signer(actor, public, private), payload)
-
-
 def sign_as(signer: Signer, payload: bytes) -> dict[str, str]:
     """``payload`` signed by the signer already at the door (its key is the one bound to its actor)."""
     signature = signer.sign(PAYLOAD_DOMAIN + _text(signer.actor) + payload)
@@ -136,7 +120,7 @@ def sign_as(signer: Signer, payload: bytes) -> dict[str, str]:
 
 
 def verify_payload(actor: str, payload: bytes, signed: dict[str, str]) -> bool:
-    """Whether ``signed`` (from ``sign_payload``) is ``actor``'s signature of ``payload`` under ``signed['key']``."""
+    """Whether ``signed`` (from ``sign_as``) is ``actor``'s signature of ``payload`` under ``signed['key']``."""
     try:
         signature = base64.b64decode(signed["signature"], validate=True)
     except (KeyError, ValueError):

@@ -16,7 +16,6 @@ movement with negative figures, so it books red ink on the same accounts.
 
 from __future__ import annotations
 
-import csv
 import re
 import tomllib
 from collections import defaultdict
@@ -598,16 +597,4 @@ def kingdee_rows(chart: Chart, books: list[Voucher]) -> list[list]:
                 ";".join(items) or None,
             ]
         )
-    return rows
-
-
-def read_u8(text: str) -> list[dict]:
-    """Parse a U8 voucher file back (for tests and for a clerk's own checks)."""
-    lines = text.splitlines()
-    if not lines or lines[0] != U8_HEADER:
-        raise ValueError("not a U8 voucher file")
-    rows = []
-    for fields in csv.reader(lines[1:]):
-        fields += [""] * (len(U8_FIELDS) + len(U8_OPTIONAL) - len(fields))
-        rows.append(dict(zip(U8_FIELDS + U8_OPTIONAL, fields, strict=True)))
     return rows

@@ -13,7 +13,9 @@ An exit or a write-off held at its fund's threshold is a held act too, until app
 
 from __future__ import annotations
 
-from .folds import on, originate
+from ledger import vocabulary
+
+from .folds import handled_in, on, originate
 from .held import APPROVED, THRESHOLD, TWO_PERSON, VOIDED, held, settled
 from .journal import post
 from .page import Event, Page
@@ -131,3 +133,9 @@ def _equity_act_approved(e: Event, page: Page) -> None:
 @on("Grant.EquityActVoided")
 def _equity_act_voided(e: Event, page: Page) -> None:
     settled(e, page, e.data["key"], VOIDED, e.data["reason"])
+
+
+# Where each declared event (``ledger.vocabulary``) stands with this module (tests/unit/test_vocabulary.py): the
+# events named in ``folds.FOLDED_BY_CORRECTIONS`` are folded here, every other one is left to the other folds.
+HANDLES = handled_in(__name__)
+IGNORES = vocabulary.NAMES - HANDLES

@@ -47,6 +47,11 @@ def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
     return storage.failure(store, exc) if isinstance(exc, psycopg.Error) else None
 
 
+def loaded_titles(catalogue: Any) -> dict[str, str]:
+    """The titles of a catalogue's loaded clauses (the shipped ones are generated into ``report_sql``)."""
+    return {cl.id: cl.title for cl in catalogue if cl.document.sha256 is not None}
+
+
 class Ledger:
     def __init__(self, url: str | None = None, *, create_tables: bool = False):
         self.app = GrantLedger(url, create_tables=create_tables)
@@ -195,7 +200,8 @@ class Ledger:
                 known_at = reports.position_at(conn, known_at)
             if loaded is not None:
                 return books.trial_balance(conn, loaded, side, year, as_of)
-            return reports.run(conn, name, year, as_of, filters, known_at, since)
+            titles = loaded_titles(self.catalogue()) if name == "awards" else None
+            return reports.run(conn, name, year, as_of, filters, known_at, since, titles)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
@@ -325,7 +331,13 @@ class Ledger:
         with storage_errors(self.app):
             return self.projector.replay(progress)
 
-    def verify(self, actor: str, progress: Progress | None = None, checkpoint: dict | None = None) -> audit.Report:
+    def verify(
+        self,
+        actor: str,
+        progress: Progress | None = None,
+        checkpoint: dict | None = None,
+        witnessed: list[dict] | None = None,
+    ) -> audit.Report:
         from . import audit, migrate
 
         self.allow(actor, "verify")
@@ -333,7 +345,7 @@ class Ledger:
             migrate.check_current(self.engine)
         self.catch_up()
         with storage_errors(self.app):
-            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint)
+            return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed)
 
     def export(self, actor: str, out: IO[str]) -> int:
         from . import audit
@@ -355,3 +367,6 @@ class Ledger:
             "actor": data.get("actor"),
             "data": json.loads(json.dumps(data, default=str)),
         }
+
+
+pipeline.LEDGER = Ledger  # the batch's catch-up worker folds with this class (pipeline never imports it)

@@ -29,6 +29,28 @@ from urllib.parse import quote
 
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
+POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
+# The events this module folds (an actor's, for its roles; the loaded documents, for clause titles), and the rest
+# (``ledger.vocabulary``; tests/unit/test_vocabulary.py). An actor's event not handled sends a read to the full path.
+HANDLES = frozenset(
+    {"Actor.Registered", "Actor.RoleGranted", "Actor.RoleRevoked", "Actor.KeyBound", "Actor.KeyRotated"}
+    | {"PolicyRegister.Loaded"}
+)
+IGNORES = frozenset(
+    {
+        "Fund.*",
+        "FundYear.*",
+        "Grant.*",
+        "Installation.*",
+        "KeyBinding.*",
+        "Period.*",
+        "PolicyRegister.Opened",
+        "Seal.*",
+        "Unit.*",
+        "UnitCap.*",
+        "Voucher.*",
+    }
+)
 
 
 def sqlite_path(url: str | None) -> str | None:
@@ -118,6 +140,17 @@ def has_role(conn: sqlite3.Connection, actor: str) -> bool:
     return bool(found and found["roles"])
 
 
+def loaded_titles(conn: sqlite3.Connection) -> dict[str, str]:
+    """The titles of the clauses of every loaded policy document (``projections.clause_titles``)."""
+    from .clause_titles import from_states, register_id
+
+    rows = conn.execute(
+        "SELECT state FROM stored_events WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
+        (register_id().hex, POLICY_LOADED_TOPIC),
+    ).fetchall()
+    return from_states(state for (state,) in rows)
+
+
 def report(
     url: str | None,
     actor: str,
@@ -146,11 +179,12 @@ def report(
             if len(cursor.description) != len(keys):
                 return None
             rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
-    except sqlite3.Error:
+            titles = loaded_titles(conn) if name == "awards" else None
+    except (sqlite3.Error, ValueError, KeyError, TypeError):  # ValueError: a CatalogueError too (full path judges)
         return None
     if since is not None:
-        return narrowed(finish(shape, rows, year, as_of), filters or {})
-    return narrowed(finish(name, rows, year, as_of), filters or {}, name)
+        return narrowed(finish(shape, rows, year, as_of, titles), filters or {})
+    return narrowed(finish(name, rows, year, as_of, titles), filters or {}, name)
 
 
 def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:

@@ -11,7 +11,7 @@ is proposed, ``settled`` when a second person approves or voids it; ``report pen
 
 from __future__ import annotations
 
-from .folds import on
+from .folds import FOLDED_BY_CORRECTIONS, handled_in, on
 from .page import Event, Page
 
 PENDING, APPROVED, VOIDED = "pending", "approved", "voided"
@@ -91,3 +91,33 @@ def _reopened(e: Event, page: Page) -> None:
 @on("Period.ReopenWithdrawn")
 def _reopen_withdrawn(e: Event, page: Page) -> None:
     settled(e, page, e.data["doc"], VOIDED, e.data["reason"])
+
+
+# Where each declared event (``ledger.vocabulary``) stands with this module's folds (tests/unit/test_vocabulary.py).
+HANDLES = handled_in(__name__)
+IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
+    {
+        "Actor.*",
+        "Fund.*",
+        "FundYear.*",
+        "Grant.Awarded",
+        "Grant.Converted",
+        "Grant.Evaluated",
+        "Grant.Exited",
+        "Grant.Recovered",
+        "Grant.Rejected",
+        "Grant.Reversed",
+        "Grant.Spent",
+        "Grant.Submitted",
+        "Grant.WrittenOff",
+        "Installation.*",
+        "KeyBinding.*",
+        "Period.Closed",
+        "Period.Opened",
+        "PolicyRegister.*",
+        "Seal.*",
+        "Unit.*",
+        "UnitCap.*",
+        "Voucher.*",
+    }
+)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ledger.values import CATEGORIES
 
-from .folds import on
+from .folds import FOLDED_BY_CORRECTIONS, handled_in, on
 from .page import Event, Page
 
 ACCOUNTS = {
@@ -235,3 +235,30 @@ def _closed(e: Event, page: Page) -> None:
 @on("Period.Reopened")
 def _reopened(e: Event, page: Page) -> None:
     post(e, page, "reopen", _period_lines(e, -e.data["carried_forward"], -e.data["lapsed"]))
+
+
+# Where each declared event (``ledger.vocabulary``) stands with this module's folds (tests/unit/test_vocabulary.py).
+HANDLES = handled_in(__name__)
+IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
+    {
+        "Actor.*",
+        "Fund.*",
+        "FundYear.Opened",
+        "FundYear.Returned",
+        "FundYear.ReturnReversed",
+        "Grant.Awarded",
+        "Grant.Evaluated",
+        "Grant.Rejected",
+        "Grant.Submitted",
+        "Installation.*",
+        "KeyBinding.*",
+        "Period.Opened",
+        "Period.ReopenProposed",
+        "Period.ReopenWithdrawn",
+        "PolicyRegister.*",
+        "Seal.*",
+        "Unit.*",
+        "UnitCap.*",
+        "Voucher.*",
+    }
+)

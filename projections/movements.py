@@ -10,7 +10,7 @@ period is closing − opening, so opening + movement = closing holds for every f
 ``report monthly`` sums, per fund-year, its appropriation and its payments (money reaching units: disbursed
 and invested, net of reversals) by the month of their effective date; ``report_rows`` lays them out month by
 month with the cumulative payments and the execution rate. The queries here are built on the helpers of
-``projections.reports`` (imported when a query is built: ``reports`` imports this module).
+``projections.query_parts`` (which ``reports`` uses too).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, func, or_, select
 
 from . import schema as s
+from .query_parts import award_columns, awards_named, total, upto
 from .report_rows import FAR
 
 PAID = ("disbursement", "investment")  # money reaching a unit's 专账
@@ -49,7 +50,6 @@ def fund_measures() -> dict:
 
 def sums(measures: dict) -> list:
     """Each measure summed over the lines the query sees, labelled by its name."""
-    from .reports import total
 
     return [total(case((condition, column), else_=0)).label(name) for name, (condition, column) in measures.items()]
 
@@ -57,7 +57,6 @@ def sums(measures: dict) -> list:
 def opening_and_closing(measures: dict, since: str) -> list:
     """Each measure summed twice: ``opening_<name>`` over the lines dated before ``since``, ``closing_<name>``
     over every line the query sees."""
-    from .reports import total
 
     before = s.journal.c.effective_date < since
     columns = []
@@ -69,7 +68,6 @@ def opening_and_closing(measures: dict, since: str) -> list:
 
 def funds_period_query(year: int | None, as_of: str | None, known_at: int | None, since: str):
     """Per fund and year with any journal line by ``as_of`` (the period's last day; every line when None)."""
-    from .reports import upto
 
     j = s.journal.c
     query = (
@@ -84,7 +82,6 @@ def funds_period_query(year: int | None, as_of: str | None, known_at: int | None
 
 def awards_period_query(year: int | None, as_of: str | None, known_at: int | None, since: str):
     """Per award decided by ``as_of``: its descriptive columns, then each figure's opening and closing sums."""
-    from .reports import award_columns, awards_named, upto
 
     a, j = s.awards.c, s.journal.c
     flows = (
@@ -110,7 +107,6 @@ PERIOD_QUERIES = {"funds": funds_period_query, "awards": awards_period_query}
 def monthly_query(year: int | None, as_of: str | None = None, known_at: int | None = None):
     """Per fund, fiscal year and month of the effective date: the appropriation and the payments (net of
     reversals) of the fund-year dated in that month."""
-    from .reports import upto
 
     j, n = s.journal.c, s.fund_names.c
     measures = {k: v for k, v in fund_measures().items() if k in ("appropriated", "disbursed")}

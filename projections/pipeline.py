@@ -20,11 +20,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("grantledger")
 
 START_AFTER = 2  # groups committed before a worker is worth its start
+
+
+# The application the worker folds with: ``projections.facade.Ledger``, handed over by the facade when it is
+# imported (a fork inherits it), so this module never imports the facade back (no import circle, issue 28).
+LEDGER: Callable[[str], Any] | None = None
 
 
 def may_fork() -> bool:
@@ -99,9 +105,9 @@ def _work(url: str, conn: Any) -> None:
     """The worker: fold each handed group; ``None`` ends it (answered with ``None``, or the failure's text)."""
     code = 0
     try:
-        from .facade import Ledger
-
-        with Ledger(url) as ledger:
+        if LEDGER is None:  # pragma: no cover - projections.facade sets it when it is imported
+            raise RuntimeError("no application to fold with")
+        with LEDGER(url) as ledger:
             while (rows := conn.recv()) is not None:
                 ledger.catch_up(written=rows)
         conn.send(None)

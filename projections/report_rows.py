@@ -8,7 +8,7 @@ library's ``sqlite3``. Both paths call ``finish``: one place for each report's P
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -90,13 +90,19 @@ def narrowed(rows: list[dict], filters: dict[str, str], name: str | None = None)
     return rows
 
 
-def with_clause_titles(rows: list[dict]) -> list[dict]:
-    """Each row's ``clause_title`` from the shipped policy catalogue, placed right after its ``clause``."""
+TITLED = frozenset(("awards", "awards:period"))  # the reports whose rows carry ``clause_title``
+
+
+def with_clause_titles(rows: list[dict], titles: Mapping[str, str] | None = None) -> list[dict]:
+    """Each row's ``clause_title`` from the catalogue as it stands, placed right after its ``clause``: the
+    shipped clauses' titles (generated, a test fails when stale) and ``titles``, the loaded documents' (issue
+    28: an award under a loaded clause had none)."""
     from .report_sql import CLAUSE_TITLES  # generated from ledger.clauses.default(); a test fails when stale
 
+    known = {**CLAUSE_TITLES, **titles} if titles else CLAUSE_TITLES
     titled = []
     for row in rows:
-        title = CLAUSE_TITLES.get(row["clause"])
+        title = known.get(row["clause"])
         out: dict[str, Any] = {}
         for key, value in row.items():
             out[key] = value
@@ -290,7 +296,7 @@ def monthly_totals(rows: list[dict]) -> list[dict]:
 
 
 FINISH: dict[str, Callable[[list[dict]], list[dict]]] = {
-    "awards": with_clause_titles,
+    "awards": with_clause_titles,  # (``finish`` gives the loaded clauses' titles itself)
     "units": _units,
     "caps": _caps,
     "equity": _equity,
@@ -367,9 +373,16 @@ def finish_list(name: str, rows: list[dict]) -> list[dict]:
     return step(rows) if step is not None else rows
 
 
-def finish(name: str, rows: list[dict], year: object = None, as_of: object = None) -> list[dict]:
-    """Report ``name``'s rows as printed, from its query's rows (dicts in the query's column order)."""
+def finish(
+    name: str, rows: list[dict], year: object = None, as_of: object = None, titles: Mapping[str, str] | None = None
+) -> list[dict]:
+    """Report ``name``'s rows as printed, from its query's rows (dicts in the query's column order); ``titles``:
+    the loaded policy documents' clause titles (the shipped ones are known here)."""
     if name == "units" and as_of is None and year is None:
         return rows  # the running totals (or, with --known-at alone, what was recorded): as the driver gives them
+    if titles and name == "awards":
+        return with_clause_titles(rows, titles)
+    if titles and name == "awards:period":
+        return with_clause_titles(_in_period(AWARD_FIGURES, _award_balance)(rows), titles)
     step = FINISH.get(name)
     return step(rows) if step is not None else rows

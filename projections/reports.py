@@ -13,10 +13,10 @@ as 元). Long reports stay fast that way: no per-value wrapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Integer,
     and_,
@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from . import movements
 from . import schema as s
+from .query_parts import award_columns, awards_named, total, upto
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
     AWARD_MONEY,
     CARRYOVER_MONEY,
@@ -68,31 +69,41 @@ def run(
     filters: dict[str, str | None] | None = None,
     known_at: int | None = None,
     since: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``)."""
+    """Report ``name``; with ``since`` (``--from``, inclusive) the period from ``since`` to ``as_of`` (``--to``).
+    ``titles``: the loaded policy documents' clause titles (``report_rows.finish``)."""
     if since is not None:
-        return narrowed(period(conn, name, year, as_of, known_at, since), filters or {})
+        return narrowed(period(conn, name, year, as_of, known_at, since, titles), filters or {})
+    if titles and name == "awards":
+        return narrowed(rows_of(conn, name, year, as_of, known_at, titles), filters or {}, name)
     return narrowed(REPORT_FUNCTIONS[name](conn, year, as_of, known_at), filters or {}, name)
 
 
-def period(conn: Connection, name: str, year: int | None, to: str | None, known_at: int | None, since: str) -> list:
+def period(
+    conn: Connection,
+    name: str,
+    year: int | None,
+    to: str | None,
+    known_at: int | None,
+    since: str,
+    titles: Mapping[str, str] | None = None,
+) -> list:
     """``report funds|awards --from since --to to``: each figure's opening, movement and closing."""
     query = movements.PERIOD_QUERIES[name](year, to, known_at, since)
-    return finish(f"{name}:period", _fetch(conn, query), year, to)
+    return finish(f"{name}:period", _fetch(conn, query), year, to, titles)
 
 
-def rows_of(conn: Connection, name: str, year: int | None, as_of: str | None, known_at: int | None) -> list[dict]:
+def rows_of(
+    conn: Connection,
+    name: str,
+    year: int | None,
+    as_of: str | None,
+    known_at: int | None,
+    titles: Mapping[str, str] | None = None,
+) -> list[dict]:
     """Report ``name``: its one query (``QUERIES``), then its rows' Python (``report_rows.finish``)."""
-    return finish(name, _fetch(conn, QUERIES[name](year, as_of, known_at)), year, as_of)
-
-
-def upto(as_of: str | None, known_at: int | None) -> list:
-    """Which journal lines a report may see: dated on or before ``as_of``, recorded at or before ``known_at``."""
-    j = s.journal.c
-    return [
-        *([j.effective_date <= as_of] if as_of is not None else []),
-        *([j.seq <= known_at] if known_at is not None else []),
-    ]
+    return finish(name, _fetch(conn, QUERIES[name](year, as_of, known_at)), year, as_of, titles)
 
 
 def position_at(conn: Connection, timestamp: str) -> int:
@@ -129,11 +140,6 @@ def signers(conn: Connection, seqs: list[int]) -> dict[int, tuple[str, str]]:
     return found
 
 
-def total(expression):
-    """SUM as a BIGINT on every engine (PostgreSQL's SUM of BIGINT is NUMERIC)."""
-    return cast(func.coalesce(func.sum(expression), 0), BigInteger)
-
-
 def _sum(condition, column=None):
     j = s.journal.c
     return total(case((condition, column if column is not None else j.debit), else_=0))
@@ -155,20 +161,6 @@ def _award_flows(as_of: str, known_at: int | None = None):
 
 def awards(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:
     return rows_of(conn, "awards", year, as_of, known_at)
-
-
-def award_columns(*money) -> list:
-    """An award's columns as ``report awards`` lists them, its ``money`` columns in the middle (from
-    ``awards_named``)."""
-    a, u, n = s.awards.c, s.units.c, s.fund_names.c
-    described = [a.application, a.unit, u.name.label("unit_name"), a.clause, a.fund, n.name.label("fund_name")]
-    return [*described, a.fiscal_year, a.fiscal_year.label("year"), a.mode, *money, a.doc, a.exception_doc]
-
-
-def awards_named():
-    """The awards with their unit's and fund's names."""
-    a, u, n = s.awards.c, s.units.c, s.fund_names.c
-    return s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund)
 
 
 def awards_query(year: int | None, as_of: str | None, known_at: int | None = None):

@@ -6,16 +6,24 @@ projection's position is one small indexed read, never a pass over the log;
 ``ledger.periods.state_hash`` says how those rows become the hash.
 ``checkpoint`` reads the position, the chain's head there and the state in
 one locked transaction, so no writer's page slips in between.
+
+``authority`` says whether a seal is its signer's: signed by the key the log had bound, at that point, to the
+person it names, who then held a role that may seal (``Holders`` is that point, folded by verify's signature
+check). Seal files kept outside the database are ``projections.witness``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from ledger import keys
+from ledger.actors import may
 from ledger.chain import GENESIS
-from ledger.periods import state_hash
+from ledger.periods import seal_payload, state_hash
+from ledger.signing import verify_payload
 
 from . import schema
 from .runner import ReadModel
@@ -43,3 +51,61 @@ def checkpoint(read_model: ReadModel, recorder: Any) -> tuple[int, str, str]:
         state = balances_state(conn)
         head = head_at(recorder, position)
     return position, head, state
+
+
+# -- whose seal: the signer's key and roles where it was sealed ---------------------------
+
+
+@dataclass(frozen=True)
+class Holders:
+    """Who held what at one point of the log, folded from the log itself by verify's signature check:
+    the key bound to each person, each person's roles, and whether signatures had begun there."""
+
+    bound: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    signing: bool = False
+
+
+def seal_signed(seal: dict) -> bool:
+    """Whether a seal's signature is made with its ``key`` over its position, head and state in its signer's name
+    (``ledger.periods``). It says nothing about whose key that is: ``authority`` asks the log."""
+    payload = seal_payload(seal["position"], seal["head"], seal["state"])
+    return verify_payload(
+        seal.get("signed_by") or "", payload, {"key": seal.get("key") or "", "signature": seal.get("signature") or ""}
+    )
+
+
+def authority(seal: dict, at: Holders) -> str | None:
+    """Why ``seal`` proves nothing about its signer (None when it does): it must be signed, by the key the log had
+    bound to the person it names at that point, and that person must then have held a role that may seal."""
+    person, key, position = seal.get("signed_by") or "?", seal.get("key") or "", seal["position"]
+    if not seal.get("signature"):
+        if not at.signing and not at.bound:
+            return None  # unsigned history: nobody held a key yet
+        return f"没有签名: 第 {position} 条时签名早已开始, 封存须由 {person} 用其绑定的钥匙签名"
+    if not seal_signed(seal):
+        return (
+            f"签名与内容不符: 不是钥匙 {_fingerprint(key)} 以 {person} 名义对位置、链头和余额哈希的签名 (被改动或伪造)"
+        )
+    held = at.bound.get(person)
+    if held != key:
+        bound_to = f"当时绑定给 {person} 的钥匙是 {_fingerprint(held)}" if held else f"当时 {person} 没有绑定钥匙"
+        owner = next((p for p, k in at.bound.items() if k == key), None)
+        if owner is not None:
+            return f"署名 {person}, 却是用 {owner} 的钥匙 {_fingerprint(key)} 签的 ({bound_to}): 伪造的封存"
+        return (
+            f"署名 {person}, 签名的钥匙 {_fingerprint(key)} 在日志第 {position} 条时不属于任何人"
+            f" ({bound_to}): 伪造的封存"
+        )
+    roles = sorted(at.roles.get(person, ()))
+    if not may(roles, "seal"):
+        had = "、".join(roles) or "无"
+        return f"署名 {person}, 但 {person} 在日志第 {position} 条时无权封存 (须审计或管理员角色; 当时的角色: {had})"
+    return None
+
+
+def _fingerprint(key: str | None) -> str:
+    try:
+        return keys.fingerprint(key) if key else "无"
+    except Exception:  # a forged file's key need not even be a key
+        return repr(key)[:40]

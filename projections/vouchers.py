@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from ledger import errors
 from ledger.grant import Grant
-from ledger.service import GrantLedger
+from ledger.service import GrantLedger, catalogue
 from ledger.voucher import Voucher
 
 from . import reports
@@ -77,7 +77,7 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     reversed_ = next((r for r in history if r["type"].endswith("Reversed")), None)
     signed = reports.signers(conn, [r["seq"] for r in (made, approved, reversed_, voided) if r])
     award = grant.award or {}
-    clause = app.catalogue.get(grant.clause)
+    clause = catalogue(app).get(grant.clause)  # as it stands: shipped and loaded (issue 28)
     unit_name = conn.execute(select(s.units.c.name).where(s.units.c.unit == grant.unit)).scalar()
     fund_name = conn.execute(select(s.fund_names.c.name).where(s.fund_names.c.fund == award.get("fund"))).scalar()
     kept = ("category", "stake", "valuation", "cost") + (() if voided else ("reason",))

@@ -88,3 +88,14 @@ def ledger(db_url):
 def world(ledger) -> World:
     """A ledger with people in every role, two funds with 2024 budgets and three registered units."""
     return World.build(ledger)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (parallel processes, SIGKILL) are left out of a plain ``pytest`` run unless
+    ``GRANTLEDGER_SLOW=1`` — which ``scripts/test``, and so CI, sets — or ``-m`` chooses by marker itself."""
+    if os.environ.get("GRANTLEDGER_SLOW") == "1" or config.getoption("markexpr", ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 from ledger import commands
@@ -115,8 +116,8 @@ class World:
 
 def header_row(sheet) -> int:
     """The row of a report sheet's column headers (below the title block)."""
-    from cli.labels import header
     from cli.reports import COLUMNS
+    from presentation.labels import header
 
     return next(
         r for r in range(1, 12) if sheet.cell(row=r, column=1).value in {header(c[0]) for c in COLUMNS.values()}
@@ -124,7 +125,7 @@ def header_row(sheet) -> int:
 
 
 def read_sheet(sheet) -> tuple[list[str], list[list], list | None]:
-    """(headers, data rows, totals row or None) of one report sheet written by ``cli.sheets``."""
+    """(headers, data rows, totals row or None) of one report sheet written by ``presentation.sheets``."""
     at = header_row(sheet)
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=at + 1)]
     totals = rows.pop() if rows and rows[-1][0] == "合计" else None
@@ -153,3 +154,17 @@ def printed_by_libreoffice(workbook, folder) -> str:
     )
     printed = folder / (workbook.stem + ".pdf")
     return subprocess.run([pdftotext, "-layout", str(printed), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def read_u8(text: str) -> list[dict]:
+    """Parse a U8 voucher file (``projections.books``) back into rows, as the tests read it."""
+    from projections import books
+
+    lines = text.splitlines()
+    if not lines or lines[0] != books.U8_HEADER:
+        raise ValueError("not a U8 voucher file")
+    rows = []
+    for fields in csv.reader(lines[1:]):
+        fields += [""] * (len(books.U8_FIELDS) + len(books.U8_OPTIONAL) - len(fields))
+        rows.append(dict(zip(books.U8_FIELDS + books.U8_OPTIONAL, fields, strict=True)))
+    return rows

@@ -2,7 +2,7 @@
 
 Each page opens one read-only connection, asks ``web.figures`` (which asks
 the CLI's report functions) and renders server-side HTML; the payments chart
-is inline SVG. Downloads are the CLI's own writers (``cli.output``).
+is inline SVG. Downloads are the CLI's own writers, shared through ``presentation``.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from cli import labels, output
-from cli.report_columns import XLSX_COLUMNS, money_of, with_derived
 from ledger.money import format_grouped
 from ledger.values import MODES
-from projections import reports
+from presentation import labels, sheets, tables
+from presentation.report_columns import XLSX_COLUMNS, money_of, with_derived
+from projections import clause_titles, reports
 from projections.journal import account_name
 
 from . import adapters, chart, figures
@@ -169,18 +169,19 @@ class View:
             raise HTTPException(404, "没有这个报表")
         year = _year(request)
         with self.connect() as conn:
-            rows = with_derived(name, reports.run(conn, name, year, None))
+            titles = clause_titles.loaded(conn) if name == "awards" else None  # a loaded clause's too
+            rows = with_derived(name, reports.run(conn, name, year, None, titles=titles))
         money = money_of(name)
         stem = f"{name}-{year}" if year else name
         if fmt == "csv":
             return Response(
-                output.as_csv(rows, money).encode("utf-8"),
+                tables.as_csv(rows, money).encode("utf-8"),
                 media_type="text/csv; charset=utf-8",
                 headers={"content-disposition": f'attachment; filename="{stem}.csv"'},
             )
         buffer = io.BytesIO()
         # the CLI's own sheet: its printable default columns; openpyxl saves to a file object too
-        output.xlsx(rows, buffer, name, money, XLSX_COLUMNS[name])  # type: ignore[arg-type]
+        sheets.report_xlsx(rows, buffer, name, money, XLSX_COLUMNS[name])  # type: ignore[arg-type]
         return Response(
             buffer.getvalue(),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

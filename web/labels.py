@@ -1,45 +1,9 @@
-"""Words the web view adds to ``cli.labels``: event names and the fields of an event, in Chinese."""
+"""Words the web view adds to the shared labels: the fields of an event, in Chinese; event names are the one
+table declared with the events (``ledger.vocabulary``), as history, the CLI and the voucher forms show them."""
 
 from __future__ import annotations
 
-EVENTS = {
-    "Submitted": "申报",
-    "Evaluated": "评审",
-    "Awarded": "批复",
-    "Rejected": "驳回",
-    "Committed": "占用预算",
-    "Disbursed": "拨付",
-    "Invested": "股权投资",
-    "Approved": "审批通过",
-    "Voided": "作废",
-    "Spent": "支出",
-    "Recovered": "追回",
-    "Reversed": "冲正",
-    "Converted": "转股",
-    "Exited": "退出",
-    "WrittenOff": "核销",
-    "CorrectionProposed": "提请更正",
-    "CorrectionWithdrawn": "撤回更正",
-    "AwardCancelled": "撤销批复",
-    "AwardReduced": "调减批复",
-    "ApplicationCorrected": "更正申报",
-    "Reevaluated": "复评",
-    "Released": "退回额度",
-    "Scoped": "规定使用范围",
-    "EquityActHeld": "待审批股权退出/核销",
-    "EquityActApproved": "审批股权退出/核销",
-    "EquityActVoided": "作废股权退出/核销",
-    "Issued": "凭证登记",
-    "Used": "占用上限",
-    "Returned": "退回额度",
-    "ReturnReversed": "撤销退回",
-    "Registered": "登记",
-    "Created": "设立",
-    "Opened": "开立",
-    "Appropriated": "下达预算",
-    "RoleGranted": "授予角色",
-    "Initialised": "初始化",
-}
+from ledger.vocabulary import label
 
 FIELDS = {
     "ref": "申报编号",
@@ -61,8 +25,6 @@ FIELDS = {
 
 
 def event_name(event_type: str) -> str:
-    """``Grant.Disbursed`` → ``拨付``: the history's own words (``cli.labels.EVENTS``), else this view's by the
-    event's last part; the stored type stays in the page as data for an auditor's tools."""
-    from cli.labels import EVENTS as HISTORY
-
-    return HISTORY.get(event_type) or EVENTS.get(event_type.rpartition(".")[2]) or event_type
+    """``Grant.Disbursed`` → ``拨付`` (``ledger.vocabulary.LABELS``, the table every view shows); the stored type
+    stays in the page as data for an auditor's tools."""
+    return label(event_type)

@@ -23,8 +23,9 @@ from ..periods import check_open
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import handles, on_date
+from . import handles, on_date, second_person
 from .applications import clause_of, grant_of
+from .payments import not_the_makers_key
 from .policies import catalogue_of
 
 
@@ -145,8 +146,6 @@ def release(uow: UnitOfWork, grant: Grant, amount: int, whole: bool, doc: str, a
 
 def confirm(uow: UnitOfWork, voucher: Voucher, cmd: c.Approve, actor: str) -> Result:
     """``approve DOC`` on a correction: a second person puts it in force."""
-    from .payments import not_the_makers_key
-
     grant = grant_of(uow, voucher.ref)
     doc = voucher.number
     proposal = rules_.proposal_of(grant, doc, "审批")
@@ -216,3 +215,16 @@ def withdraw(uow: UnitOfWork, voucher: Voucher, cmd: c.Void, actor: str) -> Resu
     rules_.check_not_before(grant, on, proposal["on"], "撤回", "提出")
     grant.withdraw_correction(doc=doc, kind=proposal["kind"], reason=cmd.reason, actor=actor, on=on)
     return Result(_approved_fields(grant, doc))
+
+
+def _match(uow: UnitOfWork, key: str) -> second_person.Answer | None:
+    voucher = correction_voucher(uow, key)
+    if voucher is None:
+        return None
+    return (
+        lambda cmd, actor: confirm(uow, voucher, cmd, actor),
+        lambda cmd, actor: withdraw(uow, voucher, cmd, actor),
+    )
+
+
+second_person.MATCHERS.append(_match)

@@ -10,8 +10,10 @@ from ..errors import INVALID_STATE, LedgerError
 from ..grant import Grant
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import on_date
+from . import on_date, second_person
 from .applications import grant_of
+from .equity import exit_fields, write_off_fields
+from .payments import check_period, not_the_makers_key, return_to_fund
 
 
 def held_equity_act(uow: UnitOfWork, key: str) -> tuple[Grant, dict] | None:
@@ -25,15 +27,11 @@ def held_equity_act(uow: UnitOfWork, key: str) -> tuple[Grant, dict] | None:
 
 
 def _fields(grant: Grant, key: str, act: dict) -> dict:
-    from .equity import exit_fields, write_off_fields
-
     fields = exit_fields(grant, key) if act["kind"] == holds.EXIT else write_off_fields(grant, key)
     return {"voucher": key, **fields}
 
 
 def confirm(uow: UnitOfWork, grant: Grant, key: str, act: dict, cmd: c.Approve, actor: str) -> Result:
-    from .payments import check_period, not_the_makers_key, return_to_fund
-
     if act["status"] == "approved":
         return Result(_fields(grant, key, act), changed=False)
     if act["status"] != "pending":
@@ -60,3 +58,17 @@ def withdraw(uow: UnitOfWork, grant: Grant, key: str, act: dict, cmd: c.Void, ac
         raise LedgerError(INVALID_STATE, f"{holds.WORDS[act['kind']]} {key} 已审批生效, 不能作废")
     grant.void_equity_act(key=key, kind=act["kind"], reason=cmd.reason, actor=actor, on=on_date(cmd))
     return Result(_fields(grant, key, holds.held_acts(grant)[key]))
+
+
+def _match(uow: UnitOfWork, key: str) -> second_person.Answer | None:
+    found = held_equity_act(uow, key)
+    if found is None:
+        return None
+    grant, act = found
+    return (
+        lambda cmd, actor: confirm(uow, grant, key, act, cmd, actor),
+        lambda cmd, actor: withdraw(uow, grant, key, act, cmd, actor),
+    )
+
+
+second_person.MATCHERS.append(_match)

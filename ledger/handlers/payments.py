@@ -14,7 +14,7 @@ from ..money import Amount, format_human
 from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import corrections, handles, holds, on_date, periods
+from . import handles, on_date, periods, second_person
 from .applications import grant_of
 
 
@@ -100,10 +100,8 @@ def reopening(uow: UnitOfWork, number: str) -> Voucher | None:
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
         return periods.confirm_reopen(uow, reopen, cmd, actor)
-    if correction := corrections.correction_voucher(uow, cmd.voucher):
-        return corrections.confirm(uow, correction, cmd, actor)
-    if held := holds.held_equity_act(uow, cmd.voucher):
-        return holds.confirm(uow, held[0], cmd.voucher, held[1], cmd, actor)
+    if other := second_person.act_of(uow, cmd.voucher):  # a correction, a held exit or write-off
+        return other[0](cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
     not_the_makers_key(uow, grant.vouchers[cmd.voucher], cmd.voucher)
     if grant.vouchers[cmd.voucher]["status"] == PENDING:
@@ -135,10 +133,8 @@ def not_the_makers_key(uow: UnitOfWork, voucher: dict, number: str) -> None:
 def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
         return periods.withdraw_reopen(uow, reopen, cmd, actor)
-    if correction := corrections.correction_voucher(uow, cmd.voucher):
-        return corrections.withdraw(uow, correction, cmd, actor)
-    if held := holds.held_equity_act(uow, cmd.voucher):
-        return holds.withdraw(uow, held[0], cmd.voucher, held[1], cmd, actor)
+    if other := second_person.act_of(uow, cmd.voucher):
+        return other[1](cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
     if grant.vouchers[cmd.voucher]["status"] == PENDING:
         check_period(uow, grant, on_date(cmd))

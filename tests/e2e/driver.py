@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from cli.main import main
 from tests.helpers import ENTERPRISE, INVESTOR, UNIVERSITY
 
-ENV_VARS = ("GRANTLEDGER_DB", "GRANTLEDGER_ACTOR", "GRANTLEDGER_FORMAT", "GRANTLEDGER_LOG_FILE")
+ENV_VARS = ("GRANTLEDGER_DB", "GRANTLEDGER_ACTOR", "GRANTLEDGER_FORMAT", "GRANTLEDGER_LOG_FILE", "GRANTLEDGER_WITNESS")
 YUAN = re.compile(r"-?\d+\.\d{2}")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

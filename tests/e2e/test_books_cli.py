@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from projections.books import KINGDEE_FIELDS, read_u8
+from projections.books import KINGDEE_FIELDS
 from tests.e2e.driver import Cli, describe, error_line, standard_world, yuan
-from tests.helpers import ENTERPRISE
+from tests.helpers import ENTERPRISE, read_u8
 
 
 @pytest.fixture

@@ -162,6 +162,8 @@ def session(tmp_path_factory):
     )
     run("batch", str(lines), actor="clerk")
     run("seal", "--out", str(folder / "seal.json"), actor="auditor")
+    run("seal", "--witness", str(folder / "seals"), actor="auditor")
+    run("seal", "--witness", str(folder / "seal.json" / "x"), actor="auditor")  # not a directory
     run("replay")
     return seen
 

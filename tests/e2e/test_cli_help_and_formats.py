@@ -20,8 +20,8 @@ from decimal import Decimal
 import click
 import pytest
 
-from cli.labels import header as zh
 from cli.main import COMMANDS, main
+from presentation.labels import header as zh
 from tests.e2e.driver import Cli, awarded, describe, runner, standard_world
 from tests.helpers import ENTERPRISE
 

@@ -62,7 +62,8 @@ def test_a_seal_file_verifies_as_a_checkpoint_and_a_forged_one_does_not(world, t
     result = world("verify", "--checkpoint", str(bad), actor="auditor", fmt="table")
     checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("checkpoint"))
     assert result.exit_code == 1 and checks == {"checkpoint": "TAMPERED"}, describe(result)
-    assert result.stderr.startswith("error[TAMPERED]: checkpoint at position") and "no longer hash" in result.stderr
+    assert result.stderr.startswith(f"error[TAMPERED]: 封存文件 {bad} (第 {sealed['position']} 条)"), describe(result)
+    assert "该处的余额已不再得到封存的余额哈希" in result.stderr
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{}", encoding="utf-8")
     assert world.refused("verify", "--checkpoint", str(garbage), actor="auditor")[:2] == (2, "INVALID_INPUT")

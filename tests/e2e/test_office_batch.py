@@ -12,8 +12,8 @@ from datetime import datetime
 
 import pytest
 
-from cli.labels import BATCH_KEYS
 from cli.main import main
+from presentation.labels import BATCH_KEYS
 from tests.e2e.driver import Cli, awarded, describe, one_json_document, standard_world
 from tests.helpers import ENTERPRISE
 

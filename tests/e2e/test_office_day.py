@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from cli.labels import header as zh
+from presentation.labels import header as zh
 from tests.e2e.driver import Cli, awarded, describe, standard_world, yuan
 from tests.e2e.test_cli_help_and_formats import assert_amount_column, assert_text_column, read_table
 from tests.helpers import ENTERPRISE, UNIVERSITY

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import pytest
 
-from cli import sheets
-from cli.labels import REPORT_HEADERS, REPORT_TITLES, header
 from cli.output import width
 from cli.reports import COLUMNS
 from ledger.money import format_grouped
+from presentation import sheets
+from presentation.labels import REPORT_HEADERS, REPORT_TITLES, header
 from tests.e2e.driver import Cli, awarded, describe, standard_world
 from tests.helpers import HOSPITAL, header_row, printed_by_libreoffice, read_sheet
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from cli.labels import header as zh
+from presentation.labels import header as zh
 from tests.e2e.driver import Cli, awarded, describe, standard_world
 from tests.e2e.test_cli_help_and_formats import read_table
 from web.app import create_app

@@ -18,7 +18,7 @@ import pytest
 
 from ledger.errors import LedgerError
 from projections import books
-from tests.helpers import run
+from tests.helpers import read_u8, run
 
 WAN = 1_000_000
 BIN = Path(sys.executable).parent
@@ -118,7 +118,7 @@ def test_u8_vouchers_parse_back_to_the_journal(busy, tmp_path):
         count = books.u8(chart, found, handle)
     raw = out.read_bytes()
     assert raw.startswith("填制凭证,V800\r\n".encode("gb18030"))
-    rows = books.read_u8(raw.decode("gb18030"))
+    rows = read_u8(raw.decode("gb18030"))
     assert len(rows) == count
     assert {r["凭证类别字"] for r in rows} == {"记"}
     parsed = Counter(
@@ -272,7 +272,7 @@ def test_an_approved_payment_is_made_by_its_maker_and_lines_carry_project_and_un
     out = tmp_path / "pz.txt"
     with open(out, "w", encoding="gb18030", newline="") as handle:
         books.u8(chart, found, handle)
-    rows = [r for r in books.read_u8(out.read_bytes().decode("gb18030")) if r["摘要"].endswith("P-9")]
+    rows = [r for r in read_u8(out.read_bytes().decode("gb18030")) if r["摘要"].endswith("P-9")]
     by_account = {r["科目编码"]: r for r in rows}
     assert {r["制单人"] for r in rows} == {"clerk"}
     assert by_account["5001"]["项目编码"] == "G-9" and by_account["5001"]["供应商编码"] == ENTERPRISE

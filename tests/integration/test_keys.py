@@ -179,15 +179,16 @@ def test_a_batch_group_is_signed_once(world):
     assert world.ledger.verify("auditor").ok
 
 
-def test_sign_payload_signs_as_the_actor_and_only_verifies_unchanged(world, tmp_path):
+def test_a_payload_signed_as_the_actor_only_verifies_unchanged(world, tmp_path):
+    """(``sign_payload``, used by tests only, is gone (issue 28): ``sign_as`` signs a seal's payload.)"""
     keyring = world.ledger.app.keyring
-    signed = signing.sign_payload(keyring, "admin", b"seal 2024")
-    assert signed["key"] == keyring.newest("admin")
+    public = keyring.newest("admin")
+    signed = signing.sign_as(signing.Signer("admin", public, keyring.private("admin", public)), b"seal 2024")
+    assert signed["key"] == public
     assert signing.verify_payload("admin", b"seal 2024", signed)
     assert not signing.verify_payload("admin", b"seal 2025", signed)
     assert not signing.verify_payload("clerk", b"seal 2024", signed)
-    with pytest.raises(Exception, match="私钥"):
-        signing.sign_payload(Keyring(tmp_path / "empty"), "admin", b"x")
+    assert Keyring(tmp_path / "empty").newest("admin") is None
 
 
 def test_a_passphrase_protects_the_private_key(tmp_path, monkeypatch):

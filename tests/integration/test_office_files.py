@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from cli import batch_xlsx, sheets, voucher_pdf
-from cli.labels import header as label
+from cli import batch_xlsx, voucher_pdf
+from presentation import sheets
+from presentation.labels import header as label
 from projections.reports import MONEY
 from tests.helpers import ENTERPRISE, event_count, run
 

@@ -86,7 +86,7 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "invest": {"date": "2024-01-15"},
     "convert": {"date": "2024-01-15"},
     "exit": {"date": "2024-01-15"},
-    "write-off": {"date": "2024-01-15"},
+    "write-off": {"date": "2024-01-15", "doc": "青科核〔2024〕1号"},
     "policy load": {},
     "close": {"date": "2025-01-15"},
     "reopen": {"date": "2025-01-15"},

@@ -22,7 +22,7 @@ from ledger.dates import SHANGHAI
 from ledger.money import FEN_PER_WAN, FEN_PER_YUAN, Amount, format_grouped
 
 from .labels import REPORT_TITLES, header, safe_cell, shown
-from .output import totals, width
+from .tables import totals, width
 
 STAKES = frozenset(("stake", "converted", "exited_stake"))
 RATES = frozenset(("execution_rate",))  # "12.3%" in the rows: a number in the cell, shown as a percentage
@@ -262,3 +262,18 @@ def _page(sheet: Any, scale: float = 1.0) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+
+
+def report_xlsx(
+    rows: Sequence[dict],
+    path: str,
+    title: str,
+    money: Collection[str] = (),
+    columns: Sequence[str] | None = None,
+    **stamp: Any,
+) -> None:
+    """One report as a workbook fit to file and print, with ``columns`` (every field when
+    not given); ``stamp`` fills its title block."""
+    stamp.setdefault("made_by", "")
+    chosen = [c for c in columns if not rows or c in rows[0]] if columns is not None else None
+    write(path, [report_table(title, rows, money, chosen)], Stamp(**stamp))

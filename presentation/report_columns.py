@@ -1,6 +1,6 @@
 """Which columns each report shows, and the figures its rows imply, for tables, CSV, xlsx and the web's downloads.
 
-``COLUMNS`` is what fits a terminal; ``XLSX_COLUMNS`` what prints on A4 landscape at 8 pt or more (``cli.sheets``
+``COLUMNS`` is what fits a terminal; ``XLSX_COLUMNS`` what prints on A4 landscape at 8 pt or more (``sheets``
 computes the scale, a test prints it through LibreOffice): no pair that says one thing twice (code and name,
 预算年度 and 年度), no empty 例外文号. ``--columns`` picks others; JSON and CSV carry every field. The derived
 figures (尚可拨付, 损益合计) are added to the rows by ``with_derived`` wherever a report is shown.
@@ -81,7 +81,7 @@ PERIOD_COLUMNS = {
         "closing_available",
     ],
 }
-# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``cli.sheets``
+# The columns an xlsx sheet shows by default: what prints on A4 landscape at 8 pt or more (``presentation.sheets``
 # computes the scale; a test prints them through LibreOffice). No pair that says one thing twice (code and
 # name, 预算年度 and 年度); ``--columns`` picks others, JSON and CSV carry all.
 XLSX_COLUMNS = {

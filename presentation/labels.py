@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
+from ledger.vocabulary import LABELS
 
 HEADERS = {
     "application": "申报编号",
@@ -186,64 +187,8 @@ REPORT_HEADERS = {
     "monthly": {"appropriated": "预算(截至月末)", "disbursed": "本月拨付"},
 }
 
-# Event types as history shows them.
-EVENTS = {
-    "Installation.Initialised": "账本初始化",
-    "Actor.Registered": "人员登记",
-    "Actor.RoleGranted": "授予角色",
-    "Fund.Created": "设立资金",
-    "FundYear.Opened": "开立年度预算",
-    "FundYear.Appropriated": "预算拨入",
-    "FundYear.Committed": "预算承诺",
-    "FundYear.Returned": "资金收回",
-    "FundYear.ReturnReversed": "收回冲正",
-    "Unit.Registered": "单位登记",
-    "Unit.Renamed": "单位更名",
-    "UnitCap.Opened": "开立年度上限",
-    "UnitCap.Used": "占用上限",
-    "Grant.Submitted": "申报",
-    "Grant.Evaluated": "评审",
-    "Grant.Rejected": "驳回",
-    "Grant.Awarded": "批复",
-    "Grant.Disbursed": "拨付",
-    "Grant.Invested": "股权投资",
-    "Grant.Approved": "审批通过",
-    "Grant.Voided": "作废",
-    "Grant.Spent": "支出",
-    "Grant.Recovered": "追回",
-    "Grant.Reversed": "红字冲正",
-    "Grant.Converted": "转股",
-    "Grant.Exited": "股权退出",
-    "Grant.WrittenOff": "股权核销",
-    "Grant.CorrectionProposed": "提请更正",
-    "Grant.CorrectionWithdrawn": "撤回更正",
-    "Grant.AwardCancelled": "撤销批复",
-    "Grant.AwardReduced": "调减批复",
-    "Grant.ApplicationCorrected": "更正申报",
-    "Grant.Reevaluated": "复评",
-    "FundYear.Released": "退回承诺",
-    "UnitCap.Released": "退回上限",
-    "Fund.Scoped": "规定资金使用范围",
-    "Grant.EquityActHeld": "待审批的股权退出/核销",
-    "Grant.EquityActApproved": "审批股权退出/核销",
-    "Grant.EquityActVoided": "作废股权退出/核销",
-    "Voucher.Issued": "开具凭证",
-    "Installation.SigningBegan": "开始签名",
-    "Actor.KeyBound": "绑定签名钥匙",
-    "Actor.KeyRotated": "更换签名钥匙",
-    "Actor.RoleRevoked": "收回角色",
-    "KeyBinding.Claimed": "登记钥匙归属",
-    "Period.Opened": "开立会计年度",
-    "Period.Closed": "年度结账",
-    "Period.ReopenProposed": "提请重新开账",
-    "Period.ReopenWithdrawn": "撤回重新开账",
-    "Period.Reopened": "重新开账",
-    "PolicyRegister.Opened": "开立政策登记簿",
-    "PolicyRegister.Loaded": "载入政策文件",
-    "Seal.Written": "封存日志",
-    "Unit.Placed": "登记所在地区",
-    "UnitCap.Carried": "计入既往批复",
-}
+# Event types as history shows them: the one table, declared with the events (``ledger.vocabulary``).
+EVENTS = dict(LABELS)
 
 # Stored English words → what a clerk reads, by column.
 VALUES: dict[str, dict[str, str]] = {
