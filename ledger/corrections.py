@@ -64,7 +64,12 @@ def check_not_before(grant: Any, on: str, earlier: str | None, what: str, prior:
 
 def check_awarded(grant: Any, what: str) -> None:
     if grant.status != "awarded":
-        state = {"submitted": "尚未评估", "evaluated": "尚未批复", "rejected": "已驳回"}.get(grant.status, grant.status)
+        state = {
+            "submitted": "尚未评估",
+            "evaluated": "尚未批复",
+            "rejected": "已驳回",
+            "cancelled": "的批复已撤销",
+        }.get(grant.status, grant.status)
         raise _state(f"申报 {grant.ref} {state}, 没有批复可以{what}")
 
 
@@ -137,6 +142,8 @@ def check_correction(grant: Any, amount: int | None, clause: str | None) -> None
         )
     if grant.status == "rejected":
         raise _state(f"申报 {grant.ref} 已驳回 ({grant.reason}), 不能更正")
+    if grant.status == "cancelled":
+        raise _state(f"申报 {grant.ref} 的批复已撤销, 不能更正; 请重新申报")
     if amount is None and clause is None:
         raise errors.invalid("correct: 须给出 --amount 或 --clause (要更正的内容)")
     if (amount is None or amount == grant.asked) and (clause is None or clause == grant.clause):
@@ -149,7 +156,8 @@ def check_reevaluation(grant: Any, grade: str, score: str | None) -> None:
         grade = GRADES.get(grant.grade, grant.grade)
         raise _state(f"申报 {grant.ref} 已按等级 {grade} 批复, 不能复评; 请先撤销批复 (cancel-award)")
     if grant.status != "evaluated":
-        raise _state(f"申报 {grant.ref} {'尚未评估' if grant.status == 'submitted' else '已驳回'}, 不能复评")
+        state = {"submitted": "尚未评估", "cancelled": "的批复已撤销"}.get(grant.status, "已驳回")
+        raise _state(f"申报 {grant.ref} {state}, 不能复评")
     if (grade, score) == (grant.grade, grant.score):
         raise errors.invalid(f"reevaluate: 申报 {grant.ref} 已是等级 {GRADES.get(grade, grade)}")
 

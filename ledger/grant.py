@@ -24,6 +24,7 @@ from .money import Fen, format_human
 from .values import CATEGORIES, GRADES, KINDS, MODES, VOUCHER_STATUSES, format_stake
 
 SUBMITTED, EVALUATED, AWARDED, REJECTED = "submitted", "evaluated", "awarded", "rejected"
+CANCELLED = "cancelled"  # 撤销批复 by two people (ledger/corrections.py): final; the unit applies again
 POSTED, PENDING, VOIDED, REVERSED = "posted", "pending", "voided", "reversed"
 GRANT_PART, EQUITY_PART = "grant", "equity"
 
@@ -87,7 +88,8 @@ class Grant(Aggregate):
                 f"申报 {self.ref} 已评估为 {self.grade}({GRADES[self.grade]}); 只有不合格经整改后可复评为 repass",
             )
         if self.status != SUBMITTED and self.status != EVALUATED:
-            raise _state(f"申报 {self.ref} 已{'批复' if self.status == AWARDED else '驳回'}, 不能再评估")
+            done = {AWARDED: "已批复", CANCELLED: "的批复已撤销"}.get(self.status, "已驳回")
+            raise _state(f"申报 {self.ref} {done}, 不能再评估")
         self._check_not_before(on, self.applied_on, "评估", "申报")
         self._evaluated(grade=grade, score=score, actor=actor, on=on)
         return True
@@ -103,6 +105,8 @@ class Grant(Aggregate):
             return False
         if self.status == AWARDED:
             raise _state(f"申报 {self.ref} 已批复 {format_human(self.awarded)}, 不能驳回")
+        if self.status == CANCELLED:
+            raise _state(f"申报 {self.ref} 的批复已撤销, 不能驳回")
         self._check_not_before(on, self.applied_on, "驳回", "申报")
         self._rejected(reason=reason, actor=actor, on=on)
         return True
@@ -118,9 +122,9 @@ class Grant(Aggregate):
             raise _state(f"申报 {self.ref} 尚未评估, 不能批复 (先运行 evaluate)")
         if self.status == AWARDED:
             raise _state(f"申报 {self.ref} 已批复")
+        if self.status == CANCELLED:
+            raise _state(f"申报 {self.ref} 的批复已撤销, 不能再批复; 请以新的申报编号重新申报 (apply)")
         self._check_not_before(on, self.evaluated_on, "批复", "评估")
-        for cancelled in getattr(self, "cancelled", ()):  # 撤销批复: a new award comes after, never before
-            self._check_not_before(on, cancelled["on"], "批复", "撤销批复")
 
     def same_award(self, decision: dict, on: str | None) -> bool:
         assert self.award is not None
@@ -206,7 +210,9 @@ class Grant(Aggregate):
 
     def _check_awarded(self, what: str, on: str) -> None:
         if self.status != AWARDED:
-            state = {SUBMITTED: "尚未评估", EVALUATED: "尚未批复", REJECTED: "已驳回"}[self.status]
+            state = {SUBMITTED: "尚未评估", EVALUATED: "尚未批复", REJECTED: "已驳回", CANCELLED: "的批复已撤销"}[
+                self.status
+            ]
             raise _state(f"申报 {self.ref} {state}, 不能{what}")
         self._check_not_before(on, self.award["on"], what, "批复")
 
@@ -483,10 +489,10 @@ class Grant(Aggregate):
     def record_cancellation(
         self, doc: str, amount: int, award_doc: str, fund: str, year: int, actor: str, on: str
     ) -> None:
-        """撤销批复: the application is back to evaluated, to be awarded again (never under ``award_doc``)."""
+        """撤销批复: final for this application (its record of the award stays as it was); the unit applies again."""
         self._correction(doc, status="approved", by=actor, done_on=on)
-        self.cancelled = [*getattr(self, "cancelled", []), {"doc": award_doc, "amount": amount, "on": on}]
-        self.status, self.award = EVALUATED, None
+        self.cancelled = {"doc": award_doc, "amount": amount, "on": on}
+        self.status, self.award = CANCELLED, None
 
     @event("AwardReduced")
     def record_reduction(

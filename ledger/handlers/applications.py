@@ -134,7 +134,6 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     on = on_date(cmd)
     year = dates.year_of(on)
     grant.check_can_award(on)
-    check_not_cancelled(grant, cmd.doc)
     clause = clause_of(uow, grant.clause)
     scope.check_award(uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在"), clause)  # 资金使用范围
     check_open(uow, cmd.fund, on)
@@ -175,16 +174,6 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     if lifetime is not None:
         uow.add(life).use(grant.ref, cmd.amount, label, cite, actor, on, lifted)
     return Result(_award_fields(grant))
-
-
-def check_not_cancelled(grant: Grant, doc: str) -> None:
-    """A cancelled decision (撤销批复) stays cancelled: awarding again takes a new document number."""
-    for cancelled in getattr(grant, "cancelled", ()):
-        if cancelled["doc"] == doc:
-            raise LedgerError(
-                errors.DUPLICATE_KEY,
-                f"批复文号 {doc} 已于 {cancelled['on']} 撤销 (申报 {grant.ref}), 重新批复须使用新的文号",
-            )
 
 
 def _award_fields(grant: Grant) -> dict:

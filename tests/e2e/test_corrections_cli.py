@@ -85,18 +85,25 @@ def test_a_mistaken_platform_award_is_cancelled_by_two_people_and_awarded_again_
     assert yuan(funds(office)[("KJ", 2024)]["committed"]) == 0
     assert "WH-1" not in {r["application"] for r in office.ok("report", "awards")}
 
-    # The cancelled document stays cancelled; a new one awards it against the right fund.
-    assert office.refused("award", "WH-1", "--amount", "20万", "--fund", "WH", "--doc", "DOC-WH-1",
-                          "--date", "2024-09-03")[1] == "DUPLICATE_KEY"  # fmt: skip
-    again = office.ok("award", "WH-1", "--amount", "20万", "--fund", "WH", "--doc", "威科字〔2024〕9号",
-                      "--date", "2024-09-03")  # fmt: skip
+    # The cancelled application is final (its history stays as it was); the unit applies again and is awarded
+    # from the right fund, under the same once-per-unit platform clause.
+    exit_code, code, message = office.refused("award", "WH-1", "--amount", "20万", "--fund", "WH", "--doc",
+                                              "威科字〔2024〕9号", "--date", "2024-09-03")  # fmt: skip
+    assert (exit_code, code) == (1, "INVALID_STATE") and "撤销" in message and "重新申报" in message
+    again = awarded(office, "WH-1B", WH_ONCE_PLATFORM, "20万", unit=WH_ENTERPRISE, fund="WH", date="2024-09-03")
     assert (again["fund"], yuan(again["awarded"])) == ("WH", 200000)
     assert yuan(funds(office)[("WH", 2024)]["committed"]) == 200000
+    # As the ledger stood before the cancellation, the award is there; after it, it is not.
+    before = {r["application"]: r for r in office.ok("report", "awards", "--as-of", "2024-09-01")}
+    assert yuan(before["WH-1"]["awarded"]) == 200000 and before["WH-1"]["fund"] == "KJ"
+    assert "WH-1" not in {r["application"] for r in office.ok("report", "awards", "--as-of", "2024-09-02")}
+    period = {r["application"] for r in office.ok("report", "awards", "--from", "2024-09-01", "--to", "2024-09-30")}
+    assert "WH-1" not in period and "WH-1B" in period  # awarded and cancelled within the period: nothing stood
 
     # History shows the original award and its correction, side by side.
     rows = office.ok("history", "WH-1")
     types = [r["type"] for r in rows]
-    assert types.count("Grant.Awarded") == 2
+    assert types.count("Grant.Awarded") == 1
     assert types.index("Grant.Awarded") < types.index("Grant.CorrectionProposed") < types.index("Grant.AwardCancelled")
     cancelled = next(r for r in rows if r["type"] == "Grant.AwardCancelled")
     assert cancelled["actor"] == "approver" and yuan(cancelled["amount"]) == 200000

@@ -270,9 +270,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.cancel_award(once, "clerk", "approver")  # 撤销批复 by two people: the once-per-unit mark comes back …
         self.cancel_award(once, "clerk", "approver")  # (nothing left to cancel)
         self.award(self._apply(0, "qd2024-14-hnte-first", 10 * WAN, "good"), "A", 100)  # … so this one is accepted
-        self.award(once, "A", 100)  # and so is the cancelled application itself, under a new document
-        self.cancel_award(grant, "admin", "approver")  # money paid? not yet: accepted, then awarded again
-        self.award(grant, "A", 40)
+        self.award(once, "A", 100)  # not the cancelled application itself: final
+        self.cancel_award(self._seed_award("A", 50 * WAN), "admin", "approver")  # proposed by an admin
         self._seed_payment(grant, 10 * WAN)
         self.cancel_award(grant, "clerk", "approver")  # paid: refused until it comes back
         self.reduce_award(grant, 1, "clerk", "approver")  # below what is paid: refused
@@ -448,7 +447,7 @@ class LedgerMachine(RuleBasedStateMachine):
             ref=ref,
             amount=wan(amount),
             fund=fund,
-            doc=f"D-{ref}" + (f"-{g['cancelled']}" if g.get("cancelled") else ""),  # a cancelled doc stays so
+            doc=f"D-{ref}",
             date=self.on,
             mode=mode if mode != "grant" else None,
         )
@@ -512,6 +511,8 @@ class LedgerMachine(RuleBasedStateMachine):
         room = min(g["awarded"] - g["paid"] - g["pending"], self.below(ref, self.on))
         amount, voucher = share_of(room, share), self.next("PZ")
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
+        if g["status"] != "awarded":  # cancelled (撤销批复)
+            expected = "INVALID_STATE"
         if self.held(ref, amount, self.on):  # the window is full: this one would wait for a second person
             return multiple()
         if (
@@ -695,7 +696,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(expected, "cancel-award", proposer, ref=ref, doc=doc, reason="批复有误", date=self.on)
         if expected is None and self._second_person(doc, proposer, confirmer):
             self._release(ref, g["awarded"], whole=True)
-            g.update(status="evaluated", awarded=0, cancelled=g.get("cancelled", 0) + 1)
+            g.update(status="cancelled", awarded=0)  # final: the unit applies again
 
     @rule(
         ref=awarded,

@@ -50,7 +50,7 @@ def test_the_equity_part_of_a_mixed_award_is_not_reduced():
     corrections.check_reduction(g, 150 * WAN)
 
 
-def test_a_cancelled_grant_is_evaluated_again_and_refuses_an_award_dated_before_its_cancellation():
+def test_a_cancelled_grant_is_final_and_takes_no_money():
     g = awarded(amount=300 * WAN)
     g.propose_correction(
         doc="CX", kind="cancel-award", amount=None, clause=None, grade=None, score=None, reason="误批", actor="c",
@@ -60,10 +60,11 @@ def test_a_cancelled_grant_is_evaluated_again_and_refuses_an_award_dated_before_
     corrections.check_second_person("CX", corrections.corrections_of(g)["CX"], "approver")
     assert refused(corrections.check_second_person, "CX", corrections.corrections_of(g)["CX"], "c").code == "SAME_ACTOR"
     g.record_cancellation(doc="CX", amount=300 * WAN, award_doc="D", fund="F", year=2024, actor="b", on="2024-09-05")
-    assert (g.status, g.awarded, g.award) == ("evaluated", 0, None)
+    assert (g.status, g.awarded, g.award) == ("cancelled", 0, None)
     assert corrections.waiting(g) is None and corrections.corrections_of(g)["CX"]["status"] == "approved"
-    assert refused(g.check_can_award, "2024-09-04").code == "INVALID_STATE"
-    g.check_can_award("2024-09-05")
+    assert refused(g.check_can_award, "2024-09-06").code == "INVALID_STATE"
+    assert refused(g.reject, "r", "a", "2024-09-06").code == "INVALID_STATE"
+    assert refused(corrections.check_cancellation, g).code == "INVALID_STATE"
     assert refused(g.disburse, "P1", WAN, 100 * WAN, "a", "2024-09-06").code == "INVALID_STATE"
 
 
