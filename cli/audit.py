@@ -83,7 +83,7 @@ def verify(checkpoint: str | None, witness: str | None) -> None:
     s = settings()
     sealed = dict(read_checkpoint(checkpoint), file=checkpoint) if checkpoint else None
     witnessed = witnesses.read(witness, read_checkpoint) if witness else None
-    with open_ledger() as ledger, progress_bar("verifying") as progress:
+    with open_ledger(read=True) as ledger, progress_bar("verifying") as progress:
         report = ledger.verify(s.actor, progress, sealed, witnessed)
         unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
     if unrecorded and s.fmt != "json":

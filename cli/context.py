@@ -39,6 +39,7 @@ class Settings:
     fmt: str
     log_file: str | None = None
     verbose: bool = False
+    read_db: str | None = None  # --read-db: a read replica for reports, history, the web view and verify
     _logger: Any = None
 
     @property
@@ -90,14 +91,47 @@ def settings() -> Settings:
 
 
 @contextmanager
-def open_ledger(create_tables: bool = False) -> Iterator[Ledger]:
+def open_ledger(create_tables: bool = False, read: bool = False) -> Iterator[Ledger]:
+    """The ledger at --db; with ``read`` and --read-db, the read replica instead (and a note how far behind it is)."""
     from projections.facade import Ledger
 
-    ledger = Ledger(settings().db, create_tables=create_tables)
+    s = settings()
+    replica = read and bool(s.read_db)
+    ledger = Ledger(s.read_db if replica else s.db, create_tables=create_tables, replica=replica)
     try:
         yield ledger
+        if replica:
+            replica_note(ledger)
     finally:
         ledger.close()
+
+
+def read_url() -> str | None:
+    """Where reads go: --read-db when given, else --db."""
+    s = settings()
+    return s.read_db or s.db
+
+
+def replica_note(ledger: Ledger) -> None:
+    """On stderr: whether the replica has caught up with the primary, or how far behind it is."""
+    from ledger.eventstore import parse_url
+    from projections import replica
+    from projections.runner import pg_engine
+
+    if ledger.app.store.engine != "postgresql":
+        return
+    primary = None
+    try:
+        store = parse_url(settings().db)
+        if store.engine == "postgresql":
+            primary = pg_engine(store)
+    except LedgerError:
+        primary = None
+    try:
+        click.echo(replica.lag(ledger.engine, primary).note(), err=True)
+    finally:
+        if primary is not None:
+            primary.dispose()
 
 
 def guarded(fn: F) -> F:

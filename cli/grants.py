@@ -59,6 +59,7 @@ def evaluate(ref: str, grade: str, score: str | None, date: str | None) -> None:
 @click.option("--mode", default=None, help="grant (default), equity, mixed (拨投结合) or convertible (先投后股).")
 @click.option("--equity-amount", default=None, help="For mixed: the part paid as equity.")
 @click.option("--exception-doc", default=None, help="一事一议: the exception document, to exceed a case-by-case max.")
+@click.option("--tranches", default=None, help="分期拨付: e.g. 60:signing,40:acceptance.")
 @guarded
 def award(
     ref: str,
@@ -69,6 +70,7 @@ def award(
     mode: str | None,
     equity_amount: str | None,
     exception_doc: str | None,
+    tranches: str | None,
 ) -> None:
     """Award application REF: the policy's limits, the unit's yearly caps and the fund are all checked.
 
@@ -89,6 +91,7 @@ def award(
         mode=mode,
         equity_amount=equity_amount,
         exception_doc=exception_doc,
+        tranches=tranches,
     )
 
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .help_projects import AWARD_OPTIONS
+from .help_projects import HELP as PROJECT_HELP
+from .help_projects import SUMMARIES as PROJECT_SUMMARIES
+
 DATE = "业务日期, YYYY-MM-DD (默认今天; 不能晚于今天)。"
 WITNESS = (
     "同时把封存写成留存目录 DIR 中的一个文件 (本单位在数据库之外自己保存的副本; 或设置 GRANTLEDGER_WITNESS); "
@@ -42,9 +46,10 @@ SUMMARIES = {
     "close": "年终结账 (结转结余), 锁定该年度并封存日志。",
     "reopen": "提请重新开账 (须第二人确认)。",
     "seal": "封存日志: 位置、链头哈希和全部余额的哈希, 并签名。",
-    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度。",
+    "report": "报表: 批复 资金 单位 上限 条款 股权 试算平衡 待审批 结转结余 月度执行进度 逾期未验收。",
     "statement": "项目资金对账单 (给项目承担单位): xlsx、PDF 或 JSON。",
     "history": "申报、单位、资金或凭证的全部事件。",
+    "province": "全省: 汇总各城市的报表, 逐个核验各城市的账本。",
     "replay": "从事件日志重建全部读模型。",
     "verify": "校验哈希链、读模型和试算平衡。",
     "export": "导出事件日志、账簿 (beancount、hledger) 和记账凭证。",
@@ -67,7 +72,11 @@ ROOT = (
   grantledger report funds
 """,
     {
-        "--db": "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户:密码@主机/库。",
+        "--read-db": "只读副本 (PostgreSQL 备库): report、history、verify 和 serve 从它读取, 并说明它落后主库多少。",
+        "--db": (
+            "数据库: sqlite:///文件 (默认 sqlite:///grantledger.db) 或 postgresql+psycopg://用户@主机/库"
+            " (密码放在 ~/.pgpass; 本机套接字 ?host=/var/run/postgresql; 服务 ?service=服务名)。"
+        ),
         "--actor": "操作人 (默认: 操作系统用户)。",
         "--format": "输出格式: table 给人看, json/csv 给程序。",
         "--log-file": "把结构化 JSON 日志追加到此文件。",
@@ -84,9 +93,11 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 \b
 示例:
   grantledger init
-  grantledger --db postgresql+psycopg://ledger:secret@db.example/ledger init
+  grantledger --db postgresql+psycopg://ledger@db.example/ledger init
+  grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
+  grantledger --db sqlite:///srv/kjj/ledger.db init --group kjj
 """,
-        {},
+        {"--group": "SQLite: 让本组的所有账号共用这个文件 (文件与文件夹归该组、组可写, 文件夹设置组继承位 g+s)。"},
     ),
     "role": ("角色: admin 管理员、clerk 经办人、reviewer 评审人、approver 审批人、auditor 审计人员。", {}),
     "role grant": (
@@ -350,6 +361,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--mode": "资助方式: grant 拨款 (默认)、equity 股权投资、mixed 拨投结合、convertible 先投后股。",
             "--equity-amount": "拨投结合时以股权投资拨付的部分。",
             "--exception-doc": "一事一议: 超出上限的例外批复文号。",
+            **AWARD_OPTIONS,
         },
     ),
     "reject": (
@@ -533,10 +545,11 @@ verify --witness DIR 会指出日志比留存的封存短。
 \b
 NAME: awards 批复 funds 资金 units 单位 caps 上限 clauses 条款 equity 股权
       trial-balance 试算平衡 pending 待审批 carryover 结转结余 monthly 月度执行进度;
-      all: 全部 (xlsx)
+      overdue 逾期未验收; all: 全部 (xlsx)
 
 pending: 等待第二人的事项 (待审批的拨付和投资、重新开账…), 含经办人、日期、理由和待审批原因。
 monthly: 每个资金年度逐月的拨付、累计拨付和执行率 (累计拨付 ÷ 预算, 精确到 0.1%, 四舍五入)。
+overdue: 执行期 (award --end-date, 含 extend 延期) 已过、截至报表日期仍未验收结题的项目, 含逾期天数。
 
 \b
 funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (opening_*, 截至 D 的前一天)、
@@ -752,6 +765,25 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
             "--token-file": "保存访问令牌 (至少 16 个字符) 的文件; 或设置 GRANTLEDGER_WEB_TOKEN。非本机地址必需。",
         },
     ),
+    "province": ("全省: 每个城市一个账本 (各自的数据库、日志、哈希链和封存), 在这里一起读。", {}),
+    "province report": (
+        """把各城市的报表 NAME (funds 资金 或 awards 批复) 汇总: 各城市的明细、每市小计、全省合计 (按分求和)。
+
+\b
+示例:
+  grantledger --actor audit.province province report funds --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。", "--year": "只看这一预算年度 (funds)。"},
+    ),
+    "province verify": (
+        """逐个核验各城市的账本 (各自的哈希链、封存和读模型); 任何一个未通过则退出码 1。
+
+\b
+示例:
+  grantledger --actor audit.province province verify --ledger 青岛=URL --ledger 威海=URL
+""",
+        {"--ledger": "一个城市的账本, 写成 城市=数据库URL (每个城市给一次)。"},
+    ),
     "demo": (
         """运行演示: 一项资金从下达预算到审计的一年, 包括故意被拒绝的操作。
 
@@ -763,6 +795,10 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
         {"--db-file": "要创建的 SQLite 文件 (已存在则替换)。"},
     ),
 }
+
+# A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
+SUMMARIES.update(PROJECT_SUMMARIES)
+HELP.update(PROJECT_HELP)
 
 # Corrections (cancel-award, reduce-award, correct, reevaluate) keep their words in a module of their own.
 from .help_corrections import HELP as _CORRECTIONS_HELP  # noqa: E402

@@ -46,6 +46,11 @@ COMMANDS = {
     "correct": ("cli.corrections", "correct", "Propose correcting an application before its award."),
     "reevaluate": ("cli.corrections", "reevaluate", "Propose a corrected grade before the award (复评)."),
     "close": ("cli.periods", "close", "Close a fund's fiscal year (结转结余), lock it and seal the log."),
+    "contract": ("cli.projects", "contract", "Record a project's task contract: end date and budget (任务书)."),
+    "milestone": ("cli.projects", "milestone", "Record a milestone; a passed one releases its tranche."),
+    "close-project": ("cli.projects", "close_project", "Accept and close a project; recover or retain its balance."),
+    "extend": ("cli.projects", "extend", "Extend a project's end date (项目变更)."),
+    "adjust-budget": ("cli.projects", "adjust_budget", "Move budget between expenditure categories (预算调剂)."),
     "reopen": ("cli.periods", "reopen", "Propose reopening a closed year (a second person approves)."),
     "seal": ("cli.periods", "seal", "Seal the log: position, head hash and a hash of every balance, signed."),
     "report": (
@@ -60,6 +65,7 @@ COMMANDS = {
     "batch": ("cli.batch", "batch", "Apply a JSON Lines or xlsx file of commands; batch template."),
     "voucher": ("cli.vouchers", "voucher", "Print a voucher's approval form (拨付审批单) as PDF."),
     "statement": ("cli.statement", "statement", "An award's funds statement (项目资金对账单): xlsx, PDF or JSON."),
+    "province": ("cli.province", "province", "A province of cities: consolidated reports, verify every city."),
     "serve": ("cli.web", "serve", "Serve a read-only web view of the ledger (loopback by default)."),
     "demo": ("cli.demo", "demo", "Run a demonstration scenario on a fresh SQLite ledger."),
 }
@@ -183,7 +189,14 @@ def default_actor() -> str:
     envvar="GRANTLEDGER_DB",
     default=None,
     metavar="URL",
-    help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user:pass@host/db.",
+    help="sqlite:///FILE (default sqlite:///grantledger.db) or postgresql+psycopg://user@host/db (no password).",
+)
+@click.option(
+    "--read-db",
+    envvar="GRANTLEDGER_READ_DB",
+    default=None,
+    metavar="URL",
+    help="A read replica for report, history, verify and serve (a PostgreSQL standby); says how far behind it is.",
 )
 @click.option(
     "--actor",
@@ -210,7 +223,15 @@ def default_actor() -> str:
 @click.option("-v", "--verbose", is_flag=True, help="Also write logs to stderr.")
 @click.version_option(package_name="grantledger")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_file: str | None, verbose: bool) -> None:
+def main(
+    ctx: click.Context,
+    db: str | None,
+    read_db: str | None,
+    actor: str | None,
+    fmt: str,
+    log_file: str | None,
+    verbose: bool,
+) -> None:
     """grantledger — an event-sourced ledger for science-and-technology funding (专项资金).
 
     Every fact is an immutable event; reports are projections of the log;
@@ -225,10 +246,12 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str, log_fi
     """
     from .context import Settings
 
-    for name, value in (("--actor", actor), ("--db", db), ("--log-file", log_file)):
+    for name, value in (("--actor", actor), ("--db", db), ("--read-db", read_db), ("--log-file", log_file)):
         if value is not None:
             refuse_undecodable(value, fmt, name)
-    ctx.obj = Settings(db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose)
+    ctx.obj = Settings(
+        db=db, actor=actor or default_actor(), fmt=fmt, log_file=log_file, verbose=verbose, read_db=read_db
+    )
 
 
 def _chinese_help() -> None:

@@ -33,7 +33,7 @@ def _catalogue():
     from ledger.eventstore import parse_url
 
     store = parse_url(settings().db)
-    if store.engine == "sqlite" and not os.path.exists(store.settings["SQLITE_DBNAME"]):
+    if store.engine == "sqlite" and not os.path.exists(store.sqlite_file):
         return clauses.default()
     try:
         with open_ledger() as ledger:

@@ -8,7 +8,7 @@ from presentation.labels import REPORT_HEADERS
 from presentation.report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
 
 from . import output
-from .context import guarded, open_ledger, settings
+from .context import guarded, open_ledger, read_url, settings
 
 # Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -120,7 +120,7 @@ def report(
     """Print report NAME from the projections (fast: never reads the whole log).
 
     \b
-    NAME: awards funds units caps clauses equity trial-balance pending carryover monthly
+    NAME: awards funds units caps clauses equity trial-balance pending carryover monthly overdue
     (pending: what waits for a second person — held payments, reopenings — with who proposed
     it, when, the reason and why it is held; carryover: 结转结余表; monthly: 月度执行进度, each
     fund-year's payments month by month, cumulative, and 执行率 = cumulative ÷ appropriated,
@@ -185,9 +185,9 @@ def report(
     if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
         from projections import fastread
 
-        rows = fastread.report(s.db, s.actor, name, year_value, day, filters, known, since)
+        rows = fastread.report(read_url(), s.actor, name, year_value, day, filters, known, since)
     if rows is None:
-        with open_ledger() as ledger:
+        with open_ledger(read=True) as ledger:
             rows = ledger.report(
                 name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known, since=since
             )
@@ -236,7 +236,7 @@ def _write_xlsx(
         raise errors.invalid("report all 的每张报表列不同, 不能用 --columns; 请逐个报表导出")
     names = list(COLUMNS) if name == "all" else [name]
     tables = []
-    with open_ledger() as ledger:
+    with open_ledger(read=True) as ledger:
         for n in names:
             usable = {k: v for k, v in filters.items() if k in FILTERS[n]}
             extra = books if n == "trial-balance" else {}
@@ -308,7 +308,7 @@ def check_clause(text: str) -> str:
     from presentation.labels import suggest
 
     clause = commands.parse("key", text, "--clause")
-    with open_ledger() as ledger:
+    with open_ledger(read=True) as ledger:
         catalogue = ledger.catalogue()
     if clause not in catalogue:
         raise errors.not_found(f"条款 {clause} 不在政策目录中{suggest(clause, [c.id for c in catalogue])}")
@@ -340,14 +340,14 @@ def history(key: str) -> None:
         key = uscc.normalise(key)  # unit codes may be typed in lower case
     except uscc.USCCError:
         pass
-    rows = fastread.listing(s.db, s.actor, "history", key)  # None: the full path answers
+    rows = fastread.listing(read_url(), s.actor, "history", key)  # None: the full path answers
     if rows is None:
-        with open_ledger() as ledger:
+        with open_ledger(read=True) as ledger:
             rows = ledger.history(key, s.actor)
     if not rows:  # nothing about it: a mistyped REF or voucher gets a "did you mean" (and NOT_FOUND)
         from ledger import errors
 
-        with open_ledger() as ledger:
+        with open_ledger(read=True) as ledger:
             hint = ledger.did_you_mean("application", key) or ledger.did_you_mean("voucher", key)
         if hint:
             raise errors.not_found(f"没有关于 {key} 的记录{hint}")

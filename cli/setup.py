@@ -9,8 +9,14 @@ from .context import guarded, open_ledger, settings, show, submit
 
 
 @click.command()
+@click.option(
+    "--group",
+    default=None,
+    metavar="GROUP",
+    help="SQLite: share the file with this Unix group (file and folder group-writable, folder setgid).",
+)
 @guarded
-def init() -> None:
+def init(group: str | None) -> None:
     """Create the database, or upgrade it to the latest schema.
 
     The first person to run init becomes the ledger's admin. Running it
@@ -19,13 +25,50 @@ def init() -> None:
     \b
     Examples:
       grantledger init
-      grantledger --db postgresql+psycopg://ledger:secret@db.example/ledger init
+      grantledger --db postgresql+psycopg://ledger@db.example/ledger init
+      grantledger --db 'postgresql+psycopg:///ledger?host=/var/run/postgresql' init
+      grantledger --db sqlite:///srv/kjj/ledger.db init --group kjj
     """
     s = settings()
+    if group is not None:
+        _check_group(group)
     with open_ledger(create_tables=True) as ledger:
         result = ledger.init(s.actor)
+        if group is not None:
+            result.fields["group"] = _share(ledger, group)
     s.log.info("init", actor=s.actor, result=result.fields)
     show(result.fields, result.changed)
+
+
+def _check_group(group: str) -> None:
+    import grp
+
+    from ledger.errors import invalid
+
+    try:
+        grp.getgrnam(group)
+    except KeyError:
+        raise invalid(f"--group {group!r}: 本机没有这个用户组 (先由管理员 groupadd, 再把各账号加入)") from None
+
+
+def _share(ledger: object, group: str) -> str:
+    """``init --group``: the SQLite file, its side files and folder belong to ``group``, group-writable."""
+    from ledger.errors import invalid
+    from ledger.sqlite_share import share_with_group
+
+    store = ledger.app.store  # type: ignore[attr-defined]
+    if store.engine != "sqlite":
+        raise invalid("--group 只适用于 SQLite 文件; PostgreSQL 请按 README 给每个人的数据库登录授权")
+    try:
+        folder = share_with_group(store.sqlite_file, group)
+    except KeyError:
+        raise invalid(f"--group {group!r}: 本机没有这个用户组 (先由管理员 groupadd, 再把各账号加入)") from None
+    except OSError as error:
+        raise invalid(
+            f"--group {group!r}: 无法把 {store.sqlite_file} 及其文件夹交给该组 ({error.strerror}); "
+            "需要是文件的属主且属于该组"
+        ) from None
+    return f"{group} ({folder})"
 
 
 @click.group()

@@ -38,11 +38,16 @@ def document(st: Any) -> dict:
             "exception_doc",
             "awarded_on",
             "award_detail",
+            "project",
             "as_of",
             "known_at",
         )
     }
     figures = {k: Amount(v) for k, v in st.figures.items()}
+    if head["project"]:
+        head["project"] = {
+            k: Amount(v) if k in ("balance", "retained") and v is not None else v for k, v in head["project"].items()
+        }
     return head | figures | {s.name: amounts(getattr(st, s.name), s.money) for s in SECTIONS}
 
 

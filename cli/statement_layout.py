@@ -63,6 +63,15 @@ SECTIONS = (
         optional=True,
     ),
     Section(
+        "tranches",
+        "分期拨付计划",
+        ("milestone", "pct", "amount", "released_on"),
+        frozenset(("amount",)),
+        frozenset(("amount",)),
+        {"milestone": "里程碑", "pct": "比例%", "amount": "分期金额", "released_on": "放行日期"},
+        optional=True,
+    ),
+    Section(
         "progress",
         "项目进度与变更",
         ("date", "type", "amount", "voucher", "detail", "actor"),
@@ -105,6 +114,23 @@ def award_lines(st: Any) -> list[tuple[str, str]]:
         lines.append(("例外文号", st.exception_doc))
     if st.award_detail:
         lines.append(("批复摘要", st.award_detail))
+    lines.extend(project_lines(getattr(st, "project", None)))
+    return lines
+
+
+def project_lines(project: dict | None) -> list[tuple[str, str]]:
+    """The project's term and closeout (issue 24), for the statement's head."""
+    from ledger.money import format_human
+    from ledger.tranches import RESULTS
+
+    if not project:
+        return []
+    lines = [("执行期至", project["end_date"])] if project["end_date"] else []
+    if project["closed_on"]:
+        done = f"{project['closed_on']} 验收{RESULTS[project['result']]} (文号 {project['close_doc']})"
+        retained = project["retained"] or 0
+        kept = f", 结余 {format_human(project['balance'])}" + (f", 留用 {format_human(retained)}" if retained else "")
+        lines.append(("验收结题", done + kept))
     return lines
 
 

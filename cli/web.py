@@ -52,7 +52,7 @@ def serve(host: str, port: int, token_file: str | None) -> None:
     from web.source import check_initialised
 
     token = credential(token, host)
-    app = create_app(s.db, token, host)
+    app = create_app(s.read_db or s.db, token, host)  # a read replica, when given, serves the pages
     check_initialised(app.state.engine)
     shown = f"[{host}]" if ":" in host else host
     click.echo(

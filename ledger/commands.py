@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
-from . import dates, keys, money, scope, uscc, values
+from . import dates, keys, money, scope, tranches, uscc, values
 from .digits import describe, odd_digit
 from .errors import LedgerError, did_you_mean, invalid
 
@@ -109,6 +109,10 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "days": _days,
     "city": lambda text: scope.city(text),
     "clauses": lambda text: scope.clause_list(text),
+    "tranches": lambda text: tranches.schedule(text),  # 分期拨付 (ledger.tranches)
+    "milestone": lambda text: tranches.milestone_kind(text),
+    "result": lambda text: tranches.result(text),
+    "budget": lambda text: _budget(text),
 }
 
 
@@ -251,6 +255,7 @@ class Award(Command):
     mode: str = arg("mode", required=False, default="grant")
     equity_amount: int | None = arg("amount", required=False, flag="equity-amount")
     exception_doc: str | None = arg("key", required=False, flag="exception-doc")
+    tranches: tuple[tuple[int, str], ...] | None = arg("tranches", required=False)  # 分期拨付 (ledger.tranches)
 
 
 @dataclass(frozen=True)
@@ -442,6 +447,82 @@ class Seal(Command):
     state: str = arg("key")
 
 
+# -- a project's life after the award (issue 24): 任务书, milestones, amendments, closeout --------------------
+
+
+def _budget(text: str) -> tuple[tuple[str, int], ...]:
+    """``equipment:50万,labor:30万,indirect:20万`` → {category: 分}."""
+    word = unicodedata.normalize("NFKC", str(text)).strip()
+    out: dict[str, int] = {}
+    for part in (p.strip() for p in re.split(r"[,，;；]", word) if p.strip()):
+        name, sep, amount = part.partition(":")
+        if not sep:
+            raise invalid(f"预算科目 {part!r} 的写法应为 科目:金额, 如 equipment:50万")
+        category = values.category(name.strip())
+        if category in out:
+            raise invalid(f"预算科目 {category} 出现了两次")
+        try:
+            out[category] = money.parse(amount.strip())
+        except money.MoneyError as exc:
+            raise invalid(f"预算科目 {category}: {exc}") from exc
+    if not out:
+        raise invalid("预算是空的; 写法如 equipment:50万,labor:30万,indirect:20万")
+    return tuple(out.items())
+
+
+@dataclass(frozen=True)
+class Contract(Command):
+    """任务书: the project's term (执行期) and its budget by category, recorded after the award."""
+
+    name = "contract"
+    ref: str = arg("key")
+    doc: str = arg("key")
+    end: str | None = arg("any_date", required=False, flag="end-date")
+    budget: tuple[tuple[str, int], ...] | None = arg("budget", required=False)
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Milestone(Command):
+    name = "milestone"
+    ref: str = arg("key")
+    kind: str = arg("milestone")
+    result: str = arg("result")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class CloseProject(Command):
+    name = "close-project"
+    ref: str = arg("key")
+    result: str = arg("result")
+    doc: str = arg("key")
+    voucher: str | None = arg("key", required=False)
+    retain_doc: str | None = arg("key", required=False, flag="retain-doc")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Extend(Command):
+    name = "extend"
+    ref: str = arg("key")
+    to: str = arg("any_date")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class AdjustBudget(Command):
+    name = "adjust-budget"
+    ref: str = arg("key")
+    source: str = arg("category", flag="from")
+    target: str = arg("category", flag="to")
+    amount: int = arg("amount")
+    doc: str = arg("key")
+    date: str | None = arg("date", required=False)
+
+
 WRITE_COMMANDS: Mapping[str, type[Command]] = {
     c.name: c
     for c in (
@@ -477,6 +558,8 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         Reevaluate,
     )
 }
+# A project's life after the award (issue 24): contract, milestone, close-project, extend, adjust-budget.
+WRITE_COMMANDS = {**WRITE_COMMANDS, **{c.name: c for c in (Contract, Milestone, CloseProject, Extend, AdjustBudget)}}
 
 
 def _user_name(f: Any) -> str:

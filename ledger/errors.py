@@ -23,6 +23,8 @@ DUPLICATE_KEY = "DUPLICATE_KEY"
 SAME_ACTOR = "SAME_ACTOR"
 TAMPERED = "TAMPERED"
 PERIOD_CLOSED = "PERIOD_CLOSED"  # a closed year (结账) refuses money dated inside it
+NOT_RELEASED = "NOT_RELEASED"  # 分期拨付: a payment beyond the tranches its milestones have released
+PROJECT_CLOSED = "PROJECT_CLOSED"  # 结题: a closed project takes no more payments or spending
 # Input (exit 2), references (3), roles (4), concurrency and storage (5)
 INVALID_INPUT = "INVALID_INPUT"
 NOT_FOUND = "NOT_FOUND"

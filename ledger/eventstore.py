@@ -2,7 +2,7 @@
 
 ``sqlite:///path`` selects eventsourcing's own SQLite recorder (measured here
 about 2× faster to write and 3× faster to read than the SQLAlchemy one);
-``postgresql+psycopg://user:pass@host:port/db`` selects its PostgreSQL
+``postgresql+psycopg://user@host:port/db`` (or any libpq URL: a Unix socket, a service) selects its PostgreSQL
 recorder. Both are subclassed only to write ``event_hashes`` — one row per
 event, in the same transaction, after the store's write lock is held — so
 the chain follows log order exactly.
@@ -170,7 +170,18 @@ class StoreURL:
 
     @property
     def sqlalchemy_url(self) -> str:
+        name = self.settings.get("SQLITE_DBNAME", "")
+        if self.engine == "sqlite" and name.startswith("file:"):
+            return f"sqlite:///{name}&uri=true"
         return self.url
+
+    @property
+    def sqlite_file(self) -> str:
+        """The database file of a SQLite ledger (the path, also when it is opened through a ``file:`` URI)."""
+        from urllib.parse import unquote
+
+        name = self.settings.get("SQLITE_DBNAME", "")
+        return unquote(name[len("file:") :].split("?", 1)[0]) if name.startswith("file:") else name
 
 
 DEFAULT_TIMEOUT = 5  # seconds
@@ -196,6 +207,10 @@ def parse_url(url: str | None) -> StoreURL:
             raise invalid(
                 f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)"
             )
+        from .sqlite_share import immutable_uri, read_only_folder
+
+        if read_only_folder(path):  # a copy in a folder nobody can write: read it without locks or side files
+            path = immutable_uri(path)
         return StoreURL(
             url,
             "sqlite",
@@ -206,22 +221,41 @@ def parse_url(url: str | None) -> StoreURL:
             },
         )
     if parts.scheme in ("postgresql+psycopg", "postgresql", "postgres"):
-        if not parts.hostname or not parts.path.strip("/"):
-            raise invalid(f"--db {url!r}: expected postgresql+psycopg://user:password@host:port/database")
+        from .pgconnect import parts as pg_parts
+
+        named = pg_parts(url)
+        if not named["dbname"] and not named["service"]:
+            raise invalid(
+                f"--db {_masked(url)!r}: 没有指明数据库, 例如 postgresql+psycopg://用户@主机:端口/库 "
+                "或 postgresql+psycopg:///库?host=/var/run/postgresql 或 ?service=服务名"
+                " (密码放在 ~/.pgpass, 不要写在 URL 里)"
+            )
         timeout = db_timeout()
+        query = f"?{parts.query}" if parts.query else ""
         return StoreURL(
-            f"postgresql+psycopg://{parts.netloc}{parts.path}",
+            f"postgresql+psycopg://{parts.netloc}{parts.path}{query}",
             "postgresql",
             {
                 "PERSISTENCE_MODULE": "ledger.eventstore_pg:ChainedPostgresFactory",
-                "POSTGRES_DBNAME": parts.path.strip("/"),
-                "POSTGRES_HOST": parts.hostname,
-                "POSTGRES_PORT": str(parts.port or 5432),
-                "POSTGRES_USER": unquote(parts.username or ""),
+                "GRANTLEDGER_PG_URL": f"postgresql+psycopg://{parts.netloc}{parts.path}{query}",
+                # the display values (messages); the pool connects with the libpq URL itself (Unix sockets, .pgpass,
+                # services and the PG* variables all work as in psql)
+                "POSTGRES_DBNAME": named["dbname"],
+                "POSTGRES_HOST": named["host"],
+                "POSTGRES_PORT": named["port"],
+                "POSTGRES_USER": named["user"],
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
                 "POSTGRES_CONNECT_TIMEOUT": str(timeout),
                 "POSTGRES_LOCK_TIMEOUT": str(3 * timeout),
                 "POSTGRES_POOL_SIZE": "2",
             },
         )
-    raise invalid(f"--db {url!r}: use sqlite:///FILE or postgresql+psycopg://user:password@host/database")
+    raise invalid(f"--db {_masked(url)!r}: 请用 sqlite:///文件 或 postgresql+psycopg://用户@主机/库")
+
+
+def _masked(url: str) -> str:
+    """The URL with any password replaced by ***, for a message."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)

@@ -24,7 +24,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from . import signing
+from . import pgconnect, signing
 from .chain import GENESIS
 from .eventstore import HASHES_TABLE, ChainedEvent, chain_rows
 
@@ -242,3 +242,14 @@ class SnapshotPostgresRecorder(PostgresAggregateRecorder):
 class ChainedPostgresFactory(PostgresFactory):
     application_recorder_class = ChainedPostgresRecorder
     aggregate_recorder_class = SnapshotPostgresRecorder
+
+    def __init__(self, env: Any):
+        super().__init__(env)
+        url = env.get("GRANTLEDGER_PG_URL")
+        if url:  # connect with the libpq URL itself: Unix sockets, ~/.pgpass, PGPASSFILE, PGSERVICE, PG* variables
+            pool = self.datastore.pool
+            pool.conninfo = pgconnect.conninfo(url)
+            pool.kwargs = {
+                "row_factory": pool.kwargs.get("row_factory"),
+                "connect_timeout": int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5),
+            }

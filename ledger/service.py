@@ -56,6 +56,15 @@ class GrantLedger(Application):
         self.store = parse_url(url)
         if self.store.engine == "sqlite" and not create_tables:
             check_exists(self.store.settings["SQLITE_DBNAME"], self.store.url)
+        self._umask: int | None = None
+        if self.store.engine == "sqlite":  # a group-writable file: the -wal/-shm SQLite makes are group-writable too
+            from .sqlite_share import match_umask
+
+            self._umask = match_umask(self.store.sqlite_file)
+        if self.store.engine == "postgresql":  # the server's refusal at once, in its own words (not a pool timeout)
+            from .pgconnect import probe
+
+            probe(self.store.url, int(self.store.settings["POSTGRES_CONNECT_TIMEOUT"]))
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
@@ -66,6 +75,16 @@ class GrantLedger(Application):
         # The events of the last save as the projections read them, (position, originator id as 16 bytes, topic,
         # state): the catch-up right after a commit folds these instead of reading and decoding them again.
         self.written: list[tuple[int, bytes, str, bytes]] = []
+
+    def close(self) -> None:
+        if self.store.engine == "sqlite":
+            from .sqlite_share import adopt
+
+            adopt(self.store.sqlite_file)
+        super().close()
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     def save_aggregates(self, aggregates: list[Aggregate]) -> None:
         """``save(*aggregates)`` without the per-object protocol checks that dominate large groups.

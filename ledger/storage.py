@@ -79,7 +79,7 @@ def where(store: StoreURL) -> str:
     """The database as a clerk or administrator would look for it; never the password."""
     s = store.settings
     if store.engine == "sqlite":
-        return f"数据库文件 {s['SQLITE_DBNAME']}"
+        return f"数据库文件 {store.sqlite_file}"
     return f"PostgreSQL 数据库 {s['POSTGRES_DBNAME']} ({s['POSTGRES_HOST']}:{s['POSTGRES_PORT']})"
 
 
@@ -111,6 +111,12 @@ def _chain(exc: BaseException | None) -> list[BaseException]:
 def failure(store: StoreURL, exc: BaseException, *, written: bool | None = None) -> LedgerError:
     """``STORAGE``: what failed, where, and what to do. ``written=False``: the store confirmed nothing was written."""
     what, todo = kind(exc)
+    if store.engine == "sqlite" and what.startswith(("只读", "无法打开")):
+        from .sqlite_share import culprit
+
+        really = culprit(store.sqlite_file)
+        if really:  # name what is really read-only: a folder, a -wal or -shm of another account, or the file
+            what, todo = f"无法写入: {really}", "请管理员按 README「多人共用一个 SQLite 文件」调整组和权限"
     head = f"存储故障: {where(store)} {what} ({gist(exc)})"
     if written is False:
         return LedgerError(STORAGE, f"{head}; 本命令未写入 (已重新查询数据库确认). 请{todo}后重新执行同一命令")

@@ -198,6 +198,45 @@ EVENTS: tuple[EventType, ...] = (
         "position: int, head: str, state: str, algorithm: str, signed_by: str, key: str | None, signature: "
         "str | None, actor: str, on: str",
     ),
+    # a project's life after the award (issue 24): ledger/project.py
+    E(
+        "ledger.project",
+        "Project.Opened",
+        "立项 (分期计划)",
+        "ref: str, unit: str, clause: str, fund: str, year: int, awarded: int, tranches: list[dict] | None, "
+        "actor: str, on: str",
+    ),
+    E(
+        "ledger.project",
+        "Project.Contracted",
+        "登记任务书",
+        "doc: str, end: str | None, budget: dict | None, actor: str, on: str",
+    ),
+    E(
+        "ledger.project",
+        "Project.MilestoneRecorded",
+        "记录里程碑",
+        "milestone: str, result: str, doc: str, released: int, actor: str, on: str",
+    ),
+    E(
+        "ledger.project",
+        "Project.Extended",
+        "项目延期",
+        "end: str, previous: str | None, doc: str, actor: str, on: str",
+    ),
+    E(
+        "ledger.project",
+        "Project.BudgetAdjusted",
+        "预算调剂",
+        "source: str, target: str, amount: int, doc: str, actor: str, on: str",
+    ),
+    E(
+        "ledger.project",
+        "Project.Closed",
+        "验收结题",
+        "result: str, doc: str, amount: int, recovered: int, retained: int, voucher: str | None, retain_doc: "
+        "str | None, actor: str, on: str",
+    ),
     E("ledger.policy_register", "PolicyRegister.Opened", "开立政策登记簿", "actor: str, on: str"),
     E(
         "ledger.policy_register",

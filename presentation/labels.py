@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.tranches import MILESTONES
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
 from ledger.vocabulary import LABELS
 
@@ -149,6 +150,10 @@ HEADERS = {
     "month": "月份",
     "cumulative": "累计拨付",
     "execution_rate": "执行率",
+    "end_date": "执行期至",
+    "days_overdue": "逾期天数",
+    "retained": "留用",
+    "released": "已放行",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     **{
@@ -192,6 +197,7 @@ EVENTS = dict(LABELS)
 
 # Stored English words → what a clerk reads, by column.
 VALUES: dict[str, dict[str, str]] = {
+    "milestone": MILESTONES,
     "mode": MODES,
     "type": {**UNIT_TYPES, **EVENTS},
     "grade": GRADES,
@@ -267,6 +273,7 @@ REPORT_TITLES = {
     "funds:period": "专项资金期间收支表",
     "awards:period": "项目资金期间变动表",
     "monthly": "月度执行进度表",
+    "overdue": "逾期未验收项目表",
 }
 
 # Batch keys (cli.md "Batch format") → the header a clerk types in a spreadsheet batch.
@@ -290,6 +297,14 @@ BATCH_KEYS = {
     "mode": "方式",
     "equity-amount": "股权金额",
     "exception-doc": "例外文号",
+    "tranches": "分期计划",
+    "end-date": "执行期至",
+    "budget": "预算",
+    "kind": "里程碑",
+    "result": "结论",
+    "to": "调入科目/延期至",
+    "from": "调出科目",
+    "retain-doc": "留用文号",
     "category": "支出类别",
     "reason": "原因",
     "stake": "持股%",
@@ -330,6 +345,11 @@ BATCH_COMMANDS = {
     "convert": "转股",
     "exit": "退出",
     "write-off": "核销",
+    "contract": "任务书",
+    "milestone": "里程碑",
+    "close-project": "结题",
+    "extend": "延期",
+    "adjust-budget": "预算调剂",
     "unit-rename": "单位更名",
     "policy-load": "载入政策",
     "close": "结账",

@@ -54,6 +54,7 @@ COLUMNS = {
         "closed",
     ],
     "monthly": ["fund", "fund_name", "month", "appropriated", "disbursed", "cumulative", "execution_rate"],
+    "overdue": ["application", "unit_name", "fund", "end_date", "days_overdue", "awarded", "disbursed", "available"],
 }
 # ``--from``/``--to``: the period's columns a table and a sheet show by default (JSON and CSV carry every
 # figure's opening, movement and closing).
@@ -107,6 +108,7 @@ XLSX_COLUMNS = {
     ],
     "carryover": COLUMNS["carryover"],
     "monthly": COLUMNS["monthly"],
+    "overdue": COLUMNS["overdue"],
 }
 # Figures a clerk reads that the report's rows imply: 尚可拨付 = 批复 − 已拨付 − 待审批 (what may still be paid).
 # 损益合计 = 退出损益 − 核销损失: a holding written off is a loss, not "0 gain or loss".

@@ -150,6 +150,7 @@ PROPOSALS = ("Grant.Disbursed", "Grant.Invested", "Grant.CorrectionProposed", "G
 SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS, *TWO_PERSON_KEYS})
 SIGNATURE_IGNORES = frozenset(
     {
+        "Project.*",
         "Actor.RoleGranted",
         "Actor.RoleRevoked",
         "Fund.*",

@@ -53,7 +53,8 @@ def loaded_titles(catalogue: Any) -> dict[str, str]:
 
 
 class Ledger:
-    def __init__(self, url: str | None = None, *, create_tables: bool = False):
+    def __init__(self, url: str | None = None, *, create_tables: bool = False, replica: bool = False):
+        self.replica = replica  # a read replica (a streaming standby): its read models come from the primary
         self.app = GrantLedger(url, create_tables=create_tables)
         self.engine = make_engine(self.app.store)
         self.read_model = ReadModel(self.engine, self.app.name)
@@ -117,12 +118,22 @@ class Ledger:
         from . import seals
 
         self.allow(actor, "seal")
-        self.catch_up()
+        self._catch_up_if_allowed()
         with storage_errors(self.app):
             position, head, state = seals.checkpoint(self.read_model, self.app.recorder)
         result = execute(self.app, c.Seal(position=position, head=head, state=state), actor)
-        self.catch_up()
+        self._catch_up_if_allowed()
         return result
+
+    def _catch_up_if_allowed(self) -> None:
+        """Catch up, unless this database login may not write the read models (an auditor's sealing login, README
+        "Privileges"): then the seal covers the read models as they stand, and the next writer folds the rest."""
+        try:
+            self.catch_up()
+        except Exception as error:
+            refusal = storage_refusal(self.app.store, error)
+            if refusal is None or refusal.code != errors.STORAGE or "权限不足" not in refusal.message:
+                raise
 
     def did_you_mean(self, kind: str, key: str) -> str:
         """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
@@ -158,6 +169,8 @@ class Ledger:
         return summary
 
     def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
+        if self.replica:  # read-only: the primary folds, and its read models arrive with the WAL
+            return 0
         with storage_errors(self.app):
             return self.projector.catch_up(progress, written=written)
 

@@ -38,6 +38,7 @@ HANDLES = frozenset(
 )
 IGNORES = frozenset(
     {
+        "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Fund.*",
         "FundYear.*",
         "Grant.*",
@@ -74,7 +75,10 @@ def reading(url: str | None, actor: str) -> Iterator[sqlite3.Connection | None]:
         yield None
         return
     try:
-        conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True, isolation_level=None)
+        from ledger.sqlite_share import immutable_uri, read_only_folder
+
+        uri = immutable_uri(path) if read_only_folder(path) else f"file:{quote(os.path.abspath(path))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error:
         yield None
         return

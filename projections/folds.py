@@ -13,6 +13,7 @@ from ledger.money import format_yuan
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES, format_stake
 
 from .page import Event, Page
+from .project_words import PROJECT_DETAILS
 
 Fold = Callable[[Event, Page], None]
 FOLDS: dict[str, list[Fold]] = {}
@@ -76,6 +77,14 @@ ORIGINATE: dict[str, Callable[[Event], dict]] = {
         "year": e.data["year"],
     },
     "Seal.Written": lambda e: {"kind": "seal", "key": str(e.data["position"])},
+    "Project.Opened": lambda e: {
+        "kind": "project",
+        "key": e.data["ref"],
+        "unit": e.data["unit"],
+        "clause": e.data["clause"],
+        "fund": e.data["fund"],
+        "year": e.data["year"],
+    },
 }
 # Aggregates whose first event is their only one (a voucher number is issued once): no later event asks for
 # their origin and no reader does, so it is not stored — a voucher per payment made these 338k of the 406k
@@ -319,12 +328,12 @@ def _written_off(e: Event, page: Page) -> None:
 
 def history_keys(e: Event) -> set[str]:
     o, d = e.origin, e.data
-    keys = {o["key"]} if o.get("kind") in ("grant", "unit", "fund", "voucher", "actor") else set()
+    keys = {o["key"]} if o.get("kind") in ("grant", "unit", "fund", "voucher", "actor", "project") else set()
     if o.get("kind") in ("fund-year", "period"):
         keys.add(o["fund"])
     if o.get("kind") == "cap":
         keys.add(o["unit"])
-    if "voucher" in d:
+    if d.get("voucher"):  # a closeout with nothing to recover has none
         keys.add(d["voucher"])
     if e.name == "Grant.Awarded":
         keys.add(d["decision"]["fund"])
@@ -351,8 +360,9 @@ _DETAILS = (
     ("type", "类型", UNIT_TYPES),
     ("role", "角色", ROLES),
     ("reason", "理由", None),
+    *PROJECT_DETAILS,
 )
-_AMOUNTS = ("amount", "asked", "proceeds", "cost")
+_AMOUNTS = ("amount", "asked", "proceeds", "cost", "released")
 
 
 def history_details(e: Event) -> tuple[int | None, str | None, str | None]:
@@ -409,7 +419,14 @@ FOLDED_BY_CORRECTIONS = frozenset(
         "UnitCap.Released",
     }
 )
-HANDLES = handled_in(__name__) | frozenset(ORIGINATE) | {"Actor.RoleGranted", "Grant.Exited"}  # + history_keys/details
+HANDLES = (
+    handled_in(__name__)
+    | frozenset(ORIGINATE)
+    | {"Actor.RoleGranted", "Grant.Exited"}  # + history_keys/details
+    # the projects read model (projections.projects, issue 24) and the history; budget moves: the history only
+    | {"Project.Contracted", "Project.MilestoneRecorded", "Project.Extended", "Project.Closed"}
+    | {"Project.BudgetAdjusted"}
+)
 IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
         "Fund.Scoped",

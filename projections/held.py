@@ -97,6 +97,7 @@ def _reopen_withdrawn(e: Event, page: Page) -> None:
 HANDLES = handled_in(__name__)
 IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
+        "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Actor.*",
         "Fund.*",
         "FundYear.*",

@@ -47,6 +47,7 @@ WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
 HANDLES = WATCHED
 IGNORES = frozenset(
     {
+        "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Actor.*",
         "Fund.*",
         "Grant.Converted",

@@ -73,6 +73,16 @@ SPECS = {
         Spec(schema.balances, ("account",), ("debit", "credit")),
         Spec(schema.fund_balances, ("account", "fund", "year"), ("debit", "credit")),
         Spec(schema.held_acts, ("key",), (), tuple(c.name for c in schema.held_acts.columns if c.name != "key")),
+        Spec(
+            schema.projects,
+            ("application",),
+            ("released", "balance", "recovered", "retained"),
+            tuple(
+                c.name
+                for c in schema.projects.columns
+                if c.name not in ("application", "released", "balance", "recovered", "retained")
+            ),
+        ),
     )
 }
 APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}

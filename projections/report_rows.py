@@ -27,6 +27,7 @@ REPORTS = (
     "pending",
     "carryover",
     "monthly",
+    "overdue",
 )
 PERIOD_REPORTS = ("funds", "awards")  # the reports ``--from``/``--to`` turns into a period's movements
 SINCE_START = "0000-01-01"  # ``--to`` without ``--from``: the period runs from the first entry
@@ -60,6 +61,7 @@ MONEY = {
     "pending": frozenset(("amount",)),
     "carryover": frozenset(CARRYOVER_MONEY),
     "monthly": frozenset(MONTHLY_MONEY),
+    "overdue": frozenset(("awarded", "disbursed", "spent", "recovered", "available")),
     "awards:period": _period_money(AWARD_FIGURES),
     "funds:period": _period_money(FUND_FIGURES),
 }
@@ -76,6 +78,7 @@ FILTERS = {
     "pending": ("fund", "unit", "clause"),
     "carryover": ("fund",),
     "monthly": ("fund",),
+    "overdue": ("fund", "unit", "clause"),
 }
 
 
@@ -378,6 +381,10 @@ def finish(
 ) -> list[dict]:
     """Report ``name``'s rows as printed, from its query's rows (dicts in the query's column order); ``titles``:
     the loaded policy documents' clause titles (the shipped ones are known here)."""
+    if name == "overdue":  # past the end date on the report's day (today when not given): projections.overdue
+        from .overdue import overdue_rows
+
+        return overdue_rows(rows, as_of)
     if name == "units" and as_of is None and year is None:
         return rows  # the running totals (or, with --known-at alone, what was recorded): as the driver gives them
     if titles and name == "awards":

@@ -31,7 +31,7 @@ from sqlalchemy import (
     text,
 )
 
-from . import movements
+from . import movements, overdue
 from . import schema as s
 from .query_parts import award_columns, awards_named, stood, total, upto
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
@@ -651,6 +651,7 @@ REPORT_FUNCTIONS = {
     "pending": pending,
     "carryover": carryover,
     "monthly": monthly,
+    "overdue": lambda conn, year, as_of, known_at=None: rows_of(conn, "overdue", year, as_of, known_at),
 }
 
 # Each report's one query, by year, as-of date and known-at position: what ``projections.report_sql``
@@ -666,6 +667,7 @@ QUERIES = {
     "pending": pending_query,
     "carryover": carryover_query,
     "monthly": movements.monthly_query,
+    "overdue": overdue.overdue_query,
 }
 
 

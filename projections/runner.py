@@ -20,6 +20,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
@@ -32,6 +33,7 @@ from . import (
     corrections,  # noqa: F401 - registers the corrections' folds
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
+    projects,  # noqa: F401 - registers the projects' folds (issue 24)
     schema,
 )
 from .decoding import loads as _loads
@@ -64,9 +66,24 @@ def make_engine(store: StoreURL) -> Engine:
 
         return engine
     timeout = int(store.settings.get("POSTGRES_CONNECT_TIMEOUT", "5"))
-    return create_engine(
-        store.sqlalchemy_url, pool_pre_ping=True, pool_timeout=timeout, connect_args={"connect_timeout": timeout}
-    )
+    return pg_engine(store, pool_pre_ping=True, pool_timeout=timeout)
+
+
+def pg_engine(store: StoreURL, *, options: str | None = None, **kwargs: Any) -> Engine:
+    """A SQLAlchemy engine that connects with the ``--db`` URL as libpq reads it (Unix sockets, ~/.pgpass,
+    PGPASSFILE, PGSERVICE and the PG* variables work as in psql), exactly as the event store's pool does."""
+    import psycopg
+
+    from ledger.pgconnect import conninfo
+
+    info = conninfo(store.url)
+    timeout = int(store.settings.get("POSTGRES_CONNECT_TIMEOUT", "5"))
+    extra = {"options": options} if options else {}
+
+    def connect() -> Any:
+        return psycopg.connect(info, connect_timeout=timeout, **extra)
+
+    return create_engine("postgresql+psycopg://", creator=connect, **kwargs)
 
 
 class ReadModel(TrackingRecorder):

@@ -224,6 +224,34 @@ held_acts = Table(
     Index("ix_held_acts_application", "application"),
 )
 
+# 项目管理 (issue 24): one row per project (an award with a schedule, term or budget, or a closed one).
+projects = Table(
+    "projects",
+    metadata,
+    Column("application", String(64), primary_key=True),
+    Column("unit", String(18)),
+    Column("clause", String(64)),
+    Column("fund", String(64)),
+    Column("year", Integer),
+    Column("opened_on", String(10)),
+    Column("end_date", String(10)),
+    Column("tranches", String(400)),  # "60:signing:59994000;40:acceptance:39996000" (分)
+    money("released"),
+    Column("signing_on", String(10)),  # the day each scheduled tranche's milestone first passed
+    Column("midterm_on", String(10)),
+    Column("acceptance_on", String(10)),
+    Column("evaluation_on", String(10)),
+    Column("status", String(16)),
+    Column("result", String(8)),
+    Column("close_doc", String(64)),
+    Column("closed_on", String(10)),
+    money("balance"),
+    money("recovered"),
+    money("retained"),
+    Column("retain_doc", String(64)),
+    Index("ix_projects_end_date", "end_date"),
+)
+
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
 
 # Tables a replay empties and rebuilds, in an order that respects nothing but tidiness.
@@ -241,4 +269,5 @@ REBUILT = (
     fund_balances,
     event_keys,
     held_acts,
+    projects,
 )

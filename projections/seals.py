@@ -4,8 +4,10 @@
 folded page by page with every other projection, so the state at the
 projection's position is one small indexed read, never a pass over the log;
 ``ledger.periods.state_hash`` says how those rows become the hash.
-``checkpoint`` reads the position, the chain's head there and the state in
-one locked transaction, so no writer's page slips in between.
+``checkpoint`` reads the position and the state in one snapshot (REPEATABLE
+READ on PostgreSQL, a read transaction on SQLite): the projector writes both
+in the same transaction, so no writer's page slips in between, and the read
+takes no lock, so a login that may only read the read models can seal.
 
 ``authority`` says whether a seal is its signer's: signed by the key the log had bound, at that point, to the
 person it names, who then held a role that may seal (``Holders`` is that point, folded by verify's signature
@@ -45,12 +47,14 @@ def head_at(recorder: Any, position: int) -> str:
 
 
 def checkpoint(read_model: ReadModel, recorder: Any) -> tuple[int, str, str]:
-    """(position, head hash, state hash) of the read models as they stand, read under the projector's lock."""
-    with read_model.write() as conn, conn.begin():
-        position = read_model._position(conn, lock=True)
-        state = balances_state(conn)
-        head = head_at(recorder, position)
-    return position, head, state
+    """(position, head hash, state hash) of the read models as they stand, read in one snapshot."""
+    with read_model.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            position = read_model._position(conn)
+            state = balances_state(conn)
+    return position, head_at(recorder, position), state
 
 
 # -- whose seal: the signer's key and roles where it was sealed ---------------------------

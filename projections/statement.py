@@ -77,6 +77,8 @@ class Statement:
     recoveries: list[dict] = field(default_factory=list)
     reversals: list[dict] = field(default_factory=list)
     progress: list[dict] = field(default_factory=list)
+    tranches: list[dict] = field(default_factory=list)  # 分期拨付 (issue 24): milestone, pct, amount, released_on
+    project: dict | None = None  # 执行期至, and how the project was closed (验收结论, 结余, 追回, 留用)
 
 
 def build(
@@ -129,7 +131,34 @@ def build(
         recoveries=_recoveries(lines, history),
         reversals=_reversals(lines, history),
         progress=[_event(h) for h in history if h["type"] not in SHOWN],
+        **_project(conn, ref, day),
     )
+
+
+def _project(conn: Connection, ref: str, day: str) -> dict:
+    """The tranches of the award's schedule, each with the day its milestone released it (by ``day``), and the
+    project's term and closeout (``projections.projects``); an award without a project: none."""
+    row = conn.execute(select(s.projects).where(s.projects.c.application == ref)).first()
+    if row is None:
+        return {}
+    p = row._mapping
+    tranches = []
+    for part in (p["tranches"] or "").split(";"):
+        if part:
+            pct, milestone, amount = part.split(":")
+            released = p[f"{milestone}_on"]
+            on = released if released is not None and released <= day else None
+            tranches.append({"milestone": milestone, "pct": int(pct), "amount": int(amount), "released_on": on})
+    closed = p["closed_on"] is not None and p["closed_on"] <= day
+    project = {
+        "end_date": p["end_date"],
+        "closed_on": p["closed_on"] if closed else None,
+        "result": p["result"] if closed else None,
+        "close_doc": p["close_doc"] if closed else None,
+        "balance": p["balance"] if closed else None,
+        "retained": p["retained"] if closed else None,
+    }
+    return {"tranches": tranches, "project": project}
 
 
 def _lines(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> list[dict]:

@@ -42,16 +42,23 @@ def keyring_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url():
-    given = os.environ.get("GRANTLEDGER_TEST_PG")
-    if given:
-        yield given
-        return
+def pg_cluster():
+    """The throw-away cluster itself (its socket folder, its password-only logins); skipped on a given server."""
+    if os.environ.get("GRANTLEDGER_TEST_PG"):
+        pytest.skip("needs the throw-away cluster the tests start (GRANTLEDGER_TEST_PG names another server)")
     cluster = start_cluster()
     try:
-        yield cluster.admin_url
+        yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(request):
+    given = os.environ.get("GRANTLEDGER_TEST_PG")
+    if given:
+        return given
+    return request.getfixturevalue("pg_cluster").admin_url
 
 
 def _url(request, engine: str, tmp_path) -> str:

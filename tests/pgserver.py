@@ -16,6 +16,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+PASSWORD_GROUP = "grantledger_password_logins"  # roles in this group must give a password (see Cluster.start)
+
 
 class PostgresUnavailable(RuntimeError):
     pass
@@ -62,6 +64,7 @@ class Cluster:
             check=True,
             capture_output=True,
         )
+        self._require_passwords(data)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c max_connections=200 "
             "-c fsync=on -c shared_buffers=64MB"
@@ -79,6 +82,17 @@ class Cluster:
             except OSError:
                 time.sleep(0.2)
         raise PostgresUnavailable(f"PostgreSQL did not start; see {log}")
+
+    def _require_passwords(self, data: str) -> None:
+        """Members of ``PASSWORD_GROUP`` log in over TCP with a password (scram); everyone else is trusted.
+
+        Lets a test meet a wrong password, while the admin and the ledgers' own logins stay passwordless.
+        """
+        hba = os.path.join(data, "pg_hba.conf")
+        with open(hba, encoding="utf-8") as f:
+            lines = f.read()
+        with open(hba, "w", encoding="utf-8") as f:
+            f.write(f"host all +{PASSWORD_GROUP} 127.0.0.1/32 scram-sha-256\n" + lines)
 
     def stop(self) -> None:
         data = os.path.join(self.directory, "data")
@@ -98,7 +112,68 @@ def start_cluster() -> Cluster:
     except subprocess.CalledProcessError as exc:
         cluster.stop()
         raise PostgresUnavailable(f"could not start PostgreSQL: {exc.stderr.decode(errors='replace')}") from exc
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {PASSWORD_GROUP} NOLOGIN")
     return cluster
+
+
+def start_standby(primary: Cluster) -> Cluster:
+    """A streaming standby of ``primary`` on another loopback port: ``pg_basebackup -R`` into a new folder (the
+    primary's defaults suffice: wal_level replica, max_wal_senders 10, and initdb's replication line for
+    127.0.0.1 in pg_hba.conf), started hot (read-only queries while it replays)."""
+    directory = tempfile.mkdtemp(prefix="grantledger-pg-standby-")
+    if primary.run_as:
+        shutil.chown(directory, user=primary.run_as, group=primary.run_as)
+        os.chmod(directory, 0o755)
+    standby = Cluster(directory, free_port(), primary.run_as)
+    data = os.path.join(directory, "data")
+    try:
+        subprocess.run(
+            standby._cmd(
+                find_bin("pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                data,
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ),
+            check=True,
+            capture_output=True,
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {standby.port} -k {directory} -c hot_standby=on -c max_connections=200"
+        )
+        subprocess.run(
+            standby._cmd(
+                find_bin("pg_ctl"),
+                "-D",
+                data,
+                "-l",
+                os.path.join(directory, "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ),
+            check=True,
+            capture_output=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        standby.stop()
+        raise PostgresUnavailable(f"could not start a standby: {exc.stderr.decode(errors='replace')}") from exc
+    return standby
 
 
 def create_database(admin_url: str, name: str) -> str:

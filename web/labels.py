@@ -21,6 +21,16 @@ FIELDS = {
     "valuation": "估值",
     "equity_amount": "股权部分",
     "original_on": "原业务日期",
+    "milestone": "里程碑",
+    "result": "结论",
+    "released": "放行金额",
+    "end": "执行期至",
+    "previous": "原截止日期",
+    "source": "调出科目",
+    "target": "调入科目",
+    "retained": "留用",
+    "retain_doc": "留用文号",
+    "tranches": "分期计划",
 }
 
 

@@ -25,17 +25,15 @@ EVENTS_TABLE = {"sqlite": "stored_events", "postgresql": "grantledger_events"}
 def read_only_engine(url: str | None) -> Engine:
     store = parse_url(url)
     if store.engine == "sqlite":
-        path = os.path.abspath(store.settings["SQLITE_DBNAME"])
+        path = os.path.abspath(store.sqlite_file)
         if not os.path.exists(path):
             raise errors.not_found(f"数据库文件 {path} 不存在: 先运行 grantledger init")
-        uri = f"file:{quote(path)}?mode=ro"
+        uri = store.settings["SQLITE_DBNAME"] if store.settings["SQLITE_DBNAME"].startswith("file:") else None
+        uri = uri or f"file:{quote(path)}?mode=ro"
         return create_engine(f"sqlite:///{uri}&uri=true", connect_args={"check_same_thread": False, "timeout": 30})
-    return create_engine(
-        store.sqlalchemy_url,
-        pool_pre_ping=True,
-        pool_size=4,
-        connect_args={"options": "-c default_transaction_read_only=on"},
-    )
+    from projections.runner import pg_engine
+
+    return pg_engine(store, options="-c default_transaction_read_only=on", pool_pre_ping=True, pool_size=4)
 
 
 def check_initialised(engine: Engine) -> None:

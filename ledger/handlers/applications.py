@@ -15,6 +15,7 @@ from ..periods import check_open
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date
+from . import project_rules as projects  # the schedule of tranches an award may carry (issue 24)
 from .policies import catalogue_of
 
 
@@ -125,7 +126,8 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
         "exception_doc": cmd.exception_doc,
     }
     if grant.status == AWARDED:
-        if not grant.same_award(decision, cmd.date):
+        same = projects.same_award_schedule(uow, grant, clause_of(uow, grant.clause), cmd)
+        if not grant.same_award(decision, cmd.date) or not same:
             raise LedgerError(
                 errors.DUPLICATE_KEY,
                 f"申报 {cmd.ref} 已批复 (文号 {grant.award['doc']}, {format_human(grant.awarded)}), 内容不同",
@@ -139,6 +141,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
     rules.check_award(quote_for(uow, grant, clause, grant.grade, year), cmd.amount, cmd.exception_doc)
+    schedule = projects.schedule_of(clause, cmd)
     fund_year = uow.find(FundYear, cmd.fund, year)
     if fund_year is None:
         raise LedgerError(
@@ -160,6 +163,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
             limiter.check_can_use(grant.ref, cmd.amount, label, cite, lifted)
     # Every check has passed: from here on nothing refuses, so a refusal never leaves half a command.
     grant.award_it(dict(decision, year=year, grade=grant.grade), actor, on)
+    projects.open_at_award(uow, grant, schedule, actor, on)
     fund_year.commit(grant.ref, cmd.amount, actor, on)
     if clause.annual_cap is not None:
         cap = cap or uow.add(

@@ -10,6 +10,7 @@ from ..uow import Result, UnitOfWork
 from ..values import format_stake
 from ..voucher import Voucher
 from . import handles, on_date
+from . import project_rules as projects
 from .applications import grant_of
 from .payments import check_period, held_note, issue, movement, repeat_of, return_to_fund, threshold_of, window_of
 
@@ -24,6 +25,7 @@ def _invest(uow: UnitOfWork, cmd: c.Invest, actor: str) -> Result:
         on = on_date(cmd)
         check_period(uow, grant, on)
         threshold, window = threshold_of(uow, grant), window_of(uow, grant)
+        projects.check_payment(uow, grant, cmd.amount, on)
         grant.invest(cmd.voucher, cmd.amount, cmd.stake, cmd.valuation, threshold, actor, on, window)
         issue(uow, "investment", cmd, content, actor, on)
         note = held_note(grant, cmd.voucher, threshold, window)

@@ -15,6 +15,7 @@ from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
 from . import handles, on_date, periods, second_person
+from . import project_rules as projects
 from .applications import grant_of
 
 
@@ -77,6 +78,7 @@ def _disburse(uow: UnitOfWork, cmd: c.Disburse, actor: str) -> Result:
         on = on_date(cmd)
         check_period(uow, grant, on)
         threshold, window = threshold_of(uow, grant), window_of(uow, grant)
+        projects.check_payment(uow, grant, cmd.amount, on)
         grant.disburse(cmd.voucher, cmd.amount, threshold, actor, on, window)
         issue(uow, "disbursement", cmd, content, actor, on)
         note = held_note(grant, cmd.voucher, threshold, window)
@@ -150,6 +152,7 @@ def _spend(uow: UnitOfWork, cmd: c.Spend, actor: str) -> Result:
     if not repeat:
         on = on_date(cmd)
         check_period(uow, grant, on)
+        projects.check_spending(uow, grant, cmd.category, cmd.amount)
         grant.spend(cmd.voucher, cmd.amount, cmd.category, actor, on)
         issue(uow, "expenditure", cmd, content, actor, on)
     return Result(
@@ -185,6 +188,7 @@ def _reverse(uow: UnitOfWork, cmd: c.Reverse, actor: str) -> Result:
     original = grant.vouchers[cmd.voucher]
     on = on_date(cmd)
     if original["status"] != REVERSED:
+        projects.check_reversal(uow, grant)
         check_period(uow, grant, on, *([dates.year_of(original["on"])] if original["kind"] == "recovery" else []))
     fund_year = None
     if original["kind"] == "recovery" and original["status"] != "reversed":

@@ -28,7 +28,8 @@ TYPED = set(
     grantledger init role grant revoke list key new rotate fund create appropriate unit register show rename
     policy quote load apply evaluate award reject disburse approve void spend recover reverse invest convert
     exit write off close reopen seal report history replay verify export events beancount hledger vouchers batch
-    template voucher print serve demo all statement monthly
+    template voucher print serve demo all statement monthly province
+    contract milestone extend adjust project signing midterm acceptance evaluation overdue
     cancel reduce correct reevaluate scope
     awards funds units caps clauses equity trial balance pending carryover
     admin clerk reviewer approver auditor

@@ -49,8 +49,17 @@ GROUPS, LEAVES = command_paths()
 # -- help -------------------------------------------------------------------------------------------------
 
 
-def test_the_commands_with_subcommands_are_role_key_fund_unit_policy_export_and_voucher():
-    assert sorted(path[0] for path in GROUPS) == ["export", "fund", "key", "policy", "role", "unit", "voucher"]
+def test_the_commands_with_subcommands_are_role_key_fund_unit_policy_export_voucher_and_province():
+    assert sorted(path[0] for path in GROUPS) == [
+        "export",
+        "fund",
+        "key",
+        "policy",
+        "province",
+        "role",
+        "unit",
+        "voucher",
+    ]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -176,6 +176,19 @@ class LedgerMachine(RuleBasedStateMachine):
         """The most a payment dated ``on`` may be and still post at once."""
         return THRESHOLD[self.model[ref]["fund"][0]] - self.window_sum(ref, on) - 100
 
+    def project_refusal(self, ref: str, amount: int, on: str) -> str | None:
+        """What a project refuses a payment dated ``on`` for (issue 24): a closed project takes none, and a
+        payment beyond the tranches its milestones released by ``on`` is NOT_RELEASED."""
+        g = self.model[ref]
+        if g.get("closed"):
+            return "PROJECT_CLOSED"
+        if g.get("tranches"):
+            passed = g.setdefault("passed", {})
+            released = sum(a for kind, a in g["tranches"] if passed.get(kind, "9999") <= on)
+            if g["paid"] + g["pending"] + amount > released:
+                return "NOT_RELEASED"
+        return None
+
     def year_of(self, fund: str, year: int) -> dict:
         return self.funds.setdefault((fund, year), {"appropriated": 0, "committed": 0, "returned": 0})
 
@@ -295,9 +308,23 @@ class LedgerMachine(RuleBasedStateMachine):
         self._seed_payment(convertible, 40 * WAN)
         self.convert(convertible, 30_000)
 
+    @initialize(target=awarded)
+    def seed_tranches(self):
+        """分期拨付 (issue 24): nothing is paid before the 任务书 is signed; then half, then the rest on acceptance."""
+        self.set_up()
+        ref = self._apply(0, "qd2024-01-common-tech", 500 * WAN, "good")
+        self.award(ref, "A", 20, tranches="50:signing,50:acceptance")  # 100万: 50万 + 50万
+        self.disburse_below_threshold(ref, 10)  # before any milestone: NOT_RELEASED
+        self.milestone(ref, "signing", "pass")
+        self.disburse_below_threshold(ref, 100)  # 50万 released: all of it may be paid …
+        self.disburse_below_threshold(ref, 10)  # … and nothing more until the acceptance
+        return ref
+
     @initialize(target=pending)
     def seed_pending(self):
-        return self._seed_payment(self._seed_award("A", 300 * WAN), 100 * WAN)
+        voucher = self._seed_payment(self._seed_award("A", 300 * WAN), 100 * WAN)
+        self.approve_under_anothers_name(voucher)  # every example tries it once, whichever rules it then draws
+        return voucher
 
     @initialize(target=posted)
     def seed_posted(self):
@@ -411,7 +438,7 @@ class LedgerMachine(RuleBasedStateMachine):
             g["status"], g["grade"], g["evaluated_on"] = "evaluated", grade, self.on
 
     @rule(target=awarded, ref=grants, letter=st.sampled_from("AB"), share=shares)
-    def award(self, ref, letter, share, mode="grant"):
+    def award(self, ref, letter, share, mode="grant", tranches=None):
         g, fund, year = self.model[ref], self.fund(letter), self.day.year
         maximum, fixed, cap, once = CLAUSES.get(g["clause"], (EQUITY_MAX, None, None, False))
         amount = max(1, (maximum or fixed) * share // 100 // 100) * 100  # a share of the clause's limit, whole 元
@@ -450,9 +477,14 @@ class LedgerMachine(RuleBasedStateMachine):
             doc=f"D-{ref}",
             date=self.on,
             mode=mode if mode != "grant" else None,
+            tranches=tranches if g["status"] != "awarded" else None,
         )
         if expected is not None or g["status"] == "awarded":
             return multiple()
+        if tranches:  # 分期拨付: each tranche's amount in 分, the last taking the remainder
+            parts = [(int(p), kind) for p, kind in (t.split(":") for t in tranches.split(","))]
+            amounts_ = [amount * p // 100 for p, _ in parts[:-1]]
+            g["tranches"] = [(kind, a) for (_, kind), a in zip(parts, [*amounts_, amount - sum(amounts_)], strict=True)]
         g.update(status="awarded", awarded=amount, fund=fund, year=year, on=self.on, mode=mode)
         budget["committed"] += amount
         if cap is not None:
@@ -473,6 +505,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AWARD"
         else:
             expected = None
+        if g["status"] == "awarded":
+            expected = self.project_refusal(ref, amount, self.on) or expected
         result = self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
         if expected is not None:
             return multiple()
@@ -496,6 +530,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if amount > g["awarded"] - g["paid"] - g["pending"] or g["mode"] == "equity" or g["converted"]:
             return multiple()
         voucher = self.next("PZ")
+        refusal = self.project_refusal(ref, amount, self.on)
+        if refusal is not None:
+            self.attempt(refusal, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
+            return multiple()
         result = self.attempt(None, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=self.on)
         assert result.fields["status"] == "pending"
         g["pending"] += amount
@@ -511,6 +549,7 @@ class LedgerMachine(RuleBasedStateMachine):
         room = min(g["awarded"] - g["paid"] - g["pending"], self.below(ref, self.on))
         amount, voucher = share_of(room, share), self.next("PZ")
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
+        expected = self.project_refusal(ref, amount, self.on) or expected
         if g["status"] != "awarded":  # cancelled (撤销批复)
             expected = "INVALID_STATE"
         if self.held(ref, amount, self.on):  # the window is full: this one would wait for a second person
@@ -588,6 +627,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def spend(self, ref, share, category):
         voucher, amount = self.next("ZC"), share_of(self._room(ref), share)
         expected = self._use("expenditure", ref, amount)
+        if self.model[ref].get("closed"):
+            expected = "PROJECT_CLOSED"
         self.attempt(
             expected, "spend", "clerk", ref=ref, amount=wan(amount), category=category, voucher=voucher, date=self.on
         )
@@ -617,6 +658,8 @@ class LedgerMachine(RuleBasedStateMachine):
         movement = self.paid.get(voucher)
         if movement is None:
             expected = "NOT_FOUND"
+        elif self.model[movement["ref"]].get("closed") and movement["status"] != "reversed":
+            expected = "PROJECT_CLOSED"
         elif movement["status"] != "posted" or movement["kind"] == "investment":
             expected = "INVALID_STATE"
         elif movement["kind"] == "disbursement" and self.model[movement["ref"]]["converted"]:
@@ -727,6 +770,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AWARD"
         else:
             expected = None
+        if g["status"] == "awarded":
+            expected = self.project_refusal(ref, amount, self.on) or expected
         result = self.attempt(
             expected,
             "invest",
@@ -885,6 +930,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EXCEEDS_AWARD"
         else:
             expected = None
+        if g["status"] == "awarded" and expected != "PERIOD_CLOSED":
+            expected = self.project_refusal(ref, amount, YEAR_END) or expected
         if expected is None and self.held(ref, amount, YEAR_END):
             return multiple()
         if self.attempt(expected, "disburse", "clerk", ref=ref, amount=wan(amount), voucher=voucher, date=YEAR_END):
@@ -898,6 +945,68 @@ class LedgerMachine(RuleBasedStateMachine):
             }
             return voucher
         return multiple()
+
+    # -- a project's life after the award (issue 24) ------------------------------------
+
+    @rule(
+        target=awarded,
+        unit=st.integers(0, 1),
+        letter=st.sampled_from("AB"),
+        share=st.one_of(st.just(100), shares),
+        schedule=st.sampled_from(["50:signing,50:acceptance", "60:signing,30:midterm,10:acceptance"]),
+    )
+    def apply_and_award_in_tranches(self, unit, letter, share, schedule):
+        """分期拨付: an award paid as its milestones release its tranches."""
+        ref = self._apply(unit, "qd2024-01-common-tech", 500 * WAN, "good")
+        return self.award(ref, letter, share, tranches=schedule)
+
+    @rule(
+        ref=awarded,
+        kind=st.sampled_from(["signing", "midterm", "acceptance"]),
+        result=st.sampled_from(["pass", "pass", "fail"]),
+    )
+    def milestone(self, ref, kind, result):
+        g = self.model[ref]
+        expected = "PROJECT_CLOSED" if g.get("closed") else None
+        if g["status"] != "awarded":
+            expected = "INVALID_STATE"
+        doc = self.next("LC")
+        self.attempt(expected, "milestone", "clerk", ref=ref, kind=kind, result=result, doc=doc, date=self.on)
+        if expected is None and result == "pass":
+            passed = g.setdefault("passed", {})
+            passed[kind] = min(passed.get(kind, "9999"), self.on)
+
+    @rule(target=posted, ref=consumes(awarded), result=st.sampled_from(["pass", "fail"]))
+    def close_project(self, ref, result):
+        """验收/结题: the balance (结余) goes back to the fund with a voucher; the project takes nothing more."""
+        g, voucher = self.model[ref], self.next("JT")
+        if g.get("closed"):
+            expected = "DUPLICATE_KEY"  # closed already, under another document
+        elif g["status"] != "awarded" or g["pending"] or g["stake"]:
+            expected = "INVALID_STATE"  # not awarded, payments waiting for approval, or a holding not yet exited
+        else:
+            expected = None
+        balance = g["paid"] - g["spent"] - g["recovered"]
+        doc = self.next("YS")
+        self.attempt(expected, "close-project", "clerk", ref=ref, result=result, doc=doc, voucher=voucher, date=self.on)
+        if expected is not None:
+            return multiple()
+        g["closed"] = True
+        if not balance:
+            return multiple()
+        g["recovered"] += balance
+        self.year_of(g["fund"], self.day.year)["returned"] += balance
+        self.paid[voucher] = {"ref": ref, "kind": "recovery", "amount": balance, "status": "posted", "on": self.on}
+        return voucher
+
+    @invariant()
+    def closed_projects_hold_nothing(self):
+        """A closed project's balance went back to the fund: the awards report shows nothing left with the unit."""
+        closed = {ref for ref, g in self.model.items() if g.get("closed")}
+        if not closed:
+            return
+        rows = {r["application"]: r for r in self.ledger.report("awards", "admin") if r["application"] in closed}
+        assert all(rows[ref]["available"] == 0 and rows[ref]["pending"] == 0 for ref in closed)
 
     @rule()
     def print_reports(self):
@@ -1098,6 +1207,9 @@ MUST_EXERCISE = [
     "reduce-award: accepted",
     "reduce-award: EXCEEDS_AWARD",
     "exit: held",
+    "milestone: accepted",
+    "close-project: accepted",
+    "disburse: NOT_RELEASED",
 ]
 
 

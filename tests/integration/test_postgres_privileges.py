@@ -39,6 +39,7 @@ READ_MODELS = (
     "event_keys",
     "held_acts",
     "origins",
+    "projects",
     "projection_tracking",
 )
 
@@ -114,4 +115,46 @@ def test_a_clerks_role_with_the_documented_grants_runs_the_ledger(pg_admin_url):
         drop_database(pg_admin_url, name)
         with psycopg.connect(pg_admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f"DROP ROLE IF EXISTS {role}")
+            conn.execute(f"DROP ROLE IF EXISTS {auditors}")
+
+
+def grants_for_sealing_auditors(role: str) -> list[str]:
+    """Exactly what the README lists for an auditors' login that also seals: read everything, append to the log."""
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+        *(f"GRANT INSERT ON {table} TO {role}" for table in EVENT_TABLES),
+        f"GRANT UPDATE ON grantledger_events TO {role}",
+        f"GRANT USAGE ON SEQUENCE grantledger_events_notification_id_seq TO {role}",
+    ]
+
+
+def test_an_auditors_login_with_the_documented_grants_seals_without_writing_the_read_models(pg_admin_url):
+    name = f"s_{uuid.uuid4().hex[:12]}"
+    owner_url = create_database(pg_admin_url, name)
+    auditors = f"sealers_{uuid.uuid4().hex[:6]}"
+    plain = owner_url.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with Ledger(owner_url, create_tables=True) as ledger:
+            ledger.init("admin")
+            world = World.build(ledger)
+            world.awarded("QD-1", "qd2024-01-common-tech", "300万")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f"CREATE ROLE {auditors} LOGIN")
+            conn.execute(f"GRANT CONNECT ON DATABASE {name} TO {auditors}")
+            for statement in grants_for_sealing_auditors(auditors):
+                conn.execute(statement)
+        host = owner_url.split("@", 1)[1]
+        with Ledger(f"postgresql+psycopg://{auditors}@{host}") as reader:
+            with pytest.raises(Exception, match="permission denied"):  # still no writing of the read models
+                run_sql(reader, "UPDATE projection_tracking SET notification_id = 0")
+            sealed = reader.seal("auditor")
+            assert sealed.changed and sealed.fields["position"] > 0
+        with Ledger(owner_url) as ledger:  # the next writer folds the seal; the log passes through it
+            run(ledger, "disburse", "clerk", ref="QD-1", amount="10万", voucher="P-9", date="2024-09-02")
+            report = ledger.verify("auditor")
+            assert report.ok, report.findings
+    finally:
+        drop_database(pg_admin_url, name)
+        with psycopg.connect(pg_admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f"DROP ROLE IF EXISTS {auditors}")

@@ -54,6 +54,11 @@ MINIMAL: dict[str, dict[str, object]] = {
     "reduce-award": {"ref": "QD-2024-001", "amount": "200万", "doc": "青科调〔2024〕1号", "reason": "核减"},
     "correct": {"ref": "QD-2024-001", "doc": "更正-1", "reason": "金额录错"},
     "reevaluate": {"ref": "QD-2024-001", "grade": "good", "doc": "复评-1", "reason": "评分汇总有误"},
+    "contract": {"ref": "QD-2024-001", "doc": "任务书-2024-1"},
+    "milestone": {"ref": "QD-2024-001", "kind": "midterm", "result": "pass", "doc": "中检-2024-1"},
+    "close-project": {"ref": "QD-2024-001", "result": "pass", "doc": "验收-2024-1"},
+    "extend": {"ref": "QD-2024-001", "to": "2026-12-31", "doc": "变更-2024-1"},
+    "adjust-budget": {"ref": "QD-2024-001", "from": "equipment", "to": "labor", "amount": "5万", "doc": "调剂-1"},
 }
 
 # Valid values for the optional fields.
@@ -75,7 +80,13 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "unit rename": {"date": "2024-01-02"},
     "apply": {"base": "1000万", "date": "2024-01-15"},
     "evaluate": {"score": "88.5", "date": "2024-01-15"},
-    "award": {"date": "2024-01-15", "mode": "mixed", "equity-amount": "100万", "exception-doc": "特批-1"},
+    "award": {
+        "date": "2024-01-15",
+        "mode": "mixed",
+        "equity-amount": "100万",
+        "exception-doc": "特批-1",
+        "tranches": "60:signing,40:acceptance",
+    },
     "reject": {"date": "2024-01-15"},
     "disburse": {"date": "2024-01-15"},
     "approve": {"date": "2024-01-15"},
@@ -94,6 +105,11 @@ OPTIONAL: dict[str, dict[str, object]] = {
     "reduce-award": {"date": "2024-01-15"},
     "correct": {"amount": "80万", "clause": "qd2024-01-common-tech", "date": "2024-01-15"},
     "reevaluate": {"score": "88.5", "date": "2024-01-15"},
+    "contract": {"end-date": "2026-12-31", "budget": "equipment:200万,indirect:100万", "date": "2024-06-01"},
+    "milestone": {"date": "2024-06-01"},
+    "close-project": {"voucher": "ZH-0002", "retain-doc": "留用-1", "date": "2024-12-01"},
+    "extend": {"date": "2024-06-01"},
+    "adjust-budget": {"date": "2024-06-01"},
 }
 
 # One malformed value for every field name users type.
@@ -122,6 +138,14 @@ MALFORMED: dict[str, object] = {
     "exception-doc": "a b",
     "reason": "\x00",
     "voucher": "",
+    "tranches": "60:signing,30:acceptance",
+    "end-date": "2026-02-30",
+    "budget": "equipment",
+    "kind": "party",
+    "result": "maybe",
+    "to": "31/12/2026",
+    "from": "lunch",
+    "retain-doc": "a b",
     "category": "snacks",
     "stake": "100.0001",
     "valuation": "NaN",
