@@ -62,13 +62,14 @@ def exit_(ref: str, stake: str, proceeds: str, voucher: str, date: str | None) -
 @click.command("write-off")
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why the holding is written off.")
+@click.option("--doc", default=None, help="The write-off's document number (needed when a second person approves).")
 @date_option
 @guarded
-def write_off(ref: str, reason: str, date: str | None) -> None:
+def write_off(ref: str, reason: str, doc: str | None, date: str | None) -> None:
     """Write off what is left of the holding of award REF (a failed company).
 
     \b
     Examples:
       grantledger write-off QD-2024-012 --reason "企业破产清算"
     """
-    submit("write-off", ref=ref, reason=reason, date=date)
+    submit("write-off", ref=ref, reason=reason, doc=doc, date=date)

@@ -28,10 +28,18 @@ def fund() -> None:
     metavar="DAYS",
     help="Payments on one award within this many days count together against the threshold (default 30).",
 )
+@click.option("--city", default=None, help="The city whose policies the fund pays for (青岛 or 威海).")
+@click.option("--clauses", default=None, help="Only these clauses, separated by commas.")
 @date_option
 @guarded
 def create(
-    fund_code: str, name: str, approval_threshold: str | None, approval_window: str | None, date: str | None
+    fund_code: str,
+    name: str,
+    approval_threshold: str | None,
+    approval_window: str | None,
+    city: str | None,
+    clauses: str | None,
+    date: str | None,
 ) -> None:
     """Create a fund (a named budget pool).
 
@@ -46,8 +54,27 @@ def create(
         name=name,
         approval_threshold=approval_threshold,
         approval_window=approval_window,
+        city=city,
+        clauses=clauses,
         date=date,
     )
+
+
+@fund.command("scope")
+@click.argument("fund_code", metavar="FUND")
+@click.option("--city", required=True, help="The city whose policies the fund pays for (青岛 or 威海).")
+@click.option("--clauses", default=None, help="Only these clauses, separated by commas.")
+@click.option("--doc", required=True, help="The document that sets the fund's scope.")
+@date_option
+@guarded
+def scope(fund_code: str, city: str, clauses: str | None, doc: str, date: str | None) -> None:
+    """Name the city (and clauses) a fund pays for; awards outside it are refused.
+
+    \b
+    Examples:
+      grantledger fund scope KJ --city 青岛 --doc 青财教〔2024〕3号
+    """
+    submit("fund scope", fund=fund_code, city=city, clauses=clauses, doc=doc, date=date)
 
 
 @fund.command("appropriate")

@@ -167,6 +167,8 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "--name": "资金名称。",
             "--approval-threshold": "单笔达到此金额的付款须第二人审批 (默认 1,000,000 元)。",
             "--approval-window": "同一批复在此天数内的付款合并计算是否达到审批阈值 (默认 30 天)。",
+            "--city": "资金使用范围: 只用于该城市的政策 (青岛 或 威海); 不填则不限。",
+            "--clauses": "资金使用范围: 只用于这些条款 (条款编号, 以逗号分隔)。",
             "--date": DATE,
         },
     ),
@@ -470,7 +472,8 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "exit": (
-        """出售批复 REF 持有的 (部分) 股权; 损益 = 退出收入 − 所售部分的成本。
+        """出售批复 REF 持有的 (部分) 股权; 损益 = 退出收入 − 所售部分的成本。退出收入或所售部分的成本达到资金
+审批阈值的, 待另一名审批人 approve 凭证号 后生效 (void 凭证号 --reason 作废)。
 
 \b
 示例:
@@ -484,13 +487,16 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "write-off": (
-        """核销批复 REF 剩余的股权 (企业失败)。
+        """核销批复 REF 剩余的股权 (企业失败)。核销成本达到资金审批阈值的, 须用 --doc 给出核销文号,
+待另一名审批人 approve 文号 后生效 (void 文号 --reason 作废)。
 
 \b
 示例:
   grantledger write-off QD-2024-012 --reason "企业破产清算"
+  grantledger write-off QD-2024-013 --reason "企业破产清算" --doc 青科核〔2025〕1号
+  grantledger --actor zhao.min approve 青科核〔2025〕1号
 """,
-        {"--reason": "核销理由。", "--date": DATE},
+        {"--reason": "核销理由。", "--doc": "核销文号; 达到审批阈值时必填, 由另一人审批。", "--date": DATE},
     ),
     "close": (
         """年终结账 (管理员): 记录资金 FUND 在年度 YEAR 结转的 (已批复、到 12-31 尚未拨付的) 和结余的
@@ -797,6 +803,13 @@ PDF 内嵌中文 TrueType 字体 (文泉驿微米黑, Debian 软件包 fonts-wqy
 # A project's life after the award (issue 24): milestone, close-project, extend, adjust-budget.
 SUMMARIES.update(PROJECT_SUMMARIES)
 HELP.update(PROJECT_HELP)
+
+# Corrections (cancel-award, reduce-award, correct, reevaluate) keep their words in a module of their own.
+from .help_corrections import HELP as _CORRECTIONS_HELP  # noqa: E402
+from .help_corrections import SUMMARIES as _CORRECTIONS_SUMMARIES  # noqa: E402
+
+HELP.update(_CORRECTIONS_HELP)
+SUMMARIES.update(_CORRECTIONS_SUMMARIES)
 
 
 def _options(command: Any, words: dict[str, str]) -> None:

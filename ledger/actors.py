@@ -16,6 +16,7 @@ from .values import ROLES
 PERMISSIONS = {
     "clerk": {
         "fund create",
+        "fund scope",
         "fund appropriate",
         "unit register",
         "unit rename",
@@ -29,13 +30,16 @@ PERMISSIONS = {
         "spend",
         "recover",
         "reverse",
+        "cancel-award",
+        "reduce-award",
+        "correct",
         "contract",
         "milestone",
         "close-project",
         "extend",
         "adjust-budget",
     },
-    "reviewer": {"evaluate", "reject"},
+    "reviewer": {"evaluate", "reject", "reevaluate"},
     "approver": {"approve", "void"},
     "auditor": {"policy", "history", "report", "verify", "export", "seal"},
 }
@@ -138,6 +142,7 @@ def may(roles: list[str] | tuple[str, ...], command: str) -> bool:
 # Commands by the name a clerk knows them by (a refusal names both).
 COMMAND_WORDS = {
     "fund create": "设立资金",
+    "fund scope": "资金使用范围",
     "fund appropriate": "下达预算",
     "unit register": "登记单位",
     "unit rename": "单位更名",
@@ -166,6 +171,10 @@ COMMAND_WORDS = {
     "verify": "校验",
     "export": "导出",
     "seal": "封存",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
 }
 
 

@@ -113,3 +113,13 @@ class UnitCap(Aggregate):
     def _carried(self, refs: list[str], amount: int, actor: str, on: str) -> None:
         self.used += amount
         self.refs.extend(refs)
+
+    def release(self, ref: str, amount: Fen, whole: bool, doc: str, actor: str, on: str) -> None:
+        """Give back what ``ref``'s award used (撤销批复: ``whole``, the award no longer counts; 调减: part of it)."""
+        self._released(ref=ref, amount=amount, whole=whole, doc=doc, actor=actor, on=on)
+
+    @event("Released")
+    def _released(self, ref: str, amount: int, whole: bool, doc: str, actor: str, on: str) -> None:
+        self.used -= amount
+        if whole and ref in self.refs:
+            self.refs = [r for r in self.refs if r != ref]

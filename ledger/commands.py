@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
-from . import dates, keys, money, tranches, uscc, values
+from . import dates, keys, money, scope, tranches, uscc, values
 from .digits import describe, odd_digit
 from .errors import LedgerError, did_you_mean, invalid
 
@@ -107,6 +107,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "public_key": lambda text: keys.normalise_public(str(text)),
     "position": _position,
     "days": _days,
+    "city": lambda text: scope.city(text),
+    "clauses": lambda text: scope.clause_list(text),
     "tranches": lambda text: tranches.schedule(text),  # 分期拨付 (ledger.tranches)
     "milestone": lambda text: tranches.milestone_kind(text),
     "result": lambda text: tranches.result(text),
@@ -176,6 +178,20 @@ class FundCreate(Command):
     threshold: int | None = arg("amount", required=False, flag="approval-threshold")
     date: str | None = arg("date", required=False)
     window: int | None = arg("days", required=False, flag="approval-window")
+    city: str | None = arg("city", required=False)
+    clauses: tuple[str, ...] | None = arg("clauses", required=False)
+
+
+@dataclass(frozen=True)
+class FundScope(Command):
+    """A fund's scope (ledger/scope.py), for a fund created without one: its city, and optionally its clauses."""
+
+    name = "fund scope"
+    fund: str = arg("key")
+    city: str = arg("city")
+    doc: str = arg("key")
+    clauses: tuple[str, ...] | None = arg("clauses", required=False)
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -340,6 +356,56 @@ class WriteOff(Command):
     ref: str = arg("key")
     reason: str = arg("text")
     date: str | None = arg("date", required=False)
+    doc: str | None = arg("key", required=False)  # the key a second person approves, when the write-off is held
+
+
+@dataclass(frozen=True)
+class CancelAward(Command):
+    """撤销批复 (ledger/corrections.py): proposed here, in force when a second person approves DOC."""
+
+    name = "cancel-award"
+    ref: str = arg("key")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class ReduceAward(Command):
+    """调减: the award's new, lower amount."""
+
+    name = "reduce-award"
+    ref: str = arg("key")
+    amount: int = arg("amount")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Correct(Command):
+    """更正申报 before the award: the amount asked, or the clause."""
+
+    name = "correct"
+    ref: str = arg("key")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    amount: int | None = arg("amount", required=False)
+    clause: str | None = arg("key", required=False)
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
+class Reevaluate(Command):
+    """复评: a corrected grade (and score) before the award."""
+
+    name = "reevaluate"
+    ref: str = arg("key")
+    grade: str = arg("grade")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    score: str | None = arg("score", required=False)
+    date: str | None = arg("date", required=False)
 
 
 @dataclass(frozen=True)
@@ -467,6 +533,7 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         RoleRevoke,
         KeyRotate,
         FundCreate,
+        FundScope,
         FundAppropriate,
         UnitRegister,
         UnitRename,
@@ -486,6 +553,10 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         WriteOff,
         Close,
         Reopen,
+        CancelAward,
+        ReduceAward,
+        Correct,
+        Reevaluate,
     )
 }
 # A project's life after the award (issue 24): contract, milestone, close-project, extend, adjust-budget.

@@ -25,15 +25,39 @@ class Fund(Aggregate):
         return key_id("fund", code)
 
     @event("Created")
-    def __init__(self, code: str, name: str, threshold: int, actor: str, on: str, window: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        threshold: int,
+        actor: str,
+        on: str,
+        window: int | None = None,
+        city: str | None = None,
+        clauses: list[str] | None = None,
+    ):
         self.code = code
         self.name = name
         self.threshold = threshold
         # Absent on funds created before split payments were counted: those use the default window.
         self.window = window if window is not None else DEFAULT_APPROVAL_WINDOW
+        # The scope (ledger/scope.py): absent on funds created before it, which pay any clause.
+        self.city, self.clauses = city, list(clauses) if clauses else None
 
-    def same_as(self, name: str, threshold: int, window: int) -> bool:
-        return (self.name, self.threshold, self.window) == (name, threshold, window)
+    def same_as(self, name: str, threshold: int, window: int, city: str | None = None, clauses=None) -> bool:
+        mine = (self.name, self.threshold, self.window, getattr(self, "city", None), getattr(self, "clauses", None))
+        return mine == (name, threshold, window, city, list(clauses) if clauses else None)
+
+    def scope(self, city: str, clauses: list[str] | None, doc: str, actor: str, on: str) -> bool:
+        """Name the city (and clauses) the fund pays for; the same scope again changes nothing."""
+        if (getattr(self, "city", None), getattr(self, "clauses", None)) == (city, clauses or None):
+            return False
+        self._scoped(city=city, clauses=clauses or None, doc=doc, actor=actor, on=on)
+        return True
+
+    @event("Scoped")
+    def _scoped(self, city: str, clauses: list[str] | None, doc: str, actor: str, on: str) -> None:
+        self.city, self.clauses = city, list(clauses) if clauses else None
 
 
 class FundYear(Aggregate):
@@ -89,6 +113,14 @@ class FundYear(Aggregate):
     @event("Committed")
     def _committed(self, ref: str, amount: int, actor: str, on: str) -> None:
         self.committed += amount
+
+    def release(self, ref: str, amount: Fen, doc: str, actor: str, on: str) -> None:
+        """Give back what an award committed (撤销批复 or 调减, approved by a second person under ``doc``)."""
+        self._released(ref=ref, amount=amount, doc=doc, actor=actor, on=on)
+
+    @event("Released")
+    def _released(self, ref: str, amount: int, doc: str, actor: str, on: str) -> None:
+        self.committed -= amount
 
     def receive(self, ref: str, voucher: str, kind: str, amount: Fen, actor: str, on: str) -> None:
         """Money coming back to the fund (a recovery or equity exit proceeds)."""

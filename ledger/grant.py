@@ -24,6 +24,7 @@ from .money import Fen, format_human
 from .values import CATEGORIES, GRADES, KINDS, MODES, VOUCHER_STATUSES, format_stake
 
 SUBMITTED, EVALUATED, AWARDED, REJECTED = "submitted", "evaluated", "awarded", "rejected"
+CANCELLED = "cancelled"  # 撤销批复 by two people (ledger/corrections.py): final; the unit applies again
 POSTED, PENDING, VOIDED, REVERSED = "posted", "pending", "voided", "reversed"
 GRANT_PART, EQUITY_PART = "grant", "equity"
 
@@ -87,7 +88,8 @@ class Grant(Aggregate):
                 f"申报 {self.ref} 已评估为 {self.grade}({GRADES[self.grade]}); 只有不合格经整改后可复评为 repass",
             )
         if self.status != SUBMITTED and self.status != EVALUATED:
-            raise _state(f"申报 {self.ref} 已{'批复' if self.status == AWARDED else '驳回'}, 不能再评估")
+            done = {AWARDED: "已批复", CANCELLED: "的批复已撤销"}.get(self.status, "已驳回")
+            raise _state(f"申报 {self.ref} {done}, 不能再评估")
         self._check_not_before(on, self.applied_on, "评估", "申报")
         self._evaluated(grade=grade, score=score, actor=actor, on=on)
         return True
@@ -103,6 +105,8 @@ class Grant(Aggregate):
             return False
         if self.status == AWARDED:
             raise _state(f"申报 {self.ref} 已批复 {format_human(self.awarded)}, 不能驳回")
+        if self.status == CANCELLED:
+            raise _state(f"申报 {self.ref} 的批复已撤销, 不能驳回")
         self._check_not_before(on, self.applied_on, "驳回", "申报")
         self._rejected(reason=reason, actor=actor, on=on)
         return True
@@ -118,6 +122,8 @@ class Grant(Aggregate):
             raise _state(f"申报 {self.ref} 尚未评估, 不能批复 (先运行 evaluate)")
         if self.status == AWARDED:
             raise _state(f"申报 {self.ref} 已批复")
+        if self.status == CANCELLED:
+            raise _state(f"申报 {self.ref} 的批复已撤销, 不能再批复; 请以新的申报编号重新申报 (apply)")
         self._check_not_before(on, self.evaluated_on, "批复", "评估")
 
     def same_award(self, decision: dict, on: str | None) -> bool:
@@ -204,7 +210,9 @@ class Grant(Aggregate):
 
     def _check_awarded(self, what: str, on: str) -> None:
         if self.status != AWARDED:
-            state = {SUBMITTED: "尚未评估", EVALUATED: "尚未批复", REJECTED: "已驳回"}[self.status]
+            state = {SUBMITTED: "尚未评估", EVALUATED: "尚未批复", REJECTED: "已驳回", CANCELLED: "的批复已撤销"}[
+                self.status
+            ]
             raise _state(f"申报 {self.ref} {state}, 不能{what}")
         self._check_not_before(on, self.award["on"], what, "批复")
 
@@ -448,6 +456,89 @@ class Grant(Aggregate):
             self.recovered -= amount
             self.flows.append([on, amount])
 
+    # -- corrections: ledger/corrections.py decides; a second person puts each in force ---------------
+
+    def _correction(self, doc: str, **changes: object) -> None:
+        self.corrections = {**getattr(self, "corrections", {})}
+        self.corrections[doc] = {**self.corrections[doc], **changes}
+
+    @event("CorrectionProposed")
+    def propose_correction(
+        self,
+        doc: str,
+        kind: str,
+        amount: int | None,
+        clause: str | None,
+        grade: str | None,
+        score: str | None,
+        reason: str,
+        actor: str,
+        on: str,
+    ) -> None:
+        self.corrections = {**getattr(self, "corrections", {})}
+        self.corrections[doc] = {
+            **dict(kind=kind, amount=amount, clause=clause, grade=grade, score=score, reason=reason),
+            **dict(maker=actor, on=on, status="pending"),
+        }
+
+    @event("CorrectionWithdrawn")
+    def withdraw_correction(self, doc: str, kind: str, reason: str, actor: str, on: str) -> None:
+        self._correction(doc, status="withdrawn", withdrawn_reason=reason)
+
+    @event("AwardCancelled")
+    def record_cancellation(
+        self, doc: str, amount: int, award_doc: str, fund: str, year: int, actor: str, on: str
+    ) -> None:
+        """撤销批复: final for this application (its record of the award stays as it was); the unit applies again."""
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.cancelled = {"doc": award_doc, "amount": amount, "on": on}
+        self.status, self.award = CANCELLED, None
+
+    @event("AwardReduced")
+    def record_reduction(
+        self, doc: str, amount: int, before: int, after: int, fund: str, year: int, actor: str, on: str
+    ) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.award = {**self.award, "amount": after}
+
+    @event("ApplicationCorrected")
+    def record_correction(self, doc: str, before: dict, after: dict, actor: str, on: str) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.asked, self.clause = after["asked"], after["clause"]
+
+    @event("Reevaluated")
+    def record_reevaluation(self, doc: str, before: dict, grade: str, score: str | None, actor: str, on: str) -> None:
+        self._correction(doc, status="approved", by=actor, done_on=on)
+        self.grade, self.score = grade, score
+
+    # -- equity acts held for a second person (ledger/holds.py) --------------------------------------
+
+    @event("EquityActHeld")
+    def hold_equity_act(
+        self,
+        key: str,
+        kind: str,
+        stake: int,
+        proceeds: int | None,
+        cost: int,
+        reason: str | None,
+        threshold: int,
+        actor: str,
+        on: str,
+    ) -> None:
+        """An exit or a write-off at or above the fund's threshold: it waits under ``key`` for a second person."""
+        self.held_acts = {**getattr(self, "held_acts", {})}
+        self.held_acts[key] = dict(kind=kind, stake=stake, proceeds=proceeds, cost=cost, reason=reason)
+        self.held_acts[key].update(maker=actor, on=on, status="pending")
+
+    @event("EquityActApproved")
+    def approve_equity_act(self, key: str, kind: str, actor: str, on: str) -> None:
+        self.held_acts = {**self.held_acts, key: {**self.held_acts[key], "status": "approved", "by": actor}}
+
+    @event("EquityActVoided")
+    def void_equity_act(self, key: str, kind: str, reason: str, actor: str, on: str) -> None:
+        self.held_acts = {**self.held_acts, key: {**self.held_acts[key], "status": "voided", "void_reason": reason}}
+
     # -- equity ---------------------------------------------------------------
 
     def convert(self, stake: int, valuation: int, doc: str, actor: str, on: str) -> bool:
@@ -486,10 +577,14 @@ class Grant(Aggregate):
             )
         return cost if stake == held else (cost * stake * 2 + held) // (2 * held)
 
-    def exit(self, voucher: str, stake: int, proceeds: Fen, actor: str, on: str) -> tuple[int, int]:
+    def check_exit(self, stake: int, on: str) -> None:
         if not self.equity["stake"]:
             raise _state(f"申报 {self.ref} 没有持有的股权")
         self._check_not_before(on, self.award["on"], "退出", "批复")
+        self.exit_terms(stake)
+
+    def exit(self, voucher: str, stake: int, proceeds: Fen, actor: str, on: str) -> tuple[int, int]:
+        self.check_exit(stake, on)
         cost = self.exit_terms(stake)
         gain = proceeds - cost
         self._exited(voucher=voucher, stake=stake, proceeds=proceeds, cost=cost, gain=gain, actor=actor, on=on)
@@ -513,15 +608,18 @@ class Grant(Aggregate):
             "status": POSTED,
         }
 
+    def check_write_off(self, reason: str, on: str) -> None:
+        if not self.equity["stake"]:
+            raise _state(f"申报 {self.ref} 没有持有的股权可核销")
+        self._check_not_before(on, self.award["on"], "核销", "批复")
+
     def write_off(self, reason: str, actor: str, on: str) -> bool:
         done = self.equity["written_off"]
         if done:
             if done["reason"] != reason:
                 raise LedgerError(errors.DUPLICATE_KEY, f"申报 {self.ref} 的股权已核销, 理由: {done['reason']}")
             return False
-        if not self.equity["stake"]:
-            raise _state(f"申报 {self.ref} 没有持有的股权可核销")
-        self._check_not_before(on, self.award["on"], "核销", "批复")
+        self.check_write_off(reason, on)
         self._written_off(stake=self.equity["stake"], cost=self.equity["cost"], reason=reason, actor=actor, on=on)
         return True
 

@@ -67,6 +67,11 @@ KINDS = {
     "recovery": "追回",
     "exit": "退出",
     "reopen": "重新开账",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
+    "write-off": "股权核销",
 }
 # A voucher's status, as a refusal names it.
 VOUCHER_STATUSES = {"posted": "已入账", "pending": "待审批", "voided": "已作废", "reversed": "已冲正"}

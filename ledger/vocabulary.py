@@ -59,11 +59,25 @@ EVENTS: tuple[EventType, ...] = (
     E("ledger.caps", "UnitCap.Used", "占用上限", "ref: str, amount: int, actor: str, on: str, lift: dict | None"),
     E("ledger.caps", "UnitCap.Carried", "计入既往批复", "refs: list[str], amount: int, actor: str, on: str"),
     E(
+        "ledger.caps",
+        "UnitCap.Released",
+        "退回上限",
+        "ref: str, amount: int, whole: bool, doc: str, actor: str, on: str",
+    ),
+    E(
         "ledger.fund",
         "Fund.Created",
         "设立资金",
-        "code: str, name: str, threshold: int, actor: str, on: str, window: int | None",
+        "code: str, name: str, threshold: int, actor: str, on: str, window: int | None, city: str | None, "
+        "clauses: list[str] | None",
     ),
+    E(
+        "ledger.fund",
+        "Fund.Scoped",
+        "规定资金使用范围",
+        "city: str, clauses: list[str] | None, doc: str, actor: str, on: str",
+    ),
+    E("ledger.fund", "FundYear.Released", "退回承诺", "ref: str, amount: int, doc: str, actor: str, on: str"),
     E("ledger.fund", "FundYear.Opened", "开立年度预算", "fund: str, year: int, actor: str, on: str"),
     E("ledger.fund", "FundYear.Appropriated", "预算拨入", "amount: int, doc: str, actor: str, on: str"),
     E("ledger.fund", "FundYear.Committed", "预算承诺", "ref: str, amount: int, actor: str, on: str"),
@@ -119,6 +133,54 @@ EVENTS: tuple[EventType, ...] = (
         "voucher: str, stake: int, proceeds: int, cost: int, gain: int, actor: str, on: str",
     ),
     E("ledger.grant", "Grant.WrittenOff", "股权核销", "stake: int, cost: int, reason: str, actor: str, on: str"),
+    # Corrections by two people, and exits and write-offs held at the threshold (issue 24: ledger/corrections.py,
+    # ledger/holds.py).
+    E(
+        "ledger.grant",
+        "Grant.CorrectionProposed",
+        "提请更正",
+        "doc: str, kind: str, amount: int | None, clause: str | None, grade: str | None, score: str | None, "
+        "reason: str, actor: str, on: str",
+    ),
+    E("ledger.grant", "Grant.CorrectionWithdrawn", "撤回更正", "doc: str, kind: str, reason: str, actor: str, on: str"),
+    E(
+        "ledger.grant",
+        "Grant.AwardCancelled",
+        "撤销批复",
+        "doc: str, amount: int, award_doc: str, fund: str, year: int, actor: str, on: str",
+    ),
+    E(
+        "ledger.grant",
+        "Grant.AwardReduced",
+        "调减批复",
+        "doc: str, amount: int, before: int, after: int, fund: str, year: int, actor: str, on: str",
+    ),
+    E(
+        "ledger.grant",
+        "Grant.ApplicationCorrected",
+        "更正申报",
+        "doc: str, before: dict, after: dict, actor: str, on: str",
+    ),
+    E(
+        "ledger.grant",
+        "Grant.Reevaluated",
+        "复评",
+        "doc: str, before: dict, grade: str, score: str | None, actor: str, on: str",
+    ),
+    E(
+        "ledger.grant",
+        "Grant.EquityActHeld",
+        "股权退出/核销待审批",
+        "key: str, kind: str, stake: int, proceeds: int | None, cost: int, reason: str | None, threshold: int, "
+        "actor: str, on: str",
+    ),
+    E("ledger.grant", "Grant.EquityActApproved", "股权退出/核销审批通过", "key: str, kind: str, actor: str, on: str"),
+    E(
+        "ledger.grant",
+        "Grant.EquityActVoided",
+        "股权退出/核销作废",
+        "key: str, kind: str, reason: str, actor: str, on: str",
+    ),
     E("ledger.periods", "Period.Opened", "开立会计年度", "fund: str, year: int, actor: str, on: str"),
     E("ledger.periods", "Period.Closed", "年度结账", "doc: str, figures: dict, actor: str, on: str"),
     E("ledger.periods", "Period.ReopenProposed", "提请重新开账", "doc: str, reason: str, actor: str, on: str"),

@@ -19,6 +19,11 @@ KINDS = {
     "recovery": "追回",
     "exit": "股权退出",
     "reopen": "重新开账",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
+    "write-off": "股权核销",
 }
 
 # The fields a reused voucher number may differ in, as the refusal names them.
@@ -34,6 +39,9 @@ FIELD_WORDS = {
     "proceeds": "退出收入",
     "fund": "资金",
     "year": "年度",
+    "clause": "条款",
+    "grade": "等级",
+    "score": "评分",
 }
 
 

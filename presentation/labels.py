@@ -321,6 +321,8 @@ BATCH_KEYS = {
     "file-name": "文件名",
     "content": "文件内容",
     "key": "公钥",
+    "city": "城市",
+    "clauses": "条款范围",
 }
 
 # Batch commands by their Chinese names (the ``命令`` column may use either).
@@ -328,6 +330,7 @@ BATCH_COMMANDS = {
     "role-grant": "授权",
     "role-revoke": "收回角色",
     "fund-create": "设立资金",
+    "fund-scope": "资金使用范围",
     "fund-appropriate": "下达预算",
     "unit-register": "登记单位",
     "apply": "申报",
@@ -354,6 +357,10 @@ BATCH_COMMANDS = {
     "close": "结账",
     "reopen": "重新开账",
     "key-rotate": "更换钥匙",
+    "cancel-award": "撤销批复",
+    "reduce-award": "调减批复",
+    "correct": "更正申报",
+    "reevaluate": "复评",
 }
 
 

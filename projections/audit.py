@@ -153,9 +153,21 @@ class ChainCheck:
 KEY_TOPICS = ("Actor.KeyBound", "Actor.KeyRotated", "Installation.SigningBegan")
 ROLE_TOPICS = ("Actor.RoleGranted", "Actor.RoleRevoked")
 PAYMENT_TOPICS = ("Grant.Disbursed", "Grant.Invested", "Grant.Approved")
+# Other acts taken by two people (issue 24): the proposal, and each event by which a second person puts it in
+# force, with the field that keys both (corrections by their document, held exits and write-offs by their key).
+TWO_PERSON_KEYS = {
+    "Grant.CorrectionProposed": "doc",
+    "Grant.AwardCancelled": "doc",
+    "Grant.AwardReduced": "doc",
+    "Grant.ApplicationCorrected": "doc",
+    "Grant.Reevaluated": "doc",
+    "Grant.EquityActHeld": "key",
+    "Grant.EquityActApproved": "key",
+}
+PROPOSALS = ("Grant.Disbursed", "Grant.Invested", "Grant.CorrectionProposed", "Grant.EquityActHeld")
 # The events ``SignatureCheck`` reads (every event's signature is checked, whatever it is), and the rest
 # (``ledger.vocabulary``; tests/unit/test_vocabulary.py).
-SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS})
+SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS, *TWO_PERSON_KEYS})
 SIGNATURE_IGNORES = frozenset(
     {
         "Project.*",
@@ -174,6 +186,8 @@ SIGNATURE_IGNORES = frozenset(
         "Grant.Submitted",
         "Grant.Voided",
         "Grant.WrittenOff",
+        "Grant.CorrectionWithdrawn",
+        "Grant.EquityActVoided",
         "Installation.Initialised",
         "KeyBinding.*",
         "Period.*",
@@ -255,7 +269,9 @@ class SignatureCheck:
             data = loads(state)
             if isinstance(data, dict) and isinstance(data.get("position"), int):
                 self.at_seals[data["position"]] = (seq, data, self.holders())
-        if name in PAYMENT_TOPICS and (name == "Grant.Approved" or b'"held":true' in state):
+        if (name in PAYMENT_TOPICS and (name == "Grant.Approved" or b'"held":true' in state)) or (
+            name in TWO_PERSON_KEYS
+        ):
             if self._maker_checker(seq, name, state, originator):
                 return
         if self.current is None:
@@ -297,10 +313,11 @@ class SignatureCheck:
         bound to the maker, or in the maker's name is a finding (True when it failed)."""
         data = loads(state)
         signer = self.current[3] if self.current is not None else None
-        if name != "Grant.Approved":
-            self.makers[(originator, data["voucher"])] = (data.get("actor", "?"), signer, seq)
+        number = data[TWO_PERSON_KEYS.get(name, "voucher")]
+        if name in PROPOSALS:
+            self.makers[(originator, number)] = (data.get("actor", "?"), signer, seq)
             return False
-        made = self.makers.pop((originator, data["voucher"]), None)
+        made = self.makers.pop((originator, number), None)
         if made is None:
             return False  # no held payment to approve: invariant 1's fold names it
         maker, maker_key, made_at = made
@@ -309,7 +326,7 @@ class SignatureCheck:
             return False
         by = f"with key {keys.fingerprint(signer)}, the maker's own key" if signer is not None else f"as {maker}"
         self._fail(
-            f"event seq {seq} ({name}) approves voucher {data['voucher']} {by}: its maker {maker} (seq {made_at}) "
+            f"event seq {seq} ({name}) approves voucher {number} {by}: its maker {maker} (seq {made_at}) "
             "cannot be its checker (invariant 9, maker–checker); it was written around the ledger"
         )
         return True

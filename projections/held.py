@@ -11,7 +11,7 @@ is proposed, ``settled`` when a second person approves or voids it; ``report pen
 
 from __future__ import annotations
 
-from .folds import handled_in, on
+from .folds import FOLDED_BY_CORRECTIONS, handled_in, on
 from .page import Event, Page
 
 PENDING, APPROVED, VOIDED = "pending", "approved", "voided"
@@ -95,7 +95,7 @@ def _reopen_withdrawn(e: Event, page: Page) -> None:
 
 # Where each declared event (``ledger.vocabulary``) stands with this module's folds (tests/unit/test_vocabulary.py).
 HANDLES = handled_in(__name__)
-IGNORES = frozenset(
+IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
         "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Actor.*",

@@ -39,10 +39,12 @@ GRANT_TOPICS = {
     "Grant.Spent",
     "Grant.Recovered",
     "Grant.Reversed",
+    "Grant.AwardCancelled",
+    "Grant.AwardReduced",
 }
 FUND_TOPICS = {"FundYear.Opened", "FundYear.Appropriated", "FundYear.Committed", "FundYear.Returned"}
-FUND_TOPICS |= {"FundYear.ReturnReversed"}
-CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"}
+FUND_TOPICS |= {"FundYear.ReturnReversed", "FundYear.Released"}
+CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried", "UnitCap.Released"}
 WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
 # Where each declared event (``ledger.vocabulary``) stands with this fold (tests/unit/test_vocabulary.py).
 HANDLES = WATCHED
@@ -56,6 +58,13 @@ IGNORES = frozenset(
         "Grant.Exited",
         "Grant.Rejected",
         "Grant.WrittenOff",
+        "Grant.CorrectionProposed",
+        "Grant.CorrectionWithdrawn",
+        "Grant.ApplicationCorrected",
+        "Grant.Reevaluated",
+        "Grant.EquityActHeld",
+        "Grant.EquityActApproved",
+        "Grant.EquityActVoided",
         "Installation.*",
         "KeyBinding.*",
         "Period.*",
@@ -115,6 +124,10 @@ class InvariantCheck:
             a["spent"] += int(d["amount"])
         elif name == "Grant.Recovered":
             a["recovered"] += int(d["amount"])
+        elif name == "Grant.AwardCancelled":
+            a["awarded"] = 0
+        elif name == "Grant.AwardReduced":
+            a["awarded"] = int(d["after"])
         elif name == "Grant.Reversed":
             field = {"disbursement": "paid", "expenditure": "spent", "recovery": "recovered"}.get(d.get("kind"))
             if field:
@@ -149,6 +162,7 @@ class InvariantCheck:
             "FundYear.Committed": ("committed", 1),
             "FundYear.Returned": ("returned", 1),
             "FundYear.ReturnReversed": ("returned", -1),
+            "FundYear.Released": ("committed", -1),
         }[name]
         f[field] += sign * int(d["amount"])
         if f["committed"] <= f["appropriated"] + f["returned"]:
@@ -163,13 +177,20 @@ class InvariantCheck:
             c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {d.get('period')}", d.get("cap")
             c["life"] = d.get("period") == "life"
             return None
-        amount = int(d["amount"])  # Used, or Carried: awards made before the limit was kept (issue 28)
+        # Used, or Carried: awards made before the limit was kept (issue 28); Released: given back (issue 24)
+        amount = (-1 if name == "UnitCap.Released" else 1) * int(d["amount"])
         before = c["used"]
         c["used"] += amount
         lift = d.get("lift")
         if lift is not None:
             c["lifted"] = c.get("lifted", 0) + int(lift["amount"])
-        elif "lift" not in d and c.get("life") and c["cap"] is not None and d.get("ref") in self.excepted:
+        elif (
+            name != "UnitCap.Released"
+            and "lift" not in d
+            and c.get("life")
+            and c["cap"] is not None
+            and d.get("ref") in self.excepted
+        ):
             # recorded before the lift was: the award's exception document lifted what this use took above the cap
             cap = int(c["cap"])
             c["lifted"] = c.get("lifted", 0) + max(c["used"] - cap, 0) - max(before - cap, 0)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ledger.values import CATEGORIES
 
-from .folds import handled_in, on
+from .folds import FOLDED_BY_CORRECTIONS, handled_in, on
 from .page import Event, Page
 
 ACCOUNTS = {
@@ -239,7 +239,7 @@ def _reopened(e: Event, page: Page) -> None:
 
 # Where each declared event (``ledger.vocabulary``) stands with this module's folds (tests/unit/test_vocabulary.py).
 HANDLES = handled_in(__name__)
-IGNORES = frozenset(
+IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
         "Project.*",  # a project's acts move no money (a closeout's 追回 is a Grant.Recovered)
         "Actor.*",

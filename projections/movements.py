@@ -18,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, func, or_, select
 
 from . import schema as s
-from .query_parts import award_columns, awards_named, total, upto
+from .query_parts import award_columns, awards_named, stood, total, upto
 from .report_rows import FAR
 
 PAID = ("disbursement", "investment")  # money reaching a unit's 专账
@@ -94,7 +94,7 @@ def awards_period_query(year: int | None, as_of: str | None, known_at: int | Non
         select(*award_columns(*(c for c in flows.c if c.name != "application")))
         .select_from(awards_named())
         .join(flows, flows.c.application == a.application)
-        .where(a.status == "awarded", a.awarded_on <= (as_of or FAR))
+        .where(a.awarded_on <= (as_of or FAR), *stood(a.status, flows.c.closing_awarded, flows.c.opening_awarded))
     )
     if year is not None:
         query = query.where(a.fiscal_year == year)

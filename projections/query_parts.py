@@ -7,7 +7,7 @@ them without importing ``reports``, which imports it (no import circle, issue 28
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, cast, func
+from sqlalchemy import BigInteger, and_, cast, func, or_
 
 from . import schema as s
 
@@ -38,3 +38,10 @@ def awards_named():
     """The awards with their unit's and fund's names."""
     a, u, n = s.awards.c, s.units.c, s.fund_names.c
     return s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund)
+
+
+def stood(status, awarded, *more) -> list:
+    """An award as a report asked ``--as-of``/``--known-at`` sees it: awarded, or cancelled later (撤销批复) while
+    the journal lines it sees still hold its amount (``awarded`` and ``more``: sums of those lines)."""
+    held = or_(awarded != 0, *(m != 0 for m in more))
+    return [or_(status == "awarded", and_(status == "cancelled", held))]

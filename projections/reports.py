@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from . import movements, overdue
 from . import schema as s
-from .query_parts import award_columns, awards_named, total, upto
+from .query_parts import award_columns, awards_named, stood, total, upto
 from .report_rows import (  # noqa: F401 - the rows' half of each report; re-exported for existing callers
     AWARD_MONEY,
     CARRYOVER_MONEY,
@@ -170,13 +170,15 @@ def awards_query(year: int | None, as_of: str | None, known_at: int | None = Non
     flows = None if as_of is None else _award_flows(as_of, known_at)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
     money = (m.awarded, m.disbursed, m.pending, m.spent, m.recovered)
-    query = (
-        select(*award_columns(*money, (m.disbursed - m.spent - m.recovered).label("available")))
-        .select_from(awards_named())
-        .where(a.status == "awarded")
+    query = select(*award_columns(*money, (m.disbursed - m.spent - m.recovered).label("available"))).select_from(
+        awards_named()
     )
-    if flows is not None:
-        query = query.join(flows, flows.c.application == a.application).where(a.awarded_on <= as_of)
+    if flows is None:
+        query = query.where(a.status == "awarded")
+    else:  # a cancelled award (撤销批复) stood until its cancellation: shown while the journal then shows it
+        query = query.join(flows, flows.c.application == a.application).where(
+            a.awarded_on <= as_of, *stood(a.status, flows.c.awarded)
+        )
     if year is not None:
         query = query.where(a.fiscal_year == year)
     return query.order_by(a.application)
@@ -339,7 +341,7 @@ def clauses_query(year: int | None, as_of: str | None, known_at: int | None = No
                 total(f.disbursed).label("disbursed"),
             )
             .join(flows, flows.c.application == a.application)
-            .where(a.status == "awarded", a.awarded_on <= as_of, *([a.fiscal_year == year] if year else []))
+            .where(a.awarded_on <= as_of, *stood(a.status, f.awarded), *([a.fiscal_year == year] if year else []))
             .group_by(a.clause, a.fiscal_year)
             .subquery()
         )

@@ -30,6 +30,7 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 from ledger.eventstore import StoreURL
 
 from . import (
+    corrections,  # noqa: F401 - registers the corrections' folds
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
     projects,  # noqa: F401 - registers the projects' folds (issue 24)

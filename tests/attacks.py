@@ -258,7 +258,20 @@ def malformed_submission(kit: Kit) -> None:
     kit.write(kit.stolen(), g, edit=lambda data: data.pop("unit"))
 
 
+def clerk_cancels_an_award_alone(kit: Kit) -> None:
+    """撤销批复 proposed by clerkb and put in force by the clerk's key, no approver (it frees the unit's caps)."""
+    kit_world = World(kit.ledger)  # the people are there already: award a fresh application to cancel
+    kit_world.awarded("QD-3", CLAUSE, "200万")
+    run(kit.ledger, "cancel-award", "clerkb", ref="QD-3", doc="CX-1", reason="录错资金", date="2024-09-10")
+    g = kit.grant("QD-3")
+    g.record_cancellation(
+        doc="CX-1", amount=200 * 10_000 * 100, award_doc="AW-QD-3", fund="KJ", year=2024, actor="clerk", on="2024-09-10"
+    )
+    kit.write(kit.stolen(), g)
+
+
 ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
+    "clerk cancelling an award alone": (clerk_cancels_an_award_alone, "撤销批复审批须由"),
     "payment at the threshold without approval": (big_payment_unapproved, "达到审批阈值的付款须经另一人审批"),
     "split payments reaching the threshold": (split_payment_unapproved, "达到审批阈值的付款须经另一人审批"),
     "payment dated in a closed year": (payment_in_closed_year, "已结账年度不得再记账"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import clauses, dates, errors, rules
+from .. import clauses, dates, errors, rules, scope
 from .. import commands as c
 from ..caps import LIFE, ONCE, UnitCap
 from ..errors import LedgerError
@@ -242,7 +242,7 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     year = dates.year_of(on)
     grant.check_can_award(on)
     clause = clause_of(uow, grant.clause)
-    uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在")
+    scope.check_award(uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在"), clause)  # 资金使用范围
     check_open(uow, cmd.fund, on)
     rules.check_equity_split(clause, cmd.mode, cmd.amount, cmd.equity_amount)
     check_exception_doc(clause, cmd.exception_doc)

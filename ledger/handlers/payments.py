@@ -14,7 +14,7 @@ from ..money import Amount, format_human
 from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import handles, on_date, periods
+from . import handles, on_date, periods, second_person
 from . import project_rules as projects
 from .applications import grant_of
 
@@ -102,6 +102,8 @@ def reopening(uow: UnitOfWork, number: str) -> Voucher | None:
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
         return periods.confirm_reopen(uow, reopen, cmd, actor)
+    if other := second_person.act_of(uow, cmd.voucher):  # a correction, a held exit or write-off
+        return other[0](cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
     not_the_makers_key(uow, grant.vouchers[cmd.voucher], cmd.voucher)
     if grant.vouchers[cmd.voucher]["status"] == PENDING:
@@ -133,6 +135,8 @@ def not_the_makers_key(uow: UnitOfWork, voucher: dict, number: str) -> None:
 def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
         return periods.withdraw_reopen(uow, reopen, cmd, actor)
+    if other := second_person.act_of(uow, cmd.voucher):
+        return other[1](cmd, actor)
     grant = grant_of_voucher(uow, cmd.voucher)
     if grant.vouchers[cmd.voucher]["status"] == PENDING:
         check_period(uow, grant, on_date(cmd))

@@ -52,6 +52,8 @@ def open_at_award(uow: UnitOfWork, grant: Grant, planned: list[dict] | None, act
 
 
 def check_payment(uow: UnitOfWork, grant: Grant, amount: int, on: str) -> None:
+    if grant.status != "awarded":  # not awarded, or cancelled (撤销批复): the grant itself refuses it
+        return
     project = uow.find(Project, grant.ref)
     if project is not None:
         project.check_payment(grant.disbursed + sum(grant.pending.values()), amount, on)
@@ -66,6 +68,8 @@ def spent_in(grant: Grant, category: str) -> int:
 
 
 def check_spending(uow: UnitOfWork, grant: Grant, category: str, amount: int) -> None:
+    if grant.status != "awarded":
+        return
     project = uow.find(Project, grant.ref)
     if project is not None:
         project.check_spending(category, spent_in(grant, category), amount)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import commands as c
-from .. import dates, errors, regions
+from .. import dates, errors, regions, scope
 from ..actors import Actor, Installation, check_may
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
@@ -38,21 +38,62 @@ def _fund_create(uow: UnitOfWork, cmd: c.FundCreate, actor: str) -> Result:
     threshold = cmd.threshold if cmd.threshold is not None else DEFAULT_APPROVAL_THRESHOLD
     window = cmd.window if cmd.window is not None else DEFAULT_APPROVAL_WINDOW
     fund = uow.find(Fund, cmd.fund)
+    clauses = scope_clauses(uow, cmd.clauses, cmd.city)
     if fund is not None:
-        if not fund.same_as(cmd.fund_name, threshold, window):
+        if not fund.same_as(cmd.fund_name, threshold, window, cmd.city, clauses):
             raise LedgerError(
                 errors.DUPLICATE_KEY,
                 f"资金 {cmd.fund} 已存在 (名称 {fund.name}, 审批阈值 {format_human(fund.threshold)}, "
-                f"累计审批期 {fund.window} 天), 内容不同",
+                f"累计审批期 {fund.window} 天{scope_words(fund)}), 内容不同",
             )
         changed = False
     else:
         fund = uow.add(
-            Fund(code=cmd.fund, name=cmd.fund_name, threshold=threshold, actor=actor, on=on_date(cmd), window=window)
+            Fund(
+                code=cmd.fund,
+                name=cmd.fund_name,
+                threshold=threshold,
+                actor=actor,
+                on=on_date(cmd),
+                window=window,
+                **({"city": cmd.city, "clauses": clauses} if cmd.city or clauses else {}),
+            )
         )
         changed = True
     shown = {"fund": cmd.fund, "name": fund.name, "approval_threshold": Amount(fund.threshold)}
-    return Result({**shown, "approval_window": fund.window}, changed)
+    return Result({**shown, "approval_window": fund.window, **scope_fields(fund)}, changed)
+
+
+def scope_clauses(uow: UnitOfWork, ids: tuple[str, ...] | None, city: str | None) -> list[str] | None:
+    """The clauses a fund names, each in the catalogue (and of the fund's city, when it names one)."""
+    from .applications import clause_of
+
+    if not ids:
+        return None
+    found = [clause_of(uow, i) for i in ids]
+    for clause in found:
+        if city and clause.document.city != city:
+            raise errors.invalid(
+                f"--clauses: 条款 {clause.id} 是{scope.CITY_WORDS[clause.document.city]}的政策, "
+                f"与 --city {scope.CITY_WORDS[city]} 不符"
+            )
+    return [clause.id for clause in found]
+
+
+def scope_fields(fund: Fund) -> dict:
+    return {"city": getattr(fund, "city", None), "clauses": getattr(fund, "clauses", None)}
+
+
+def scope_words(fund: Fund) -> str:
+    words = scope.describe(fund)
+    return f", 使用范围 {words}" if words else ""
+
+
+@handles(c.FundScope)
+def _fund_scope(uow: UnitOfWork, cmd: c.FundScope, actor: str) -> Result:
+    fund = uow.require(Fund, cmd.fund, what=f"资金 {cmd.fund} 不存在 (先运行 fund create)")
+    changed = fund.scope(cmd.city, scope_clauses(uow, cmd.clauses, cmd.city), cmd.doc, actor, on_date(cmd))
+    return Result({"fund": cmd.fund, "name": fund.name, **scope_fields(fund), "doc": cmd.doc}, changed)
 
 
 @handles(c.FundAppropriate)

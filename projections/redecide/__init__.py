@@ -23,7 +23,7 @@ from typing import Any
 from ledger import clauses
 
 from ..decoding import loads
-from . import actors, applications, payments, periods, projects, spending
+from . import actors, applications, corrections, payments, periods, projects, spending
 from .act import Act
 from .state import State
 
@@ -35,6 +35,7 @@ RULES: dict[str, Rule] = {
     **payments.RULES,
     **spending.RULES,
     **projects.RULES,
+    **corrections.RULES,
 }
 FIELDS: dict[str, dict[str, Any]] = {
     **actors.FIELDS,
@@ -43,9 +44,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     **payments.FIELDS,
     **spending.FIELDS,
     **projects.FIELDS,
+    **corrections.FIELDS,
 }
 # Written only inside a command whose own events are re-decided (an award's caps: invariant 3 folds them).
-SIGNATURE_ONLY = frozenset({"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"})
+SIGNATURE_ONLY = frozenset({"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"}) | corrections.SIGNATURE_ONLY
 SHOWN = 20  # findings listed one by one; the rest are counted
 CHECK = "规则复核"  # the check's line in verify's report
 
@@ -142,6 +144,9 @@ class Redecide:
         unsigned_other = signer is None and name not in actors.BOOTSTRAP
         if starting and ((signer is not None and first) or unsigned_other):
             self.state.bootstrap = None  # the initialising command is over
+        if signer is None or first:
+            self.state.approving = None  # a new command: no held equity act is being approved in it
+            self._flush()
         if rule is None:
             return
         act = Act(seq, name, data, originator, who, key, self.state, first)
@@ -157,7 +162,13 @@ class Redecide:
         if len(self.findings) < SHOWN:
             self.findings.append(text)
 
+    def _flush(self) -> None:
+        for text in self.state.deferred:
+            self._finding(text)
+        self.state.deferred.clear()
+
     def line(self) -> str:
+        self._flush()
         if not self.count:
             return f"ok ({self.events} 笔事件逐笔按规则复核)"
         return f"TAMPERED ({self.count} 处违规, 首处: {self.findings[0]})"

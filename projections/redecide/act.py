@@ -84,3 +84,15 @@ class Act:
             return True
         self.fail("日期先后", f"申报 {ref} 的{what}日期 {day} 早于{prior}日期 {earlier}")
         return False
+
+    def needs_clerk_or_approving(self, what: str) -> bool:
+        """A clerk's act, or written by an approver inside the command approving a held exit (which returns
+        its proceeds and may open the fund's year). That approval may be logged after these events, so an
+        approver's finding waits for the end of the command (``State.deferred``)."""
+        if self.state.approving == self.who:
+            return True
+        if self.needs({"clerk"}, what):
+            return True
+        if "approver" in self.person.roles:
+            self.state.deferred.append(self.findings.pop())
+        return False

@@ -145,7 +145,9 @@ def reversed_(a: Act) -> None:
 def equity_act(a: Act) -> None:
     g = a.state.grants[a.originator]
     what = {"Grant.Converted": "转股", "Grant.Exited": "股权退出", "Grant.WrittenOff": "股权核销"}[a.name]
-    if a.needs({"clerk"}, what) and awarded(a, g, what) and a.name == "Grant.Converted":
+    # a held exit or write-off is written by the approving command: then it is the approver's act
+    roles = {"clerk", "approver"} if a.name != "Grant.Converted" and a.state.approving == a.who else {"clerk"}
+    if a.needs(roles, what) and awarded(a, g, what) and a.name == "Grant.Converted":
         if g["award"]["mode"] != "convertible":
             a.fail("只有先投后股的批复可以转股", f"申报 {g['ref']} 以 {g['award']['mode']} 方式批复")
 

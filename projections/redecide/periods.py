@@ -43,7 +43,7 @@ def threshold_of(a: Act, fund: str) -> tuple[int, int]:
 
 def fund_year_opened(a: Act) -> None:
     a.state.fund_years[a.originator] = (a.data["fund"], a.data["year"])
-    a.needs({"clerk"}, "开立资金年度")
+    a.needs_clerk_or_approving("开立资金年度")
 
 
 def _fund_year(a: Act) -> tuple[str, int]:
@@ -62,7 +62,7 @@ def returned(a: Act) -> None:
     fund, year = _fund_year(a)
     sign = -1 if a.name == "FundYear.ReturnReversed" else 1
     a.state.budget(fund, year)["returned"] += sign * a.data["amount"]
-    a.needs({"clerk"}, "资金收回")
+    a.needs_clerk_or_approving("资金收回")
 
 
 def side_of_award(a: Act) -> None:

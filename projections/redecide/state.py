@@ -51,6 +51,9 @@ class State:
     claims: dict[str, str] = field(default_factory=dict)  # key fingerprint → holder
     installed: bool = False
     bootstrap: str | None = None  # the initialiser, inside the initialising command
+    approving: str | None = None  # the approver of a held exit/write-off, inside the approving command
+    # findings that an approval later in the same command may answer (its money back may be logged first)
+    deferred: list[str] = field(default_factory=list)
     funds: dict[str, dict] = field(default_factory=dict)  # code → {threshold, window}
     fund_ids: dict[bytes, str] = field(default_factory=dict)
     fund_years: dict[bytes, tuple[str, int]] = field(default_factory=dict)

@@ -425,6 +425,7 @@ def programme(world) -> Cli:
     )
     world.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
     world.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20")
+    world.ok("approve", "TC-1", "--date", "2024-12-20", actor="approver")  # ≥ TZ's threshold: a second person
     return world
 
 

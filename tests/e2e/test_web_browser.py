@@ -71,6 +71,7 @@ def build(cli: Cli) -> Cli:
     )
     cli.ok("approve", "TZ-1", "--date", "2024-09-03", actor="approver")
     cli.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20")
+    cli.ok("approve", "TC-1", "--date", "2024-12-20", actor="approver")  # ≥ TZ's threshold: a second person
     cli.ok("seal", actor="auditor")
     cli.ok("verify", actor="auditor")  # recorded for the integrity page's "last verify"
     return cli

@@ -282,12 +282,14 @@ def test_repeats_of_approve_void_exit_and_write_off_change_nothing(world):
             {"ref": "QD-E", "stake": "4", "proceeds": "60万", "voucher": "X-1", "date": "2024-10-01"},
             {"ref": "QD-E", "stake": "4", "proceeds": "70万", "voucher": "X-1", "date": "2024-10-01"},
         ),
+        ("approve", "approver", {"voucher": "X-1", "date": "2024-10-01"}, None),  # 60万 ≥ the fund's 50万: held
         (
             "write-off",
             "clerk",
-            {"ref": "QD-E", "reason": "破产", "date": "2024-11-01"},
-            {"ref": "QD-E", "reason": "别的", "date": "2024-11-01"},
+            {"ref": "QD-E", "reason": "破产", "date": "2024-11-01", "doc": "HX-1"},  # held too: a document
+            {"ref": "QD-E", "reason": "别的", "date": "2024-11-01", "doc": "HX-1"},
         ),
+        ("approve", "approver", {"voucher": "HX-1", "date": "2024-11-01"}, None),
     ):
         assert run(ledger, name, actor, **raw).changed
         events = event_count(ledger)

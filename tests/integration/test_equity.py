@@ -170,6 +170,7 @@ def test_convertible_awards_are_disbursed_then_converted_into_a_holding(world):
     h = holding(world, "C")
     assert (h["invested"], h["stake"], h["status"]) == (170 * WAN, "3", "held")
     run(ledger, "exit", ref="C", stake="3", proceeds="200万", voucher="X-1", date="2025-06-01")
+    run(ledger, "approve", "approver", voucher="X-1", date="2025-06-01")  # 200万 ≥ KJ's threshold: held
     assert holding(world, "C")["gain"] == 30 * WAN
     assert ledger.verify("auditor").ok
 

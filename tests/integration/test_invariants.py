@@ -1,7 +1,8 @@
 """Invariants 1–3 and 10–12 of domain.md, against a plain Python model, after every step of random command sequences.
 
 The state machine drives appropriate / apply / evaluate / award / disburse /
-approve / void / spend / recover / reverse (and the equity commands) through
+approve / void / spend / recover / reverse (and the equity commands, and the corrections by two people:
+cancel-award 撤销批复 and reduce-award 调减, approved or withdrawn) through
 the application, and predicts each outcome — accepted, or refused with which
 code — from a model of the balances that knows nothing of the implementation.
 After every step it checks, from the read models and from the aggregates:
@@ -260,6 +261,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.exit(equity, 40, 80 * WAN)  # 40 % of it, at a gain
         self.invest(equity, 120, 10_000)  # more than the award
         self.disburse(equity, 10)  # an equity award is not disbursed
+        self.exit(equity, 50, 120 * WAN)  # 120万 ≥ fund A's threshold: held, then approved by a second person
         return multiple(equity, convertible)
 
     @initialize()
@@ -277,6 +279,17 @@ class LedgerMachine(RuleBasedStateMachine):
         self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "fail"), "A", 10)  # a failed evaluation
         self.award(self._apply(1, "qd2024-01-common-tech", 500 * WAN, "good"), "B", 80)  # 400万 > fund B's 300万
         grant = self._seed_award("A", 200 * WAN)
+        once = self.award(self._apply(0, "qd2024-14-hnte-first", 10 * WAN, "good"), "A", 100)
+        self.cancel_award(once, "clerk", "approver")  # 撤销批复 by two people: the once-per-unit mark comes back …
+        self.cancel_award(once, "clerk", "approver")  # (nothing left to cancel)
+        self.award(self._apply(0, "qd2024-14-hnte-first", 10 * WAN, "good"), "A", 100)  # … so this one is accepted
+        self.award(once, "A", 100)  # not the cancelled application itself: final
+        self.cancel_award(self._seed_award("A", 50 * WAN), "admin", "approver")  # proposed by an admin
+        self._seed_payment(grant, 10 * WAN)
+        self.cancel_award(grant, "clerk", "approver")  # paid: refused until it comes back
+        self.reduce_award(grant, 1, "clerk", "approver")  # below what is paid: refused
+        self.reduce_award(grant, 60, "admin", "approver")  # accepted
+        self.reduce_award(grant, 90, "clerk", "withdrawn")  # proposed, then withdrawn
         self.disburse(grant, 120)  # more than the award
         payment = self._seed_payment(grant, 100 * WAN)  # at the threshold: pending …
         self.void(payment)  # … and voided
@@ -537,6 +550,8 @@ class LedgerMachine(RuleBasedStateMachine):
         amount, voucher = share_of(room, share), self.next("PZ")
         expected = "EXCEEDS_AWARD" if amount > g["awarded"] - g["paid"] - g["pending"] else None
         expected = self.project_refusal(ref, amount, self.on) or expected
+        if g["status"] != "awarded":  # cancelled (撤销批复)
+            expected = "INVALID_STATE"
         if self.held(ref, amount, self.on):  # the window is full: this one would wait for a second person
             return multiple()
         if (
@@ -673,6 +688,75 @@ class LedgerMachine(RuleBasedStateMachine):
                 budget["returned"] -= amount
             movement.update(status="reversed", reversed_on=self.on)
 
+    # -- corrections by two people (撤销批复, 调减) -------------------------------------------
+
+    def _correctable(self, ref: str, new: int, reduce: bool) -> str | None:
+        """What refuses a cancellation (to 0) or a reduction (to ``new``) of ``ref``'s award, if anything."""
+        g = self.model[ref]
+        if g["status"] != "awarded":
+            return "INVALID_STATE"
+        if reduce and new >= g["awarded"]:
+            return "INVALID_INPUT"
+        if not reduce and g["converted"]:
+            return "INVALID_STATE"
+        if g["paid"] + g["pending"] > new:
+            return "EXCEEDS_AWARD"  # money paid or waiting must come back first
+        if {(g["fund"], g["year"]), (g["fund"], self.day.year)} & self.closed:
+            return "PERIOD_CLOSED"
+        return None
+
+    def _release(self, ref: str, amount: int, whole: bool) -> None:
+        """What the award gives back: the fund-year's commitment, the yearly cap, the platform total, the mark."""
+        g = self.model[ref]
+        _, _, cap, once = CLAUSES.get(g["clause"], (EQUITY_MAX, None, None, False))
+        self.funds[(g["fund"], g["year"])]["committed"] -= amount
+        if cap is not None:
+            self.caps[(g["unit"], g["clause"], g["year"])] -= amount
+        if once and whole:
+            self.once.pop((g["unit"], g["clause"]), None)
+        if g["clause"] in LIFETIME:
+            self.life[(g["unit"], g["clause"])] -= amount
+
+    def _second_person(self, doc: str, proposer: str, confirmer: str) -> bool:
+        """The proposer cannot approve; an approver approves (True) or withdraws it."""
+        self.attempt("SAME_ACTOR" if proposer == "admin" else "FORBIDDEN", "approve", proposer, voucher=doc)
+        if confirmer == "withdrawn":
+            self.attempt(None, "void", "approver", voucher=doc, reason="撤回", date=self.on)
+            self.attempt("INVALID_STATE", "approve", "approver", voucher=doc, date=self.on)
+            return False
+        self.attempt(None, "approve", "approver", voucher=doc, date=self.on)
+        return True
+
+    @rule(
+        ref=awarded,
+        proposer=st.sampled_from(["clerk", "admin"]),
+        confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
+    )
+    def cancel_award(self, ref, proposer, confirmer):
+        """撤销批复 by two people: everything the award held comes back, and the unit may be awarded again."""
+        g, doc = self.model[ref], self.next("CX")
+        expected = self._correctable(ref, 0, reduce=False)
+        self.attempt(expected, "cancel-award", proposer, ref=ref, doc=doc, reason="批复有误", date=self.on)
+        if expected is None and self._second_person(doc, proposer, confirmer):
+            self._release(ref, g["awarded"], whole=True)
+            g.update(status="cancelled", awarded=0)  # final: the unit applies again
+
+    @rule(
+        ref=awarded,
+        share=st.integers(min_value=1, max_value=110),
+        proposer=st.sampled_from(["clerk", "admin"]),
+        confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
+    )
+    def reduce_award(self, ref, share, proposer, confirmer):
+        """调减 by two people: the difference comes back to the fund-year and the caps."""
+        g, doc = self.model[ref], self.next("TJ")
+        new = share_of(g["awarded"], share)
+        expected = self._correctable(ref, new, reduce=True)
+        self.attempt(expected, "reduce-award", proposer, ref=ref, amount=wan(new), doc=doc, reason="核减", date=self.on)
+        if expected is None and self._second_person(doc, proposer, confirmer):
+            self._release(ref, g["awarded"] - new, whole=False)
+            g["awarded"] = new
+
     # -- equity -------------------------------------------------------------------------
 
     @rule(target=pending, ref=awarded, share=shares, stake=st.integers(min_value=1, max_value=200_000))
@@ -763,6 +847,11 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         cost = g["cost"] if stake == g["stake"] else (g["cost"] * stake * 2 + g["stake"]) // (2 * g["stake"])
         assert (result.fields["cost"], result.fields["gain"]) == (cost, proceeds - cost)
+        held = max(proceeds, cost) >= THRESHOLD[g["fund"][0]]  # at the fund's threshold: a second person
+        assert result.fields["status"] == ("pending" if held else "posted")
+        if held:
+            OUTCOMES["exit: held"] += 1
+            self.attempt(None, "approve", "approver", voucher=voucher, date=self.on)
         g["stake"] -= stake
         g["cost"] -= cost
         self.year_of(g["fund"], self.day.year)["returned"] += proceeds
@@ -1064,7 +1153,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for r in rows:
             assert r["used"] <= r["cap"]
             assert r["used"] == self.caps.get((r["unit"], r["cap_group"], r["year"]), 0)
-        assert len(rows) == len([k for k, v in self.caps.items() if v])
+        assert len(rows) == len(self.caps)  # a cap given back by a cancellation keeps its row, at 0
         for (unit, clause), used in self.life.items():  # platform totals live in their cap aggregates
             life = UnitOfWork(self.ledger.app).find(UnitCap, unit, clause, LIFE)
             assert life.used == used <= life.cap == LIFETIME[clause]
@@ -1112,6 +1201,12 @@ MUST_EXERCISE = [
     "reopen: accepted",
     "approve: SAME_ACTOR",
     "disburse: PERIOD_CLOSED",
+    "cancel-award: accepted",
+    "cancel-award: EXCEEDS_AWARD",
+    "cancel-award: INVALID_STATE",
+    "reduce-award: accepted",
+    "reduce-award: EXCEEDS_AWARD",
+    "exit: held",
     "milestone: accepted",
     "close-project: accepted",
     "disburse: NOT_RELEASED",

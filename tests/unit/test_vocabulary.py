@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 import ledger
 from ledger import vocabulary
-from projections import audit, clause_titles, fastread, folds, held, invariants, journal, redecide
+from projections import audit, clause_titles, corrections, fastread, folds, held, invariants, journal, redecide
 
 FOLDS = {
     "projections.folds": (folds.HANDLES, folds.IGNORES),
@@ -30,6 +30,7 @@ FOLDS = {
     "projections.audit.SignatureCheck": (audit.SIGNATURE_HANDLES, audit.SIGNATURE_IGNORES),
     "projections.fastread": (fastread.HANDLES, fastread.IGNORES),
     "projections.redecide": (frozenset(redecide.RULES), redecide.SIGNATURE_ONLY),
+    "projections.corrections": (corrections.HANDLES, corrections.IGNORES),
 }
 
 

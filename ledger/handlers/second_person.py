@@ -1,0 +1,25 @@
+"""Which family answers ``approve KEY`` / ``void KEY`` for an act other than a payment or a reopening.
+
+A family whose acts wait for a second person (corrections, held exits and write-offs) registers a matcher
+here; ``payments`` asks it before treating KEY as a payment voucher. Kept apart so that ``payments`` imports
+no family that imports it (tests/unit/test_imports.py: no circles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..uow import Result, UnitOfWork
+
+# A matcher: (uow, key) → (approve(cmd, actor), void(cmd, actor)) when the key is one of its acts, else None.
+Answer = tuple[Callable[[Any, str], Result], Callable[[Any, str], Result]]
+MATCHERS: list[Callable[[UnitOfWork, str], Answer | None]] = []
+
+
+def act_of(uow: UnitOfWork, key: str) -> Answer | None:
+    for match in MATCHERS:
+        found = match(uow, key)
+        if found is not None:
+            return found
+    return None
