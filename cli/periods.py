@@ -104,7 +104,7 @@ def seal(out: str | None, witness: str | None) -> None:
     show(result.fields, result.changed)
 
 
-def read_checkpoint(path: str) -> dict:
+def read_checkpoint(path: str, option: str = "--checkpoint") -> dict:
     """A seal file as ``seal --out`` wrote it; anything else is INVALID_INPUT."""
     from ledger import errors
 
@@ -117,5 +117,5 @@ def read_checkpoint(path: str) -> dict:
         if not all(isinstance(document[k], str) for k in ("head", "state")):
             raise ValueError("head 和 state 须为十六进制字符串")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({exc})") from exc
+        raise errors.invalid(f"{option} {path}: 不是封存文件 ({exc})") from exc
     return document

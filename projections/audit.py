@@ -65,6 +65,7 @@ class Report:
     unsigned: int = 0  # events recorded before signatures began
     signed_from: int | None = None
     keys: dict[str, int] = field(default_factory=lambda: {"issued": 0, "enrolled": 0})
+    since: int | None = None  # verify --since-seal: the sealed position it started from (None: from event zero)
 
     @property
     def ok(self) -> bool:

@@ -114,16 +114,33 @@ class Ledger:
         return result
 
     def seal(self, actor: str) -> Result:
-        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
-        from . import seals
+        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event, and the
+        hash of verify's fold states there (``projections.resume``)."""
+        from . import resume, seals
 
         self.allow(actor, "seal")
         self._catch_up_if_allowed()
         with storage_errors(self.app):
-            position, head, state = seals.checkpoint(self.read_model, self.app.recorder)
-        result = execute(self.app, c.Seal(position=position, head=head, state=state), actor)
+            rows: list = []
+            position, head, state = seals.checkpoint(self.read_model, self.app.recorder, rows)
+            body = self._verify_snapshot(position, head, rows)
+        sha = resume.digest(body) if body is not None else None
+        result = execute(self.app, c.Seal(position=position, head=head, state=state, snapshot=sha), actor)
+        if body is not None and result.fields.get("snapshot") == sha:
+            with storage_errors(self.app):
+                resume.store(self.engine, position, body)
         self._catch_up_if_allowed()
         return result
+
+    def _verify_snapshot(self, position: int, head: str, rows: list) -> bytes | None:
+        """verify's fold states at the sealed position (``projections.resume``), for ``verify --since-seal``;
+        None when the log does not hold up to there (only a full verify can then judge it) or the read models are
+        this process's replica's."""
+        from . import incremental
+
+        if self.replica:
+            return None
+        return incremental.take(self.app, position, head, *rows)
 
     def _catch_up_if_allowed(self) -> None:
         """Catch up, unless this database login may not write the read models (an auditor's sealing login, README
@@ -357,8 +374,11 @@ class Ledger:
         progress: Progress | None = None,
         checkpoint: dict | None = None,
         witnessed: list[dict] | None = None,
+        since: bool = False,
     ) -> audit.Report:
-        from . import audit, migrate
+        """``since``: verify from ``checkpoint`` (a seal file), or from the latest seal in the log when there is
+        none, folding only what follows (``projections.incremental``)."""
+        from . import audit, incremental, migrate
 
         self.allow(actor, "verify")
         with storage_errors(self.app):
@@ -371,6 +391,8 @@ class Ledger:
             # past where the live read models stopped, so the re-decision names it.
             stop = self.app.recorder.max_notification_id() or 0
         with storage_errors(self.app):
+            if since:
+                return incremental.verify_since(self.app, self.engine, progress, checkpoint=checkpoint, stop=stop)
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed, stop=stop)
 
     def export(self, actor: str, out: IO[str]) -> int:

@@ -86,6 +86,20 @@ class InvariantCheck:
         self.excepted: set[str] = set()  # refs of awards that carried an exception document (rare)
         self.finding: str | None = None
 
+    def snapshot(self) -> dict:
+        """What the fold has learnt, for a verify snapshot (``projections.resume``)."""
+        from .resume import encode_fields
+
+        return encode_fields(self)
+
+    @classmethod
+    def from_snapshot(cls, fields: dict) -> InvariantCheck:
+        from .resume import decode_fields
+
+        check = cls()
+        decode_fields(check, fields)
+        return check
+
     def event(self, seq: int, name: str, state: bytes, originator: bytes, data: Any = None) -> str | None:
         """Fold one event (``data``: its JSON already decoded); returns a finding the first time an invariant
         breaks."""
@@ -259,6 +273,21 @@ class Spilled:
             self.cold.execute("CREATE TABLE state (key BLOB PRIMARY KEY, value TEXT NOT NULL)")
         out = [self.hot.popitem(last=False) for _ in range(len(self.hot) - self.limit // 2)]
         self.cold.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", [(k, json.dumps(v)) for k, v in out])
+
+    def items(self) -> list[tuple[bytes, dict[str, Any]]]:
+        """Every (key, state), hot and cold, sorted by key (a verify snapshot, ``projections.resume``)."""
+        found: dict[bytes, dict[str, Any]] = {}
+        if self.cold is not None:
+            found.update((bytes(k), json.loads(v)) for k, v in self.cold.execute("SELECT key, value FROM state"))
+        found.update(self.hot)
+        return sorted(found.items())
+
+    def load_items(self, items) -> None:
+        """Start from ``items`` (what ``items`` gave): the first ``limit`` in memory, the rest spilled."""
+        for key, state in items:
+            self.hot[key] = state
+            if len(self.hot) > self.limit:
+                self._spill()
 
     def _load(self, key: bytes) -> dict[str, Any] | None:
         if self.cold is None:

@@ -46,14 +46,19 @@ def head_at(recorder: Any, position: int) -> str:
     return rows[0].hash.hex()
 
 
-def checkpoint(read_model: ReadModel, recorder: Any) -> tuple[int, str, str]:
-    """(position, head hash, state hash) of the read models as they stand, read in one snapshot."""
+def checkpoint(read_model: ReadModel, recorder: Any, rows: list | None = None) -> tuple[int, str, str]:
+    """(position, head hash, state hash) of the read models as they stand, read in one snapshot; ``rows``, when
+    given, receives ``fund_balances`` and ``origins`` from the same snapshot (a verify snapshot's read side)."""
     with read_model.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             position = read_model._position(conn)
             state = balances_state(conn)
+            if rows is not None:
+                from .incremental import read_side
+
+                rows.extend(read_side(conn))
     return position, head_at(recorder, position), state
 
 
@@ -73,7 +78,7 @@ class Holders:
 def seal_signed(seal: dict) -> bool:
     """Whether a seal's signature is made with its ``key`` over its position, head and state in its signer's name
     (``ledger.periods``). It says nothing about whose key that is: ``authority`` asks the log."""
-    payload = seal_payload(seal["position"], seal["head"], seal["state"])
+    payload = seal_payload(seal["position"], seal["head"], seal["state"], seal.get("snapshot"))
     return verify_payload(
         seal.get("signed_by") or "", payload, {"key": seal.get("key") or "", "signature": seal.get("signature") or ""}
     )

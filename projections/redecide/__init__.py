@@ -99,6 +99,35 @@ class Redecide:
         self.exhausted = False
         self.current: tuple | None = None
 
+    def snapshot(self) -> dict:
+        """What the re-decision has learnt, for a verify snapshot (``projections.resume``): the state but its
+        catalogue (given as the loaded documents' ids, rebuilt from the log's register by ``from_state``), the
+        findings so far and the signed range being read."""
+        from ..resume import encode, encode_fields
+
+        self._flush()
+        loaded = [d.id for d in self.state.catalogue.documents().values() if d.sha256 is not None]
+        return {
+            "state": encode_fields(self.state, skip=("catalogue",)),
+            "documents": sorted(loaded),
+            "findings": list(self.findings),
+            "count": self.count,
+            "events": self.events,
+            "current": encode(self.current),
+        }
+
+    @classmethod
+    def from_snapshot(cls, recorder: Any, catalogue: clauses.Catalogue, fields: dict, position: int) -> Redecide:
+        """The re-decision as ``state`` left it at ``position``; ``catalogue``: the catalogue as it stood there."""
+        from ..resume import decode, decode_fields
+
+        rules = cls(recorder, catalogue)
+        decode_fields(rules.state, fields["state"])
+        rules.findings, rules.count, rules.events = list(fields["findings"]), fields["count"], fields["events"]
+        rules.current = decode(fields["current"])
+        rules.after = max(position, rules.current[0] if rules.current else 0)
+        return rules
+
     def _signer(self, seq: int) -> tuple[str, str, bool] | None:
         """(actor, key, first event of its range) for the signed range holding ``seq``; None when unsigned."""
         while self.current is None or self.current[1] < seq:

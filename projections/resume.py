@@ -1,0 +1,152 @@
+"""verify's fold states at a sealed position, so ``verify --since-seal`` can start there (issue 26).
+
+A *snapshot* holds, at one log position, everything verify's folds had learnt from the events up to it: the
+chain's head and count, the signature check's keys, names, roles and held payments, the invariant fold's
+integers (``InvariantCheck.state``), the re-decision's state (``Redecide.state``) and the findings so far, plus
+the read side verify compares against (``fund_balances`` and ``origins`` as they stood there). It is written as
+canonical JSON (sorted keys) and hashed with SHA-256; ``seal`` (and ``close``, which seals) stores it in
+``verify_snapshots`` and signs that hash as part of the seal (``ledger.periods.seal_payload``). A snapshot is
+only ever trusted because a seal whose signature checks commits to its hash: a row whose bytes no longer hash to
+what the seal signed is a finding, never a starting point.
+
+The encoding is generic (``encode`` / ``decode``): dictionaries, tuples, sets, bytes and the re-decision's small
+dataclasses are tagged so they come back as they were, so a new field in a fold's state needs no code here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, String, Table, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+VERSION = 1
+metadata = MetaData()
+verify_snapshots = Table(  # migration 0100
+    "verify_snapshots",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("sha256", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+
+# -- the generic codec ---------------------------------------------------------------------
+
+
+def _classes() -> dict[str, type]:
+    from .redecide.state import Person
+
+    return {"Person": Person}
+
+
+def encode(value: Any) -> Any:
+    """A JSON value that ``decode`` turns back into ``value`` (dicts with any keys, tuples, sets, bytes, …)."""
+    if value is None or isinstance(value, (bool, int, str, float)):
+        return value
+    if isinstance(value, bytes):
+        return {"b": value.hex()}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"t": [encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        items = [encode(v) for v in value]
+        return {"s": sorted(items, key=_order)}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {"o": {k: encode(v) for k, v in value.items()}}
+        pairs = [[encode(k), encode(v)] for k, v in value.items()]
+        return {"m": sorted(pairs, key=lambda p: _order(p[0]))}
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _classes():
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"dc": type(value).__name__, "f": fields}
+    if hasattr(value, "items") and hasattr(value, "load_items"):  # invariants.Spilled
+        return {"spilled": [[encode(k), encode(v)] for k, v in value.items()]}
+    raise TypeError(f"verify snapshot: cannot encode {type(value).__name__}")
+
+
+def decode(value: Any, into: Any = None) -> Any:
+    """The value ``encode`` wrote; ``into``: the fresh object a ``spilled`` map is loaded into."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    (tag, inner), *_ = value.items()
+    if tag == "b":
+        return bytes.fromhex(inner)
+    if tag == "t":
+        return tuple(decode(v) for v in inner)
+    if tag == "s":
+        return {decode(v) for v in inner}
+    if tag == "o":
+        return {k: decode(v) for k, v in inner.items()}
+    if tag == "m":
+        return {_hashable(decode(k)): decode(v) for k, v in inner}
+    if tag == "dc":
+        kind = _classes()[inner]
+        fields = {k: decode(v) for k, v in value["f"].items()}
+        return kind(**fields)
+    if tag == "spilled":
+        into.load_items((_hashable(decode(k)), decode(v)) for k, v in inner)
+        return into
+    raise ValueError(f"verify snapshot: unknown tag {tag!r}")
+
+
+def _hashable(key: Any) -> Any:
+    return frozenset(key) if isinstance(key, set) else key
+
+
+def _order(encoded: Any) -> str:
+    return json.dumps(encoded, sort_keys=True, ensure_ascii=False)
+
+
+def encode_fields(obj: Any, skip: tuple[str, ...] = ()) -> dict:
+    """Every dataclass field (or attribute) of ``obj`` but ``skip``, encoded."""
+    names = [f.name for f in dataclasses.fields(obj)] if dataclasses.is_dataclass(obj) else list(vars(obj))
+    return {name: encode(getattr(obj, name)) for name in names if name not in skip}
+
+
+def decode_fields(obj: Any, fields: dict) -> None:
+    """Set each encoded field on ``obj`` (a spilled map is loaded into the fresh one ``obj`` already holds)."""
+    for name, value in fields.items():
+        current = getattr(obj, name, None)
+        if isinstance(value, dict) and "spilled" in value:
+            decode(value, into=current)
+        else:
+            setattr(obj, name, decode(value))
+
+
+# -- the stored snapshot -------------------------------------------------------------------
+
+
+def serialise(content: dict) -> bytes:
+    """Canonical bytes: sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def store(engine: Engine, position: int, body: bytes) -> str:
+    """Keep the snapshot at ``position`` (once: the same position sealed again keeps the first); its hash."""
+    sha = digest(body)
+    with engine.begin() as conn:
+        found = conn.execute(select(verify_snapshots.c.sha256).where(verify_snapshots.c.position == position))
+        if found.first() is None:
+            conn.execute(insert(verify_snapshots).values(position=position, sha256=sha, body=body))
+    return sha
+
+
+def load(conn: Connection, position: int) -> bytes | None:
+    """The stored snapshot's bytes at ``position`` (None when there is none, or no table yet)."""
+    from sqlalchemy import inspect
+
+    if "verify_snapshots" not in inspect(conn).get_table_names():
+        return None
+    row = conn.execute(select(verify_snapshots.c.body).where(verify_snapshots.c.position == position)).first()
+    return bytes(row[0]) if row is not None else None
