@@ -114,7 +114,8 @@ def choose(app: Any, live: Engine, stop: int, checkpoint: dict | None) -> dict:
         if not checkpoint.get("snapshot"):
             raise errors.invalid(
                 f"--from-checkpoint {checkpoint.get('file', '')}: 这份封存 (第 {checkpoint['position']} 条) "
-                "没有校验快照 (本版本之前写的封存): 不能用于增量核对; 请运行完整的 verify (可加 --checkpoint), 或重新封存"
+                "没有校验快照 (本版本之前写的封存): 不能用于增量核对; "
+                "请运行完整的 verify (可加 --checkpoint), 或重新封存"
             )
         return checkpoint
     found = [s for s in recorded_seals(app, live) if s["position"] <= stop]
