@@ -13,7 +13,10 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
    reported), as a ratio to the same report's in-process latency from 5;
 9. one report as a new process (``grantledger report awards`` / ``report trial-balance``), median of 5, against
    the target of 100 ms; and, where ``hledger`` is on PATH, ``hledger -f FILE balance`` over the same postings
-   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process.
+   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process;
+10. ``verify --since-seal`` (issue 26): the ledger sealed, a further 10^4 events added (a tenth of a small run),
+    then a full ``verify`` and ``verify --since-seal`` of the same ledger, each a new process: the incremental
+    one as a fraction of the full one (target ≤ 0.1×), and the seal's own time (it folds verify's states).
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 with 1,000 aggregates per ``save()`` (the grouped append: ingest is divided by it) and, in a second database,
@@ -334,7 +337,44 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
         f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms (target < 150 ms)",
         flush=True,
     )
+    result["since_seal"] = since_seal(url, workdir, events)
     return result
+
+
+SINCE_SEAL_TARGET = 0.1  # incremental verify as a fraction of a full verify of the same ledger (issue 26)
+
+
+def since_seal(url: str, workdir: Path, events: int) -> dict:
+    """Seal the ledger, add a further stretch of the programme (10^4 events; a tenth of a small run), then time a
+    full ``verify`` (the baseline) and ``verify --since-seal`` on the same ledger, each as a new process."""
+    sealed = child(["--db", url, "--actor", "bench", "seal"], workdir)
+    before = event_count(url)
+    more = workdir / f"programme-{events}-more.jsonl"
+    write(str(more), min(10_000, max(events // 10, 200)), seed=7, more=True)
+    child(["--db", url, "--actor", "bench", "batch", str(more)], workdir)
+    after = event_count(url)
+    full = child(["--db", url, "--actor", "bench", "verify"], workdir)
+    since = child(["--db", url, "--actor", "bench", "verify", "--since-seal"], workdir)
+    if full["code"] or since["code"]:
+        raise SystemExit("bench: verify or verify --since-seal did not pass on the bench ledger")
+    figures = {
+        "sealed_at": before,
+        "events": after,
+        "new_events": after - before,
+        "seal_s": sealed["seconds"],
+        "full_s": full["seconds"],
+        "since_seal_s": since["seconds"],
+        "ratio": since["seconds"] / full["seconds"],
+        "since_seal_rss_mb": since["rss_mb"],
+    }
+    print(
+        f"verify --since-seal: {figures['new_events']:,} events after a seal at {before:,}: "
+        f"{since['seconds']:.2f}s = {figures['ratio']:.3f}× full verify of the same {after:,} events "
+        f"({full['seconds']:.1f}s, same run; target ≤ {SINCE_SEAL_TARGET}×), peak RSS {since['rss_mb']:.0f} MB; "
+        f"seal (with its verify snapshot) {sealed['seconds']:.1f}s",
+        flush=True,
+    )
+    return figures
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ from .audit import (
     check_seals,
     recorded_seals,
 )
+from .decoding import loads
 from .invariants import InvariantCheck
 from .redecide import Redecide
 from .runner import Progress, Projector, ReadModel
@@ -185,7 +186,7 @@ def verify_since(
         if written:
             check_seals(report, found, (log_end, stop), written, "seals", signatures.at_seals)
         with live.connect() as a, engine.connect() as b:
-            _compare_tail(a, b, position, content, report)
+            _compare_tail(a, b, position, content, report, path)
         with live.connect() as conn:
             check_books(conn, report)
             check_database(conn, app, report)
@@ -219,7 +220,7 @@ def _snapshot(app: Any, live: Engine, seal: dict, log_end: int, report: Report, 
         elif resume.digest(body) != seal["snapshot"]:
             problem = f"校验快照被改动: 其哈希 {resume.digest(body)[:16]}… 不是封存签署的 {seal['snapshot'][:16]}…"
         else:
-            content = json.loads(body)
+            content = loads(body)
             if content.get("position") != position or content.get("head") != seal["head"]:
                 problem = "校验快照写的位置或链头与封存不符: 伪造的快照"
             elif state_hash(tuple(r) for r in content["balances"]) != seal["state"]:
@@ -316,7 +317,6 @@ def _rebuild_tail(
         for start in range(0, len(rows), CHUNK):
             conn.execute(insert(schema.origins), rows[start : start + CHUNK])
     projector = Projector(app, read_model)
-    projector.writer_from = 10**12  # the tail is short: no writer process
     noted: dict[int, tuple] = {}
     if position in marks:
         noted[position] = (
@@ -345,13 +345,13 @@ def _balances(scratch, content: dict) -> list[tuple]:
     return [(*k, *v) for k, v in totals.items()]
 
 
-def _compare_tail(live, scratch, position: int, content: dict, report: Report) -> None:
+def _compare_tail(live, scratch, position: int, content: dict, report: Report, path: str) -> None:
     """The read models as far as the tail can restate them (see the module's docstring)."""
-    problem = _compare_rows(live, scratch, schema.origins, report, None)
-    for table in TAIL_TABLES:
-        problem = problem or _compare_rows(live, scratch, table, report, position)
-    if problem:
-        return
+    for table, after in ((schema.origins, None), *((t, position) for t in TAIL_TABLES)):
+        if live.dialect.name == "sqlite" and not _differs_in_sqlite(live, table, path, after):
+            continue  # SQLite compared them in C and found them equal
+        if _compare_rows(live, scratch, table, report, after):
+            return
     derived = {(a, f, y): (d, c) for a, f, y, d, c in _balances(scratch, content) if d or c}
     b = schema.fund_balances.c
     stored = {
@@ -386,6 +386,34 @@ def _compare_tail(live, scratch, position: int, content: dict, report: Report) -
         report.checks["projections"] = "TAMPERED"
         return
     report.checks["projections"] = "ok (封存之后的日记账、历史和来源逐行比对; 余额 = 封存时余额 + 之后的过账)"
+
+
+def _differs_in_sqlite(live, table, path: str, after: int | None) -> bool:
+    """As ``audit._differs_in_sqlite``, over the live rows of events after ``after`` (all rows when None): as
+    many as the rebuild holds, and each rebuilt row found by its key among them."""
+    name = table.name
+    where = f' WHERE m."seq" > {int(after)}' if after is not None else ""
+    cursor = live.connection.driver_connection.cursor()
+    try:
+        cursor.execute("ATTACH DATABASE ? AS scratch", (path,))
+        try:
+            cursor.execute(
+                f'SELECT (SELECT count(*) FROM main."{name}" m{where}), (SELECT count(*) FROM scratch."{name}")'
+            )
+            here, there = cursor.fetchone()
+            if here != there:
+                return True
+            keys = " AND ".join(f'm."{c.name}" = s."{c.name}"' for c in table.primary_key.columns)
+            same = " AND ".join(f'm."{c.name}" IS s."{c.name}"' for c in table.columns)
+            cursor.execute(
+                f'SELECT 1 FROM scratch."{name}" s WHERE NOT EXISTS '
+                f'(SELECT 1 FROM main."{name}" m WHERE {keys} AND {same}) LIMIT 1'
+            )
+            return cursor.fetchone() is not None
+        finally:
+            cursor.execute("DETACH DATABASE scratch")
+    finally:
+        cursor.close()
 
 
 def _compare_rows(live, scratch, table, report: Report, after: int | None) -> bool:

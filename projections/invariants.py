@@ -253,6 +253,8 @@ class Spilled:
         self.default, self.limit = default, limit
         self.hot: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
         self.cold: sqlite3.Connection | None = None
+        self.pending: dict[bytes, Any] = {}  # restored from a verify snapshot, decoded when first asked for
+        self.decode: Callable[[Any], dict[str, Any]] | None = None
 
     def __getitem__(self, key: bytes) -> dict[str, Any]:
         state = self.hot.get(key)
@@ -276,20 +278,22 @@ class Spilled:
 
     def items(self) -> list[tuple[bytes, dict[str, Any]]]:
         """Every (key, state), hot and cold, sorted by key (a verify snapshot, ``projections.resume``)."""
-        found: dict[bytes, dict[str, Any]] = {}
+        found: dict[bytes, dict[str, Any]] = {k: self.decode(v) for k, v in self.pending.items()} if self.decode else {}
         if self.cold is not None:
             found.update((bytes(k), json.loads(v)) for k, v in self.cold.execute("SELECT key, value FROM state"))
         found.update(self.hot)
         return sorted(found.items())
 
-    def load_items(self, items) -> None:
-        """Start from ``items`` (what ``items`` gave): the first ``limit`` in memory, the rest spilled."""
-        for key, state in items:
-            self.hot[key] = state
-            if len(self.hot) > self.limit:
-                self._spill()
+    def load_items(self, items, decode: Callable[[Any], dict[str, Any]]) -> None:
+        """Start from ``items`` (keys, and states as a snapshot encoded them): each state decoded only when the
+        fold first asks for it, so resuming costs little however many aggregates the log holds."""
+        self.pending, self.decode = dict(items), decode
 
     def _load(self, key: bytes) -> dict[str, Any] | None:
+        if self.pending:
+            encoded = self.pending.pop(key, None)
+            if encoded is not None:
+                return self.decode(encoded)
         if self.cold is None:
             return None
         row = self.cold.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

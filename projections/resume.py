@@ -91,7 +91,7 @@ def decode(value: Any, into: Any = None) -> Any:
         fields = {k: decode(v) for k, v in value["f"].items()}
         return kind(**fields)
     if tag == "spilled":
-        into.load_items((_hashable(decode(k)), decode(v)) for k, v in inner)
+        into.load_items(((_hashable(decode(k)), v) for k, v in inner), decode)
         return into
     raise ValueError(f"verify snapshot: unknown tag {tag!r}")
 
@@ -140,6 +140,20 @@ def store(engine: Engine, position: int, body: bytes) -> str:
         if found.first() is None:
             conn.execute(insert(verify_snapshots).values(position=position, sha256=sha, body=body))
     return sha
+
+
+def may_store(engine: Engine) -> bool:
+    """Whether this login may add a snapshot (an auditors' sealing login on PostgreSQL may lack the grant: it
+    then seals without one, and says so)."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            return True
+        return bool(
+            conn.exec_driver_sql(
+                "SELECT to_regclass('verify_snapshots') IS NOT NULL "
+                "AND has_table_privilege(current_user, 'verify_snapshots', 'INSERT')"
+            ).scalar()
+        )
 
 
 def load(conn: Connection, position: int) -> bytes | None:
