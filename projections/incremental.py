@@ -24,7 +24,6 @@ stored snapshots; seal files in a witness directory.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -93,17 +92,6 @@ def take(app: Any, position: int, head: str, balances: list[tuple], origins: lis
         "origins": sorted([[r[0].hex(), *r[1:]] for r in origins]),
     }
     return resume.serialise(content)
-
-
-def read_side(conn) -> tuple[list[tuple], list[tuple]]:
-    """``fund_balances`` and ``origins`` as they stand (read in the caller's transaction)."""
-    b, o = schema.fund_balances.c, schema.origins.c
-    balances = [tuple(r) for r in conn.execute(select(b.account, b.fund, b.year, b.debit, b.credit))]
-    origins = [
-        (bytes(r[0]), *r[1:])
-        for r in conn.execute(select(o.originator_id, o.kind, o.key, o.unit, o.clause, o.fund, o.year))
-    ]
-    return balances, origins
 
 
 # -- verifying from one -----------------------------------------------------------------------------

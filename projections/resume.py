@@ -10,7 +10,8 @@ only ever trusted because a seal whose signature checks commits to its hash: a r
 what the seal signed is a finding, never a starting point.
 
 The encoding is generic (``encode`` / ``decode``): dictionaries, tuples, sets, bytes and the re-decision's small
-dataclasses are tagged so they come back as they were, so a new field in a fold's state needs no code here.
+dataclasses (named by the fold that restores them) are tagged so they come back as they were, so a new field in
+a fold's state needs no code here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from functools import partial
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, String, Table, insert, select
@@ -35,12 +37,6 @@ verify_snapshots = Table(  # migration 0100
 
 
 # -- the generic codec ---------------------------------------------------------------------
-
-
-def _classes() -> dict[str, type]:
-    from .redecide.state import Person
-
-    return {"Person": Person}
 
 
 def encode(value: Any) -> Any:
@@ -61,7 +57,7 @@ def encode(value: Any) -> Any:
             return {"o": {k: encode(v) for k, v in value.items()}}
         pairs = [[encode(k), encode(v)] for k, v in value.items()]
         return {"m": sorted(pairs, key=lambda p: _order(p[0]))}
-    if dataclasses.is_dataclass(value) and type(value).__name__ in _classes():
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # decoded by the caller's ``classes``
         fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"dc": type(value).__name__, "f": fields}
     if hasattr(value, "items") and hasattr(value, "load_items"):  # invariants.Spilled
@@ -69,29 +65,29 @@ def encode(value: Any) -> Any:
     raise TypeError(f"verify snapshot: cannot encode {type(value).__name__}")
 
 
-def decode(value: Any, into: Any = None) -> Any:
-    """The value ``encode`` wrote; ``into``: the fresh object a ``spilled`` map is loaded into."""
+def decode(value: Any, into: Any = None, classes: dict[str, type] | None = None) -> Any:
+    """The value ``encode`` wrote; ``into``: the fresh object a ``spilled`` map is loaded into; ``classes``: the
+    dataclasses it may hold, by name (the fold that wrote them knows them)."""
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [decode(v, classes=classes) for v in value]
     if not isinstance(value, dict):
         return value
     (tag, inner), *_ = value.items()
     if tag == "b":
         return bytes.fromhex(inner)
     if tag == "t":
-        return tuple(decode(v) for v in inner)
+        return tuple(decode(v, classes=classes) for v in inner)
     if tag == "s":
-        return {decode(v) for v in inner}
+        return {decode(v, classes=classes) for v in inner}
     if tag == "o":
-        return {k: decode(v) for k, v in inner.items()}
+        return {k: decode(v, classes=classes) for k, v in inner.items()}
     if tag == "m":
-        return {_hashable(decode(k)): decode(v) for k, v in inner}
+        return {_hashable(decode(k, classes=classes)): decode(v, classes=classes) for k, v in inner}
     if tag == "dc":
-        kind = _classes()[inner]
-        fields = {k: decode(v) for k, v in value["f"].items()}
-        return kind(**fields)
+        kind = (classes or {})[inner]
+        return kind(**{k: decode(v, classes=classes) for k, v in value["f"].items()})
     if tag == "spilled":
-        into.load_items(((_hashable(decode(k)), v) for k, v in inner), decode)
+        into.load_items(((_hashable(decode(k)), v) for k, v in inner), partial(decode, classes=classes))
         return into
     raise ValueError(f"verify snapshot: unknown tag {tag!r}")
 
@@ -110,14 +106,14 @@ def encode_fields(obj: Any, skip: tuple[str, ...] = ()) -> dict:
     return {name: encode(getattr(obj, name)) for name in names if name not in skip}
 
 
-def decode_fields(obj: Any, fields: dict) -> None:
+def decode_fields(obj: Any, fields: dict, classes: dict[str, type] | None = None) -> None:
     """Set each encoded field on ``obj`` (a spilled map is loaded into the fresh one ``obj`` already holds)."""
     for name, value in fields.items():
         current = getattr(obj, name, None)
         if isinstance(value, dict) and "spilled" in value:
-            decode(value, into=current)
+            decode(value, into=current, classes=classes)
         else:
-            setattr(obj, name, decode(value))
+            setattr(obj, name, decode(value, classes=classes))
 
 
 # -- the stored snapshot -------------------------------------------------------------------

@@ -36,6 +36,18 @@ def balances_state(conn: Connection) -> str:
     return state_hash(conn.execute(select(b.account, b.fund, b.year, b.debit, b.credit)).all())
 
 
+def read_side(conn: Connection) -> tuple[list[tuple], list[tuple]]:
+    """``fund_balances`` and ``origins`` as they stand (read in the caller's transaction): a verify snapshot's
+    read side (``projections.incremental``)."""
+    b, o = schema.fund_balances.c, schema.origins.c
+    balances = [tuple(r) for r in conn.execute(select(b.account, b.fund, b.year, b.debit, b.credit))]
+    origins = [
+        (bytes(r[0]), *r[1:])
+        for r in conn.execute(select(o.originator_id, o.kind, o.key, o.unit, o.clause, o.fund, o.year))
+    ]
+    return balances, origins
+
+
 def head_at(recorder: Any, position: int) -> str:
     """The chain's hash at ``position`` (the genesis hash before the first event)."""
     if position <= 0:
@@ -56,8 +68,6 @@ def checkpoint(read_model: ReadModel, recorder: Any, rows: list | None = None) -
             position = read_model._position(conn)
             state = balances_state(conn)
             if rows is not None:
-                from .incremental import read_side
-
                 rows.extend(read_side(conn))
     return position, head_at(recorder, position), state
 

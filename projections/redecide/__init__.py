@@ -25,7 +25,7 @@ from ledger import clauses
 from ..decoding import loads
 from . import actors, applications, corrections, payments, periods, projects, spending
 from .act import Act
-from .state import State
+from .state import Person, State
 
 Rule = Callable[[Act], None]
 RULES: dict[str, Rule] = {
@@ -122,7 +122,7 @@ class Redecide:
         from ..resume import decode, decode_fields
 
         rules = cls(recorder, catalogue)
-        decode_fields(rules.state, fields["state"])
+        decode_fields(rules.state, fields["state"], {"Person": Person})
         rules.findings, rules.count, rules.events = list(fields["findings"]), fields["count"], fields["events"]
         rules.current = decode(fields["current"])
         rules.after = max(position, rules.current[0] if rules.current else 0)
