@@ -86,18 +86,18 @@ class InvariantCheck:
         self.excepted: set[str] = set()  # refs of awards that carried an exception document (rare)
         self.finding: str | None = None
 
-    def snapshot(self) -> dict:
-        """What the fold has learnt, for a verify snapshot (``projections.resume``)."""
+    def snapshot(self, sections: Any) -> dict:
+        """What the fold has learnt, for a verify snapshot (``projections.resume``; its maps go to ``sections``)."""
         from .resume import encode_fields
 
-        return encode_fields(self)
+        return encode_fields(self, sections)
 
     @classmethod
-    def from_snapshot(cls, fields: dict) -> InvariantCheck:
+    def from_snapshot(cls, fields: dict, sections: Any) -> InvariantCheck:
         from .resume import decode_fields
 
         check = cls()
-        decode_fields(check, fields)
+        decode_fields(check, fields, sections)
         return check
 
     def event(self, seq: int, name: str, state: bytes, originator: bytes, data: Any = None) -> str | None:

@@ -22,8 +22,11 @@ import json
 from functools import partial
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, String, Table, insert, select
 from sqlalchemy.engine import Connection, Engine
+
+from .decoding import loads
 
 VERSION = 1
 metadata = MetaData()
@@ -60,14 +63,12 @@ def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):  # decoded by the caller's ``classes``
         fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"dc": type(value).__name__, "f": fields}
-    if hasattr(value, "items") and hasattr(value, "load_items"):  # invariants.Spilled
-        return {"spilled": [[encode(k), encode(v)] for k, v in value.items()]}
     raise TypeError(f"verify snapshot: cannot encode {type(value).__name__}")
 
 
-def decode(value: Any, into: Any = None, classes: dict[str, type] | None = None) -> Any:
-    """The value ``encode`` wrote; ``into``: the fresh object a ``spilled`` map is loaded into; ``classes``: the
-    dataclasses it may hold, by name (the fold that wrote them knows them)."""
+def decode(value: Any, classes: dict[str, type] | None = None) -> Any:
+    """The value ``encode`` wrote; ``classes``: the dataclasses it may hold, by name (the fold that wrote them
+    knows them)."""
     if isinstance(value, list):
         return [decode(v, classes=classes) for v in value]
     if not isinstance(value, dict):
@@ -86,9 +87,6 @@ def decode(value: Any, into: Any = None, classes: dict[str, type] | None = None)
     if tag == "dc":
         kind = (classes or {})[inner]
         return kind(**{k: decode(v, classes=classes) for k, v in value["f"].items()})
-    if tag == "spilled":
-        into.load_items(((_hashable(decode(k)), v) for k, v in inner), partial(decode, classes=classes))
-        return into
     raise ValueError(f"verify snapshot: unknown tag {tag!r}")
 
 
@@ -100,28 +98,85 @@ def _order(encoded: Any) -> str:
     return json.dumps(encoded, sort_keys=True, ensure_ascii=False)
 
 
-def encode_fields(obj: Any, skip: tuple[str, ...] = ()) -> dict:
-    """Every dataclass field (or attribute) of ``obj`` but ``skip``, encoded."""
+class Sections:
+    """A snapshot's big maps (each ``invariants.Spilled`` of a fold, and ``origins``), kept out of its header: one
+    line per entry after it, ``<section> <key as hex> <canonical JSON>``. Resuming splits the lines and keeps
+    each entry's bytes; an entry is decoded only when the fold first asks for it, so resuming costs a pass over
+    the bytes (to hash them), not the decoding of every award the log ever held."""
+
+    def __init__(self) -> None:
+        self.written: list[list[tuple[bytes, Any]]] = []
+        self.read: dict[int, dict[bytes, bytes]] = {}
+
+    def add(self, items: list[tuple[bytes, Any]]) -> int:
+        self.written.append(items)
+        return len(self.written) - 1
+
+    def lines(self) -> list[bytes]:
+        return [
+            b"%d %s %s" % (number, key.hex().encode(), canonical(value))
+            for number, items in enumerate(self.written)
+            for key, value in items
+        ]
+
+    @classmethod
+    def parse(cls, lines: bytes) -> Sections:
+        sections = cls()
+        for line in lines.split(b"\n"):
+            if line:
+                number, key, value = line.split(b" ", 2)
+                sections.read.setdefault(int(number), {})[bytes.fromhex(key.decode())] = value
+        return sections
+
+
+def encode_fields(obj: Any, sections: Sections, skip: tuple[str, ...] = ()) -> dict:
+    """Every dataclass field (or attribute) of ``obj`` but ``skip``, encoded; a spilled map goes to ``sections``."""
     names = [f.name for f in dataclasses.fields(obj)] if dataclasses.is_dataclass(obj) else list(vars(obj))
-    return {name: encode(getattr(obj, name)) for name in names if name not in skip}
+    found = {}
+    for name in names:
+        if name in skip:
+            continue
+        value = getattr(obj, name)
+        if hasattr(value, "load_items"):  # invariants.Spilled
+            found[name] = {"spilled": sections.add([(k, encode(v)) for k, v in value.items()])}
+        else:
+            found[name] = encode(value)
+    return found
 
 
-def decode_fields(obj: Any, fields: dict, classes: dict[str, type] | None = None) -> None:
-    """Set each encoded field on ``obj`` (a spilled map is loaded into the fresh one ``obj`` already holds)."""
+def decode_fields(obj: Any, fields: dict, sections: Sections, classes: dict[str, type] | None = None) -> None:
+    """Set each encoded field on ``obj``; a spilled map's entries go, undecoded, into the fresh one ``obj`` holds."""
     for name, value in fields.items():
-        current = getattr(obj, name, None)
         if isinstance(value, dict) and "spilled" in value:
-            decode(value, into=current, classes=classes)
+            entries = sections.read.get(value["spilled"], {})
+            getattr(obj, name).load_items(entries.items(), partial(_entry, classes=classes))
         else:
             setattr(obj, name, decode(value, classes=classes))
+
+
+def _entry(raw: bytes, classes: dict[str, type] | None = None) -> Any:
+    return decode(loads(raw), classes=classes)
 
 
 # -- the stored snapshot -------------------------------------------------------------------
 
 
-def serialise(content: dict) -> bytes:
-    """Canonical bytes: sorted keys, no spaces, UTF-8."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+def canonical(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no spaces, UTF-8."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits (orjson refuses it)
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def serialise(content: dict, sections: Sections) -> bytes:
+    """The header (canonical JSON), then the sections' lines."""
+    return b"\n".join([canonical(content), *sections.lines()])
+
+
+def parse(body: bytes) -> tuple[dict, Sections]:
+    header, _, rest = body.partition(b"\n")
+    return loads(header), Sections.parse(rest)
 
 
 def digest(body: bytes) -> str:

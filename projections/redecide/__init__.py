@@ -99,16 +99,16 @@ class Redecide:
         self.exhausted = False
         self.current: tuple | None = None
 
-    def snapshot(self) -> dict:
-        """What the re-decision has learnt, for a verify snapshot (``projections.resume``): the state but its
-        catalogue (given as the loaded documents' ids, rebuilt from the log's register by ``from_state``), the
-        findings so far and the signed range being read."""
+    def snapshot(self, sections: Any) -> dict:
+        """What the re-decision has learnt, for a verify snapshot (``projections.resume``; its big maps go to
+        ``sections``): the state but its catalogue (given as the loaded documents' ids, rebuilt from the log's
+        register by ``from_snapshot``), the findings so far and the signed range being read."""
         from ..resume import encode, encode_fields
 
         self._flush()
         loaded = [d.id for d in self.state.catalogue.documents().values() if d.sha256 is not None]
         return {
-            "state": encode_fields(self.state, skip=("catalogue",)),
+            "state": encode_fields(self.state, sections, skip=("catalogue",)),
             "documents": sorted(loaded),
             "findings": list(self.findings),
             "count": self.count,
@@ -117,12 +117,14 @@ class Redecide:
         }
 
     @classmethod
-    def from_snapshot(cls, recorder: Any, catalogue: clauses.Catalogue, fields: dict, position: int) -> Redecide:
+    def from_snapshot(
+        cls, recorder: Any, catalogue: clauses.Catalogue, fields: dict, sections: Any, position: int
+    ) -> Redecide:
         """The re-decision as ``state`` left it at ``position``; ``catalogue``: the catalogue as it stood there."""
         from ..resume import decode, decode_fields
 
         rules = cls(recorder, catalogue)
-        decode_fields(rules.state, fields["state"], {"Person": Person})
+        decode_fields(rules.state, fields["state"], sections, {"Person": Person})
         rules.findings, rules.count, rules.events = list(fields["findings"]), fields["count"], fields["events"]
         rules.current = decode(fields["current"])
         rules.after = max(position, rules.current[0] if rules.current else 0)
