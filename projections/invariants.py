@@ -253,7 +253,7 @@ class Spilled:
         self.default, self.limit = default, limit
         self.hot: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
         self.cold: sqlite3.Connection | None = None
-        self.pending: dict[bytes, Any] = {}  # restored from a verify snapshot, decoded when first asked for
+        self.pending: Any = {}  # restored from a verify snapshot (key → encoded state), decoded when first asked for
         self.decode: Callable[[Any], dict[str, Any]] | None = None
 
     def __getitem__(self, key: bytes) -> dict[str, Any]:
@@ -287,7 +287,7 @@ class Spilled:
     def load_items(self, items, decode: Callable[[Any], dict[str, Any]]) -> None:
         """Start from ``items`` (keys, and states as a snapshot encoded them): each state decoded only when the
         fold first asks for it, so resuming costs little however many aggregates the log holds."""
-        self.pending, self.decode = dict(items), decode
+        self.pending, self.decode = (items if hasattr(items, "pop") else dict(items)), decode
 
     def _load(self, key: bytes) -> dict[str, Any] | None:
         if self.pending:

@@ -100,13 +100,13 @@ def _order(encoded: Any) -> str:
 
 class Sections:
     """A snapshot's big maps (each ``invariants.Spilled`` of a fold, and ``origins``), kept out of its header: one
-    line per entry after it, ``<section> <key as hex> <canonical JSON>``. Resuming splits the lines and keeps
-    each entry's bytes; an entry is decoded only when the fold first asks for it, so resuming costs a pass over
-    the bytes (to hash them), not the decoding of every award the log ever held."""
+    line per entry after it, ``<section>:<key as hex> <canonical JSON>``. Resuming indexes the lines by their
+    head and keeps each line's bytes; an entry is decoded only when a fold first asks for it, so resuming costs a
+    pass over the bytes (to hash and split them), not the decoding of every award the log ever held."""
 
     def __init__(self) -> None:
         self.written: list[list[tuple[bytes, Any]]] = []
-        self.read: dict[int, dict[bytes, bytes]] = {}
+        self.read: dict[bytes, bytes] = {}  # b"<section>:<hex key>" → its whole line
 
     def add(self, items: list[tuple[bytes, Any]]) -> int:
         self.written.append(items)
@@ -114,19 +114,47 @@ class Sections:
 
     def lines(self) -> list[bytes]:
         return [
-            b"%d %s %s" % (number, key.hex().encode(), canonical(value))
+            b"%d:%s %s" % (number, key.hex().encode(), canonical(value))
             for number, items in enumerate(self.written)
             for key, value in items
         ]
 
     @classmethod
-    def parse(cls, lines: bytes) -> Sections:
+    def parse(cls, lines: list[bytes]) -> Sections:
         sections = cls()
-        for line in lines.split(b"\n"):
-            if line:
-                number, key, value = line.split(b" ", 2)
-                sections.read.setdefault(int(number), {})[bytes.fromhex(key.decode())] = value
+        sections.read = {line[: line.index(b" ")]: line for line in lines if line}
         return sections
+
+    def view(self, number: int) -> SectionView:
+        return SectionView(self.read, number)
+
+
+class SectionView:
+    """One section as ``Spilled`` asks for its entries: ``pop`` an entry's encoded bytes once, by its key."""
+
+    def __init__(self, read: dict[bytes, bytes], number: int) -> None:
+        self.read, self.prefix, self.taken = read, b"%d:" % number, set()
+
+    def __bool__(self) -> bool:
+        return True
+
+    def pop(self, key: bytes, default: Any = None) -> Any:
+        if key in self.taken:
+            return default
+        line = self.read.get(self.prefix + key.hex().encode())
+        if line is None:
+            return default
+        self.taken.add(key)
+        return line[line.index(b" ") + 1 :]
+
+    def items(self) -> list[tuple[bytes, bytes]]:
+        found = []
+        for head, line in self.read.items():
+            if head.startswith(self.prefix):
+                key = bytes.fromhex(head[len(self.prefix) :].decode())
+                if key not in self.taken:
+                    found.append((key, line[line.index(b" ") + 1 :]))
+        return found
 
 
 def encode_fields(obj: Any, sections: Sections, skip: tuple[str, ...] = ()) -> dict:
@@ -148,8 +176,7 @@ def decode_fields(obj: Any, fields: dict, sections: Sections, classes: dict[str,
     """Set each encoded field on ``obj``; a spilled map's entries go, undecoded, into the fresh one ``obj`` holds."""
     for name, value in fields.items():
         if isinstance(value, dict) and "spilled" in value:
-            entries = sections.read.get(value["spilled"], {})
-            getattr(obj, name).load_items(entries.items(), partial(_entry, classes=classes))
+            getattr(obj, name).load_items(sections.view(value["spilled"]), partial(_entry, classes=classes))
         else:
             setattr(obj, name, decode(value, classes=classes))
 
@@ -175,8 +202,8 @@ def serialise(content: dict, sections: Sections) -> bytes:
 
 
 def parse(body: bytes) -> tuple[dict, Sections]:
-    header, _, rest = body.partition(b"\n")
-    return loads(header), Sections.parse(rest)
+    lines = body.split(b"\n")
+    return loads(lines[0]), Sections.parse(lines[1:])
 
 
 def digest(body: bytes) -> str:

@@ -169,7 +169,7 @@ def test_the_snapshot_round_trips_the_fold_states_exactly(world):
     rules = Redecide.from_snapshot(app.recorder, app.catalogue, content["rules"], sections, 0)
     out = resume.Sections()
     assert again.snapshot(out) == content["invariants"] and rules.snapshot(out) == content["rules"]
-    written = [line for line in body.split(b"\n")[1:] if not line.startswith(b"%d " % content["origins"])]
+    written = [line for line in body.split(b"\n")[1:] if not line.startswith(b"%d:" % content["origins"]["section"])]
     assert out.lines() == written and len(written) > 3
 
 
@@ -177,3 +177,25 @@ def _seqs(ledger, suffix: str) -> list[int]:
     table, seq = events_table(ledger)
     rows = raw(ledger, f"SELECT {seq} FROM {table} WHERE topic LIKE :t ORDER BY {seq}", t=f"%{suffix}")
     return [r[0] for r in rows]
+
+
+def test_an_event_deleted_after_the_seal_is_named_as_the_full_verify_names_it(world):
+    sealed = sealed_world(world)
+    ledger = world.ledger
+    table, seq_column = events_table(ledger)
+    seq = next(s for s in _seqs(ledger, "Grant.Spent") if s > sealed["position"])
+    disarm(ledger)
+    raw(ledger, f"DELETE FROM {table} WHERE {seq_column} = :s", s=seq)
+    full, since = both(ledger)
+    assert not full.ok and not since.ok
+    assert since.findings[0] == full.findings[0], (since.findings, full.findings)
+
+
+def test_an_origin_rewritten_after_the_seal_is_named_as_the_full_verify_names_it(world):
+    sealed_world(world)
+    ledger = world.ledger
+    raw(ledger, "UPDATE origins SET fund = 'ZZ' WHERE key = 'QD-2'")
+    full, since = both(ledger)
+    assert not full.ok and not since.ok
+    assert since.findings[0] == full.findings[0], (since.findings, full.findings)
+    assert since.findings[0].startswith("origins row (") and "differs from a rebuild" in since.findings[0]
