@@ -11,14 +11,17 @@ verify's own fold states at its position (``projections.resume``). Verifying fro
 3. the chain and every signature from the seal on, the invariant fold and the re-decision started from the
    snapshot's states: an edit after the seal is named exactly as a full ``verify`` names it;
 4. the read models, cheaply: the events after the seal folded by the projections into a scratch database
-   seeded with the snapshot's ``origins``; the ``journal`` and history (``event_keys``) rows after the seal and
-   every ``origins`` row compared with the live ones, ``fund_balances`` and ``balances`` compared as the
-   snapshot's balances plus the folded ones; the trial balance, the append-only triggers and the policy
+   seeded with the snapshot's ``origins`` of the aggregates they touch; the ``journal`` and history
+   (``event_keys``) rows after the seal and those origins compared with the live ones (and the live ``origins``
+   table's size with the sealed rows plus those made since), ``fund_balances`` and ``balances`` compared as the
+   snapshot's balances plus the folded ones; the trial balance's sum, the append-only triggers and the policy
    documents as in a full verify; every seal written after it checked against the rebuild.
 
 What it does not re-check (a full ``verify`` does): anything at or before the seal's position — the prefix is
-trusted because the seal commits to it; the running-total read models (awards, funds, units, caps, clause
-totals, equity, held acts, projects, fund names), which only a rebuild from zero can restate; the aggregates'
+trusted because the seal commits to it (an event edited there is not seen: the chain is checked from the seal's
+head on); the running-total read models (awards, funds, units, caps, clause totals, equity, held acts,
+projects, fund names), which only a rebuild from zero can restate; the journal and history rows of events
+before the seal, and the origins the events since did not touch (beyond the table's size); the aggregates'
 stored snapshots; seal files in a witness directory.
 """
 
