@@ -117,5 +117,26 @@ def read_checkpoint(path: str) -> dict:
         if not all(isinstance(document[k], str) for k in ("head", "state")):
             raise ValueError("head 和 state 须为十六进制字符串")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({exc})") from exc
+        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({_why(exc)})") from exc
     return document
+
+
+def _why(exc: Exception) -> str:
+    """What was wrong with a would-be seal file, in words (never Python's English)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个目录, 不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有读取该文件的权限"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 文本"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"不是 JSON: 第 {exc.lineno} 行第 {exc.colno} 列"
+    if isinstance(exc, KeyError):
+        return f"缺少字段 {exc.args[0]}"
+    if isinstance(exc, OSError):
+        return f"无法读取 (错误号 {exc.errno})"
+    if isinstance(exc, TypeError):
+        return "内容不是一条封存记录"
+    return str(exc)

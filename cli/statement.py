@@ -142,4 +142,4 @@ def statement(ref: str, fmt: str | None, out: str | None, as_of: str | None, kno
         from . import statement_xlsx
 
         statement_xlsx.write(st, path, s.actor)
-    click.echo(f"wrote {TITLE} {ref} to {path}", err=True)
+    click.echo(f"已写入 {TITLE} {ref}: {path}", err=True)
