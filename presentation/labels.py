@@ -107,7 +107,7 @@ HEADERS = {
     "carried_forward": "结转",
     "lapsed": "年末结余",
     "closed": "已结账",
-    "paid": "年内已拨付",
+    "paid": "已拨付",  # a project's, or a closed year's (with its 年度); the carryover report's own below
     "closed_on": "结账日期",
     "position": "日志位置",
     "head": "链头哈希",
@@ -204,6 +204,7 @@ REPORT_HEADERS = {
     "funds:period": PERIOD_HEADERS,
     "awards:period": PERIOD_HEADERS,
     "monthly": {"appropriated": "预算(截至月末)", "disbursed": "本月拨付"},
+    "carryover": {"paid": "年内已拨付"},
 }
 
 # Event types as history shows them: the one table, declared with the events (``ledger.vocabulary``).
