@@ -529,7 +529,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "seal": (
-        """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README "Closing a year"), 由操作人签名并记录。
+        """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README 中结账与封存的说明), 由操作人签名并记录。
 请保存文件; 以后用 verify --checkpoint 文件 证明日志和余额没有变动。
 
 审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件
