@@ -31,6 +31,8 @@ LABELS = {label: key for key, label in BATCH_KEYS.items()} | {
 def sheet_label(command: str, key: str) -> str:
     """A column's header on a command's own sheet of the template."""
     return SHEET_KEYS.get(command, {}).get(key) or BATCH_KEYS.get(key, key)
+
+
 COMMANDS = {label: name for name, label in BATCH_COMMANDS.items()}
 
 

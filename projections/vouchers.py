@@ -214,6 +214,7 @@ def correction_facts(app: GrantLedger, grant: Grant, number: str, c: dict, kind:
     if kind == "correct":
         was = {"asked": then.asked, "clause": then.clause}
         asked = c.get("amount") if c.get("amount") is not None else was["asked"]
-        return {"amount": int(asked or 0), "before": was, "after": {"asked": c.get("amount"), "clause": c.get("clause")}}
+        now = {"asked": c.get("amount"), "clause": c.get("clause")}
+        return {"amount": int(asked or 0), "before": was, "after": now}
     was = {"grade": then.grade, "score": then.score}
     return {"amount": 0, "before": was, "after": {"grade": c.get("grade"), "score": c.get("score")}}

@@ -116,9 +116,11 @@ def application(conn: Connection, ref: str) -> dict | None:
 
 
 MONEY_FIELDS = frozenset(
-    ("amount", "asked", "cost", "proceeds", "gain", "valuation", "equity_amount")
-    # the later acts': a reduction's before and after, a project's award, releases and closeout figures
-    + ("before", "after", "awarded", "released", "recovered", "retained", "balance", "spent", "paid")
+    (
+        *("amount", "asked", "cost", "proceeds", "gain", "valuation", "equity_amount"),
+        # the later acts': a reduction's before and after, a project's award, releases and closeout figures
+        *("before", "after", "awarded", "released", "recovered", "retained", "balance", "spent", "paid"),
+    )
 )
 PREFIXED = frozenset(("before", "after"))  # a correction's before/after records: 原申报金额, 更正后申报金额 …
 BY_CATEGORY = frozenset(("budget",))  # a 任务书's budget: an amount per expenditure category
