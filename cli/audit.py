@@ -153,12 +153,12 @@ CHART_OPTION = click.option(
 @contextmanager
 def _writing(path: str) -> Iterator[None]:
     """A file that cannot be written is a refusal in words, not a traceback."""
-    from ledger.errors import invalid
+    from ledger.errors import invalid, os_words
 
     try:
         yield
     except OSError as exc:
-        raise invalid(f"无法写入文件 {path}: {exc.strerror or exc}") from None
+        raise invalid(f"无法写入文件 {path}: {os_words(exc)}") from None
 
 
 def _write_text(out: str | None, text: Callable, label: str) -> None:

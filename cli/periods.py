@@ -123,12 +123,8 @@ def read_checkpoint(path: str) -> dict:
 
 def _why(exc: Exception) -> str:
     """What was wrong with a would-be seal file, in words (never Python's English)."""
-    if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个目录, 不是文件"
-    if isinstance(exc, PermissionError):
-        return "没有读取该文件的权限"
+    from ledger.errors import os_words
+
     if isinstance(exc, UnicodeDecodeError):
         return "不是 UTF-8 文本"
     if isinstance(exc, json.JSONDecodeError):
@@ -136,7 +132,7 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"缺少字段 {exc.args[0]}"
     if isinstance(exc, OSError):
-        return f"无法读取 (错误号 {exc.errno})"
+        return f"无法读取: {os_words(exc)}"
     if isinstance(exc, TypeError):
         return "内容不是一条封存记录"
     return str(exc)

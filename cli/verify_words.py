@@ -19,6 +19,7 @@ CHECKS = {
     "triggers": "数据库触发器",
     "policies": "载入的政策文件",
     "seals": "封存核对",
+    "checkpoint": "封存文件核对",
     "witness": "留存封存核对",
     "database logins": "数据库登录",
 }
