@@ -56,9 +56,7 @@ def serve(host: str, port: int, token_file: str | None) -> None:
     check_initialised(app.state.engine)
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"grantledger 网页 (只读): http://{shown}:{port}/"
-        + (" — 须带访问令牌" if token else "")
-        + " — 按 Ctrl-C 停止",
+        f"grantledger 网页 (只读): http://{shown}:{port}/" + (" — 须带访问令牌" if token else "") + " — 按 Ctrl-C 停止",
         err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
