@@ -306,6 +306,14 @@ def test_the_later_acts_rows_print_at_8_pt_or_more_and_read_in_chinese(sqlite_ur
     overdue = load_workbook(books[0])[REPORT_TITLES["overdue"]]
     headers, rows, _ = read_sheet(overdue)
     assert [r[headers.index("申报编号")] for r in rows] == ["QD-1"] and rows[0][headers.index("逾期天数")] == 16
+    chosen = ("--as-of", "2024-12-31", "--columns", "application,days_overdue")
+    table = cli("report", "overdue", *chosen, fmt="table").stdout.splitlines()
+    assert table[0].split() == ["申报编号", "逾期天数"] and table[2].split() == ["QD-1", "16"], table
+    csv_text = cli("report", "overdue", *chosen, "--format", "csv", fmt="table").stdout
+    assert csv_text.lstrip("\ufeff").splitlines() == ["申报编号,逾期天数", "QD-1,16"], csv_text
+    out = tmp_path / "overdue.xlsx"
+    assert cli("report", "overdue", *chosen, "--format", "xlsx", "--out", str(out), fmt="table").exit_code == 0
+    assert read_sheet(load_workbook(out).active)[:2] == (["申报编号", "逾期天数"], [["QD-1", 16]])
     for path in books:
         for sheet in load_workbook(path).worksheets:
             widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, sheet.max_column + 1)]
