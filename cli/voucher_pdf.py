@@ -34,6 +34,7 @@ TITLES = {
     "expenditure": "专项资金支出凭单",
     "recovery": "专项资金追回凭单",
     "exit": "股权退出凭单",
+    "write-off": "股权核销凭单",
     # corrections (ledger.corrections): filed under their document number, put in force by a second person
     "cancel-award": "撤销批复审批单",
     "reduce-award": "调减批复审批单",
@@ -46,6 +47,7 @@ WORDS = {
     "expenditure": "支出",
     "recovery": "追回",
     "exit": "股权退出",
+    "write-off": "股权核销",
 }
 AMOUNT_LABELS = {
     "disbursement": "本次拨付",
@@ -53,11 +55,13 @@ AMOUNT_LABELS = {
     "expenditure": "本次支出",
     "recovery": "追回金额",
     "exit": "退出收入",
+    "write-off": "核销金额",
     "cancel-award": "撤销金额",
     "reduce-award": "调减金额",
 }
 CORRECTIONS = frozenset(("cancel-award", "reduce-award", "correct", "reevaluate"))
-APPROVED_KINDS = frozenset(("disbursement", "investment"))  # the movements a second person may have to approve
+# the movements a second person may have to approve (an exit or a write-off at the threshold: ledger.holds)
+APPROVED_KINDS = frozenset(("disbursement", "investment", "exit", "write-off"))
 UNSIGNED = "—(未签名)"
 
 
@@ -138,6 +142,8 @@ def specifics(form: VoucherForm) -> list[list[str]]:
         rows.append(["出售股权比例", f"{format_stake(d['stake'])}%", "所售股权成本(元)", _yuan(cost)])
         gain = form.amount - cost
         rows.append(["退出损益(元)", f"{_yuan(gain)} ({'收益' if gain >= 0 else '损失'})", "", ""])
+    if form.kind == "write-off":
+        rows.append(["核销股权比例", f"{format_stake(d['stake'])}%", "核销理由", d.get("reason") or ""])
     return rows
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from ledger import errors
 from ledger.grant import Grant
+from ledger.holds import held_acts
 from ledger.service import GrantLedger, catalogue
 from ledger.voucher import Voucher
 
@@ -76,6 +77,8 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
         raise errors.not_found(f"没有凭证号 {number}") from None
     if voucher.kind in CORRECTIONS:
         return correction_form(app, conn, voucher, grant)
+    if number in held_acts(grant):
+        return held_form(app, conn, voucher, grant)
     entry = dict(voucher.content, **grant.vouchers.get(number, {}))
     history = reports.history(conn, number)
     made = next((r for r in history if r["type"].rpartition(".")[2] in MADE), None)
@@ -218,3 +221,67 @@ def correction_facts(app: GrantLedger, grant: Grant, number: str, c: dict, kind:
         return {"amount": int(asked or 0), "before": was, "after": now}
     was = {"grade": then.grade, "score": then.score}
     return {"amount": 0, "before": was, "after": {"grade": c.get("grade"), "score": c.get("score")}}
+
+
+HELD_EVENTS = ("EquityActHeld", "EquityActApproved", "EquityActVoided")
+
+
+def held_form(app: GrantLedger, conn: Connection, voucher: Voucher, grant: Grant) -> VoucherForm:
+    """An exit or a write-off held for a second person (``ledger.holds``): the stake, the cost and proceeds
+    it was held with, who made it (not the approver whose command then recorded it), who approved or voided
+    it, and its status as it is — 待审批, 已作废, or the movement's own once approved."""
+    number = voucher.number
+    act = held_acts(grant)[number]
+    events = list(app.events.get(grant.id))
+    # The grant's own history rows are its events in order: the held act's rows by their place.
+    rows = [r for r in reports.history(conn, grant.ref) if str(r["type"]).startswith("Grant.")]
+    placed = zip(events, rows, strict=True) if len(rows) == len(events) else ((e, None) for e in events)
+    mine = {type(e).__name__: (e, row) for e, row in placed if type(e).__name__ in HELD_EVENTS and e.key == number}
+    own = reports.history(conn, number)
+    seen = {r["seq"] for r in own}
+    history = sorted(own + [row for _, row in mine.values() if row and row["seq"] not in seen], key=lambda r: r["seq"])
+    made, approved, voided = (mine.get(name, (None, None)) for name in HELD_EVENTS)
+    signed = reports.signers(conn, [row["seq"] for _, row in (made, approved, voided) if row])
+    entry = {**act, **grant.vouchers.get(number, {})}
+    status = {"pending": "pending", "voided": "voided"}.get(act["status"]) or entry.get("status", "posted")
+    award = grant.award or {}
+    clause = catalogue(app).get(grant.clause)
+
+    def fingerprint(row: dict | None) -> str | None:
+        return signed[row["seq"]][1] if row and row["seq"] in signed else None
+
+    amount = act["proceeds"] if act["kind"] == "exit" else act["cost"]
+    return VoucherForm(
+        number=number,
+        kind=voucher.kind,
+        status=status,
+        amount=int(amount or 0),
+        effective_date=voucher.on,
+        application=grant.ref,
+        unit=grant.unit,
+        unit_name=conn.execute(select(s.units.c.name).where(s.units.c.unit == grant.unit)).scalar(),
+        fund=award.get("fund"),
+        fund_name=conn.execute(select(s.fund_names.c.name).where(s.fund_names.c.fund == award.get("fund"))).scalar(),
+        award_doc=award.get("doc"),
+        awarded=grant.awarded,
+        award_date=award.get("on"),
+        mode=award.get("mode"),
+        clause=grant.clause,
+        clause_title=clause.title if clause else None,
+        clause_citation=clause.citation if clause else None,
+        clause_quote=clause.quote if clause else None,
+        maker=act["maker"],
+        approver=act.get("by") if act["status"] == "approved" else None,
+        approved_on=getattr(approved[0], "on", None),
+        maker_fingerprint=fingerprint(made[1]),
+        approver_fingerprint=fingerprint(approved[1]),
+        detail={k: entry.get(k) for k in ("stake", "cost", "reason") if entry.get(k) is not None},
+        history=history,
+        made_on=act["on"],
+        held=True,
+        voided_by=getattr(voided[0], "actor", None),
+        voided_on=getattr(voided[0], "on", None),
+        void_reason=act.get("void_reason"),
+        reversed_by=None,
+        closer_fingerprint=fingerprint(voided[1]),
+    )

@@ -248,3 +248,41 @@ def test_a_closeouts_recovery_prints_as_a_recovery_form_with_its_reason(correcte
     text = flat(text_of(print_pdf(corrected, "ZH-9", tmp_path)))
     assert text.startswith("专项资金追回凭单") and "追回金额(小写)¥300,000.00" in text  # 50万 − 20万
     assert "追回理由结题验收通过,追回结余(文号验-1)" in text and "验收结题" in text
+
+
+@pytest.fixture(scope="module")
+def held(tmp_path_factory) -> Cli:
+    """Equity acts held for a second person (TZ's threshold is 50万): an exit approved, one voided, a
+    write-off waiting."""
+    cli = standard_world(Cli(f"sqlite:///{tmp_path_factory.mktemp('held')}/ledger.db"))
+    awarded(cli, "TZ-A", EQUITY, "800万", fund="TZ", extra=("--mode", "equity"))
+    invest = ("TZ-A", "--amount", "800万", "--stake", "8", "--valuation", "1亿", "--voucher", "TZ-1")
+    cli.ok("invest", *invest, "--date", "2024-09-10", actor="clerk")
+    cli.ok("approve", "TZ-1", "--date", "2024-09-11", actor="approver")
+    cli.ok("exit", "TZ-A", "--stake", "2", "--proceeds", "300万", "--voucher", "TC-1", "--date", "2024-12-20",
+           actor="clerk")  # fmt: skip
+    cli.ok("exit", "TZ-A", "--stake", "1", "--proceeds", "150万", "--voucher", "TC-2", "--date", "2024-12-21",
+           actor="clerk")  # fmt: skip
+    cli.ok("void", "TC-2", "--reason", "价格有误", "--date", "2024-12-22", actor="approver")
+    cli.ok("approve", "TC-1", "--date", "2024-12-23", actor="approver")
+    cli.ok("write-off", "TZ-A", "--reason", "破产清算", "--doc", "核-1", "--date", "2024-12-24", actor="clerk")
+    return cli
+
+
+def test_a_held_exit_once_approved_names_its_maker_and_its_approver(held, tmp_path):
+    text = flat(text_of(print_pdf(held, "TC-1", tmp_path)))
+    assert text.startswith("股权退出凭单") and "状态已入账" in text
+    assert "经办人clerk" in text and "审批人approver审批日期2024-12-23" in text  # the approver recorded it
+    assert "所售股权成本(元)¥2,000,000.00" in text and "¥1,000,000.00(收益)" in text
+    assert "股权退出/核销待审批" in text and "股权退出/核销审批通过" in text
+
+
+def test_a_voided_held_exit_and_a_waiting_write_off_say_so(held, tmp_path):
+    voided = flat(text_of(print_pdf(held, "TC-2", tmp_path)))
+    assert voided.startswith("股权退出作废单") and "状态已作废" in voided and "已入账" not in voided
+    assert "作废人approver" in voided and "作废理由价格有误" in voided
+    assert "所售股权成本(元)¥1,000,000.00" in voided and "¥500,000.00(收益)" in voided
+    waiting = flat(text_of(print_pdf(held, "核-1", tmp_path)))
+    assert waiting.startswith("股权核销凭单") and "状态待审批" in waiting and "已入账" not in waiting
+    assert "核销金额(大写)人民币陆佰万元整" in waiting and "核销股权比例6%核销理由破产清算" in waiting
+    assert "(待审批" in waiting
