@@ -72,6 +72,15 @@ class VoucherForm:
 def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     try:
         voucher = app.load(Voucher, Voucher.create_id(number))
+    except AggregateNotFoundError:
+        raise errors.not_found(f"没有凭证号 {number}") from None
+    if voucher.kind == "reopen":  # a period's document, not a movement of an award's money
+        fund, _, year = voucher.ref.partition("/")
+        raise errors.invalid(
+            f"{number} 是资金 {fund} {year} 年度重新开账的文号, 不是资金凭证, 没有凭单可打印; "
+            f"其记录见 grantledger history {number}"
+        )
+    try:
         grant = app.load(Grant, Grant.create_id(voucher.ref))
     except AggregateNotFoundError:
         raise errors.not_found(f"没有凭证号 {number}") from None

@@ -190,7 +190,10 @@ def test_the_table_and_the_default_file_name(office, tmp_path, monkeypatch):
     for shown in ("项目资金对账单", "【拨付明细】", "【支出分类】", "【追回】", "【红字冲正】", "2,250,000.00"):
         assert shown in result.stdout, shown
     assert "【项目进度与变更】" not in result.stdout
+    assert re.search(r"截至 今天 \(\d{4}-\d{2}-\d{2}\)", result.stdout.splitlines()[0]), result.stdout  # not "截至 今"
     monkeypatch.chdir(tmp_path)
+    made = office("statement", "QD-1", "--format", "pdf", "--out", str(tmp_path / "st.pdf"), fmt="table")
+    assert made.stderr.strip() == f"已写入 项目资金对账单 QD-1: {tmp_path / 'st.pdf'}", describe(made)
     result = office("statement", "QD-1", "--format", "xlsx", fmt="table")
     assert result.exit_code == 0 and (tmp_path / "对账单-QD-1.xlsx").exists(), describe(result)
 

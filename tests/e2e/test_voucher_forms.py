@@ -286,3 +286,15 @@ def test_a_voided_held_exit_and_a_waiting_write_off_say_so(held, tmp_path):
     assert waiting.startswith("股权核销凭单") and "状态待审批" in waiting and "已入账" not in waiting
     assert "核销金额(大写)人民币陆佰万元整" in waiting and "核销股权比例6%核销理由破产清算" in waiting
     assert "(待审批" in waiting
+
+
+def test_a_reopening_document_is_not_a_money_voucher_and_says_where_to_look(tmp_path):
+    """``voucher print`` of a 重新开账 document once said 没有凭证号 though history lists it."""
+    from tests.e2e.driver import error_line
+
+    cli = standard_world(Cli(f"sqlite:///{tmp_path}/ledger.db"))
+    cli.ok("close", "2024", "--fund", "TZ", "--doc", "结-1", "--date", "2025-01-10")
+    cli.ok("reopen", "2024", "--fund", "TZ", "--doc", "开-1", "--reason", "补记", "--date", "2025-01-11")
+    code, message = error_line(cli("voucher", "print", "开-1", "--out", str(tmp_path / "k.pdf"), fmt="table"))
+    assert code == "INVALID_INPUT" and "重新开账" in message and "history 开-1" in message, message
+    assert not (tmp_path / "k.pdf").exists()
