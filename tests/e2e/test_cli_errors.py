@@ -944,3 +944,10 @@ def test_a_database_setting_that_cannot_work_is_refused_in_chinese(env, db, word
     result = Cli(db)("report", "awards", fmt="table", env=env)
     code, message = error_line(result)
     assert code == "INVALID_INPUT" and words in message and english(message) == [], message
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(sqlite_url):
+    """``history QD-1 --format csv`` was 没有选项 --format: true to click, no help to a clerk."""
+    code, message = error_line(Cli(sqlite_url)("history", "QD-1", "--format", "csv", fmt="table"))
+    assert code == "INVALID_INPUT" and message.startswith("--format 是全局选项, 须写在命令之前"), message
+    assert "。;" not in message, message
