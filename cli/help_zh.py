@@ -540,6 +540,9 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 (文件名含位置和时间, 只含公开内容, 从不含私钥)。日志被截短或数据库被换成较早的备份时,
 verify --witness DIR 会指出日志比留存的封存短。
 
+封存同时保存 verify 在该位置的校验快照 (各项核对累计到该处的状态), 签名也覆盖快照的哈希;
+以后 verify --since-seal (或 --from-checkpoint 文件) 从这里起只核对其后的事件。
+
 \b
 示例:
   grantledger --actor audit.office seal --out seal-2025-01-10.json

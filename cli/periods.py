@@ -79,8 +79,9 @@ def reopen(year: str, fund: str, doc: str, reason: str, date: str | None) -> Non
 @guarded
 def seal(out: str | None, witness: str | None) -> None:
     """Seal the log as it stands: its position, the chain's head hash there and a hash of every balance
-    (see README "Closing a year"), signed by the actor and recorded. Keep the file; later,
-    ``verify --checkpoint FILE`` proves the log and the balances have not moved.
+    (see README "Closing a year"), signed by the actor and recorded, with a snapshot of verify's fold states there
+    (its hash signed too) for ``verify --since-seal``. Keep the file; later, ``verify --checkpoint FILE`` proves
+    the log and the balances have not moved, and ``verify --from-checkpoint FILE`` verifies only what followed.
 
     \b
     Examples:
