@@ -137,7 +137,7 @@ def verify_since(
     position = seal["position"]
     report.since = position
     label = f"{'封存文件' if checkpoint is not None else '日志中的封存'} (第 {position} 条)"
-    content = _snapshot(app, live, seal, log_end, report, label)
+    content = _snapshot(app, live, seal, (log_end, stop), report, label)
     if content is None:
         report.checks["since seal"] = "TAMPERED"
         return report
@@ -193,15 +193,17 @@ def verify_since(
     return report
 
 
-def _snapshot(app: Any, live: Engine, seal: dict, log_end: int, report: Report, label: str) -> dict | None:
+def _snapshot(app: Any, live: Engine, seal: dict, ends: tuple[int, int], report: Report, label: str) -> dict | None:
     """The seal's snapshot, read and checked against what the seal signed (None, with a finding, when not)."""
-    position = seal["position"]
+    position, (log_end, stop) = seal["position"], ends
     problem = None
     if position > log_end:
         problem = (
             f"日志比您持有的封存记录短: 日志到第 {log_end} 条, 封存在第 {position} 条。"
             "日志被截短, 或数据库被换成了较早的备份"
         )
+    elif position > stop:
+        problem = f"读模型只到第 {stop} 条, 未能从第 {position} 条的封存起核对 (先运行 replay)"
     elif seal.get("signature") and not seals.seal_signed(seal):  # before its snapshot is even read
         problem = "签名与内容不符: 不是以署名人名义对位置、链头、余额哈希和校验快照哈希的签名 (被改动或伪造)"
     else:
