@@ -199,3 +199,11 @@ def test_an_origin_rewritten_after_the_seal_is_named_as_the_full_verify_names_it
     assert not full.ok and not since.ok
     assert since.findings[0] == full.findings[0], (since.findings, full.findings)
     assert since.findings[0].startswith("origins row (") and "differs from a rebuild" in since.findings[0]
+
+
+def test_a_kept_seal_beyond_the_logs_end_is_named(world):
+    sealed = sealed_world(world)
+    beyond = dict(sealed, position=world.ledger.app.recorder.max_notification_id() + 50)
+    since = world.ledger.verify("auditor", checkpoint=beyond, since=True)
+    assert not since.ok and since.checks["since seal"] == "TAMPERED"
+    assert "日志比您持有的封存记录短" in since.findings[0], since.findings
