@@ -414,8 +414,8 @@ ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
     "signed event of an unexpected shape": (malformed_submission, "缺少字段 unit"),
     "payment beyond the tranches released": (payment_beyond_the_tranches, "分期拨付不得超出已放行的部分"),
     "后补助 paid before the evaluation": (post_subsidy_paid_before_evaluation, "分期拨付不得超出已放行的部分"),
-    "payment after the project's closeout": (payment_after_closeout, "已结题的项目不得再拨付或支出"),
-    "spending after the project's closeout": (spending_after_closeout, "已结题的项目不得再拨付或支出"),
+    "payment after the project's closeout": (payment_after_closeout, "项目结题后不得再拨付、支出或变更"),
+    "spending after the project's closeout": (spending_after_closeout, "项目结题后不得再拨付、支出或变更"),
     "forged award over the unit's yearly cap": (forged_award_over_the_yearly_cap, "不得超出单位年度上限"),
     "forged second award of a once-only clause": (forged_second_once_only_award, "每单位仅限一次"),
     "forged award over a platform's lifetime total": (

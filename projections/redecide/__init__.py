@@ -5,9 +5,10 @@ them. At each event it knows who signed it (the signed range the event lies in, 
 table) and what that person could do at that point: the roles and key they held, the fund's threshold and
 approval window, the closed years, the catalogue as it stood (shipped + documents loaded so far). Each family
 of events has its own module of rules (``actors``, ``applications``, ``caps``, ``payments``, ``spending``,
-``periods``, ``projects``, ``corrections``), written again here rather than calling the command code, so a fault in one is not hidden by the
-same fault in the other. Only ledger's pure data is shared: the clause catalogue, money words, dates, the
-vocabularies.
+``periods``, ``projects``, ``corrections``), written again here rather than calling the command code, so a
+fault in one is not hidden by the same fault in the other. At the end of each signed range (one command, or
+one batch group) what waited for it is decided (``caps.end_of_range``). Only ledger's pure data is shared:
+the clause catalogue, money words, dates, the vocabularies.
 
 ``RULES`` maps each event type to its rule; ``SIGNATURE_ONLY`` names the types with nothing to re-decide beyond
 the signature (checked by ``audit.SignatureCheck``). An event of a type in neither, or missing a field, or

@@ -145,7 +145,8 @@ def end_of_range(state: State) -> list[str]:
             if given is None:
                 problem = (
                     "释放额度须有已审批的撤销或调减",
-                    f"申报 {d['ref']} 被释放 {yuan(d['amount'])} (文号 {d['doc']}), 同一操作中没有经审批生效的撤销或调减",
+                    f"申报 {d['ref']} 被释放 {yuan(d['amount'])} (文号 {d['doc']}), "
+                    "同一操作中没有经审批生效的撤销或调减",
                 )
             elif given != d["amount"]:
                 problem = (

@@ -100,7 +100,8 @@ def _give_back(a: Act, g: dict, given: int, d: dict) -> None:
     if given != d["amount"] or given < 0:
         a.fail(
             f"{APPLIED[a.name]}金额须与批复相符",
-            f"申报 {g['ref']} 批复 {yuan(g['award']['amount'])}, {d['doc']} 记为 {yuan(d['amount'])}, 应为 {yuan(given)}",
+            f"申报 {g['ref']} 批复 {yuan(g['award']['amount'])}, {d['doc']} 记为 {yuan(d['amount'])}, "
+            f"应为 {yuan(given)}",
         )
         return
     award = g["award"]

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 
 from ledger.dates import year_of
 
-from .act import Act, yuan
 from . import projects
+from .act import Act, yuan
 from .periods import threshold_of
 
 FIELDS = {

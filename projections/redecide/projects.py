@@ -117,7 +117,7 @@ def closed(a: Act) -> None:
 
 
 def project_act(a: Act) -> None:
-    if a.needs({"clerk"}, WORDS[a.name]) and a.name != "Project.Contracted":
+    if a.needs({"clerk"}, WORDS[a.name]):
         _open(a, grant_of(a), WORDS[a.name])
 
 
@@ -127,7 +127,7 @@ def _open(a: Act, g: dict, what: str) -> bool:
     if not c:
         return True
     a.fail(
-        "已结题的项目不得再拨付或支出",
+        "项目结题后不得再拨付、支出或变更",
         f"申报 {g['ref']} 已于 {c['on']} 结题 (文号 {c['doc']}, seq {c['seq']}), 此后又{what}",
     )
     return False

@@ -1,8 +1,8 @@
 """Spending and recoveries, re-decided: 专款专用 on a timeline, and the 负面清单.
 
-- spending is a clerk's act on an award, on a project not closed (``Project.Closed``), in an open year, in a category of the list and never one on the
-  negative list, and never more than the unit held from that day on (money cannot be spent before the day it
-  was paid, nor twice);
+- spending is a clerk's act on an award, on a project not closed (``Project.Closed``), in an open year, in
+  a category of the list and never one on the negative list, and never more than the unit held from that day
+  on (money cannot be spent before the day it was paid, nor twice);
 - a recovery (追回) likewise takes back no more than the unit held from that day on.
 """
 

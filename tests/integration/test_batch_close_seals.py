@@ -13,18 +13,17 @@ from tests.helpers import WH_ENTERPRISE, run
 
 def _seals(ledger) -> list[dict]:
     rows = ledger.app.recorder.select_notifications(1, 10_000)
-    return [
-        {"seq": r.id, **json.loads(r.state)} for r in rows if r.topic.endswith("Seal.Written")
-    ]
+    return [{"seq": r.id, **json.loads(r.state)} for r in rows if r.topic.endswith("Seal.Written")]
 
 
 def test_a_batch_close_writes_the_seal_the_cli_close_writes(world):
     ledger = world.ledger
     world.awarded("QD-22", "wh2018-1-new-rd-institution", "100万", unit=WH_ENTERPRISE, date="2022-03-01")
     close = {"cmd": "close", "year": "2022", "fund": "KJ", "doc": "JZ-2022", "date": "2023-01-10"}
-    after = {"cmd": "fund appropriate", "fund": "KJ", "year": "2024", "amount": "1万", "doc": "ZJ-1", "date": "2024-02-01"}
+    after = {"cmd": "fund appropriate", "fund": "KJ", "year": "2024", "amount": "1万", "doc": "ZJ-1"}
+    after["date"] = "2024-02-01"
     before = ledger.app.recorder.max_notification_id()
-    summary = ledger.batch([(1, json.dumps(close, ensure_ascii=False)), (2, json.dumps(after, ensure_ascii=False))], "admin")
+    summary = ledger.batch([(n, json.dumps(x, ensure_ascii=False)) for n, x in ((1, close), (2, after))], "admin")
     assert summary.failed == 0 and summary.applied == 2, summary
     seals = [s for s in _seals(ledger) if s["seq"] > before]
     assert len(seals) == 1, seals

@@ -97,7 +97,8 @@ def test_a_units_limits_are_given_back_by_corrections(world):
     assert ok and line.startswith("ok"), findings
 
     # what was given back is used again: one more of each is beyond the limit
-    run(ledger, "apply", "clerk", ref="QD-L3", unit=ENTERPRISE, clause="qd2024-05-municipal-key-lab", amount="1万", date="2024-09-01")
+    lab = "qd2024-05-municipal-key-lab"
+    run(ledger, "apply", "clerk", ref="QD-L3", unit=ENTERPRISE, clause=lab, amount="1万", date="2024-09-01")
     run(ledger, "evaluate", "reviewer", ref="QD-L3", grade="good", date="2024-09-01")
     kit = Thief(ledger).kit
     forged_decision(kit, "QD-L3", 1_000_000)
