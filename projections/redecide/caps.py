@@ -18,8 +18,11 @@ that justifies them. Each is matched at the end of its signed range (one command
 ``UnitCap.Released`` or ``FundYear.Released`` with a cancellation or reduction approved, as the re-decision
 found it, in that range (REF, document and amount). Another act that gives back a commitment (a closeout's
 settlement) adds ``"REF DOC" → amount`` to ``State.range_releases`` where it is re-decided.
-Unsigned history (before signing began) is not re-checked against derived limits: the first edition kept
-some of them differently (platform totals were carried in when they were first kept).
+A kind of limit is re-checked from the point the ledger began keeping it: the first ``UnitCap.Opened`` of that
+kind in the log (a yearly cap, a once-only mark, a once-a-year mark, a lifetime total). Before it, the edition
+that wrote the log did not keep that limit (the first edition had no platform totals; the second edition
+carries the earlier awards in when it opens one), and history is not re-decided by a later edition's data.
+Unsigned history (before signing began) is not re-checked against derived limits either.
 """
 
 from __future__ import annotations
@@ -59,13 +62,14 @@ def counted(a: Act, g: dict, clause: clauses.Clause | None, decision: dict, chec
     if clause is None or not (clause.annual_cap or clause.once_per_unit or clause.once_per or clause.platform):
         return
     amount, ref, year = decision["amount"], g["ref"], year_of(a.on)
+    kept_kinds = a.state.kept
     usage = a.state.usage[(g["unit"] or "?").encode()]
     kept: dict[str, Any] = {}
     of = f"单位 {g['unit']} 在条款 {clause.id} 下"
     if clause.annual_cap is not None:
         key = f"{clause.cap_group}|{year}"
         used = usage["year"].get(key, 0)
-        if check and used + amount > clause.annual_cap:
+        if check and "year" in kept_kinds and used + amount > clause.annual_cap:
             a.fail(
                 "批复不得超出单位年度上限",
                 f"{of} {year} 年已获 {yuan(used)} (上限组 {clause.cap_group}), 年度上限 {yuan(clause.annual_cap)}; "
@@ -76,7 +80,7 @@ def counted(a: Act, g: dict, clause: clauses.Clause | None, decision: dict, chec
     group = members(a.state.catalogue, clause)
     if clause.once_per_unit:
         taken = next((r for m in group for r in usage["once"].get(m.id, ()) if r != ref), None)
-        if check and taken is not None:
+        if check and "once" in kept_kinds and taken is not None:
             shared = f" (与 {clause.record} 共用记录)" if clause.shares else ""
             a.fail("每单位仅限一次", f"{of}已获批复 (申报 {taken}){shared}, 申报 {ref} 又批复 {yuan(amount)}")
         usage["once"].setdefault(clause.record, []).append(ref)
@@ -87,7 +91,7 @@ def counted(a: Act, g: dict, clause: clauses.Clause | None, decision: dict, chec
             ((r, y) for m in group for r, y in usage["marks"].get(m.id, ()) if r != ref and abs(y - year) < every),
             None,
         )
-        if check and taken is not None:
+        if check and "mark" in kept_kinds and taken is not None:
             rule = "每单位每年仅限一次" if every == 1 else f"每单位每 {every} 年仅限一次"
             a.fail(rule, f"{of} {taken[1]} 年已获批复 (申报 {taken[0]}), 申报 {ref} 又于 {year} 年批复")
         usage["marks"].setdefault(clause.id, []).append([ref, year])
@@ -100,7 +104,7 @@ def counted(a: Act, g: dict, clause: clauses.Clause | None, decision: dict, chec
         key = clause.record if platform is None else f"{clause.record}|{platform}"
         used = unnamed + others + (usage["life"].get(key, 0) if platform is not None else 0)
         lifted = clause.case_by_case and bool(decision.get("exception_doc"))
-        if check and not lifted and used + amount > lifetime:
+        if check and "life" in kept_kinds and not lifted and used + amount > lifetime:
             which = f"平台 {platform}" if platform is not None else "未注明平台的奖励"
             a.fail(
                 "平台类条款累计不得超过最高额",
@@ -129,8 +133,21 @@ def release(state: State, g: dict, amount: int, whole: bool) -> None:
         g["counted"] = {}
 
 
+def kind_of(d: dict) -> str:
+    """Which kind of limit a ``UnitCap.Opened`` keeps: a yearly cap, a lifetime total, a once-a-year mark or a
+    once-only mark."""
+    period = str(d["period"])
+    if period == "life":
+        return "life"
+    if period.isdigit():
+        return "year"
+    return "mark" if "/year/" in str(d["group"]) else "once"
+
+
 def limit_event(a: Act) -> None:
     """A ``UnitCap`` or ``FundYear.Released`` event: matched at the end of its signed range (``end_of_range``)."""
+    if a.name == "UnitCap.Opened":
+        a.state.kept.add(kind_of(a.data))
     if a.key is not None:
         a.state.range_limits.append((a.seq, a.name, a.data))
 

@@ -75,6 +75,7 @@ class State:
     projects: Spilled = field(default_factory=lambda: Spilled(lambda: {"ref": None}, 5_000))  # Project → REF
     # what a unit's awards have used of its limits, re-derived from the awards (``caps``): unit code → usage
     usage: Spilled = field(default_factory=lambda: Spilled(new_usage, 5_000))
+    kept: set[str] = field(default_factory=set)  # kinds of limit the log keeps by now ("year", "once", "mark", "life")
     # inside one signed range (a command, or a batch group): the awards it wrote (REF → amount), the releases
     # its approved corrections justify ("REF DOC" → amount), and the limit events to match against them
     range_awards: dict[str, int] = field(default_factory=dict)
