@@ -380,6 +380,16 @@ def forged_cap_release_then_award(kit: Kit) -> None:
     _award(kit, "QD-V2", "15万")
 
 
+def forged_money_back(kit: Kit) -> None:
+    """The thief credits KJ 2024 with 5000万 "recovered" that no recovery brought back, so the ledger lets the
+    clerk award beyond the year's real budget."""
+    from ledger.fund import FundYear
+
+    fund_year = kit.app.load(FundYear, FundYear.create_id("KJ", 2024))
+    fund_year.receive("QD-2", "ZH-FAKE", "recovery", 500_000_000_00, "clerk", "2024-09-10")
+    kit.write(kit.stolen(), fund_year)
+
+
 def forged_decision(kit: Kit, ref: str, amount: int) -> None:
     """Only the award event of an honestly evaluated application, signed with the clerk's key."""
     g = kit.grant(ref)
@@ -424,4 +434,5 @@ ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
     ),
     "forged second award in one year": (forged_second_award_in_a_year, "每单位每年仅限一次"),
     "forged cap release then an award": (forged_cap_release_then_award, "释放额度须有已审批的撤销或调减"),
+    "forged money back to a fund-year": (forged_money_back, "收回资金须来自同一操作中的追回"),
 }

@@ -170,7 +170,7 @@ class Redecide:
         for text in state.deferred:
             self._finding(text)
         state.deferred.clear()
-        if state.range_limits or state.range_awards or state.range_releases:
+        if state.range_limits or state.range_awards or state.range_releases or state.range_money:
             for text in caps.end_of_range(state):
                 self._finding(text)
 

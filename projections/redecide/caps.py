@@ -170,6 +170,15 @@ def end_of_range(state: State) -> list[str]:
                     "释放额度须等于撤销或调减的金额",
                     f"申报 {d['ref']} 文号 {d['doc']} 撤销或调减 {yuan(given)}, 却释放 {yuan(d['amount'])}",
                 )
+        elif name in ("FundYear.Returned", "FundYear.ReturnReversed"):
+            key = d["voucher"] if name == "FundYear.Returned" else f"冲正 {d['voucher']}"
+            back = state.range_money.get(key)
+            if back != d["amount"]:
+                shown = "同一操作中没有这笔追回、退出或冲正" if back is None else f"凭证金额为 {yuan(back)}"
+                problem = (
+                    "收回资金须来自同一操作中的追回、股权退出或其冲正",
+                    f"资金年度记收回 {yuan(d['amount'])} (凭证 {d['voucher']}, 申报 {d.get('ref', '?')}), {shown}",
+                )
         elif name == "UnitCap.Used":
             awarded = state.range_awards.get(d["ref"])
             if awarded != d["amount"]:
@@ -182,6 +191,7 @@ def end_of_range(state: State) -> list[str]:
     state.range_limits.clear()
     state.range_awards.clear()
     state.range_releases.clear()
+    state.range_money.clear()
     return findings
 
 

@@ -143,6 +143,8 @@ def reversed_(a: Act) -> None:
         elif awarded(a, g, "冲正") and v["kind"] == "recovery":
             a.open_period(g["award"]["fund"], year_of(v["on"]), f"冲正追回 {d['voucher']}")
     if v is not None and v["status"] == "posted":
+        if v["kind"] == "recovery":
+            a.state.range_money[f"冲正 {d['voucher']}"] = v["amount"]
         v["status"] = "reversed"
         g["flows"].append([d["on"], -v["amount"] if v["kind"] == "payment" else v["amount"]])
 
@@ -152,6 +154,8 @@ def equity_act(a: Act) -> None:
     what = {"Grant.Converted": "转股", "Grant.Exited": "股权退出", "Grant.WrittenOff": "股权核销"}[a.name]
     # a held exit or write-off is written by the approving command: then it is the approver's act
     roles = {"clerk", "approver"} if a.name != "Grant.Converted" and a.state.approving == a.who else {"clerk"}
+    if a.name == "Grant.Exited":
+        a.state.range_money[a.data["voucher"]] = a.data["proceeds"]
     if a.needs(roles, what) and awarded(a, g, what) and a.name == "Grant.Converted":
         if g["award"]["mode"] != "convertible":
             a.fail("只有先投后股的批复可以转股", f"申报 {g['ref']} 以 {g['award']['mode']} 方式批复")

@@ -68,6 +68,7 @@ def recovered(a: Act) -> None:
     if a.needs({"clerk"}, "追回") and awarded(a, g, "追回"):
         _room(a, g, d["amount"], "追回")
     g["vouchers"][d["voucher"]] = {"kind": "recovery", "amount": d["amount"], "on": d["on"], "status": "posted"}
+    a.state.range_money[d["voucher"]] = d["amount"]  # what its FundYear.Returned may credit
     g["flows"].append([d["on"], -d["amount"]])
 
 

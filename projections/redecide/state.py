@@ -81,6 +81,7 @@ class State:
     range_awards: dict[str, int] = field(default_factory=dict)
     range_releases: dict[str, int] = field(default_factory=dict)
     range_limits: list[tuple] = field(default_factory=list)
+    range_money: dict[str, int] = field(default_factory=dict)  # voucher → money back (追回, exit; "冲正 V")
 
     def person(self, name: str) -> Person:
         if name not in self.people:
