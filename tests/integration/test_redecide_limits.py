@@ -15,6 +15,7 @@ from tests.attacks import forged_decision
 from tests.helpers import ENTERPRISE, run
 
 CLAUSE = "qd2024-01-common-tech"
+DAY = "2024-09-01"
 
 
 class Thief:
@@ -120,3 +121,23 @@ def test_a_forged_unit_cap_event_lowering_the_used_total_is_named(world):
     over = [f for f in report.findings if "批复不得超出单位年度上限" in f and "QD-V2" in f]
     assert over, report.findings
     assert kit.app.load(Grant, Grant.create_id("QD-V2")).status == "awarded"
+
+
+def test_a_cancelled_platform_or_once_a_year_award_frees_the_unit_and_verifies(world):
+    """Issue 24 item 1: a cancellation releases where the award counted — a named platform's own total and the
+    year's once-only mark too (it released only the clause's unnamed total and once-per-unit mark)."""
+    ledger = world.ledger
+    lab, point = "qd2024-05-municipal-key-lab", "qd2024-10-tech-contract-point"
+    for ref, clause, amount, platform in (("QD-A1", lab, "50万", "实验室甲"), ("QD-P1", point, "20万", None)):
+        run(ledger, "apply", "clerk", ref=ref, unit=ENTERPRISE, clause=clause, amount=amount, date="2024-09-01")
+        run(ledger, "evaluate", "reviewer", ref=ref, grade="good", date="2024-09-01")
+        run(ledger, "award", "clerk", ref=ref, amount=amount, fund="KJ", doc=f"AW-{ref}", platform=platform, date=DAY)
+        corrected(ledger, "cancel-award", ref, f"CX-{ref}")
+        again = ref[:-1] + "2"
+        run(ledger, "apply", "clerk", ref=again, unit=ENTERPRISE, clause=clause, amount=amount, date="2024-09-03")
+        run(ledger, "evaluate", "reviewer", ref=again, grade="good", date="2024-09-03")
+        terms = {"amount": amount, "fund": "KJ", "doc": f"AW-{again}", "platform": platform, "date": "2024-09-03"}
+        awarded = run(ledger, "award", "clerk", ref=again, **terms)
+        assert awarded.changed
+    ok, line, findings = rules_line(ledger)
+    assert ok and line.startswith("ok"), findings
