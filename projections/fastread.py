@@ -381,3 +381,42 @@ def people(url: str | None, actor: str) -> list[dict] | None:
         for p in found
         if p is not None
     ]
+
+
+def replica_note(url: str | None, primary_url: str | None) -> str | None:
+    """What ``--read-db`` says on stderr after a read (``cli.context.replica_note``, ``projections.replica``),
+    asked with psycopg alone: the note for a PostgreSQL standby at ``url`` (the primary at ``primary_url``,
+    ``--db``, asked how far ahead it is when it answers), ``""`` when ``url`` is not PostgreSQL (no note), and
+    ``None`` when the standby could not be asked (then the full path answers, and says why)."""
+    pg = pg_url(url)
+    if pg is None:
+        return None if (url or "").partition("://")[0] in PG_SCHEMES else ""
+    from .replica import HELD, REPLAY, WAL_BEHIND, measured
+
+    try:
+        conn = pg_connect(pg)
+    except Exception:
+        return None
+    if conn is None:
+        return None
+    try:
+        row = conn.execute(REPLAY).fetchone()
+        here = conn.execute(HELD).fetchone()[0]
+    except Exception:
+        return None
+    finally:
+        conn.close()
+    primary = pg_url(primary_url)
+
+    def ask(lsn: str | None) -> tuple[int, int | None]:
+        import psycopg
+
+        from ledger.pgconnect import conninfo, db_timeout
+
+        with psycopg.connect(conninfo(primary), connect_timeout=db_timeout(), autocommit=True) as other:
+            events = other.execute(HELD).fetchone()[0]
+            if not lsn:
+                return events, None
+            return events, other.execute(WAL_BEHIND.format(lsn="%s"), (lsn,)).fetchone()[0]
+
+    return measured(tuple(row), here, ask if primary is not None else None).note()
