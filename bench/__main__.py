@@ -13,7 +13,13 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
    reported), as a ratio to the same report's in-process latency from 5;
 9. one report as a new process (``grantledger report awards`` / ``report trial-balance``), median of 5, against
    the target of 100 ms; and, where ``hledger`` is on PATH, ``hledger -f FILE balance`` over the same postings
-   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process.
+   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process;
+10. a clerk's read commands as new processes (``fund list``, ``history``, ``role list``, ``report pending``),
+   median of 5, against the target of 150 ms.
+
+With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as well and printed beside the SQLite
+figures of the same run (both take the fast read path, ``projections.fastread``), with ``report awards`` on
+PostgreSQL's full path (``GRANTLEDGER_FAST_READ=0``) for reference.
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 with 1,000 aggregates per ``save()`` (the grouped append: ingest is divided by it) and, in a second database,
@@ -79,10 +85,11 @@ def executable() -> str:
     return str(beside) if beside.exists() else shutil.which("grantledger") or "grantledger"
 
 
-def wall(args: list[str]) -> float:
+def wall(args: list[str], extra: dict[str, str] | None = None) -> float:
     """One ``grantledger`` process, wall seconds. Run as installed: with its modules' bytecode cached (a shell's
     PYTHONDONTWRITEBYTECODE=1 would have every process compile every module of an editable install from source)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra or {})
     started = time.perf_counter()
     subprocess.run(
         [executable(), *args],
@@ -272,17 +279,35 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
 
     url = f"sqlite:///{workdir / f'ledger-{events}.db'}"
     result["ingest_sqlite"] = ingest(url, batch, lines, base, workdir, "SQLite")
-    stored = result["events"] = result["ingest_sqlite"]["events"]
-    if pg_url:
-        from tests.pgserver import create_database, drop_database
+    result["events"] = result["ingest_sqlite"]["events"]
+    if not pg_url:
+        return measure_sqlite(result, url, base, workdir, None)
+    from tests.pgserver import create_database, drop_database
 
-        name = f"bench_{events}"
-        try:
-            pg = create_database(pg_url, name)
-            result["ingest_postgresql"] = ingest(pg, batch, lines, base, workdir, "PostgreSQL")
-        finally:
-            drop_database(pg_url, name)
+    name = f"bench_{events}"
+    try:  # the PostgreSQL ledger stays until its reads are measured beside SQLite's
+        pg = create_database(pg_url, name)
+        result["ingest_postgresql"] = ingest(pg, batch, lines, base, workdir, "PostgreSQL")
+        return measure_sqlite(result, url, base, workdir, pg)
+    finally:
+        drop_database(pg_url, name)
 
+
+def beside(sqlite_s: float, pg_s: float | None) -> str:
+    """A figure on SQLite, and on PostgreSQL when it was measured."""
+    return f"SQLite {sqlite_s * 1000:.0f} ms" + (f", PostgreSQL {pg_s * 1000:.0f} ms" if pg_s is not None else "")
+
+
+def report_processes(url: str) -> dict[str, float]:
+    return {
+        label: statistics.median(wall(["--db", url, "--actor", "bench", "report", *label.split()]) for _ in range(5))
+        for label in ("awards", "funds", "trial-balance")
+    }
+
+
+def measure_sqlite(result: dict, url: str, base: baseline.Rates, workdir: Path, pg: str | None) -> dict:
+    """Everything after ingest on the SQLite ledger; the reads as new processes on the PostgreSQL one too."""
+    stored = result["events"]
     for what in ("replay", "verify"):
         run = child(["--db", url, "--actor", "bench", what], workdir)
         rate = stored / run["seconds"]
@@ -310,12 +335,21 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
             f"(first view {figures['first_ms']:.0f} ms)",
             flush=True,
         )
-    result["report_process"] = {
-        label: statistics.median(wall(["--db", url, "--actor", "bench", "report", *label.split()]) for _ in range(5))
-        for label in ("awards", "funds", "trial-balance")
-    }
+    result["report_process"] = report_processes(url)
+    result["report_process_pg"] = report_processes(pg) if pg else None
     for label, seconds in result["report_process"].items():
-        print(f"one report as a new process (report {label}): {seconds * 1000:.0f} ms (target < 100 ms)", flush=True)
+        on_pg = result["report_process_pg"][label] if pg else None
+        print(f"one report as a new process (report {label}): {beside(seconds, on_pg)} (target < 100 ms)", flush=True)
+    if pg:
+        full = ["--db", pg, "--actor", "bench", "report", "awards"]
+        result["report_process_pg_full_path"] = statistics.median(
+            wall(full, {"GRANTLEDGER_FAST_READ": "0"}) for _ in range(3)
+        )
+        print(
+            f"report awards on PostgreSQL's full path (GRANTLEDGER_FAST_READ=0), for reference: "
+            f"{result['report_process_pg_full_path'] * 1000:.0f} ms",
+            flush=True,
+        )
     result["hledger"] = hledger_balance(url, workdir, result["report_process"]["trial-balance"])
     if result["hledger"]:
         figures = result["hledger"]
@@ -327,8 +361,10 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
     else:
         print("hledger balance: skipped (hledger is not on PATH)", flush=True)
     result["read_commands"] = read_commands(url)
-    for label, seconds in result["read_commands"].items():
-        print(f"one read command as a new process ({label}): {seconds * 1000:.0f} ms (target < 150 ms)", flush=True)
+    result["read_commands_pg"] = read_commands(pg) if pg else None
+    for n, (label, seconds) in enumerate(result["read_commands"].items()):
+        on_pg = list(result["read_commands_pg"].values())[n] if pg else None
+        print(f"one read command as a new process ({label}): {beside(seconds, on_pg)} (target < 150 ms)", flush=True)
     result["one_command_s"] = one_command(url, workdir)
     print(
         f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms (target < 150 ms)",
