@@ -302,7 +302,7 @@ def test_a_broken_read_model_or_a_login_without_select_falls_back_on_postgresql(
         conn.execute("CREATE ROLE fast_reader LOGIN PASSWORD 'fast'")
         try:
             conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO fast_reader")
-            conn.execute("REVOKE SELECT ON journal FROM fast_reader")
+            conn.execute("REVOKE SELECT ON funds FROM fast_reader")
             assert fastread.report(reader_url, "admin", "units") == []
             assert fastread.report(reader_url, "admin", "funds") is None  # no SELECT on a read model: full path
         finally:
