@@ -228,6 +228,16 @@ def test_no_role_is_refused_exactly_as_before(ledger_file):
         assert fastread.report(ledger_file, actor, "funds") is None
 
 
+def test_a_refused_login_is_told_as_the_full_path_tells_it(ledger_file):
+    if not ledger_file.startswith("postgresql"):
+        pytest.skip("a PostgreSQL login")
+    stranger = "postgresql+psycopg://nobody@" + ledger_file.split("@", 1)[1]
+    for args in (["report", "funds"], ["history", "TZ-1"]):
+        fast, full = cli(stranger, "--actor", "clerk", *args), cli(stranger, "--actor", "clerk", *args, fast=False)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
+        assert fast.returncode == 5 and "认证失败" in fast.stderr.decode(), fast.stderr.decode()
+
+
 def test_read_models_behind_the_log_take_the_full_path(db_url):
     url = db_url
     with Ledger(url, create_tables=True) as ledger:
