@@ -92,14 +92,8 @@ class Reader:
 
     def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         """A cursor over the rows (``description``, ``fetchall``); any driver error is ``Unanswerable``."""
-        try:
+        with self.answering():
             return self.conn.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise Unanswerable(str(exc)) from exc
-        except Exception as exc:
-            if self.pg and _is_psycopg_error(exc):
-                raise Unanswerable(str(exc)) from exc
-            raise
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self.rows_of(self.run(sql, params))
@@ -112,8 +106,14 @@ class Reader:
         return [dict(zip(keys, row, strict=True)) for row in self.rows_of(cursor)]
 
     def rows_of(self, cursor: Any) -> list[tuple]:
-        try:
+        with self.answering():
             return cursor.fetchall()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Either driver's error as ``Unanswerable`` (psycopg's only looked up once it is imported)."""
+        try:
+            yield
         except sqlite3.Error as exc:
             raise Unanswerable(str(exc)) from exc
         except Exception as exc:
