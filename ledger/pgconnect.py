@@ -74,7 +74,7 @@ def db_timeout() -> int:
     if not text:
         return DEFAULT_TIMEOUT
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3600:
-        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: give whole seconds from 1 to 3600")
+        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: 须是 1 到 3600 之间的整秒数")
     return int(text)
 
 
