@@ -14,7 +14,6 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
 from collections import deque
@@ -410,6 +409,8 @@ class Projector:
         next: SQLite's own work runs beside Python's. At most ``IN_FLIGHT`` pages wait; origins of pages not
         yet committed stay in the cache (``Origins.unwritten``), and each page's origins are read afresh, so
         nothing is looked up in the table before it is there."""
+        import multiprocessing  # only a bulk catch-up pays for it
+
         engine = self.read_model.engine
         mine, theirs = multiprocessing.get_context("fork").Pipe()
         writer = multiprocessing.get_context("fork").Process(
