@@ -42,6 +42,7 @@ def main() -> None:
             subprocess.run(
                 [
                     sys.executable,
+                    "-P",  # no current folder first on sys.path: PYTHONPATH alone says which checkout runs
                     "-c",
                     RUN,
                     "--db",
