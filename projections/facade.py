@@ -33,6 +33,12 @@ if TYPE_CHECKING:  # imported where used, so a writing command loads only what i
     from . import audit, books, statement, vouchers
 
 
+# ``reports.AWARDED_UNDER`` as SQLite's SQL (tests/integration/test_command_startup.py compares the two).
+AWARDED_UNDER = (
+    "SELECT application, awarded FROM awards WHERE unit = ? AND clause = ? AND status = 'awarded' ORDER BY application"
+)
+
+
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
     """A failure of the database (either store, either driver) as ``STORAGE``; ``None`` for anything else."""
     from eventsourcing.persistence import PersistenceError
@@ -373,14 +379,20 @@ class Ledger:
     def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
         """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
         lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
-        from . import reports
-
         cache = self._awarded
         if cache is not None and (unit, clause) in cache:
             refs, total = cache[unit, clause]
             return list(refs), total
-        with storage_errors(self.app), self.engine.connect() as conn:
-            found = reports.awarded_under(conn, unit, clause)
+        quick = self.catching_up.read_model
+        if isinstance(quick, SqliteReadModel):  # a SQLite file: the same query on sqlite3 (no SQLAlchemy)
+            with storage_errors(self.app), quick.write() as conn:
+                rows = conn.execute(AWARDED_UNDER, (unit, clause)).fetchall()
+            found = ([r[0] for r in rows], sum(int(r[1] or 0) for r in rows))
+        else:
+            from . import reports
+
+            with storage_errors(self.app), self.engine.connect() as conn:
+                found = reports.awarded_under(conn, unit, clause)
         if cache is not None:
             cache[unit, clause] = (list(found[0]), found[1])
         return found

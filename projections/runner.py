@@ -223,10 +223,14 @@ class SqliteReadModel:
 
     @contextmanager
     def write(self) -> Iterator[_Writing]:
-        yield self._connect()
+        try:
+            yield self._connect()
+        except sqlite3.Error as exc:  # worded as SQLAlchemy words it, so a refusal reads as before (storage.gist)
+            raise type(exc)(f"({type(exc).__module__}.{type(exc).__name__}) {exc}") from exc
 
     def max_tracking_id(self, application_name: str) -> int | None:
-        return self._position(self._connect())
+        with self.write() as conn:
+            return self._position(conn)
 
     def _position(self, conn: sqlite3.Connection, lock: bool = False) -> int:
         """As ``ReadModel._position`` (``lock``: the writer's ``BEGIN IMMEDIATE`` holds SQLite's lock already)."""

@@ -20,7 +20,7 @@ import pytest
 
 from projections import policy_catalogue
 from projections.facade import Ledger
-from tests.helpers import ENTERPRISE, World
+from tests.helpers import ENTERPRISE, UNIVERSITY, World, run
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "policy-format.md"
@@ -239,3 +239,24 @@ def test_a_file_that_is_not_a_ledger_goes_to_the_full_path(tmp_path):
     assert policy_catalogue.catalogue(url) is None
     fast, slow = cli(url, "policy", "list"), cli(url, "policy", "list", env={"GRANTLEDGER_FAST_READ": "0"})
     assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+
+
+def test_a_units_awards_under_a_clause_read_with_sqlite3_are_what_the_report_query_finds(ledger_file):
+    """``Ledger.awarded_before`` (a platform clause's lifetime total on a ledger from the first edition) reads the
+    awards read model with ``sqlite3`` on a SQLite file: the same rows as ``reports.awarded_under``."""
+    from projections import reports
+
+    with Ledger(ledger_file) as ledger:
+        for n, amount in ((1, "120万"), (2, "80万"), (3, "50万")):
+            ref, day = f"QD-U{n}", f"2024-09-0{n}"
+            run(ledger, "apply", ref=ref, unit=ENTERPRISE, clause=CLAUSE, amount=amount, date=day)
+            run(ledger, "evaluate", "reviewer", ref=ref, grade="good", date=day)
+            if n < 3:  # the third stays an application: not counted
+                run(ledger, "award", ref=ref, amount=amount, fund="KJ", doc=f"DOC-U{n}", date=day)
+        for unit, clause in ((ENTERPRISE, CLAUSE), (UNIVERSITY, CLAUSE), (ENTERPRISE, "qd2024-03-nsf")):
+            light = ledger.awarded_before(unit, clause)
+            assert "engine" not in ledger.__dict__  # no SQLAlchemy engine was made for it
+            with ledger.engine.connect() as conn:
+                assert light == reports.awarded_under(conn, unit, clause), (unit, clause)
+            ledger.__dict__.pop("engine").dispose()  # (the next round checks again)
+        assert ledger.awarded_before(ENTERPRISE, CLAUSE) == (["QD-U1", "QD-U2"], 2_000_000_00)

@@ -131,6 +131,8 @@ def test_a_sqlite_error_in_the_catch_up_without_sqlalchemy_still_answers_written
     result = run(world.ledger, "disburse", ref="QD-1", amount="50万", voucher="AMB-57", date="2024-09-02")
     monkeypatch.undo()
     assert result.changed and "已写入" in result.note and "报表会在下一条命令时补上" in result.note
+    if world.ledger.app.store.engine == "sqlite":  # worded as SQLAlchemy's error was, before issue 26
+        assert "(sqlite3.OperationalError) disk I/O error" in result.note
     assert paid(world) == 50_000_000  # the next read catches up
 
 
