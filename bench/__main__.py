@@ -249,17 +249,23 @@ def startup_section(url: str, workdir: Path, old: str | None) -> dict:
     return figures
 
 
-def startup_only(events: int, workdir: Path, old: str | None) -> dict:
+def startup_only(events: int, workdir: Path, old: str | None, reuse: bool = False) -> dict:
     """``--startup-only``: the programme ingested (no baselines, replay, verify, reports or web view), then the
-    start-up section."""
+    start-up section; with ``reuse``, a ledger this mode left in ``--workdir`` before is measured again."""
     print(f"\n== {events:,} events (start-up only)", flush=True)
-    batch = workdir / f"programme-{events}.jsonl"
-    lines = write(str(batch), events)
-    url = f"sqlite:///{workdir / f'ledger-{events}.db'}"
-    child(["--db", url, "--actor", "bench", "init"], workdir)
-    run = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
+    path = workdir / f"ledger-{events}.db"
+    url = f"sqlite:///{path}"
+    lines = None
+    if reuse and path.exists():
+        print(f"reusing {path}", flush=True)
+    else:
+        batch = workdir / f"programme-{events}.jsonl"
+        lines = write(str(batch), events)
+        child(["--db", url, "--actor", "bench", "init"], workdir)
+        run = child(["--db", url, "--actor", "bench", "batch", str(batch)], workdir)
+        print(f"ingested {lines:,} commands in {run['seconds']:.1f}s (SQLite)", flush=True)
     stored = event_count(url)
-    print(f"ingested {lines:,} commands, {stored:,} events in {run['seconds']:.1f}s (SQLite)", flush=True)
+    print(f"{stored:,} events", flush=True)
     figures = startup_section(url, workdir, old)
     return {"events_asked": events, "lines": lines, "events": stored, "startup": figures}
 
@@ -366,6 +372,9 @@ def main() -> None:
         metavar="DIR",
         help="a checkout of earlier code (git archive REV | tar -x -C DIR): its start-up figures, alternating",
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --startup-only and --workdir: measure the ledgers left there again"
+    )
     args = parser.parse_args()
     sizes = [*args.events, *([1_000_000] if args.million else [])]
 
@@ -385,7 +394,9 @@ def main() -> None:
             "machine": machine,
             "command": " ".join(["python -m bench", *sys.argv[1:]]),
             "sizes": [
-                startup_only(n, workdir, args.old) if args.startup_only else measure_size(n, workdir, pg_url, args.old)
+                startup_only(n, workdir, args.old, args.reuse)
+                if args.startup_only
+                else measure_size(n, workdir, pg_url, args.old)
                 for n in sizes
             ],
         }
