@@ -95,7 +95,7 @@ def report(figures: dict) -> list[str]:
         f"python -c pass {both(figures['python -c pass']['new'])}; grantledger --version {both(base)}"
     ]
     for label, words in (
-        ("write", "one writing command (grantledger disburse …, new process)"),
+        ("write", "one command (grantledger disburse …, a writing command, new process)"),
         ("policy list", "policy list (new process)"),
         ("policy show", f"policy show {SHOWN} (new process)"),
         ("policy list, no ledger", "policy list with no ledger (new process)"),
