@@ -179,7 +179,7 @@ class Ledger:
         if self.replica:
             return None
         try:
-            return incremental.take(self.app, position, head, *rows)
+            return incremental.take(self.app, position, head, *rows, live=self.engine)
         except (KeyError, TypeError, ValueError, AttributeError):  # an event the folds cannot even read
             return None  # sealed without a snapshot: only a full verify can judge such a log
 

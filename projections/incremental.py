@@ -64,14 +64,25 @@ TAIL_TABLES = (schema.journal, schema.event_keys)  # appended rows, keyed by the
 # -- taking a snapshot (``seal``) --------------------------------------------------------------------
 
 
-def take(app: Any, position: int, head: str, balances: list[tuple], origins: list[tuple]) -> bytes | None:
+def take(
+    app: Any, position: int, head: str, balances: list[tuple], origins: list[tuple], live: Engine | None = None
+) -> bytes | None:
     """verify's fold states after folding the log up to ``position`` (None when the chain or the signatures do
-    not hold there: such a log is sealed without a snapshot, and only a full verify can judge it)."""
-    report = Report()
-    signatures = SignatureCheck(app.recorder, report)
-    rules = Redecide(app.recorder, app.catalogue)
-    check = ChainCheck(report, position, None, signatures, rules)
-    after = 0
+    not hold there: such a log is sealed without a snapshot, and only a full verify can judge it).
+
+    With ``live``, the fold starts from the latest earlier seal whose snapshot checks exactly as ``--since-seal``
+    checks it (signature, key bound to its signer, snapshot hash, head), so a seal costs what was written since
+    the last one; without one, or when it does not check, from event zero. Either way the snapshot is the same
+    bytes (``tests/integration/test_verify_since_seal.py``)."""
+    started = _resumed_from_last_seal(app, live, position) if live is not None else None
+    if started is not None:
+        report, signatures, rules, check, after = started
+    else:
+        report = Report()
+        signatures = SignatureCheck(app.recorder, report)
+        rules = Redecide(app.recorder, app.catalogue)
+        check = ChainCheck(report, position, None, signatures, rules)
+        after = 0
     while after < position:
         rows = app.recorder.select_raw(after, PAGE, position, with_hashes=True)
         if not rows:
@@ -137,29 +148,11 @@ def verify_since(
     position = seal["position"]
     report.since = position
     label = f"{'封存文件' if checkpoint is not None else '日志中的封存'} (第 {position} 条)"
-    content = _snapshot(app, live, seal, (log_end, stop), report, label)
-    if content is None:
+    resumed = _resume(app, live, seal, (log_end, stop), progress, report, label)
+    if resumed is None:
         report.checks["since seal"] = "TAMPERED"
         return report
-    signatures = SignatureCheck(app.recorder, report)
-    for name in SIGNATURE_FIELDS:
-        setattr(signatures, name, resume.decode(content["signatures"][name]))
-    signatures.after = max(position, signatures.current[0] if signatures.current else 0)
-    for name, value in content["report"].items():
-        setattr(report, name, value)
-    problem = seals.authority(seal, signatures.holders()) or _ever_bound(app, seal)
-    if problem is not None:
-        report.findings.append(f"{label}: {problem}")
-        report.checks["since seal"] = "TAMPERED"
-        return report
-    sections = content["sections"]
-    rules = Redecide.from_snapshot(app.recorder, _catalogue(app, content), content["rules"], sections, position)
-    check = ChainCheck(report, stop, progress, signatures, rules)
-    check.previous, check.count = bytes.fromhex(content["head"]), content["chain"]["count"]
-    check.resumed_at = position  # a hash left by an event deleted after the seal is still found
-    check.invariants = InvariantCheck.from_snapshot(content["invariants"], sections)
-    if check.invariants.finding:
-        report.findings.append(check.invariants.finding)
+    signatures, rules, check, content = resumed
     report.checks["since seal"] = (
         f"ok (从第 {position} 条的封存起: 之前 {position} 条事件由封存担保, 之后逐条核对; 署名 {seal.get('signed_by')})"
     )
@@ -191,6 +184,55 @@ def verify_since(
             if os.path.exists(leftover):
                 os.unlink(leftover)
     return report
+
+
+def _resume(
+    app: Any, live: Engine, seal: dict, ends: tuple[int, int], progress: Progress | None, report: Report, label: str
+) -> tuple[SignatureCheck, Redecide, ChainCheck, dict] | None:
+    """verify's folds as the seal's snapshot left them, ready to go on from its position up to ``ends[1]`` (None,
+    with a finding in ``report``, when the seal or its snapshot does not check)."""
+    content = _snapshot(app, live, seal, ends, report, label)
+    if content is None:
+        return None
+    position = seal["position"]
+    signatures = SignatureCheck(app.recorder, report)
+    for name in SIGNATURE_FIELDS:
+        setattr(signatures, name, resume.decode(content["signatures"][name]))
+    signatures.after = max(position, signatures.current[0] if signatures.current else 0)
+    for name, value in content["report"].items():
+        setattr(report, name, value)
+    problem = seals.authority(seal, signatures.holders()) or _ever_bound(app, seal)
+    if problem is not None:
+        report.findings.append(f"{label}: {problem}")
+        return None
+    sections = content["sections"]
+    rules = Redecide.from_snapshot(app.recorder, _catalogue(app, content), content["rules"], sections, position)
+    check = ChainCheck(report, ends[1], progress, signatures, rules)
+    check.previous, check.count = bytes.fromhex(content["head"]), content["chain"]["count"]
+    check.resumed_at = position  # a hash left by an event deleted after the seal is still found
+    check.invariants = InvariantCheck.from_snapshot(content["invariants"], sections)
+    if check.invariants.finding:
+        report.findings.append(check.invariants.finding)
+    return signatures, rules, check, content
+
+
+def _resumed_from_last_seal(app: Any, live: Engine, position: int) -> tuple | None:
+    """For ``take``: verify's folds resumed from the latest earlier seal with a snapshot, as ``(report,
+    signatures, rules, check, its position)``; None when there is none, or it does not check, or the fold there
+    already holds a finding (then the new snapshot is folded from zero)."""
+    earlier = [s for s in recorded_seals(app, live) if s.get("snapshot") and 0 < s["position"] < position]
+    if not earlier:
+        return None
+    seal = earlier[-1]
+    report = Report()
+    try:
+        resumed = _resume(app, live, seal, (position, position), None, report, "")
+    except (KeyError, TypeError, ValueError, AttributeError):  # a snapshot the folds cannot read: start over
+        return None
+    if resumed is None or report.findings:
+        return None
+    signatures, rules, check, _ = resumed
+    return report, signatures, rules, check, seal["position"]
 
 
 def _snapshot(app: Any, live: Engine, seal: dict, ends: tuple[int, int], report: Report, label: str) -> dict | None:

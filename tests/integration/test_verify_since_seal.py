@@ -207,3 +207,50 @@ def test_a_kept_seal_beyond_the_logs_end_is_named(world):
     since = world.ledger.verify("auditor", checkpoint=beyond, since=True)
     assert not since.ok and since.checks["since seal"] == "TAMPERED"
     assert "日志比您持有的封存记录短" in since.findings[0], since.findings
+
+
+def _seal_and_fold_from_zero(world, monkeypatch) -> tuple[bytes, bytes, list[int]]:
+    """Seal once more: the snapshot the seal stored, the snapshot folded from event zero on the same arguments
+    (what a seal made without any earlier one stores), and the positions this seal folded."""
+    from projections import incremental
+
+    taken: list = []
+    folded: list[int] = []
+    take, page = incremental.take, incremental.ChainCheck.page
+
+    def recording(*args, **kwargs):
+        taken.append(args)
+        return take(*args, **kwargs)
+
+    def counting(self, rows):
+        folded.extend(r[0] for r in rows)
+        return page(self, rows)
+
+    monkeypatch.setattr(incremental, "take", recording)
+    monkeypatch.setattr(incremental.ChainCheck, "page", counting)
+    sealed = world.ledger.seal("auditor").fields
+    monkeypatch.undo()
+    with world.ledger.engine.connect() as conn:
+        stored = resume.load(conn, sealed["position"])
+    assert resume.digest(stored) == sealed["snapshot"]
+    return stored, incremental.take(*taken[-1]), folded
+
+
+def test_a_seal_folds_on_from_the_last_seal_to_the_same_snapshot_as_from_zero(world, monkeypatch):
+    """Sealing starts from the latest earlier seal's snapshot (a seal costs what was written since), and what it
+    stores is byte for byte what a fold from event zero gives; the second seal starts a verify --since-seal."""
+    first = sealed_world(world)
+    stored, from_zero, folded = _seal_and_fold_from_zero(world, monkeypatch)
+    assert stored == from_zero
+    assert folded and min(folded) > first["position"]  # only what followed the first seal was folded
+    assert world.ledger.verify("auditor", since=True).ok
+
+
+def test_a_tampered_earlier_snapshot_is_not_a_starting_point_for_the_next_seal(world, monkeypatch):
+    first = sealed_world(world)
+    with world.ledger.engine.connect() as conn:
+        body = resume.load(conn, first["position"])
+    forged = body.replace(b'"count":', b'"count": ', 1)
+    raw(world.ledger, "UPDATE verify_snapshots SET body = :b WHERE position = :p", b=forged, p=first["position"])
+    stored, from_zero, folded = _seal_and_fold_from_zero(world, monkeypatch)
+    assert stored == from_zero and min(folded) == 1  # folded from event zero: the forged snapshot was not trusted
