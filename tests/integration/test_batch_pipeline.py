@@ -14,7 +14,16 @@ from projections import pipeline, reports
 from projections.facade import Ledger
 from tests.helpers import ENTERPRISE
 
-SKIP = {"stored_events", "stored_snapshots", "event_hashes", "event_signatures", "snapshot_signatures"}
+# The log and what proves it, not read models: two ledgers hold different keys, so their signatures differ, and
+# so do the verify snapshots a batch's close seals (each names the keys bound in its own ledger).
+SKIP = {
+    "stored_events",
+    "stored_snapshots",
+    "event_hashes",
+    "event_signatures",
+    "snapshot_signatures",
+    "verify_snapshots",
+}
 
 
 def numbered(events: int) -> list[tuple[int, str]]:
