@@ -811,6 +811,13 @@ from .help_corrections import SUMMARIES as _CORRECTIONS_SUMMARIES  # noqa: E402
 HELP.update(_CORRECTIONS_HELP)
 SUMMARIES.update(_CORRECTIONS_SUMMARIES)
 
+# The re-charge to another fund (项目变更: 调整资金来源) keeps its words in a module of its own.
+from .help_settlement import HELP as _SETTLEMENT_HELP  # noqa: E402
+from .help_settlement import SUMMARIES as _SETTLEMENT_SUMMARIES  # noqa: E402
+
+HELP.update(_SETTLEMENT_HELP)
+SUMMARIES.update(_SETTLEMENT_SUMMARIES)
+
 
 def _options(command: Any, words: dict[str, str]) -> None:
     import click

@@ -155,6 +155,10 @@ HEADERS = {
     "days_overdue": "逾期天数",
     "retained": "留用",
     "released": "已放行",
+    "settled": "结算退回",
+    "city": "城市",
+    "clauses": "条款范围",
+    "from_fund": "原资金",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     **{
@@ -226,6 +230,7 @@ VALUES: dict[str, dict[str, str]] = {
         "enrolled": "自持",
     },
     "kind": KINDS,
+    "city": {"qingdao": "青岛市", "weihai": "威海市"},  # a fund's scope (ledger/scope.py)
 }
 
 
@@ -361,6 +366,7 @@ BATCH_COMMANDS = {
     "reduce-award": "调减批复",
     "correct": "更正申报",
     "reevaluate": "复评",
+    "recharge": "调整资金来源",
 }
 
 

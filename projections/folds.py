@@ -216,7 +216,15 @@ def _unit(e: Event, page: Page) -> None:
 
 @on("Fund.Created")
 def _fund(e: Event, page: Page) -> None:
-    page.put("fund_names", (e.data["code"],), name=e.data["name"], threshold=e.data["threshold"])
+    d = e.data
+    page.put("fund_names", (d["code"],), name=d["name"], threshold=d["threshold"], city=d.get("city"))
+    page.put("fund_names", (d["code"],), clauses=",".join(d["clauses"]) if d.get("clauses") else None)
+
+
+@on("Fund.Scoped")
+def _fund_scoped(e: Event, page: Page) -> None:
+    d = e.data
+    page.put("fund_names", (e.origin["key"],), city=d["city"], clauses=",".join(d["clauses"]) if d["clauses"] else "")
 
 
 @on("FundYear.Opened")
@@ -337,6 +345,8 @@ def history_keys(e: Event) -> set[str]:
         keys.add(d["voucher"])
     if e.name == "Grant.Awarded":
         keys.add(d["decision"]["fund"])
+    if e.name == "Grant.Recharged":  # 调整资金来源: both funds' histories show it
+        keys |= {d["source"], d["target"]}
     if e.name == "Actor.RoleGranted":
         keys.add(o["key"])
     return keys
@@ -419,6 +429,8 @@ FOLDED_BY_CORRECTIONS = frozenset(
         "UnitCap.Released",
     }
 )
+# The closeout's settlement and re-charges (issue 24): folded by ``projections.settlements``.
+FOLDED_BY_CORRECTIONS |= {"Grant.Settled", "Grant.RechargeProposed", "Grant.RechargeWithdrawn", "Grant.Recharged"}
 HANDLES = (
     handled_in(__name__)
     | frozenset(ORIGINATE)
@@ -429,7 +441,6 @@ HANDLES = (
 )
 IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
-        "Fund.Scoped",
         "Actor.KeyBound",
         "Actor.KeyRotated",
         "Actor.RoleRevoked",

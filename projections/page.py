@@ -55,7 +55,7 @@ SPECS = {
             ),
         ),
         Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned", "carried_forward")),
-        Spec(schema.fund_names, ("fund",), (), ("name", "threshold")),
+        Spec(schema.fund_names, ("fund",), (), ("name", "threshold", "city", "clauses")),
         Spec(
             schema.units,
             ("unit",),

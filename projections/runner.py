@@ -31,6 +31,7 @@ from ledger.eventstore import StoreURL
 
 from . import (
     corrections,  # noqa: F401 - registers the corrections' folds
+    settlements,  # noqa: F401 - registers the settlements' and re-charges' folds
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
     projects,  # noqa: F401 - registers the projects' folds (issue 24)

@@ -23,7 +23,7 @@ from typing import Any
 from ledger import clauses
 
 from ..decoding import loads
-from . import actors, applications, corrections, payments, periods, projects, spending
+from . import actors, applications, corrections, payments, periods, projects, settlements, spending
 from .act import Act
 from .state import State
 
@@ -36,6 +36,7 @@ RULES: dict[str, Rule] = {
     **spending.RULES,
     **projects.RULES,
     **corrections.RULES,
+    **settlements.RULES,
 }
 FIELDS: dict[str, dict[str, Any]] = {
     **actors.FIELDS,
@@ -45,6 +46,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     **spending.FIELDS,
     **projects.FIELDS,
     **corrections.FIELDS,
+    **settlements.FIELDS,
 }
 # Written only inside a command whose own events are re-decided (an award's caps: invariant 3 folds them).
 SIGNATURE_ONLY = frozenset({"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"}) | corrections.SIGNATURE_ONLY
