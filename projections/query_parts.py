@@ -36,7 +36,7 @@ def award_columns(*money, as_of: str | None = None, known_at: int | None = None)
     else:
         fund = func.coalesce(fund_then(as_of, known_at), a.fund)
         names = s.fund_names.alias("fund_then_names")
-        fund_name = select(names.c.name).where(names.c.fund == fund).scalar_subquery()
+        fund_name = select(names.c.name).where(names.c.fund == fund).correlate(s.awards).scalar_subquery()
     described = [a.application, a.unit, u.name.label("unit_name"), a.clause, fund.label("fund")]
     described.append(fund_name.label("fund_name"))
     return [*described, a.fiscal_year, a.fiscal_year.label("year"), a.mode, *money, a.doc, a.exception_doc]
@@ -55,6 +55,7 @@ def fund_then(as_of: str | None, known_at: int | None):
         .where(*seen)
         .order_by(j.seq.desc())
         .limit(1)
+        .correlate(s.awards)
         .scalar_subquery()
     )
 

@@ -194,7 +194,10 @@ def test_a_weihai_award_typed_against_the_qingdao_fund_is_recharged_by_two_peopl
     assert printed(office, "--known-at", str(position)) == before
     assert printed(office, "--as-of", "2024-09-03") == before_as_of
     assert award_row(office, "WH-1", "--as-of", "2024-09-03")["fund"] == "KJ"
-    assert award_row(office, "WH-1", "--known-at", str(position))["fund"] == "KJ"
+    then = award_row(office, "WH-1", "--known-at", str(position))
+    assert (then["fund"], then["fund_name"]) == ("KJ", "科技创新专项资金")
+    now = award_row(office, "WH-1", "--as-of", "2024-09-04")
+    assert (now["fund"], now["fund_name"]) == ("WH", "威海市科技创新平台专项资金")
     assert award_row(office, "WH-1", "--as-of", "2024-09-04")["fund"] == "WH"
     assert yuan(funds(office, "--as-of", "2024-09-03")[("KJ", 2024)]["committed"]) == 1000000
     # The award's money now moves in the Weihai fund.
