@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from starlette.testclient import TestClient
 
 from tests.e2e.driver import Cli, awarded, describe, standard_world, yuan
 from tests.helpers import ENTERPRISE, WH_ENTERPRISE
+from web.app import create_app
 
 TEAM = "qd2020-kc16-key-project-team"  # 30万 max, 200万 yearly cap per unit (cap group of the clause)
 COMMON_TECH = "qd2024-01-common-tech"
@@ -102,6 +104,21 @@ def test_a_failed_acceptance_settles_the_award_at_what_was_paid_and_leaves_the_p
     assert verified["ok"] is True, verified
     trial = office.ok("report", "trial-balance", actor="auditor")
     assert trial[-1]["debit"] == trial[-1]["credit"]
+    # In the books the release is memo only: the journals still pass their own checks' balance.
+    for books in ("beancount", "hledger"):
+        exported = office("export", books, actor="auditor", fmt="table")
+        assert exported.exit_code == 0 and "QD-S" in exported.stdout, describe(exported)
+    # The web view's history of the award shows the settlement beside the closeout.
+    assert_web_history(office.db, "QD-S", "结算", "验收结题")
+
+
+def assert_web_history(db: str, ref: str, *words: str) -> None:
+    client = TestClient(create_app(db, None, "127.0.0.1"), base_url="http://127.0.0.1")
+    try:
+        page = client.get(f"/awards/{ref}")
+        assert page.status_code == 200 and all(w in page.text for w in words), page.text[:500]
+    finally:
+        client.app.state.engine.dispose()
 
 
 def test_the_released_commitment_is_committed_again_and_a_fully_paid_award_settles_nothing(office):
@@ -206,6 +223,7 @@ def test_a_weihai_award_typed_against_the_qingdao_fund_is_recharged_by_two_peopl
     assert (yuan(after[("WH", 2024)]["disbursed"]), yuan(after[("KJ", 2024)]["disbursed"])) == (300000, 0)
     history = [r["type"] for r in office.ok("history", "WH-1", actor="auditor")]
     assert history.index("Grant.Awarded") < history.index("Grant.RechargeProposed") < history.index("Grant.Recharged")
+    assert_web_history(office.db, "WH-1", "提请调整资金来源", "调整资金来源")
     for fund in ("WH", "KJ"):  # both funds' histories show the re-charge
         assert "Grant.Recharged" in [r["type"] for r in office.ok("history", fund, actor="auditor")], fund
     # Once paid, it cannot move again: the refusal names what was paid.

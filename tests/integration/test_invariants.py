@@ -378,6 +378,20 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         target=awarded,
         unit=st.integers(0, 1),
+        letter=st.sampled_from("AB"),
+        share=st.integers(min_value=1, max_value=60),
+        confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
+    )
+    def award_then_recharge(self, unit, letter, share, confirmer):
+        """An award booked against the wrong fund, re-charged before anything is paid (调整资金来源)."""
+        ref = self._apply(unit, "qd2024-01-common-tech", 500 * WAN, "good")
+        self.award(ref, letter, share)
+        self.recharge(ref, "other", "clerk", confirmer)
+        return ref
+
+    @rule(
+        target=awarded,
+        unit=st.integers(0, 1),
         mode=st.sampled_from(["equity", "convertible", "grant"]),
         grade=st.sampled_from(["good", "excellent"]),
         letter=st.sampled_from("AB"),
@@ -762,13 +776,15 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(
         ref=awarded,
-        letter=st.sampled_from("AB"),
+        to=st.sampled_from(["other", "other", "other", "same"]),
         proposer=st.sampled_from(["clerk", "admin"]),
         confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
     )
-    def recharge(self, ref, letter, proposer, confirmer):
+    def recharge(self, ref, to, proposer, confirmer):
         """调整资金来源 by two people: an award nothing was paid under moves its commitment to the other fund."""
-        g, doc, target = self.model[ref], self.next("BG"), self.fund(letter)
+        g, doc = self.model[ref], self.next("BG")
+        mine = (g.get("fund") or self.fund("A"))[0]
+        target = self.fund(mine if to == "same" else {"A": "B", "B": "A"}[mine])
         year = g.get("year")
         budget = self.funds.get((target, year)) if year is not None else None
         if g["status"] != "awarded":
@@ -1250,7 +1266,6 @@ MUST_EXERCISE = [
     "disburse: NOT_RELEASED",
     "recharge: accepted",
     "recharge: INVALID_STATE",
-    "recharge: INSUFFICIENT_FUNDS",
 ]
 
 
