@@ -25,7 +25,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 示例:
   grantledger cancel-award WH-2024-003 --doc 青科撤〔2024〕1号 --reason "误记入青岛市资金 KJ"
   grantledger --actor zhao.min approve 青科撤〔2024〕1号
-  grantledger apply WH-2024-013 --unit 91371000MA3C8XKR4X --clause wh2018-6-star-space --amount 100万
+  grantledger apply WH-2024-013 --unit 91371000MA3C8XKR47 --clause wh2018-6-star-space --amount 100万
 """,
         {"--doc": "撤销批复的" + SECOND, "--reason": "撤销的理由。", "--date": DATE},
     ),
