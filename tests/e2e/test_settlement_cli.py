@@ -237,6 +237,13 @@ def test_a_weihai_award_typed_against_the_qingdao_fund_is_recharged_by_two_peopl
     )  # fmt: skip
     assert (exit_code, code) == (1, "INVALID_STATE") and "30万元" in message and "PZ-W1" in message, message
     assert office.event_count() == count
+    # The year's close counts the award's payment in the fund that carries it now, and in that fund only.
+    kj = office.ok("close", "2024", "--fund", "KJ", "--doc", "结账-KJ", "--date", "2025-01-05", actor="admin")
+    wh = office.ok("close", "2024", "--fund", "WH", "--doc", "结账-WH", "--date", "2025-01-05", actor="admin")
+    assert (yuan(kj["committed"]), yuan(kj["paid"]), yuan(kj["carried_forward"])) == (0, 0, 0)
+    assert (yuan(wh["committed"]), yuan(wh["paid"]), yuan(wh["carried_forward"])) == (1000000, 300000, 700000)
+    carry = {r["fund"]: r for r in office.ok("report", "carryover", "--year", "2024", actor="auditor")}
+    assert (yuan(carry["WH"]["carried_forward"]), yuan(carry["KJ"]["carried_forward"])) == (700000, 0)
     verified = office.ok("verify", actor="auditor")
     assert verified["ok"] is True, verified
 
