@@ -536,9 +536,7 @@ class Grant(Aggregate):
         self.recharges[doc] = {**self.recharges[doc], "status": "withdrawn", "withdrawn_reason": reason}
 
     @event("Recharged")
-    def record_recharge(
-        self, doc: str, amount: int, source: str, target: str, year: int, actor: str, on: str
-    ) -> None:
+    def record_recharge(self, doc: str, amount: int, source: str, target: str, year: int, actor: str, on: str) -> None:
         """调整资金来源: the award is committed against ``target`` from ``on`` (``source`` gave it back)."""
         self.recharges = {**self.recharges_of()}
         self.recharges[doc] = {**self.recharges[doc], "status": "approved", "by": actor, "done_on": on}

@@ -56,7 +56,8 @@ def check_none_waiting(grant: Any, doc: str) -> None:
     if found is not None and found[0] != doc:
         other, r = found
         raise _state(
-            f"申报 {grant.ref} 已有待复核的{WORD} (文号 {other}, 改由资金 {r['fund']}, {r['maker']} 于 {r['on']} 提出); "
+            f"申报 {grant.ref} 已有待复核的{WORD} (文号 {other}, 改由资金 {r['fund']}, "
+            f"{r['maker']} 于 {r['on']} 提出); "
             f"请先由第二人审批 (approve {other}) 或撤回 (void {other} --reason …)"
         )
 

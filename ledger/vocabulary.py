@@ -174,7 +174,12 @@ EVENTS: tuple[EventType, ...] = (
         "结算",
         "doc: str, amount: int, awarded: int, paid: int, fund: str, year: int, actor: str, on: str",
     ),
-    E("ledger.grant", "Grant.RechargeProposed", "提请调整资金来源", "doc: str, fund: str, reason: str, actor: str, on: str"),
+    E(
+        "ledger.grant",
+        "Grant.RechargeProposed",
+        "提请调整资金来源",
+        "doc: str, fund: str, reason: str, actor: str, on: str",
+    ),
     E("ledger.grant", "Grant.RechargeWithdrawn", "撤回调整资金来源", "doc: str, reason: str, actor: str, on: str"),
     E(
         "ledger.grant",

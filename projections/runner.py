@@ -31,11 +31,11 @@ from ledger.eventstore import StoreURL
 
 from . import (
     corrections,  # noqa: F401 - registers the corrections' folds
-    settlements,  # noqa: F401 - registers the settlements' and re-charges' folds
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
     projects,  # noqa: F401 - registers the projects' folds (issue 24)
     schema,
+    settlements,  # noqa: F401 - registers the settlements' and re-charges' folds
 )
 from .decoding import loads as _loads
 from .folds import FOLDS, ORIGINATE, UNSTORED, history_details, history_keys, origin_of, originate

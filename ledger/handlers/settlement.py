@@ -92,9 +92,7 @@ def _check(uow: UnitOfWork, grant: Grant, target: str, on: str) -> tuple[Fund, F
     scope.check_award(fund, clause_of(uow, grant.clause))  # 资金使用范围 (NOT_ELIGIBLE)
     award = grant.award
     if on < award["on"]:
-        raise LedgerError(
-            errors.INVALID_STATE, f"申报 {grant.ref} 的{rules_.WORD}日期 {on} 早于批复日期 {award['on']}"
-        )
+        raise LedgerError(errors.INVALID_STATE, f"申报 {grant.ref} 的{rules_.WORD}日期 {on} 早于批复日期 {award['on']}")
     year = award["year"]
     check_open(uow, award["fund"], year, on)
     check_open(uow, target, year, on)
@@ -116,9 +114,7 @@ def _recharge(uow: UnitOfWork, cmd: c.Recharge, actor: str) -> Result:
     _check(uow, grant, cmd.fund, on)
     grant.propose_recharge(doc=cmd.doc, fund=cmd.fund, reason=cmd.reason, actor=actor, on=on)
     uow.add(Voucher(number=cmd.doc, kind=rules_.RECHARGE, ref=cmd.ref, content=content, actor=actor, on=on))
-    return Result(
-        _fields(grant, cmd.doc), note=f"{rules_.WORD} {cmd.doc} 待第二人审批 (approve {cmd.doc}) 后生效"
-    )
+    return Result(_fields(grant, cmd.doc), note=f"{rules_.WORD} {cmd.doc} 待第二人审批 (approve {cmd.doc}) 后生效")
 
 
 def confirm(uow: UnitOfWork, voucher: Voucher, cmd: c.Approve, actor: str) -> Result:

@@ -152,7 +152,9 @@ def test_a_closeout_in_a_closed_period_is_refused_and_one_after_the_award_years_
     awarded(office, "QD-Y", COMMON_TECH, "40万")
     step(office, "disburse", "QD-Y", "--amount", "10万", "--voucher", "PZ-Y1", date="2024-09-02")
     step(office, "spend", "QD-Y", "--amount", "10万", "--category", "rd", "--voucher", "ZC-Y1", date="2024-09-03")
-    closed_year = office.ok("close", "2024", "--fund", "KJ", "--doc", "结账-2024", "--date", "2025-01-05", actor="admin")
+    closed_year = office.ok(
+        "close", "2024", "--fund", "KJ", "--doc", "结账-2024", "--date", "2025-01-05", actor="admin"
+    )
     assert yuan(closed_year["carried_forward"]) == 300000
     count = office.event_count()
     exit_code, code, message = office.refused(

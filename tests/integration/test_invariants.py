@@ -386,6 +386,8 @@ class LedgerMachine(RuleBasedStateMachine):
         """An award booked against the wrong fund, re-charged before anything is paid (调整资金来源)."""
         ref = self._apply(unit, "qd2024-01-common-tech", 500 * WAN, "good")
         self.award(ref, letter, share)
+        if self.model[ref]["status"] != "awarded":  # refused (no room): nothing to re-charge
+            return multiple()
         self.recharge(ref, "other", "clerk", confirmer)
         return ref
 

@@ -55,7 +55,14 @@ def test_a_settlement_that_gives_back_more_than_was_unpaid_fails_verify(world):
         ledger.app,
         "clerk",
         lambda g: g.record_settlement(
-            doc="JT-X", amount=300 * WAN, awarded=300 * WAN, paid=0, fund="KJ", year=2024, actor="clerk", on="2024-10-01"
+            doc="JT-X",
+            amount=300 * WAN,
+            awarded=300 * WAN,
+            paid=0,
+            fund="KJ",
+            year=2024,
+            actor="clerk",
+            on="2024-10-01",
         ),
     )
     report = ledger.verify("auditor")
