@@ -379,11 +379,14 @@ class LedgerMachine(RuleBasedStateMachine):
         target=awarded,
         unit=st.integers(0, 1),
         letter=st.sampled_from("AB"),
-        share=st.integers(min_value=1, max_value=60),
+        share=st.integers(min_value=1, max_value=20),
         confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
     )
     def award_then_recharge(self, unit, letter, share, confirmer):
-        """An award booked against the wrong fund, re-charged before anything is paid (调整资金来源)."""
+        """An award booked against the wrong fund, re-charged before anything is paid (调整资金来源); the office
+        first tops up both funds' year, so the move usually finds room."""
+        for fund in "AB":
+            self.appropriate(fund, self.day.year, 100 * WAN)
         ref = self._apply(unit, "qd2024-01-common-tech", 500 * WAN, "good")
         self.award(ref, letter, share)
         if self.model[ref]["status"] != "awarded":  # refused (no room): nothing to re-charge
