@@ -215,6 +215,9 @@ def test_a_weihai_award_typed_against_the_qingdao_fund_is_recharged_by_two_peopl
     assert award_row(office, "WH-1", "--as-of", "2024-09-03")["fund"] == "KJ"
     then = award_row(office, "WH-1", "--known-at", str(position))
     assert (then["fund"], then["fund_name"]) == ("KJ", "科技创新专项资金")
+    statement = office.ok("statement", "WH-1", "--known-at", str(position), "--format", "json", actor="auditor")
+    assert statement["fund"] == "KJ", statement
+    assert office.ok("statement", "WH-1", "--format", "json", actor="auditor")["fund"] == "WH"
     now = award_row(office, "WH-1", "--as-of", "2024-09-04")
     assert (now["fund"], now["fund_name"]) == ("WH", "威海市科技创新平台专项资金")
     assert award_row(office, "WH-1", "--as-of", "2024-09-04")["fund"] == "WH"
