@@ -215,6 +215,8 @@ def test_a_weihai_award_typed_against_the_qingdao_fund_is_recharged_by_two_peopl
     assert award_row(office, "WH-1", "--as-of", "2024-09-03")["fund"] == "KJ"
     then = award_row(office, "WH-1", "--known-at", str(position))
     assert (then["fund"], then["fund_name"]) == ("KJ", "科技创新专项资金")
+    period = office.ok("report", "awards", "--from", "2024-09-01", "--to", "2024-09-03", actor="auditor")
+    assert next(r for r in period if r["application"] == "WH-1")["fund"] == "KJ"  # the period ends before the move
     statement = office.ok("statement", "WH-1", "--known-at", str(position), "--format", "json", actor="auditor")
     assert statement["fund"] == "KJ", statement
     assert office.ok("statement", "WH-1", "--format", "json", actor="auditor")["fund"] == "WH"
