@@ -536,12 +536,14 @@ class Grant(Aggregate):
         self.recharges[doc] = {**self.recharges[doc], "status": "withdrawn", "withdrawn_reason": reason}
 
     @event("Recharged")
-    def record_recharge(self, doc: str, amount: int, source: str, target: str, year: int, actor: str, on: str) -> None:
-        """调整资金来源: the award is committed against ``target`` from ``on`` (``source`` gave it back)."""
+    def record_recharge(
+        self, doc: str, amount: int, from_fund: str, to_fund: str, year: int, actor: str, on: str
+    ) -> None:
+        """调整资金来源: the award is committed against ``to_fund`` from ``on`` (``from_fund`` gave it back)."""
         self.recharges = {**self.recharges_of()}
         self.recharges[doc] = {**self.recharges[doc], "status": "approved", "by": actor, "done_on": on}
-        self.recharges[doc].update(source=source, amount=amount)
-        self.award = {**self.award, "fund": target}
+        self.recharges[doc].update(source=from_fund, amount=amount)
+        self.award = {**self.award, "fund": to_fund}
 
     # -- equity acts held for a second person (ledger/holds.py) --------------------------------------
 

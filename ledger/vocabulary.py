@@ -185,7 +185,7 @@ EVENTS: tuple[EventType, ...] = (
         "ledger.grant",
         "Grant.Recharged",
         "调整资金来源",
-        "doc: str, amount: int, source: str, target: str, year: int, actor: str, on: str",
+        "doc: str, amount: int, from_fund: str, to_fund: str, year: int, actor: str, on: str",
     ),
     E(
         "ledger.grant",

@@ -157,9 +157,8 @@ HEADERS = {
     "retained": "留用",
     "released": "已放行",
     "settled": "结算退回",
-    "city": "城市",
-    "clauses": "条款范围",
     "from_fund": "原资金",
+    "to_fund": "改由资金",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     # issue 27, second pass: the projects' and corrections' results, the province's and verify's words
@@ -257,7 +256,6 @@ VALUES: dict[str, dict[str, str]] = {
     "to": CATEGORIES,
     "city": CITY_WORDS,
     "kind": KINDS,
-    "city": {"qingdao": "青岛市", "weihai": "威海市"},  # a fund's scope (ledger/scope.py)
 }
 
 

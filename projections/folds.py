@@ -346,7 +346,7 @@ def history_keys(e: Event) -> set[str]:
     if e.name == "Grant.Awarded":
         keys.add(d["decision"]["fund"])
     if e.name == "Grant.Recharged":  # 调整资金来源: both funds' histories show it
-        keys |= {d["source"], d["target"]}
+        keys |= {d["from_fund"], d["to_fund"]}
     if e.name == "Actor.RoleGranted":
         keys.add(o["key"])
     return keys

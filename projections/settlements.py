@@ -54,8 +54,8 @@ def _withdrawn(e: Event, page: Page) -> None:
 def _recharged(e: Event, page: Page) -> None:
     d, ref = e.data, e.origin["key"]
     settled(e, page, d["doc"], APPROVED)
-    page.put("awards", (ref,), fund=d["target"])
-    originate(e, page, **{**e.origin, "fund": d["target"]})
+    page.put("awards", (ref,), fund=d["to_fund"])
+    originate(e, page, **{**e.origin, "fund": d["to_fund"]})
     e.origin = page.origins.get(e.originator_id)  # the project's row keeps the fund it opened with (the
     # awards row, which every report reads, carries the fund in force)
 

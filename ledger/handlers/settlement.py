@@ -136,7 +136,7 @@ def confirm(uow: UnitOfWork, voucher: Voucher, cmd: c.Approve, actor: str) -> Re
     source.release(grant.ref, amount, doc, actor, on)
     fund_year.commit(grant.ref, amount, actor, on)
     grant.record_recharge(
-        doc=doc, amount=amount, source=award["fund"], target=target, year=award["year"], actor=actor, on=on
+        doc=doc, amount=amount, from_fund=award["fund"], to_fund=target, year=award["year"], actor=actor, on=on
     )
     fields = _fields(grant, doc)
     fields["from_fund"] = award["fund"]

@@ -21,7 +21,7 @@ FIELDS = {
     "Grant.Settled": {"doc": str, "amount": int, "awarded": int, "paid": int, "on": str},
     "Grant.RechargeProposed": {"doc": str, "fund": str, "reason": str, "on": str},
     "Grant.RechargeWithdrawn": {"doc": str, "on": str},
-    "Grant.Recharged": {"doc": str, "amount": int, "source": str, "target": str, "year": int, "on": str},
+    "Grant.Recharged": {"doc": str, "amount": int, "from_fund": str, "to_fund": str, "year": int, "on": str},
 }
 
 
@@ -88,16 +88,16 @@ def recharged(a: Act) -> None:
             "已动用资金的批复不能调整资金来源",
             f"申报 {g['ref']} 已拨付 {format_human(paid)}、待审批 {format_human(pending)}",
         )
-    if d["source"] != award["fund"] or d["amount"] != award["amount"]:
+    if d["from_fund"] != award["fund"] or d["amount"] != award["amount"]:
         a.fail(
             "调整资金来源须移动整笔批复",
             f"申报 {g['ref']} 批复 {format_human(award['amount'])} 由资金 {award['fund']} 承担; 事件写的是 "
             f"{format_human(d['amount'])} 由 {d['source']}",
         )
     year = d["year"]
-    a.open_period(d["source"], year, f"调整资金来源 {g['ref']}")
-    a.open_period(d["target"], year, f"调整资金来源 {g['ref']}")
-    source, target = a.state.budget(d["source"], year), a.state.budget(d["target"], year)
+    a.open_period(d["from_fund"], year, f"调整资金来源 {g['ref']}")
+    a.open_period(d["to_fund"], year, f"调整资金来源 {g['ref']}")
+    source, target = a.state.budget(d["from_fund"], year), a.state.budget(d["to_fund"], year)
     room = target["appropriated"] + target["returned"] - target["committed"]
     if d["amount"] > room:
         a.fail(
@@ -106,7 +106,7 @@ def recharged(a: Act) -> None:
         )
     source["committed"] -= d["amount"]
     target["committed"] += d["amount"]
-    award["fund"] = d["target"]
+    award["fund"] = d["to_fund"]
 
 
 RULES = {

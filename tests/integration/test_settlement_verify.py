@@ -79,7 +79,7 @@ def test_a_recharge_put_in_force_with_the_proposers_own_key_fails_verify(world):
         ledger.app,
         "clerk",
         lambda g: g.record_recharge(
-            doc="BG-1", amount=300 * WAN, source="KJ", target="TZ", year=2024, actor="clerk", on="2024-09-02"
+            doc="BG-1", amount=300 * WAN, from_fund="KJ", to_fund="TZ", year=2024, actor="clerk", on="2024-09-02"
         ),
     )
     report = ledger.verify("auditor")
