@@ -244,6 +244,7 @@ VALUES: dict[str, dict[str, str]] = {
         # a correction once a second person put it in force (ledger.corrections.DONE), or withdrew it
         "cancelled": "已撤销",
         "reduced": "已调减",
+        "recharged": "已调整资金来源",
         "corrected": "已更正",
         "reevaluated": "已复评",
         "withdrawn": "已撤回",

@@ -363,6 +363,8 @@ _DETAILS = (
     ("mode", "方式", MODES),
     ("doc", "文号", None),
     ("award_doc", "原批复文号", None),
+    ("from_fund", "原资金", None),  # 调整资金来源
+    ("to_fund", "改由资金", None),
     ("exception_doc", "例外文号", None),
     ("category", "类别", {**CATEGORIES, **NEGATIVE_LIST}),
     ("kind", "类型", KINDS),
