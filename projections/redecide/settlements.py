@@ -7,13 +7,15 @@
   another key, while nothing is paid or waiting under the award; the award then belongs to the new fund,
   whose fiscal year must be open and have room; a withdrawal is an approver's or the proposer's act.
 What the settlement and the re-charge give back or commit (``FundYear.Released`` / ``Committed``,
-``UnitCap.Released``) is written inside the same command and checked by the invariant fold.
+``UnitCap.Released``) is written inside the same command: each release must match the amount re-decided here
+(``caps.end_of_range``), and the invariant fold checks the totals.
 """
 
 from __future__ import annotations
 
 from ledger.money import format_human
 
+from . import caps
 from .act import Act
 from .corrections import second_person
 
@@ -51,8 +53,11 @@ def settled(a: Act) -> None:
     a.not_before(a.on, award["on"], "结算", "批复", g["ref"])
     award["amount"] -= d["amount"]
     g["settled"] = d["on"]
-    # the unpaid part is budget again (its FundYear.Released is written in the same command)
+    # the unpaid part is budget again and leaves the unit's yearly and lifetime limits (not a once-only mark);
+    # the FundYear.Released / UnitCap.Released its command writes must match it (``caps.end_of_range``)
     a.state.budget(award["fund"], award["year"])["committed"] -= d["amount"]
+    caps.release(a.state, g, d["amount"], False)
+    a.state.range_releases[f"{g['ref']} {d['doc']}"] = d["amount"]
 
 
 def proposed(a: Act) -> None:
@@ -107,6 +112,7 @@ def recharged(a: Act) -> None:
     source["committed"] -= d["amount"]
     target["committed"] += d["amount"]
     award["fund"] = d["to_fund"]
+    a.state.range_releases[f"{g['ref']} {d['doc']}"] = d["amount"]  # the old fund-year's FundYear.Released
 
 
 RULES = {
