@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
-
-from sqlalchemy import select, text
 
 from ledger import commands as c
 from ledger import dates, errors, keys, rules, storage
@@ -22,13 +21,22 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 
-from . import pipeline, reports, schema
-from .runner import Progress, Projector, ReadModel, make_engine
+from . import pipeline
+from .page import Origins
+from .runner import Progress, Projector, ReadModel, SqliteReadModel, make_engine
 
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
+    from sqlalchemy import Engine
+
     from ledger.batch import Summary
 
     from . import audit, books, statement, vouchers
+
+
+# ``reports.AWARDED_UNDER`` as SQLite's SQL (tests/integration/test_command_startup.py compares the two).
+AWARDED_UNDER = (
+    "SELECT application, awarded FROM awards WHERE unit = ? AND clause = ? AND status = 'awarded' ORDER BY application"
+)
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -56,16 +64,43 @@ class Ledger:
     def __init__(self, url: str | None = None, *, create_tables: bool = False, replica: bool = False):
         self.replica = replica  # a read replica (a streaming standby): its read models come from the primary
         self.app = GrantLedger(url, create_tables=create_tables)
-        self.engine = make_engine(self.app.store)
-        self.read_model = ReadModel(self.engine, self.app.name)
-        self.projector = Projector(self.app, self.read_model)
         self.app.awarded_before = self.awarded_before
         self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
         self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
+        self.origins = Origins()  # which aggregate is which: one cache for both projectors below
+
+    # SQLAlchemy is imported when something first needs it (issue 26): a command on a SQLite file writes its
+    # events with the event store's own driver and folds them into the read models with ``sqlite3``.
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.app.store)
+
+    @cached_property
+    def read_model(self) -> ReadModel:
+        return ReadModel(self.engine, self.app.name)
+
+    @cached_property
+    def projector(self) -> Projector:
+        """The read models over SQLAlchemy: replay, and every catch-up but the one ``catching_up`` takes."""
+        return Projector(self.app, self.read_model, self.origins)
+
+    @cached_property
+    def catching_up(self) -> Projector:
+        """What ``catch_up`` folds with: on a SQLite file (not a read-only copy), the same ``Projector`` over a
+        ``sqlite3`` connection (``runner.SqliteReadModel``: the same SQL and locks); elsewhere ``projector``."""
+        name = self.app.store.settings.get("SQLITE_DBNAME", "")
+        if self.app.store.engine != "sqlite" or not name or name.startswith("file:"):
+            return self.projector
+        return Projector(self.app, SqliteReadModel(name, self.app.name), self.origins)
 
     def close(self) -> None:
         self.app.close()
-        self.engine.dispose()
+        quick = self.__dict__.get("catching_up")
+        if quick is not None and isinstance(quick.read_model, SqliteReadModel):
+            quick.read_model.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
     def __enter__(self) -> Ledger:
         return self
@@ -114,16 +149,39 @@ class Ledger:
         return result
 
     def seal(self, actor: str) -> Result:
-        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
-        from . import seals
+        """Seal the log as it stands: position, head hash and state hash, recorded as a signed event, and the
+        hash of verify's fold states there (``projections.resume``)."""
+        from . import resume, seals
 
         self.allow(actor, "seal")
         self._catch_up_if_allowed()
         with storage_errors(self.app):
-            position, head, state = seals.checkpoint(self.read_model, self.app.recorder)
-        result = execute(self.app, c.Seal(position=position, head=head, state=state), actor)
+            rows: list = []
+            position, head, state = seals.checkpoint(self.read_model, self.app.recorder, rows)
+            allowed = resume.may_store(self.engine)
+            body = self._verify_snapshot(position, head, rows) if allowed else None
+        sha = resume.digest(body) if body is not None else None
+        result = execute(self.app, c.Seal(position=position, head=head, state=state, snapshot=sha), actor)
+        if body is not None and result.fields.get("snapshot") == sha:
+            with storage_errors(self.app):
+                resume.store(self.engine, position, body)
+        elif not allowed:
+            result.note = "此数据库登录无权写入 verify_snapshots: 封存未带校验快照, 不能用于 verify --since-seal"
         self._catch_up_if_allowed()
         return result
+
+    def _verify_snapshot(self, position: int, head: str, rows: list) -> bytes | None:
+        """verify's fold states at the sealed position (``projections.resume``), for ``verify --since-seal``;
+        None when the log does not hold up to there (only a full verify can then judge it) or the read models are
+        this process's replica's."""
+        from . import incremental
+
+        if self.replica:
+            return None
+        try:
+            return incremental.take(self.app, position, head, *rows, live=self.engine)
+        except (KeyError, TypeError, ValueError, AttributeError):  # an event the folds cannot even read
+            return None  # sealed without a snapshot: only a full verify can judge such a log
 
     def _catch_up_if_allowed(self) -> None:
         """Catch up, unless this database login may not write the read models (an auditor's sealing login, README
@@ -138,6 +196,8 @@ class Ledger:
     def did_you_mean(self, kind: str, key: str) -> str:
         """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
         try:
+            from . import reports
+
             with self.engine.connect() as conn:
                 return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
         except Exception:  # a hint is a courtesy: never let it hide the refusal itself
@@ -188,7 +248,7 @@ class Ledger:
         if self.replica:  # read-only: the primary folds, and its read models arrive with the WAL
             return 0
         with storage_errors(self.app):
-            return self.projector.catch_up(progress, written=written)
+            return self.catching_up.catch_up(progress, written=written)
 
     def caught_up_with_writes(self) -> int:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
@@ -220,7 +280,7 @@ class Ledger:
         known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
         the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
-        from . import books
+        from . import books, reports
 
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
@@ -234,12 +294,16 @@ class Ledger:
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
+        from . import reports
+
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
 
     def unit(self, code: str, actor: str) -> dict:
+        from . import reports
+
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -263,6 +327,10 @@ class Ledger:
         return self.read_model.max_tracking_id(self.app.name) or 0
 
     def history(self, key: str, actor: str) -> list[dict]:
+        from sqlalchemy import text
+
+        from . import reports
+
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -280,6 +348,10 @@ class Ledger:
 
     def roles(self, actor: str) -> list[dict]:
         """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
+        from sqlalchemy import select
+
+        from . import schema
+
         if not actor_roles(self.app, actor):
             check_may(actor, [], "role list")
         self.catch_up()
@@ -314,7 +386,7 @@ class Ledger:
         self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
     ) -> statement.Statement:
         """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
-        from . import statement
+        from . import reports, statement
 
         self.allow(actor, "history")
         self.catch_up()
@@ -350,8 +422,16 @@ class Ledger:
         if cache is not None and (unit, clause) in cache:
             refs, total = cache[unit, clause]
             return list(refs), total
-        with storage_errors(self.app), self.engine.connect() as conn:
-            found = reports.awarded_under(conn, unit, clause)
+        quick = self.catching_up.read_model
+        if isinstance(quick, SqliteReadModel):  # a SQLite file: the same query on sqlite3 (no SQLAlchemy)
+            with storage_errors(self.app), quick.write() as conn:
+                rows = conn.execute(AWARDED_UNDER, (unit, clause)).fetchall()
+            found = ([r[0] for r in rows], sum(int(r[1] or 0) for r in rows))
+        else:
+            from . import reports
+
+            with storage_errors(self.app), self.engine.connect() as conn:
+                found = reports.awarded_under(conn, unit, clause)
         if cache is not None:
             cache[unit, clause] = (list(found[0]), found[1])
         return found
@@ -373,8 +453,11 @@ class Ledger:
         progress: Progress | None = None,
         checkpoint: dict | None = None,
         witnessed: list[dict] | None = None,
+        since: bool = False,
     ) -> audit.Report:
-        from . import audit, migrate
+        """``since``: verify from ``checkpoint`` (a seal file), or from the latest seal in the log when there is
+        none, folding only what follows (``projections.incremental``)."""
+        from . import audit, incremental, migrate
 
         self.allow(actor, "verify")
         with storage_errors(self.app):
@@ -387,6 +470,8 @@ class Ledger:
             # past where the live read models stopped, so the re-decision names it.
             stop = self.app.recorder.max_notification_id() or 0
         with storage_errors(self.app):
+            if since:
+                return incremental.verify_since(self.app, self.engine, progress, checkpoint=checkpoint, stop=stop)
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed, stop=stop)
 
     def export(self, actor: str, out: IO[str]) -> int:
