@@ -3,7 +3,7 @@ clauses it names (comma-separated) — so ``fund list`` shows it. ``init`` repla
 upgrade, so an existing ledger's funds get their scope from the log (``Fund.Created`` / ``Fund.Scoped``).
 
 Revision ID: 0124
-Revises: 0065
+Revises: 0100
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0124"
-down_revision = "0065"
+down_revision = "0100"
 branch_labels = None
 depends_on = None
 
