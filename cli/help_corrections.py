@@ -17,14 +17,15 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
     "cancel-award": (
         """提请撤销申报 REF 的批复 (撤销批复, 经办人)。另一人 (审批人或管理员) 运行 approve 文号 后生效:
 退回该批复占用的资金年度预算、单位年度上限、平台类条款累计额度和每单位限一次的标记,
-申报回到已评估状态, 可以用新的批复文号重新批复。已拨付或待审批的款项须先收回 (void 作废, reverse 冲正)。
+该申报就此终结, 单位以新的申报编号重新申报。已拨付或待审批的款项须先收回 (void 作废, reverse 冲正)。
+已结题的项目不能撤销 (已按已拨付金额结算)。
 原批复和撤销都留在 history 中。
 
 \b
 示例:
   grantledger cancel-award WH-2024-003 --doc 青科撤〔2024〕1号 --reason "误记入青岛市资金 KJ"
   grantledger --actor zhao.min approve 青科撤〔2024〕1号
-  grantledger award WH-2024-003 --amount 100万 --fund WH --doc 威科字〔2024〕9号
+  grantledger apply WH-2024-013 --unit 91371000MA3C8XKR47 --clause wh2018-6-star-space --amount 100万
 """,
         {"--doc": "撤销批复的" + SECOND, "--reason": "撤销的理由。", "--date": DATE},
     ),

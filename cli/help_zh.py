@@ -34,8 +34,8 @@ SUMMARIES = {
     "award": "批复申报, 占用资金预算。",
     "reject": "驳回申报。",
     "disburse": "拨付批复资金 (全部或部分)。",
-    "approve": "第二人审批: 待审批的拨付、投资、股权退出或核销, 或更正、重新开账的文号。",
-    "void": "作废待审批的拨付或投资, 或撤回待审批的更正、退出、核销、重新开账。",
+    "approve": "第二人审批: 待审批的拨付、投资、股权退出或核销, 或更正、调整资金来源、重新开账的文号。",
+    "void": "作废待审批的拨付或投资, 或撤回待审批的更正、调整资金来源、退出、核销、重新开账。",
     "spend": "登记单位使用专项资金的支出。",
     "recover": "追回资金到专项资金。",
     "reverse": "红字冲正已入账的业务。",
@@ -390,7 +390,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "approve": (
         """审批待审批的凭证 VOUCHER (审批人或管理员; 不能是录入或提出它的人): 达到审批阈值的拨付和股权投资、
-股权退出和核销, 以及以文号提出的撤销批复、调减批复、更正申报、复评和重新开账 (审批后生效)。
+股权退出和核销, 以及以文号提出的撤销批复、调减批复、更正申报、复评、调整资金来源和重新开账 (审批后生效)。
 
 \b
 示例:
@@ -401,7 +401,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "void": (
         """作废待审批的凭证 VOUCHER; 资金回到批复的可拨付额度。以文号提出、尚待审批的更正
-(撤销批复、调减、更正申报、复评)、股权退出、核销和重新开账, 也用 void 撤回。
+(撤销批复、调减、更正申报、复评)、调整资金来源、股权退出、核销和重新开账, 也用 void 撤回。
 
 \b
 示例:
@@ -826,6 +826,13 @@ from .help_corrections import SUMMARIES as _CORRECTIONS_SUMMARIES  # noqa: E402
 
 HELP.update(_CORRECTIONS_HELP)
 SUMMARIES.update(_CORRECTIONS_SUMMARIES)
+
+# The re-charge to another fund (项目变更: 调整资金来源) keeps its words in a module of its own.
+from .help_settlement import HELP as _SETTLEMENT_HELP  # noqa: E402
+from .help_settlement import SUMMARIES as _SETTLEMENT_SUMMARIES  # noqa: E402
+
+HELP.update(_SETTLEMENT_HELP)
+SUMMARIES.update(_SETTLEMENT_SUMMARIES)
 
 
 def _options(command: Any, words: dict[str, str]) -> None:

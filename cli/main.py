@@ -44,6 +44,7 @@ COMMANDS = {
     "reduce-award": ("cli.corrections", "reduce_award", "Propose reducing an award (a second person approves)."),
     "correct": ("cli.corrections", "correct", "Propose correcting an application before its award."),
     "reevaluate": ("cli.corrections", "reevaluate", "Propose a corrected grade before the award (复评)."),
+    "recharge": ("cli.recharge", "recharge", "Propose charging an award to another fund (a second person approves)."),
     "close": ("cli.periods", "close", "Close a fund's fiscal year (结转结余), lock it and seal the log."),
     "contract": ("cli.projects", "contract", "Record a project's task contract: end date and budget (任务书)."),
     "milestone": ("cli.projects", "milestone", "Record a milestone; a passed one releases its tranche."),

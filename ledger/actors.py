@@ -33,6 +33,7 @@ PERMISSIONS = {
         "cancel-award",
         "reduce-award",
         "correct",
+        "recharge",
         "contract",
         "milestone",
         "close-project",
@@ -175,6 +176,7 @@ COMMAND_WORDS = {
     "reduce-award": "调减批复",
     "correct": "更正申报",
     "reevaluate": "复评",
+    "recharge": "调整资金来源",
 }
 
 

@@ -409,6 +409,19 @@ class Reevaluate(Command):
 
 
 @dataclass(frozen=True)
+class Recharge(Command):
+    """调整资金来源 (ledger/settlement.py): commit the award against another fund, once a second person approves
+    DOC."""
+
+    name = "recharge"
+    ref: str = arg("key")
+    fund: str = arg("key")
+    doc: str = arg("key")
+    reason: str = arg("text")
+    date: str | None = arg("date", required=False)
+
+
+@dataclass(frozen=True)
 class PolicyLoad(Command):
     """Load a policy document written in the catalogue's own format (admin only)."""
 
@@ -558,6 +571,7 @@ WRITE_COMMANDS: Mapping[str, type[Command]] = {
         ReduceAward,
         Correct,
         Reevaluate,
+        Recharge,
     )
 }
 # A project's life after the award (issue 24): contract, milestone, close-project, extend, adjust-budget.

@@ -511,6 +511,40 @@ class Grant(Aggregate):
         self._correction(doc, status="approved", by=actor, done_on=on)
         self.grade, self.score = grade, score
 
+    # -- settlement at closeout and re-charge to another fund (ledger/settlement.py) ---------------------
+
+    @event("Settled")
+    def record_settlement(
+        self, doc: str, amount: int, awarded: int, paid: int, fund: str, year: int, actor: str, on: str
+    ) -> None:
+        """结算: the closeout (文号 ``doc``) settles the award at what was paid; ``amount`` (the unpaid part) is
+        given back from ``on``."""
+        self.settled = {"doc": doc, "amount": amount, "awarded": awarded, "paid": paid, "on": on}
+        self.award = {**self.award, "amount": paid}
+
+    def recharges_of(self) -> dict[str, dict]:
+        return getattr(self, "recharges", None) or {}
+
+    @event("RechargeProposed")
+    def propose_recharge(self, doc: str, fund: str, reason: str, actor: str, on: str) -> None:
+        self.recharges = {**self.recharges_of()}
+        self.recharges[doc] = {"fund": fund, "reason": reason, "maker": actor, "on": on, "status": "pending"}
+
+    @event("RechargeWithdrawn")
+    def withdraw_recharge(self, doc: str, reason: str, actor: str, on: str) -> None:
+        self.recharges = {**self.recharges_of()}
+        self.recharges[doc] = {**self.recharges[doc], "status": "withdrawn", "withdrawn_reason": reason}
+
+    @event("Recharged")
+    def record_recharge(
+        self, doc: str, amount: int, from_fund: str, to_fund: str, year: int, actor: str, on: str
+    ) -> None:
+        """调整资金来源: the award is committed against ``to_fund`` from ``on`` (``from_fund`` gave it back)."""
+        self.recharges = {**self.recharges_of()}
+        self.recharges[doc] = {**self.recharges[doc], "status": "approved", "by": actor, "done_on": on}
+        self.recharges[doc].update(source=from_fund, amount=amount)
+        self.award = {**self.award, "fund": to_fund}
+
     # -- equity acts held for a second person (ledger/holds.py) --------------------------------------
 
     @event("EquityActHeld")

@@ -72,6 +72,7 @@ KINDS = {
     "correct": "更正申报",
     "reevaluate": "复评",
     "write-off": "股权核销",
+    "recharge": "调整资金来源",
 }
 # A voucher's status, as a refusal names it.
 VOUCHER_STATUSES = {"posted": "已入账", "pending": "待审批", "voided": "已作废", "reversed": "已冲正"}

@@ -167,6 +167,26 @@ EVENTS: tuple[EventType, ...] = (
         "复评",
         "doc: str, before: dict, grade: str, score: str | None, actor: str, on: str",
     ),
+    # The closeout's settlement and a re-charge to another fund by two people (issue 24: ledger/settlement.py).
+    E(
+        "ledger.grant",
+        "Grant.Settled",
+        "结算",
+        "doc: str, amount: int, awarded: int, paid: int, fund: str, year: int, actor: str, on: str",
+    ),
+    E(
+        "ledger.grant",
+        "Grant.RechargeProposed",
+        "提请调整资金来源",
+        "doc: str, fund: str, reason: str, actor: str, on: str",
+    ),
+    E("ledger.grant", "Grant.RechargeWithdrawn", "撤回调整资金来源", "doc: str, reason: str, actor: str, on: str"),
+    E(
+        "ledger.grant",
+        "Grant.Recharged",
+        "调整资金来源",
+        "doc: str, amount: int, from_fund: str, to_fund: str, year: int, actor: str, on: str",
+    ),
     E(
         "ledger.grant",
         "Grant.EquityActHeld",

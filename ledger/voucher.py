@@ -24,6 +24,7 @@ KINDS = {
     "correct": "更正申报",
     "reevaluate": "复评",
     "write-off": "股权核销",
+    "recharge": "调整资金来源",
 }
 
 # The fields a reused voucher number may differ in, as the refusal names them.

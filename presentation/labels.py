@@ -158,6 +158,9 @@ HEADERS = {
     "days_overdue": "逾期天数",
     "retained": "留用",
     "released": "已放行",
+    "settled": "结算退回",
+    "from_fund": "原资金",
+    "to_fund": "改由资金",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
     # issue 27, second pass: the projects' and corrections' results, the province's and verify's words
@@ -243,6 +246,7 @@ VALUES: dict[str, dict[str, str]] = {
         # a correction once a second person put it in force (ledger.corrections.DONE), or withdrew it
         "cancelled": "已撤销",
         "reduced": "已调减",
+        "recharged": "已调整资金来源",
         "corrected": "已更正",
         "reevaluated": "已复评",
         "withdrawn": "已撤回",
@@ -399,6 +403,7 @@ BATCH_COMMANDS = {
     "reduce-award": "调减批复",
     "correct": "更正申报",
     "reevaluate": "复评",
+    "recharge": "调整资金来源",
 }
 
 

@@ -165,8 +165,11 @@ TWO_PERSON_KEYS = {
     "Grant.Reevaluated": "doc",
     "Grant.EquityActHeld": "key",
     "Grant.EquityActApproved": "key",
+    "Grant.RechargeProposed": "doc",
+    "Grant.Recharged": "doc",
 }
 PROPOSALS = ("Grant.Disbursed", "Grant.Invested", "Grant.CorrectionProposed", "Grant.EquityActHeld")
+PROPOSALS += ("Grant.RechargeProposed",)
 # The events ``SignatureCheck`` reads (every event's signature is checked, whatever it is), and the rest
 # (``ledger.vocabulary``; tests/unit/test_vocabulary.py).
 SIGNATURE_HANDLES = frozenset({"Actor.Registered", *KEY_TOPICS, *PAYMENT_TOPICS, *TWO_PERSON_KEYS})
@@ -190,6 +193,8 @@ SIGNATURE_IGNORES = frozenset(
         "Grant.WrittenOff",
         "Grant.CorrectionWithdrawn",
         "Grant.EquityActVoided",
+        "Grant.Settled",
+        "Grant.RechargeWithdrawn",
         "Installation.Initialised",
         "KeyBinding.*",
         "Period.*",

@@ -216,7 +216,15 @@ def _unit(e: Event, page: Page) -> None:
 
 @on("Fund.Created")
 def _fund(e: Event, page: Page) -> None:
-    page.put("fund_names", (e.data["code"],), name=e.data["name"], threshold=e.data["threshold"])
+    d = e.data
+    page.put("fund_names", (d["code"],), name=d["name"], threshold=d["threshold"], city=d.get("city"))
+    page.put("fund_names", (d["code"],), clauses=",".join(d["clauses"]) if d.get("clauses") else None)
+
+
+@on("Fund.Scoped")
+def _fund_scoped(e: Event, page: Page) -> None:
+    d = e.data
+    page.put("fund_names", (e.origin["key"],), city=d["city"], clauses=",".join(d["clauses"]) if d["clauses"] else "")
 
 
 @on("FundYear.Opened")
@@ -337,6 +345,8 @@ def history_keys(e: Event) -> set[str]:
         keys.add(d["voucher"])
     if e.name == "Grant.Awarded":
         keys.add(d["decision"]["fund"])
+    if e.name == "Grant.Recharged":  # 调整资金来源: both funds' histories show it
+        keys |= {d["from_fund"], d["to_fund"]}
     if e.name == "Actor.RoleGranted":
         keys.add(o["key"])
     return keys
@@ -353,6 +363,8 @@ _DETAILS = (
     ("mode", "方式", MODES),
     ("doc", "文号", None),
     ("award_doc", "原批复文号", None),
+    ("from_fund", "原资金", None),  # 调整资金来源
+    ("to_fund", "改由资金", None),
     ("exception_doc", "例外文号", None),
     ("category", "类别", {**CATEGORIES, **NEGATIVE_LIST}),
     ("kind", "类型", KINDS),
@@ -419,6 +431,8 @@ FOLDED_BY_CORRECTIONS = frozenset(
         "UnitCap.Released",
     }
 )
+# The closeout's settlement and re-charges (issue 24): folded by ``projections.settlements``.
+FOLDED_BY_CORRECTIONS |= {"Grant.Settled", "Grant.RechargeProposed", "Grant.RechargeWithdrawn", "Grant.Recharged"}
 HANDLES = (
     handled_in(__name__)
     | frozenset(ORIGINATE)
@@ -429,7 +443,6 @@ HANDLES = (
 )
 IGNORES = FOLDED_BY_CORRECTIONS | frozenset(
     {
-        "Fund.Scoped",
         "Actor.KeyBound",
         "Actor.KeyRotated",
         "Actor.RoleRevoked",

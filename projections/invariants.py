@@ -41,6 +41,7 @@ GRANT_TOPICS = {
     "Grant.Reversed",
     "Grant.AwardCancelled",
     "Grant.AwardReduced",
+    "Grant.Settled",
 }
 FUND_TOPICS = {"FundYear.Opened", "FundYear.Appropriated", "FundYear.Committed", "FundYear.Returned"}
 FUND_TOPICS |= {"FundYear.ReturnReversed", "FundYear.Released"}
@@ -65,6 +66,9 @@ IGNORES = frozenset(
         "Grant.EquityActHeld",
         "Grant.EquityActApproved",
         "Grant.EquityActVoided",
+        "Grant.RechargeProposed",  # a re-charge moves the commitment by FundYear.Released and Committed
+        "Grant.RechargeWithdrawn",
+        "Grant.Recharged",
         "Installation.*",
         "KeyBinding.*",
         "Period.*",
@@ -142,6 +146,8 @@ class InvariantCheck:
             a["awarded"] = 0
         elif name == "Grant.AwardReduced":
             a["awarded"] = int(d["after"])
+        elif name == "Grant.Settled":  # 结算 at closeout: the award stands at what was paid
+            a["awarded"] -= int(d["amount"])
         elif name == "Grant.Reversed":
             field = {"disbursement": "paid", "expenditure": "spent", "recovery": "recovered"}.get(d.get("kind"))
             if field:

@@ -91,7 +91,7 @@ def awards_period_query(year: int | None, as_of: str | None, known_at: int | Non
         .subquery()
     )
     query = (
-        select(*award_columns(*(c for c in flows.c if c.name != "application")))
+        select(*award_columns(*(c for c in flows.c if c.name != "application"), as_of=as_of or FAR, known_at=known_at))
         .select_from(awards_named())
         .join(flows, flows.c.application == a.application)
         .where(a.awarded_on <= (as_of or FAR), *stood(a.status, flows.c.closing_awarded, flows.c.opening_awarded))

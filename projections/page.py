@@ -57,7 +57,7 @@ SPECS = {
             ),
         ),
         Spec("funds", ("fund", "year"), ("appropriated", "committed", "disbursed", "returned", "carried_forward")),
-        Spec("fund_names", ("fund",), (), ("name", "threshold")),
+        Spec("fund_names", ("fund",), (), ("name", "threshold", "city", "clauses")),
         Spec(
             "units",
             ("unit",),

@@ -7,7 +7,7 @@ them without importing ``reports``, which imports it (no import circle, issue 28
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, and_, cast, func, or_
+from sqlalchemy import BigInteger, and_, cast, func, or_, select
 
 from . import schema as s
 
@@ -26,12 +26,38 @@ def upto(as_of: str | None, known_at: int | None) -> list:
     ]
 
 
-def award_columns(*money) -> list:
+def award_columns(*money, as_of: str | None = None, known_at: int | None = None) -> list:
     """An award's columns as ``report awards`` lists them, its ``money`` columns in the middle (from
-    ``awards_named``)."""
+    ``awards_named``). Asked ``--as-of``/``--known-at``, the fund is the one the award was committed against
+    then (a re-charge, 调整资金来源, moves it later: ``fund_then``)."""
     a, u, n = s.awards.c, s.units.c, s.fund_names.c
-    described = [a.application, a.unit, u.name.label("unit_name"), a.clause, a.fund, n.name.label("fund_name")]
+    if as_of is None and known_at is None:
+        fund, fund_name = a.fund, n.name
+    else:
+        fund = func.coalesce(fund_then(as_of, known_at), a.fund)
+        names = s.fund_names.alias("fund_then_names")
+        fund_name = select(names.c.name).where(names.c.fund == fund).correlate(s.awards).scalar_subquery()
+    described = [a.application, a.unit, u.name.label("unit_name"), a.clause, fund.label("fund")]
+    described.append(fund_name.label("fund_name"))
     return [*described, a.fiscal_year, a.fiscal_year.label("year"), a.mode, *money, a.doc, a.exception_doc]
+
+
+def fund_then(as_of: str | None, known_at: int | None):
+    """The fund of the award's latest commitment the report may see (its award, or a re-charge's new fund)."""
+    j = s.journal.alias("commitment_then").c
+    seen = [
+        *([j.effective_date <= as_of] if as_of is not None else []),
+        *([j.seq <= known_at] if known_at is not None else []),
+    ]
+    return (
+        select(j.fund)
+        .where(j.application == s.awards.c.application, j.account == "commitment", j.movement == "award", j.debit > 0)
+        .where(*seen)
+        .order_by(j.seq.desc())
+        .limit(1)
+        .correlate(s.awards)
+        .scalar_subquery()
+    )
 
 
 def awards_named():

@@ -348,6 +348,9 @@ def _fund_list(rows: list[dict]) -> list[dict]:
         for column in ("years", "appropriated", "committed", "returned"):
             row[column] = int(row[column])
         row["available"] = row["appropriated"] + row["returned"] - row["committed"]
+        # the scope (ledger/scope.py): the city whose policy the fund pays for, and the clauses it names
+        row["city"] = row.get("city") or None
+        row["clauses"] = [c for c in (row.get("clauses") or "").split(",") if c] or None
     return rows
 
 

@@ -170,9 +170,8 @@ def awards_query(year: int | None, as_of: str | None, known_at: int | None = Non
     flows = None if as_of is None else _award_flows(as_of, known_at)
     m = a if flows is None else flows.c  # where the money figures come from: running totals, or the journal
     money = (m.awarded, m.disbursed, m.pending, m.spent, m.recovered)
-    query = select(*award_columns(*money, (m.disbursed - m.spent - m.recovered).label("available"))).select_from(
-        awards_named()
-    )
+    available = (m.disbursed - m.spent - m.recovered).label("available")
+    query = select(*award_columns(*money, available, as_of=as_of, known_at=known_at)).select_from(awards_named())
     if flows is None:
         query = query.where(a.status == "awarded")
     else:  # a cancelled award (撤销批复) stood until its cancellation: shown while the journal then shows it
@@ -533,7 +532,7 @@ def pending_query(year: int | None, as_of: str | None = None, known_at: int | No
 
 
 def fund_list(conn: Connection) -> list[dict]:
-    """Every fund with its name, approval threshold and budget over all years."""
+    """Every fund with its name, approval threshold, budget over all years and scope (city, clauses)."""
     return finish_list("fund list", _fetch(conn, LIST_QUERIES["fund list"]()))
 
 
@@ -559,6 +558,8 @@ def fund_list_query():
         func.coalesce(y.appropriated, 0).label("appropriated"),
         func.coalesce(y.committed, 0).label("committed"),
         func.coalesce(y.returned, 0).label("returned"),
+        n.city,
+        n.clauses,
     ).select_from(s.fund_names.outerjoin(years, y.fund == n.fund))
     return query.order_by(n.fund)
 

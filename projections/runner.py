@@ -30,6 +30,7 @@ from . import (
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
     projects,  # noqa: F401 - registers the projects' folds (issue 24)
+    settlements,  # noqa: F401 - registers the settlements' and re-charges' folds
     tables,
 )
 from .decoding import loads as _loads

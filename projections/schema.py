@@ -88,6 +88,8 @@ fund_names = Table(
     Column("fund", String(64), primary_key=True),
     Column("name", String(200)),
     Column("threshold", BigInteger),
+    Column("city", String(16)),  # the fund's scope (ledger/scope.py): None pays any clause
+    Column("clauses", String(2000)),  # comma-separated clause ids, when the scope names them
 )
 
 units = Table(

@@ -29,6 +29,7 @@ from ledger import errors
 
 from . import movements, reports
 from . import schema as s
+from .query_parts import fund_then
 from .report_rows import FAR
 
 PAID = movements.PAID
@@ -87,14 +88,20 @@ def build(
     """The statement of application ``ref`` (``catalogue``: the policy catalogue, for the clause's title and
     citation)."""
     a, u, n = s.awards.c, s.units.c, s.fund_names.c
+    columns = [s.awards, u.name.label("unit_name"), n.name.label("fund_name")]
+    if as_of is not None or known_at is not None:  # the fund of then (a re-charge, 调整资金来源, moves it later)
+        columns.append(fund_then(as_of, known_at).label("fund_then"))
     row = conn.execute(
-        select(s.awards, u.name.label("unit_name"), n.name.label("fund_name"))
+        select(*columns)
         .select_from(s.awards.outerjoin(s.units, u.unit == a.unit).outerjoin(s.fund_names, n.fund == a.fund))
         .where(a.application == ref)
     ).first()
     if row is None:
         raise errors.not_found(f"申报 {ref} 不存在", ("application", ref))
-    award = row._mapping
+    award = dict(row._mapping)
+    if award.get("fund_then") not in (None, award["fund"]):
+        award["fund"] = award["fund_then"]
+        award["fund_name"] = conn.execute(select(n.name).where(n.fund == award["fund"])).scalar()
     day = as_of or FAR
     if award["awarded_on"] is None or award["awarded_on"] > day:
         when = f"截至 {as_of} " if as_of and award["awarded_on"] else ""

@@ -39,4 +39,16 @@ def roles_of(uow: UnitOfWork, actor: str) -> list[str]:
 
 
 # Importing the families registers their handlers.
-from . import applications, corrections, equity, holds, keys, payments, periods, policies, projects, setup  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    applications,
+    corrections,
+    equity,
+    holds,
+    keys,
+    payments,
+    periods,
+    policies,
+    projects,
+    settlement,
+    setup,
+)

@@ -20,6 +20,7 @@ from ..fund import FundYear
 from ..grant import Grant
 from ..money import Amount
 from ..periods import check_open
+from ..project import Project
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
@@ -61,6 +62,10 @@ def _check_period(uow: UnitOfWork, grant: Grant, on: str) -> None:
 
 def _check(uow: UnitOfWork, grant: Grant, kind: str, change: dict, on: str) -> None:
     """Every rule of the correction, as it would apply now (at the proposal, and again at the approval)."""
+    if kind in (CANCEL, REDUCE) and grant.status == "awarded":
+        project = uow.find(Project, grant.ref)
+        if project is not None:  # a closed project was settled at what was paid (ledger/settlement.py)
+            project.check_open(KINDS[kind])
     if kind == CANCEL:
         rules_.check_cancellation(grant)
     elif kind == REDUCE:

@@ -22,7 +22,9 @@ def carryover(uow: UnitOfWork, fund: str, year: int) -> dict:
         return {"appropriated": 0, "returned": 0, "committed": 0, "paid": 0, "carried_forward": 0, "lapsed": 0}
     last_day = f"{year}-12-31"
     refs = {e.ref for e in uow.app.events.get(fund_year.id) if isinstance(e, FundYear.Committed)}
-    paid = sum(uow.require(Grant, ref, what=f"申报 {ref} 不存在").paid_by(last_day) for ref in sorted(refs))
+    grants = [uow.require(Grant, ref, what=f"申报 {ref} 不存在") for ref in sorted(refs)]
+    # an award re-charged to another fund (调整资金来源, only before anything was paid) is paid by that fund
+    paid = sum(g.paid_by(last_day) for g in grants if g.award is None or g.award["fund"] == fund)
     committed = fund_year.committed
     return {
         "appropriated": fund_year.appropriated,

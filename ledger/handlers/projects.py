@@ -11,11 +11,11 @@ from __future__ import annotations
 from .. import commands as pc
 from .. import errors, tranches
 from ..errors import LedgerError
-from ..grant import AWARDED, PENDING, Grant
+from ..grant import AWARDED, CANCELLED, PENDING, REJECTED, Grant
 from ..money import Amount, format_human
 from ..project import Project
 from ..uow import Result, UnitOfWork
-from . import handles, on_date, payments
+from . import handles, on_date, payments, settlement
 from .applications import grant_of
 from .project_rules import spent_in
 
@@ -151,6 +151,8 @@ def _close_fields(grant: Grant, project: Project) -> dict:
         "retained": Amount(c.get("retained", 0)),
         "voucher": c.get("voucher"),
         "status": project.status,
+        "awarded": Amount(grant.awarded),
+        "settled": Amount((getattr(grant, "settled", None) or {}).get("amount", 0)),
     }
 
 
@@ -169,7 +171,8 @@ def _close_project(uow: UnitOfWork, cmd: pc.CloseProject, actor: str) -> Result:
         )
     on = on_date(cmd)
     if grant.status != AWARDED:
-        raise LedgerError(errors.INVALID_STATE, f"申报 {cmd.ref} 尚未批复, 不能结题")
+        state = {CANCELLED: "的批复已撤销", REJECTED: "已驳回"}.get(grant.status, "尚未批复")
+        raise LedgerError(errors.INVALID_STATE, f"申报 {cmd.ref} {state}, 不能结题")
     if on < grant.award["on"]:
         raise LedgerError(errors.INVALID_STATE, f"申报 {cmd.ref} 的结题日期 {on} 早于批复日期 {grant.award['on']}")
     waiting = [n for n, v in grant.vouchers.items() if v["status"] == PENDING]
@@ -200,6 +203,7 @@ def _close_project(uow: UnitOfWork, cmd: pc.CloseProject, actor: str) -> Result:
         grant._check_available(recovered, on, "结题追回")
     project = project or project_of(uow, grant, actor, on)
     project.check_open("结题")
+    unpaid = settlement.check_settlement(uow, grant, on)
     # Every check has passed.
     if recovered:
         grant.recover(cmd.voucher, recovered, _reason(cmd), actor, on)
@@ -216,6 +220,7 @@ def _close_project(uow: UnitOfWork, cmd: pc.CloseProject, actor: str) -> Result:
         actor,
         on,
     )
+    settlement.settle(uow, grant, unpaid, cmd.doc, actor, on)  # 结算: the unpaid part goes back
     return Result(_close_fields(grant, project))
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from ledger import clauses
 
 from ..decoding import loads
-from . import actors, applications, caps, corrections, payments, periods, projects, spending
+from . import actors, applications, caps, corrections, payments, periods, projects, settlements, spending
 from .act import Act
 from .state import Person, State
 
@@ -38,6 +38,7 @@ RULES: dict[str, Rule] = {
     **projects.RULES,
     **corrections.RULES,
     **caps.RULES,
+    **settlements.RULES,
 }
 FIELDS: dict[str, dict[str, Any]] = {
     **actors.FIELDS,
@@ -48,6 +49,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     **projects.FIELDS,
     **corrections.FIELDS,
     **caps.FIELDS,
+    **settlements.FIELDS,
 }
 SIGNATURE_ONLY = corrections.SIGNATURE_ONLY  # types with nothing beyond the signature to re-decide
 SHOWN = 20  # findings listed one by one; the rest are counted

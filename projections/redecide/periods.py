@@ -69,7 +69,8 @@ def returned(a: Act) -> None:
 
 
 def side_of_award(a: Act) -> None:
-    a.needs({"clerk"}, "批复")
+    """A clerk's award; or the commitment a re-charge's approver writes in the approving command (调整资金来源)."""
+    a.needs_clerk_or_approving("批复")
 
 
 def period_opened(a: Act) -> None:

@@ -31,7 +31,7 @@ TYPED = set(
     exit write off close reopen seal report history replay verify export events beancount hledger vouchers batch
     template voucher print serve demo all statement monthly province
     contract milestone extend adjust project signing midterm acceptance evaluation overdue
-    cancel reduce correct reevaluate scope qingdao weihai
+    cancel reduce correct reevaluate scope qingdao weihai recharge
     awards funds units caps clauses equity trial balance pending carryover
     admin clerk reviewer approver auditor
     table json csv xlsx jsonl pdf txt toml md db u8 kingdee

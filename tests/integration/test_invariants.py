@@ -2,7 +2,8 @@
 
 The state machine drives appropriate / apply / evaluate / award / disburse /
 approve / void / spend / recover / reverse (and the equity commands, and the corrections by two people:
-cancel-award 撤销批复 and reduce-award 调减, approved or withdrawn) through
+cancel-award 撤销批复, reduce-award 调减 and recharge 调整资金来源, approved or withdrawn; close-project settles
+the award at what was paid, 结算) through
 the application, and predicts each outcome — accepted, or refused with which
 code — from a model of the balances that knows nothing of the implementation.
 After every step it checks, from the read models and from the aggregates:
@@ -377,6 +378,25 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         target=awarded,
         unit=st.integers(0, 1),
+        letter=st.sampled_from("AB"),
+        share=st.integers(min_value=1, max_value=20),
+        confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
+    )
+    def award_then_recharge(self, unit, letter, share, confirmer):
+        """An award booked against the wrong fund, re-charged before anything is paid (调整资金来源); the office
+        first tops up both funds' year, so the move usually finds room."""
+        for fund in "AB":
+            self.appropriate(fund, self.day.year, 100 * WAN)
+        ref = self._apply(unit, "qd2024-01-common-tech", 500 * WAN, "good")
+        self.award(ref, letter, share)
+        if self.model[ref]["status"] != "awarded":  # refused (no room): nothing to re-charge
+            return multiple()
+        self.recharge(ref, "other", "clerk", confirmer)
+        return ref
+
+    @rule(
+        target=awarded,
+        unit=st.integers(0, 1),
         mode=st.sampled_from(["equity", "convertible", "grant"]),
         grade=st.sampled_from(["good", "excellent"]),
         letter=st.sampled_from("AB"),
@@ -695,6 +715,8 @@ class LedgerMachine(RuleBasedStateMachine):
         g = self.model[ref]
         if g["status"] != "awarded":
             return "INVALID_STATE"
+        if g.get("closed"):
+            return "PROJECT_CLOSED"  # settled at closeout (ledger/settlement.py)
         if reduce and new >= g["awarded"]:
             return "INVALID_INPUT"
         if not reduce and g["converted"]:
@@ -756,6 +778,39 @@ class LedgerMachine(RuleBasedStateMachine):
         if expected is None and self._second_person(doc, proposer, confirmer):
             self._release(ref, g["awarded"] - new, whole=False)
             g["awarded"] = new
+
+    @rule(
+        ref=awarded,
+        to=st.sampled_from(["other", "other", "other", "same"]),
+        proposer=st.sampled_from(["clerk", "admin"]),
+        confirmer=st.sampled_from(["approver", "approver", "withdrawn"]),
+    )
+    def recharge(self, ref, to, proposer, confirmer):
+        """调整资金来源 by two people: an award nothing was paid under moves its commitment to the other fund."""
+        g, doc = self.model[ref], self.next("BG")
+        mine = (g.get("fund") or self.fund("A"))[0]
+        target = self.fund(mine if to == "same" else {"A": "B", "B": "A"}[mine])
+        year = g.get("year")
+        budget = self.funds.get((target, year)) if year is not None else None
+        if g["status"] != "awarded":
+            expected = "INVALID_STATE"
+        elif g.get("closed"):
+            expected = "PROJECT_CLOSED"
+        elif target == g["fund"]:
+            expected = "INVALID_INPUT"
+        elif g["paid"] or g["pending"] or g["spent"] or g["recovered"]:
+            expected = "INVALID_STATE"  # money moved under the old fund: reverse or void it first
+        elif {(g["fund"], year), (target, year), (g["fund"], self.day.year), (target, self.day.year)} & self.closed:
+            expected = "PERIOD_CLOSED"
+        elif budget is None or g["awarded"] > budget["appropriated"] + budget["returned"] - budget["committed"]:
+            expected = "INSUFFICIENT_FUNDS"
+        else:
+            expected = None
+        self.attempt(expected, "recharge", proposer, ref=ref, fund=target, doc=doc, reason="资金来源有误", date=self.on)
+        if expected is None and self._second_person(doc, proposer, confirmer):
+            self.funds[(g["fund"], year)]["committed"] -= g["awarded"]
+            budget["committed"] += g["awarded"]
+            g["fund"] = target
 
     # -- equity -------------------------------------------------------------------------
 
@@ -992,6 +1047,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if expected is not None:
             return multiple()
         g["closed"] = True
+        unpaid = g["awarded"] - g["paid"]  # 结算: the award stands at what was paid; the rest comes back
+        if unpaid:
+            self._release(ref, unpaid, whole=False)
+            g["awarded"] = g["paid"]
         if not balance:
             return multiple()
         g["recovered"] += balance
@@ -1210,6 +1269,8 @@ MUST_EXERCISE = [
     "milestone: accepted",
     "close-project: accepted",
     "disburse: NOT_RELEASED",
+    "recharge: accepted",
+    "recharge: INVALID_STATE",
 ]
 
 

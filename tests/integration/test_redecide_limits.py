@@ -75,9 +75,11 @@ def test_an_award_from_money_a_closeout_recovered_verifies(world):
     run(ledger, "disburse", "clerk", ref="QD-E", amount="60万", voucher="PZ-E", date="2024-09-02")
     run(ledger, "close-project", "clerk", ref="QD-E", result="fail", doc="JT-E", voucher="ZH-E", date="2024-10-01")
     world.awarded("QD-F", CLAUSE, "60万", fund="XC", date="2024-10-02")  # the 60万 the closeout recovered
+    # the closeout also settled QD-E at what was paid (结算, issue-24-settle): its unpaid 40万 is budget again
+    world.awarded("QD-H", CLAUSE, "40万", fund="XC", date="2024-10-02")
     ok, line, findings = rules_line(ledger)
     assert ok and line.startswith("ok"), findings
-    Thief(ledger).award("QD-G", 1_000_000, "XC")
+    Thief(ledger).award("QD-G", 1_000_000, "XC")  # 1万 over: nothing is left
     ok, line, _ = rules_line(ledger)
     assert not ok and "批复不得超出资金年度预算" in line and "QD-G" in line, line
 

@@ -20,7 +20,18 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 import ledger
 from ledger import vocabulary
-from projections import audit, clause_titles, corrections, fastread, folds, held, invariants, journal, redecide
+from projections import (
+    audit,
+    clause_titles,
+    corrections,
+    fastread,
+    folds,
+    held,
+    invariants,
+    journal,
+    redecide,
+    settlements,
+)
 
 FOLDS = {
     "projections.folds": (folds.HANDLES, folds.IGNORES),
@@ -31,6 +42,7 @@ FOLDS = {
     "projections.fastread": (fastread.HANDLES, fastread.IGNORES),
     "projections.redecide": (frozenset(redecide.RULES), redecide.SIGNATURE_ONLY),
     "projections.corrections": (corrections.HANDLES, corrections.IGNORES),
+    "projections.settlements": (settlements.HANDLES, settlements.IGNORES),
 }
 
 
