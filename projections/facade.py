@@ -59,8 +59,6 @@ class Ledger:
         self.engine = make_engine(self.app.store)
         self.read_model = ReadModel(self.engine, self.app.name)
         self.projector = Projector(self.app, self.read_model)
-        self.app.awarded_before = self.awarded_before
-        self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
         self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
 
     def close(self) -> None:
@@ -155,13 +153,11 @@ class Ledger:
         from ledger.batch import BatchRunner  # a writing command loads only what it uses (issue 20)
 
         runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
-        self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
         if self.app.store.engine == "sqlite" and pipeline.may_fork():
             self._background = pipeline.Background(self.app.store.url)
         try:
             summary = runner.run(lines, stop_on_error)
         finally:
-            self._awarded = None
             background, self._background = self._background, None
             if background is not None:
                 background.close()  # every group handed over is folded before the batch returns (or fails)
@@ -176,8 +172,6 @@ class Ledger:
 
     def caught_up_with_writes(self) -> int:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
-        if self._awarded:
-            self._awarded.clear()
         if self._background is not None and self._background.hand(self.app.written):
             return 0  # folded by the worker while the batch goes on
         return self.catch_up(written=self.app.written)
@@ -326,19 +320,6 @@ class Ledger:
         if not actor_roles(self.app, actor):  # any role may ask what the policy allows
             check_may(actor, [], "policy")
         return quote(self.app, clause, unit, grade, base, day or dates.today(), platform)
-
-    def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
-        """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
-        lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
-        cache = self._awarded
-        if cache is not None and (unit, clause) in cache:
-            refs, total = cache[unit, clause]
-            return list(refs), total
-        with storage_errors(self.app), self.engine.connect() as conn:
-            found = reports.awarded_under(conn, unit, clause)
-        if cache is not None:
-            cache[unit, clause] = (list(found[0]), found[1])
-        return found
 
     def catalogue(self) -> Any:
         """The policy catalogue as it stands: shipped clauses and every loaded document (public: no role)."""
