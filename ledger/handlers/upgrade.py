@@ -32,10 +32,16 @@ from .policies import catalogue_of
 PAGE = 2000  # applications read from the log per query
 
 
-def carry_earlier_awards(uow: UnitOfWork, actor: str, on: str) -> int:
-    """Open and carry what the totals and marks lack; returns how many of them changed (0: nothing to do)."""
+def carry_earlier_awards(uow: UnitOfWork, actor: str, on: str, records: set[str] | None = None) -> int:
+    """Open and carry what the totals and marks lack; returns how many of them changed (0: nothing to do).
+
+    ``records``: only these records (a loaded clause that shares a record its own clauses kept no total or mark
+    for: ``policy load`` carries their awards in, as the command code counted them)."""
     catalogue = catalogue_of(uow)
     lifetime, yearly = kept_records(catalogue)
+    if records is not None:
+        lifetime = {r: c for r, c in lifetime.items() if r in records}
+        yearly &= records
     if not lifetime and not yearly:
         return 0
     wanted: dict[tuple[str, str, str], tuple[int | None, dict[str, int]]] = {}  # (unit, group, period) → cap, refs

@@ -98,3 +98,39 @@ def test_after_the_upgrade_the_totals_and_marks_refuse_what_the_read_model_used_
         assert report.ok, report.findings
         ledger.replay("admin")
         assert ledger.verify("auditor").ok
+
+
+YEARLY_SUCCESSOR = """
+[document]
+id = "qd2025-ct"
+title = "青岛市行业共性技术攻关项目管理办法"
+doc_number = "青科规〔2025〕7号"
+issuer = "青岛市科学技术局"
+issued = "2025-01-01"
+effective_from = "2024-01-01"
+city = "qingdao"
+
+[[clauses]]
+id = "qd2025-ct-common-tech"
+title = "行业共性技术攻关项目(每年一项)"
+item = "第二条"
+quote = "同一单位每年支持一项行业共性技术攻关项目,给予最高500万元支持。"
+max = "500万"
+once_per = "year"
+shares = "qd2024-01-common-tech"
+"""
+
+
+def test_a_loaded_clause_keeping_yearly_marks_for_a_record_it_shares_counts_the_awards_made_under_it(world):
+    """The successor keeps a yearly mark under ``qd2024-01-common-tech``'s record, which kept none: ``policy load``
+    carries the unit's awards under it into the marks (the command code used to ask the read model)."""
+    world.awarded("AB-1", "qd2024-01-common-tech", "100万")
+    ledger = world.ledger
+    from ledger import commands
+
+    loaded = ledger.run(commands.build("policy load", {"file-name": "c.toml", "content": YEARLY_SUCCESSOR}), "admin")
+    assert loaded.fields["limits_carried"] == 1
+    applied(ledger, "AB-2", "qd2025-ct-common-tech", "100万", ENTERPRISE, "2024-10-01")
+    error = award_refused(ledger, "AB-2", "100万", "2024-10-01")
+    assert error.code == "ALREADY_AWARDED_ONCE" and "AB-1" in error.message
+    assert ledger.verify("auditor").ok
