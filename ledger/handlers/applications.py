@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clauses, dates, errors, rules, scope
 from .. import commands as c
-from ..caps import LIFE, ONCE, UnitCap
+from ..caps import LIFE, ONCE, UnitCap, year_group
 from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
@@ -107,11 +107,6 @@ def members(uow: UnitOfWork, clause: clauses.Clause) -> list[clauses.Clause]:
     if clause.shares is None and not any(c.shares == clause.id for c in catalogue_of(uow)):
         return [clause]
     return [c for c in catalogue_of(uow) if c.record == clause.record]
-
-
-def year_group(clause: clauses.Clause, year: int) -> str:
-    """The once-a-year mark of a unit under a clause's record (an ONCE aggregate per year)."""
-    return f"{clause.record}/year/{year}"
 
 
 def platform_group(clause: clauses.Clause, platform: str) -> str:

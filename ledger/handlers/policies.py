@@ -66,7 +66,7 @@ def _policy_load(uow: UnitOfWork, cmd: c.PolicyLoad, actor: str) -> Result:
     if shared:
         from .upgrade import carry_earlier_awards
 
-        carried = carry_earlier_awards(uow, actor, on, shared)
+        carried = carry_earlier_awards(uow, after, actor, on, shared)
         if carried:
             fields["limits_carried"] = carried
     return Result(fields)

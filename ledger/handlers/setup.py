@@ -13,6 +13,7 @@ from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, roles_of, upgrade
 from .keys import begin_signing
+from .policies import catalogue_of
 
 
 @handles(c.Init)
@@ -26,7 +27,9 @@ def _init(uow: UnitOfWork, cmd: c.Init, actor: str) -> Result:
             # A first-edition ledger: its events so far stay unsigned history; from here on everything is signed.
             begin_signing(uow, installation, uow.require(Actor, actor, what=f"{actor} 不存在"), actor, on)
             fields["signed_from"] = "next"
-        carried = upgrade.carry_earlier_awards(uow, actor, on)  # totals and marks the first edition did not keep
+        carried = upgrade.carry_earlier_awards(
+            uow, catalogue_of(uow), actor, on
+        )  # totals and marks the first edition did not keep
         if carried:
             fields["limits_carried"] = carried
         if "signed_from" not in fields and not carried:

@@ -22,22 +22,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import clauses, vocabulary
-from ..caps import LIFE, ONCE, UnitCap
+from ..caps import LIFE, ONCE, UnitCap, year_group
 from ..grant import AWARDED, Grant
 from ..uow import UnitOfWork
-from .applications import year_group
 from .keys import authenticate
-from .policies import catalogue_of
 
 PAGE = 2000  # applications read from the log per query
 
 
-def carry_earlier_awards(uow: UnitOfWork, actor: str, on: str, records: set[str] | None = None) -> int:
-    """Open and carry what the totals and marks lack; returns how many of them changed (0: nothing to do).
+def carry_earlier_awards(
+    uow: UnitOfWork, catalogue: clauses.Catalogue, actor: str, on: str, records: set[str] | None = None
+) -> int:
+    """Open and carry what the totals and marks lack under ``catalogue`` (as it stands); returns how many of them
+    changed (0: nothing to do).
 
     ``records``: only these records (a loaded clause that shares a record its own clauses kept no total or mark
     for: ``policy load`` carries their awards in, as the command code counted them)."""
-    catalogue = catalogue_of(uow)
     lifetime, yearly = kept_records(catalogue)
     if records is not None:
         lifetime = {r: c for r, c in lifetime.items() if r in records}
