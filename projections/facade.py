@@ -21,6 +21,7 @@ from ledger.actors import Actor, check_may
 from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
+from ledger.values import may_read
 
 from . import pipeline, reports, schema
 from .runner import Progress, Projector, ReadModel, make_engine
@@ -258,7 +259,7 @@ class Ledger:
 
     def roles(self, actor: str) -> list[dict]:
         """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
-        if not actor_roles(self.app, actor):
+        if not may_read(actor_roles(self.app, actor)):
             check_may(actor, [], "role list")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
+from ledger.values import may_read
+
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
 POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
@@ -141,7 +143,7 @@ def has_role(conn: sqlite3.Connection, actor: str) -> bool:
         found = person(conn, actor)
     except (ValueError, KeyError, TypeError):  # an event this fold does not expect: let the full path judge
         return False
-    return bool(found and found["roles"])
+    return found is not None and may_read(found["roles"])
 
 
 def loaded_titles(conn: sqlite3.Connection) -> dict[str, str]:
