@@ -95,14 +95,14 @@ def wall(args: list[str]) -> float:
 
 
 def event_count(url: str) -> int:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         return ledger.app.recorder.max_notification_id() or 0
 
 
 def report_latency(url: str) -> dict[str, float]:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         years = sorted({r["year"] for r in ledger.report("funds", "bench")})
@@ -194,7 +194,7 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
 
 def read_commands(url: str) -> dict[str, float]:
     """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up)."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         ref = ledger.report("awards", "bench")[0]["application"]
@@ -206,7 +206,7 @@ def read_commands(url: str) -> dict[str, float]:
 
 
 def one_command(url: str, workdir: Path) -> float:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         rows = [r for r in ledger.report("awards", "bench") if r["awarded"] > r["disbursed"] + r["pending"]]

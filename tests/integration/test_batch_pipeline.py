@@ -9,9 +9,9 @@ import sqlite3
 
 import pytest
 
+from app import pipeline
+from app.facade import Ledger
 from bench.generate import programme
-from projections import pipeline
-from projections.facade import Ledger
 
 SKIP = {"stored_events", "stored_snapshots", "event_hashes", "event_signatures", "snapshot_signatures"}
 

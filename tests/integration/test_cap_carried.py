@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.facade import Ledger
 from ledger import clauses, rules
 from ledger.caps import LIFE, UnitCap
 from ledger.service import UnitOfWork
 from projections import schema
-from projections.facade import Ledger
 from tests.helpers import UNIVERSITY, World
 from tests.integration.test_policy_load import FIRST_EDITION
 

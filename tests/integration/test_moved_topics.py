@@ -14,9 +14,9 @@ from eventsourcing import utils
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import TopicError, resolve_topic
 
+from app.facade import Ledger
 from ledger import service, vocabulary
 from ledger.grant import Grant
-from projections.facade import Ledger
 from tests.helpers import World, run
 from tests.integration.test_batch_pipeline import read_models
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from app.facade import Ledger
 from ledger import clauses, commands, rules
 from ledger.caps import LIFE, UnitCap
 from ledger.service import UnitOfWork
-from projections.facade import Ledger
 from projections.reports import REPORTS
 from tests.helpers import ENTERPRISE, INVESTOR, UNIVERSITY, World, event_count, refused, run
 

@@ -38,7 +38,7 @@ def _wait_for_replay(primary_url: str, standby_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def pair():
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     primary = start_cluster()
     standby = None
@@ -88,8 +88,8 @@ def test_reports_history_and_verify_from_a_caught_up_standby_agree_with_the_prim
 
 
 def test_a_standby_that_is_behind_says_by_how_much_and_agrees_again_after_catching_up(pair, monkeypatch):
+    from app.facade import Ledger
     from cli.main import main
-    from projections.facade import Ledger
 
     url, replica_url = pair
     monkeypatch.setenv("GRANTLEDGER_READ_DB", replica_url)  # the environment variable, this time

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.facade import Ledger
 from ledger import clauses, rules
 from ledger.caps import LIFE, ONCE, UnitCap
 from ledger.service import UnitOfWork
-from projections.facade import Ledger
 from tests.helpers import ENTERPRISE, UNIVERSITY, World, event_count, refused, run
 from tests.integration.test_policy_load import FIRST_EDITION
 

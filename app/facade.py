@@ -22,14 +22,14 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 from ledger.values import may_read
+from projections import reports, schema
+from projections.runner import Progress, Projector, ReadModel, make_engine
 
-from . import pipeline, reports, schema
-from .runner import Progress, Projector, ReadModel, make_engine
+from . import pipeline
 
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
     from ledger.batch import Summary
-
-    from . import audit, books, statement, vouchers
+    from projections import audit, books, statement, vouchers
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -75,7 +75,7 @@ class Ledger:
     # -- writing ---------------------------------------------------------------
 
     def init(self, actor: str) -> Result:
-        from . import migrate  # alembic: only init and verify need it
+        from projections import migrate  # alembic: only init and verify need it
 
         result = execute(self.app, c.Init(), actor)
         with storage_errors(self.app):
@@ -114,7 +114,7 @@ class Ledger:
 
     def seal(self, actor: str) -> Result:
         """Seal the log as it stands: position, head hash and state hash, recorded as a signed event."""
-        from . import seals
+        from projections import seals
 
         self.allow(actor, "seal")
         self._catch_up_if_allowed()
@@ -199,7 +199,7 @@ class Ledger:
         known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
         the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
-        from . import books
+        from projections import books
 
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
@@ -229,7 +229,7 @@ class Ledger:
 
     def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
         """The chart and every voucher of the books (one per money event), for the exports."""
-        from . import books
+        from projections import books
 
         self.allow(actor, "export")
         loaded = books.load_chart(chart)
@@ -282,7 +282,7 @@ class Ledger:
 
     def voucher_form(self, number: str, actor: str) -> vouchers.VoucherForm:
         """What a voucher's approval form shows (anyone who may read history may print it)."""
-        from . import vouchers
+        from projections import vouchers
 
         self.allow(actor, "history")
         self.catch_up()
@@ -293,7 +293,7 @@ class Ledger:
         self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
     ) -> statement.Statement:
         """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
-        from . import statement
+        from projections import statement
 
         self.allow(actor, "history")
         self.catch_up()
@@ -340,7 +340,7 @@ class Ledger:
         checkpoint: dict | None = None,
         witnessed: list[dict] | None = None,
     ) -> audit.Report:
-        from . import audit, migrate
+        from projections import audit, migrate
 
         self.allow(actor, "verify")
         with storage_errors(self.app):
@@ -356,7 +356,7 @@ class Ledger:
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed, stop=stop)
 
     def export(self, actor: str, out: IO[str]) -> int:
-        from . import audit
+        from projections import audit
 
         self.allow(actor, "export")
         with storage_errors(self.app):
