@@ -78,6 +78,7 @@ def verify(checkpoint: str | None, witness: str | None) -> None:
     """
     from projections import witness as witnesses
 
+    from . import verify_words
     from .periods import read_checkpoint
 
     s = settings()
@@ -89,17 +90,18 @@ def verify(checkpoint: str | None, witness: str | None) -> None:
     if unrecorded and s.fmt != "json":
         click.echo(unrecorded, err=True)
     s.log.info("verified", events=report.events, ok=report.ok, head=report.head, findings=report.findings)
+    checks = {("signature check" if k == "signatures" else k): v for k, v in report.checks.items()}
+    if s.fmt != "json":  # JSON keeps the checks' English names and values (cli.md); a table reads them in words
+        checks = {verify_words.check_name(k): verify_words.outcome(v) for k, v in checks.items()}
     fields = {
         "events": report.events,
         "ok": report.ok,
         "head": report.head,
         "signatures": report.signatures,
-        "keys": f"issued {report.keys.get('issued', 0)}, enrolled {report.keys.get('enrolled', 0)}"
-        if s.fmt != "json"
-        else dict(report.keys),
+        "keys": verify_words.keys_line(report.keys) if s.fmt != "json" else dict(report.keys),
         "unsigned_history": report.unsigned,
         "signed_from": report.signed_from,
-        **{("signature check" if k == "signatures" else k): v for k, v in report.checks.items()},
+        **checks,
     }
     if not report.ok:
         fields["findings"] = report.findings
@@ -151,12 +153,12 @@ CHART_OPTION = click.option(
 @contextmanager
 def _writing(path: str) -> Iterator[None]:
     """A file that cannot be written is a refusal in words, not a traceback."""
-    from ledger.errors import invalid
+    from ledger.errors import invalid, os_words
 
     try:
         yield
     except OSError as exc:
-        raise invalid(f"无法写入文件 {path}: {exc.strerror or exc}") from None
+        raise invalid(f"无法写入文件 {path}: {os_words(exc)}") from None
 
 
 def _write_text(out: str | None, text: Callable, label: str) -> None:

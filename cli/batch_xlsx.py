@@ -21,7 +21,18 @@ from typing import Any
 from ledger import errors
 from presentation.labels import BATCH_COMMANDS, BATCH_KEYS
 
-LABELS = {label: key for key, label in BATCH_KEYS.items()}
+# A key whose meaning is the command's: ``to`` is extend's new end date and adjust-budget's target category.
+SHEET_KEYS = {"extend": {"to": "延期至"}, "adjust-budget": {"to": "调入科目"}}
+LABELS = {label: key for key, label in BATCH_KEYS.items()} | {
+    label: key for own in SHEET_KEYS.values() for key, label in own.items()
+}
+
+
+def sheet_label(command: str, key: str) -> str:
+    """A column's header on a command's own sheet of the template."""
+    return SHEET_KEYS.get(command, {}).get(key) or BATCH_KEYS.get(key, key)
+
+
 COMMANDS = {label: name for name, label in BATCH_COMMANDS.items()}
 
 
@@ -163,7 +174,7 @@ def write_template(path: str) -> None:
         if not columns:  # nothing to fill in (e.g. key rotate acts for the person running it)
             continue
         sheet = book.create_sheet(title[:31])
-        sheet.append([BATCH_KEYS.get(k, k) for k, _ in columns])
+        sheet.append([sheet_label(key, k) for k, _ in columns])
         for index, ((k, required), cell) in enumerate(zip(columns, sheet[1], strict=True), start=1):
             cell.font = Font(bold=True)
             if not required:
@@ -179,7 +190,7 @@ def write_template(path: str) -> None:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        labels = [BATCH_KEYS.get(k, k) + ("" if required else "(可选)") for k, required in columns]
+        labels = [sheet_label(key, k) + ("" if required else "(可选)") for k, required in columns]
         guide_rows.append([title, key, "、".join(labels)])
     guide = book.create_sheet(GUIDE)
     guide.append(["工作表 (命令)", "cmd", "列 (必填的在前)"])

@@ -153,6 +153,12 @@ def guarded(fn: F) -> F:
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
             output.fail(s.fmt, error)
+        except OSError as error:
+            refusal = _file_refusal(error) or _storage_refusal(error)
+            if refusal is None:
+                raise
+            s.log.error("file or storage failure", error=str(error), code=refusal.code)
+            output.fail(s.fmt, refusal)
         except Exception as error:
             refusal = _storage_refusal(error)
             if refusal is None:
@@ -161,6 +167,24 @@ def guarded(fn: F) -> F:
             output.fail(s.fmt, refusal)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _file_refusal(error: OSError) -> LedgerError | None:
+    """A file the command was told to read or write (``--out``, a batch file) that the system refused: said
+    in words, naming that file (not the ledger's database)."""
+    from ledger.errors import invalid, os_words
+    from ledger.eventstore import parse_url
+
+    if not error.filename:
+        return None
+    try:
+        store = parse_url(settings().db)
+        database = store.sqlite_file if store.engine == "sqlite" else None
+    except LedgerError:
+        database = None
+    if database and str(error.filename).startswith(database):  # the database, its journal or its WAL
+        return None
+    return invalid(f"文件 {error.filename}: {os_words(error)}")
 
 
 def _storage_refusal(error: Exception) -> LedgerError | None:

@@ -34,8 +34,8 @@ SUMMARIES = {
     "award": "批复申报, 占用资金预算。",
     "reject": "驳回申报。",
     "disburse": "拨付批复资金 (全部或部分)。",
-    "approve": "审批待审批的拨付或投资 (第二人)。",
-    "void": "作废待审批的拨付或投资。",
+    "approve": "第二人审批: 待审批的拨付、投资、股权退出或核销, 或更正、重新开账的文号。",
+    "void": "作废待审批的拨付或投资, 或撤回待审批的更正、退出、核销、重新开账。",
     "spend": "登记单位使用专项资金的支出。",
     "recover": "追回资金到专项资金。",
     "reverse": "红字冲正已入账的业务。",
@@ -390,22 +390,26 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         {"--amount": "拨付金额。", "--voucher": "付款凭证号; 同一凭证号只用一次。", "--date": DATE},
     ),
     "approve": (
-        """审批待审批的凭证 VOUCHER (审批人; 不能是录入它的人)。
+        """审批待审批的凭证 VOUCHER (审批人或管理员; 不能是录入或提出它的人): 达到审批阈值的拨付和股权投资、
+股权退出和核销, 以及以文号提出的撤销批复、调减批复、更正申报、复评和重新开账 (审批后生效)。
 
 \b
 示例:
   grantledger --actor zhao.min approve PZ-2024-0001
+  grantledger --actor zhao.min approve 青科撤〔2024〕1号
 """,
         {"--date": DATE},
     ),
     "void": (
-        """作废待审批的凭证 VOUCHER; 资金回到批复的可拨付额度。
+        """作废待审批的凭证 VOUCHER; 资金回到批复的可拨付额度。以文号提出、尚待审批的更正
+(撤销批复、调减、更正申报、复评)、股权退出、核销和重新开账, 也用 void 撤回。
 
 \b
 示例:
   grantledger --actor zhao.min void PZ-2024-0002 --reason "收款账户有误"
+  grantledger --actor zhao.min void 青科撤〔2024〕1号 --reason "文号有误"
 """,
-        {"--reason": "作废理由。", "--date": DATE},
+        {"--reason": "作废或撤回的理由。", "--date": DATE},
     ),
     "spend": (
         """登记单位使用批复 REF 的专项资金 (专款专用)。
@@ -530,7 +534,7 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "seal": (
-        """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README "Closing a year"), 由操作人签名并记录。
+        """封存日志现状: 日志位置、该处链头哈希和全部余额的哈希 (见 README 中结账与封存的说明), 由操作人签名并记录。
 请保存文件; 以后用 verify --checkpoint 文件 证明日志和余额没有变动。
 
 审计应把封存保存在系统之外: --witness DIR 把每次封存写成该目录中的一个文件

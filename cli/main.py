@@ -116,7 +116,8 @@ def usage_errors(fmt: str) -> Iterator[None]:
         from .output import fail
 
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "grantledger"
-        fail(fmt, invalid(f"{in_chinese(exc)} ({exc.format_message()}; 见 '{where} --help')"))
+        said = exc.format_message().rstrip("。. ")  # click's own words, without a full stop before the "; 见"
+        fail(fmt, invalid(f"{in_chinese(exc)} ({said}; 见 '{where} --help')"))
 
 
 def in_chinese(exc: click.ClickException) -> str:
@@ -126,6 +127,8 @@ def in_chinese(exc: click.ClickException) -> str:
         kind = exc.param_type or (exc.param.param_type_name if exc.param else "")
         return f"缺少{'参数' if kind == 'argument' else '选项'} {hint}".rstrip()
     if isinstance(exc, click.NoSuchOption):
+        if exc.option_name in {name for p in main.params for name in p.opts}:  # --format after the command
+            return f"{exc.option_name} 是全局选项, 须写在命令之前 (grantledger {exc.option_name} … 命令 …)"
         near = f", 是否要找 {', '.join(sorted(exc.possibilities))}" if exc.possibilities else ""
         return f"没有选项 {exc.option_name}{near}"
     if isinstance(exc, click.BadParameter):

@@ -153,9 +153,29 @@ def table(
     return "\n\n".join(out)
 
 
+def _key_word(key: str) -> str:
+    """A mapping's key in words: an expenditure category (a budget's) or a field's Chinese name."""
+    category = shown("category", key)
+    return category if category != key else header(key)
+
+
+def _nested(value: Any) -> Any:
+    """A result's mapping (a budget by category) or list of records (the tranches) in words: each key by its
+    Chinese name, each amount in 元 (``{'equipment': Amount}`` → ``设备费 2,000,000.00``)."""
+
+    def words(item: Mapping) -> str:
+        return " ".join(f"{header(k, v)} {_human(shown(k, v))}" for k, v in item.items() if v is not None)
+
+    if isinstance(value, Mapping):
+        return "; ".join(f"{_key_word(k)} {_human(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) for v in value):
+        return "; ".join(words(v) for v in value)
+    return value
+
+
 def record(fields: dict) -> str:
     """One result as a two-column table: Chinese names on the left."""
-    present = {header(k, v): shown(k, v) for k, v in fields.items() if v is not None}
+    present = {header(k, v): _nested(shown(k, v)) for k, v in fields.items() if v is not None}
     size = max(width(k) for k in present) if present else 0
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in present.items())
 

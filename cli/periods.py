@@ -117,5 +117,22 @@ def read_checkpoint(path: str) -> dict:
         if not all(isinstance(document[k], str) for k in ("head", "state")):
             raise ValueError("head 和 state 须为十六进制字符串")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({exc})") from exc
+        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({_why(exc)})") from exc
     return document
+
+
+def _why(exc: Exception) -> str:
+    """What was wrong with a would-be seal file, in words (never Python's English)."""
+    from ledger.errors import os_words
+
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 文本"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"不是 JSON: 第 {exc.lineno} 行第 {exc.colno} 列"
+    if isinstance(exc, KeyError):
+        return f"缺少字段 {exc.args[0]}"
+    if isinstance(exc, OSError):
+        return f"无法读取: {os_words(exc)}"
+    if isinstance(exc, TypeError):
+        return "内容不是一条封存记录"
+    return str(exc)

@@ -264,7 +264,7 @@ def load(path: str) -> None:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        raise errors.not_found(f"政策文件 {path} 无法读取: {exc.strerror}") from exc
+        raise errors.not_found(f"政策文件 {path} 无法读取: {errors.os_words(exc)}") from exc
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -55,7 +55,7 @@ def _check_group(group: str) -> None:
 
 def _share(ledger: object, group: str) -> str:
     """``init --group``: the SQLite file, its side files and folder belong to ``group``, group-writable."""
-    from ledger.errors import invalid
+    from ledger.errors import invalid, os_words
     from ledger.sqlite_share import share_with_group
 
     store = ledger.app.store  # type: ignore[attr-defined]
@@ -67,7 +67,7 @@ def _share(ledger: object, group: str) -> str:
         raise invalid(f"--group {group!r}: 本机没有这个用户组 (先由管理员 groupadd, 再把各账号加入)") from None
     except OSError as error:
         raise invalid(
-            f"--group {group!r}: 无法把 {store.sqlite_file} 及其文件夹交给该组 ({error.strerror}); "
+            f"--group {group!r}: 无法把 {store.sqlite_file} 及其文件夹交给该组 ({os_words(error)}); "
             "需要是文件的属主且属于该组"
         ) from None
     return f"{group} ({folder})"

@@ -53,9 +53,13 @@ def document(st: Any) -> dict:
 
 def text(st: Any, yuan_unit: str = "元") -> str:
     """The statement for a terminal: the award, the figures, then each section as a table."""
+    from datetime import datetime
+
+    from ledger.dates import SHANGHAI
+
     from . import output
 
-    shown_as_of = st.as_of or "今"
+    shown_as_of = st.as_of or f"今天 ({datetime.now(SHANGHAI).date().isoformat()})"  # as the PDF and xlsx say
     parts = [f"{TITLE}  截至 {shown_as_of}  单位: {yuan_unit}", ""]
     width = max(output.width(label) for label, _ in award_lines(st))
     parts += [f"{label}{' ' * (width - output.width(label))}  {value}" for label, value in award_lines(st)]
@@ -142,4 +146,4 @@ def statement(ref: str, fmt: str | None, out: str | None, as_of: str | None, kno
         from . import statement_xlsx
 
         statement_xlsx.write(st, path, s.actor)
-    click.echo(f"wrote {TITLE} {ref} to {path}", err=True)
+    click.echo(f"已写入 {TITLE} {ref}: {path}", err=True)

@@ -2,7 +2,10 @@
 
 拨付审批单 for a disbursement, 股权投资拨付审批单 for an investment, 支出凭单,
 追回凭单, 股权退出凭单; a voided voucher prints as its 作废单 (who voided it,
-when and why) and a reversed one as its 红字冲正单 (who, when, why). Every
+when and why) and a reversed one as its 红字冲正单 (who, when, why). A correction
+filed under its document number prints as its 审批单 (撤销批复, 调减批复, 申报更正,
+复评): before and after, the reason, who proposed it and who put it in force or
+withdrew it. Every
 form carries the award and its unit, the clause with the sentence it quotes,
 the amount in figures and in capitals (``ledger.capitals``), stakes in %,
 valuations and costs in 元, who made it, whether it needed a second person
@@ -31,6 +34,12 @@ TITLES = {
     "expenditure": "专项资金支出凭单",
     "recovery": "专项资金追回凭单",
     "exit": "股权退出凭单",
+    "write-off": "股权核销凭单",
+    # corrections (ledger.corrections): filed under their document number, put in force by a second person
+    "cancel-award": "撤销批复审批单",
+    "reduce-award": "调减批复审批单",
+    "correct": "申报更正审批单",
+    "reevaluate": "复评审批单",
 }
 WORDS = {
     "disbursement": "拨付",
@@ -38,6 +47,7 @@ WORDS = {
     "expenditure": "支出",
     "recovery": "追回",
     "exit": "股权退出",
+    "write-off": "股权核销",
 }
 AMOUNT_LABELS = {
     "disbursement": "本次拨付",
@@ -45,8 +55,13 @@ AMOUNT_LABELS = {
     "expenditure": "本次支出",
     "recovery": "追回金额",
     "exit": "退出收入",
+    "write-off": "核销金额",
+    "cancel-award": "撤销金额",
+    "reduce-award": "调减金额",
 }
-APPROVED_KINDS = frozenset(("disbursement", "investment"))  # the movements a second person may have to approve
+CORRECTIONS = frozenset(("cancel-award", "reduce-award", "correct", "reevaluate"))
+# the movements a second person may have to approve (an exit or a write-off at the threshold: ledger.holds)
+APPROVED_KINDS = frozenset(("disbursement", "investment", "exit", "write-off"))
 UNSIGNED = "—(未签名)"
 
 
@@ -100,6 +115,8 @@ def event_label(event_type: str) -> str:
 
 
 def title(form: VoucherForm) -> str:
+    if form.kind in CORRECTIONS:
+        return TITLES[form.kind] + ("(已撤回)" if form.status == "withdrawn" else "")
     if form.status == "voided":
         return f"{WORDS.get(form.kind, '')}作废单"
     if form.status == "reversed":
@@ -117,12 +134,54 @@ def specifics(form: VoucherForm) -> list[list[str]]:
         rows.append(["支出类别", _label("category", d.get("category")), "", ""])
     if form.kind == "recovery" and d.get("reason"):
         rows.append(["追回理由", d["reason"], "", ""])
+    if form.kind in CORRECTIONS:
+        rows.extend(_changes(form))
+        rows.append(["理由", d.get("reason") or "", "", ""])
     if form.kind == "exit":
         cost = int(d.get("cost") or 0)
         rows.append(["出售股权比例", f"{format_stake(d['stake'])}%", "所售股权成本(元)", _yuan(cost)])
         gain = form.amount - cost
         rows.append(["退出损益(元)", f"{_yuan(gain)} ({'收益' if gain >= 0 else '损失'})", "", ""])
+    if form.kind == "write-off":
+        rows.append(["核销股权比例", f"{format_stake(d['stake'])}%", "核销理由", d.get("reason") or ""])
     return rows
+
+
+def _changes(form: VoucherForm) -> list[list[str]]:
+    """A correction's before and after, in 元 and in words (grades, clauses)."""
+    c = form.correction or {}
+    before, after = c.get("before"), c.get("after")
+    if form.kind == "reduce-award":
+        return [["调减前批复金额", _yuan(before), "调减后批复金额", _yuan(after)]]
+    if form.kind == "correct":
+        rows = []
+        if (after or {}).get("asked") is not None:
+            rows.append(["原申报金额", _yuan(before.get("asked")), "更正后申报金额", _yuan(after["asked"])])
+        if (after or {}).get("clause") and after["clause"] != before.get("clause"):
+            rows.append(["原条款", before.get("clause") or "", "更正后条款", after["clause"]])
+        return rows
+    if form.kind == "reevaluate":
+        was, now = before or {}, after or {}
+        grade = f"{_label('grade', was.get('grade'))}{' (' + str(was['score']) + '分)' if was.get('score') else ''}"
+        new = f"{_label('grade', now.get('grade'))}{' (' + str(now['score']) + '分)' if now.get('score') else ''}"
+        return [["原评审等级", grade, "复评等级", new]]
+    return []
+
+
+def _second_person(form: VoucherForm) -> list[list[str]]:
+    """Who put a correction in force (审批人), or withdrew it (撤回人), or that it still waits."""
+    if form.approver:
+        return [
+            ["审批人", form.approver, "审批日期", form.approved_on or ""],
+            ["审批人密钥指纹", form.approver_fingerprint or UNSIGNED, "", ""],
+        ]
+    if form.voided_by:
+        return [
+            ["撤回人", form.voided_by, "撤回日期", form.voided_on or ""],
+            ["撤回理由", form.void_reason or "", "", ""],
+            ["撤回人密钥指纹", form.closer_fingerprint or UNSIGNED, "", ""],
+        ]
+    return [["审批人", "(待审批: 须由提出人以外的审批人或管理员审批后生效)", "", ""]]
 
 
 def people(form: VoucherForm) -> list[list[str]]:
@@ -131,6 +190,9 @@ def people(form: VoucherForm) -> list[list[str]]:
         ["经办人", form.maker or "", "经办日期", form.made_on or form.effective_date],
         ["经办人密钥指纹", form.maker_fingerprint or UNSIGNED, "", ""],
     ]
+    if form.kind in CORRECTIONS:
+        made = ["提出人", form.maker or "", "提出日期", form.made_on or form.effective_date]
+        return [made, ["提出人密钥指纹", *rows[1][1:]], *_second_person(form)]
     if form.kind in APPROVED_KINDS:
         if not form.held:
             rows.append(["审批", "无需审批 (低于资金的审批阈值, 经办即入账)", "", ""])
@@ -151,6 +213,8 @@ def people(form: VoucherForm) -> list[list[str]]:
 
 
 def signature_line(form: VoucherForm) -> str:
+    if form.kind in CORRECTIONS:
+        return "提出人签字: ____________　　审批人签字: ____________　　财务负责人签字: ____________"
     second = "审批人签字: ____________　　" if form.kind in APPROVED_KINDS and form.held else ""
     return f"经办人签字: ____________　　{second}财务负责人签字: ____________"
 
@@ -177,13 +241,16 @@ def write(form: VoucherForm, path: str, printed_by: str) -> None:
         ["申报编号", form.application, "状态", _label("status", form.status)],
         ["单位名称", form.unit_name, "统一社会信用代码", form.unit],
         ["资金", fund, "资助方式", _label("mode", form.mode)],
-        ["批复文号", form.award_doc, "批复金额(元)", _yuan(form.awarded)],
+        ["批复文号", form.award_doc or "(尚未批复)", "批复金额(元)", _yuan(form.awarded) if form.award_doc else ""],
         ["批复日期", form.award_date, "业务日期", form.effective_date],
         ["政策条款", clause, "", ""],
         ["条款出处", form.clause_citation, "", ""],
         ["条款原文", form.clause_quote, "", ""],
-        [f"{what}(小写)", _yuan(form.amount), "", ""],
-        [f"{what}(大写)", f"人民币{capitals(form.amount)}", "", ""],
+        *(
+            [[f"{what}(小写)", _yuan(form.amount), "", ""], [f"{what}(大写)", f"人民币{capitals(form.amount)}", "", ""]]
+            if form.kind in AMOUNT_LABELS or form.kind not in CORRECTIONS
+            else []
+        ),
         *specifics(form),
         *people(form),
     ]

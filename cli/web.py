@@ -44,7 +44,7 @@ def serve(host: str, port: int, token_file: str | None) -> None:
             with open(token_file, encoding="utf-8") as handle:
                 token = handle.read()
         except OSError as error:
-            raise errors.invalid(f"--token-file {token_file}: 无法读取 ({error.strerror})") from None
+            raise errors.invalid(f"--token-file {token_file}: 无法读取 ({errors.os_words(error)})") from None
     import uvicorn
 
     from web.app import create_app
@@ -56,9 +56,7 @@ def serve(host: str, port: int, token_file: str | None) -> None:
     check_initialised(app.state.engine)
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"grantledger web view (read-only): http://{shown}:{port}/"
-        + (" — token required" if token else "")
-        + " — Ctrl-C to stop",
+        f"grantledger 网页 (只读): http://{shown}:{port}/" + (" — 须带访问令牌" if token else "") + " — 按 Ctrl-C 停止",
         err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -74,3 +74,27 @@ def did_you_mean(word: str, choices: list[str], n: int = 3) -> str:
 
     close = difflib.get_close_matches(word, choices, n=n, cutoff=0.6)
     return f"; 是否要找: {', '.join(close)}?" if close else ""
+
+
+# What the operating system said about a file, in words (its own ``strerror`` is English).
+_OS_WORDS = {
+    "ENOENT": "路径不存在",
+    "EACCES": "没有权限",
+    "EPERM": "不允许的操作",
+    "EISDIR": "这是一个目录, 不是文件",
+    "ENOTDIR": "路径中有一段不是目录",
+    "ENOSPC": "磁盘已满",
+    "EROFS": "文件系统只读",
+    "EEXIST": "已经存在",
+    "ENAMETOOLONG": "文件名太长",
+    "EMFILE": "打开的文件太多",
+    "EIO": "磁盘读写出错",
+}
+
+
+def os_words(exc: OSError) -> str:
+    """``[Errno 2] No such file or directory`` → ``路径不存在`` (the error number kept for what is not listed)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_WORDS.get(name) or (f"系统错误 {name} (错误号 {exc.errno})" if exc.errno else "系统错误")

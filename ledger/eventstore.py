@@ -194,7 +194,7 @@ def db_timeout() -> int:
     if not text:
         return DEFAULT_TIMEOUT
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3600:
-        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: give whole seconds from 1 to 3600")
+        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: 须是 1 到 3600 之间的整秒数")
     return int(text)
 
 
@@ -204,9 +204,7 @@ def parse_url(url: str | None) -> StoreURL:
     if parts.scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path or path.startswith(":memory:"):
-            raise invalid(
-                f"--db {url!r}: give a file, e.g. sqlite:///grantledger.db (an in-memory ledger keeps nothing)"
-            )
+            raise invalid(f"--db {url!r}: 请给出一个文件, 例如 sqlite:///grantledger.db (内存中的账本什么也留不下)")
         from .sqlite_share import immutable_uri, read_only_folder
 
         if read_only_folder(path):  # a copy in a folder nobody can write: read it without locks or side files

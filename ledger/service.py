@@ -182,7 +182,7 @@ def check_exists(path: str, url: str) -> None:
     """A SQLite ledger that is not there is refused before connecting, so no empty file is left behind."""
     folder = os.path.dirname(path) or "."
     if not path.startswith("file:") and os.path.isdir(folder) and not os.path.exists(path):
-        raise errors.not_found(f"账本 {url} 不存在: 先运行 'grantledger init' 创建账本")
+        raise errors.not_found(f"账本 {url} 不存在: 先运行 grantledger init 创建账本")
 
 
 # -- running a command --------------------------------------------------------
@@ -251,7 +251,7 @@ def storage_errors(app: GrantLedger) -> Iterator[None]:
             raise
         if is_missing_table(exc):
             raise errors.not_found(
-                f"账本 {storage.where(app.store)} 尚未初始化: 先运行 'grantledger init' 初始化"
+                f"账本 {storage.where(app.store)} 尚未初始化: 先运行 grantledger init 初始化"
             ) from exc
         raise storage.failure(app.store, exc) from exc
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.tranches import MILESTONES
+from ledger.scope import CITY_WORDS
+from ledger.tranches import MILESTONES, RESULTS
 from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
 from ledger.vocabulary import LABELS
 
@@ -106,7 +107,7 @@ HEADERS = {
     "carried_forward": "结转",
     "lapsed": "年末结余",
     "closed": "已结账",
-    "paid": "年内已拨付",
+    "paid": "已拨付",  # a project's, or a closed year's (with its 年度); the carryover report's own below
     "closed_on": "结账日期",
     "position": "日志位置",
     "head": "链头哈希",
@@ -157,6 +158,18 @@ HEADERS = {
     "released": "已放行",
     "opening_available": "期初结余",
     "closing_available": "期末结余",
+    # issue 27, second pass: the projects' and corrections' results, the province's and verify's words
+    "milestone": "里程碑",
+    "result": "结论",
+    "tranches": "分期计划",
+    "pct": "比例%",
+    "released_on": "放行日期",
+    "budget": "预算",
+    "from": "调出科目",
+    "to": "调入科目",
+    "city": "城市",
+    "clauses": "条款范围",
+    "finding": "问题",
     **{
         f"{end}_{figure}": f"{word}{title}"
         for end, word in (("opening", "期初"), ("closing", "期末"))
@@ -191,6 +204,7 @@ REPORT_HEADERS = {
     "funds:period": PERIOD_HEADERS,
     "awards:period": PERIOD_HEADERS,
     "monthly": {"appropriated": "预算(截至月末)", "disbursed": "本月拨付"},
+    "carryover": {"paid": "年内已拨付"},
 }
 
 # Event types as history shows them: the one table, declared with the events (``ledger.vocabulary``).
@@ -224,13 +238,33 @@ VALUES: dict[str, dict[str, str]] = {
         "written-off": "已核销",
         "issued": "代管",
         "enrolled": "自持",
+        # a correction once a second person put it in force (ledger.corrections.DONE), or withdrew it
+        "cancelled": "已撤销",
+        "reduced": "已调减",
+        "corrected": "已更正",
+        "reevaluated": "已复评",
+        "withdrawn": "已撤回",
+        # a project (ledger.project)
+        "open": "执行中",
+        "closed": "已结题",
     },
+    "result": RESULTS,
+    "from": CATEGORIES,
+    "to": CATEGORIES,
+    "city": CITY_WORDS,
     "kind": KINDS,
 }
 
 
 # A field that is an amount in one command's result and a stake in a report (``convert`` → ``converted``).
 AMOUNT_HEADERS = {"converted": "转股金额"}
+# A field that is a date in one command's result and something else in another's (``extend``'s previous end
+# date, ``key rotate``'s previous key).
+DATE_HEADERS = {"previous": "原截止日期"}
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-" and value[:4].isdigit()
 
 
 def header(column: str, value: Any = None) -> str:
@@ -238,6 +272,8 @@ def header(column: str, value: Any = None) -> str:
 
     if isinstance(value, Amount) and column in AMOUNT_HEADERS:
         return AMOUNT_HEADERS[column]
+    if column in DATE_HEADERS and _is_date(value):
+        return DATE_HEADERS[column]
     return HEADERS.get(column, column)
 
 

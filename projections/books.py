@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
 
-from ledger.errors import invalid
+from ledger.errors import invalid, os_words
 from ledger.money import format_yuan
 
 from . import schema as s
@@ -114,7 +114,7 @@ def load_chart(path: str | None = None) -> Chart:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise invalid(f"无法读取科目对照表 {path}: {exc.strerror or exc}") from None
+            raise invalid(f"无法读取科目对照表 {path}: {os_words(exc)}") from None
         source = path
     try:
         data = tomllib.loads(text)

@@ -45,7 +45,7 @@ def check_current(engine: Engine) -> None:
     newest = head()
     if now is not None and now != newest:
         raise errors.not_found(
-            f"账本的数据库版本 {now} 早于程序的 {newest}: 先运行 'grantledger init' 升级 (升级会从日志重建报表), 再运行"
+            f"账本的数据库版本 {now} 早于程序的 {newest}: 先运行 grantledger init 升级 (升级会从日志重建报表), 再运行"
         )
 
 

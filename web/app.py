@@ -33,7 +33,7 @@ from projections.journal import account_name
 
 from . import adapters, chart, figures
 from .guard import Guard, is_loopback
-from .labels import FIELDS, event_name
+from .labels import VALUE_COLUMNS, event_name, field_name
 from .source import head, read_only_engine
 
 HERE = Path(__file__).parent
@@ -51,7 +51,8 @@ def make_templates() -> Jinja2Templates:
     env.filters["label"] = lambda value, column: labels.shown(column, value)
     env.filters["event"] = event_name
     env.filters["account"] = account_name
-    env.filters["field"] = lambda name: FIELDS.get(name) or labels.header(name)
+    env.filters["field"] = field_name
+    env.globals["value_columns"] = VALUE_COLUMNS
     env.globals.update(
         header=labels.header, bars=chart.bars, modes=MODES, downloads=DOWNLOADS, titles=labels.REPORT_TITLES
     )

@@ -115,7 +115,15 @@ def application(conn: Connection, ref: str) -> dict | None:
     return dict(row._mapping) if row else None
 
 
-MONEY_FIELDS = frozenset(("amount", "asked", "cost", "proceeds", "gain", "valuation", "equity_amount"))
+MONEY_FIELDS = frozenset(
+    (
+        *("amount", "asked", "cost", "proceeds", "gain", "valuation", "equity_amount"),
+        # the later acts': a reduction's before and after, a project's award, releases and closeout figures
+        *("before", "after", "awarded", "released", "recovered", "retained", "balance", "spent", "paid"),
+    )
+)
+PREFIXED = frozenset(("before", "after"))  # a correction's before/after records: 原申报金额, 更正后申报金额 …
+BY_CATEGORY = frozenset(("budget",))  # a 任务书's budget: an amount per expenditure category
 STAKE_FIELDS = frozenset(("stake",))
 HIDDEN_FIELDS = frozenset(("timestamp", "originator_topic", "actor", "on"))
 
@@ -171,8 +179,10 @@ def _flatten(data: dict, prefix: str = ""):
     for name, value in data.items():
         if name in HIDDEN_FIELDS or value is None:
             continue
-        if isinstance(value, dict) and "_type_" not in value:
-            yield from _flatten(value, prefix)
+        if name in BY_CATEGORY and isinstance(value, dict):
+            yield from ((f"category:{k}", v, "money") for k, v in value.items() if isinstance(v, int))
+        elif isinstance(value, dict) and "_type_" not in value:
+            yield from _flatten(value, f"{name}." if name in PREFIXED else prefix)
         elif isinstance(value, dict):
             yield prefix + name, value.get("_data_"), "text"
         elif name in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):

@@ -111,6 +111,8 @@ def reopen_withdrawn(a: Act) -> None:
 def voucher_issued(a: Act) -> None:
     if a.data.get("kind") == "reopen":
         a.needs(set(), "提出重新开账")
+    elif a.data.get("kind") == "reevaluate":  # a reviewer's 复评 is filed under its document number
+        a.needs({"reviewer"}, "提请复评")
     else:
         a.needs({"clerk"}, "开具凭证")
 

@@ -5,8 +5,9 @@ A word is flagged when it is a run of two or more ASCII letters with a lower-cas
 alone (not part of an identifier such as ``qd2024-01-common-tech``, ``PZ-1``, ``--amount`` or a path), and not
 in ``TYPED`` — what a user types (commands, option values, format names) or a proper name (grantledger,
 PostgreSQL, Beancount). ALL-CAPS words are codes and placeholders (``INVALID_INPUT``, ``REF``, ``FILE``).
-JSON keys stay English by contract and are not scanned; verify's own check lines are issue 25's and are
-left out here.
+JSON keys stay English by contract and are not scanned. A second session drives the acts added since
+(corrections, projects, fund scope, province, verify and seal with a witness) through their results and
+refusals, and verify's check lines with them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from cli.main import COMMANDS, main
 from cli.output import width
 from projections.journal import ACCOUNTS
 from tests.e2e.driver import Cli, awarded, runner, standard_world
-from tests.helpers import ENTERPRISE, HOSPITAL
+from tests.helpers import ENTERPRISE, HOSPITAL, UNIVERSITY
 
 # What a user types or a proper name: commands, subcommands, option values, formats, products.
 TYPED = set(
@@ -30,7 +31,7 @@ TYPED = set(
     exit write off close reopen seal report history replay verify export events beancount hledger vouchers batch
     template voucher print serve demo all statement monthly province
     contract milestone extend adjust project signing midterm acceptance evaluation overdue
-    cancel reduce correct reevaluate scope
+    cancel reduce correct reevaluate scope qingdao weihai
     awards funds units caps clauses equity trial balance pending carryover
     admin clerk reviewer approver auditor
     table json csv xlsx jsonl pdf txt toml md db u8 kingdee
@@ -85,6 +86,27 @@ def test_every_help_is_in_chinese(path):
     prose = [line for line in result.stdout.splitlines() if not line.strip().startswith(("grantledger", "GRANTLEDGER"))]
     too_wide = [line for line in prose if width(line) > 100]  # wrapped by screen columns (examples are typed as is)
     assert too_wide == [], too_wide
+
+
+IDENTIFIER = re.compile(r"--?[\w-]+|\S*[/:@=_.]\S*|\b\w+-[\w-]+\b|\b\w*\d\w*\b")
+
+
+def loose_english(text: str) -> list[str]:
+    """Like ``english``, but a word in quotes counts too (``见 README "Closing a year"``): only options,
+    paths, identifiers and words with digits in them (``Ed25519``, ``gov2019``) are set aside."""
+    found = []
+    for line in text.splitlines():
+        if line.strip().startswith(("grantledger", "GRANTLEDGER")):
+            continue
+        for word in re.findall(r"[A-Za-z]{2,}", IDENTIFIER.sub(" ", line)):
+            if not (word.isupper() or word in TYPED or word.lower() in TYPED):
+                found.append(f"{word!r} in: {line.strip()[:160]}")
+    return found
+
+
+def test_no_help_quotes_english_either():
+    leftovers = [w for path in command_paths() for w in loose_english(runner().invoke(main, [*path, "--help"]).stdout)]
+    assert leftovers == [], "\n".join(leftovers)
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +200,122 @@ def test_the_scan_catches_english(session):
     assert english("error[FORBIDDEN]: clerk may not run 'approve'; it needs one of: approver") != []
     assert english("error[INVALID_STATE]: 凭证 PZ-1 状态为 posted") != []
     assert english("申报编号 qd2024-01-common-tech --amount 30万 PZ-1 FILE INVALID_INPUT grantledger") == []
+
+
+@pytest.fixture(scope="module")
+def later_session(tmp_path_factory):
+    """The acts added after the first pass — corrections, a project's life, fund scope, province, verify and
+    seal with a witness — each with its result and its refusals, every output a person reads collected."""
+    folder = tmp_path_factory.mktemp("later")
+    db = f"sqlite:///{folder}/ledger.db"
+    cli = standard_world(Cli(db))
+    seen: list[str] = []
+
+    def run(*args: str, actor: str = "admin") -> None:
+        result = cli(*args, actor=actor, fmt="table")
+        seen.append(f"$ {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+
+    clause = "qd2024-01-common-tech"
+    awarded(cli, "QD-1", clause, "500万")
+    awarded(cli, "QD-2", clause, "300万", unit=UNIVERSITY)
+    cli.ok("apply", "QD-3", "--unit", ENTERPRISE, "--clause", clause, "--amount", "50万", "--date", "2024-09-01")
+    cli.ok("evaluate", "QD-3", "--grade", "good", "--date", "2024-09-01")
+    # corrections: proposed, repeated, refused to the proposer and to a reader, put in force, withdrawn
+    cancel = ("cancel-award", "QD-2", "--doc", "撤-1", "--reason", "误批", "--date", "2024-09-10")
+    run(*cancel, actor="clerk")
+    run(*cancel, actor="clerk")
+    run("approve", "撤-1", "--date", "2024-09-11", actor="clerk")
+    run("approve", "撤-1", "--date", "2024-09-11", actor="auditor")
+    run("approve", "撤-1", "--date", "2024-09-11", actor="approver")
+    run("cancel-award", "QD-404", "--doc", "撤-2", "--reason", "误批", actor="clerk")
+    reduce = ("reduce-award", "QD-1", "--doc", "减-1", "--reason", "核减", "--date", "2024-09-12")
+    run(*reduce, "--amount", "600万", actor="clerk")
+    run(*reduce, "--amount", "400万", actor="clerk")
+    run("void", "减-1", "--reason", "撤回", "--date", "2024-09-12", actor="approver")
+    run("reduce-award", "QD-1", "--amount", "400万", "--doc", "减-2", "--reason", "核减", "--date", "2024-09-12",
+        actor="clerk")  # fmt: skip
+    run("approve", "减-2", "--date", "2024-09-13", actor="approver")
+    run("correct", "QD-3", "--doc", "更-1", "--reason", "录错", actor="clerk")
+    run("correct", "QD-1", "--amount", "1万", "--doc", "更-2", "--reason", "录错", actor="clerk")
+    run("correct", "QD-3", "--amount", "40万", "--doc", "更-3", "--reason", "录错", "--date", "2024-09-02",
+        actor="clerk")  # fmt: skip
+    run("approve", "更-3", "--date", "2024-09-03", actor="approver")
+    reevaluate = ("reevaluate", "QD-3", "--doc", "复-1", "--reason", "汇总有误", "--date", "2024-09-04")
+    run(*reevaluate, "--grade", "bogus", actor="reviewer")
+    run(*reevaluate, "--grade", "excellent", actor="reviewer")
+    run("reevaluate", "QD-1", "--grade", "good", "--doc", "复-3", "--reason", "录错", actor="reviewer")
+    run("approve", "复-1", "--date", "2024-09-05", actor="approver")
+    run("approve", "无此文号", actor="approver")
+    # a project: 任务书, milestones, spending within its budget, adjustments, overdue, closed with its 结余
+    run("contract", "QD-1", "--doc", "任务书-1", "--end-date", "2024-12-31", "--budget",
+        "equipment:300万,labor:60万,indirect:40万", "--date", "2024-09-14", actor="clerk")  # fmt: skip
+    run("contract", "QD-1", "--doc", "任务书-2", "--end-date", "2024-12-31", actor="clerk")
+    run("contract", "QD-3", "--doc", "任务书-3", "--budget", "equipment:1万", actor="clerk")
+    run("milestone", "QD-1", "--kind", "signing", "--result", "pass", "--doc", "签-1", "--date", "2024-09-15",
+        actor="clerk")  # fmt: skip
+    run("milestone", "QD-1", "--kind", "nope", "--result", "pass", "--doc", "签-2", actor="clerk")
+    run("milestone", "QD-1", "--kind", "midterm", "--result", "maybe", "--doc", "签-3", actor="clerk")
+    run("disburse", "QD-1", "--amount", "200万", "--voucher", "PZ-1", "--date", "2024-09-16", actor="clerk")
+    run("close-project", "QD-1", "--result", "pass", "--doc", "验-1", "--date", "2024-10-01", actor="clerk")
+    run("approve", "PZ-1", "--date", "2024-09-16", actor="approver")
+    run("spend", "QD-1", "--amount", "80万", "--category", "labor", "--voucher", "ZC-1", "--date", "2024-09-17",
+        actor="clerk")  # fmt: skip
+    run("spend", "QD-1", "--amount", "50万", "--category", "equipment", "--voucher", "ZC-2", "--date", "2024-09-17",
+        actor="clerk")  # fmt: skip
+    run("adjust-budget", "QD-1", "--from", "equipment", "--to", "indirect", "--amount", "1万", "--doc", "调-1",
+        actor="clerk")  # fmt: skip
+    run("adjust-budget", "QD-1", "--from", "equipment", "--to", "labor", "--amount", "900万", "--doc", "调-2",
+        actor="clerk")  # fmt: skip
+    run("adjust-budget", "QD-1", "--from", "equipment", "--to", "labor", "--amount", "10万", "--doc", "调-3",
+        "--date", "2024-09-18", actor="clerk")  # fmt: skip
+    run("extend", "QD-1", "--to", "2024-06-30", "--doc", "变-1", actor="clerk")
+    run("report", "overdue", "--as-of", "2025-02-01")
+    run("extend", "QD-1", "--to", "2025-06-30", "--doc", "变-2", "--date", "2024-09-19", actor="clerk")
+    run("close-project", "QD-1", "--result", "fail", "--doc", "验-1", "--retain-doc", "留-1", "--date",
+        "2024-10-01", actor="clerk")  # fmt: skip
+    run("close-project", "QD-1", "--result", "pass", "--doc", "验-1", "--voucher", "ZH-9", "--date", "2024-10-01",
+        actor="clerk")  # fmt: skip
+    run("disburse", "QD-1", "--amount", "1万", "--voucher", "PZ-2", "--date", "2024-10-02", actor="clerk")
+    for key in ("QD-1", "QD-2", "QD-3", "ZH-9", "撤-1"):
+        run("history", key)
+    run("statement", "QD-1")
+    run("statement", "QD-1", "--format", "pdf", "--out", str(folder / "st.pdf"))
+    for name in ("awards", "funds", "pending", "overdue"):
+        run("report", name)
+    # fund scope
+    run("fund", "scope", "KJ", "--city", "威海", "--doc", "范-1", "--date", "2024-09-20", actor="clerk")
+    run("fund", "scope", "KJ", "--city", "北京", "--doc", "范-2", actor="clerk")
+    run("fund", "scope", "KJ", "--city", "青岛", "--clauses", "nope-clause", "--doc", "范-3", actor="clerk")
+    run("fund", "scope", "ZZ", "--city", "青岛", "--doc", "范-4", actor="clerk")
+    cli.ok("apply", "QD-5", "--unit", ENTERPRISE, "--clause", clause, "--amount", "10万", "--date", "2024-09-21")
+    cli.ok("evaluate", "QD-5", "--grade", "good", "--date", "2024-09-21")
+    run("award", "QD-5", "--amount", "10万", "--fund", "KJ", "--doc", "D5", "--date", "2024-09-21")
+    for voucher in ("撤-1", "减-2", "ZH-9"):
+        run("voucher", "print", voucher, "--out", str(folder / f"{voucher}.pdf"))
+    # verify and seal, with and without a witness; province
+    run("verify", actor="auditor")
+    run("seal", "--witness", str(folder / "seals"), actor="auditor")
+    run("verify", "--witness", str(folder / "seals"), actor="auditor")
+    run("verify", "--witness", str(folder / "nowhere"), actor="auditor")
+    run("verify", "--checkpoint", str(folder / "nothing.json"), actor="auditor")
+    run("verify", "--checkpoint", str(folder), actor="auditor")
+    run("province", "report", "funds", "--ledger", f"青岛={db}", actor="auditor")
+    run("province", "verify", "--ledger", f"青岛={db}", actor="auditor")
+    run("province", "report", "awards", "--ledger", f"青岛={db}", "--ledger", f"威海=sqlite:///{folder}/none.db",
+        actor="auditor")  # fmt: skip
+    run("province", "verify", "--ledger", "bad", actor="auditor")
+    return seen
+
+
+def test_the_later_acts_words_are_chinese(later_session):
+    leftovers = [word for text in later_session for word in english(text)]
+    assert leftovers == [], "\n".join(leftovers)
+
+
+def test_verify_reads_in_words_and_passes_after_every_later_act(later_session):
+    """verify's check lines in a table are Chinese (哈希链 通过 …), and the ledger the later acts made verifies:
+    each act, the reviewer's 复评 among them, is one the re-decision accepts."""
+    verified = next(text for text in later_session if text.startswith("$ verify\n"))
+    assert "哈希链" in verified and "签名核验" in verified and "试算平衡" in verified, verified
+    assert "通过              是" in verified and "未通过" not in verified, verified
+    assert "借方 = 贷方 =" in verified and "代管" in verified, verified

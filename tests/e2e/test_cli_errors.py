@@ -903,3 +903,51 @@ def test_verify_exits_1_with_tampered_naming_the_event_after_a_stored_event_is_e
     assert result.exit_code == 1, describe(result)
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "TAMPERED" and f"seq {seq}" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "awards", "--out", "{bad}/awards.csv"),
+        ("report", "awards", "--format", "xlsx", "--out", "{bad}/awards.xlsx"),
+        ("report", "all", "--format", "xlsx", "--out", "{bad}/all.xlsx"),
+        ("voucher", "print", "PZ-1", "--out", "{bad}/PZ-1.pdf"),
+        ("statement", "QD-1", "--format", "pdf", "--out", "{bad}/st.pdf"),
+        ("statement", "QD-1", "--format", "xlsx", "--out", "{bad}/st.xlsx"),
+        ("batch", "template", "--out", "{bad}/t.xlsx"),
+        ("export", "events", "--out", "{bad}/e.jsonl"),
+        ("verify", "--checkpoint", "{bad}/seal.json"),
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_a_file_that_cannot_be_written_or_read_is_refused_naming_that_file_not_the_database(ledger, tmp_path, args):
+    """A missing folder for --out once came back as 存储故障: 数据库文件 … 无法打开 ([Errno 2] No such file…),
+    exit 5: the ledger's database blamed, in English. It is the file the person named, in words, exit 2."""
+    bad = tmp_path / "no" / "such" / "folder"
+    result = ledger(*(a.format(bad=bad) for a in args), fmt="table")
+    code, message = error_line(result)
+    assert (result.exit_code, code) == (2, "INVALID_INPUT"), message
+    assert str(bad) in message and "路径不存在" in message, message
+    assert "数据库" not in message and "Errno" not in message and "No such" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("env", "db", "words"),
+    [
+        ({}, "sqlite:///:memory:", "请给出一个文件"),
+        ({"GRANTLEDGER_DB_TIMEOUT": "abc"}, "postgresql+psycopg://x@127.0.0.1:1/x", "整秒数"),
+    ],
+)
+def test_a_database_setting_that_cannot_work_is_refused_in_chinese(env, db, words):
+    from tests.e2e.test_chinese_throughout import english
+
+    result = Cli(db)("report", "awards", fmt="table", env=env)
+    code, message = error_line(result)
+    assert code == "INVALID_INPUT" and words in message and english(message) == [], message
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(sqlite_url):
+    """``history QD-1 --format csv`` was 没有选项 --format: true to click, no help to a clerk."""
+    code, message = error_line(Cli(sqlite_url)("history", "QD-1", "--format", "csv", fmt="table"))
+    assert code == "INVALID_INPUT" and message.startswith("--format 是全局选项, 须写在命令之前"), message
+    assert "。;" not in message, message

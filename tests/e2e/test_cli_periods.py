@@ -60,8 +60,8 @@ def test_a_seal_file_verifies_as_a_checkpoint_and_a_forged_one_does_not(world, t
     bad = tmp_path / "forged.json"
     bad.write_text(json.dumps(forged), encoding="utf-8")
     result = world("verify", "--checkpoint", str(bad), actor="auditor", fmt="table")
-    checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("checkpoint"))
-    assert result.exit_code == 1 and checks == {"checkpoint": "TAMPERED"}, describe(result)
+    checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("封存文件核对"))
+    assert result.exit_code == 1 and checks == {"封存文件核对": "未通过 (TAMPERED)"}, describe(result)
     assert result.stderr.startswith(f"error[TAMPERED]: 封存文件 {bad} (第 {sealed['position']} 条)"), describe(result)
     assert "该处的余额已不再得到封存的余额哈希" in result.stderr
     garbage = tmp_path / "garbage.json"

@@ -53,7 +53,7 @@ def test_an_honest_ledger_verifies_against_its_witness_directory(world, tmp_path
     verified = world.ok("verify", "--witness", str(folder), actor="auditor")
     assert verified["ok"] is True and verified["witness"] == "ok (3)", verified
     table = world("verify", "--witness", str(folder), actor="auditor", fmt="table")
-    assert table.exit_code == 0 and "witness" in table.stdout, describe(table)
+    assert table.exit_code == 0 and "留存封存核对" in table.stdout, describe(table)
 
 
 def test_a_witness_directory_that_cannot_be_written_refuses_before_sealing(world, tmp_path):
@@ -86,5 +86,5 @@ def test_a_database_restored_from_an_older_copy_fails_verify_witness(sqlite_url,
     assert result.exit_code == 1, describe(result)
     assert result.stderr.startswith("error[TAMPERED]: 留存目录中的封存文件 seal-"), describe(result)
     assert f"日志比您持有的封存记录短: 日志到第 {old_end} 条, 封存在第 {later['position']} 条" in result.stderr
-    checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("witness"))
-    assert checks == {"witness": "TAMPERED"}, describe(result)
+    checks = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if line.startswith("留存封存核对"))
+    assert checks == {"留存封存核对": "未通过 (TAMPERED)"}, describe(result)

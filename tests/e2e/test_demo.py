@@ -75,3 +75,14 @@ def test_the_demo_leaves_its_database_for_the_user_to_explore(demo):
         cwd=database.parent,
     )
     assert {row["application"] for row in json.loads(awards.stdout)} == {"QD-2024-001", "QD-2024-002", "QD-2024-004"}
+
+
+def test_everything_the_demo_prints_is_chinese(demo):
+    """The README's first command is the demo: its narration, results, refusals and verify's check lines
+    (哈希链 通过 …) leave no English for a new user to read but codes, identifiers and commands typed."""
+    from tests.e2e.test_chinese_throughout import english
+
+    finished, _ = demo
+    leftovers = english(finished.stdout) + english(finished.stderr)
+    assert leftovers == [], "\n".join(leftovers)
+    assert re.search(r"^哈希链\s+通过$", finished.stdout, re.M) and "试算平衡" in finished.stdout

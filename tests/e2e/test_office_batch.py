@@ -189,3 +189,25 @@ def test_a_json_lines_batch_on_stdin_may_start_with_a_bom(world):
     )
     assert result.exit_code == 0, describe(result)
     assert one_json_document(result)["applied"] == 1
+
+
+def test_a_key_that_means_two_things_is_headed_for_its_own_command(world, tmp_path):
+    """``to`` is extend's new end date and adjust-budget's target category: each sheet says which (not one
+    "调入科目/延期至" for both), and a filled 延期 sheet runs under its own header."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "template.xlsx"
+    assert world("batch", "template", "--out", str(out), fmt="table").exit_code == 0
+    book = load_workbook(out)
+    assert [c.value for c in book["延期"][1]] == ["申报编号", "延期至", "文号", "日期"]
+    assert "调入科目" in [c.value for c in book["预算调剂"][1]]
+    assert not [c.value for s in book.worksheets for c in s[1] if "/" in str(c.value)]
+    world.ok("contract", "QD-1", "--doc", "任务书-1", "--end-date", "2025-06-30", "--date", "2024-09-05")
+    book["延期"].append(["QD-1", "2025-12-31", "变更-1", "2024-09-06"])
+    for name in book.sheetnames:
+        if name != "延期":
+            del book[name]
+    book.save(out)
+    result = world("batch", str(out), fmt="json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["applied"] == 1, describe(result)
+    assert world.ok("report", "overdue", "--as-of", "2026-01-01")[0]["end_date"] == "2025-12-31"

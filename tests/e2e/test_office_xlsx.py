@@ -273,3 +273,60 @@ def _print(soffice: str, workbook, tmp_path):
         check=True, capture_output=True, timeout=240,
     )  # fmt: skip
     return tmp_path / (workbook.stem + ".pdf")
+
+
+def test_the_later_acts_rows_print_at_8_pt_or_more_and_read_in_chinese(sqlite_url, tmp_path):
+    """The rows the later acts make — a cancelled award, a reduced one, a project past its end date, a closed
+    project, a payment held with its reason, a statement's changes — fit their sheets at ≥ 8 pt on A4
+    landscape, and LibreOffice prints them with no ``###`` and no English status."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    cli = standard_world(Cli(sqlite_url))
+    awarded(cli, "QD-1", COMMON_TECH, "500万")
+    awarded(cli, "QD-2", COMMON_TECH, "300万")
+    cli.ok("cancel-award", "QD-2", "--doc", "撤-1", "--reason", "误批", "--date", "2024-09-10", actor="clerk")
+    cli.ok("approve", "撤-1", "--date", "2024-09-11", actor="approver")
+    cli.ok("reduce-award", "QD-1", "--amount", "400万", "--doc", "减-1", "--reason", "核减", "--date", "2024-09-12",
+           actor="clerk")  # fmt: skip
+    cli.ok("approve", "减-1", "--date", "2024-09-13", actor="approver")
+    cli.ok("contract", "QD-1", "--doc", "任务书-1", "--end-date", "2024-11-30", "--date", "2024-09-14", actor="clerk")
+    cli.ok("disburse", "QD-1", "--amount", "150万", "--voucher", "PZ-1", "--date", "2024-09-16", actor="clerk")
+    cli.ok("extend", "QD-1", "--to", "2024-12-15", "--doc", "变更-2024-001", "--date", "2024-09-19", actor="clerk")
+    awarded(cli, "QD-3", COMMON_TECH, "50万")
+    cli.ok("disburse", "QD-3", "--amount", "20万", "--voucher", "PZ-3", "--date", "2024-09-20", actor="clerk")
+    cli.ok("close-project", "QD-3", "--result", "pass", "--doc", "验-3", "--voucher", "ZH-3", "--date", "2024-10-01",
+           actor="clerk")  # fmt: skip
+    books = []
+    for args in (("report", "all", "--as-of", "2024-12-31"), ("statement", "QD-1", "--as-of", "2024-12-31")):
+        out = tmp_path / f"{args[0]}.xlsx"
+        result = cli(*args, "--format", "xlsx", "--out", str(out), fmt="table")
+        assert result.exit_code == 0, describe(result)
+        books.append(out)
+    overdue = load_workbook(books[0])[REPORT_TITLES["overdue"]]
+    headers, rows, _ = read_sheet(overdue)
+    assert [r[headers.index("申报编号")] for r in rows] == ["QD-1"] and rows[0][headers.index("逾期天数")] == 16
+    chosen = ("--as-of", "2024-12-31", "--columns", "application,days_overdue")
+    table = cli("report", "overdue", *chosen, fmt="table").stdout.splitlines()
+    assert table[0].split() == ["申报编号", "逾期天数"] and table[2].split() == ["QD-1", "16"], table
+    csv_text = cli("report", "overdue", *chosen, "--format", "csv", fmt="table").stdout
+    assert csv_text.lstrip("\ufeff").splitlines() == ["申报编号,逾期天数", "QD-1,16"], csv_text
+    out = tmp_path / "overdue.xlsx"
+    assert cli("report", "overdue", *chosen, "--format", "xlsx", "--out", str(out), fmt="table").exit_code == 0
+    assert read_sheet(load_workbook(out).active)[:2] == (["申报编号", "逾期天数"], [["QD-1", 16]])
+    for path in books:
+        for sheet in load_workbook(path).worksheets:
+            widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, sheet.max_column + 1)]
+            assert sheets.printed_pt(widths) >= 8, (path.name, sheet.title, round(sheets.printed_pt(widths), 1))
+            assert sheet.page_setup.orientation == "landscape", (path.name, sheet.title)
+        statuses = [
+            str(cell.value)
+            for sheet in load_workbook(path).worksheets
+            for column in sheet.iter_cols()
+            if any(c.value in ("状态", "类型", "事项") for c in column[:12])
+            for cell in column
+            if cell.value is not None
+        ]
+        assert statuses and not [v for v in statuses if re.search(r"[a-z]{3,}", v)], (path.name, statuses)
+        printed = printed_by_libreoffice(path, tmp_path)
+        assert "###" not in printed and "QD-1" in printed

@@ -6,6 +6,8 @@ and as JSON; every figure equals ``report awards`` to the 分. Through the comma
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -119,6 +121,10 @@ def test_the_pdf_statement_reads_back_with_every_figure_in_yuan_and_in_capitals(
     assert "S3支出2024-10-0350,000.00" in text and "重复录入" in text
     assert "项目进度与变更" not in text  # the award has none
     assert "盖章" in text
+    if shutil.which("pdffonts"):  # the one embedded font of every grantledger PDF, as the voucher forms
+        listed = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True).stdout
+        fonts = listed.splitlines()[2:]
+        assert fonts and all(re.search(r"\byes\s+yes\s+yes\b", f) and "TrueType" in f for f in fonts), listed
 
 
 def test_the_xlsx_statement_reads_back_with_numbers_a_title_block_and_no_formulas(office, tmp_path):
@@ -190,7 +196,10 @@ def test_the_table_and_the_default_file_name(office, tmp_path, monkeypatch):
     for shown in ("项目资金对账单", "【拨付明细】", "【支出分类】", "【追回】", "【红字冲正】", "2,250,000.00"):
         assert shown in result.stdout, shown
     assert "【项目进度与变更】" not in result.stdout
+    assert re.search(r"截至 今天 \(\d{4}-\d{2}-\d{2}\)", result.stdout.splitlines()[0]), result.stdout  # not "截至 今"
     monkeypatch.chdir(tmp_path)
+    made = office("statement", "QD-1", "--format", "pdf", "--out", str(tmp_path / "st.pdf"), fmt="table")
+    assert made.stderr.strip() == f"已写入 项目资金对账单 QD-1: {tmp_path / 'st.pdf'}", describe(made)
     result = office("statement", "QD-1", "--format", "xlsx", fmt="table")
     assert result.exit_code == 0 and (tmp_path / "对账单-QD-1.xlsx").exists(), describe(result)
 

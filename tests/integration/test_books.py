@@ -307,3 +307,30 @@ def test_the_kingdee_workbook_has_real_dates_and_columns_wide_enough(busy, tmp_p
         column = [c for (c,) in sheet.iter_rows(min_col=index, max_col=index)]
         needed = max(width(shown(c.value.date() if isinstance(c.value, datetime) else c.value)) for c in column)
         assert sheet.column_dimensions[get_column_letter(index)].width >= needed, (column[0].value, needed)
+
+
+def test_a_closeouts_recovery_is_a_voucher_of_its_month_made_by_the_clerk_with_project_and_unit(world, tmp_path):
+    """The later acts in the books: a closeout's 追回 of the 结余 is its own 记 voucher, numbered in its month
+    after the month's earlier payment, 制单人 the clerk who closed the project, 5001/7101 lines with the
+    application (项目) and 5001 with the unit (往来单位); a cancelled award's own release is not a money voucher."""
+    from tests.helpers import ENTERPRISE
+
+    ledger = world.ledger
+    world.awarded("G-1", "qd2024-01-common-tech", "50万")
+    world.awarded("G-2", "qd2024-01-common-tech", "30万")
+    run(ledger, "disburse", "clerk", ref="G-1", amount="20万", voucher="P-1", date="2024-10-01")
+    run(ledger, "spend", "clerk", ref="G-1", amount="5万", category="equipment", voucher="Z-1", date="2024-10-02")
+    run(ledger, "close-project", "clerk", ref="G-1", result="pass", doc="验-1", voucher="H-1", date="2024-10-20")
+    run(ledger, "disburse", "clerk", ref="G-2", amount="1万", voucher="P-2", date="2024-10-05")  # logged later
+    chart, found = ledger.books("admin", year=2024)
+    out = tmp_path / "pz.txt"
+    with open(out, "w", encoding="gb18030", newline="") as handle:
+        books.u8(chart, found, handle)
+    rows = read_u8(out.read_bytes().decode("gb18030"))
+    october = sorted({(r["制单日期"], int(r["凭证号"])) for r in rows if r["制单日期"].startswith("2024-10")})
+    assert october == [("2024-10-01", 1), ("2024-10-05", 2), ("2024-10-20", 3)], october
+    back = [r for r in rows if r["摘要"].endswith("H-1")]
+    by_account = {r["科目编码"]: r for r in back}
+    assert {r["制单人"] for r in back} == {"clerk"} and by_account["1011"]["借方金额"] == "150000.00"
+    assert by_account["5001"]["项目编码"] == "G-1" and by_account["5001"]["供应商编码"] == ENTERPRISE
+    assert by_account["7101"]["项目编码"] == "G-1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ledger import signing
 from ledger.actors import Actor
 from ledger.grant import Grant
-from tests.helpers import run
+from tests.helpers import ENTERPRISE, run
 
 WAN = 1_000_000
 
@@ -49,3 +49,17 @@ def test_a_cancellation_put_in_force_with_the_proposers_own_key_fails_verify(wor
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
     finding = report.findings[0]
     assert f"event seq {seq} (Grant.AwardCancelled)" in finding and "CX-1" in finding and "invariant 9" in finding
+
+
+def test_a_reviewers_genuine_reevaluation_verifies(world):
+    """A 复评 is the reviewer's act: its document number is issued under the reviewer's key, and verify's
+    re-decision lets a reviewer file it (a clerk's or a reviewer's voucher, not only a clerk's)."""
+    ledger = world.ledger
+    run(ledger, "apply", "clerk", ref="QD-1", unit=ENTERPRISE, clause="qd2024-01-common-tech", amount="50万",
+        date="2024-09-01")  # fmt: skip
+    run(ledger, "evaluate", "reviewer", ref="QD-1", grade="good", date="2024-09-01")
+    run(ledger, "reevaluate", "reviewer", ref="QD-1", grade="excellent", doc="FP-1", reason="汇总有误",
+        date="2024-09-02")  # fmt: skip
+    run(ledger, "approve", "approver", voucher="FP-1", date="2024-09-03")
+    report = ledger.verify("auditor")
+    assert report.ok, report.findings

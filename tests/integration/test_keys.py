@@ -279,7 +279,7 @@ def test_a_first_edition_ledger_upgrades_in_place(db_url, first_edition):
         old_grantledger(first_edition, db_url, actor, *args)
     with Ledger(db_url) as ledger:
         # Not yet upgraded, its read models lack what later migrations add: verify says to run init first.
-        with pytest.raises(LedgerError, match="先运行 'grantledger init' 升级") as refused_before:
+        with pytest.raises(LedgerError, match="先运行 grantledger init 升级") as refused_before:
             ledger.verify("admin")
         assert refused_before.value.code == "NOT_FOUND"
         old_events = ledger.app.recorder.max_notification_id()
