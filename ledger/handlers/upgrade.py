@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from eventsourcing.application import AggregateNotFoundError
+
 from .. import clauses, vocabulary
 from ..caps import LIFE, ONCE, UnitCap, year_group
 from ..grant import AWARDED, Grant
@@ -45,12 +47,23 @@ def carry_earlier_awards(
     if not lifetime and not yearly:
         return 0
     wanted: dict[tuple[str, str, str], tuple[int | None, dict[str, int]]] = {}  # (unit, group, period) → cap, refs
-    for ref, unit, clause_id in submissions(uow.app):
+    corrected = set(originators(uow.app, "Grant.ApplicationCorrected"))  # rare: their clause may differ now
+
+    def kept(clause: clauses.Clause | None) -> bool:
+        return clause is not None and (clause.record in lifetime or clause.record in yearly)
+
+    for originator, (ref, unit, clause_id) in applications(uow.app):
         clause = catalogue.get(clause_id)
-        if clause is None or (clause.record not in lifetime and clause.record not in yearly):
-            continue
-        grant = uow.find(Grant, ref)
+        if originator not in corrected:
+            if not kept(clause):
+                continue
+            if clause.record not in yearly and _counted(uow, unit, clause, ref):
+                continue  # already in its lifetime total: nothing to learn from the award
+        grant = _grant(uow, ref)
         if grant is None or grant.status != AWARDED or not grant.award:
+            continue
+        unit, clause = grant.unit, catalogue.get(grant.clause)
+        if not kept(clause):
             continue
         if clause.record in lifetime and (clause.platform or clause.id == clause.record):
             if not grant.award.get("platform") and not _counted(uow, unit, clause, ref):
@@ -96,15 +109,33 @@ def _counted(uow: UnitOfWork, unit: str, clause: clauses.Clause, ref: str) -> bo
     return False
 
 
-def submissions(app: Any) -> Iterator[tuple[str, str, str]]:
-    """(ref, unit, clause) of every application in the log, oldest first: the log itself, not a read model."""
-    topics = vocabulary.stored_topics("Grant.Submitted")
+def _grant(uow: UnitOfWork, ref: str) -> Grant | None:
+    """The award as it stands, read for this step only (not kept in the unit of work: there may be many)."""
+    try:
+        return uow.app.load(Grant, Grant.create_id(ref))
+    except AggregateNotFoundError:
+        return None
+
+
+def _stored(app: Any, name: str) -> Iterator[Any]:
+    """Every event of type ``name`` in the log, oldest first, under any topic it was stored under."""
+    topics = vocabulary.stored_topics(name)
     start = 1
     while True:
         page = app.recorder.select_notifications(start, PAGE, topics=topics)
         for notification in page:
-            submitted = app.mapper.to_domain_event(notification)
-            yield submitted.ref, submitted.unit, submitted.clause
+            yield app.mapper.to_domain_event(notification)
         if len(page) < PAGE:
             return
         start = page[-1].id + 1
+
+
+def applications(app: Any) -> Iterator[tuple[Any, tuple[str, str, str]]]:
+    """(aggregate id, (ref, unit, clause)) of every application in the log: the log itself, not a read model."""
+    for submitted in _stored(app, "Grant.Submitted"):
+        yield submitted.originator_id, (submitted.ref, submitted.unit, submitted.clause)
+
+
+def originators(app: Any, name: str) -> Iterator[Any]:
+    for event in _stored(app, name):
+        yield event.originator_id
