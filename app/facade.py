@@ -153,7 +153,14 @@ class Ledger:
     ) -> Summary:
         from ledger.batch import BatchRunner  # a writing command loads only what it uses (issue 20)
 
-        runner = BatchRunner(self.app, actor, group_size, after_commit=self.caught_up_with_writes, progress=progress)
+        runner = BatchRunner(
+            self.app,
+            actor,
+            group_size,
+            after_commit=self.caught_up_with_writes,
+            progress=progress,
+            after_close=lambda: self._seal_after_close(actor),
+        )
         if self.app.store.engine == "sqlite" and pipeline.may_fork():
             self._background = pipeline.Background(self.app.store.url)
         try:
@@ -164,6 +171,15 @@ class Ledger:
                 background.close()  # every group handed over is folded before the batch returns (or fails)
         self.catch_up()  # what the worker left (nothing, unless it stopped)
         return summary
+
+    def _seal_after_close(self, actor: str) -> str:
+        """A batch's close, committed: seal the books as they stand, as ``close`` does (the read models must be
+        at the log's head, so the background worker, if any, finishes first and the rest is folded here)."""
+        background, self._background = self._background, None
+        if background is not None:
+            background.close()
+        fields = self.seal(actor).fields
+        return f"结账后已封存日志 (位置 {fields['position']})"
 
     def catch_up(self, progress: Progress | None = None, written: list[tuple] | None = None) -> int:
         if self.replica:  # read-only: the primary folds, and its read models arrive with the WAL

@@ -13,7 +13,15 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
    reported), as a ratio to the same report's in-process latency from 5;
 9. one report as a new process (``grantledger report awards`` / ``report trial-balance``), median of 5, against
    the target of 100 ms; and, where ``hledger`` is on PATH, ``hledger -f FILE balance`` over the same postings
-   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process.
+   (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process;
+10. a clerk's read commands as new processes (``fund list``, ``history``, ``role list``, ``report pending``),
+   median of 5, against the target of 150 ms.
+
+9 and 10 print each figure's median CPU time (user + system) beside its wall time: on a shared machine the
+CPU time moves far less with the load. With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as
+well and printed beside the SQLite figures of the same run (both take the fast read path,
+``projections.fastread``), with ``report awards`` on PostgreSQL's full path (``GRANTLEDGER_FAST_READ=0``) for
+reference.
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 with 1,000 aggregates per ``save()`` (the grouped append: ingest is divided by it) and, in a second database,
@@ -79,10 +87,20 @@ def executable() -> str:
     return str(beside) if beside.exists() else shutil.which("grantledger") or "grantledger"
 
 
-def wall(args: list[str]) -> float:
+def wall(args: list[str], extra: dict[str, str] | None = None) -> float:
     """One ``grantledger`` process, wall seconds. Run as installed: with its modules' bytecode cached (a shell's
     PYTHONDONTWRITEBYTECODE=1 would have every process compile every module of an editable install from source)."""
+    return timed(args, extra)[0]
+
+
+def timed(args: list[str], extra: dict[str, str] | None = None) -> tuple[float, float]:
+    """One ``grantledger`` process (as ``wall``): wall seconds, and the CPU seconds it used (user + system; on a
+    shared machine the CPU time moves far less with the load than the wall time)."""
+    import resource
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra or {})
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [executable(), *args],
@@ -91,7 +109,15 @@ def wall(args: list[str]) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def medians(args: list[str], runs: int = 5) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``runs`` processes."""
+    times = [timed(args) for _ in range(runs)]
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
 def event_count(url: str) -> int:
@@ -192,17 +218,20 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
     return {"seconds": seconds, "report_s": report_s, "ratio": seconds / report_s}
 
 
-def read_commands(url: str) -> dict[str, float]:
-    """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up)."""
+def read_commands(url: str, cpu: dict[str, float] | None = None) -> dict[str, float]:
+    """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up); ``cpu``
+    receives the median CPU seconds of each."""
     from app.facade import Ledger
 
     with Ledger(url) as ledger:
         ref = ledger.report("awards", "bench")[0]["application"]
     labels = ("fund list", f"history {ref}", "role list", "report pending")
-    return {
-        label: statistics.median(wall(["--db", url, "--actor", "bench", *label.split()]) for _ in range(5))
-        for label in labels
-    }
+    result = {}
+    for label in labels:
+        result[label], used = medians(["--db", url, "--actor", "bench", *label.split()])
+        if cpu is not None:
+            cpu[label] = used
+    return result
 
 
 def one_command(url: str, workdir: Path) -> float:
@@ -272,17 +301,39 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
 
     url = f"sqlite:///{workdir / f'ledger-{events}.db'}"
     result["ingest_sqlite"] = ingest(url, batch, lines, base, workdir, "SQLite")
-    stored = result["events"] = result["ingest_sqlite"]["events"]
-    if pg_url:
-        from tests.pgserver import create_database, drop_database
+    result["events"] = result["ingest_sqlite"]["events"]
+    if not pg_url:
+        return measure_sqlite(result, url, base, workdir, None)
+    from tests.pgserver import create_database, drop_database
 
-        name = f"bench_{events}"
-        try:
-            pg = create_database(pg_url, name)
-            result["ingest_postgresql"] = ingest(pg, batch, lines, base, workdir, "PostgreSQL")
-        finally:
-            drop_database(pg_url, name)
+    name = f"bench_{events}"
+    try:  # the PostgreSQL ledger stays until its reads are measured beside SQLite's
+        pg = create_database(pg_url, name)
+        result["ingest_postgresql"] = ingest(pg, batch, lines, base, workdir, "PostgreSQL")
+        return measure_sqlite(result, url, base, workdir, pg)
+    finally:
+        drop_database(pg_url, name)
 
+
+def beside(sqlite_s: float, pg_s: float | None, sqlite_cpu: float, pg_cpu: float | None) -> str:
+    """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms)."""
+    text = f"SQLite {sqlite_s * 1000:.0f} ms (CPU {sqlite_cpu * 1000:.0f} ms)"
+    if pg_s is not None and pg_cpu is not None:
+        text += f", PostgreSQL {pg_s * 1000:.0f} ms (CPU {pg_cpu * 1000:.0f} ms)"
+    return text
+
+
+def report_processes(url: str, cpu: dict[str, float]) -> dict[str, float]:
+    """``report awards|funds|trial-balance`` as new processes, median wall of 5; ``cpu`` gets the median CPU."""
+    result = {}
+    for label in ("awards", "funds", "trial-balance"):
+        result[label], cpu[label] = medians(["--db", url, "--actor", "bench", "report", *label.split()])
+    return result
+
+
+def measure_sqlite(result: dict, url: str, base: baseline.Rates, workdir: Path, pg: str | None) -> dict:
+    """Everything after ingest on the SQLite ledger; the reads as new processes on the PostgreSQL one too."""
+    stored = result["events"]
     for what in ("replay", "verify"):
         run = child(["--db", url, "--actor", "bench", what], workdir)
         rate = stored / run["seconds"]
@@ -310,12 +361,26 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
             f"(first view {figures['first_ms']:.0f} ms)",
             flush=True,
         )
-    result["report_process"] = {
-        label: statistics.median(wall(["--db", url, "--actor", "bench", "report", *label.split()]) for _ in range(5))
-        for label in ("awards", "funds", "trial-balance")
-    }
+    cpu: dict[str, float] = {}
+    cpu_pg: dict[str, float] = {}
+    result["report_process"] = report_processes(url, cpu)
+    result["report_process_cpu"] = cpu
+    result["report_process_pg"] = report_processes(pg, cpu_pg) if pg else None
+    result["report_process_pg_cpu"] = cpu_pg if pg else None
     for label, seconds in result["report_process"].items():
-        print(f"one report as a new process (report {label}): {seconds * 1000:.0f} ms (target < 100 ms)", flush=True)
+        on_pg = result["report_process_pg"][label] if pg else None
+        figures = beside(seconds, on_pg, cpu[label], cpu_pg.get(label))
+        print(f"one report as a new process (report {label}): {figures} (target < 100 ms)", flush=True)
+    if pg:
+        full = ["--db", pg, "--actor", "bench", "report", "awards"]
+        result["report_process_pg_full_path"] = statistics.median(
+            wall(full, {"GRANTLEDGER_FAST_READ": "0"}) for _ in range(3)
+        )
+        print(
+            f"report awards on PostgreSQL's full path (GRANTLEDGER_FAST_READ=0), for reference: "
+            f"{result['report_process_pg_full_path'] * 1000:.0f} ms",
+            flush=True,
+        )
     result["hledger"] = hledger_balance(url, workdir, result["report_process"]["trial-balance"])
     if result["hledger"]:
         figures = result["hledger"]
@@ -326,9 +391,16 @@ def measure_size(events: int, workdir: Path, pg_url: str | None) -> dict:
         )
     else:
         print("hledger balance: skipped (hledger is not on PATH)", flush=True)
-    result["read_commands"] = read_commands(url)
-    for label, seconds in result["read_commands"].items():
-        print(f"one read command as a new process ({label}): {seconds * 1000:.0f} ms (target < 150 ms)", flush=True)
+    cpu, cpu_pg = {}, {}
+    result["read_commands"] = read_commands(url, cpu)
+    result["read_commands_cpu"] = cpu
+    result["read_commands_pg"] = read_commands(pg, cpu_pg) if pg else None
+    result["read_commands_pg_cpu"] = cpu_pg if pg else None
+    for n, (label, seconds) in enumerate(result["read_commands"].items()):
+        on_pg = list(result["read_commands_pg"].values())[n] if pg else None
+        pg_cpu = list(cpu_pg.values())[n] if pg else None
+        figures = beside(seconds, on_pg, cpu[label], pg_cpu)
+        print(f"one read command as a new process ({label}): {figures} (target < 150 ms)", flush=True)
     result["one_command_s"] = one_command(url, workdir)
     print(
         f"one command (grantledger disburse, new process): {result['one_command_s'] * 1000:.0f} ms (target < 150 ms)",

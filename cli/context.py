@@ -112,6 +112,23 @@ def read_url() -> str | None:
     return s.read_db or s.db
 
 
+def fast_replica_note() -> bool:
+    """After the fast read path answered from ``read_url()``: with --read-db, the note ``open_ledger(read=True)``
+    gives on stderr (how far behind the standby is). ``False`` when the standby could not be asked: then take the
+    full path, which says why."""
+    s = settings()
+    if not s.read_db:
+        return True
+    from projections import fastread
+
+    note = fastread.replica_note(s.read_db, s.db)
+    if note is None:
+        return False
+    if note:
+        click.echo(note, err=True)
+    return True
+
+
 def replica_note(ledger: Ledger) -> None:
     """On stderr: whether the replica has caught up with the primary, or how far behind it is."""
     from ledger.eventstore import parse_url

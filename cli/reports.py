@@ -8,7 +8,7 @@ from presentation.labels import REPORT_HEADERS
 from presentation.report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
 
 from . import output
-from .context import guarded, open_ledger, read_url, settings
+from .context import fast_replica_note, guarded, open_ledger, read_url, settings
 
 # Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -186,6 +186,8 @@ def report(
         from projections import fastread
 
         rows = fastread.report(read_url(), s.actor, name, year_value, day, filters, known, since)
+        if rows is not None and not fast_replica_note():  # --read-db: the standby says how far behind it is
+            rows = None
     if rows is None:
         with open_ledger(read=True) as ledger:
             rows = ledger.report(
@@ -341,6 +343,8 @@ def history(key: str) -> None:
     except uscc.USCCError:
         pass
     rows = fastread.listing(read_url(), s.actor, "history", key)  # None: the full path answers
+    if rows is not None and not fast_replica_note():  # --read-db: the standby says how far behind it is
+        rows = None
     if rows is None:
         with open_ledger(read=True) as ledger:
             rows = ledger.history(key, s.actor)

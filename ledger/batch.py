@@ -113,6 +113,8 @@ class BatchRunner:
     group_size: int = 500
     after_commit: Callable[[], object] | None = None
     progress: Callable[[int], None] | None = None
+    # after a close is committed: seal the books as they stand (as ``close`` does); returns a note, or None
+    after_close: Callable[[], str | None] | None = None
     _group_first: int = 1
 
     def run(self, lines: Iterable[tuple[int, str]], stop_on_error: bool = False) -> Summary:
@@ -130,6 +132,10 @@ class BatchRunner:
                 if outcome.status == "dirty":
                     uow = self._redo(group, summary)
                     group = []
+                elif outcome.status == "applied" and isinstance(command, c.Close) and self.after_close:
+                    uow = self._commit(uow, group, summary)  # the close's group ends with it: then it is sealed
+                    group = []
+                    self._sealed(number, summary)
                 if stop_on_error and (outcome.status == "failed" or summary.failed):
                     stop = True
                     break
@@ -205,8 +211,17 @@ class BatchRunner:
                 continue
             if result.note:
                 summary.notes.append(f"第 {number} 行: {result.note}")
+            if result.changed and isinstance(command, c.Close) and self.after_close:
+                self._done([])
+                self._sealed(number, summary)
         self._done(group)
         return UnitOfWork(self.app)
+
+    def _sealed(self, number: int, summary: Summary) -> None:
+        assert self.after_close is not None
+        note = self.after_close()
+        if note:
+            summary.notes.append(f"第 {number} 行: {note}")
 
     def _done(self, group: list) -> None:
         if self.after_commit:

@@ -23,6 +23,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 from . import signing
 from .chain import GENESIS, link
 from .errors import invalid
+from .pgconnect import db_timeout
 from .signing import SIGNATURES_TABLE, SNAPSHOT_SIGNATURES_TABLE
 
 DEFAULT_URL = "sqlite:///grantledger.db"
@@ -182,20 +183,6 @@ class StoreURL:
 
         name = self.settings.get("SQLITE_DBNAME", "")
         return unquote(name[len("file:") :].split("?", 1)[0]) if name.startswith("file:") else name
-
-
-DEFAULT_TIMEOUT = 5  # seconds
-
-
-def db_timeout() -> int:
-    """``GRANTLEDGER_DB_TIMEOUT``: seconds to wait for PostgreSQL to answer a connection (default 5; a lock waits
-    three times as long): an outage is reported in seconds, not minutes."""
-    text = os.environ.get("GRANTLEDGER_DB_TIMEOUT", "").strip()
-    if not text:
-        return DEFAULT_TIMEOUT
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3600:
-        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: 须是 1 到 3600 之间的整秒数")
-    return int(text)
 
 
 def parse_url(url: str | None) -> StoreURL:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .errors import STORAGE, LedgerError
+from .errors import STORAGE, LedgerError, invalid
 
 SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 
@@ -62,6 +62,20 @@ _KINDS = [
         ),
     ),
 ]
+
+
+DEFAULT_TIMEOUT = 5  # seconds
+
+
+def db_timeout() -> int:
+    """``GRANTLEDGER_DB_TIMEOUT``: seconds to wait for PostgreSQL to answer a connection (default 5; a lock waits
+    three times as long): an outage is reported in seconds, not minutes."""
+    text = os.environ.get("GRANTLEDGER_DB_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise invalid(f"GRANTLEDGER_DB_TIMEOUT={text[:20]!r}: 须是 1 到 3600 之间的整秒数")
+    return int(text)
 
 
 def conninfo(url: str) -> str:

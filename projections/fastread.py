@@ -1,21 +1,29 @@
-"""The fast read path: a report from a SQLite ledger with the standard library alone.
+"""The fast read path: a report from a SQLite ledger with the standard library alone, or from a PostgreSQL
+ledger with psycopg alone.
 
 A report as a new process used to spend nearly all its time importing eventsourcing and SQLAlchemy to run
-one indexed query. This module answers the same reads with ``sqlite3``, the SQL compiled once from
-``projections.reports`` (``projections.report_sql``, generated; a test fails when it is stale) and the
-rows finished by the same Python (``projections.report_rows``). It answers only when that is safe:
+one indexed query. This module answers the same reads with ``sqlite3`` (or psycopg), the SQL compiled once
+from ``projections.reports`` (``projections.report_sql`` and ``projections.report_sql_pg``, generated; a test
+fails when either is stale) and the rows finished by the same Python (``projections.report_rows``). It
+answers only when that is safe:
 
-- the ledger is a SQLite file (PostgreSQL keeps the full path);
+- the ledger is a SQLite file, or a PostgreSQL database named by a URL ``ledger.eventstore.parse_url``
+  accepts (the URL goes to libpq as ``ledger.pgconnect`` gives it: Unix sockets, ``~/.pgpass``,
+  ``PGSERVICE``); a server that refuses the login, or does not answer, is told exactly as the full path
+  tells it (``pgconnect.refusal``), without waiting for the full path to ask again;
 - the read models stand at the head of the log (every projection's tracking position ≥ the last event's
-  position, read in one transaction): after a crash between a write and its projection the read models are
-  behind, and the full path catches them up first, so no report shows stale numbers;
+  position, read in one transaction; on PostgreSQL a read-only REPEATABLE READ one, so every query sees the
+  same snapshot): after a crash between a write and its projection the read models are behind, and the full
+  path catches them up first, so no report shows stale numbers;
 - the actor holds a role, folded from the actor's own events (``Registered``, ``RoleGranted``,
   ``RoleRevoked``; keys change no role): every role may read, and anything else (no role, an unknown event)
   goes to the full path, which refuses or answers exactly as before.
 
-Otherwise, and on any database error, it returns ``None`` and the caller takes the full path (so does
-``GRANTLEDGER_FAST_READ=0``, for comparing the two). It serves ``report`` (the journal side; xlsx stays on the
-full path), ``fund list``, ``unit list``, ``unit show``, ``history`` and ``role list``.
+Otherwise, and on any database error (a login without SELECT on a read model, a table missing), it returns
+``None`` and the caller takes the full path (so does ``GRANTLEDGER_FAST_READ=0``, for comparing the two). It
+serves ``report`` (the journal side; xlsx stays on the full path), ``fund list``, ``unit list``, ``unit show``,
+``history`` (on PostgreSQL with each event's database login, as the full path) and ``role list``; and
+``replica_note``, what ``--read-db`` says on stderr about a PostgreSQL standby.
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import quote
 
 from ledger.values import may_read
@@ -32,6 +41,8 @@ from ledger.values import may_read
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
 POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
+PG_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")  # as ledger.pgconnect.SCHEMES (a test checks)
+PG_EVENTS = "grantledger_events"  # the event store's table on PostgreSQL (eventsourcing: the application's name)
 # The events this module folds (an actor's, for its roles; the loaded documents, for clause titles), and the rest
 # (``ledger.vocabulary``; tests/unit/test_vocabulary.py). An actor's event not handled sends a read to the full path.
 HANDLES = frozenset(
@@ -56,6 +67,73 @@ IGNORES = frozenset(
 )
 
 
+class Unanswerable(Exception):
+    """The database could not answer (either driver's error): the full path answers instead."""
+
+
+class Reader:
+    """One read transaction on either engine: the same questions, each in its engine's SQL and placeholders."""
+
+    def __init__(self, conn: Any, pg: bool):
+        self.conn = conn
+        self.pg = pg
+        self.events = PG_EVENTS if pg else "stored_events"
+        self.position = "notification_id" if pg else "rowid"
+        self.mark = "%s" if pg else "?"
+
+    @property
+    def sql(self) -> Any:
+        """The generated queries of this engine (``SQL``, ``LISTS``, ``POSITION_AT``)."""
+        if self.pg:
+            from . import report_sql_pg
+
+            return report_sql_pg
+        from . import report_sql
+
+        return report_sql
+
+    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """A cursor over the rows (``description``, ``fetchall``); any driver error is ``Unanswerable``."""
+        with self.answering():
+            return self.conn.execute(sql, params)
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        return self.rows_of(self.run(sql, params))
+
+    def shaped(self, sql: str, params: dict[str, Any], keys: Sequence[str]) -> list[dict] | None:
+        """The rows as dicts under ``keys``, or ``None`` when the query's columns are not those (another schema)."""
+        cursor = self.run(sql, params)
+        if cursor.description is None or len(cursor.description) != len(keys):
+            return None
+        return [dict(zip(keys, row, strict=True)) for row in self.rows_of(cursor)]
+
+    def rows_of(self, cursor: Any) -> list[tuple]:
+        with self.answering():
+            return cursor.fetchall()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Either driver's error as ``Unanswerable`` (psycopg's only looked up once it is imported)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise Unanswerable(str(exc)) from exc
+        except Exception as exc:
+            if self.pg and _is_psycopg_error(exc):
+                raise Unanswerable(str(exc)) from exc
+            raise
+
+    def originator(self, aggregate_id: Any) -> Any:
+        """An aggregate id as this engine stores it: a uuid on PostgreSQL, 32 hex digits in SQLite."""
+        return aggregate_id if self.pg else aggregate_id.hex
+
+
+def _is_psycopg_error(exc: BaseException) -> bool:
+    import psycopg  # already imported: only a PostgreSQL reader gets here
+
+    return isinstance(exc, psycopg.Error)
+
+
 def sqlite_path(url: str | None) -> str | None:
     """The file of a ``sqlite:///FILE`` ledger (as ``ledger.eventstore.parse_url`` reads it), else ``None``."""
     if os.environ.get("GRANTLEDGER_FAST_READ") == "0":
@@ -69,9 +147,64 @@ def sqlite_path(url: str | None) -> str | None:
     return path
 
 
+def pg_url(url: str | None) -> str | None:
+    """A PostgreSQL ``--db`` URL that ``ledger.eventstore.parse_url`` would accept, else ``None``."""
+    if os.environ.get("GRANTLEDGER_FAST_READ") == "0":
+        return None
+    url = url or os.environ.get("GRANTLEDGER_DB") or DEFAULT_URL
+    if url.partition("://")[0] not in PG_SCHEMES:
+        return None
+    from ledger.pgconnect import parts
+
+    named = parts(url)
+    if not named["dbname"] and not named["service"]:
+        return None  # the full path says what is missing
+    return url
+
+
+def pg_connect(url: str) -> Any | None:
+    """A psycopg connection as the event store's pool makes it (``ledger.pgconnect``), or ``None``; a refusal
+    the server gave (a wrong password, no such database, no answer) is raised as the full path raises it."""
+    from ledger.errors import LedgerError
+    from ledger.pgconnect import conninfo, db_timeout, refusal
+
+    try:
+        timeout = db_timeout()
+    except LedgerError:
+        return None  # a bad GRANTLEDGER_DB_TIMEOUT: the full path refuses it
+    import psycopg
+
+    try:
+        return psycopg.connect(conninfo(url), connect_timeout=timeout, autocommit=True)
+    except psycopg.OperationalError as exc:
+        found = refusal(url, str(exc))
+        if found is None:
+            return None
+        raise found from None
+    except psycopg.Error:
+        return None
+
+
 @contextmanager
-def reading(url: str | None, actor: str) -> Iterator[sqlite3.Connection | None]:
+def reading(url: str | None, actor: str) -> Iterator[Reader | None]:
     """A read-only connection in one read transaction, if the fast path may answer; else ``None``."""
+    pg = pg_url(url)
+    if pg is not None:
+        conn = pg_connect(pg)
+        if conn is None:
+            yield None
+            return
+        try:
+            reader = Reader(conn, pg=True)
+            try:
+                reader.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                ready = current(reader) and has_role(reader, actor)
+            except Unanswerable:
+                ready = False
+            yield reader if ready else None
+        finally:
+            conn.close()
+        return
     path = sqlite_path(url)
     if path is None:
         yield None
@@ -85,38 +218,43 @@ def reading(url: str | None, actor: str) -> Iterator[sqlite3.Connection | None]:
         yield None
         return
     try:
-        conn.execute("BEGIN")
-        yield conn if current(conn) and has_role(conn, actor) else None
+        reader = Reader(conn, pg=False)
+        try:
+            reader.run("BEGIN")
+            ready = current(reader) and has_role(reader, actor)
+        except Unanswerable:
+            ready = False
+        yield reader if ready else None
     finally:
         conn.close()
 
 
-def current(conn: sqlite3.Connection) -> bool:
+def current(reader: Reader) -> bool:
     """Whether every read model stands at the head of the log."""
     from .report_sql import PROJECTIONS  # projections.schema's, generated
 
-    marks = ", ".join("?" * len(PROJECTIONS))
+    marks = ", ".join([reader.mark] * len(PROJECTIONS))
     positions = {
         row[0]
-        for row in conn.execute(
+        for row in reader.rows(
             f"SELECT notification_id FROM projection_tracking WHERE projection IN ({marks})", PROJECTIONS
         )
     }
     if len(positions) != 1:
         return False
-    latest = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] or 0
+    latest = reader.rows(f"SELECT MAX({reader.position}) FROM {reader.events}")[0][0] or 0
     return positions.pop() >= latest
 
 
-def person(conn: sqlite3.Connection, actor: str) -> dict | None:
+def person(reader: Reader, actor: str) -> dict | None:
     """An actor folded from its events as ``ledger.actors.Actor`` folds them: name, roles, key, custody,
     since. ``None`` when unregistered or an event is not one of those below (then the full path judges)."""
     from ledger.ids import key_id
 
     folded: dict | None = None
-    rows = conn.execute(
-        "SELECT topic, state FROM stored_events WHERE originator_id = ? ORDER BY originator_version",
-        (key_id("actor", actor).hex,),
+    rows = reader.rows(
+        f"SELECT topic, state FROM {reader.events} WHERE originator_id = {reader.mark} ORDER BY originator_version",
+        (reader.originator(key_id("actor", actor)),),
     )
     for topic, state in rows:
         kind = topic[len(ACTOR_TOPIC) :] if topic.startswith(ACTOR_TOPIC) else None
@@ -138,22 +276,23 @@ def person(conn: sqlite3.Connection, actor: str) -> dict | None:
     return folded
 
 
-def has_role(conn: sqlite3.Connection, actor: str) -> bool:
+def has_role(reader: Reader, actor: str) -> bool:
     try:
-        found = person(conn, actor)
+        found = person(reader, actor)
     except (ValueError, KeyError, TypeError):  # an event this fold does not expect: let the full path judge
         return False
     return found is not None and may_read(found["roles"])
 
 
-def loaded_titles(conn: sqlite3.Connection) -> dict[str, str]:
+def loaded_titles(reader: Reader) -> dict[str, str]:
     """The titles of the clauses of every loaded policy document (``projections.clause_titles``)."""
     from .clause_titles import from_states, register_id
 
-    rows = conn.execute(
-        "SELECT state FROM stored_events WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
-        (register_id().hex, POLICY_LOADED_TOPIC),
-    ).fetchall()
+    m = reader.mark
+    rows = reader.rows(
+        f"SELECT state FROM {reader.events} WHERE originator_id = {m} AND topic = {m} ORDER BY originator_version",
+        (reader.originator(register_id()), POLICY_LOADED_TOPIC),
+    )
     return from_states(state for (state,) in rows)
 
 
@@ -170,23 +309,22 @@ def report(
     """``Ledger.report`` (the journal side) on the fast path, or ``None``: then ask the full path. ``since``:
     the period report (``--from``) of funds or awards."""
     from .report_rows import finish, narrowed
-    from .report_sql import POSITION_AT, SQL
 
     try:
-        with reading(url, actor) as conn:
-            if conn is None:
+        with reading(url, actor) as reader:
+            if reader is None:
                 return None
+            generated = reader.sql
             if isinstance(known_at, str):
-                known_at = conn.execute(POSITION_AT, {"moment": known_at}).fetchone()[0]
+                known_at = reader.rows(generated.POSITION_AT, {"moment": known_at})[0][0]
             shape = f"{name}:period" if since is not None else name
-            sql, keys = SQL[(shape, year is not None, as_of is not None, known_at is not None)]
+            sql, keys = generated.SQL[(shape, year is not None, as_of is not None, known_at is not None)]
             params = {"year": year, "year_text": str(year), "as_of": as_of, "known_at": known_at, "since": since}
-            cursor = conn.execute(sql, params)
-            if len(cursor.description) != len(keys):
+            rows = reader.shaped(sql, params, keys)
+            if rows is None:
                 return None
-            rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
-            titles = loaded_titles(conn) if name == "awards" else None
-    except (sqlite3.Error, ValueError, KeyError, TypeError):  # ValueError: a CatalogueError too (full path judges)
+            titles = loaded_titles(reader) if name == "awards" else None
+    except (Unanswerable, ValueError, KeyError, TypeError):  # ValueError: a CatalogueError too (full path judges)
         return None
     if since is not None:
         return narrowed(finish(shape, rows, year, as_of, titles), filters or {})
@@ -196,20 +334,28 @@ def report(
 def listing(url: str | None, actor: str, name: str, key: str | None = None) -> list[dict] | None:
     """``fund list``, ``unit list``, ``unit show KEY`` (zero or one row) or ``history KEY``, or ``None``."""
     from .report_rows import finish_list
-    from .report_sql import LISTS
 
-    sql, keys = LISTS[name]
     try:
-        with reading(url, actor) as conn:
-            if conn is None:
+        with reading(url, actor) as reader:
+            if reader is None:
                 return None
-            cursor = conn.execute(sql, {"key": key})
-            if len(cursor.description) != len(keys):
+            sql, keys = reader.sql.LISTS[name]
+            rows = reader.shaped(sql, {"key": key}, keys)
+            if rows is None:
                 return None
-            rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
-    except sqlite3.Error:
+            rows = finish_list(name, rows)
+            if reader.pg and name == "history" and rows:  # the database login that wrote each event (as the facade)
+                logins = dict(
+                    reader.rows(
+                        "SELECT notification_id, db_login FROM event_logins WHERE notification_id = ANY(%s)",
+                        ([r["seq"] for r in rows],),
+                    )
+                )
+                for row in rows:
+                    row["db_login"] = logins.get(row["seq"])
+    except Unanswerable:
         return None
-    return finish_list(name, rows)
+    return rows
 
 
 def people(url: str | None, actor: str) -> list[dict] | None:
@@ -217,12 +363,12 @@ def people(url: str | None, actor: str) -> list[dict] | None:
     from ledger.keys import fingerprint
 
     try:
-        with reading(url, actor) as conn:
-            if conn is None:
+        with reading(url, actor) as reader:
+            if reader is None:
                 return None
-            names = sorted(r[0] for r in conn.execute("SELECT key FROM origins WHERE kind = 'actor'"))
-            found = [person(conn, name) for name in names]
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
+            names = sorted(r[0] for r in reader.rows("SELECT key FROM origins WHERE kind = 'actor'"))
+            found = [person(reader, name) for name in names]
+    except (Unanswerable, ValueError, KeyError, TypeError):
         return None
     if any(p is None for p in found):
         return None
@@ -237,3 +383,42 @@ def people(url: str | None, actor: str) -> list[dict] | None:
         for p in found
         if p is not None
     ]
+
+
+def replica_note(url: str | None, primary_url: str | None) -> str | None:
+    """What ``--read-db`` says on stderr after a read (``cli.context.replica_note``, ``projections.replica``),
+    asked with psycopg alone: the note for a PostgreSQL standby at ``url`` (the primary at ``primary_url``,
+    ``--db``, asked how far ahead it is when it answers), ``""`` when ``url`` is not PostgreSQL (no note), and
+    ``None`` when the standby could not be asked (then the full path answers, and says why)."""
+    pg = pg_url(url)
+    if pg is None:
+        return None if (url or "").partition("://")[0] in PG_SCHEMES else ""
+    from .replica import HELD, REPLAY, WAL_BEHIND, measured
+
+    try:
+        conn = pg_connect(pg)
+    except Exception:
+        return None
+    if conn is None:
+        return None
+    try:
+        row = conn.execute(REPLAY).fetchone()
+        here = conn.execute(HELD).fetchone()[0]
+    except Exception:
+        return None
+    finally:
+        conn.close()
+    primary = pg_url(primary_url)
+
+    def ask(lsn: str | None) -> tuple[int, int | None]:
+        import psycopg
+
+        from ledger.pgconnect import conninfo, db_timeout
+
+        with psycopg.connect(conninfo(primary), connect_timeout=db_timeout(), autocommit=True) as other:
+            events = other.execute(HELD).fetchone()[0]
+            if not lsn:
+                return events, None
+            return events, other.execute(WAL_BEHIND.format(lsn="%s"), (lsn,)).fetchone()[0]
+
+    return measured(tuple(row), here, ask if primary is not None else None).note()

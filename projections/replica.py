@@ -4,17 +4,27 @@ The standby replays the primary's WAL, read models included, so its reports are 
 replayed transaction. ``lag`` asks the standby for its replay point (``pg_last_wal_replay_lsn``,
 ``pg_last_xact_replay_timestamp``) and the log position it holds, and the primary (when ``--db`` names one
 that answers) for its WAL position and log position: the note says "caught up" only when the replica holds
-every event the primary does and has replayed all the WAL the primary has written.
+every event the primary does and has replayed all the WAL the primary has written. ``lag`` asks through
+SQLAlchemy engines (the full path); ``projections.fastread.replica_note`` asks the same questions with psycopg
+alone (the fast read path), and both make their ``Lag`` here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-
 EVENTS = "grantledger_events"
+# What the standby is asked (in recovery? replayed up to which WAL position and commit time?), what each side holds,
+# and how much of the primary's WAL the standby has not replayed ({lsn}: the driver's placeholder).
+REPLAY = (
+    "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, "
+    "to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', "
+    "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+)
+HELD = f"SELECT COALESCE(MAX(notification_id), 0) FROM {EVENTS}"
+WAL_BEHIND = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), CAST({lsn} AS pg_lsn))"
 
 
 @dataclass
@@ -52,37 +62,37 @@ class Lag:
 
 
 def lag(replica_engine: Any, primary_engine: Any | None) -> Lag:
+    from sqlalchemy import text
+
     with replica_engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, "
-                "to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', "
-                "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
-            )
-        ).one()
-        here = conn.execute(text(f"SELECT COALESCE(MAX(notification_id), 0) FROM {EVENTS}")).scalar_one()
+        row = conn.execute(text(REPLAY)).one()
+        here = conn.execute(text(HELD)).scalar_one()
+
+    def primary(lsn: str | None) -> tuple[int, int | None]:
+        with primary_engine.connect() as conn:
+            events = conn.execute(text(HELD)).scalar_one()
+            if not lsn:
+                return events, None
+            return events, int(conn.execute(text(WAL_BEHIND.format(lsn=":lsn")), {"lsn": lsn}).scalar_one())
+
+    return measured(tuple(row), here, primary if primary_engine is not None else None)
+
+
+def measured(row: tuple, here: int, primary: Callable[[str | None], tuple[int, int | None]] | None) -> Lag:
+    """The lag from the standby's answers (``REPLAY``'s row, ``HELD``) and the primary's (its events, and the WAL
+    not yet replayed, asked with the standby's replay position), if it answers."""
     standby, replayed_lsn, replayed_at, seconds = row
     events_primary = wal_bytes = None
-    if primary_engine is not None:
+    if primary is not None:
         try:
-            with primary_engine.connect() as conn:
-                events_primary = conn.execute(
-                    text(f"SELECT COALESCE(MAX(notification_id), 0) FROM {EVENTS}")
-                ).scalar_one()
-                if replayed_lsn:
-                    wal_bytes = int(
-                        conn.execute(
-                            text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), CAST(:lsn AS pg_lsn))"),
-                            {"lsn": replayed_lsn},
-                        ).scalar_one()
-                    )
+            events_primary, wal_bytes = primary(replayed_lsn)
         except Exception:  # the primary is down or unreachable: say so, the replica's answer stands
             events_primary = wal_bytes = None
     return Lag(
         bool(standby),
         int(here),
-        events_primary,
-        max(wal_bytes, 0) if wal_bytes is not None else None,
+        int(events_primary) if events_primary is not None else None,
+        max(int(wal_bytes), 0) if wal_bytes is not None else None,
         replayed_at,
         float(seconds) if seconds is not None else None,
     )

@@ -30,7 +30,7 @@ from ledger.actors import Actor
 from ledger.grant import Grant
 from ledger.periods import STATE_ALGORITHM, Seal, seal_payload
 from projections import seals
-from tests.helpers import ENTERPRISE, WH_ENTERPRISE, World, run
+from tests.helpers import ENTERPRISE, WH_ENTERPRISE, WH_HOSPITAL, World, run
 
 CLAUSE = "qd2024-01-common-tech"  # 最高500万
 
@@ -270,6 +270,134 @@ def clerk_cancels_an_award_alone(kit: Kit) -> None:
     kit.write(kit.stolen(), g)
 
 
+def _applied(kit: Kit, ref: str, clause: str, amount: str, unit: str = ENTERPRISE, base: str | None = None) -> None:
+    """Applied and evaluated honestly, through the ledger (a forged award or an honest one follows)."""
+    date = "2024-09-01"
+    run(kit.ledger, "apply", "clerk", ref=ref, unit=unit, clause=clause, amount=amount, base=base, date=date)
+    run(kit.ledger, "evaluate", "reviewer", ref=ref, grade="good", date=date)
+
+
+def _award(kit: Kit, ref: str, amount: str, date: str = "2024-09-01", **more: str) -> None:
+    run(kit.ledger, "award", "clerk", ref=ref, amount=amount, fund="KJ", doc=f"AW-{ref}", date=date, **more)
+
+
+def payment_beyond_the_tranches(kit: Kit) -> None:
+    """QD-T 100万 in two tranches (50% on signing, 50% on acceptance): signed, 50万 paid; then 30万 more posted
+    with no acceptance (the ledger refuses it: NOT_RELEASED)."""
+    _applied(kit, "QD-T", CLAUSE, "100万")
+    _award(kit, "QD-T", "100万", tranches="50:signing,50:acceptance")
+    run(kit.ledger, "milestone", "clerk", ref="QD-T", kind="signing", result="pass", doc="RW-T", date="2024-09-02")
+    run(kit.ledger, "disburse", "clerk", ref="QD-T", amount="50万", voucher="PZ-T1", date="2024-09-03")
+    g = kit.grant("QD-T")
+    g._disbursed(voucher="PZ-T2", amount=30_000_000, held=False, actor="clerk", on="2024-09-10")
+    kit.write(kit.stolen(), g)
+
+
+def post_subsidy_paid_before_evaluation(kit: Kit) -> None:
+    """A 后补助 clause (首次通过绩效评价): the award forged without the project that carries its 100:evaluation
+    schedule, then paid with no 绩效评价 at all."""
+    _applied(kit, "WH-C", "wh2018-4-clinical-municipal", "100万", unit=WH_HOSPITAL)
+    g = kit.grant("WH-C")
+    decision = {"amount": 100_000_000, "fund": "KJ", "doc": "AW-WH-C", "mode": "grant", "equity_amount": None}
+    g._awarded(decision=dict(decision, exception_doc=None, year=2024, grade="good"), actor="clerk", on="2024-09-01")
+    g._disbursed(voucher="PZ-C", amount=90_000_000, held=False, actor="clerk", on="2024-09-02")
+    kit.write(kit.stolen(), g)
+
+
+def _closed_project(kit: Kit, ref: str) -> None:
+    """``ref`` 100万, 50万 paid, 10万 spent, accepted and closed with its 40万 结余 retained (结余留用)."""
+    _applied(kit, ref, CLAUSE, "100万")
+    _award(kit, ref, "100万")
+    run(kit.ledger, "disburse", "clerk", ref=ref, amount="50万", voucher=f"PZ-{ref}", date="2024-09-02")
+    spent = {"amount": "10万", "voucher": f"ZC-{ref}", "category": "equipment", "date": "2024-09-03"}
+    run(kit.ledger, "spend", "clerk", ref=ref, **spent)
+    done = {"result": "pass", "doc": f"JT-{ref}", "retain_doc": f"LY-{ref}", "date": "2024-10-01"}
+    run(kit.ledger, "close-project", "clerk", ref=ref, **done)
+
+
+def payment_after_closeout(kit: Kit) -> None:
+    _closed_project(kit, "QD-K")
+    g = kit.grant("QD-K")
+    g._disbursed(voucher="PZ-K2", amount=10_000_000, held=False, actor="clerk", on="2024-10-05")
+    kit.write(kit.stolen(), g)
+
+
+def spending_after_closeout(kit: Kit) -> None:
+    _closed_project(kit, "QD-K")
+    g = kit.grant("QD-K")
+    g._spent(voucher="ZC-K2", amount=5_000_000, category="equipment", actor="clerk", on="2024-10-05")
+    kit.write(kit.stolen(), g)
+
+
+def forged_award_over_the_yearly_cap(kit: Kit) -> None:
+    """创新券 (a unit's yearly cap 20万): 15万 awarded honestly, then 10万 more forged, with no UnitCap event."""
+    voucher = "qd2024-23-innovation-voucher"
+    _applied(kit, "QD-V1", voucher, "15万", base="100万")
+    _award(kit, "QD-V1", "15万")
+    _applied(kit, "QD-V2", voucher, "10万", base="100万")
+    forged_decision(kit, "QD-V2", 10_000_000)
+
+
+def forged_second_once_only_award(kit: Kit) -> None:
+    """首次认定高企 (once per unit): awarded once honestly, then a second application forged into an award."""
+    first = "qd2024-14-hnte-first"
+    _applied(kit, "QD-H1", first, "10万")
+    _award(kit, "QD-H1", "10万")
+    _applied(kit, "QD-H2", first, "10万")
+    forged_decision(kit, "QD-H2", 10_000_000)
+
+
+def forged_award_over_the_platform_total(kit: Kit) -> None:
+    """市级重点实验室 (a platform clause, 50万 per unit over its life): 50万 honestly, then 30万 forged."""
+    lab = "qd2024-05-municipal-key-lab"
+    _applied(kit, "QD-L1", lab, "50万")
+    _award(kit, "QD-L1", "50万")
+    _applied(kit, "QD-L2", lab, "30万")
+    forged_decision(kit, "QD-L2", 30_000_000)
+
+
+def forged_second_award_in_a_year(kit: Kit) -> None:
+    """技术合同登记点 (once per unit per year): awarded in 2024, then a second 2024 award forged."""
+    point = "qd2024-10-tech-contract-point"
+    _applied(kit, "QD-P1", point, "20万")
+    _award(kit, "QD-P1", "20万")
+    _applied(kit, "QD-P2", point, "20万")
+    forged_decision(kit, "QD-P2", 20_000_000)
+
+
+def forged_cap_release_then_award(kit: Kit) -> None:
+    """The thief writes a UnitCap.Released giving back a 20万 innovation voucher award nobody cancelled; the
+    ledger then lets the clerk award 15万 more in the same year (its cap aggregate says nothing is used)."""
+    from ledger.caps import UnitCap
+
+    voucher = "qd2024-23-innovation-voucher"
+    _applied(kit, "QD-V1", voucher, "20万", base="100万")
+    _award(kit, "QD-V1", "20万")
+    cap = kit.app.load(UnitCap, UnitCap.create_id(ENTERPRISE, voucher, "2024"))
+    cap.release("QD-V1", 20_000_000, True, "CX-FAKE", "clerk", "2024-09-05")
+    kit.write(kit.stolen(), cap)
+    _applied(kit, "QD-V2", voucher, "15万", base="100万")
+    _award(kit, "QD-V2", "15万")
+
+
+def forged_money_back(kit: Kit) -> None:
+    """The thief credits KJ 2024 with 5000万 "recovered" that no recovery brought back, so the ledger lets the
+    clerk award beyond the year's real budget."""
+    from ledger.fund import FundYear
+
+    fund_year = kit.app.load(FundYear, FundYear.create_id("KJ", 2024))
+    fund_year.receive("QD-2", "ZH-FAKE", "recovery", 500_000_000_00, "clerk", "2024-09-10")
+    kit.write(kit.stolen(), fund_year)
+
+
+def forged_decision(kit: Kit, ref: str, amount: int) -> None:
+    """Only the award event of an honestly evaluated application, signed with the clerk's key."""
+    g = kit.grant(ref)
+    decision = {"amount": amount, "fund": "KJ", "doc": f"AW-{ref}", "mode": "grant", "equity_amount": None}
+    g._awarded(decision=dict(decision, exception_doc=None, year=2024, grade="good"), actor="clerk", on="2024-09-01")
+    kit.write(kit.stolen(), g)
+
+
 ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
     "clerk cancelling an award alone": (clerk_cancels_an_award_alone, "撤销批复审批须由"),
     "payment at the threshold without approval": (big_payment_unapproved, "达到审批阈值的付款须经另一人审批"),
@@ -294,4 +422,17 @@ ATTACKS: dict[str, tuple[Callable[[Kit], None], str]] = {
         "封存须用签名人当时绑定的钥匙签署",
     ),
     "signed event of an unexpected shape": (malformed_submission, "缺少字段 unit"),
+    "payment beyond the tranches released": (payment_beyond_the_tranches, "分期拨付不得超出已放行的部分"),
+    "后补助 paid before the evaluation": (post_subsidy_paid_before_evaluation, "分期拨付不得超出已放行的部分"),
+    "payment after the project's closeout": (payment_after_closeout, "项目结题后不得再拨付、支出或变更"),
+    "spending after the project's closeout": (spending_after_closeout, "项目结题后不得再拨付、支出或变更"),
+    "forged award over the unit's yearly cap": (forged_award_over_the_yearly_cap, "不得超出单位年度上限"),
+    "forged second award of a once-only clause": (forged_second_once_only_award, "每单位仅限一次"),
+    "forged award over a platform's lifetime total": (
+        forged_award_over_the_platform_total,
+        "平台类条款累计不得超过最高额",
+    ),
+    "forged second award in one year": (forged_second_award_in_a_year, "每单位每年仅限一次"),
+    "forged cap release then an award": (forged_cap_release_then_award, "释放额度须有已审批的撤销或调减"),
+    "forged money back to a fund-year": (forged_money_back, "收回资金须来自同一操作中的追回"),
 }

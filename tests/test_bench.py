@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import ENGINES
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_small_benchmark_run_measures_everything(tmp_path):
     out = tmp_path / "figures.json"
+    pg = "postgresql" in ENGINES
+    pg_args = ["--pg", os.environ.get("GRANTLEDGER_TEST_PG") or "auto"] if pg else []
+    args = ["--events", "2000", "--out", str(out), "--workdir", str(tmp_path / "work"), *pg_args]
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--events", "2000", "--out", str(out), "--workdir", str(tmp_path / "work")],
+        [sys.executable, "-m", "bench", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -33,7 +39,20 @@ def test_a_small_benchmark_run_measures_everything(tmp_path):
     assert all(0 < seconds < 30 for seconds in figures["report_process"].values())
     assert {"fund list", "role list"} <= set(figures["read_commands"]) and "one read command" in done.stdout
     assert all(0 < seconds < 30 for seconds in figures["read_commands"].values())
+    assert set(figures["read_commands_cpu"]) == set(figures["read_commands"])
+    assert set(figures["report_process_cpu"]) == set(figures["report_process"])
+    assert all(0 < seconds < 30 for seconds in figures["report_process_cpu"].values())
     assert figures["hledger"] is None or figures["hledger"]["ratio"] > 0
     assert "baseline" in done.stdout and "one command" in done.stdout and "web page /funds" in done.stdout
     assert "grouped append" in done.stdout and "one report as a new process" in done.stdout
     assert "hledger balance" in done.stdout
+    if pg:  # PostgreSQL's reads as new processes, beside SQLite's from the same run
+        assert not figures["ingest_postgresql"]["failed"]
+        assert set(figures["report_process_pg"]) == set(figures["report_process"])
+        assert all(0 < seconds < 30 for seconds in figures["report_process_pg"].values())
+        assert len(figures["read_commands_pg"]) == len(figures["read_commands"])
+        assert all(0 < seconds < 30 for seconds in figures["read_commands_pg"].values())
+        assert set(figures["report_process_pg_cpu"]) == set(figures["report_process"])
+        assert 0 < figures["report_process_pg_full_path"] < 60
+        assert "one report as a new process (report awards): SQLite " in done.stdout
+        assert ", PostgreSQL " in done.stdout.split("one report as a new process (report awards)")[1].splitlines()[0]

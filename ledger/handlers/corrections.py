@@ -24,7 +24,7 @@ from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
 from . import handles, on_date, second_person
-from .applications import clause_of, grant_of
+from .applications import clause_of, grant_of, platform_group, year_group
 from .payments import not_the_makers_key
 from .policies import catalogue_of
 
@@ -131,8 +131,15 @@ def release(uow: UnitOfWork, grant: Grant, amount: int, whole: bool, doc: str, a
     fund_year.release(grant.ref, amount, doc, actor, on)
     clause = catalogue_of(uow).get(grant.clause)
     keys = [(grant.clause, ONCE), (grant.clause, LIFE)]
-    if clause is not None and clause.cap_group is not None:
-        keys.insert(0, (clause.cap_group, str(award["year"])))
+    if clause is not None:
+        # where the award counted: the record (``shares``), a named platform's own total, the year's mark
+        platform = award.get("platform")
+        life = clause.record if platform is None else platform_group(clause, platform)
+        keys = [(clause.record, ONCE), (life, LIFE)]
+        if clause.once_every is not None:
+            keys.append((year_group(clause, int(award["year"])), ONCE))
+        if clause.cap_group is not None:
+            keys.insert(0, (clause.cap_group, str(award["year"])))
     for group, period in keys:
         cap = uow.find(UnitCap, grant.unit, group, period)
         if cap is None or grant.ref not in cap.refs:

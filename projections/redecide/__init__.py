@@ -4,10 +4,11 @@ The hash chain and the signatures prove who wrote an event; this fold asks wheth
 them. At each event it knows who signed it (the signed range the event lies in, read from the signatures
 table) and what that person could do at that point: the roles and key they held, the fund's threshold and
 approval window, the closed years, the catalogue as it stood (shipped + documents loaded so far). Each family
-of events has its own module of rules (``actors``, ``applications``, ``payments``, ``spending``,
-``periods``), written again here rather than calling the command code, so a fault in one is not hidden by the
-same fault in the other. Only ledger's pure data is shared: the clause catalogue, money words, dates, the
-vocabularies.
+of events has its own module of rules (``actors``, ``applications``, ``caps``, ``payments``, ``spending``,
+``periods``, ``projects``, ``corrections``), written again here rather than calling the command code, so a
+fault in one is not hidden by the same fault in the other. At the end of each signed range (one command, or
+one batch group) what waited for it is decided (``caps.end_of_range``). Only ledger's pure data is shared:
+the clause catalogue, money words, dates, the vocabularies.
 
 ``RULES`` maps each event type to its rule; ``SIGNATURE_ONLY`` names the types with nothing to re-decide beyond
 the signature (checked by ``audit.SignatureCheck``). An event of a type in neither, or missing a field, or
@@ -23,7 +24,7 @@ from typing import Any
 from ledger import clauses
 
 from ..decoding import loads
-from . import actors, applications, corrections, payments, periods, projects, spending
+from . import actors, applications, caps, corrections, payments, periods, projects, spending
 from .act import Act
 from .state import State
 
@@ -36,6 +37,7 @@ RULES: dict[str, Rule] = {
     **spending.RULES,
     **projects.RULES,
     **corrections.RULES,
+    **caps.RULES,
 }
 FIELDS: dict[str, dict[str, Any]] = {
     **actors.FIELDS,
@@ -45,9 +47,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     **spending.FIELDS,
     **projects.FIELDS,
     **corrections.FIELDS,
+    **caps.FIELDS,
 }
-# Written only inside a command whose own events are re-decided (an award's caps: invariant 3 folds them).
-SIGNATURE_ONLY = frozenset({"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried"}) | corrections.SIGNATURE_ONLY
+SIGNATURE_ONLY = corrections.SIGNATURE_ONLY  # types with nothing beyond the signature to re-decide
 SHOWN = 20  # findings listed one by one; the rest are counted
 CHECK = "规则复核"  # the check's line in verify's report
 
@@ -163,9 +165,14 @@ class Redecide:
             self.findings.append(text)
 
     def _flush(self) -> None:
-        for text in self.state.deferred:
+        """The signed range (a command, a batch group) is over: what waited for its end is decided."""
+        state = self.state
+        for text in state.deferred:
             self._finding(text)
-        self.state.deferred.clear()
+        state.deferred.clear()
+        if state.range_limits or state.range_awards or state.range_releases or state.range_money:
+            for text in caps.end_of_range(state):
+                self._finding(text)
 
     def line(self) -> str:
         self._flush()

@@ -6,7 +6,9 @@
 - 批复 (award) is a clerk's act, after an evaluation that did not fail, in an open year of an existing fund,
   within what the clause allows for that unit type, grade and base (its maximum, fixed amount, grade table,
   ratio), in a mode the clause allows, and within the fund's budget for that year
-  (appropriated + returned − committed).
+  (appropriated + returned − committed, less what approved cancellations and reductions released), and
+  within the unit's limits re-derived from its awards (``caps``: yearly cap, once per unit, once a year or
+  cycle, a platform clause's lifetime total).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ledger import clauses
 from ledger.dates import year_of
 from ledger.values import GRADES
 
+from . import caps, projects
 from .act import Act, yuan
 
 NONE = type(None)
@@ -157,24 +160,34 @@ def awarded(a: Act) -> None:
         if not isinstance(decision.get(name), kind) or isinstance(decision.get(name), bool):
             a.fail("事件格式须完整", f"批复缺少字段 decision.{name} 或其类型不对")
             return
-    amount, fund, on = decision["amount"], decision["fund"], d["on"]
     status = g["status"]
-    g.update(status="awarded", award={**decision, "on": on})
+    g.update(status="awarded", award={**decision, "on": d["on"]})
+    clause = a.state.catalogue.get(g["clause"] or "")
+    projects.at_award(a, g, clause)
+    a.state.range_awards[g["ref"]] = decision["amount"]
+    decided = _decide(a, g, decision, status)
+    caps.counted(a, g, clause, decision, check=decided and a.key is not None)
+
+
+def _decide(a: Act, g: dict, decision: dict, status: str) -> bool:
+    """The award's own rules; False when one before the unit's limits already failed."""
+    amount, fund, on = decision["amount"], decision["fund"], a.on
     if not a.needs({"clerk"}, "批复"):
-        return
+        return False
     if status != "evaluated" or g["grade"] == "fail":
         state = "评估为不合格" if g["grade"] == "fail" else {"none": "不存在"}.get(status, f"状态为 {status}")
         a.fail("批复须在评审合格之后", f"申报 {g['ref']} {state}, 却批复 {yuan(amount)}")
-        return
+        return False
     if not a.not_before(on, g["evaluated_on"], "批复", "评审", g["ref"]):
-        return
+        return False
     if fund not in a.state.funds:
         a.fail("批复须在已设立的资金下", f"申报 {g['ref']} 批复于资金 {fund}, 该资金不存在")
-        return
+        return False
     if not a.open_period(fund, year_of(on), f"批复 {g['ref']} {yuan(amount)}"):
-        return
+        return False
     _within_clause(a, g, decision)
     _within_budget(a, g, fund, year_of(on), amount)
+    return True
 
 
 def _within_clause(a: Act, g: dict, decision: dict) -> None:

@@ -5,15 +5,20 @@ a second person (issue 24).
   approver, approves it with another key; a withdrawal (void) is an approver's or the proposer's act;
 - a held exit or write-off is approved by an approver other than its maker; the ``Grant.Exited`` /
   ``Grant.WrittenOff`` it writes in the same command is then the approver's act, not a clerk's;
-- what a correction gives back (``FundYear.Released``, ``UnitCap.Released``) is written inside the approving
-  command and checked by the invariant fold (commitments, caps), so only its signature is checked here;
+- what an approved cancellation or reduction gives back is given back here too: the fund-year's commitment
+  (the budget check of later awards counts it) and the unit's limits (``caps``); the ``FundYear.Released`` and
+  ``UnitCap.Released`` its command writes must match it (``caps.end_of_range``);
+- an approved 更正申报 changes the application's clause and amount for the award that follows;
 - a fund's scope is a clerk's act.
 An approved cancellation leaves the application without an award: a payment after it is a finding.
 """
 
 from __future__ import annotations
 
-from .act import Act
+from ledger.dates import year_of
+
+from . import caps
+from .act import Act, yuan
 
 FIELDS = {
     "Grant.CorrectionProposed": {"doc": str, "kind": str, "reason": str, "on": str},
@@ -70,15 +75,39 @@ def second_person(a: Act, pending: dict | None, what: str, doc: str) -> bool:
 def applied(a: Act) -> None:
     d, g = a.data, a.state.grants[a.originator]
     proposal = g.setdefault("corrections", {}).get(d["doc"])
-    second_person(a, proposal, APPLIED[a.name], d["doc"])
+    valid = second_person(a, proposal, APPLIED[a.name], d["doc"])
     if proposal is not None:
         proposal["status"] = "approved"
+    award = g["award"]
+    if a.name in ("Grant.AwardCancelled", "Grant.AwardReduced") and award is not None:
+        given = award["amount"] - (d["after"] if a.name == "Grant.AwardReduced" else 0)
+        if valid:
+            _give_back(a, g, given, d)
+        if a.name == "Grant.AwardReduced":
+            award["amount"] = d["after"]
     if a.name == "Grant.AwardCancelled":
         g["award"] = None
-    elif a.name == "Grant.AwardReduced" and g["award"] is not None:
-        g["award"]["amount"] = d["after"]
+    elif a.name == "Grant.ApplicationCorrected":
+        after = d["after"]
+        g.update(clause=after.get("clause") or g["clause"], asked=after.get("asked", g["asked"]))
     elif a.name == "Grant.Reevaluated":
         g["grade"] = d["grade"]
+
+
+def _give_back(a: Act, g: dict, given: int, d: dict) -> None:
+    """An approved cancellation or reduction gives back ``given``: the fund-year's commitment (verify's budget
+    check counts it) and the unit's limits (``caps``); the release events its command writes must match it."""
+    if given != d["amount"] or given < 0:
+        a.fail(
+            f"{APPLIED[a.name]}金额须与批复相符",
+            f"申报 {g['ref']} 批复 {yuan(g['award']['amount'])}, {d['doc']} 记为 {yuan(d['amount'])}, "
+            f"应为 {yuan(given)}",
+        )
+        return
+    award = g["award"]
+    a.state.budget(award["fund"], year_of(award["on"]))["committed"] -= given
+    caps.release(a.state, g, given, a.name == "Grant.AwardCancelled")
+    a.state.range_releases[f"{g['ref']} {d['doc']}"] = given
 
 
 def equity_held(a: Act) -> None:
@@ -117,5 +146,4 @@ RULES = {
     "Grant.EquityActVoided": equity_voided,
     "Fund.Scoped": scoped,
 }
-# Written inside the approving command; the invariant fold checks commitments and caps they give back.
-SIGNATURE_ONLY = frozenset({"FundYear.Released", "UnitCap.Released"})
+SIGNATURE_ONLY: frozenset[str] = frozenset()  # FundYear.Released, UnitCap.Released: matched by ``caps``

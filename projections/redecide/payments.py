@@ -1,7 +1,8 @@
 """Payments and their approvals, re-decided: 拨付, 股权投资, 审批, 作废, 冲正 and the equity acts.
 
 - a payment is a clerk's act on an award, not before the award, in an open year of the award's fund, in a
-  way the award's mode allows (grant money by 拨付, equity by 投资);
+  way the award's mode allows (grant money by 拨付, equity by 投资), on a project not closed and within the
+  tranches released by its date (``projects``);
 - it is held for a second person when it alone, or with this award's other payments posted without approval
   in some window of the fund's approval window (days) around it, reaches the fund's threshold (as then);
 - an approval is an approver's act on a held payment, by another person than its maker, not before the
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 
 from ledger.dates import year_of
 
+from . import projects
 from .act import Act, yuan
 from .periods import threshold_of
 
@@ -82,6 +84,7 @@ def paid(a: Act) -> None:
     if g["award"]["mode"] not in MODES[a.name]:
         a.fail("付款方式须与批复方式相符", f"申报 {g['ref']} 以 {g['award']['mode']} 方式批复, 不能{what}")
         return
+    projects.check_payment(a, g, amount, what)
     threshold, window = threshold_of(a, g["award"]["fund"])
     if a.key is None:
         window = 0  # unsigned history: the first edition's rule, the payment alone (it kept no window)
@@ -135,9 +138,13 @@ def reversed_(a: Act) -> None:
         if v is None or v["status"] != "posted":
             shown = "不存在" if v is None else f"状态为 {v['status']}"
             a.fail("只有已入账的凭证可以冲正", f"凭证 {d['voucher']} {shown}")
+        elif not projects.still_open(a, g, "冲正"):
+            pass
         elif awarded(a, g, "冲正") and v["kind"] == "recovery":
             a.open_period(g["award"]["fund"], year_of(v["on"]), f"冲正追回 {d['voucher']}")
     if v is not None and v["status"] == "posted":
+        if v["kind"] == "recovery":
+            a.state.range_money[f"冲正 {d['voucher']}"] = v["amount"]
         v["status"] = "reversed"
         g["flows"].append([d["on"], -v["amount"] if v["kind"] == "payment" else v["amount"]])
 
@@ -147,6 +154,8 @@ def equity_act(a: Act) -> None:
     what = {"Grant.Converted": "转股", "Grant.Exited": "股权退出", "Grant.WrittenOff": "股权核销"}[a.name]
     # a held exit or write-off is written by the approving command: then it is the approver's act
     roles = {"clerk", "approver"} if a.name != "Grant.Converted" and a.state.approving == a.who else {"clerk"}
+    if a.name == "Grant.Exited":
+        a.state.range_money[a.data["voucher"]] = a.data["proceeds"]
     if a.needs(roles, what) and awarded(a, g, what) and a.name == "Grant.Converted":
         if g["award"]["mode"] != "convertible":
             a.fail("只有先投后股的批复可以转股", f"申报 {g['ref']} 以 {g['award']['mode']} 方式批复")

@@ -1,7 +1,8 @@
 """Funds, their yearly budgets and the year's end, re-decided.
 
 - 设立资金 and 下达预算 are a clerk's acts; an appropriation is dated in an open year and lands in an open year;
-- money coming back (追回, exits) is credited to the year it comes back in;
+- money coming back (追回, exits) is credited to the year it comes back in, and only by the command that
+  recovered it, took the exit's proceeds or reversed the recovery (its voucher and amount);
 - closing a year and proposing to reopen it are an admin's acts (a close after the year has ended);
 - a reopening takes effect only when a second person (an admin or approver, not its proposer) confirms it.
 """
@@ -18,8 +19,8 @@ FIELDS = {
     "Fund.Created": {"code": str, "threshold": int},
     "FundYear.Opened": {"fund": str, "year": int},
     "FundYear.Appropriated": {"amount": int, "doc": str, "on": str},
-    "FundYear.Returned": {"amount": int},
-    "FundYear.ReturnReversed": {"amount": int},
+    "FundYear.Returned": {"amount": int, "voucher": str},
+    "FundYear.ReturnReversed": {"amount": int, "voucher": str},
     "Period.Opened": {"fund": str, "year": int},
     "Period.Closed": {"doc": str, "on": str},
     "Period.ReopenProposed": {"doc": str},
@@ -63,6 +64,8 @@ def returned(a: Act) -> None:
     sign = -1 if a.name == "FundYear.ReturnReversed" else 1
     a.state.budget(fund, year)["returned"] += sign * a.data["amount"]
     a.needs_clerk_or_approving("资金收回")
+    if a.key is not None:  # matched with the recovery, exit or reversal of its command (``caps.end_of_range``)
+        a.state.range_limits.append((a.seq, a.name, a.data))
 
 
 def side_of_award(a: Act) -> None:

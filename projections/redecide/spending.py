@@ -1,8 +1,8 @@
 """Spending and recoveries, re-decided: 专款专用 on a timeline, and the 负面清单.
 
-- spending is a clerk's act on an award, in an open year, in a category of the list and never one on the
-  negative list, and never more than the unit held from that day on (money cannot be spent before the day it
-  was paid, nor twice);
+- spending is a clerk's act on an award, on a project not closed (``Project.Closed``), in an open year, in
+  a category of the list and never one on the negative list, and never more than the unit held from that day
+  on (money cannot be spent before the day it was paid, nor twice);
 - a recovery (追回) likewise takes back no more than the unit held from that day on.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ledger.values import CATEGORIES, NEGATIVE_LIST
 
+from . import projects
 from .act import Act, yuan
 from .payments import awarded
 
@@ -47,7 +48,7 @@ def _room(a: Act, g: dict, amount: int, what: str) -> None:
 def spent(a: Act) -> None:
     d, g = a.data, a.state.grants[a.originator]
     category = d["category"]
-    if a.needs({"clerk"}, "支出") and awarded(a, g, "支出"):
+    if a.needs({"clerk"}, "支出") and awarded(a, g, "支出") and projects.still_open(a, g, "支出"):
         if category in NEGATIVE_LIST:
             a.fail(
                 "负面清单上的支出不得列支专项资金",
@@ -67,6 +68,7 @@ def recovered(a: Act) -> None:
     if a.needs({"clerk"}, "追回") and awarded(a, g, "追回"):
         _room(a, g, d["amount"], "追回")
     g["vouchers"][d["voucher"]] = {"kind": "recovery", "amount": d["amount"], "on": d["on"], "status": "posted"}
+    a.state.range_money[d["voucher"]] = d["amount"]  # what its FundYear.Returned may credit
     g["flows"].append([d["on"], -d["amount"]])
 
 

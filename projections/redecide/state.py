@@ -43,6 +43,15 @@ def new_grant() -> dict[str, Any]:
     }
 
 
+def new_usage() -> dict[str, Any]:
+    return {
+        "year": {},  # "cap group|year" → used
+        "once": {},  # record → [REF]
+        "marks": {},  # clause id → [[REF, year]] (once a year / per cycle)
+        "life": {},  # record, or "record|platform", or a member clause's own id → used
+    }
+
+
 @dataclass
 class State:
     catalogue: clauses.Catalogue
@@ -63,6 +72,16 @@ class State:
     proposals: dict[tuple[str, int], str] = field(default_factory=dict)  # (fund, year) → who proposed reopening
     units: Spilled = field(default_factory=lambda: Spilled(lambda: {"type": None}, 5_000))
     grants: Spilled = field(default_factory=lambda: Spilled(new_grant, 5_000))
+    projects: Spilled = field(default_factory=lambda: Spilled(lambda: {"ref": None}, 5_000))  # Project → REF
+    # what a unit's awards have used of its limits, re-derived from the awards (``caps``): unit code → usage
+    usage: Spilled = field(default_factory=lambda: Spilled(new_usage, 5_000))
+    kept: set[str] = field(default_factory=set)  # kinds of limit the log keeps by now ("year", "once", "mark", "life")
+    # inside one signed range (a command, or a batch group): the awards it wrote (REF → amount), the releases
+    # its approved corrections justify ("REF DOC" → amount), and the limit events to match against them
+    range_awards: dict[str, int] = field(default_factory=dict)
+    range_releases: dict[str, int] = field(default_factory=dict)
+    range_limits: list[tuple] = field(default_factory=list)
+    range_money: dict[str, int] = field(default_factory=dict)  # voucher → money back (追回, exit; "冲正 V")
 
     def person(self, name: str) -> Person:
         if name not in self.people:

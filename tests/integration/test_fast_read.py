@@ -1,12 +1,14 @@
-"""The fast read path (``projections.fastread``) answers exactly as the full path, or not at all.
+"""The fast read path (``projections.fastread``) answers exactly as the full path, or not at all, on SQLite and
+on PostgreSQL.
 
-On a generated ledger (the bench's programme: awards, equity, a closed year; plus held payments, a reopening
-waiting for a second person, roles granted and revoked) every report, with and without ``--year``,
+On a generated ledger on each engine (the bench's programme: awards, equity, a closed year; plus held payments, a
+reopening waiting for a second person, roles granted and revoked) every report, with and without ``--year``,
 ``--as-of`` and ``--known-at`` (a position or a moment) and each filter, and the period reports
 (``--from``/``--to``), give the same rows in the same column order both ways; through the command line every
 report in every format prints the same bytes with the fast path on and off. When the read
 models are behind the log, the fast path steps aside and the report shows the new figures; an actor
-without a role is refused exactly as before.
+without a role is refused exactly as before. On either engine a report as a new process imports neither
+SQLAlchemy nor eventsourcing nor alembic.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from app.facade import Ledger
@@ -28,7 +31,9 @@ from ledger.eventstore import DEFAULT_URL
 from ledger.service import execute
 from projections import fastread, report_sql_gen
 from projections.report_rows import FILTERS, PERIOD_REPORTS, REPORTS, SINCE_START
+from tests.conftest import ENGINES
 from tests.helpers import ENTERPRISE, run
+from tests.pgserver import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,10 +42,15 @@ def ordered(rows: list[dict]) -> list[list]:
     return [list(row.items()) for row in rows]
 
 
-@pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("fast") / "ledger.db"
-    url = f"sqlite:///{path}"
+@pytest.fixture(scope="module", params=ENGINES)
+def ledger_file(request, tmp_path_factory) -> str:
+    """The generated ledger's URL: a SQLite file, or a database of the throw-away PostgreSQL cluster."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('fast') / 'ledger.db'}"
+    else:
+        admin = request.getfixturevalue("pg_admin_url")
+        url = create_database(admin, "fast_read")
+        request.addfinalizer(lambda: drop_database(admin, "fast_read"))
     with Ledger(url, create_tables=True) as ledger:
         ledger.init("admin")
         lines = [(n, json.dumps(line, ensure_ascii=False)) for n, line in enumerate(programme(2500, 7), 1)]
@@ -218,8 +228,18 @@ def test_no_role_is_refused_exactly_as_before(ledger_file):
         assert fastread.report(ledger_file, actor, "funds") is None
 
 
-def test_read_models_behind_the_log_take_the_full_path(tmp_path):
-    url = f"sqlite:///{tmp_path / 'behind.db'}"
+def test_a_refused_login_is_told_as_the_full_path_tells_it(ledger_file):
+    if not ledger_file.startswith("postgresql"):
+        pytest.skip("a PostgreSQL login")
+    stranger = "postgresql+psycopg://nobody@" + ledger_file.split("@", 1)[1]
+    for args in (["report", "funds"], ["history", "TZ-1"]):
+        fast, full = cli(stranger, "--actor", "clerk", *args), cli(stranger, "--actor", "clerk", *args, fast=False)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
+        assert fast.returncode == 5 and "认证失败" in fast.stderr.decode(), fast.stderr.decode()
+
+
+def test_read_models_behind_the_log_take_the_full_path(db_url):
+    url = db_url
     with Ledger(url, create_tables=True) as ledger:
         ledger.init("admin")
         run(ledger, "fund create", fund="KJ", name_="科技创新专项资金")
@@ -234,26 +254,73 @@ def test_read_models_behind_the_log_take_the_full_path(tmp_path):
     assert fastread.report(url, "admin", "funds")[0]["appropriated"] == 3_0000_0000_00  # caught up: fast again
 
 
-def test_only_sqlite_files_take_the_fast_path(tmp_path):
-    assert fastread.report("postgresql+psycopg://u:p@localhost/x", "admin", "funds") is None
+def test_only_ledgers_it_can_read_take_the_fast_path(tmp_path, monkeypatch):
+    from ledger import pgconnect
+    from ledger.errors import STORAGE, LedgerError
+
+    assert fastread.report("postgresql+psycopg://u:p@localhost", "admin", "funds") is None  # no database named
     assert fastread.report(f"sqlite:///{tmp_path / 'missing.db'}", "admin", "funds") is None
     assert fastread.DEFAULT_URL == DEFAULT_URL
+    assert fastread.PG_SCHEMES == pgconnect.SCHEMES
+    # a server that does not answer is told at once, in the words the full path uses (ledger.pgconnect.refusal)
+    monkeypatch.setenv("GRANTLEDGER_DB_TIMEOUT", "2")
+    url = f"postgresql+psycopg://u@127.0.0.1:{_closed_port()}/x"
+    with pytest.raises(LedgerError) as raised:
+        fastread.report(url, "admin", "funds")
+    assert raised.value.code == STORAGE and "没有应答" in raised.value.message
+    with pytest.raises(LedgerError) as full:
+        pgconnect.probe(url, 2)
+    assert full.value.message == raised.value.message
+    monkeypatch.setenv("GRANTLEDGER_FAST_READ", "0")
+    assert fastread.report(url, "admin", "funds") is None
 
 
-def test_a_broken_read_model_falls_back(tmp_path, ledger_file):
-    copy = tmp_path / "copy.db"
-    source = sqlite3.connect(ledger_file.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_broken_read_model_falls_back(sqlite_url):
+    with Ledger(sqlite_url, create_tables=True) as ledger:
+        ledger.init("admin")
+    assert fastread.report(sqlite_url, "admin", "awards") == []
+    target = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
     target.execute("DROP TABLE fund_names")
     target.commit()
     target.close()
-    assert fastread.report(f"sqlite:///{copy}", "admin", "awards") is None
+    assert fastread.report(sqlite_url, "admin", "awards") is None
+
+
+@pytest.mark.skipif("postgresql" not in ENGINES, reason="PostgreSQL is not among this run's engines")
+def test_a_broken_read_model_or_a_login_without_select_falls_back_on_postgresql(request):
+    admin = request.getfixturevalue("pg_admin_url")
+    url = create_database(admin, "fast_broken")
+    request.addfinalizer(lambda: drop_database(admin, "fast_broken"))
+    with Ledger(url, create_tables=True) as ledger:
+        ledger.init("admin")
+    assert fastread.report(url, "admin", "awards") == []
+    reader_url = "postgresql+psycopg://fast_reader:fast@" + url.split("@", 1)[1]
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("ALTER TABLE fund_names RENAME TO fund_names_gone")
+        assert fastread.report(url, "admin", "awards") is None
+        assert fastread.report(url, "admin", "funds") == []  # the other reports still answer
+        conn.execute("ALTER TABLE fund_names_gone RENAME TO fund_names")
+        conn.execute("DROP ROLE IF EXISTS fast_reader")
+        conn.execute("CREATE ROLE fast_reader LOGIN PASSWORD 'fast'")
+        try:
+            conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO fast_reader")
+            conn.execute("REVOKE SELECT ON funds FROM fast_reader")
+            assert fastread.report(reader_url, "admin", "units") == []
+            assert fastread.report(reader_url, "admin", "funds") is None  # no SELECT on a read model: full path
+        finally:
+            conn.execute("DROP OWNED BY fast_reader")
+            conn.execute("DROP ROLE fast_reader")
 
 
 def test_the_generated_report_sql_is_current():
-    written = report_sql_gen.TARGET.read_text(encoding="utf-8")
-    assert written == report_sql_gen.source(), (
-        "projections/report_sql.py is stale: python -m projections.report_sql_gen"
-    )
+    for target, pg in ((report_sql_gen.TARGET, False), (report_sql_gen.PG_TARGET, True)):
+        written = target.read_text(encoding="utf-8")
+        assert written == report_sql_gen.source(pg), f"{target.name} is stale: python -m projections.report_sql_gen"

@@ -92,6 +92,17 @@ def test_a_password_from_pgpassfile_logs_in_with_no_password_in_the_url(office, 
     url = f"postgresql+psycopg://{office['reader']}@127.0.0.1:{office['port']}/{office['name']}"
     result = Cli(url)("report", "funds", actor="admin", env={"PGPASSFILE": str(pgpass)})
     assert result.exit_code == 0, describe(result)
+    _fast_reads(url, {"PGPASSFILE": str(pgpass)})
+
+
+def _fast_reads(url: str, env: dict[str, str]) -> None:
+    """The fast read path (psycopg alone) connects with the same URL as the full path: it answers."""
+    from unittest import mock
+
+    from projections import fastread
+
+    with mock.patch.dict("os.environ", env):
+        assert fastread.report(url, "admin", "funds") is not None
 
 
 def test_a_missing_database_is_named_with_how_to_create_it(office):
@@ -127,6 +138,7 @@ def test_a_unix_socket_url_without_password_runs_the_ledger(office):
     result = cli("fund", "create", "KJ", "--name", "科技专项", actor="admin")
     assert result.exit_code == 0, describe(result)
     assert [f["fund"] for f in cli.ok("fund", "list", actor="admin")] == ["KJ"]
+    _fast_reads(url, {})
 
 
 def test_a_pgservice_names_the_whole_connection(office, tmp_path):
@@ -139,6 +151,8 @@ def test_a_pgservice_names_the_whole_connection(office, tmp_path):
     assert result.exit_code == 0, describe(result)
     result = Cli("postgresql+psycopg://")("report", "funds", actor="admin", env={**env, "PGSERVICE": "city"})
     assert result.exit_code == 0, describe(result)
+    _fast_reads("postgresql+psycopg:///?service=city", env)
+    _fast_reads("postgresql+psycopg://", {**env, "PGSERVICE": "city"})
 
 
 def test_no_example_in_help_or_readme_puts_a_password_on_the_command_line():

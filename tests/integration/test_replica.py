@@ -87,6 +87,47 @@ def test_reports_history_and_verify_from_a_caught_up_standby_agree_with_the_prim
     assert "已追上主库" in result.stderr
 
 
+def test_the_fast_read_path_reads_the_standby_as_the_full_path_does(pair):
+    """--read-db on PostgreSQL takes the fast read path (psycopg alone), with the same output and the same note."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cli.main import main
+    from projections import fastread
+
+    url, replica_url = pair
+    runner = Cli(url).runner
+    assert fastread.report(replica_url, "auditor", "awards") is not None  # the standby's read models are current
+    assert fastread.replica_note(replica_url, url).startswith("数据来自只读副本, 已追上主库")
+    assert fastread.replica_note(f"postgresql+psycopg://u@127.0.0.1:{_closed_port()}/x", url) is None  # full path
+    assert fastread.replica_note("sqlite:///elsewhere.db", url) == ""  # a SQLite --read-db: no note, as before
+    for fmt in ("json", "table", "csv"):
+        for args in (["report", "funds"], ["report", "awards"], ["history", "QD-1"], ["history", "NOTHING-1"]):
+            head = ["--db", url, "--read-db", replica_url, "--actor", "auditor", "--format", fmt]
+            fast = runner.invoke(main, [*head, *args])
+            full = runner.invoke(main, [*head, *args], env={"GRANTLEDGER_FAST_READ": "0"})
+            assert (fast.exit_code, fast.stdout, fast.stderr) == (full.exit_code, full.stdout, full.stderr), args
+            assert "已追上主库" in fast.stderr
+    probe = (
+        "import sys\nfrom cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--db", url, "--read-db", replica_url, "--actor", "auditor", "report", "awards"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and b"HEAVY []" in done.stderr, done.stderr.decode()[-2000:]
+    assert "已追上主库" in done.stderr.decode()
+
+
 def test_a_standby_that_is_behind_says_by_how_much_and_agrees_again_after_catching_up(pair, monkeypatch):
     from app.facade import Ledger
     from cli.main import main
@@ -106,6 +147,13 @@ def test_a_standby_that_is_behind_says_by_how_much_and_agrees_again_after_catchi
                 run(ledger, "disburse", "clerk", ref="QD-1", amount="50万", voucher="P-2", date="2024-09-04")
             behind = read("report", "awards")
             assert _json(behind) == before  # the report as the replica stood
+            full = runner.invoke(
+                main,
+                ["--db", url, "--actor", "auditor", "--format", "json", "report", "awards"],
+                env={"GRANTLEDGER_FAST_READ": "0"},
+            )
+            assert full.stdout == behind.stdout and re.search(r"落后主库 [1-9]\d* 个事件", full.stderr)
+            assert re.sub(r"\d+ 秒前", "", full.stderr) == re.sub(r"\d+ 秒前", "", behind.stderr)
             assert re.search(r"落后主库 [1-9]\d* 个事件", behind.stderr), behind.stderr
             assert "WAL 相差" in behind.stderr
             assert "最后回放的事务提交于" in behind.stderr or "尚未回放过主库的事务" in behind.stderr
@@ -117,3 +165,11 @@ def test_a_standby_that_is_behind_says_by_how_much_and_agrees_again_after_catchi
     monkeypatch.delenv("GRANTLEDGER_READ_DB")
     assert _json(caught_up) == _json(Cli(url, actor="auditor")("report", "awards"))
     assert "已追上主库" in caught_up.stderr
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
