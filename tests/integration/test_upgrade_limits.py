@@ -134,3 +134,21 @@ def test_a_loaded_clause_keeping_yearly_marks_for_a_record_it_shares_counts_the_
     error = award_refused(ledger, "AB-2", "100万", "2024-10-01")
     assert error.code == "ALREADY_AWARDED_ONCE" and "AB-1" in error.message
     assert ledger.verify("auditor").ok
+
+
+def test_a_carried_amount_the_awards_do_not_add_up_to_is_named_by_verify(first_edition):
+    """The upgrade's range has no award in it: verify's re-decision accepts its totals only as the awards stand."""
+    from ledger import signing
+    from ledger.actors import Actor
+
+    with Ledger(first_edition) as ledger:
+        ledger.init("admin")
+        app = ledger.app
+        life = app.load(UnitCap, UnitCap.create_id(UNIVERSITY, LAB, LIFE))
+        life.carry(["L1"], 1, "admin", "2026-12-03")  # L1 again, 0.01元: no award stands behind it
+        key = app.load(Actor, Actor.create_id("admin")).key
+        with signing.signing_as(signing.Signer("admin", key, app.keyring.private("admin", key))):
+            app.save(life)
+        report = ledger.verify("auditor")
+        assert not report.ok
+        assert any("UnitCap.Carried" in f and "额度记录须来自同一操作中的批复" in f for f in report.findings)
