@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
-
-from sqlalchemy import select, text
 
 from ledger import commands as c
 from ledger import dates, errors, keys, rules, storage
@@ -22,12 +21,14 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 from ledger.values import may_read
-from projections import reports, schema
-from projections.runner import Progress, Projector, ReadModel, make_engine
+from projections.page import Origins
+from projections.runner import Progress, Projector, ReadModel, SqliteReadModel, make_engine
 
 from . import pipeline
 
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
+    from sqlalchemy import Engine
+
     from ledger.batch import Summary
     from projections import audit, books, statement, vouchers
 
@@ -57,14 +58,41 @@ class Ledger:
     def __init__(self, url: str | None = None, *, create_tables: bool = False, replica: bool = False):
         self.replica = replica  # a read replica (a streaming standby): its read models come from the primary
         self.app = GrantLedger(url, create_tables=create_tables)
-        self.engine = make_engine(self.app.store)
-        self.read_model = ReadModel(self.engine, self.app.name)
-        self.projector = Projector(self.app, self.read_model)
         self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
+        self.origins = Origins()  # which aggregate is which: one cache for both projectors below
+
+    # SQLAlchemy is imported when something first needs it (issue 26): a command on a SQLite file writes its
+    # events with the event store's own driver and folds them into the read models with ``sqlite3``.
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.app.store)
+
+    @cached_property
+    def read_model(self) -> ReadModel:
+        return ReadModel(self.engine, self.app.name)
+
+    @cached_property
+    def projector(self) -> Projector:
+        """The read models over SQLAlchemy: replay, and every catch-up but the one ``catching_up`` takes."""
+        return Projector(self.app, self.read_model, self.origins)
+
+    @cached_property
+    def catching_up(self) -> Projector:
+        """What ``catch_up`` folds with: on a SQLite file (not a read-only copy), the same ``Projector`` over a
+        ``sqlite3`` connection (``runner.SqliteReadModel``: the same SQL and locks); elsewhere ``projector``."""
+        name = self.app.store.settings.get("SQLITE_DBNAME", "")
+        if self.app.store.engine != "sqlite" or not name or name.startswith("file:"):
+            return self.projector
+        return Projector(self.app, SqliteReadModel(name, self.app.name), self.origins)
 
     def close(self) -> None:
         self.app.close()
-        self.engine.dispose()
+        quick = self.__dict__.get("catching_up")
+        if quick is not None and isinstance(quick.read_model, SqliteReadModel):
+            quick.read_model.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
     def __enter__(self) -> Ledger:
         return self
@@ -137,6 +165,8 @@ class Ledger:
     def did_you_mean(self, kind: str, key: str) -> str:
         """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
         try:
+            from projections import reports
+
             with self.engine.connect() as conn:
                 return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
         except Exception:  # a hint is a courtesy: never let it hide the refusal itself
@@ -185,7 +215,7 @@ class Ledger:
         if self.replica:  # read-only: the primary folds, and its read models arrive with the WAL
             return 0
         with storage_errors(self.app):
-            return self.projector.catch_up(progress, written=written)
+            return self.catching_up.catch_up(progress, written=written)
 
     def caught_up_with_writes(self) -> int:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
@@ -215,7 +245,7 @@ class Ledger:
         known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
         the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
-        from projections import books
+        from projections import books, reports
 
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
@@ -229,12 +259,16 @@ class Ledger:
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
+        from projections import reports
+
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
 
     def unit(self, code: str, actor: str) -> dict:
+        from projections import reports
+
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -258,6 +292,10 @@ class Ledger:
         return self.read_model.max_tracking_id(self.app.name) or 0
 
     def history(self, key: str, actor: str) -> list[dict]:
+        from sqlalchemy import text
+
+        from projections import reports
+
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -275,6 +313,10 @@ class Ledger:
 
     def roles(self, actor: str) -> list[dict]:
         """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
+        from sqlalchemy import select
+
+        from projections import schema
+
         if not may_read(actor_roles(self.app, actor)):
             check_may(actor, [], "role list")
         self.catch_up()
@@ -309,7 +351,7 @@ class Ledger:
         self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
     ) -> statement.Statement:
         """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
-        from projections import statement
+        from projections import reports, statement
 
         self.allow(actor, "history")
         self.catch_up()

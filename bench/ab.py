@@ -6,6 +6,9 @@
 Each run starts ``python -c 'from cli.main import main; main()'`` with ``PYTHONPATH`` set to the old
 checkout or to this one (the same interpreter and libraries), bytecode cached as installed; prints the
 medians, their ratio and the load average (the machine may be shared: compare within one run).
+``{unique}`` in an argument becomes a new token each run, so a writing command writes every time:
+
+    python -m bench.ab --old /tmp/old --db sqlite:////tmp/ledger.db disburse QD-1 --amount 1 --voucher B-{unique}
 """
 
 from __future__ import annotations
@@ -37,7 +40,17 @@ def main() -> None:
         for side, side_env in sides.items():
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-c", RUN, "--db", args.db, "--actor", args.actor, *args.command],
+                [
+                    sys.executable,
+                    "-P",  # no current folder first on sys.path: PYTHONPATH alone says which checkout runs
+                    "-c",
+                    RUN,
+                    "--db",
+                    args.db,
+                    "--actor",
+                    args.actor,
+                    *(a.replace("{unique}", f"{side}{time.time_ns()}") for a in args.command),
+                ],
                 env=side_env,
                 check=True,
                 stdout=subprocess.DEVNULL,

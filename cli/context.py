@@ -49,8 +49,27 @@ class Settings:
         return self._logger
 
 
+class Silent:
+    """The logger when nothing is logged anywhere (no --log-file, no -v): every call does nothing, and structlog
+    (with the asyncio it imports) is not loaded at all (issue 26: a command as a new process)."""
+
+    def _nothing(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    debug = info = warning = error = exception = critical = _nothing
+
+    def bind(self, **kwargs: Any) -> Silent:
+        return self
+
+
 def configure_logging(log_file: str | None, verbose: bool) -> Any:
     """structlog: JSON lines to --log-file, readable lines to stderr with -v, nothing on the terminal otherwise."""
+    if not log_file and not verbose:
+        root = logging.getLogger("grantledger")  # the domain's own warnings go nowhere either
+        root.handlers[:] = [logging.NullHandler()]
+        root.setLevel(logging.INFO)
+        root.propagate = False
+        return Silent()
     import structlog
 
     handlers: list[logging.Handler] = []

@@ -6,7 +6,6 @@ simple commands start quickly.
 
 from __future__ import annotations
 
-import getpass
 import importlib
 import os
 import sys
@@ -176,6 +175,8 @@ def default_actor() -> str:
 
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError):
+        import getpass  # termios and more: only when the user database has no entry
+
         try:
             return getpass.getuser()
         except (KeyError, OSError):

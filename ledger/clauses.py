@@ -14,7 +14,6 @@ The format is described in ``ledger/policies/README.md``.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -312,6 +311,16 @@ def load(directory: Path) -> Catalogue:
     return Catalogue(MappingProxyType(clauses))
 
 
+def with_documents(shipped: Catalogue, documents: list[dict]) -> Catalogue:
+    """The catalogue with the documents loaded by ``policy load`` applied in order (the policy register's
+    documents, or its ``Loaded`` events' fields: text, file_name, actor, on, sha256)."""
+    catalogue = shipped
+    for d in documents:
+        origin = Origin(d["actor"], d["on"], d["sha256"])
+        catalogue = catalogue.with_document(read(d["text"], d["file_name"], origin))
+    return catalogue
+
+
 @dataclass(frozen=True)
 class Origin:
     """Who loaded a document, when, and the sha256 of its bytes (a loaded document has no seed file)."""
@@ -343,6 +352,8 @@ def _lines(text: str) -> tuple[int | None, list[int], int | None]:
 
 def read(text: str, name: str, origin: Origin | None = None) -> Loaded:
     """One policy document from its text. Shipped files need seeds; a loaded one (``origin``) needs its 文号."""
+    import tomllib  # only when a document is read: a payment never reads one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -15,7 +15,6 @@ The crypto is the ``cryptography`` package's; nothing here is hand-made.
 from __future__ import annotations
 
 import base64
-import getpass
 import hashlib
 import os
 import sys
@@ -83,6 +82,8 @@ def _passphrase(prompt: bool) -> bytes | None:
     if given:
         return given.encode()
     if prompt and sys.stdin is not None and sys.stdin.isatty():
+        import getpass  # termios and more: only when a passphrase is asked for at a terminal
+
         return getpass.getpass("grantledger key passphrase: ").encode() or None
     return None
 

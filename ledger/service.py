@@ -76,13 +76,25 @@ class GrantLedger(Application):
 
             probe(self.store.url, int(self.store.settings["POSTGRES_CONNECT_TIMEOUT"]))
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
-        self.catalogue = clauses.default()  # as shipped; with loaded documents: handlers.policies.catalogue_of
+        self._catalogue: clauses.Catalogue | None = None  # as shipped, read when first asked (``catalogue``)
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
         self.keyring = Keyring.default()
         self.resnap: set[UUID] = set()  # snapshotted aggregates folded from scratch: sign a snapshot on commit
         # The events of the last save as the projections read them, (position, originator id as 16 bytes, topic,
         # state): the catch-up right after a commit folds these instead of reading and decoding them again.
         self.written: list[tuple[int, bytes, str, bytes]] = []
+
+    @property
+    def catalogue(self) -> clauses.Catalogue:
+        """The catalogue as shipped (with loaded documents: ``handlers.policies.catalogue_of``), read from its TOML
+        files when first asked: a command that names no clause (a payment, a spending) never reads them."""
+        if self._catalogue is None:
+            self._catalogue = clauses.default()
+        return self._catalogue
+
+    @catalogue.setter
+    def catalogue(self, catalogue: clauses.Catalogue) -> None:
+        self._catalogue = catalogue
 
     def close(self) -> None:
         if self.store.engine == "sqlite":

@@ -9,33 +9,35 @@ kept unless replaced). The page and its tracking position commit together.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, select
+from .tables import COLUMNS as TABLE_COLUMNS
 
-from . import schema
+if TYPE_CHECKING:  # a SQLAlchemy connection, or a ``sqlite3`` one (the catch-up after a command on a SQLite file)
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
 class Spec:
-    table: Table
+    table: str
     keys: tuple[str, ...]
     totals: tuple[str, ...] = ()
     descriptions: tuple[str, ...] = ()
 
 
 SPECS = {
-    s.table.name: s
+    s.table: s
     for s in (
-        Spec(schema.origins, ("originator_id",), (), ("kind", "key", "unit", "clause", "fund", "year")),
+        Spec("origins", ("originator_id",), (), ("kind", "key", "unit", "clause", "fund", "year")),
         Spec(
-            schema.awards,
+            "awards",
             ("application",),
             ("asked", "awarded", "disbursed", "pending", "spent", "recovered"),
             (
@@ -54,40 +56,39 @@ SPECS = {
                 "submitted_seq",
             ),
         ),
-        Spec(schema.funds, ("fund", "year"), ("appropriated", "committed", "disbursed", "returned", "carried_forward")),
-        Spec(schema.fund_names, ("fund",), (), ("name", "threshold")),
+        Spec("funds", ("fund", "year"), ("appropriated", "committed", "disbursed", "returned", "carried_forward")),
+        Spec("fund_names", ("fund",), (), ("name", "threshold")),
         Spec(
-            schema.units,
+            "units",
             ("unit",),
             ("applications", "awarded", "disbursed", "spent", "recovered"),
             ("name", "type", "registered_on", "registered_seq"),
         ),
-        Spec(schema.caps, ("unit", "cap_group", "year"), ("used", "awards"), ("cap",)),
-        Spec(schema.clauses, ("clause", "year"), ("count", "awarded", "disbursed")),
+        Spec("caps", ("unit", "cap_group", "year"), ("used", "awards"), ("cap",)),
+        Spec("clause_totals", ("clause", "year"), ("count", "awarded", "disbursed")),
         Spec(
-            schema.equity,
+            "equity",
             ("application",),
             ("invested", "cost", "stake", "converted", "exited_stake", "proceeds", "gain", "written_off"),
             ("unit",),
         ),
-        Spec(schema.balances, ("account",), ("debit", "credit")),
-        Spec(schema.fund_balances, ("account", "fund", "year"), ("debit", "credit")),
-        Spec(schema.held_acts, ("key",), (), tuple(c.name for c in schema.held_acts.columns if c.name != "key")),
+        Spec("balances", ("account",), ("debit", "credit")),
+        Spec("fund_balances", ("account", "fund", "year"), ("debit", "credit")),
+        Spec("held_acts", ("key",), (), tuple(c for c in TABLE_COLUMNS["held_acts"] if c != "key")),
         Spec(
-            schema.projects,
+            "projects",
             ("application",),
             ("released", "balance", "recovered", "retained"),
             tuple(
-                c.name
-                for c in schema.projects.columns
-                if c.name not in ("application", "released", "balance", "recovered", "retained")
+                c
+                for c in TABLE_COLUMNS["projects"]
+                if c not in ("application", "released", "balance", "recovered", "retained")
             ),
         ),
     )
 }
-APPENDED = {t.name: t for t in (schema.journal, schema.event_keys)}
 # An appended row is a tuple in its table's column order (``append`` builds one from keywords).
-COLUMNS = {name: tuple(c.name for c in table.columns) for name, table in APPENDED.items()}
+COLUMNS = {name: TABLE_COLUMNS[name] for name in ("journal", "event_keys")}
 
 
 @dataclass
@@ -132,6 +133,20 @@ class Origins:
                 self.cache.move_to_end(originator_id)
             else:
                 missing.append(originator_id)
+        if not missing:
+            return
+        if isinstance(conn, sqlite3.Connection):  # the catch-up after a command on a SQLite file (no SQLAlchemy)
+            columns = TABLE_COLUMNS["origins"]
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                sql = f"SELECT {', '.join(columns)} FROM origins WHERE originator_id IN ({', '.join('?' * len(chunk))})"
+                for row in conn.execute(sql, chunk):
+                    self.remember(row[0], dict(zip(columns, row, strict=True)), loaded=True)
+            return
+        from sqlalchemy import select
+
+        from . import schema
+
         table = schema.origins
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
@@ -200,9 +215,13 @@ class Page:
             row = rows[key] = {}
         return row
 
-    def flush(self, conn: Connection) -> None:
-        for sql, params in self.statements(_placeholder(conn)):
-            conn.exec_driver_sql(sql, params)
+    def flush(self, conn: Connection | sqlite3.Connection) -> None:
+        if isinstance(conn, sqlite3.Connection):  # the catch-up after a command on a SQLite file
+            for sql, params in self.statements("?"):
+                conn.executemany(sql, params)
+        else:
+            for sql, params in self.statements(_placeholder(conn)):
+                conn.exec_driver_sql(sql, params)
         self.rows.clear()
         self.appended.clear()
 
@@ -238,7 +257,7 @@ def _insert_sql(table: str, columns: tuple[str, ...], placeholder: str) -> str:
 
 @cache
 def _upsert_sql(spec: Spec, placeholder: str) -> str:
-    t = spec.table.name
+    t = spec.table
     updates = [f'"{c}" = "{t}"."{c}" + excluded."{c}"' for c in spec.totals]
     updates += [f'"{c}" = COALESCE(excluded."{c}", "{t}"."{c}")' for c in spec.descriptions]
     keys = ", ".join(f'"{k}"' for k in spec.keys)

@@ -14,18 +14,14 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the tracking rows).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.schema import CreateIndex, DropIndex
 
 from ledger.eventstore import StoreURL
 
@@ -34,11 +30,14 @@ from . import (
     held,  # noqa: F401 - registers the held acts' folds
     journal,  # noqa: F401 - registers the journal folds
     projects,  # noqa: F401 - registers the projects' folds (issue 24)
-    schema,
+    tables,
 )
 from .decoding import loads as _loads
 from .folds import FOLDS, ORIGINATE, UNSTORED, history_details, history_keys, origin_of, originate
 from .page import Event, Origins, Page
+
+if TYPE_CHECKING:  # SQLAlchemy is imported where used: a command's catch-up on a SQLite file runs without it
+    from sqlalchemy import Connection, Engine
 
 PAGE_SIZE = 2000
 WRITER_FROM = 20_000  # events to go before a bulk catch-up forks a writer process (fewer: not worth a fork)
@@ -47,6 +46,8 @@ Progress = Callable[[int, int], None]
 
 
 def make_engine(store: StoreURL) -> Engine:
+    from sqlalchemy import create_engine, event
+
     if store.engine == "sqlite":
         engine = create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
 
@@ -73,6 +74,7 @@ def pg_engine(store: StoreURL, *, options: str | None = None, **kwargs: Any) -> 
     """A SQLAlchemy engine that connects with the ``--db`` URL as libpq reads it (Unix sockets, ~/.pgpass,
     PGPASSFILE, PGSERVICE and the PG* variables work as in psql), exactly as the event store's pool does."""
     import psycopg
+    from sqlalchemy import create_engine
 
     from ledger.pgconnect import conninfo
 
@@ -105,6 +107,10 @@ class ReadModel(TrackingRecorder):
             self._insert_tracking(conn, self._position(conn, lock=True), tracking)
 
     def _position(self, conn: Connection, lock: bool = False) -> int:
+        from sqlalchemy import select
+
+        from . import schema
+
         t = schema.tracking
         query = select(t.c.notification_id).where(t.c.projection.in_(schema.PROJECTIONS))
         if lock and conn.dialect.name == "postgresql":
@@ -118,6 +124,10 @@ class ReadModel(TrackingRecorder):
 
     def _insert_tracking(self, conn: Connection, previous: int, tracking: Tracking) -> None:
         """Move every projection from ``previous`` to the tracking position, or fail (exactly once)."""
+        from sqlalchemy import update
+
+        from . import schema
+
         t = schema.tracking
         result = conn.execute(
             update(t)
@@ -135,6 +145,10 @@ class ReadModel(TrackingRecorder):
         """The read models' secondary indexes, made again if a replay dropped them (and was stopped).
 
         SQLite only: a replay drops them nowhere else."""
+        from sqlalchemy.schema import CreateIndex
+
+        from . import schema
+
         if conn.dialect.name != "sqlite":
             return
         for table in schema.REBUILT:
@@ -142,6 +156,10 @@ class ReadModel(TrackingRecorder):
                 conn.execute(CreateIndex(index, if_not_exists=True))
 
     def ensure_tracking(self, conn: Connection) -> None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        from . import schema
+
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(schema.tracking).on_conflict_do_nothing(index_elements=["projection"])
         conn.execute(
@@ -153,6 +171,88 @@ class ReadModel(TrackingRecorder):
         )
 
 
+# The tracking position's SQL, as ``ReadModel`` builds it, for the connections that write with ``sqlite3``.
+POSITION_SQL = (
+    f"SELECT {tables.TRACKING}.notification_id FROM {tables.TRACKING} "
+    f"WHERE {tables.TRACKING}.projection IN ({', '.join('?' * len(tables.PROJECTIONS))})"
+)
+MOVE_SQL = (
+    f"UPDATE {tables.TRACKING} SET notification_id = ?, application_name = ? "
+    f"WHERE projection IN ({', '.join('?' * len(tables.PROJECTIONS))}) "
+    "AND notification_id = ? AND notification_id < ?"
+)
+
+
+class _Writing(sqlite3.Connection):
+    """A ``sqlite3`` connection (autocommit: we issue BEGIN ourselves) with SQLAlchemy's ``begin()`` shape."""
+
+    @contextmanager
+    def begin(self) -> Iterator[None]:
+        self.execute("BEGIN IMMEDIATE")  # as ``make_engine``'s connections begin a write
+        try:
+            yield
+        except BaseException:
+            if self.in_transaction:
+                self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+
+class SqliteReadModel:
+    """The read models of a SQLite file through the standard library's ``sqlite3``: what ``Projector.catch_up``
+    needs (the position, its guarded move, a page's rows), so a command's catch-up imports no SQLAlchemy (issue
+    26). The same SQL as ``ReadModel``, the same lock (``BEGIN IMMEDIATE``), timeout and pragmas as
+    ``make_engine``'s connections; one connection, opened when first used and kept until ``close``."""
+
+    def __init__(self, path: str, application_name: str):
+        self.path = path
+        self.application_name = application_name
+        self._conn: _Writing | None = None
+
+    def _connect(self) -> _Writing:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, factory=_Writing)
+            try:  # see make_engine: the log syncs itself; a projection commit need not wait for the disk
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                    conn.execute("PRAGMA synchronous=NORMAL")
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def write(self) -> Iterator[_Writing]:
+        try:
+            yield self._connect()
+        except sqlite3.Error as exc:  # worded as SQLAlchemy words it, so a refusal reads as before (storage.gist)
+            raise type(exc)(f"({type(exc).__module__}.{type(exc).__name__}) {exc}") from exc
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.write() as conn:
+            return self._position(conn)
+
+    def _position(self, conn: sqlite3.Connection, lock: bool = False) -> int:
+        """As ``ReadModel._position`` (``lock``: the writer's ``BEGIN IMMEDIATE`` holds SQLite's lock already)."""
+        positions = {row[0] for row in conn.execute(POSITION_SQL, tables.PROJECTIONS)}
+        if len(positions) != 1:
+            if not positions:
+                return 0
+            raise IntegrityError(f"projections disagree on their position: {sorted(positions)}")
+        return positions.pop()
+
+    def _insert_tracking(self, conn: sqlite3.Connection, previous: int, tracking: Tracking) -> None:
+        last = tracking.notification_id
+        moved = conn.execute(MOVE_SQL, (last, tracking.application_name, *tables.PROJECTIONS, previous, last)).rowcount
+        if moved != len(tables.PROJECTIONS):
+            raise IntegrityError(f"tracking position {previous} was already moved on (another projector?)")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def contiguous(rows: Sequence[tuple] | None) -> bool:
     """Rows at consecutive positions (so the log holds nothing else between the first and the last)."""
     return bool(rows) and rows[-1][0] - rows[0][0] + 1 == len(rows)
@@ -161,10 +261,10 @@ def contiguous(rows: Sequence[tuple] | None) -> bool:
 class Projector:
     """Folds the application's event log into the read models."""
 
-    def __init__(self, app, read_model: ReadModel):
+    def __init__(self, app, read_model: ReadModel | SqliteReadModel, origins: Origins | None = None):
         self.app = app
         self.read_model = read_model
-        self.origins = Origins()
+        self.origins = Origins() if origins is None else origins
         self.transcoder = app.mapper.transcoder
         self.cipher = app.mapper.cipher
         self.compressor = app.mapper.compressor
@@ -313,6 +413,8 @@ class Projector:
         next: SQLite's own work runs beside Python's. At most ``IN_FLIGHT`` pages wait; origins of pages not
         yet committed stay in the cache (``Origins.unwritten``), and each page's origins are read afresh, so
         nothing is looked up in the table before it is there."""
+        import multiprocessing  # only a bulk catch-up pays for it
+
         engine = self.read_model.engine
         mine, theirs = multiprocessing.get_context("fork").Pipe()
         writer = multiprocessing.get_context("fork").Process(
@@ -367,6 +469,11 @@ class Projector:
     def reset(self, drop_indexes: bool = False) -> None:
         """Empty every read model and move its position back to zero, in one transaction (``drop_indexes``:
         without their secondary indexes too, until ``ReadModel.ensure_indexes``)."""
+        from sqlalchemy import delete, update
+        from sqlalchemy.schema import DropIndex
+
+        from . import schema
+
         with self.read_model.write() as conn, conn.begin():
             for table in schema.REBUILT:
                 for index in table.indexes if drop_indexes else ():
@@ -399,11 +506,7 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 def _write_pages(path: str, pipe, application_name: str) -> None:
     """The writer process: each page's rows and its guarded position move in one transaction, unsynced."""
-    tracking = (
-        f"UPDATE {schema.tracking.name} SET notification_id = ?, application_name = ? "
-        f"WHERE projection IN ({', '.join('?' * len(schema.PROJECTIONS))}) "
-        "AND notification_id = ? AND notification_id < ?"
-    )
+    tracking = MOVE_SQL
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous=OFF")  # this connection only; it ends with the process
@@ -411,8 +514,8 @@ def _write_pages(path: str, pipe, application_name: str) -> None:
             number, statements, previous, last = item
             db.execute("BEGIN IMMEDIATE")
             try:
-                moved = db.execute(tracking, (last, application_name, *schema.PROJECTIONS, previous, last)).rowcount
-                if moved != len(schema.PROJECTIONS):
+                moved = db.execute(tracking, (last, application_name, *tables.PROJECTIONS, previous, last)).rowcount
+                if moved != len(tables.PROJECTIONS):
                     raise IntegrityError(f"tracking position {previous} was already moved on (another projector?)")
                 for sql, params in statements:
                     db.executemany(sql, params)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, MetaData, String, Table
 
+from . import tables
+
 metadata = MetaData()
 
 
@@ -252,7 +254,7 @@ projects = Table(
     Index("ix_projects_end_date", "end_date"),
 )
 
-PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
+PROJECTIONS = tables.PROJECTIONS  # plain data there: what writes without SQLAlchemy reads it
 
 # Tables a replay empties and rebuilds, in an order that respects nothing but tidiness.
 REBUILT = (

@@ -56,3 +56,19 @@ def test_a_small_benchmark_run_measures_everything(tmp_path):
         assert 0 < figures["report_process_pg_full_path"] < 60
         assert "one report as a new process (report awards): SQLite " in done.stdout
         assert ", PostgreSQL " in done.stdout.split("one report as a new process (report awards)")[1].splitlines()[0]
+    startup = figures["startup"]  # issue 26: commands as new processes beside the same run's baselines
+    for label in ("python -c pass", "grantledger --version", "write", "policy list", "policy show"):
+        assert startup[label]["new"]["wall_ms"] > 0 and startup[label]["new"]["cpu_ms"] > 0, label
+    assert "start-up baselines" in done.stdout and "policy list (new process)" in done.stdout
+
+
+def test_the_start_up_section_alone_reuses_a_ledger_and_runs_the_old_code_beside(tmp_path):
+    """``--startup-only`` (here with this very checkout as the "old" one): the figures of both sides."""
+    work, out = tmp_path / "work", tmp_path / "figures.json"
+    base = [sys.executable, "-m", "bench", "--events", "600", "--startup-only", "--workdir", str(work)]
+    for extra in ([], ["--reuse", "--old", str(ROOT)]):
+        done = subprocess.run([*base, *extra, "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert "reusing" in done.stdout and "previous code" in done.stdout
+    startup = json.loads(out.read_text())["sizes"][0]["startup"]
+    assert startup["write"]["old"]["cpu_ms"] > 0 and startup["policy list, no ledger"]["new"]["wall_ms"] > 0

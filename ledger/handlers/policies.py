@@ -30,11 +30,7 @@ def built(cache: dict, shipped: clauses.Catalogue, documents: list[dict]) -> cla
     key = tuple(d["sha256"] for d in documents)
     catalogue = cache.get(key)
     if catalogue is None:
-        catalogue = shipped
-        for d in documents:
-            origin = clauses.Origin(d["actor"], d["on"], d["sha256"])
-            catalogue = catalogue.with_document(clauses.read(d["text"], d["file_name"], origin))
-        cache[key] = catalogue
+        catalogue = cache[key] = clauses.with_documents(shipped, documents)
     return catalogue
 
 

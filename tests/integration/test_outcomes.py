@@ -112,12 +112,28 @@ def test_a_failure_updating_the_reports_after_the_commit_still_answers_written(w
     def broken(*args, **kwargs):
         raise SQLError("UPDATE awards SET disbursed = ?", (50_000_000,), sqlite3.OperationalError("disk I/O error"))
 
-    monkeypatch.setattr(world.ledger.projector, "catch_up", broken)
+    monkeypatch.setattr(world.ledger.catching_up, "catch_up", broken)  # the projector a command's catch-up uses
     result = run(world.ledger, "disburse", ref="QD-1", amount="50万", voucher="AMB-56", date="2024-09-02")
     monkeypatch.undo()
     assert result.changed and "已写入" in result.note
     assert "UPDATE" not in result.note and "50000000" not in result.note  # never SQL or bound values
     assert paid(world) == 50_000_000
+
+
+def test_a_sqlite_error_in_the_catch_up_without_sqlalchemy_still_answers_written(world, monkeypatch):
+    """On a SQLite file the catch-up after a command runs on ``sqlite3`` (issue 26): its errors are storage too."""
+    world.awarded("QD-1", COMMON_TECH, "300万")
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(world.ledger.catching_up.read_model, "_insert_tracking", broken)
+    result = run(world.ledger, "disburse", ref="QD-1", amount="50万", voucher="AMB-57", date="2024-09-02")
+    monkeypatch.undo()
+    assert result.changed and "已写入" in result.note and "报表会在下一条命令时补上" in result.note
+    if world.ledger.app.store.engine == "sqlite":  # worded as SQLAlchemy's error was, before issue 26
+        assert "(sqlite3.OperationalError) disk I/O error" in result.note
+    assert paid(world) == 50_000_000  # the next read catches up
 
 
 # -- batch groups ------------------------------------------------------------------------------------------
