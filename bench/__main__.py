@@ -17,7 +17,10 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
    the target of 100 ms; and, where ``hledger`` is on PATH, ``hledger -f FILE balance`` over the same postings
    (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process;
 10. a clerk's read commands as new processes (``fund list``, ``history``, ``role list``, ``report pending``),
-   median of 5, against the target of 150 ms.
+   median of 5, against the target of 150 ms;
+11. ``verify --since-seal`` (issue 26): the ledger sealed, a further 10^4 events added (a tenth of a small run),
+    then a full ``verify`` and ``verify --since-seal`` of the same ledger, each a new process: the incremental
+    one as a fraction of the full one (target ≤ 0.1×), and the seal's own time (it folds verify's states).
 
 9 and 10 print each figure's median CPU time (user + system) beside its wall time: on a shared machine the
 CPU time moves far less with the load. With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as
@@ -418,7 +421,44 @@ def measure_sqlite(
         print(f"one read command as a new process ({label}): {figures} (target < 150 ms)", flush=True)
     result["startup"] = startup_section(url, workdir, old)  # one command as a new process, with its baselines
     result["one_command_s"] = result["startup"]["write"]["new"]["wall_ms"] / 1000
+    result["since_seal"] = since_seal(url, workdir, result["events_asked"])  # last: it adds events to the ledger
     return result
+
+
+SINCE_SEAL_TARGET = 0.1  # incremental verify as a fraction of a full verify of the same ledger (issue 26)
+
+
+def since_seal(url: str, workdir: Path, events: int) -> dict:
+    """Seal the ledger, add a further stretch of the programme (10^4 events; a tenth of a small run), then time a
+    full ``verify`` (the baseline) and ``verify --since-seal`` on the same ledger, each as a new process."""
+    sealed = child(["--db", url, "--actor", "bench", "seal"], workdir)
+    before = event_count(url)
+    more = workdir / f"programme-{events}-more.jsonl"
+    write(str(more), min(10_000, max(events // 10, 200)), seed=7, more=True)
+    child(["--db", url, "--actor", "bench", "batch", str(more)], workdir)
+    after = event_count(url)
+    full = child(["--db", url, "--actor", "bench", "verify"], workdir)
+    since = child(["--db", url, "--actor", "bench", "verify", "--since-seal"], workdir)
+    if full["code"] or since["code"]:
+        raise SystemExit("bench: verify or verify --since-seal did not pass on the bench ledger")
+    figures = {
+        "sealed_at": before,
+        "events": after,
+        "new_events": after - before,
+        "seal_s": sealed["seconds"],
+        "full_s": full["seconds"],
+        "since_seal_s": since["seconds"],
+        "ratio": since["seconds"] / full["seconds"],
+        "since_seal_rss_mb": since["rss_mb"],
+    }
+    print(
+        f"verify --since-seal: {figures['new_events']:,} events after a seal at {before:,}: "
+        f"{since['seconds']:.2f}s = {figures['ratio']:.3f}× full verify of the same {after:,} events "
+        f"({full['seconds']:.1f}s, same run; target ≤ {SINCE_SEAL_TARGET}×), peak RSS {since['rss_mb']:.0f} MB; "
+        f"seal (with its verify snapshot) {sealed['seconds']:.1f}s",
+        flush=True,
+    )
+    return figures
 
 
 def main() -> None:

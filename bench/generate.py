@@ -43,6 +43,7 @@ CLAUSES = [
 TYPES = {"enterprise": "91", "university": "12", "institute": "12"}
 CATEGORIES = ("equipment", "materials", "testing", "travel", "labor", "consulting", "rd", "indirect")
 START, END = date(2024, 8, 1), date(2026, 10, 31)
+MORE_START = date(2025, 1, 2)  # a further stretch (``programme(more=True)``): after the first year's close
 EVENTS_PER_APPLICATION = 21  # measured: apply 1, evaluate 1, award 2, 3 × (disburse 2), 4 × (spend 2), extras
 
 
@@ -54,12 +55,27 @@ def _yuan(wan: float) -> str:
     return f"{wan}万"
 
 
-def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> Iterator[dict]:
-    """About ``events`` events of a programme, as command dicts (``{"cmd": …}``), in a sensible order."""
+def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿", more: bool = False) -> Iterator[dict]:
+    """About ``events`` events of a programme, as command dicts (``{"cmd": …}``), in a sensible order.
+
+    ``more``: a further stretch of the same programme for a ledger that already holds one (``verify
+    --since-seal``'s bench): new units and applications, dated after the first year (which the first stretch
+    closed), without the fund's set-up and without a close."""
     rng = random.Random(seed)
     applications = max(1, events // EVENTS_PER_APPLICATION)
-    units = {kind: [unit_code(kind, n) for n in range(max(5, applications // 8))] for kind in TYPES}
+    first, start = (500_000, MORE_START) if more else (0, START)
+    units = {kind: [unit_code(kind, first + n) for n in range(max(5, applications // 8))] for kind in TYPES}
+    if more:
+        yield from _applications(rng, applications, units, first, start)
+        return
     yield {"cmd": "fund-create", "fund": "KJ", "name": "青岛市科技创新专项资金", "approval-threshold": actor_threshold}
+    yield from _setup(units)
+    yield from _applications(rng, applications, units, first, start)
+    # the first year closed, after every payment dated in it (its later payments would be dated in the next)
+    yield {"cmd": "close", "year": START.year, "fund": "KJ", "doc": f"青财决〔{START.year + 1}〕1号"}
+
+
+def _setup(units: dict[str, list[str]]) -> Iterator[dict]:
     for year in range(START.year, END.year + 1):
         yield {
             "cmd": "fund-appropriate",
@@ -72,16 +88,25 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
     for kind, codes in units.items():
         for n, code in enumerate(codes):
             yield {"cmd": "unit-register", "code": code, "name": f"{kind}-{n}", "type": kind}
-    span = (END - START).days
-    for n in range(applications):
+
+
+def _applications(
+    rng: random.Random, applications: int, units: dict[str, list[str]], first: int, start: date
+) -> Iterator[dict]:
+    if first:  # a further stretch registers its own units
+        for kind, codes in units.items():
+            for n, code in enumerate(codes):
+                yield {"cmd": "unit-register", "code": code, "name": f"{kind}-{first + n}", "type": kind}
+    span = (END - start).days
+    for n in range(first, first + applications):
         clause, kind, (low, high) = CLAUSES[n % len(CLAUSES)]
         rule = clauses.default().get(clause)
         if rule.platform or rule.once_every:  # a platform's max is per unit for life, a yearly award once a year:
             # one award per unit
-            unit = units[kind][(n // len(CLAUSES)) % len(units[kind])]
+            unit = units[kind][((n - first) // len(CLAUSES)) % len(units[kind])]
         else:
             unit = rng.choice(units[kind])
-        day = START + timedelta(days=rng.randrange(span - 120))
+        day = start + timedelta(days=rng.randrange(span - 120))
         ref = f"QD-{day.year}-{n:06d}"
         amount = rng.randrange(low, high + 1)
         base = {"base": _yuan(amount * 2)} if clause == "qd2024-23-innovation-voucher" else {}
@@ -180,14 +205,12 @@ def programme(events: int, seed: int = 2026, actor_threshold: str = "10亿") -> 
             }
         if n % 25 == 0:
             yield {"cmd": "reverse", "voucher": f"ZC-{n:06d}-3", "reason": "重复录入"}
-    # the first year closed, after every payment dated in it (its later payments would be dated in the next)
-    yield {"cmd": "close", "year": START.year, "fund": "KJ", "doc": f"青财决〔{START.year + 1}〕1号"}
 
 
-def write(path: str, events: int, seed: int = 2026) -> int:
+def write(path: str, events: int, seed: int = 2026, more: bool = False) -> int:
     lines = 0
     with open(path, "w", encoding="utf-8") as out:
-        for line in programme(events, seed):
+        for line in programme(events, seed, more=more):
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             lines += 1
     return lines

@@ -62,8 +62,23 @@ def replay() -> None:
     help="The office's directory of seal files (seal --witness DIR): check the log against every one; a log "
     "shorter than any of them was cut back or restored from an older copy.",
 )
+@click.option(
+    "--since-seal",
+    "since_seal",
+    is_flag=True,
+    help="Start from the latest seal in the log that carries a snapshot of verify's fold states: check that seal, "
+    "its snapshot, the chain and every signature from there, and fold only the events after it. Trusts what "
+    'the seal covers (README "What verify proves").',
+)
+@click.option(
+    "--from-checkpoint",
+    "from_checkpoint",
+    default=None,
+    metavar="FILE",
+    help="Like --since-seal, from a seal file the auditor kept (seal --out).",
+)
 @guarded
-def verify(checkpoint: str | None, witness: str | None) -> None:
+def verify(checkpoint: str | None, witness: str | None, since_seal: bool, from_checkpoint: str | None) -> None:
     """Recompute the hash chain, check snapshots, rebuild every projection in a scratch database and compare
     it row by row with the live one, and check the trial balance. Exits 1 with TAMPERED naming the first
     bad event or row.
@@ -75,17 +90,30 @@ def verify(checkpoint: str | None, witness: str | None) -> None:
       grantledger --actor audit.office verify
       grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
       grantledger --actor audit.office verify --witness /mnt/audit/seals
+      grantledger --actor audit.office verify --since-seal
+      grantledger --actor audit.office verify --from-checkpoint seal-2025-01-10.json
     """
+    from ledger.errors import invalid
     from projections import witness as witnesses
 
     from . import verify_words
     from .periods import read_checkpoint
 
     s = settings()
-    sealed = dict(read_checkpoint(checkpoint), file=checkpoint) if checkpoint else None
+    since = since_seal or from_checkpoint is not None
+    if since and (checkpoint or witness):
+        raise invalid("--since-seal / --from-checkpoint 不能与 --checkpoint 或 --witness 同用: 后两者须完整的 verify")
+    if since_seal and from_checkpoint:
+        raise invalid("--since-seal 与 --from-checkpoint 只能选一个")
+    given = checkpoint or from_checkpoint
+    sealed = (
+        dict(read_checkpoint(given, "--from-checkpoint" if from_checkpoint else "--checkpoint"), file=given)
+        if given
+        else None
+    )
     witnessed = witnesses.read(witness, read_checkpoint) if witness else None
     with open_ledger(read=True) as ledger, progress_bar("verifying") as progress:
-        report = ledger.verify(s.actor, progress, sealed, witnessed)
+        report = ledger.verify(s.actor, progress, sealed, witnessed, since=since)
         unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
     if unrecorded and s.fmt != "json":
         click.echo(unrecorded, err=True)
@@ -101,6 +129,7 @@ def verify(checkpoint: str | None, witness: str | None) -> None:
         "keys": verify_words.keys_line(report.keys) if s.fmt != "json" else dict(report.keys),
         "unsigned_history": report.unsigned,
         "signed_from": report.signed_from,
+        **({"since_seal": report.since} if since else {}),
         **checks,
     }
     if not report.ok:

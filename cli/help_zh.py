@@ -541,6 +541,9 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
 (文件名含位置和时间, 只含公开内容, 从不含私钥)。日志被截短或数据库被换成较早的备份时,
 verify --witness DIR 会指出日志比留存的封存短。
 
+封存同时保存 verify 在该位置的校验快照 (各项核对累计到该处的状态), 签名也覆盖快照的哈希;
+以后 verify --since-seal (或 --from-checkpoint 文件) 从这里起只核对其后的事件。
+
 \b
 示例:
   grantledger --actor audit.office seal --out seal-2025-01-10.json
@@ -648,17 +651,26 @@ funds 和 awards 加 --from D --to D: 期间报表, 每个数字给出期初 (op
 封存 (日志中的、--checkpoint 文件和 --witness 目录中的每一份) 须: 不超出日志的末尾, 日志在其位置仍经过其链头、
 余额仍得到其哈希, 并由日志在该位置绑定给署名人的钥匙签名, 署名人当时有权封存 (审计或管理员)。
 
+增量核对 (--since-seal 或 --from-checkpoint 文件): 从一份封存起核对, 只重算其后的事件。封存须带校验快照
+(本版本的 seal 和 close 写下; 之前写的封存没有, 不能用于增量核对, 请用完整的 verify)。它核对封存的签名、
+快照的哈希、封存之后的哈希链和每个签名, 从快照接着做不变量和规则复核, 并比对封存之后的日记账、历史和余额。
+封存之前的事件由封存担保, 不再核对: 只有完整的 verify 才能发现封存之前的改动。
+
 \b
 示例:
   grantledger --actor audit.office verify
   grantledger --actor audit.office verify --checkpoint seal-2025-01-10.json
   grantledger --actor audit.office verify --witness /mnt/audit/seals
+  grantledger --actor audit.office verify --since-seal
+  grantledger --actor audit.office verify --from-checkpoint seal-2025-01-10.json
 """,
         {
             "--checkpoint": "封存文件 (seal --out): 同时证明日志到达并经过其链头、其位置的余额仍得到同一哈希、"
             "其签名出自当时绑定给署名人的钥匙。",
             "--witness": "本单位的封存留存目录 (seal --witness DIR; 或设置 GRANTLEDGER_WITNESS): 用其中每一份封存"
             "核对日志; 日志比其中任何一份短, 即被截短或换成了较早的备份。",
+            "--since-seal": "增量核对: 从日志中最近一份带校验快照的封存起, 只重算其后的事件 (信任封存之前的部分)。",
+            "--from-checkpoint": "增量核对, 从审计自己保存的封存文件 (seal --out) 起, 同 --since-seal。",
         },
     ),
     "export": ("为审计和财务软件导出数据。", {}),

@@ -79,8 +79,9 @@ def reopen(year: str, fund: str, doc: str, reason: str, date: str | None) -> Non
 @guarded
 def seal(out: str | None, witness: str | None) -> None:
     """Seal the log as it stands: its position, the chain's head hash there and a hash of every balance
-    (see README "Closing a year"), signed by the actor and recorded. Keep the file; later,
-    ``verify --checkpoint FILE`` proves the log and the balances have not moved.
+    (see README "Closing a year"), signed by the actor and recorded, with a snapshot of verify's fold states there
+    (its hash signed too) for ``verify --since-seal``. Keep the file; later, ``verify --checkpoint FILE`` proves
+    the log and the balances have not moved, and ``verify --from-checkpoint FILE`` verifies only what followed.
 
     \b
     Examples:
@@ -104,7 +105,7 @@ def seal(out: str | None, witness: str | None) -> None:
     show(result.fields, result.changed)
 
 
-def read_checkpoint(path: str) -> dict:
+def read_checkpoint(path: str, option: str = "--checkpoint") -> dict:
     """A seal file as ``seal --out`` wrote it; anything else is INVALID_INPUT."""
     from ledger import errors
 
@@ -117,7 +118,7 @@ def read_checkpoint(path: str) -> dict:
         if not all(isinstance(document[k], str) for k in ("head", "state")):
             raise ValueError("head 和 state 须为十六进制字符串")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise errors.invalid(f"--checkpoint {path}: 不是封存文件 ({_why(exc)})") from exc
+        raise errors.invalid(f"{option} {path}: 不是封存文件 ({_why(exc)})") from exc
     return document
 
 

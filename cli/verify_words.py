@@ -22,6 +22,7 @@ CHECKS = {
     "checkpoint": "封存文件核对",
     "witness": "留存封存核对",
     "database logins": "数据库登录",
+    "since seal": "增量核对的封存",  # verify --since-seal (issue 26)
 }
 
 # The parenthesised details the checks write, in words (the numbers kept).

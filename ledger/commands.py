@@ -446,6 +446,7 @@ class Seal(Command):
     position: int = arg("position")
     head: str = arg("key")
     state: str = arg("key")
+    snapshot: str | None = arg("key", required=False)  # sha256 of verify's fold states there (issue 26)
 
 
 # -- a project's life after the award (issue 24): 任务书, milestones, amendments, closeout --------------------

@@ -138,13 +138,15 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 found.extend(UUID(r[0]) for r in c.fetchall())
         return found
 
-    def select_orphan_hashes(self) -> list[int]:
-        """Hash rows whose event is gone: a deleted event leaves its hash behind."""
+    def select_orphan_hashes(self, after: int = 0) -> list[int]:
+        """Hash rows whose event is gone: a deleted event leaves its hash behind (only past ``after``, when
+        given: ``verify --since-seal``)."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT notification_id FROM {HASHES_TABLE} h WHERE NOT EXISTS "
+                f"SELECT notification_id FROM {HASHES_TABLE} h WHERE h.notification_id > ? AND NOT EXISTS "
                 f"(SELECT 1 FROM {self.events_table_name} e WHERE e.rowid = h.notification_id) "
-                f"ORDER BY notification_id LIMIT 10"
+                f"ORDER BY notification_id LIMIT 10",
+                (after,),
             )
             return [r[0] for r in c.fetchall()]
 

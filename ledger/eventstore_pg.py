@@ -149,7 +149,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "SELECT DISTINCT originator_id FROM {0} WHERE originator_id = ANY(%s)"
         ).format(events)
         self.select_orphans_statement = SQL(
-            "SELECT h.notification_id FROM {1} h WHERE NOT EXISTS "
+            "SELECT h.notification_id FROM {1} h WHERE h.notification_id > %s AND NOT EXISTS "
             "(SELECT 1 FROM {0} e WHERE e.notification_id = h.notification_id) ORDER BY 1 LIMIT 10"
         ).format(events, hashes)
 
@@ -217,9 +217,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self.select_existing_statement, (list(ids),), prepare=True)
             return [r[0] for r in curs.fetchall()]
 
-    def select_orphan_hashes(self) -> list[int]:
+    def select_orphan_hashes(self, after: int = 0) -> list[int]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.select_orphans_statement)
+            curs.execute(self.select_orphans_statement, (after,))
             return [r["notification_id"] for r in curs.fetchall()]
 
     def wait_for_writers(self) -> None:

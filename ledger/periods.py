@@ -167,12 +167,14 @@ class Seal(Aggregate):
         signature: str | None,
         actor: str,
         on: str,
+        snapshot: str | None = None,
     ):
         self.position, self.head, self.state = position, head, state
         self.algorithm, self.signed_by, self.key, self.signature = algorithm, signed_by, key, signature
+        self.snapshot = snapshot  # sha256 of verify's fold states there (issue 26); absent on older seals
 
     def document(self) -> dict:
-        return {
+        found = {
             "position": self.position,
             "head": self.head,
             "state": self.state,
@@ -181,15 +183,19 @@ class Seal(Aggregate):
             "key": self.key,
             "signature": self.signature,
         }
+        if getattr(self, "snapshot", None):
+            found["snapshot"] = self.snapshot
+        return found
 
 
-def seal_payload(position: int, head: str, state: str) -> bytes:
-    """The bytes a seal's signature covers: canonical JSON of what it asserts."""
-    return json.dumps(
-        {"position": position, "head": head, "state": state, "algorithm": STATE_ALGORITHM},
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
+def seal_payload(position: int, head: str, state: str, snapshot: str | None = None) -> bytes:
+    """The bytes a seal's signature covers: canonical JSON of what it asserts. ``snapshot`` (the sha256 of
+    verify's fold states at the position, ``projections.resume``) is covered when the seal has one; a seal
+    written before it existed signs the same bytes as it always did."""
+    asserted = {"position": position, "head": head, "state": state, "algorithm": STATE_ALGORITHM}
+    if snapshot is not None:
+        asserted["snapshot"] = snapshot
+    return json.dumps(asserted, sort_keys=True, separators=(",", ":")).encode()
 
 
 def sign_seal(payload: bytes, signer: Signer | None) -> dict | None:

@@ -196,7 +196,7 @@ EVENTS: tuple[EventType, ...] = (
         "Seal.Written",
         "封存日志",
         "position: int, head: str, state: str, algorithm: str, signed_by: str, key: str | None, signature: "
-        "str | None, actor: str, on: str",
+        "str | None, actor: str, on: str, snapshot: str | None",
     ),
     # a project's life after the award (issue 24): ledger/project.py
     E(

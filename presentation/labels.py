@@ -120,6 +120,8 @@ HEADERS = {
     "keys": "密钥",
     "unsigned_history": "未签名的早期事件",
     "signed_from": "签名起始位置",
+    "snapshot": "校验快照哈希",  # issue 26: verify --since-seal
+    "since_seal": "增量核对起点 (封存位置)",
     # issue 27: what was left in English
     "applied": "已执行",
     "skipped": "已跳过",

@@ -65,6 +65,7 @@ class Report:
     unsigned: int = 0  # events recorded before signatures began
     signed_from: int | None = None
     keys: dict[str, int] = field(default_factory=lambda: {"issued": 0, "enrolled": 0})
+    since: int | None = None  # verify --since-seal: the sealed position it started from (None: from event zero)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +97,7 @@ class ChainCheck:
         self.signatures = signatures
         self.invariants = InvariantCheck()
         self.rules = rules
+        self.resumed_at = 0  # verify --since-seal: the sealed position the chain was taken up from
 
     def page(self, rows: list[tuple]) -> None:
         for seq, originator_id, topic, state, version, stored in rows:
@@ -137,7 +139,7 @@ class ChainCheck:
         self.broken = True
 
     def finish(self, recorder: Any) -> None:
-        orphans = recorder.select_orphan_hashes()
+        orphans = recorder.select_orphan_hashes(self.resumed_at) if self.resumed_at else recorder.select_orphan_hashes()
         if orphans and not self.broken:
             self._broken(f"event seq {orphans[0]} is missing: its hash is stored but the event was deleted")
         self.report.events, self.report.head = self.count, self.previous.hex()

@@ -89,6 +89,20 @@ class InvariantCheck:
         self.excepted: set[str] = set()  # refs of awards that carried an exception document (rare)
         self.finding: str | None = None
 
+    def snapshot(self, sections: Any) -> dict:
+        """What the fold has learnt, for a verify snapshot (``projections.resume``; its maps go to ``sections``)."""
+        from .resume import encode_fields
+
+        return encode_fields(self, sections)
+
+    @classmethod
+    def from_snapshot(cls, fields: dict, sections: Any) -> InvariantCheck:
+        from .resume import decode_fields
+
+        check = cls()
+        decode_fields(check, fields, sections)
+        return check
+
     def event(self, seq: int, name: str, state: bytes, originator: bytes, data: Any = None) -> str | None:
         """Fold one event (``data``: its JSON already decoded); returns a finding the first time an invariant
         breaks."""
@@ -260,6 +274,8 @@ class Spilled:
         self.default, self.limit = default, limit
         self.hot: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
         self.cold: sqlite3.Connection | None = None
+        self.pending: Any = {}  # restored from a verify snapshot (key → encoded state), decoded when first asked for
+        self.decode: Callable[[Any], dict[str, Any]] | None = None
 
     def __getitem__(self, key: bytes) -> dict[str, Any]:
         state = self.hot.get(key)
@@ -281,7 +297,24 @@ class Spilled:
         out = [self.hot.popitem(last=False) for _ in range(len(self.hot) - self.limit // 2)]
         self.cold.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", [(k, json.dumps(v)) for k, v in out])
 
+    def items(self) -> list[tuple[bytes, dict[str, Any]]]:
+        """Every (key, state), hot and cold, sorted by key (a verify snapshot, ``projections.resume``)."""
+        found: dict[bytes, dict[str, Any]] = {k: self.decode(v) for k, v in self.pending.items()} if self.decode else {}
+        if self.cold is not None:
+            found.update((bytes(k), json.loads(v)) for k, v in self.cold.execute("SELECT key, value FROM state"))
+        found.update(self.hot)
+        return sorted(found.items())
+
+    def load_items(self, items, decode: Callable[[Any], dict[str, Any]]) -> None:
+        """Start from ``items`` (keys, and states as a snapshot encoded them): each state decoded only when the
+        fold first asks for it, so resuming costs little however many aggregates the log holds."""
+        self.pending, self.decode = (items if hasattr(items, "pop") else dict(items)), decode
+
     def _load(self, key: bytes) -> dict[str, Any] | None:
+        if self.pending:
+            encoded = self.pending.pop(key, None)
+            if encoded is not None:
+                return self.decode(encoded)
         if self.cold is None:
             return None
         row = self.cold.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

@@ -36,6 +36,18 @@ def balances_state(conn: Connection) -> str:
     return state_hash(conn.execute(select(b.account, b.fund, b.year, b.debit, b.credit)).all())
 
 
+def read_side(conn: Connection) -> tuple[list[tuple], list[tuple]]:
+    """``fund_balances`` and ``origins`` as they stand (read in the caller's transaction): a verify snapshot's
+    read side (``projections.incremental``)."""
+    b, o = schema.fund_balances.c, schema.origins.c
+    balances = [tuple(r) for r in conn.execute(select(b.account, b.fund, b.year, b.debit, b.credit))]
+    origins = [
+        (bytes(r[0]), *r[1:])
+        for r in conn.execute(select(o.originator_id, o.kind, o.key, o.unit, o.clause, o.fund, o.year))
+    ]
+    return balances, origins
+
+
 def head_at(recorder: Any, position: int) -> str:
     """The chain's hash at ``position`` (the genesis hash before the first event)."""
     if position <= 0:
@@ -46,14 +58,17 @@ def head_at(recorder: Any, position: int) -> str:
     return rows[0].hash.hex()
 
 
-def checkpoint(read_model: ReadModel, recorder: Any) -> tuple[int, str, str]:
-    """(position, head hash, state hash) of the read models as they stand, read in one snapshot."""
+def checkpoint(read_model: ReadModel, recorder: Any, rows: list | None = None) -> tuple[int, str, str]:
+    """(position, head hash, state hash) of the read models as they stand, read in one snapshot; ``rows``, when
+    given, receives ``fund_balances`` and ``origins`` from the same snapshot (a verify snapshot's read side)."""
     with read_model.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             position = read_model._position(conn)
             state = balances_state(conn)
+            if rows is not None:
+                rows.extend(read_side(conn))
     return position, head_at(recorder, position), state
 
 
@@ -73,7 +88,7 @@ class Holders:
 def seal_signed(seal: dict) -> bool:
     """Whether a seal's signature is made with its ``key`` over its position, head and state in its signer's name
     (``ledger.periods``). It says nothing about whose key that is: ``authority`` asks the log."""
-    payload = seal_payload(seal["position"], seal["head"], seal["state"])
+    payload = seal_payload(seal["position"], seal["head"], seal["state"], seal.get("snapshot"))
     return verify_payload(
         seal.get("signed_by") or "", payload, {"key": seal.get("key") or "", "signature": seal.get("signature") or ""}
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 from ledger import errors
 
 # What a seal file holds: the seal's own document (``ledger.periods.Seal.document``), nothing else.
-FIELDS = ("position", "head", "state", "algorithm", "signed_by", "key", "signature")
+FIELDS = ("position", "head", "state", "algorithm", "signed_by", "key", "signature", "snapshot")
 ENV = "GRANTLEDGER_WITNESS"
 
 
@@ -56,7 +56,8 @@ def why(exc: OSError) -> str:
 
 
 def document(seal: dict) -> dict:
-    return {k: seal.get(k) for k in FIELDS}
+    """The seal's public fields (``snapshot`` only when it has one: a seal from before issue 26 has none)."""
+    return {k: seal.get(k) for k in FIELDS if k != "snapshot" or seal.get(k)}
 
 
 def write(directory: str, seal: dict, now: datetime | None = None) -> Path:

@@ -46,6 +46,10 @@ def test_a_small_benchmark_run_measures_everything(tmp_path):
     assert "baseline" in done.stdout and "one command" in done.stdout and "web page /funds" in done.stdout
     assert "grouped append" in done.stdout and "one report as a new process" in done.stdout
     assert "hledger balance" in done.stdout
+    since = figures["since_seal"]  # issue 26: verify --since-seal beside the full verify of the same ledger
+    assert since["new_events"] > 0 and since["events"] > since["sealed_at"] > 0
+    assert since["full_s"] > 0 and since["since_seal_s"] > 0 and since["ratio"] > 0
+    assert "verify --since-seal" in done.stdout and "full verify of the same" in done.stdout
     if pg:  # PostgreSQL's reads as new processes, beside SQLite's from the same run
         assert not figures["ingest_postgresql"]["failed"]
         assert set(figures["report_process_pg"]) == set(figures["report_process"])

@@ -102,7 +102,7 @@ def _seal(uow: UnitOfWork, cmd: c.Seal, actor: str) -> Result:
     seal = uow.find(Seal, cmd.position)
     changed = seal is None
     if seal is None:
-        signature = sign_seal(seal_payload(cmd.position, cmd.head, cmd.state), uow.signer) or {}
+        signature = sign_seal(seal_payload(cmd.position, cmd.head, cmd.state, cmd.snapshot), uow.signer) or {}
         seal = uow.add(
             Seal(
                 position=cmd.position,
@@ -114,6 +114,7 @@ def _seal(uow: UnitOfWork, cmd: c.Seal, actor: str) -> Result:
                 signature=signature.get("signature"),
                 actor=actor,
                 on=dates.today(),
+                **({"snapshot": cmd.snapshot} if cmd.snapshot else {}),
             )
         )
     elif (seal.head, seal.state) != (cmd.head, cmd.state):

@@ -26,7 +26,7 @@ from ledger import clauses
 from ..decoding import loads
 from . import actors, applications, caps, corrections, payments, periods, projects, spending
 from .act import Act
-from .state import State
+from .state import Person, State
 
 Rule = Callable[[Act], None]
 RULES: dict[str, Rule] = {
@@ -100,6 +100,37 @@ class Redecide:
         self.after = 0
         self.exhausted = False
         self.current: tuple | None = None
+
+    def snapshot(self, sections: Any) -> dict:
+        """What the re-decision has learnt, for a verify snapshot (``projections.resume``; its big maps go to
+        ``sections``): the state but its catalogue (given as the loaded documents' ids, rebuilt from the log's
+        register by ``from_snapshot``), the findings so far and the signed range being read."""
+        from ..resume import encode, encode_fields
+
+        self._flush()
+        loaded = [d.id for d in self.state.catalogue.documents().values() if d.sha256 is not None]
+        return {
+            "state": encode_fields(self.state, sections, skip=("catalogue",)),
+            "documents": sorted(loaded),
+            "findings": list(self.findings),
+            "count": self.count,
+            "events": self.events,
+            "current": encode(self.current),
+        }
+
+    @classmethod
+    def from_snapshot(
+        cls, recorder: Any, catalogue: clauses.Catalogue, fields: dict, sections: Any, position: int
+    ) -> Redecide:
+        """The re-decision as ``state`` left it at ``position``; ``catalogue``: the catalogue as it stood there."""
+        from ..resume import decode, decode_fields
+
+        rules = cls(recorder, catalogue)
+        decode_fields(rules.state, fields["state"], sections, {"Person": Person})
+        rules.findings, rules.count, rules.events = list(fields["findings"]), fields["count"], fields["events"]
+        rules.current = decode(fields["current"])
+        rules.after = max(position, rules.current[0] if rules.current else 0)
+        return rules
 
     def _signer(self, seq: int) -> tuple[str, str, bool] | None:
         """(actor, key, first event of its range) for the signed range holding ``seq``; None when unsigned."""

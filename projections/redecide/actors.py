@@ -185,7 +185,7 @@ def _seal_signed(d: dict, signed_by: str, public: str) -> bool:
     signature = d.get("signature")
     if not isinstance(signature, str):
         return False
-    payload = seal_payload(d["position"], d["head"], d["state"])
+    payload = seal_payload(d["position"], d["head"], d["state"], d.get("snapshot"))
     return verify_payload(signed_by, payload, {"key": public, "signature": signature})
 
 

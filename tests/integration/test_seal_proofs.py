@@ -37,7 +37,7 @@ def forged_file(sealed: dict, signer: signing.Signer, person: str | None = None,
     seal = dict(sealed, **changes, signed_by=person)
     signed = signing.sign_as(
         signing.Signer(person, signer.public, signer.private),
-        seal_payload(seal["position"], seal["head"], seal["state"]),
+        seal_payload(seal["position"], seal["head"], seal["state"], seal.get("snapshot")),
     )
     return dict(seal, key=signed["key"], signature=signed["signature"])
 
