@@ -126,14 +126,14 @@ def medians(args: list[str], runs: int = 5) -> tuple[float, float]:
 
 
 def event_count(url: str) -> int:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         return ledger.app.recorder.max_notification_id() or 0
 
 
 def report_latency(url: str) -> dict[str, float]:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         years = sorted({r["year"] for r in ledger.report("funds", "bench")})
@@ -226,7 +226,7 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
 def read_commands(url: str, cpu: dict[str, float] | None = None) -> dict[str, float]:
     """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up); ``cpu``
     receives the median CPU seconds of each."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         ref = ledger.report("awards", "bench")[0]["application"]
@@ -265,7 +265,7 @@ def ingest(url: str, batch: Path, lines: int, base: baseline.Rates, workdir: Pat
 
 def roomy_award(url: str) -> str:
     """An award with room left for the start-up section's payments of 1 分."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(url) as ledger:
         rows = [r for r in ledger.report("awards", "bench") if r["awarded"] > r["disbursed"] + r["pending"] + 100]

@@ -3,8 +3,8 @@
 import tempfile
 import time
 
+from app.facade import Ledger
 from ledger import clauses, commands
-from projections.facade import Ledger
 from tests.helpers import ENTERPRISE, World, run
 from tests.integration.test_policy_load import guide_example
 

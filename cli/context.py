@@ -24,7 +24,7 @@ from ledger.money import Amount, format_yuan
 from . import output
 
 if TYPE_CHECKING:
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,7 +112,7 @@ def settings() -> Settings:
 @contextmanager
 def open_ledger(create_tables: bool = False, read: bool = False) -> Iterator[Ledger]:
     """The ledger at --db; with ``read`` and --read-db, the read replica instead (and a note how far behind it is)."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     s = settings()
     replica = read and bool(s.read_db)
@@ -224,8 +224,8 @@ def _file_refusal(error: OSError) -> LedgerError | None:
 
 
 def _storage_refusal(error: Exception) -> LedgerError | None:
+    from app.facade import storage_refusal
     from ledger.eventstore import parse_url
-    from projections.facade import storage_refusal
 
     try:
         store = parse_url(settings().db)

@@ -56,7 +56,7 @@ def report(name: str, ledgers: tuple[str, ...], year: int | None) -> None:
     Examples:
       grantledger --actor audit.province province report funds --ledger 青岛=URL --ledger 威海=URL
     """
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     s = settings()
     money = sorted(money_of(name))
@@ -104,8 +104,8 @@ def verify(ledgers: tuple[str, ...]) -> None:
     Examples:
       grantledger --actor audit.province province verify --ledger 青岛=URL --ledger 威海=URL
     """
+    from app.facade import Ledger
     from ledger.errors import TAMPERED, LedgerError
-    from projections.facade import Ledger
 
     s = settings()
     results = []

@@ -21,6 +21,8 @@ def init(group: str | None) -> None:
 
     The first person to run init becomes the ledger's admin. Running it
     again is safe: it only applies migrations that are missing (admin only).
+    Run it after installing a new version: awards an older version recorded
+    are carried into the lifetime totals and yearly marks it did not keep, once.
 
     \b
     Examples:

@@ -9,6 +9,8 @@ one of them fails on the version and retries against the new total.
 
 from __future__ import annotations
 
+from typing import Any
+
 from eventsourcing.domain import Aggregate, event
 
 from .errors import ALREADY_AWARDED_ONCE, EXCEEDS_ANNUAL_CAP, EXCEEDS_CLAUSE_MAX, LedgerError
@@ -17,6 +19,11 @@ from .money import Fen, format_human
 
 ONCE = "once"
 LIFE = "life"  # a platform clause: the sum of awards to one unit over the clause's whole life
+
+
+def year_group(clause: Any, year: int) -> str:
+    """The once-a-year mark of a unit under a clause's record (an ONCE aggregate per year)."""
+    return f"{clause.record}/year/{year}"
 
 
 class UnitCap(Aggregate):

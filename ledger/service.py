@@ -17,7 +17,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -25,8 +25,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, ProgrammingError
+from eventsourcing.utils import register_topic, resolve_topic
 
-from . import clauses, dates, errors, keys, rules, signing, storage
+from . import clauses, dates, errors, keys, rules, signing, storage, vocabulary
 from . import commands as c
 from .actors import KeyBinding, check_may
 from .caps import UnitCap
@@ -46,6 +47,15 @@ from .voucher import Voucher
 __all__ = ["HANDLERS", "GrantLedger", "Result", "UnitOfWork", "execute", "handle", "quote"]
 
 log = logging.getLogger("grantledger")
+
+
+def register_moved_topics(moved: dict[str, str] | None = None) -> None:
+    """Old stored topics resolve to the classes that moved (``vocabulary.MOVED``): ledgers written before load."""
+    for old, new in (vocabulary.MOVED if moved is None else moved).items():
+        register_topic(old, resolve_topic(new))
+
+
+register_moved_topics()
 
 
 class GrantLedger(Application):
@@ -68,8 +78,6 @@ class GrantLedger(Application):
         super().__init__({**self.store.settings, "CREATE_TABLE": "y" if create_tables else "n"})
         self._catalogue: clauses.Catalogue | None = None  # as shipped, read when first asked (``catalogue``)
         self.catalogues: dict[tuple[str, ...], clauses.Catalogue] = {}  # shipped + loaded, by the loads' hashes
-        # (unit, clause) → (applications, sum awarded) before a platform total was kept: set by the read side
-        self.awarded_before: Callable[[str, str], tuple[list[str], int]] = lambda unit, clause: ([], 0)
         self.keyring = Keyring.default()
         self.resnap: set[UUID] = set()  # snapshotted aggregates folded from scratch: sign a snapshot on commit
         # The events of the last save as the projections read them, (position, originator id as 16 bytes, topic,

@@ -59,6 +59,17 @@ ROLES = {
     "approver": "审批人",
     "auditor": "审计人员",
 }
+
+
+# The one read-permission rule: every role may read (``report``, ``history``, ``verify`` …), no role may not.
+# ``ledger.actors.may`` decides with it, and so does the fast read path, which loads no aggregate.
+READS = frozenset({"policy", "history", "report", "verify", "export"})
+
+
+def may_read(roles: list[str] | tuple[str, ...]) -> bool:
+    return bool(roles)
+
+
 # Kinds of voucher (and of money coming back to a fund).
 KINDS = {
     "disbursement": "拨付",

@@ -275,6 +275,12 @@ EVENTS: tuple[EventType, ...] = (
     ),
 )
 
+# Stored topics stay as written: an aggregate class that moves module (or is renamed) keeps its old topic here,
+# ``old module:Class`` → ``new module:Class``, and ``ledger.service`` registers each with eventsourcing
+# (``register_topic``), so a ledger written before the move still loads, replays and verifies (issue 28). The
+# read side folds by ``Aggregate.Event`` (a topic's last part) and needs nothing. No aggregate has moved yet.
+MOVED: dict[str, str] = {}
+
 BY_NAME: dict[str, EventType] = {e.name: e for e in EVENTS}
 NAMES: frozenset[str] = frozenset(BY_NAME)
 LABELS: dict[str, str] = {e.name: e.label for e in EVENTS}  # the one table of event labels (cli and web)
@@ -285,3 +291,11 @@ def label(name: str) -> str:
     event not declared here is shown as stored."""
     short = name.rpartition(":")[2]
     return LABELS.get(short, short)
+
+
+def stored_topics(name: str) -> list[str]:
+    """Every topic an event of type ``name`` may be stored under: as declared, and from before any move."""
+    declared = BY_NAME[name]
+    aggregate, _, event = name.partition(".")
+    current = f"{declared.module}:{aggregate}"
+    return [declared.topic, *(f"{old}.{event}" for old, new in MOVED.items() if new == current)]

@@ -36,6 +36,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
+from ledger.values import may_read
+
 DEFAULT_URL = "sqlite:///grantledger.db"  # as ledger.eventstore.DEFAULT_URL (a test checks)
 ACTOR_TOPIC = "ledger.actors:Actor."
 POLICY_LOADED_TOPIC = "ledger.policy_register:PolicyRegister.Loaded"
@@ -279,7 +281,7 @@ def has_role(reader: Reader, actor: str) -> bool:
         found = person(reader, actor)
     except (ValueError, KeyError, TypeError):  # an event this fold does not expect: let the full path judge
         return False
-    return bool(found and found["roles"])
+    return found is not None and may_read(found["roles"])
 
 
 def loaded_titles(reader: Reader) -> dict[str, str]:

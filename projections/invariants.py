@@ -14,7 +14,9 @@ breaks an invariant here, and ``verify`` names the first event that does.
 3. Per unit, cap group and year: used ≤ cap. A lifetime total (a platform clause) may go above its cap by
    exactly what 一事一议 documents lifted: the ``lift`` each Used event records (third edition). A Used event
    recorded before the field existed is accepted above its cap only for an award that carried an exception
-   document, by the excess of that award and no more.
+   document, by the excess of that award and no more. Awards carried into a total by ``init`` (``UnitCap.Carried``:
+   decided before the total was kept) may stand above its cap when they are exactly what those awards stand at
+   here; nothing recorded after them may add to it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from ledger.ids import key_id
 from ledger.money import format_human
 
 from .decoding import loads
@@ -192,6 +195,14 @@ class InvariantCheck:
             f"{format_human(f['appropriated'])} + returned {format_human(f['returned'])}"
         )
 
+    def _carried_as_awarded(self, d: dict) -> bool:
+        """A Carried event's amount is the sum of what its refs stand awarded at (each named once)."""
+        refs = d.get("refs")
+        if not isinstance(refs, list) or len(set(map(str, refs))) != len(refs):
+            return False
+        awarded = sum(int(self.awards[key_id("application", ref).bytes]["awarded"]) for ref in refs)
+        return awarded == int(d["amount"])
+
     def _cap(self, name: str, d: dict, c: dict) -> str | None:
         if name == "UnitCap.Opened":
             c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {d.get('period')}", d.get("cap")
@@ -202,7 +213,15 @@ class InvariantCheck:
         before = c["used"]
         c["used"] += amount
         lift = d.get("lift")
-        if lift is not None:
+        if name == "UnitCap.Carried" and c["cap"] is not None and self._carried_as_awarded(d):
+            # awards decided before the limit was kept (``init`` carries them in): history, never re-decided; what
+            # they took above the cap stands — if they are exactly what this fold has those awards at — and
+            # nothing after them may add to it
+            cap = int(c["cap"])
+            c["carried_over"] = c.get("carried_over", 0) + max(c["used"] - cap, 0) - max(before - cap, 0)
+        elif name == "UnitCap.Released" and c.get("carried_over"):  # given back: the carried excess shrinks with it
+            c["carried_over"] = min(c["carried_over"], max(c["used"] - int(c["cap"]), 0))
+        elif lift is not None:
             c["lifted"] = c.get("lifted", 0) + int(lift["amount"])
         elif (
             name != "UnitCap.Released"
@@ -214,9 +233,11 @@ class InvariantCheck:
             # recorded before the lift was: the award's exception document lifted what this use took above the cap
             cap = int(c["cap"])
             c["lifted"] = c.get("lifted", 0) + max(c["used"] - cap, 0) - max(before - cap, 0)
-        if c["cap"] is None or c["used"] <= int(c["cap"]) + c.get("lifted", 0):
+        if c["cap"] is None or c["used"] <= int(c["cap"]) + c.get("lifted", 0) + c.get("carried_over", 0):
             return None
         lifted = f" + lifted {format_human(c['lifted'])} (一事一议)" if c.get("lifted") else ""
+        if c.get("carried_over"):
+            lifted += f" + carried above it {format_human(c['carried_over'])} (awards before the limit was kept)"
         return (
             f"invariant 3 for cap {c['name']}: used {format_human(c['used'])} > cap {format_human(int(c['cap']))}"
             f"{lifted}"

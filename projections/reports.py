@@ -20,7 +20,6 @@ from sqlalchemy import (
     Connection,
     Integer,
     and_,
-    bindparam,
     case,
     cast,
     func,
@@ -347,22 +346,6 @@ def clauses_query(year: int | None, as_of: str | None, known_at: int | None = No
         query = select(sub)
         order = (sub.c.clause, sub.c.year)
     return query.order_by(*order)
-
-
-# Built once: a batch asks it once per unit and platform clause, and building the statement each time cost ten
-# times what answering it does.
-AWARDED_UNDER = (
-    select(s.awards.c.application, s.awards.c.awarded)
-    .where(s.awards.c.unit == bindparam("unit"), s.awards.c.clause == bindparam("clause"))
-    .where(s.awards.c.status == "awarded")
-    .order_by(s.awards.c.application)
-)
-
-
-def awarded_under(conn: Connection, unit: str, clause: str) -> tuple[list[str], int]:
-    """The applications awarded to a unit under a clause, and their sum."""
-    rows = conn.execute(AWARDED_UNDER, {"unit": unit, "clause": clause}).all()
-    return [r[0] for r in rows], sum(int(r[1] or 0) for r in rows)
 
 
 def caps(conn: Connection, year: int | None, as_of: str | None, known_at: int | None = None) -> list[dict]:

@@ -84,7 +84,7 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def ledger(db_url):
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     with Ledger(db_url, create_tables=True) as instance:
         instance.init("admin")

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clauses, dates, errors, rules, scope
 from .. import commands as c
-from ..caps import LIFE, ONCE, UnitCap
+from ..caps import LIFE, ONCE, UnitCap, year_group
 from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
@@ -109,11 +109,6 @@ def members(uow: UnitOfWork, clause: clauses.Clause) -> list[clauses.Clause]:
     return [c for c in catalogue_of(uow) if c.record == clause.record]
 
 
-def year_group(clause: clauses.Clause, year: int) -> str:
-    """The once-a-year mark of a unit under a clause's record (an ONCE aggregate per year)."""
-    return f"{clause.record}/year/{year}"
-
-
 def platform_group(clause: clauses.Clause, platform: str) -> str:
     """The lifetime total of one named platform of a unit under a clause's record."""
     return f"{clause.record}/platform/{platform}"
@@ -121,8 +116,8 @@ def platform_group(clause: clauses.Clause, platform: str) -> str:
 
 def period_taken(uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str | None, year: int) -> tuple[Any, tuple]:
     """For a clause awarded once per year (or per N-year cycle): this year's mark and (ref, year) of an award
-    to the unit that the cycle rules out, if any — from the marks, and from awards recorded before the marks
-    were kept (the read model's awards under every clause of the record)."""
+    to the unit that the cycle rules out, if any — from the marks alone (awards recorded before the marks were
+    kept are carried into them by ``init``: ``handlers.upgrade``)."""
     every = clause.once_every
     if every is None:
         return None, ()
@@ -132,11 +127,6 @@ def period_taken(uow: UnitOfWork, clause: clauses.Clause, unit: str, ref: str | 
         taken = next((r for r in other.refs if r != ref), None) if other is not None else None
         if taken is not None:
             return mark, (taken, y)
-    for member in members(uow, clause):
-        for r in uow.app.awarded_before(unit, member.id)[0]:
-            grant = uow.find(Grant, r) if r != ref else None
-            if grant is not None and grant.award and abs(int(grant.award["year"]) - year) < every:
-                return mark, (r, int(grant.award["year"]))
     return mark, ()
 
 
@@ -144,35 +134,27 @@ def life_usage(uow: UnitOfWork, clause: clauses.Clause, unit: str, platform: str
     """A platform clause's lifetime total for the unit: its aggregate (None when not yet opened), what it holds,
     and what other totals of the record count against it (``already``).
 
-    Without ``platform`` the total is the unit's unnamed one under the record (as in the second edition; before
-    it is opened, what the unit was awarded under the clause before the second edition kept this total,
-    ``GrantLedger.awarded_before``, is carried in when it opens). A named platform has a total of its own, and
-    the unnamed awards count against it too: nobody can say which platform they paid for (the smaller amount).
-    Every clause sharing the record (``shares``) counts: their own unnamed totals from before they shared it.
+    Without ``platform`` the total is the unit's unnamed one under the record (as in the second edition; what
+    the unit was awarded before the second edition kept this total is carried into it by ``init``:
+    ``handlers.upgrade``). A named platform has a total of its own, and the unnamed awards count against it
+    too: nobody can say which platform they paid for (the smaller amount). Every clause sharing the record
+    (``shares``) counts: their own unnamed totals from before they shared it.
     """
     if not clause.platform:
         return None, 0, 0
     root = uow.find(UnitCap, unit, clause.record, LIFE)
-    counted = set(root.refs) if root is not None else set()
-    others = sum(_unnamed(uow, m, unit, counted) for m in members(uow, clause) if m.platform and m.id != clause.record)
-    unnamed = root.used if root is not None else _unnamed(uow, clause, unit, counted, clause.record)
+    others = sum(_own_total(uow, m, unit) for m in members(uow, clause) if m.platform and m.id != clause.record)
+    unnamed = root.used if root is not None else 0
     if platform is None:
         return root, unnamed, others
     life = uow.find(UnitCap, unit, platform_group(clause, platform), LIFE)
     return life, life.used if life is not None else 0, others + unnamed
 
 
-def _unnamed(uow: UnitOfWork, clause: clauses.Clause, unit: str, counted: set[str], key: str | None = None) -> int:
-    """What a unit was awarded under one clause naming no platform, outside the refs already ``counted``."""
-    life = uow.find(UnitCap, unit, key or clause.id, LIFE)
-    if life is not None:
-        return life.used
-    total = 0
-    for ref in uow.app.awarded_before(unit, key or clause.id)[0]:
-        grant = uow.find(Grant, ref) if ref not in counted else None
-        if grant is not None and grant.award and not grant.award.get("platform"):
-            total += grant.awarded
-    return total
+def _own_total(uow: UnitOfWork, clause: clauses.Clause, unit: str) -> int:
+    """What a unit's own lifetime total under one clause holds (kept under its id before it shared a record)."""
+    life = uow.find(UnitCap, unit, clause.id, LIFE)
+    return life.used if life is not None else 0
 
 
 def quote_for(
@@ -262,9 +244,6 @@ def _award(uow: UnitOfWork, cmd: c.Award, actor: str) -> Result:
     if life is None and lifetime is not None:  # opened with this award
         group = clause.record if cmd.platform is None else platform_group(clause, cmd.platform)
         life = UnitCap(unit=grant.unit, group=group, period=LIFE, cap=lifetime, actor=actor, on=on)
-        refs, before = uow.app.awarded_before(grant.unit, clause.record) if cmd.platform is None else ([], 0)
-        if before:  # the unnamed total, on a ledger from the first edition: carrying what was awarded before
-            life.carry(refs, before, actor, on)
     lift_doc = cmd.exception_doc if clause.case_by_case else None  # only 一事一议 lifts a lifetime total
     lifted = lift_doc is not None
     label, cite = clause.title, rules.source(clause)

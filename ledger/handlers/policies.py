@@ -55,7 +55,17 @@ def _policy_load(uow: UnitOfWork, cmd: c.PolicyLoad, actor: str) -> Result:
     document = loaded.clauses[0].document
     register = register or uow.add(PolicyRegister(actor=actor, on=on))
     register.load(document.id, document.doc_number, cmd.file_name, cmd.content, sha256, actor, on)
-    return Result(_fields(register.documents[-1], after))
+    fields = _fields(register.documents[-1], after)
+    # A clause that starts keeping a lifetime total or yearly marks for a record it shares: its awards so far count.
+    mine = [after.get(cl.id) for cl in loaded.clauses]
+    shared = {cl.record for cl in mine if cl and cl.shares and (cl.platform or cl.once_every is not None)}
+    if shared:
+        from .upgrade import carry_earlier_awards
+
+        carried = carry_earlier_awards(uow, after, actor, on, shared)
+        if carried:
+            fields["limits_carried"] = carried
+    return Result(fields)
 
 
 def _fields(entry: dict, catalogue: clauses.Catalogue) -> dict:

@@ -11,8 +11,9 @@ from ..money import Amount, format_human
 from ..periods import check_open
 from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
-from . import handles, on_date, roles_of
+from . import handles, on_date, roles_of, upgrade
 from .keys import begin_signing
+from .policies import catalogue_of
 
 
 @handles(c.Init)
@@ -21,11 +22,19 @@ def _init(uow: UnitOfWork, cmd: c.Init, actor: str) -> Result:
     on = dates.today()
     if installation is not None:
         check_may(actor, roles_of(uow, actor), "init")
-        if installation.signing:
+        fields = {"status": "upgraded", "admin": installation.admin}
+        if not installation.signing:
+            # A first-edition ledger: its events so far stay unsigned history; from here on everything is signed.
+            begin_signing(uow, installation, uow.require(Actor, actor, what=f"{actor} 不存在"), actor, on)
+            fields["signed_from"] = "next"
+        carried = upgrade.carry_earlier_awards(
+            uow, catalogue_of(uow), actor, on
+        )  # totals and marks the first edition did not keep
+        if carried:
+            fields["limits_carried"] = carried
+        if "signed_from" not in fields and not carried:
             return Result({"status": "up-to-date", "admin": installation.admin}, changed=False)
-        # A first-edition ledger: its events so far stay unsigned history; from here on everything is signed.
-        begin_signing(uow, installation, uow.require(Actor, actor, what=f"{actor} 不存在"), actor, on)
-        return Result({"status": "upgraded", "admin": installation.admin, "signed_from": "next"})
+        return Result(fields)
     installation = uow.add(Installation(admin=actor, actor=actor, on=on))
     person = uow.find(Actor, actor) or uow.add(Actor(name=actor, actor=actor, on=on))
     person.grant("admin", actor=actor, on=on)

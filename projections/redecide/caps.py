@@ -31,6 +31,7 @@ from typing import Any
 
 from ledger import clauses
 from ledger.dates import year_of
+from ledger.ids import key_id
 
 from .act import Act, yuan
 from .state import State
@@ -149,13 +150,18 @@ def limit_event(a: Act) -> None:
     if a.name == "UnitCap.Opened":
         a.state.kept.add(kind_of(a.data))
     if a.key is not None:
-        a.state.range_limits.append((a.seq, a.name, a.data))
+        a.state.range_limits.append((a.seq, a.name, a.data, a.originator))
 
 
 def end_of_range(state: State) -> list[str]:
     """Findings for the limit events of the signed range just ended that nothing in it justifies."""
     findings = []
-    for seq, name, d in state.range_limits:
+    # ``init`` (and ``policy load``) carry awards recorded before a limit was kept into it, in a range of their own
+    # (ledger/handlers/upgrade.py): justified when what is carried is exactly what those awards stand at.
+    carried = set()
+    if not state.range_awards:
+        carried = {o[0] for _, n, d, *o in state.range_limits if n == "UnitCap.Carried" and o and as_awarded(state, d)}
+    for seq, name, d, *originator in state.range_limits:
         problem = None
         if name in ("UnitCap.Released", "FundYear.Released"):
             given = state.range_releases.get(f"{d['ref']} {d['doc']}")
@@ -184,6 +190,8 @@ def end_of_range(state: State) -> list[str]:
             if awarded != d["amount"]:
                 shown = "同一操作中没有它的批复" if awarded is None else f"批复金额为 {yuan(awarded)}"
                 problem = ("额度的使用须来自同一操作中的批复", f"申报 {d['ref']} 用去 {yuan(d['amount'])}, {shown}")
+        elif not state.range_awards and originator and originator[0] in carried:
+            pass  # an upgrade's total or mark, opened and carrying awards as they stand
         elif not state.range_awards or (name == "UnitCap.Carried" and d["amount"] < 0):
             problem = ("额度记录须来自同一操作中的批复", "同一操作中没有批复")
         if problem is not None:
@@ -193,6 +201,20 @@ def end_of_range(state: State) -> list[str]:
     state.range_releases.clear()
     state.range_money.clear()
     return findings
+
+
+def as_awarded(state: State, d: dict) -> bool:
+    """A ``UnitCap.Carried``'s refs are distinct live awards and its amount is what they stand awarded at."""
+    refs = d.get("refs")
+    if not isinstance(refs, list) or not refs or len(set(map(str, refs))) != len(refs):
+        return False
+    total = 0
+    for ref in refs:
+        award = state.grants[key_id("application", str(ref)).bytes].get("award")
+        if not award:
+            return False
+        total += int(award["amount"])
+    return total == d["amount"]
 
 
 RULES = dict.fromkeys(FIELDS, limit_event)

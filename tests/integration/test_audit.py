@@ -179,7 +179,7 @@ def test_an_unbalanced_journal_line_is_found(world):
 
 
 def test_a_tampered_snapshot_is_found(db_url, monkeypatch):
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     monkeypatch.setattr(GrantLedger, "snapshotting_intervals", {FundYear: 2})
     with Ledger(db_url, create_tables=True) as ledger:

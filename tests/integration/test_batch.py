@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from app.facade import Ledger
 from bench.generate import programme
 from ledger import commands
 from ledger.batch import BatchRunner
 from ledger.errors import LedgerError
 from ledger.service import execute
-from projections.facade import Ledger
 from tests.helpers import ENTERPRISE, event_count
 
 

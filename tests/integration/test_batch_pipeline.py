@@ -9,10 +9,9 @@ import sqlite3
 
 import pytest
 
+from app import pipeline
+from app.facade import Ledger
 from bench.generate import programme
-from projections import pipeline, reports
-from projections.facade import Ledger
-from tests.helpers import ENTERPRISE
 
 # The log and what proves it, not read models: two ledgers hold different keys, so their signatures differ, and
 # so do the verify snapshots a batch's close seals (each names the keys bound in its own ledger).
@@ -106,15 +105,3 @@ def test_a_worker_that_fails_leaves_the_batch_to_catch_up_itself(tmp_path, monke
     monkeypatch.undo()
     ingest(str(tmp_path / "inline.db"), lines, group_size=30)
     assert read_models(str(tmp_path / "broken.db")) == read_models(str(tmp_path / "inline.db"))
-
-
-def test_the_awards_a_command_asks_the_read_model_for_are_the_reports_awards_on_either_engine(world):
-    """``awarded_before`` (a platform total opened on a first-edition ledger) asks the read model: same answer."""
-    world.awarded("AB-2", "qd2024-01-common-tech", "30万")
-    world.awarded("AB-1", "qd2024-01-common-tech", "20万")
-    ledger = world.ledger
-    with ledger.engine.connect() as conn:
-        expected = reports.awarded_under(conn, ENTERPRISE, "qd2024-01-common-tech")
-    assert expected == (["AB-1", "AB-2"], 50_000_000)
-    assert ledger.awarded_before(ENTERPRISE, "qd2024-01-common-tech") == expected
-    assert ledger.awarded_before(ENTERPRISE, "qd2024-05-provincial-key-lab") == ([], 0)

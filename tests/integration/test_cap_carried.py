@@ -1,4 +1,5 @@
-"""``UnitCap.Carried``: a platform total opened on a first-edition ledger carries the awards made before it.
+"""``UnitCap.Carried``: a platform total opened on a first-edition ledger (by ``init``) carries the awards made
+before it.
 
 The aggregate adds the carried amount to what the unit has used; the caps read model and verify's invariant
 fold (``projections.invariants``) skipped the event (issue 28), so the read model's lifetime row said less
@@ -10,11 +11,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.facade import Ledger
 from ledger import clauses, rules
 from ledger.caps import LIFE, UnitCap
 from ledger.service import UnitOfWork
 from projections import schema
-from projections.facade import Ledger
 from tests.helpers import UNIVERSITY, World
 from tests.integration.test_policy_load import FIRST_EDITION
 
@@ -29,7 +30,8 @@ def carried(db_url, monkeypatch) -> Ledger:
         monkeypatch.setattr(rules, "check_region", lambda clause, region: None)
         World.build(ledger).awarded("L1", LAB, "300万", unit=UNIVERSITY)
     monkeypatch.undo()
-    with Ledger(db_url) as ledger:  # the second edition: the lifetime total opens with L2, carrying L1
+    with Ledger(db_url) as ledger:  # the second edition: init opens the lifetime total, carrying L1; L2 adds to it
+        assert ledger.init("admin").fields["limits_carried"] == 1
         World(ledger).awarded("L2", LAB, "200万", unit=UNIVERSITY, date="2024-10-01")
         yield ledger
 

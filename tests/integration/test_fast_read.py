@@ -24,12 +24,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from app.facade import Ledger
 from bench.generate import programme
 from ledger import commands
 from ledger.eventstore import DEFAULT_URL
 from ledger.service import execute
 from projections import fastread, report_sql_gen
-from projections.facade import Ledger
 from projections.report_rows import FILTERS, PERIOD_REPORTS, REPORTS, SINCE_START
 from tests.conftest import ENGINES
 from tests.helpers import ENTERPRISE, run

@@ -103,7 +103,7 @@ def test_the_held_acts_table_keeps_how_each_act_was_settled(world):
 
 
 def test_both_read_paths_give_the_same_pending_rows(sqlite_url):
-    from projections.facade import Ledger
+    from app.facade import Ledger
     from tests.helpers import World
 
     with Ledger(sqlite_url, create_tables=True) as ledger:

@@ -13,13 +13,13 @@ from uuid import UUID
 import pytest
 from sqlalchemy import text
 
+from app.facade import Ledger
 from ledger import keys, signing
 from ledger.actors import Actor
 from ledger.chain import GENESIS, link
 from ledger.errors import FORBIDDEN, SAME_ACTOR, LedgerError
 from ledger.grant import Grant
 from ledger.keys import Keyring
-from projections.facade import Ledger
 from tests.helpers import ENTERPRISE, World, refused, run
 from tests.integration.test_audit import disarm
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sqlite3
 from uuid import UUID
 
+from app.facade import Ledger
 from ledger import signing
 from ledger.actors import Actor
 from ledger.chain import GENESIS, link
 from ledger.grant import Grant
-from projections.facade import Ledger
 from tests.helpers import World, run
 from tests.integration.test_keys import paid_and_pending
 

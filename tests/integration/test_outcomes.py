@@ -198,7 +198,7 @@ def test_a_postgresql_server_that_is_down_is_reported_within_seconds_naming_the_
 @pytest.mark.skipif("postgresql" not in os.environ.get("GRANTLEDGER_TEST_ENGINES", "sqlite,postgresql"), reason="pg")
 def test_postgresql_stopped_and_started_again(tmp_path):
     """Stop the server between commands: refused in seconds with STORAGE, and after the restart it goes on."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
     from tests.e2e.driver import Cli, describe, one_json_document
     from tests.pgserver import create_database, find_bin, start_cluster
 

@@ -32,7 +32,7 @@ def _admin(cluster) -> psycopg.Connection:
 @pytest.fixture(scope="module")
 def office(pg_cluster):
     """An initialised ledger, a login that must give a password (read grants), one with no grants, one denied."""
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     name = f"c_{uuid.uuid4().hex[:10]}"
     url = create_database(pg_cluster.admin_url, name)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from app.facade import Ledger
 from ledger import clauses, commands, rules
-from projections.facade import Ledger
+from ledger.caps import LIFE, UnitCap
+from ledger.service import UnitOfWork
 from projections.reports import REPORTS
 from tests.helpers import ENTERPRISE, INVESTOR, UNIVERSITY, World, event_count, refused, run
 
@@ -238,6 +240,14 @@ def test_first_edition_events_replay_to_the_same_projections_under_the_second_ed
         assert ledger.app.catalogue.get("qd2024-05-national-key-lab-lead").platform
         ledger.replay("admin")
         assert everything(ledger) == live
+        report = ledger.verify("admin")
+        assert report.ok, report.findings
+        # upgrading (init) carries the first edition's awards into the lifetime totals it did not keep
+        assert ledger.init("admin").fields["limits_carried"] >= 1
+        life = UnitOfWork(ledger.app).find(UnitCap, UNIVERSITY, "qd2024-05-national-key-lab-lead", LIFE)
+        assert (life.refs, life.used, life.cap) == (["L1", "L2"], 2000 * WAN, 1000 * WAN)
+        assert everything(ledger) == live  # what the reports show is unchanged: the awards were already there
+        assert ledger.init("admin").fields["status"] == "up-to-date"  # once: a second init carries nothing
         report = ledger.verify("admin")
         assert report.ok, report.findings
         # the rules decide new commands: the application submitted under the first edition is now refused

@@ -8,10 +8,10 @@ import uuid
 import psycopg
 import pytest
 
+from app.facade import Ledger
 from ledger import signing
 from ledger.actors import Actor
 from ledger.grant import Grant
-from projections.facade import Ledger
 from tests.conftest import ENGINES
 from tests.helpers import World, run
 from tests.pgserver import create_database, drop_database

@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
+from app.facade import Ledger
 from ledger import commands
 from ledger.errors import LedgerError
 from ledger.service import execute
 from projections import migrate, schema
-from projections.facade import Ledger
 from projections.page import Page
 from projections.reports import REPORTS
 from tests.helpers import ENTERPRISE, UNIVERSITY, World, event_count, run

@@ -15,7 +15,7 @@ from tests.pgserver import create_database, drop_database
 
 @pytest.fixture(params=ENGINES)
 def cities(request, tmp_path):
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     urls = {}
     for city in ("青岛", "威海"):

@@ -38,7 +38,7 @@ def _wait_for_replay(primary_url: str, standby_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def pair():
-    from projections.facade import Ledger
+    from app.facade import Ledger
 
     primary = start_cluster()
     standby = None
@@ -129,8 +129,8 @@ def test_the_fast_read_path_reads_the_standby_as_the_full_path_does(pair):
 
 
 def test_a_standby_that_is_behind_says_by_how_much_and_agrees_again_after_catching_up(pair, monkeypatch):
+    from app.facade import Ledger
     from cli.main import main
-    from projections.facade import Ledger
 
     url, replica_url = pair
     monkeypatch.setenv("GRANTLEDGER_READ_DB", replica_url)  # the environment variable, this time

@@ -47,7 +47,7 @@ def test_init_group_shares_the_file_and_the_side_files_sqlite_makes_under_a_defa
     # makes meanwhile must be writable by the group, or the next account's command fails.
     probe = (
         "import json, os, sys\n"
-        "from projections.facade import Ledger\n"
+        "from app.facade import Ledger\n"
         "db = sys.argv[1]\n"
         "with Ledger('sqlite:///' + db) as ledger:\n"
         "    ledger.report('funds', 'admin')\n"

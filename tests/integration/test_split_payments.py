@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
+from app.facade import Ledger
 from ledger.errors import DUPLICATE_KEY, INVALID_INPUT, SAME_ACTOR
-from projections.facade import Ledger
 from tests.helpers import refused, run
 from tests.integration.test_keys import first_edition, old_grantledger  # noqa: F401 (a fixture)
 

@@ -5,9 +5,10 @@ only ``if TYPE_CHECKING:`` blocks are left out). A module importing its own pack
 taking ``handles`` from ``ledger.handlers``, whose ``__init__`` imports the families to register them) is the
 package idiom, not an arrow between rooms, and is not counted.
 
-The arrows allowed: ``cli`` → ``web`` (``serve``), ``presentation``, ``projections``, ``ledger``;
-``web`` → ``presentation``, ``projections``, ``ledger``; ``presentation`` → ``projections`` (the rows' shapes),
-``ledger``; ``projections`` → ``ledger``; ``ledger`` → nothing of ours.
+The arrows allowed: ``cli`` → ``app``, ``web`` (``serve``), ``presentation``, ``projections``, ``ledger``;
+``app`` (the composition root) → ``projections``, ``ledger``; ``web`` → ``presentation``, ``projections``,
+``ledger``; ``presentation`` → ``projections`` (the rows' shapes), ``ledger``; ``projections`` → ``ledger``;
+``ledger`` → nothing of ours.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROOMS = ("ledger", "projections", "presentation", "cli", "web")
+ROOMS = ("ledger", "projections", "app", "presentation", "cli", "web")
 MAY_IMPORT = {
     "ledger": {"ledger"},
     "projections": {"projections", "ledger"},
+    "app": {"app", "projections", "ledger"},
     "presentation": {"presentation", "projections", "ledger"},
     "web": {"web", "presentation", "projections", "ledger"},
-    "cli": {"cli", "web", "presentation", "projections", "ledger"},
+    "cli": {"cli", "app", "web", "presentation", "projections", "ledger"},
 }
 FORBIDDEN_OUTSIDE = {  # third-party packages a room must not import
     "ledger": {"sqlalchemy", "click", "structlog", "starlette", "jinja2"},

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ledger.ids import key_id
 from projections.invariants import InvariantCheck
 
 
@@ -124,3 +125,33 @@ def test_a_held_payment_reaches_the_unit_on_its_approval_date_and_a_reversal_on_
     # the disbursement reversed on 09-20 while the spend is given back only on 09-30: short for ten days
     assert _fold([*AWARD, paid, spent, back, undo])[0].startswith("event seq 6 (Grant.Reversed) breaks invariant 1")
     assert not _fold([*AWARD, paid, spent, ("Grant.Reversed", back[1] | {"on": "2024-09-20"}), undo])
+
+
+def _awarded(ref: str, amount: int) -> list[tuple[str, dict, bytes]]:
+    grant = key_id("application", ref).bytes
+    return [("Grant.Submitted", {"ref": ref}, grant), ("Grant.Awarded", {"decision": {"amount": amount}}, grant)]
+
+
+def _carried_fold(events: list[tuple[str, dict, bytes]]) -> list[str]:
+    check = InvariantCheck()
+    return [f for seq, (name, d, i) in enumerate(events, 1) if (f := check.event(seq, name, json.dumps(d).encode(), i))]
+
+
+def test_awards_carried_above_a_total_kept_later_stand_if_they_are_what_was_awarded_and_nothing_adds_to_them():
+    """``init`` carries first-edition awards into a lifetime total opened after them (issue 28): history may stand
+    above the cap, but only as awarded — a Carried amount the awards do not add up to breaks invariant 3."""
+    cap = b"c" * 16
+    awards = [*_awarded("L1", 1000), *_awarded("L2", 1000)]
+    opened = ("UnitCap.Opened", {"unit": "U", "group": "qd2024-05-lab", "period": "life", "cap": 1000}, cap)
+    carried = {"refs": ["L1", "L2"], "amount": 2000, "actor": "a", "on": "2024-10-01"}
+    assert _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap)]) == []
+    for forged in ({"amount": 2001}, {"refs": ["L1", "L1"]}, {"refs": ["L1", "L3"]}):
+        (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried | forged, cap)])
+        assert finding.startswith("event seq 6 (UnitCap.Carried) breaks invariant 3"), finding
+    used = ("UnitCap.Used", {"ref": "L4", "amount": 1, "actor": "a", "on": "2024-10-02"}, cap)
+    (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap), used])
+    assert finding.startswith("event seq 7 (UnitCap.Used)") and "carried above it 10.00" in finding, finding
+    # a carried award cancelled gives its amount back, and the room above the cap with it
+    released = ("UnitCap.Released", {"ref": "L2", "amount": 1000, "whole": True, "doc": "D", "actor": "a"}, cap)
+    (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap), released, used])
+    assert finding.startswith("event seq 8 (UnitCap.Used)"), finding

@@ -28,7 +28,7 @@ log = logging.getLogger("grantledger")
 START_AFTER = 2  # groups committed before a worker is worth its start
 
 
-# The application the worker folds with: ``projections.facade.Ledger``, handed over by the facade when it is
+# The application the worker folds with: ``app.facade.Ledger``, handed over by the facade when it is
 # imported (a fork inherits it), so this module never imports the facade back (no import circle, issue 28).
 LEDGER: Callable[[str], Any] | None = None
 
@@ -105,7 +105,7 @@ def _work(url: str, conn: Any) -> None:
     """The worker: fold each handed group; ``None`` ends it (answered with ``None``, or the failure's text)."""
     code = 0
     try:
-        if LEDGER is None:  # pragma: no cover - projections.facade sets it when it is imported
+        if LEDGER is None:  # pragma: no cover - app.facade sets it when it is imported
             raise RuntimeError("no application to fold with")
         with LEDGER(url) as ledger:
             while (rows := conn.recv()) is not None:

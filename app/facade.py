@@ -20,23 +20,17 @@ from ledger.actors import Actor, check_may
 from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
+from ledger.values import may_read
+from projections.page import Origins
+from projections.runner import Progress, Projector, ReadModel, SqliteReadModel, make_engine
 
 from . import pipeline
-from .page import Origins
-from .runner import Progress, Projector, ReadModel, SqliteReadModel, make_engine
 
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
     from sqlalchemy import Engine
 
     from ledger.batch import Summary
-
-    from . import audit, books, statement, vouchers
-
-
-# ``reports.AWARDED_UNDER`` as SQLite's SQL (tests/integration/test_command_startup.py compares the two).
-AWARDED_UNDER = (
-    "SELECT application, awarded FROM awards WHERE unit = ? AND clause = ? AND status = 'awarded' ORDER BY application"
-)
+    from projections import audit, books, statement, vouchers
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -64,8 +58,6 @@ class Ledger:
     def __init__(self, url: str | None = None, *, create_tables: bool = False, replica: bool = False):
         self.replica = replica  # a read replica (a streaming standby): its read models come from the primary
         self.app = GrantLedger(url, create_tables=create_tables)
-        self.app.awarded_before = self.awarded_before
-        self._awarded: dict[tuple[str, str], tuple[list[str], int]] | None = None  # during a batch: per group
         self._background: pipeline.Background | None = None  # during a large SQLite batch: the catch-up worker
         self.origins = Origins()  # which aggregate is which: one cache for both projectors below
 
@@ -111,7 +103,7 @@ class Ledger:
     # -- writing ---------------------------------------------------------------
 
     def init(self, actor: str) -> Result:
-        from . import migrate  # alembic: only init and verify need it
+        from projections import migrate  # alembic: only init and verify need it
 
         result = execute(self.app, c.Init(), actor)
         with storage_errors(self.app):
@@ -151,7 +143,7 @@ class Ledger:
     def seal(self, actor: str) -> Result:
         """Seal the log as it stands: position, head hash and state hash, recorded as a signed event, and the
         hash of verify's fold states there (``projections.resume``)."""
-        from . import resume, seals
+        from projections import resume, seals
 
         self.allow(actor, "seal")
         self._catch_up_if_allowed()
@@ -174,7 +166,7 @@ class Ledger:
         """verify's fold states at the sealed position (``projections.resume``), for ``verify --since-seal``;
         None when the log does not hold up to there (only a full verify can then judge it) or the read models are
         this process's replica's."""
-        from . import incremental
+        from projections import incremental
 
         if self.replica:
             return None
@@ -196,7 +188,7 @@ class Ledger:
     def did_you_mean(self, kind: str, key: str) -> str:
         """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
         try:
-            from . import reports
+            from projections import reports
 
             with self.engine.connect() as conn:
                 return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
@@ -222,13 +214,11 @@ class Ledger:
             progress=progress,
             after_close=lambda: self._seal_after_close(actor),
         )
-        self._awarded = {}  # the read model stands still between two commits of ours: ask it once per group
         if self.app.store.engine == "sqlite" and pipeline.may_fork():
             self._background = pipeline.Background(self.app.store.url)
         try:
             summary = runner.run(lines, stop_on_error)
         finally:
-            self._awarded = None
             background, self._background = self._background, None
             if background is not None:
                 background.close()  # every group handed over is folded before the batch returns (or fails)
@@ -252,8 +242,6 @@ class Ledger:
 
     def caught_up_with_writes(self) -> int:
         """After a commit of ours: fold the events just written without reading them back (else as ``catch_up``)."""
-        if self._awarded:
-            self._awarded.clear()
         if self._background is not None and self._background.hand(self.app.written):
             return 0  # folded by the worker while the batch goes on
         return self.catch_up(written=self.app.written)
@@ -280,7 +268,7 @@ class Ledger:
         known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
         the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
-        from . import books, reports
+        from projections import books, reports
 
         loaded = books.load_chart(chart) if side != "journal" else None
         self.catch_up()
@@ -294,7 +282,7 @@ class Ledger:
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
-        from . import reports
+        from projections import reports
 
         self.allow(actor, "report")
         self.catch_up()
@@ -302,7 +290,7 @@ class Ledger:
             return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
 
     def unit(self, code: str, actor: str) -> dict:
-        from . import reports
+        from projections import reports
 
         self.allow(actor, "report")
         self.catch_up()
@@ -314,7 +302,7 @@ class Ledger:
 
     def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
         """The chart and every voucher of the books (one per money event), for the exports."""
-        from . import books
+        from projections import books
 
         self.allow(actor, "export")
         loaded = books.load_chart(chart)
@@ -329,7 +317,7 @@ class Ledger:
     def history(self, key: str, actor: str) -> list[dict]:
         from sqlalchemy import text
 
-        from . import reports
+        from projections import reports
 
         self.allow(actor, "history")
         self.catch_up()
@@ -350,9 +338,9 @@ class Ledger:
         """``role list``: every person, their roles, and the key bound to them (fingerprint, custody, since)."""
         from sqlalchemy import select
 
-        from . import schema
+        from projections import schema
 
-        if not actor_roles(self.app, actor):
+        if not may_read(actor_roles(self.app, actor)):
             check_may(actor, [], "role list")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
@@ -375,7 +363,7 @@ class Ledger:
 
     def voucher_form(self, number: str, actor: str) -> vouchers.VoucherForm:
         """What a voucher's approval form shows (anyone who may read history may print it)."""
-        from . import vouchers
+        from projections import vouchers
 
         self.allow(actor, "history")
         self.catch_up()
@@ -386,7 +374,7 @@ class Ledger:
         self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
     ) -> statement.Statement:
         """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
-        from . import reports, statement
+        from projections import reports, statement
 
         self.allow(actor, "history")
         self.catch_up()
@@ -415,27 +403,6 @@ class Ledger:
             check_may(actor, [], "policy")
         return quote(self.app, clause, unit, grade, base, day or dates.today(), platform)
 
-    def awarded_before(self, unit: str, clause: str) -> tuple[list[str], int]:
-        """A unit's awards under a clause, from the read model (asked once per unit and platform clause, when its
-        lifetime total is first opened: on a ledger from the first edition these awards were not yet counted)."""
-        cache = self._awarded
-        if cache is not None and (unit, clause) in cache:
-            refs, total = cache[unit, clause]
-            return list(refs), total
-        quick = self.catching_up.read_model
-        if isinstance(quick, SqliteReadModel):  # a SQLite file: the same query on sqlite3 (no SQLAlchemy)
-            with storage_errors(self.app), quick.write() as conn:
-                rows = conn.execute(AWARDED_UNDER, (unit, clause)).fetchall()
-            found = ([r[0] for r in rows], sum(int(r[1] or 0) for r in rows))
-        else:
-            from . import reports
-
-            with storage_errors(self.app), self.engine.connect() as conn:
-                found = reports.awarded_under(conn, unit, clause)
-        if cache is not None:
-            cache[unit, clause] = (list(found[0]), found[1])
-        return found
-
     def catalogue(self) -> Any:
         """The policy catalogue as it stands: shipped clauses and every loaded document (public: no role)."""
         return catalogue(self.app)
@@ -457,7 +424,7 @@ class Ledger:
     ) -> audit.Report:
         """``since``: verify from ``checkpoint`` (a seal file), or from the latest seal in the log when there is
         none, folding only what follows (``projections.incremental``)."""
-        from . import audit, incremental, migrate
+        from projections import audit, incremental, migrate
 
         self.allow(actor, "verify")
         with storage_errors(self.app):
@@ -475,7 +442,7 @@ class Ledger:
             return audit.verify(self.app, self.engine, progress, checkpoint=checkpoint, witnessed=witnessed, stop=stop)
 
     def export(self, actor: str, out: IO[str]) -> int:
-        from . import audit
+        from projections import audit
 
         self.allow(actor, "export")
         with storage_errors(self.app):
