@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import errors
+from .corrections import check_awarded
 from .errors import LedgerError
 from .money import format_human
 
@@ -64,14 +65,7 @@ def check_none_waiting(grant: Any, doc: str) -> None:
 
 def check_recharge(grant: Any, target: str) -> None:
     """What the grant itself says about moving its award to ``target`` (the handler checks funds and periods)."""
-    if grant.status != "awarded":
-        state = {
-            "submitted": "尚未评估",
-            "evaluated": "尚未批复",
-            "rejected": "已驳回",
-            "cancelled": "的批复已撤销",
-        }.get(grant.status, grant.status)
-        raise _state(f"申报 {grant.ref} {state}, 没有批复可以{WORD}")
+    check_awarded(grant, WORD)
     settled = getattr(grant, "settled", None)
     if settled is not None:
         raise LedgerError(

@@ -195,13 +195,7 @@ def reading(url: str | None, actor: str) -> Iterator[Reader | None]:
             yield None
             return
         try:
-            reader = Reader(conn, pg=True)
-            try:
-                reader.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                ready = current(reader) and has_role(reader, actor)
-            except Unanswerable:
-                ready = False
-            yield reader if ready else None
+            yield _ready(Reader(conn, pg=True), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", actor)
         finally:
             conn.close()
         return
@@ -218,15 +212,18 @@ def reading(url: str | None, actor: str) -> Iterator[Reader | None]:
         yield None
         return
     try:
-        reader = Reader(conn, pg=False)
-        try:
-            reader.run("BEGIN")
-            ready = current(reader) and has_role(reader, actor)
-        except Unanswerable:
-            ready = False
-        yield reader if ready else None
+        yield _ready(Reader(conn, pg=False), "BEGIN", actor)
     finally:
         conn.close()
+
+
+def _ready(reader: Reader, begin: str, actor: str) -> Reader | None:
+    """The reader, in its read transaction, when the read models are current and the actor may read; else None."""
+    try:
+        reader.run(begin)
+        return reader if current(reader) and has_role(reader, actor) else None
+    except Unanswerable:
+        return None
 
 
 def current(reader: Reader) -> bool:

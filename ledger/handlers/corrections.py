@@ -229,14 +229,4 @@ def withdraw(uow: UnitOfWork, voucher: Voucher, cmd: c.Void, actor: str) -> Resu
     return Result(_approved_fields(grant, doc))
 
 
-def _match(uow: UnitOfWork, key: str) -> second_person.Answer | None:
-    voucher = correction_voucher(uow, key)
-    if voucher is None:
-        return None
-    return (
-        lambda cmd, actor: confirm(uow, voucher, cmd, actor),
-        lambda cmd, actor: withdraw(uow, voucher, cmd, actor),
-    )
-
-
-second_person.MATCHERS.append(_match)
+second_person.register_voucher_family(correction_voucher, confirm, withdraw)

@@ -23,3 +23,23 @@ def act_of(uow: UnitOfWork, key: str) -> Answer | None:
         if found is not None:
             return found
     return None
+
+
+def register_voucher_family(
+    find: Callable[[UnitOfWork, str], Any],
+    confirm: Callable[[UnitOfWork, Any, Any, str], Result],
+    withdraw: Callable[[UnitOfWork, Any, Any, str], Result],
+) -> None:
+    """A family whose waiting act is a document (a ``Voucher``) found by ``find(uow, key)``: its ``approve``
+    and ``void`` are ``confirm``/``withdraw(uow, voucher, cmd, actor)``."""
+
+    def match(uow: UnitOfWork, key: str) -> Answer | None:
+        voucher = find(uow, key)
+        if voucher is None:
+            return None
+        return (
+            lambda cmd, actor: confirm(uow, voucher, cmd, actor),
+            lambda cmd, actor: withdraw(uow, voucher, cmd, actor),
+        )
+
+    MATCHERS.append(match)

@@ -162,14 +162,4 @@ def withdraw(uow: UnitOfWork, voucher: Voucher, cmd: c.Void, actor: str) -> Resu
     return Result({"voucher": doc, **_fields(grant, doc)})
 
 
-def _match(uow: UnitOfWork, key: str) -> second_person.Answer | None:
-    voucher = recharge_voucher(uow, key)
-    if voucher is None:
-        return None
-    return (
-        lambda cmd, actor: confirm(uow, voucher, cmd, actor),
-        lambda cmd, actor: withdraw(uow, voucher, cmd, actor),
-    )
-
-
-second_person.MATCHERS.append(_match)
+second_person.register_voucher_family(recharge_voucher, confirm, withdraw)
