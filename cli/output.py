@@ -231,7 +231,8 @@ def render(
     if fmt == "json":
         return as_json(payload, money)
     if fmt == "csv":
-        return as_csv(payload if isinstance(payload, list) else [payload], money, total=total, headers=headers)
+        rows = payload if isinstance(payload, list) else [payload]
+        return as_csv(rows, money, total=total, headers=headers, columns=columns)
     if isinstance(payload, list):
         return table(payload, columns, money, total=total, yuan_unit=yuan_unit, headers=headers, limit=terminal_width())
     return record(payload)

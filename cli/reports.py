@@ -203,6 +203,8 @@ def report(
         rows = [{c: r.get(c) for c in shown_columns} for r in rows]
     total = name in TOTALLED
     headers = REPORT_HEADERS.get(shape)
+    if fmt == "csv" and not rows:
+        shown_columns = shown_columns or default  # an empty report's CSV still has its header row
     text = output.render(
         fmt, rows, columns=shown_columns, money=money, total=total, yuan_unit=yuan_unit, headers=headers
     )

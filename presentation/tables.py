@@ -86,9 +86,13 @@ def as_csv(
     *,
     total: bool = False,
     headers: Mapping[str, str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> str:
-    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), Chinese headers and labels, and an optional totals row."""
+    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), Chinese headers and labels, and an optional totals row.
+    With no rows, the header row of ``columns`` alone (a sheet that opens with its headings, not an empty file)."""
     buffer = io.StringIO()
+    if not rows and columns:
+        csv.writer(buffer, lineterminator="\n").writerow([(headers or {}).get(c, header(c)) for c in columns])
     if rows:
         columns = list(rows[0].keys())
         body = list(rows)

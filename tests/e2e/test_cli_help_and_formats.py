@@ -22,6 +22,7 @@ import pytest
 
 from cli.main import COMMANDS, main
 from presentation.labels import header as zh
+from presentation.report_columns import COLUMNS
 from tests.e2e.driver import Cli, awarded, describe, runner, standard_world
 from tests.helpers import ENTERPRISE
 
@@ -238,6 +239,19 @@ def test_a_single_result_in_csv_is_a_header_and_one_row(world):
     assert result.exit_code == 0, describe(result)
     header, rows = read_csv(result.stdout)
     assert zh("fund") in header and [r[zh("fund")] for r in rows] == ["NEW"]
+
+
+@pytest.mark.parametrize("name", ["awards", "pending", "overdue"])
+def test_an_empty_report_in_csv_is_still_its_header_row(world, name):
+    """Nothing to list (a year with no awards, nothing waiting): Excel still opens a sheet with its headings."""
+    args = ["report", name, *(["--year", "2031"] if name == "awards" else [])]
+    assert world.ok(*args) == []
+    result = world(*args, "--format", "csv", fmt="table")
+    assert result.exit_code == 0, describe(result)
+    header, rows = read_csv(result.stdout)
+    assert rows == [] and header == [zh(c) for c in COLUMNS[name]]
+    chosen = world(*args, "--format", "csv", "--columns", "application", fmt="table")
+    assert read_csv(chosen.stdout) == ([zh("application")], [])
 
 
 # -- files ------------------------------------------------------------------------------------------------
