@@ -21,8 +21,10 @@ from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
 from ledger.service import GrantLedger, Result, UnitOfWork, actor_roles, catalogue, execute, quote, storage_errors
 from ledger.values import may_read
+from projections.engines import make_engine
 from projections.page import Origins
-from projections.runner import Progress, Projector, ReadModel, SqliteReadModel, make_engine
+from projections.read_model import ReadModel, SqliteReadModel
+from projections.runner import Progress, Projector
 
 from . import pipeline
 
@@ -30,7 +32,7 @@ if TYPE_CHECKING:  # imported where used, so a writing command loads only what i
     from sqlalchemy import Engine
 
     from ledger.batch import Summary
-    from projections import audit, books, statement, vouchers
+    from projections import audit, chart_of_accounts, statement, vouchers
 
 
 def storage_refusal(store: StoreURL, exc: BaseException) -> LedgerError | None:
@@ -80,7 +82,7 @@ class Ledger:
     @cached_property
     def catching_up(self) -> Projector:
         """What ``catch_up`` folds with: on a SQLite file (not a read-only copy), the same ``Projector`` over a
-        ``sqlite3`` connection (``runner.SqliteReadModel``: the same SQL and locks); elsewhere ``projector``."""
+        ``sqlite3`` connection (``read_model.SqliteReadModel``: the same SQL and locks); elsewhere ``projector``."""
         name = self.app.store.settings.get("SQLITE_DBNAME", "")
         if self.app.store.engine != "sqlite" or not name or name.startswith("file:"):
             return self.projector
@@ -188,10 +190,10 @@ class Ledger:
     def did_you_mean(self, kind: str, key: str) -> str:
         """The REFs or vouchers close to a mistyped one, from the read models (empty if none, or on any failure)."""
         try:
-            from projections import reports
+            from projections import listings
 
             with self.engine.connect() as conn:
-                return errors.did_you_mean(key, reports.keys_like(conn, kind, key))
+                return errors.did_you_mean(key, listings.keys_like(conn, kind, key))
         except Exception:  # a hint is a courtesy: never let it hide the refusal itself
             return ""
 
@@ -268,47 +270,49 @@ class Ledger:
         known at a log position or UTC timestamp (with ``as_of``, both at once). ``since`` (funds, awards):
         the period from that day to ``as_of``, each figure's opening, movement and closing."""
         self.allow(actor, "report")
-        from projections import books, reports
+        from projections import chart_of_accounts, entries, log_reads, reports
 
-        loaded = books.load_chart(chart) if side != "journal" else None
+        loaded = chart_of_accounts.load_chart(chart) if side != "journal" else None
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
             if isinstance(known_at, str):
-                known_at = reports.position_at(conn, known_at)
+                known_at = log_reads.position_at(conn, known_at)
             if loaded is not None:
-                return books.trial_balance(conn, loaded, side, year, as_of)
+                return entries.trial_balance(conn, loaded, side, year, as_of)
             titles = loaded_titles(self.catalogue()) if name == "awards" else None
             return reports.run(conn, name, year, as_of, filters, known_at, since, titles)
 
     def listing(self, name: str, actor: str) -> list[dict]:
         """``fund list`` or ``unit list``: reads, so every role may."""
-        from projections import reports
+        from projections import listings
 
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return reports.fund_list(conn) if name == "funds" else reports.unit_list(conn)
+            return listings.fund_list(conn) if name == "funds" else listings.unit_list(conn)
 
     def unit(self, code: str, actor: str) -> dict:
-        from projections import reports
+        from projections import listings
 
         self.allow(actor, "report")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            row = reports.unit_show(conn, code)
+            row = listings.unit_show(conn, code)
         if row is None:
             raise errors.not_found(f"单位 {code} 未登记")
         return row
 
-    def books(self, actor: str, chart: str | None = None, year: int | None = None) -> tuple[books.Chart, list]:
+    def books(
+        self, actor: str, chart: str | None = None, year: int | None = None
+    ) -> tuple[chart_of_accounts.Chart, list]:
         """The chart and every voucher of the books (one per money event), for the exports."""
-        from projections import books
+        from projections import chart_of_accounts, entries
 
         self.allow(actor, "export")
-        loaded = books.load_chart(chart)
+        loaded = chart_of_accounts.load_chart(chart)
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            return loaded, books.vouchers(conn, loaded, year)
+            return loaded, entries.vouchers(conn, loaded, year)
 
     def position(self) -> int:
         """The log position the read models stand at (what ``--known-at`` takes)."""
@@ -317,12 +321,12 @@ class Ledger:
     def history(self, key: str, actor: str) -> list[dict]:
         from sqlalchemy import text
 
-        from projections import reports
+        from projections import listings
 
         self.allow(actor, "history")
         self.catch_up()
         with storage_errors(self.app), self.engine.connect() as conn:
-            rows = reports.history(conn, key)
+            rows = listings.history(conn, key)
             if conn.dialect.name == "postgresql" and rows:  # the database login that wrote each event
                 logins = dict(
                     conn.execute(
@@ -374,7 +378,7 @@ class Ledger:
         self, ref: str, actor: str, as_of: str | None = None, known_at: int | str | None = None
     ) -> statement.Statement:
         """An award's funds statement (项目资金对账单): anyone who may read history may print it."""
-        from projections import reports, statement
+        from projections import log_reads, statement
 
         self.allow(actor, "history")
         self.catch_up()
@@ -382,7 +386,7 @@ class Ledger:
         try:
             with storage_errors(self.app), self.engine.connect() as conn:
                 if isinstance(known_at, str):
-                    known_at = reports.position_at(conn, known_at)
+                    known_at = log_reads.position_at(conn, known_at)
                 return statement.build(conn, ref, catalogue, as_of, known_at)
         except errors.LedgerError as error:
             if error.missing:

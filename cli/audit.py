@@ -214,12 +214,12 @@ def beancount(out: str | None, chart: str | None) -> None:
     Examples:
       grantledger export beancount --out books.beancount && bean-check books.beancount
     """
-    from projections import books
+    from projections import plain_books
 
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.beancount(loaded, vouchers, handle), "笔交易")
+    _write_text(out, lambda handle: plain_books.beancount(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("hledger")
@@ -233,12 +233,12 @@ def hledger(out: str | None, chart: str | None) -> None:
     Examples:
       grantledger export hledger --out books.journal && hledger -f books.journal balance
     """
-    from projections import books
+    from projections import plain_books
 
     s = settings()
     with open_ledger() as ledger:
         loaded, vouchers = ledger.books(s.actor, chart)
-    _write_text(out, lambda handle: books.hledger(loaded, vouchers, handle), "笔交易")
+    _write_text(out, lambda handle: plain_books.hledger(loaded, vouchers, handle), "笔交易")
 
 
 @export.command("vouchers")
@@ -260,7 +260,7 @@ def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
       grantledger export vouchers --to kingdee --year 2024 --out pz-2024.xlsx
     """
     from ledger import commands
-    from projections import books
+    from projections import kingdee, u8
 
     s = settings()
     year_value = commands.parse("year", year, "--year") if year else None
@@ -269,9 +269,9 @@ def vouchers(to: str, year: str | None, out: str, chart: str | None) -> None:
     with _writing(out):
         if to == "u8":
             with open(out, "w", encoding="gb18030", newline="") as handle:
-                count = books.u8(loaded, found, handle)
+                count = u8.u8(loaded, found, handle)
         else:
-            count = _kingdee(books.kingdee_rows(loaded, found), out)
+            count = _kingdee(kingdee.kingdee_rows(loaded, found), out)
     click.echo(f"已导出 {len(found)} 张凭证 ({count} 条分录): {out}", err=True)
     s.log.info("exported", what="vouchers", to=to, year=year_value, vouchers=len(found), lines=count, out=out)
 

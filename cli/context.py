@@ -152,7 +152,7 @@ def replica_note(ledger: Ledger) -> None:
     """On stderr: whether the replica has caught up with the primary, or how far behind it is."""
     from ledger.eventstore import parse_url
     from projections import replica
-    from projections.runner import pg_engine
+    from projections.engines import pg_engine
 
     if ledger.app.store.engine != "postgresql":
         return

@@ -31,7 +31,7 @@ def write(rows: list[list], path: str) -> int:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from projections.books import KINGDEE_FIELDS
+    from projections.kingdee import KINGDEE_FIELDS
 
     book = Workbook()
     sheet = book.active

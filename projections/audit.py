@@ -47,9 +47,10 @@ from ledger.periods import Seal
 from . import redecide, schema, seals
 from .decoding import loads
 from .invariants import InvariantCheck
+from .query_parts import total
+from .read_model import ReadModel
 from .redecide import Redecide
-from .reports import total
-from .runner import Progress, Projector, ReadModel
+from .runner import Progress, Projector
 from .seals import seal_signed  # noqa: F401 (here since the first edition)
 
 CHUNK = 5000

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from . import schema as s
-from .reports import total
+from .query_parts import total
 
 Months = dict[tuple[str, int], dict[str, int]]
 

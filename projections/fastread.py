@@ -228,15 +228,9 @@ def _ready(reader: Reader, begin: str, actor: str) -> Reader | None:
 
 def current(reader: Reader) -> bool:
     """Whether every read model stands at the head of the log."""
-    from .report_sql import PROJECTIONS  # projections.schema's, generated
+    from .tracking import raw_positions
 
-    marks = ", ".join([reader.mark] * len(PROJECTIONS))
-    positions = {
-        row[0]
-        for row in reader.rows(
-            f"SELECT notification_id FROM projection_tracking WHERE projection IN ({marks})", PROJECTIONS
-        )
-    }
+    positions = raw_positions(reader.rows, reader.mark)
     if len(positions) != 1:
         return False
     latest = reader.rows(f"SELECT MAX({reader.position}) FROM {reader.events}")[0][0] or 0

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, func, select, update
+from sqlalchemy import Engine, MetaData, create_engine, func, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.schema import CreateTable
 
@@ -38,7 +38,7 @@ from ledger import errors
 from ledger.money import format_human
 from ledger.periods import state_hash
 
-from . import resume, schema, seals
+from . import resume, schema, seals, tracking
 from .audit import (
     ChainCheck,
     Report,
@@ -51,9 +51,10 @@ from .audit import (
 )
 from .decoding import loads
 from .invariants import InvariantCheck
+from .query_parts import total
+from .read_model import ReadModel
 from .redecide import Redecide
-from .reports import total
-from .runner import Progress, Projector, ReadModel
+from .runner import Progress, Projector
 
 PAGE = 5000
 # What the signature check remembers (``SignatureCheck``); its look-ahead and per-run fields are not kept.
@@ -338,7 +339,7 @@ def _rebuild_tail(
     read_model = ReadModel(engine, app.name)
     with engine.begin() as conn:
         read_model.ensure_tracking(conn)
-        conn.execute(update(schema.tracking).values(notification_id=position))
+        tracking.set_all(conn, position)
         # the origins the events after the seal need: theirs, as the snapshot has them (the rest is not read)
         sealed = content["sections"].view(content["origins"]["section"])
         touched = {bytes(row[1]) for row in app.recorder.select_raw(position, max(stop - position, 1), stop)}

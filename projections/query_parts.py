@@ -1,15 +1,25 @@
 """The pieces every report query is built from: a BIGINT sum, the journal lines a report may see, an award's
-columns and the awards with their names.
+columns and the awards with their names, and the rows as dicts (``fetch``).
 
-Apart from ``projections.reports`` so that ``projections.movements`` (the period and monthly queries) builds on
-them without importing ``reports``, which imports it (no import circle, issue 28); ``reports`` re-exports them.
+Apart from ``projections.reports`` so that the query modules (``report_awards``, ``report_funds``,
+``movements``, ``listings``) build on them without importing ``reports``, which imports them (no import
+circle, issue 28).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, and_, cast, func, or_, select
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, and_, cast, func, or_, select
 
 from . import schema as s
+
+
+def fetch(conn: Connection, query) -> list[dict[str, Any]]:
+    """Rows as dicts, straight from the driver's tuples (a report can have tens of thousands)."""
+    result = conn.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.cursor.fetchall()]
 
 
 def total(expression):

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger import clauses
 
-from . import journal, movements, reports, schema
+from . import journal, listings, log_reads, movements, reports, schema
 
 TARGET = Path(__file__).with_name("report_sql.py")
 PG_TARGET = Path(__file__).with_name("report_sql_pg.py")
@@ -72,9 +72,9 @@ def source(pg: bool = False) -> str:
             keys = tuple(query.selected_columns.keys())
             shape = (f"{name}:period", has_year, has_as_of, has_known)
             entries.append(f"    {shape!r}: (\n        {compiled(query, pg)!r},\n        {keys!r},\n    ),\n")
-    position = compiled(reports.position_at_query(MOMENT), pg)
+    position = compiled(log_reads.position_at_query(MOMENT), pg)
     lists = []
-    for name, query_of in reports.LIST_QUERIES.items():
+    for name, query_of in listings.LIST_QUERIES.items():
         query = query_of(KEY) if name in ("unit show", "history") else query_of()
         keys = tuple(query.selected_columns.keys())
         lists.append(f"    {name!r}: (\n        {compiled(query, pg)!r},\n        {keys!r},\n    ),\n")

@@ -28,7 +28,7 @@ from ledger.periods import seal_payload, state_hash
 from ledger.signing import verify_payload
 
 from . import schema
-from .runner import ReadModel
+from .read_model import ReadModel
 
 
 def balances_state(conn: Connection) -> str:

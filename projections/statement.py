@@ -27,9 +27,9 @@ from sqlalchemy import Connection, select
 
 from ledger import errors
 
-from . import movements, reports
+from . import listings, movements
 from . import schema as s
-from .query_parts import fund_then
+from .query_parts import fund_then, upto
 from .report_rows import FAR
 
 PAID = movements.PAID
@@ -108,7 +108,7 @@ def build(
         raise errors.LedgerError(errors.INVALID_STATE, f"申报 {ref} {when}尚未批复, 没有资金对账单")
     history = [
         h
-        for h in reports.history(conn, ref)
+        for h in listings.history(conn, ref)
         if (h["effective_date"] or "") <= day and (known_at is None or h["seq"] <= known_at)
     ]
     lines = _lines(conn, ref, as_of, known_at)
@@ -172,7 +172,7 @@ def _lines(conn: Connection, ref: str, as_of: str | None, known_at: int | None) 
     j = s.journal.c
     query = (
         select(j.seq, j.effective_date, j.movement, j.account, j.voucher, j.debit, j.credit)
-        .where(j.application == ref, *reports.upto(as_of, known_at))
+        .where(j.application == ref, *upto(as_of, known_at))
         .order_by(j.seq, j.line)
     )
     return [dict(r._mapping) for r in conn.execute(query)]
@@ -181,9 +181,7 @@ def _lines(conn: Connection, ref: str, as_of: str | None, known_at: int | None) 
 def _figures(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> dict[str, int]:
     """The award's figures from its journal lines, by the measures of ``report awards``."""
     j = s.journal.c
-    query = select(*movements.sums(movements.award_measures())).where(
-        j.application == ref, *reports.upto(as_of, known_at)
-    )
+    query = select(*movements.sums(movements.award_measures())).where(j.application == ref, *upto(as_of, known_at))
     sums = {k: int(v) for k, v in conn.execute(query).one()._mapping.items()}
     sums["available"] = sums["disbursed"] - sums["spent"] - sums["recovered"]
     sums["unpaid"] = sums["awarded"] - sums["disbursed"] - sums["pending"]

@@ -6,7 +6,6 @@ column orders; ``projections.schema`` (SQLAlchemy, alembic's source) stays the d
 
 from __future__ import annotations
 
-TRACKING = "projection_tracking"
 PROJECTIONS = ("origins", "awards", "funds", "units", "caps", "clauses", "equity", "journal", "history")
 
 # table name → its columns, in the table's order

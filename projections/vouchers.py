@@ -20,7 +20,7 @@ from ledger.holds import held_acts
 from ledger.service import GrantLedger, catalogue
 from ledger.voucher import Voucher
 
-from . import reports
+from . import listings, log_reads
 from . import schema as s
 
 MADE = {"Disbursed", "Invested", "Spent", "Recovered", "Exited", "Issued"}
@@ -89,12 +89,12 @@ def form(app: GrantLedger, conn: Connection, number: str) -> VoucherForm:
     if number in held_acts(grant):
         return held_form(app, conn, voucher, grant)
     entry = dict(voucher.content, **grant.vouchers.get(number, {}))
-    history = reports.history(conn, number)
+    history = listings.history(conn, number)
     made = next((r for r in history if r["type"].rpartition(".")[2] in MADE), None)
     approved = next((r for r in history if r["type"].endswith("Approved")), None)
     voided = next((r for r in history if r["type"].endswith("Voided")), None)
     reversed_ = next((r for r in history if r["type"].endswith("Reversed")), None)
-    signed = reports.signers(conn, [r["seq"] for r in (made, approved, reversed_, voided) if r])
+    signed = log_reads.signers(conn, [r["seq"] for r in (made, approved, reversed_, voided) if r])
     award = grant.award or {}
     clause = catalogue(app).get(grant.clause)  # as it stands: shipped and loaded (issue 28)
     unit_name = conn.execute(select(s.units.c.name).where(s.units.c.unit == grant.unit)).scalar()
@@ -152,13 +152,13 @@ def correction_form(app: GrantLedger, conn: Connection, voucher: Voucher, grant:
     number = voucher.number
     c = corrections_of(grant).get(number, {})
     # Its history: the number's own rows and the application's rows that name it (proposed, in force, withdrawn).
-    named = [r for r in reports.history(conn, grant.ref) if f"文号 {number}" in f"{r.get('detail') or ''};"]
+    named = [r for r in listings.history(conn, grant.ref) if f"文号 {number}" in f"{r.get('detail') or ''};"]
     own = {r["seq"] for r in named}
-    history = sorted(named + [r for r in reports.history(conn, number) if r["seq"] not in own], key=lambda r: r["seq"])
+    history = sorted(named + [r for r in listings.history(conn, number) if r["seq"] not in own], key=lambda r: r["seq"])
     proposed = next((r for r in history if r["type"].endswith("CorrectionProposed")), None)
     done = next((r for r in history if r["type"].rpartition(".")[2] in IN_FORCE), None)
     withdrawn = next((r for r in history if r["type"].endswith("CorrectionWithdrawn")), None)
-    signed = reports.signers(conn, [r["seq"] for r in (proposed, done, withdrawn) if r])
+    signed = log_reads.signers(conn, [r["seq"] for r in (proposed, done, withdrawn) if r])
     facts = correction_facts(app, grant, number, c, voucher.kind)
     status = {"pending": "pending", "withdrawn": "withdrawn"}.get(c.get("status"), DONE[voucher.kind])
     award = conn.execute(
@@ -243,14 +243,14 @@ def held_form(app: GrantLedger, conn: Connection, voucher: Voucher, grant: Grant
     act = held_acts(grant)[number]
     events = list(app.events.get(grant.id))
     # The grant's own history rows are its events in order: the held act's rows by their place.
-    rows = [r for r in reports.history(conn, grant.ref) if str(r["type"]).startswith("Grant.")]
+    rows = [r for r in listings.history(conn, grant.ref) if str(r["type"]).startswith("Grant.")]
     placed = zip(events, rows, strict=True) if len(rows) == len(events) else ((e, None) for e in events)
     mine = {type(e).__name__: (e, row) for e, row in placed if type(e).__name__ in HELD_EVENTS and e.key == number}
-    own = reports.history(conn, number)
+    own = listings.history(conn, number)
     seen = {r["seq"] for r in own}
     history = sorted(own + [row for _, row in mine.values() if row and row["seq"] not in seen], key=lambda r: r["seq"])
     made, approved, voided = (mine.get(name, (None, None)) for name in HELD_EVENTS)
-    signed = reports.signers(conn, [row["seq"] for _, row in (made, approved, voided) if row])
+    signed = log_reads.signers(conn, [row["seq"] for _, row in (made, approved, voided) if row])
     entry = {**act, **grant.vouchers.get(number, {})}
     status = {"pending": "pending", "voided": "voided"}.get(act["status"]) or entry.get("status", "posted")
     award = grant.award or {}

@@ -157,14 +157,14 @@ def printed_by_libreoffice(workbook, folder) -> str:
 
 
 def read_u8(text: str) -> list[dict]:
-    """Parse a U8 voucher file (``projections.books``) back into rows, as the tests read it."""
-    from projections import books
+    """Parse a U8 voucher file (``projections.u8``) back into rows, as the tests read it."""
+    from projections import u8
 
     lines = text.splitlines()
-    if not lines or lines[0] != books.U8_HEADER:
+    if not lines or lines[0] != u8.U8_HEADER:
         raise ValueError("not a U8 voucher file")
     rows = []
     for fields in csv.reader(lines[1:]):
-        fields += [""] * (len(books.U8_FIELDS) + len(books.U8_OPTIONAL) - len(fields))
-        rows.append(dict(zip(books.U8_FIELDS + books.U8_OPTIONAL, fields, strict=True)))
+        fields += [""] * (len(u8.U8_FIELDS) + len(u8.U8_OPTIONAL) - len(fields))
+        rows.append(dict(zip(u8.U8_FIELDS + u8.U8_OPTIONAL, fields, strict=True)))
     return rows

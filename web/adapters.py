@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select, text
 
-from projections import reports
+from projections import log_reads, reports
 from projections import schema as s
 from projections.report_rows import shanghai
 
@@ -68,7 +68,7 @@ def signature_counts(conn: Connection) -> dict | None:
     """Signed events by signer (name and key fingerprint), and the unsigned history before signatures began."""
     from ledger.keys import fingerprint
 
-    if not reports.has_signatures(conn):
+    if not log_reads.has_signatures(conn):
         return None
     rows = conn.execute(
         text("SELECT actor, key, SUM(last_seq - first_seq + 1) FROM event_signatures GROUP BY actor, key")
@@ -84,7 +84,7 @@ def signature_counts(conn: Connection) -> dict | None:
 
 def event_signers(conn: Connection, seqs: list[int]) -> dict[int, str]:
     """Who signed each event, by seq: the signer's name and key fingerprint."""
-    return {seq: f"{actor} ({fingerprint})" for seq, (actor, fingerprint) in reports.signers(conn, seqs).items()}
+    return {seq: f"{actor} ({fingerprint})" for seq, (actor, fingerprint) in log_reads.signers(conn, seqs).items()}
 
 
 def pending_vouchers(conn: Connection) -> list[dict]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, text
 
 from ledger.values import format_stake
-from projections import charts, reports
+from projections import charts, listings, reports
 from projections import schema as s
 from projections.report_rows import execution_rate  # 执行率: one rounding rule, the reports' own
 
@@ -131,7 +131,7 @@ HIDDEN_FIELDS = frozenset(("timestamp", "originator_topic", "actor", "on"))
 def history(conn: Connection, key: str) -> list[dict]:
     """``history KEY`` (the CLI's rows), each event with its journal lines, the keys it is filed under, its
     own fields and the key that signed it."""
-    rows = reports.history(conn, key)
+    rows = listings.history(conn, key)
     seqs = [r["seq"] for r in rows]
     if not seqs:
         return rows

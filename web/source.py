@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from ledger import errors
 from ledger.eventstore import HASHES_TABLE, parse_url
-from projections import schema
+from projections import tracking
 
 # eventsourcing's table names for our application's stored events, by engine.
 EVENTS_TABLE = {"sqlite": "stored_events", "postgresql": "grantledger_events"}
@@ -31,7 +31,7 @@ def read_only_engine(url: str | None) -> Engine:
         uri = store.settings["SQLITE_DBNAME"] if store.settings["SQLITE_DBNAME"].startswith("file:") else None
         uri = uri or f"file:{quote(path)}?mode=ro"
         return create_engine(f"sqlite:///{uri}&uri=true", connect_args={"check_same_thread": False, "timeout": 30})
-    from projections.runner import pg_engine
+    from projections.engines import pg_engine
 
     return pg_engine(store, options="-c default_transaction_read_only=on", pool_pre_ping=True, pool_size=4)
 
@@ -40,7 +40,7 @@ def check_initialised(engine: Engine) -> None:
     """Refuse to serve a database that has no read models (``init`` has not been run)."""
     try:
         with engine.connect() as conn:
-            conn.execute(select(func.count()).select_from(schema.tracking)).scalar_one()
+            tracking.count(conn)
     except Exception as error:  # the table is missing, or the database cannot be opened
         raise errors.invalid(f"数据库尚未初始化或无法读取 ({type(error).__name__}): 先运行 grantledger init") from None
 
@@ -50,9 +50,7 @@ def head(conn: Connection) -> dict:
     row = conn.execute(
         text(f"SELECT notification_id, hash FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
     ).first()
-    t = schema.tracking.c
-    positions = set(conn.execute(select(t.notification_id).where(t.projection.in_(schema.PROJECTIONS))).scalars())
-    position = min(positions) if positions else 0
+    position = tracking.lowest(conn)
     last = row[0] if row else 0
     return {
         "events": last,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projections.books import KINGDEE_FIELDS
+from projections.kingdee import KINGDEE_FIELDS
 from tests.e2e.driver import Cli, describe, error_line, standard_world, yuan
 from tests.helpers import ENTERPRISE, read_u8
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ledger.errors import LedgerError
-from projections import books
+from projections import chart_of_accounts, kingdee, plain_books, u8
 from tests.helpers import read_u8, run
 
 WAN = 1_000_000
@@ -80,7 +80,7 @@ def test_every_money_event_books_both_sides_and_each_side_balances_alone(busy):
 
 def test_the_books_honour_as_of_and_one_side(busy):
     before = balances(busy, "budget")
-    assert set(before) <= {code for code, a in books.load_chart().accounts.items() if a.side == "budget"}
+    assert set(before) <= {code for code, a in chart_of_accounts.load_chart().accounts.items() if a.side == "budget"}
     early = {r["account"]: r["balance"] for r in busy.report("trial-balance", side="financial", as_of="2024-09-02")}
     assert early["5001"] == 150 * WAN  # 60万 to G-1 and 90万 to C-1; the reversal and recovery come later
     assert busy.report("trial-balance", side="financial", as_of="2024-09-02")[-1]["balance"] == 0
@@ -98,7 +98,7 @@ def test_vouchers_one_per_money_event_balanced_and_numbered_per_month_in_date_or
     events = Counter(v.event for v in found)
     assert events["Grant.Spent"] == 0 and events["Grant.Reversed"] == 1 and events["Grant.Exited"] == 2
     for v in found:
-        for side in books.SIDES:
+        for side in chart_of_accounts.SIDES:
             lines = [line for line in v.merged() if line.side == side]
             assert sum(line.debit for line in lines) == sum(line.credit for line in lines)
     reversal = next(v for v in found if v.event == "Grant.Reversed")
@@ -115,7 +115,7 @@ def test_u8_vouchers_parse_back_to_the_journal(busy, tmp_path):
     chart, found = busy.ledger.books("admin", year=2024)
     out = tmp_path / "pz.txt"
     with open(out, "w", encoding="gb18030", newline="") as handle:
-        count = books.u8(chart, found, handle)
+        count = u8.u8(chart, found, handle)
     raw = out.read_bytes()
     assert raw.startswith("填制凭证,V800\r\n".encode("gb18030"))
     rows = read_u8(raw.decode("gb18030"))
@@ -147,10 +147,10 @@ def test_kingdee_vouchers_parse_back_to_the_journal(busy, tmp_path):
 
     chart, found = busy.ledger.books("admin")
     path = tmp_path / "pz.xlsx"
-    _kingdee(books.kingdee_rows(chart, found), str(path))
+    _kingdee(kingdee.kingdee_rows(chart, found), str(path))
     sheet = load_workbook(path).active
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert tuple(header) == books.KINGDEE_FIELDS
+    assert tuple(header) == kingdee.KINGDEE_FIELDS
     records = [dict(zip(header, row, strict=True)) for row in rows]
     parsed = Counter(
         (
@@ -171,7 +171,7 @@ def test_bean_check_accepts_the_export_and_bean_query_agrees_with_the_trial_bala
     chart, found = busy.ledger.books("admin")
     path = tmp_path / "books.beancount"
     with open(path, "w", encoding="utf-8") as handle:
-        books.beancount(chart, found, handle)
+        plain_books.beancount(chart, found, handle)
     check = subprocess.run([str(BIN / "bean-check"), str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     query = subprocess.run(
@@ -199,7 +199,7 @@ def test_hledger_check_accepts_the_export_and_its_balances_agree(busy, tmp_path)
     chart, found = busy.ledger.books("admin")
     path = tmp_path / "books.journal"
     with open(path, "w", encoding="utf-8") as handle:
-        books.hledger(chart, found, handle)
+        plain_books.hledger(chart, found, handle)
     check = subprocess.run([hledger, "-f", str(path), "check", "--strict"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     balance = subprocess.run(
@@ -216,7 +216,7 @@ def test_hledger_check_accepts_the_export_and_its_balances_agree(busy, tmp_path)
 
 
 def test_an_office_can_replace_the_chart_and_a_bad_chart_is_refused(busy, tmp_path):
-    default = (Path(books.__file__).parent / "charts" / "gov2019.toml").read_text(encoding="utf-8")
+    default = (Path(chart_of_accounts.__file__).parent / "charts" / "gov2019.toml").read_text(encoding="utf-8")
     own = tmp_path / "own.toml"
     # 直接支付: the appropriation is not booked; payments are booked as 财政拨款收入 at once
     own.write_text(
@@ -243,8 +243,8 @@ def test_an_office_can_replace_the_chart_and_a_bad_chart_is_refused(busy, tmp_pa
 
 
 def test_every_line_of_the_default_chart_cites_the_rule():
-    chart = books.load_chart()
-    assert set(chart.movements) == set(books.AMOUNTS)
+    chart = chart_of_accounts.load_chart()
+    assert set(chart.movements) == set(chart_of_accounts.AMOUNTS)
     for movement in chart.movements.values():
         for entry in movement.entries:
             assert entry.rule.startswith("财会〔2017〕25号")
@@ -271,7 +271,7 @@ def test_an_approved_payment_is_made_by_its_maker_and_lines_carry_project_and_un
     assert paid.event == "Grant.Approved" and paid.actor == "clerk"
     out = tmp_path / "pz.txt"
     with open(out, "w", encoding="gb18030", newline="") as handle:
-        books.u8(chart, found, handle)
+        u8.u8(chart, found, handle)
     rows = [r for r in read_u8(out.read_bytes().decode("gb18030")) if r["摘要"].endswith("P-9")]
     by_account = {r["科目编码"]: r for r in rows}
     assert {r["制单人"] for r in rows} == {"clerk"}
@@ -279,7 +279,7 @@ def test_an_approved_payment_is_made_by_its_maker_and_lines_carry_project_and_un
     assert by_account["7101"]["项目编码"] == "G-9" and by_account["7101"]["供应商编码"] == ""
     assert by_account["1011"]["项目编码"] == "" and by_account["8001"]["项目编码"] == ""
     path = tmp_path / "pz.xlsx"
-    write(books.kingdee_rows(chart, found), str(path))
+    write(kingdee.kingdee_rows(chart, found), str(path))
     sheet = load_workbook(path).active
     header, *lines = list(sheet.iter_rows(values_only=True))
     records = [dict(zip(header, line, strict=True)) for line in lines if str(line[4]).endswith("P-9")]
@@ -299,7 +299,7 @@ def test_the_kingdee_workbook_has_real_dates_and_columns_wide_enough(busy, tmp_p
 
     chart, found = busy.ledger.books("admin")
     path = tmp_path / "pz.xlsx"
-    write(books.kingdee_rows(chart, found), str(path))
+    write(kingdee.kingdee_rows(chart, found), str(path))
     sheet = load_workbook(path).active
     for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
         assert isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd", cell.value
@@ -325,7 +325,7 @@ def test_a_closeouts_recovery_is_a_voucher_of_its_month_made_by_the_clerk_with_p
     chart, found = ledger.books("admin", year=2024)
     out = tmp_path / "pz.txt"
     with open(out, "w", encoding="gb18030", newline="") as handle:
-        books.u8(chart, found, handle)
+        u8.u8(chart, found, handle)
     rows = read_u8(out.read_bytes().decode("gb18030"))
     october = sorted({(r["制单日期"], int(r["凭证号"])) for r in rows if r["制单日期"].startswith("2024-10")})
     assert october == [("2024-10-01", 1), ("2024-10-05", 2), ("2024-10-20", 3)], october

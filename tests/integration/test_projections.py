@@ -386,7 +386,7 @@ def test_a_replay_with_a_writer_process_tiny_pages_and_cache_builds_the_same_pro
 
 
 def test_a_writer_process_that_fails_is_reported_and_leaves_a_position_to_resume_from(world, monkeypatch):
-    from projections import runner
+    from projections import page_writer
 
     sqlite_only(world)
     ledger = world.ledger
@@ -397,7 +397,7 @@ def test_a_writer_process_that_fails_is_reported_and_leaves_a_position_to_resume
         pipe.recv()
         pipe.send(("error", "IntegrityError: tracking position 0 was already moved on"))
 
-    monkeypatch.setattr(runner, "_write_pages", failing)
+    monkeypatch.setattr(page_writer, "write_pages", failing)
     ledger.projector.writer_from = 0
     ledger.projector.reset()
     with pytest.raises(IntegrityError, match="already moved on"):

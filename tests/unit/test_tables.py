@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from projections import page, schema, tables
+from projections import page, schema, tables, tracking
 
 
 def test_the_plain_columns_are_the_schemas():
     for name, columns in tables.COLUMNS.items():
         assert columns == tuple(c.name for c in schema.metadata.tables[name].columns), name
-    assert tables.TRACKING == schema.tracking.name
+    assert tracking.TABLE == schema.tracking.name
     assert tables.PROJECTIONS == schema.PROJECTIONS
 
 
