@@ -1,7 +1,8 @@
 """What each report does with its rows after the query: the Python half of ``projections.reports``.
 
-The queries are built with SQLAlchemy in ``projections.reports``; what happens to their rows afterwards
-(clause titles, stakes as text, totals rows, ``remaining``…) lives here, free of SQLAlchemy, so the
+The queries are built with SQLAlchemy (``projections.reports.QUERIES``, ``projections.listings``); what
+happens to their rows afterwards (clause titles, stakes as text, totals rows, ``remaining``…) lives here,
+free of SQLAlchemy, so the
 fast read path (``projections.fastread``) runs the very same code over rows fetched with the standard
 library's ``sqlite3``. Both paths call ``finish``: one place for each report's Python, one for its SQL.
 """
