@@ -206,6 +206,8 @@ def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(led
         ["report", "pending"],
         period,
         *READS[:3],
+        ["policy", "list"],
+        ["policy", "show", "qd2024-01-common-tech"],
     ):
         done = subprocess.run(
             [sys.executable, "-c", probe, "--db", ledger_file, "--actor", "clerk", *args],
@@ -232,7 +234,7 @@ def test_a_refused_login_is_told_as_the_full_path_tells_it(ledger_file):
     if not ledger_file.startswith("postgresql"):
         pytest.skip("a PostgreSQL login")
     stranger = "postgresql+psycopg://nobody@" + ledger_file.split("@", 1)[1]
-    for args in (["report", "funds"], ["history", "TZ-1"]):
+    for args in (["report", "funds"], ["history", "TZ-1"], ["policy", "list"]):  # the public catalogue too
         fast, full = cli(stranger, "--actor", "clerk", *args), cli(stranger, "--actor", "clerk", *args, fast=False)
         assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
         assert fast.returncode == 5 and "认证失败" in fast.stderr.decode(), fast.stderr.decode()
