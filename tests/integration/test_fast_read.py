@@ -219,6 +219,59 @@ def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(led
         assert done.returncode == 0 and b"HEAVY []" in done.stderr, done.stderr.decode()[-2000:]
 
 
+def _kind(statement: str) -> str:
+    """What a statement of the fast path asks, named the same on both engines."""
+    if statement.startswith("BEGIN"):
+        return "begin"
+    if "projection_tracking" in statement:
+        return "read models' positions"
+    if statement.startswith("SELECT MAX("):
+        return "log's head"
+    if statement.startswith("SELECT topic, state FROM"):
+        return "actor's roles"
+    return "report"
+
+
+def test_a_report_opens_one_connection_and_asks_the_same_on_both_engines(ledger_file, monkeypatch):
+    """``report funds`` through the command line: one connection, and on PostgreSQL no statement a SQLite run
+    does not make (no version check, no ``SET``, no schema or migration check, no type lookup)."""
+    from cli.main import main
+    from tests.e2e.driver import describe, runner
+
+    connections: list = []
+    statements: list[str] = []
+    if ledger_file.startswith("postgresql"):
+        connect, execute = psycopg.connect, psycopg.Connection.execute
+
+        def counted(*args, **kwargs):
+            connections.append(connect(*args, **kwargs))
+            return connections[-1]
+
+        def recorded(self, query, params=None, **kwargs):
+            statements.append(str(query))
+            return execute(self, query, params, **kwargs)
+
+        monkeypatch.setattr(psycopg, "connect", counted)
+        monkeypatch.setattr(psycopg.Connection, "execute", recorded)
+    else:
+        connect_sqlite = sqlite3.connect
+
+        def traced(*args, **kwargs):
+            conn = connect_sqlite(*args, **kwargs)
+            conn.set_trace_callback(statements.append)
+            connections.append(conn)
+            return conn
+
+        monkeypatch.setattr(sqlite3, "connect", traced)
+    result = runner().invoke(main, ["--db", ledger_file, "--actor", "clerk", "--format", "json", "report", "funds"])
+    assert result.exit_code == 0 and '"fund"' in result.stdout, describe(result)
+    assert len(connections) == 1, statements
+    asked = [_kind(s.strip()) for s in statements]
+    assert asked == ["begin", "read models' positions", "log's head", "actor's roles", "report"], statements
+    assert not any(s.lstrip().upper().startswith(("SET ", "SHOW ")) for s in statements), statements
+    assert not any(w in s.lower() for s in statements for w in ("version()", "alembic_version", "pg_type")), statements
+
+
 def test_no_role_is_refused_exactly_as_before(ledger_file):
     for actor in ("gone", "stranger"):
         fast, full = (
