@@ -26,7 +26,9 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
 CPU time moves far less with the load. With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as
 well and printed beside the SQLite figures of the same run (both take the fast read path,
 ``projections.fastread``), with ``report awards`` on PostgreSQL's full path (``GRANTLEDGER_FAST_READ=0``) for
-reference.
+reference. Each PostgreSQL read is measured alternately with ``python -c "import psycopg"`` as a new process
+(the floor any read of PostgreSQL pays before it can ask anything) and printed as that floor plus ours.
+``--reads-only`` ingests each size (on PostgreSQL too with ``--pg``) and measures only 9 and 10.
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 with 1,000 aggregates per ``save()`` (the grouped append: ingest is divided by it) and, in a second database,
@@ -142,19 +144,21 @@ def floor_once() -> tuple[float, float]:
     return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def medians_beside_floor(args: list[str], runs: int = 5) -> tuple[float, float, float, float]:
+def medians_beside_floor(args: list[str], runs: int = 7) -> tuple[float, float, dict[str, float]]:
     """``medians`` with the import floor measured alternately, so both come from the same minutes of a shared
-    machine: median wall, median CPU of the command, then of ``python -c "import psycopg"``."""
+    machine: the command's median wall and CPU, and the floor's — ``python -c "import psycopg"`` — with our
+    part as the median of the paired differences (steadier than a difference of medians when the load moves)."""
     times, floors = [], []
     for _ in range(runs):
         times.append(timed(args))
         floors.append(floor_once())
-    return (
-        statistics.median(t[0] for t in times),
-        statistics.median(t[1] for t in times),
-        statistics.median(t[0] for t in floors),
-        statistics.median(t[1] for t in floors),
-    )
+    floor = {
+        "wall_s": statistics.median(t[0] for t in floors),
+        "cpu_s": statistics.median(t[1] for t in floors),
+        "ours_wall_s": statistics.median(t[0] - f[0] for t, f in zip(times, floors, strict=True)),
+        "ours_cpu_s": statistics.median(t[1] - f[1] for t, f in zip(times, floors, strict=True)),
+    }
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times), floor
 
 
 def event_count(url: str) -> int:
@@ -256,11 +260,11 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
 
 
 def read_commands(
-    url: str, cpu: dict[str, float] | None = None, floor: dict[str, tuple[float, float]] | None = None
+    url: str, cpu: dict[str, float] | None = None, floor: dict[str, dict[str, float]] | None = None
 ) -> dict[str, float]:
     """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up); ``cpu``
-    receives the median CPU seconds of each; ``floor``, when given, the import floor's (wall, CPU) measured
-    alternately with each (``medians_beside_floor``)."""
+    receives the median CPU seconds of each; ``floor``, when given, the import floor measured alternately with
+    each, and our part beside it (``medians_beside_floor``)."""
     from app.facade import Ledger
 
     with Ledger(url) as ledger:
@@ -270,8 +274,7 @@ def read_commands(
     for label in labels:
         args = ["--db", url, "--actor", "bench", *label.split()]
         if floor is not None:
-            result[label], used, floor_wall, floor_cpu = medians_beside_floor(args)
-            floor[label] = (floor_wall, floor_cpu)
+            result[label], used, floor[label] = medians_beside_floor(args)
         else:
             result[label], used = medians(args)
         if cpu is not None:
@@ -376,24 +379,24 @@ def beside(
     pg_s: float | None,
     sqlite_cpu: float,
     pg_cpu: float | None,
-    floor: tuple[float, float] | None = None,
+    floor: dict[str, float] | None = None,
 ) -> str:
     """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms); with ``floor`` (the same
-    minutes' ``python -c "import psycopg"``), the PostgreSQL figure as that floor plus grantledger's part."""
+    minutes' ``python -c "import psycopg"``, ``medians_beside_floor``), the PostgreSQL figure beside that floor
+    and grantledger's part (the median of the paired differences, so floor + ours is about the figure)."""
     text = f"SQLite {sqlite_s * 1000:.0f} ms (CPU {sqlite_cpu * 1000:.0f} ms)"
     if pg_s is not None and pg_cpu is not None:
         text += f", PostgreSQL {pg_s * 1000:.0f} ms (CPU {pg_cpu * 1000:.0f} ms)"
         if floor is not None:
-            wall_s, cpu_s = floor
             text += (
-                f" = {IMPORT_FLOOR} {wall_s * 1000:.0f} ms (CPU {cpu_s * 1000:.0f} ms)"
-                f" + ours {(pg_s - wall_s) * 1000:.0f} ms (CPU {(pg_cpu - cpu_s) * 1000:.0f} ms)"
+                f" ≈ {IMPORT_FLOOR} {floor['wall_s'] * 1000:.0f} ms (CPU {floor['cpu_s'] * 1000:.0f} ms)"
+                f" + ours {floor['ours_wall_s'] * 1000:.0f} ms (CPU {floor['ours_cpu_s'] * 1000:.0f} ms)"
             )
     return text
 
 
 def report_processes(
-    url: str, cpu: dict[str, float], floor: dict[str, tuple[float, float]] | None = None
+    url: str, cpu: dict[str, float], floor: dict[str, dict[str, float]] | None = None
 ) -> dict[str, float]:
     """``report awards|funds|trial-balance`` as new processes, median wall of 5; ``cpu`` gets the median CPU;
     ``floor``, when given, the import floor measured alternately with each (``medians_beside_floor``)."""
@@ -401,8 +404,7 @@ def report_processes(
     for label in ("awards", "funds", "trial-balance"):
         args = ["--db", url, "--actor", "bench", "report", *label.split()]
         if floor is not None:
-            result[label], cpu[label], floor_wall, floor_cpu = medians_beside_floor(args)
-            floor[label] = (floor_wall, floor_cpu)
+            result[label], cpu[label], floor[label] = medians_beside_floor(args)
         else:
             result[label], cpu[label] = medians(args)
     return result
@@ -462,7 +464,7 @@ def report_reads(result: dict, url: str, pg: str | None) -> None:
     """9: the reports as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
     cpu: dict[str, float] = {}
     cpu_pg: dict[str, float] = {}
-    floor: dict[str, tuple[float, float]] = {}
+    floor: dict[str, dict[str, float]] = {}
     result["report_process"] = report_processes(url, cpu)
     result["report_process_cpu"] = cpu
     result["report_process_pg"] = report_processes(pg, cpu_pg, floor) if pg else None
@@ -488,7 +490,7 @@ def command_reads(result: dict, url: str, pg: str | None) -> None:
     """10: a clerk's read commands as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
     cpu: dict[str, float] = {}
     cpu_pg: dict[str, float] = {}
-    floor: dict[str, tuple[float, float]] = {}
+    floor: dict[str, dict[str, float]] = {}
     result["read_commands"] = read_commands(url, cpu)
     result["read_commands_cpu"] = cpu
     result["read_commands_pg"] = read_commands(pg, cpu_pg, floor) if pg else None
