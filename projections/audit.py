@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Snapshot
 from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy import event as sqlalchemy_event
@@ -44,9 +45,11 @@ from ledger.eventstore import ChainedEvent
 from ledger.money import format_human
 from ledger.periods import Seal
 
+from . import finding_words as words
 from . import redecide, schema, seals
 from .decoding import loads
 from .invariants import InvariantCheck
+from .journal import account_name
 from .redecide import Redecide
 from .reports import total
 from .runner import Progress, Projector, ReadModel
@@ -105,17 +108,17 @@ class ChainCheck:
                 return
             if not isinstance(state, bytes):  # e.g. rewritten as TEXT behind the ledger's back
                 self._broken(
-                    f"event seq {seq} ({_short_topic(topic)} v{version} of {UUID(bytes=originator_id)}) was rewritten "
-                    f"in the database: its stored content is {type(state).__name__}, not the bytes the ledger wrote"
+                    f"{words.event_of(seq, _short_topic(topic), version, UUID(bytes=originator_id))} 在数据库中被改写: "
+                    f"存储的内容成了{words.kind(state)}, 不是账本写入的字节"
                 )
                 return
             expected = link(self.previous, seq, UUID(bytes=originator_id), version, topic, state)
             if stored is None:
-                self._broken(f"event seq {seq} ({_short_topic(topic)}) has no hash: it was not written by the ledger")
+                self._broken(f"{words.event(seq, _short_topic(topic))} 没有哈希: 它不是账本写入的")
             elif stored != expected:
                 self._broken(
-                    f"event seq {seq} ({_short_topic(topic)} v{version} of {UUID(bytes=originator_id)}) does not "
-                    f"match its stored hash: the event, its position or an earlier event was changed"
+                    f"{words.event_of(seq, _short_topic(topic), version, UUID(bytes=originator_id))} 与存储的哈希不符: "
+                    "这条事件、它在日志中的位置或它之前的某条事件被改动过"
                 )
             else:
                 self.previous, self.count = expected, self.count + 1
@@ -141,7 +144,7 @@ class ChainCheck:
     def finish(self, recorder: Any) -> None:
         orphans = recorder.select_orphan_hashes(self.resumed_at) if self.resumed_at else recorder.select_orphan_hashes()
         if orphans and not self.broken:
-            self._broken(f"event seq {orphans[0]} is missing: its hash is stored but the event was deleted")
+            self._broken(f"第 {orphans[0]} 条事件不见了: 它的哈希还在, 事件却被删除了")
         self.report.events, self.report.head = self.count, self.previous.hex()
         self.report.checks["hash chain"] = "TAMPERED" if self.broken else "ok"
         if self.signatures is not None and not self.broken:
@@ -168,6 +171,7 @@ TWO_PERSON_KEYS = {
     "Grant.RechargeProposed": "doc",
     "Grant.Recharged": "doc",
 }
+NUMBER_WORDS = {"voucher": "凭证", "doc": "文号", "key": "事项"}  # what an approval names, in words
 PROPOSALS = ("Grant.Disbursed", "Grant.Invested", "Grant.CorrectionProposed", "Grant.EquityActHeld")
 PROPOSALS += ("Grant.RechargeProposed",)
 # The events ``SignatureCheck`` reads (every event's signature is checked, whatever it is), and the rest
@@ -262,8 +266,8 @@ class SignatureCheck:
             self.topics, self.pending, self.began = [], [], False
             if self.current[0] != seq or self.current[1] < seq:
                 self._fail(
-                    f"a signature of {self.current[2]} claims events seq {self.current[0]}–{self.current[1]}, "
-                    "which is not where a command's events begin: it was moved or the log was rewritten"
+                    f"{self.current[2]} 的一个签名声称覆盖第 {self.current[0]}–{self.current[1]} 条事件, "
+                    "但那里不是一条命令的事件的开头: 签名被挪动过, 或日志被改写过"
                 )
                 return
         if name == "Actor.Registered":
@@ -284,11 +288,11 @@ class SignatureCheck:
         if self.current is None:
             if self.report.signed_from is not None:
                 self._fail(
-                    f"event seq {seq} ({name}) carries no signature: it was written around the ledger "
-                    f"(every event since seq {self.report.signed_from} is signed)"
+                    f"{words.event(seq, name)} 没有签名: 它是绕过账本写入的 "
+                    f"(自第 {self.report.signed_from} 条起每条事件都有签名)"
                 )
             elif name in KEY_TOPICS:
-                self._fail(f"event seq {seq} ({name}) binds a key but carries no signature: signatures were removed")
+                self._fail(f"{words.event(seq, name)} 绑定了签名钥匙却没有签名: 签名被删除了")
             else:
                 self.report.unsigned += 1
             return
@@ -299,8 +303,8 @@ class SignatureCheck:
         needle = self.needle[1]
         if b'"actor":' in state and needle not in state:
             self._fail(
-                f"event seq {seq} ({name}) names another actor than {actor}, who signed seq {first}–{last}: "
-                "it was written around the ledger"
+                f"{words.event(seq, name)} 记的操作人不是 {actor}, 而第 {first}–{last} 条事件由 {actor} 签名: "
+                "它是绕过账本写入的"
             )
             return
         if name in KEY_TOPICS:
@@ -331,10 +335,11 @@ class SignatureCheck:
         approver = data.get("actor", "?")
         if approver != maker and (signer is None or (signer != maker_key and signer not in self.ever.get(maker, ()))):
             return False
-        by = f"with key {keys.fingerprint(signer)}, the maker's own key" if signer is not None else f"as {maker}"
+        by = f"用的是制单人自己的钥匙 {keys.fingerprint(signer)}" if signer is not None else f"以 {maker} 的名义"
+        what = NUMBER_WORDS[TWO_PERSON_KEYS.get(name, "voucher")]
         self._fail(
-            f"event seq {seq} ({name}) approves voucher {number} {by}: its maker {maker} (seq {made_at}) "
-            "cannot be its checker (invariant 9, maker–checker); it was written around the ledger"
+            f"{words.event(seq, name)} 审批{what} {number}, {by}: 制单人 {maker} (第 {made_at} 条) "
+            "不能自己审核 (不变量 9, 制单与审核分离); 它是绕过账本写入的"
         )
         return True
 
@@ -346,21 +351,19 @@ class SignatureCheck:
         self.pending.append((self.names.get(originator, "?"), data["key"], data.get("custody")))
 
     def _close(self, first: int, last: int, actor: str, public: str, signature: bytes, head: bytes) -> None:
-        span = f"seq {first}–{last} ({', '.join(dict.fromkeys(self.topics))})"
+        span = f"第 {first}–{last} 条事件 ({words.events(self.topics)})"
         bootstrap = (
             self.report.signed_from is None and self.began and (actor, public) in {(p, k) for p, k, _ in self.pending}
         )
         if self.bound.get(actor) != public and not bootstrap:
             held = self.bound.get(actor)
             self._fail(
-                f"events {span} are signed by {actor} with key {keys.fingerprint(public)}, but the key bound to "
-                f"{actor} then was {keys.fingerprint(held) if held else 'none'}: re-signed with another key"
+                f"{span}由 {actor} 用钥匙 {keys.fingerprint(public)} 签名, 但当时绑定给 {actor} 的钥匙是 "
+                f"{keys.fingerprint(held) if held else '无'}: 被人用另一把钥匙重新签过名"
             )
             return
         if not signing.check_range(first, last, head, actor, public, signature):
-            self._fail(
-                f"events {span} do not match {actor}'s signature: they were written or changed around the ledger"
-            )
+            self._fail(f"{span}与 {actor} 的签名不符: 它们是绕过账本写入或改动的")
             return
         self.report.signatures += 1
         if self.report.signed_from is None:
@@ -377,13 +380,13 @@ class SignatureCheck:
             return
         if self.current is not None:
             self._fail(
-                f"the signature of {self.current[2]} covers events seq {self.current[0]}–{self.current[1]}, "
-                "but the log ends before them: events were deleted"
+                f"{self.current[2]} 的签名覆盖第 {self.current[0]}–{self.current[1]} 条事件, "
+                "但日志在这之前就结束了: 事件被删除了"
             )
             return
         extra = self._peek()
         if extra is not None:
-            self._fail(f"a signature of {extra[2]} covers events seq {extra[0]}–{extra[1]}, which are not in the log")
+            self._fail(f"{extra[2]} 的一个签名覆盖第 {extra[0]}–{extra[1]} 条事件, 日志中却没有这些事件")
             return
         for custody in self.custody.values():
             self.report.keys[custody] = self.report.keys.get(custody, 0) + 1
@@ -421,13 +424,13 @@ def verify_snapshots(app: Any, report: Report) -> None:
                 continue
             if Snapshot.take(aggregate).state != app.mapper.to_domain_event(stored).state:
                 report.findings.append(
-                    f"snapshot of {originator_id} at version {stored.originator_version} does not match its events"
+                    f"对象 {originator_id} 第 {stored.originator_version} 个事件处的快照与它的事件不符"
                 )
                 report.checks["snapshots"] = "TAMPERED"
                 return
             checked += 1
         if checked < len(snapshots):  # a snapshot beyond the aggregate's last event
-            report.findings.append(f"a snapshot of {originator_id} has no events behind it")
+            report.findings.append(f"对象 {originator_id} 的一个快照后面没有对应的事件")
             report.checks["snapshots"] = "TAMPERED"
             return
     report.checks["snapshots"] = f"ok ({checked})"
@@ -487,7 +490,13 @@ def recorded_seals(app: Any, live: Engine) -> list[dict]:
     o = schema.origins.c
     with live.connect() as conn:
         positions = sorted(int(k) for k in conn.execute(select(o.key).where(o.kind == "seal")).scalars())
-    return [app.repository.get(Seal.create_id(p)).document() for p in positions]
+    found = []
+    for p in positions:
+        try:
+            found.append(app.repository.get(Seal.create_id(p)).document())
+        except AggregateNotFoundError:  # its event was deleted: the chain's check names the missing event
+            continue
+    return found
 
 
 SEAL_LABELS = {"seals": "日志中的封存", "checkpoint": "封存文件", "witness": "留存目录中的封存文件"}
@@ -572,14 +581,7 @@ def compare(live: Connection, scratch: Connection, report: Report, scratch_path:
             if a is None and b is None:
                 break
             if a != b:
-                if a is None or (b is not None and a[:keys] > b[:keys]):
-                    row, problem = b, "is missing from the live read model"  # name the row that was deleted
-                elif b is None or a[:keys] < b[:keys]:
-                    row, problem = a, "should not exist"
-                else:
-                    row, problem = a, "differs from a rebuild from the events"
-                where = ", ".join(map(str, row[:keys])) if row is not None else "?"
-                report.findings.append(f"{table.name} row ({where}) {problem}: live {a} ≠ rebuilt {b}")
+                report.findings.append(words.row_problem(table, keys, a, b))
                 report.checks["projections"] = "TAMPERED"
                 return
     report.checks["projections"] = "ok"
@@ -619,15 +621,15 @@ def check_books(conn: Connection, report: Report) -> None:
     b, j = schema.balances.c, schema.journal.c
     debit, credit = conn.execute(select(total(b.debit), total(b.credit))).one()
     if debit != credit:
-        report.findings.append(
-            f"trial balance does not sum to zero: debits {format_human(debit)}, credits {format_human(credit)}"
-        )
+        report.findings.append(f"试算不平衡: 借方合计 {format_human(debit)}, 贷方合计 {format_human(credit)}")
         report.checks["trial balance"] = "TAMPERED"
         return
     journal = dict(conn.execute(select(j.account, total(j.debit) - total(j.credit)).group_by(j.account)).all())
     for account, d, c in conn.execute(select(b.account, b.debit, b.credit)):
         if journal.get(account, 0) != d - c:
-            report.findings.append(f"balance of {account} ({format_human(d - c)}) does not match its journal lines")
+            report.findings.append(
+                f"科目 {account} ({account_name(account)}) 的余额 {format_human(d - c)} 与它的日记账分录不符"
+            )
             report.checks["trial balance"] = "TAMPERED"
             return
     report.checks["trial balance"] = f"ok (debits = credits = {format_human(debit)})"
@@ -658,8 +660,8 @@ def check_database(conn: Connection, app: Any, report: Report) -> None:
     missing = [name for name in wanted if name not in present]
     if missing:
         report.findings.append(
-            f"the append-only protection is gone: trigger(s) {', '.join(missing)} missing or disabled; "
-            "someone with the owner's rights changed the database (run init to restore them, then investigate)"
+            f"只追加保护已失效: 触发器 {', '.join(missing)} 缺失或被停用; "
+            "有人以数据库所有者的权限改动了数据库 (运行 init 恢复触发器, 然后调查)"
         )
         report.checks["triggers"] = "TAMPERED"
     else:
@@ -681,8 +683,7 @@ def check_database(conn: Connection, app: Any, report: Report) -> None:
         )
         if hole is not None:
             report.findings.append(
-                f"event seq {hole} has no database login although every event since seq {first} records one: "
-                "it was written with the login trigger disabled"
+                f"第 {hole} 条事件没有记录数据库登录, 而自第 {first} 条起每条事件都有: 它是在登录触发器被停用时写入的"
             )
             report.checks["database logins"] = "TAMPERED"
         else:
@@ -717,7 +718,7 @@ def verify(
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             check.finish(app.recorder)
             report.findings.extend(rules.findings)  # they name the malformed event the projections could not fold
-            report.findings.append(f"the projections cannot be rebuilt from the log ({type(exc).__name__}: {exc})")
+            report.findings.append(f"无法从日志重建读模型 ({type(exc).__name__}: {exc})")
             report.checks["projections"] = "TAMPERED"
             return report
         check.finish(app.recorder)
@@ -757,13 +758,13 @@ def check_policies(app: Any, report: Report) -> None:
     catalogue, before = app.catalogue, len(report.findings)
     for d in documents:
         if sha256_of(d["text"]) != d["sha256"]:
-            report.findings.append(f"policy document {d['document']}: its text does not match its sha256")
+            report.findings.append(f"政策文件 {d['document']}: 内容与记录的 sha256 不符")
             continue
         try:
             loaded = clauses.read(d["text"], d["file_name"], clauses.Origin(d["actor"], d["on"], d["sha256"]))
             catalogue = catalogue.with_document(loaded)
         except clauses.CatalogueError as exc:
-            report.findings.append(f"policy document {d['document']} no longer loads where it was loaded: {exc}")
+            report.findings.append(f"政策文件 {d['document']} 在当初载入的位置已无法载入: {exc}")
     report.checks["policies"] = "TAMPERED" if len(report.findings) > before else f"ok ({len(documents)} loaded)"
 
 
