@@ -8,7 +8,7 @@ row can be told from a real one. The table is not part of the log nor a
 projection: a login that may only read still verifies, and the run is then
 simply not recorded (``record`` says why).
 
-A run says what it covered (``scope``, migration 0130): a full verify (``full``, with or without
+A run says what it covered (``scope``, migration 0140): a full verify (``full``, with or without
 ``--checkpoint``/``--witness``), or an incremental one that trusted a seal and folded only what followed it —
 from the latest seal in the log (``seal``, ``--since-seal``) or from a seal file the auditor kept
 (``checkpoint``, ``--from-checkpoint``) — with the sealed position it started from (``since``). A "passed"
@@ -42,10 +42,10 @@ verify_runs = Table(
     Column("finding", String(600)),
     Column("key", String(200)),
     Column("signature", String(200)),
-    Column("scope", String(16)),  # full / seal / checkpoint (migration 0130; NULL: recorded before it)
+    Column("scope", String(16)),  # full / seal / checkpoint (migration 0140; NULL: recorded before it)
     Column("since", BigInteger),  # an incremental run's sealed starting position
 )
-DOMAIN = b"grantledger-verify-run-v1"  # a row without a scope (recorded before migration 0130)
+DOMAIN = b"grantledger-verify-run-v1"  # a row without a scope (recorded before migration 0140)
 DOMAIN_SCOPED = b"grantledger-verify-run-v2"
 SCOPES = ("full", "seal", "checkpoint")
 
@@ -60,7 +60,7 @@ class Run:
     events: int
     signatures: int
     finding: str | None = None
-    scope: str | None = None  # one of SCOPES; None only in a row recorded before migration 0130
+    scope: str | None = None  # one of SCOPES; None only in a row recorded before migration 0140
     since: int | None = None
 
     def message(self) -> bytes:
@@ -129,7 +129,7 @@ def last(conn: Connection) -> dict | None:
     found = inspect(conn)
     if not found.has_table("verify_runs"):  # a database from before migration 0060
         return None
-    there = {c["name"] for c in found.get_columns("verify_runs")}  # before 0130: no scope, no since
+    there = {c["name"] for c in found.get_columns("verify_runs")}  # before 0140: no scope, no since
     columns = [c for c in verify_runs.c if c.name in there]
     row = conn.execute(select(*columns).order_by(desc(verify_runs.c.id)).limit(1)).first()
     if row is None:

@@ -6,16 +6,16 @@
 incremental run the sealed position it started from. Rows recorded before this migration keep NULL (the kind
 was not recorded) and their signatures still check (``projections.verify_runs.DOMAIN``).
 
-Revision ID: 0130
-Revises: 0124
+Revision ID: 0140
+Revises: 0135
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0130"
-down_revision = "0124"
+revision = "0140"
+down_revision = "0135"
 branch_labels = None
 depends_on = None
 
