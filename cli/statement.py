@@ -11,7 +11,15 @@ from typing import Any
 import click
 
 from .context import guarded, open_ledger, settings
-from .statement_layout import FIGURES, SECTIONS, TITLE, Section, award_lines, sections  # noqa: F401 - re-exported
+from .statement_layout import (  # noqa: F401 - re-exported
+    FIGURES,
+    SECTIONS,
+    TITLE,
+    Section,
+    award_lines,
+    figure_lines,
+    sections,
+)
 
 
 def document(st: Any) -> dict:
@@ -63,7 +71,7 @@ def text(st: Any, yuan_unit: str = "元") -> str:
     parts = [f"{TITLE}  截至 {shown_as_of}  单位: {yuan_unit}", ""]
     width = max(output.width(label) for label, _ in award_lines(st))
     parts += [f"{label}{' ' * (width - output.width(label))}  {value}" for label, value in award_lines(st)]
-    figures = [{"entry": FIGURES[k], "amount": v} for k, v in st.figures.items()]
+    figures = [{"entry": label, "amount": v} for label, v in figure_lines(st)]
     parts += ["", output.table(figures, ["entry", "amount"], {"amount"}, yuan_unit=yuan_unit)]
     for section, rows in sections(st):
         table = output.table(

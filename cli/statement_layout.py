@@ -90,7 +90,20 @@ FIGURES = {
     "available": "结余 (已拨付 − 已支出 − 已追回)",
     "unpaid": "尚未拨付 (批复 − 已拨付 − 待审批)",
 }
+# Once a closeout settled the award (结算): the award as decided, what the settlement took off, and the award as
+# settled (``awarded``) in its own words.
+SETTLED_FIGURES = {
+    "original_award": "批复金额",
+    "settled": "结算核减 (结题时未拨付部分)",
+    "awarded": "结算后核定金额 (批复 − 结算核减)",
+}
 TITLE = "项目资金对账单"
+
+
+def figure_lines(st: Any) -> list[tuple[str, int]]:
+    """The statement's figures as (words, 分) pairs, in order, for every format."""
+    words = {**FIGURES, **SETTLED_FIGURES} if "settled" in st.figures else FIGURES
+    return [(words[k], v) for k, v in st.figures.items()]
 
 
 def award_lines(st: Any) -> list[tuple[str, str]]:

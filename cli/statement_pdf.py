@@ -18,7 +18,7 @@ from ledger.money import format_grouped
 from presentation.labels import header, shown
 
 from .output import totals
-from .statement_layout import FIGURES, TITLE, award_lines, sections
+from .statement_layout import TITLE, award_lines, figure_lines, sections
 from .voucher_pdf import a4_document, register_font
 
 PAGE_WIDTH_MM = 180  # A4 less the 15 mm margins of voucher_pdf.a4_document
@@ -92,8 +92,8 @@ def write(st: Any, path: str, printed_by: str) -> None:
     pairs = [[p(label), p(value)] for label, value in info]
     award = ruled(pairs, [30 * mm, (PAGE_WIDTH_MM - 30) * mm], header_rows=0)
     figures = [[p("项目"), p("金额(元)"), p("大写")]] + [
-        [p(FIGURES[k]), p(format_grouped(v), right), p(f"人民币{capitals(v)}" if v >= 0 else "")]
-        for k, v in st.figures.items()
+        [p(label), p(format_grouped(v), right), p(f"人民币{capitals(v)}" if v >= 0 else "")]
+        for label, v in figure_lines(st)
     ]
     story = [
         p(TITLE, head),

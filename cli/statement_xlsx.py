@@ -13,14 +13,14 @@ from typing import Any
 from ledger.capitals import capitals
 from presentation import sheets
 
-from .statement_layout import FIGURES, TITLE, award_lines, sections
+from .statement_layout import TITLE, award_lines, figure_lines, sections
 
 
 def tables(st: Any) -> list[sheets.Table]:
     head = [{"entry": label, "content": value, "amount": None} for label, value in award_lines(st)]
     head += [
-        {"entry": FIGURES[k], "content": f"人民币{capitals(v)}" if v >= 0 else "", "amount": v}
-        for k, v in st.figures.items()
+        {"entry": label, "content": f"人民币{capitals(v)}" if v >= 0 else "", "amount": v}
+        for label, v in figure_lines(st)
     ]
     found = [sheets.Table(TITLE, head, frozenset(("amount",)), columns=("entry", "content", "amount"), totals=())]
     for section, rows in sections(st):

@@ -349,7 +349,30 @@ def history_keys(e: Event) -> set[str]:
         keys |= {d["from_fund"], d["to_fund"]}
     if e.name == "Actor.RoleGranted":
         keys.add(o["key"])
+    if e.name in DOC_EVENTS:  # a correction's or a re-charge's document: its whole life under its number
+        keys.add(d["doc"])
     return keys
+
+
+# The events a correction's or a re-charge's document number (``cancel-award`` … ``recharge --doc``) is the key
+# of: the proposal, its approval or withdrawal, and what the approval released; a closeout's settlement too.
+DOC_EVENTS = frozenset(
+    {
+        "Grant.CorrectionProposed",
+        "Grant.CorrectionWithdrawn",
+        "Grant.AwardCancelled",
+        "Grant.AwardReduced",
+        "Grant.ApplicationCorrected",
+        "Grant.Reevaluated",
+        "Grant.RechargeProposed",
+        "Grant.RechargeWithdrawn",
+        "Grant.Recharged",
+        "FundYear.Released",
+        "UnitCap.Released",
+        "Grant.Settled",
+        "Project.Closed",
+    }
+)
 
 
 # -- history: what each event says, in words a clerk reads ------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, cast, func, or_, select
+from sqlalchemy import BigInteger, Connection, and_, case, cast, func, or_, select
 
 from . import schema as s
 
@@ -81,3 +81,23 @@ def stood(status, awarded, *more) -> list:
     the journal lines it sees still hold its amount (``awarded`` and ``more``: sums of those lines)."""
     held = or_(awarded != 0, *(m != 0 for m in more))
     return [or_(status == "awarded", and_(status == "cancelled", held))]
+
+
+def at_stake():
+    """What a held act puts at stake, in 分 (``report pending``'s ``amount``): a payment's or an equity act's own
+    amount; for a correction or a re-charge, what the award stood at when it was proposed, read from the journal
+    lines recorded before it (so every ``--as-of``/``--known-at`` view, and a rebuild, shows the same):
+    a cancellation (撤销批复) releases the award's outstanding commitment, a reduction (调减) the difference to
+    its new amount, a re-charge (调整资金来源) moves the outstanding commitment to the new fund. A correction
+    (更正申报) shows the corrected amount asked, or the amount asked when only the clause changes; a
+    re-evaluation (复评) the amount asked that its grade decides. Needs ``s.awards`` joined on the application."""
+    h, a, j = s.held_acts.c, s.awards.c, s.journal.alias("stake_lines").c
+    before = [j.application == h.application, j.account == "commitment", j.seq < h.made_seq]
+    outstanding = select(total(j.debit - j.credit)).where(*before).correlate(s.held_acts).scalar_subquery()
+    awarded = select(total(j.debit)).where(*before, j.movement == "award").correlate(s.held_acts).scalar_subquery()
+    return case(
+        (h.kind.in_(("cancel-award", "recharge")), outstanding),
+        (h.kind == "reduce-award", awarded - h.amount),
+        (h.kind.in_(("correct", "reevaluate")), func.coalesce(h.amount, a.asked)),
+        else_=h.amount,
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import Integer, and_, case, cast, func, not_, or_, select
 
 from . import movements
 from . import schema as s
-from .query_parts import total, upto
+from .query_parts import at_stake, total, upto
 from .report_rows import FAR
 
 
@@ -141,7 +141,7 @@ def pending_query(year: int | None, as_of: str | None = None, known_at: int | No
             h.key.label("voucher"),
             h.application,
             h.kind,
-            h.amount,
+            at_stake().label("amount"),  # a correction's or a re-charge's too (``query_parts.at_stake``)
             h.maker,
             h.made_on.label("date"),
             h.reason,
@@ -153,7 +153,11 @@ def pending_query(year: int | None, as_of: str | None = None, known_at: int | No
             h.fund,
             h.year.label("fiscal_year"),
         )
-        .select_from(s.held_acts.outerjoin(s.units, u.unit == h.unit).outerjoin(s.fund_names, n.fund == h.fund))
+        .select_from(
+            s.held_acts.outerjoin(s.units, u.unit == h.unit)
+            .outerjoin(s.fund_names, n.fund == h.fund)
+            .outerjoin(s.awards, s.awards.c.application == h.application)
+        )
         .where(waiting)
         .order_by(h.made_on, h.key)
     )

@@ -6,7 +6,9 @@
   details (the award's history row, so whatever an award records — a tranche schedule — is shown);
 - its figures, as ``report awards --as-of`` computes them from the journal (one definition:
   ``projections.movements.award_measures``): awarded, disbursed, pending, spent, recovered, the balance
-  (结余 = disbursed − spent − recovered) and what is left to pay;
+  (结余 = disbursed − spent − recovered) and what is left to pay; once a closeout settled the award
+  (结算), the award as decided and what the settlement took off (结算核减) come first, and ``awarded`` is the
+  award as settled (结算后核定金额);
 - every payment (disbursement or investment): voucher, dates, amount, who made and approved it, and its
   status as it stood (posted, pending, approved, voided, reversed), the held ones from ``held_acts``;
 - spending by category, recoveries and reversals (红字冲正), from the journal lines, with each line's reason
@@ -52,6 +54,7 @@ SHOWN = frozenset(
 )
 MADE = {"Grant.Disbursed": "disbursement", "Grant.Invested": "investment"}
 FIGURES = ("awarded", "disbursed", "pending", "spent", "recovered", "available", "unpaid")
+# and, once the award is settled at its closeout, "original_award" and "settled" before them (``_settled``)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def build(
         if (h["effective_date"] or "") <= day and (known_at is None or h["seq"] <= known_at)
     ]
     lines = _lines(conn, ref, as_of, known_at)
-    figures = _figures(conn, ref, as_of, known_at)
+    figures = _settled(_figures(conn, ref, as_of, known_at), history)
     awarded_row = next((h for h in history if h["type"] == "Grant.Awarded"), None)
     clause = catalogue.get(award["clause"]) if catalogue is not None else None
     return Statement(
@@ -186,6 +189,16 @@ def _figures(conn: Connection, ref: str, as_of: str | None, known_at: int | None
     sums["available"] = sums["disbursed"] - sums["spent"] - sums["recovered"]
     sums["unpaid"] = sums["awarded"] - sums["disbursed"] - sums["pending"]
     return {k: sums[k] for k in FIGURES}
+
+
+def _settled(figures: dict[str, int], history: Sequence[dict]) -> dict[str, int]:
+    """A closeout's settlement (结算, ``Grant.Settled``) seen by the statement, as figures of their own: the
+    award as decided (批复金额), the unpaid part settled (结算核减), then the award as settled (``awarded``,
+    what ``report awards`` shows). None seen: the figures as they are."""
+    settled = sum(h["amount"] or 0 for h in history if h["type"] == "Grant.Settled")
+    if not settled:
+        return figures
+    return {"original_award": figures["awarded"] + settled, "settled": settled, **figures}
 
 
 def _held(conn: Connection, ref: str, as_of: str | None, known_at: int | None) -> dict[str, dict]:

@@ -19,6 +19,7 @@ from ledger.dates import year_of
 
 from . import caps
 from .act import Act, yuan
+from .periods import scope_of
 
 FIELDS = {
     "Grant.CorrectionProposed": {"doc": str, "kind": str, "reason": str, "on": str},
@@ -135,6 +136,9 @@ def equity_voided(a: Act) -> None:
 
 def scoped(a: Act) -> None:
     a.needs({"clerk"}, "规定资金使用范围")
+    fund = a.state.funds.get(a.state.fund_ids.get(a.originator, ""))
+    if fund is not None:  # a re-charge into the fund is re-checked against it (``settlements.recharged``)
+        fund.update(scope_of(a.data))
 
 
 RULES = {

@@ -32,9 +32,19 @@ def fund_created(a: Act) -> None:
     d = a.data
     window = d.get("window")  # absent on funds created before split payments were counted
     window = window if isinstance(window, int) and not isinstance(window, bool) else DEFAULT_APPROVAL_WINDOW
-    a.state.funds[d["code"]] = {"threshold": d["threshold"], "window": window}
+    a.state.funds[d["code"]] = {"threshold": d["threshold"], "window": window, **scope_of(d)}
     a.state.fund_ids[a.originator] = d["code"]
     a.needs({"clerk"}, "设立资金")
+
+
+def scope_of(d: dict) -> dict:
+    """A fund's scope (资金使用范围) as ``Fund.Created`` or ``Fund.Scoped`` records it: its city and clauses
+    (none recorded: the fund pays any clause, as before scopes existed)."""
+    city, clauses = d.get("city"), d.get("clauses")
+    return {
+        "city": city if isinstance(city, str) else None,
+        "clauses": [c for c in clauses if isinstance(c, str)] if isinstance(clauses, list) else None,
+    }
 
 
 def threshold_of(a: Act, fund: str) -> tuple[int, int]:

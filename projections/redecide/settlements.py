@@ -5,7 +5,8 @@
   in force — and the award stands at what was paid afterwards;
 - a re-charge is proposed by a clerk and takes effect only when another person, an approver, approves it with
   another key, while nothing is paid or waiting under the award; the award then belongs to the new fund,
-  whose fiscal year must be open and have room; a withdrawal is an approver's or the proposer's act.
+  whose fiscal year must be open and have room and whose scope (资金使用范围: city, clauses, as it stood) must
+  cover the award's clause; a withdrawal is an approver's or the proposer's act.
 What the settlement and the re-charge give back or commit (``FundYear.Released`` / ``Committed``,
 ``UnitCap.Released``) is written inside the same command: each release must match the amount re-decided here
 (``caps.end_of_range``), and the invariant fold checks the totals.
@@ -13,6 +14,7 @@ What the settlement and the re-charge give back or commit (``FundYear.Released``
 
 from __future__ import annotations
 
+from ledger.clauses import CITIES
 from ledger.money import format_human
 
 from . import caps
@@ -109,10 +111,36 @@ def recharged(a: Act) -> None:
             "批复不得超过资金年度可用额度",
             f"资金 {d['target']} {year} 年度可用 {format_human(room)}, 改由它承担 {format_human(d['amount'])}",
         )
+    out_of_scope(a, d["to_fund"], g)
     source["committed"] -= d["amount"]
     target["committed"] += d["amount"]
     award["fund"] = d["to_fund"]
     a.state.range_releases[f"{g['ref']} {d['doc']}"] = d["amount"]  # the old fund-year's FundYear.Released
+
+
+def out_of_scope(a: Act, fund: str, g: dict) -> None:
+    """The new fund's scope (资金使用范围: its city, its clauses) as it stood must cover the award's clause, as
+    ``recharge`` refuses otherwise (``NOT_ELIGIBLE``)."""
+    scope = a.state.funds.get(fund) or {}
+    city, named, clause_id = scope.get("city"), scope.get("clauses"), g["clause"] or ""
+    clause = a.state.catalogue.get(clause_id)
+    own = clause.document.city if clause is not None else None
+    if city and own is not None and own != city:
+        a.fail(
+            "调整资金来源须在新资金的使用范围内",
+            f"申报 {g['ref']} 的条款 {clause_id} 是{_city(own)}的政策, 资金 {fund} 只用于{_city(city)}的政策, "
+            "不能改由该资金承担",
+        )
+    elif named and clause_id not in named:
+        a.fail(
+            "调整资金来源须在新资金的使用范围内",
+            f"资金 {fund} 只用于条款 {'、'.join(named)}; 申报 {g['ref']} 的条款 {clause_id} 不在其使用范围内, "
+            "不能改由该资金承担",
+        )
+
+
+def _city(code: str) -> str:
+    return CITIES[code][1] if code in CITIES else code
 
 
 RULES = {

@@ -280,3 +280,77 @@ def test_a_cancelled_award_books_nothing(office, tmp_path):
     assert "QD-1" not in out.read_text(encoding="utf-8", errors="replace")
     journal = office.ok("report", "trial-balance")
     assert yuan(next(r for r in journal if r["account"] == "total")["balance"]) == 0
+
+
+def test_report_pending_shows_what_each_waiting_correction_puts_at_stake_in_every_format(office):
+    """Before, a waiting cancellation showed no amount, a reduction its new amount, a re-evaluation none: the
+    approver could not see what the approval would release. Now each shows the money at stake, like a payment."""
+    awarded(office, "QD-C", COMMON_TECH, "30万")
+    awarded(office, "QD-R", COMMON_TECH, "30万")
+    cancel(office, "QD-C", "CX-1")
+    office.ok("reduce-award", "QD-R", "--amount", "10万", "--doc", "TJ-1", "--reason", "核减", "--date",
+              "2024-09-02", actor="clerk")  # fmt: skip
+    for ref in ("QD-K", "QD-E"):
+        office.ok("apply", ref, "--unit", ENTERPRISE, "--clause", COMMON_TECH, "--amount", "20万", "--date",
+                  "2024-09-01")  # fmt: skip
+    office.ok("evaluate", "QD-E", "--grade", "good", "--date", "2024-09-01", actor="reviewer")
+    office.ok("correct", "QD-K", "--amount", "15万", "--doc", "GZ-1", "--reason", "笔误", "--date", "2024-09-02",
+              actor="clerk")  # fmt: skip
+    office.ok("reevaluate", "QD-E", "--grade", "pass", "--doc", "FP-1", "--reason", "复评", "--date", "2024-09-02",
+              actor="reviewer")  # fmt: skip
+    stake = {"CX-1": 300000, "TJ-1": 200000, "GZ-1": 150000, "FP-1": 200000}
+    rows = {r["voucher"]: r for r in office.ok("report", "pending", actor="approver")}
+    assert {v: yuan(rows[v]["amount"]) for v in stake} == stake
+    table = office("report", "pending", actor="approver", fmt="table").stdout
+    line = next(x for x in table.splitlines() if x.startswith("CX-1"))
+    assert "撤销批复" in line and "300,000.00" in line, table
+    assert "200,000.00" in next(x for x in table.splitlines() if x.startswith("TJ-1")), table
+    csv = office("report", "pending", actor="approver", fmt="csv").stdout.splitlines()
+    header = csv[0].lstrip("\ufeff").split(",")
+    shown = {r.split(",")[0]: r.split(",")[header.index("金额")] for r in csv[1:]}
+    assert {v: shown[v] for v in stake} == {v: f"{fen}.00" for v, fen in stake.items()}
+    # As known before the approvals, the amounts are the same (read from what was recorded before each proposal).
+    position = office.event_count()
+    approve(office, "CX-1", date="2024-09-03")
+    office.ok("void", "TJ-1", "--reason", "不再调减", "--date", "2024-09-03", actor="approver")
+    then = {r["voucher"]: r for r in office.ok("report", "pending", "--known-at", str(position), actor="approver")}
+    assert {v: yuan(then[v]["amount"]) for v in stake} == stake
+    as_of = {r["voucher"]: r for r in office.ok("report", "pending", "--as-of", "2024-09-02", actor="approver")}
+    assert {v: yuan(as_of[v]["amount"]) for v in stake} == stake
+    assert office.ok("verify", actor="auditor")["ok"] is True
+
+
+def test_history_of_a_correction_document_is_its_whole_life(office):
+    """Before, ``history DOC`` listed only the voucher's issue; now the proposal, its approval or withdrawal
+    (who, when, why) and what the approval released, after a rebuild from the log as well."""
+    awarded(office, "QD-C", COMMON_TECH, "30万")
+    awarded(office, "QD-R", COMMON_TECH, "30万")
+    cancel(office, "QD-C", "CX-1")
+    approve(office, "CX-1", date="2024-09-04")
+    office.ok("reduce-award", "QD-R", "--amount", "10万", "--doc", "TJ-1", "--reason", "核减", "--date",
+              "2024-09-02", actor="clerk")  # fmt: skip
+    office.ok("void", "TJ-1", "--reason", "不再调减", "--date", "2024-09-03", actor="approver")
+
+    def life(doc: str) -> list[tuple]:
+        return [(r["type"], r["actor"], r["effective_date"]) for r in office.ok("history", doc, actor="auditor")]
+
+    assert life("CX-1") == [
+        ("Grant.CorrectionProposed", "clerk", "2024-09-02"),
+        ("Voucher.Issued", "clerk", "2024-09-02"),
+        ("Grant.AwardCancelled", "approver", "2024-09-04"),
+        ("FundYear.Released", "approver", "2024-09-04"),
+    ]
+    cancelled = office.ok("history", "CX-1", actor="auditor")
+    assert "误记入青岛市资金" in cancelled[0]["detail"] and yuan(cancelled[2]["amount"]) == 300000
+    assert life("TJ-1") == [
+        ("Grant.CorrectionProposed", "clerk", "2024-09-02"),
+        ("Voucher.Issued", "clerk", "2024-09-02"),
+        ("Grant.CorrectionWithdrawn", "approver", "2024-09-03"),
+    ]
+    assert "不再调减" in office.ok("history", "TJ-1", actor="auditor")[-1]["detail"]
+    table = office("history", "TJ-1", actor="auditor", fmt="table").stdout
+    assert "提请更正" in table and "撤回更正" in table and "不再调减" in table, table
+    before = office.ok("history", "CX-1", actor="auditor")
+    office.ok("replay", actor="admin")
+    assert office.ok("history", "CX-1", actor="auditor") == before
+    assert office.ok("verify", actor="auditor")["ok"] is True

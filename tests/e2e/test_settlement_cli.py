@@ -372,3 +372,62 @@ def test_recharge_in_a_batch_and_fund_list_shows_each_funds_scope(office, tmp_pa
     assert "条款范围" in table.stdout, table.stdout
     csv = office("fund", "list", actor="auditor", fmt="csv")
     assert csv.exit_code == 0 and "城市" in csv.stdout and "青岛" in csv.stdout and WH_CLAUSE in csv.stdout
+
+
+def test_the_statement_shows_the_settlement_as_figures_of_its_own_in_every_format(office, tmp_path):
+    """Before, a settlement (结算) was only a line of the statement's progress section and 批复金额 quietly
+    became what was paid; now the award as decided, 结算核减 and 结算后核定金额 are figures in every format."""
+    from openpyxl import load_workbook
+
+    from tests.e2e.test_statement import pdf_text
+
+    awarded(office, "QD-S", TEAM, "30万", extra=("--tranches", "60:signing,40:acceptance"))
+    step(office, "milestone", "QD-S", "--kind", "signing", "--result", "pass", "--doc", "任务书-S", date="2024-09-05")
+    step(office, "disburse", "QD-S", "--amount", "18万", "--voucher", "PZ-S1", date="2024-09-06")
+    step(office, "milestone", "QD-S", "--kind", "acceptance", "--result", "fail", "--doc", "验收-S", date="2024-11-01")
+    unsettled = office.ok("statement", "QD-S", actor="auditor")
+    assert "settled" not in unsettled and "original_award" not in unsettled
+    step(office, "close-project", "QD-S", "--result", "fail", "--doc", "结题-S", "--voucher", "ZH-S", date="2024-12-01")
+    st = office.ok("statement", "QD-S", actor="auditor")
+    assert (st["original_award"], st["settled"], st["awarded"], st["unpaid"]) == (
+        "300000.00",
+        "120000.00",
+        "180000.00",
+        "0.00",
+    )
+    assert "settled" not in office.ok("statement", "QD-S", "--as-of", "2024-11-30", actor="auditor")
+    table = office("statement", "QD-S", actor="auditor", fmt="table").stdout
+    lines = {x.split()[0]: x for x in table.splitlines() if x.strip()}
+    assert "300,000.00" in lines["批复金额"] and "120,000.00" in lines["结算核减"], table
+    assert "180,000.00" in lines["结算后核定金额"], table
+    out = tmp_path / "对账单.xlsx"
+    assert office("statement", "QD-S", "--format", "xlsx", "--out", str(out), fmt="table").exit_code == 0
+    rows = {r[0]: r[1:] for r in load_workbook(out)["项目资金对账单"].iter_rows(min_row=5, values_only=True)}
+    assert rows["批复金额"] == ("人民币叁拾万元整", 300000)
+    assert rows["结算核减 (结题时未拨付部分)"] == ("人民币壹拾贰万元整", 120000)
+    assert rows["结算后核定金额 (批复 − 结算核减)"] == ("人民币壹拾捌万元整", 180000)
+    pdf = tmp_path / "对账单.pdf"
+    assert office("statement", "QD-S", "--format", "pdf", "--out", str(pdf), fmt="table").exit_code == 0
+    text = pdf_text(pdf)
+    assert "批复金额300,000.00人民币叁拾万元整" in text, text
+    assert "结算核减(结题时未拨付部分)120,000.00人民币壹拾贰万元整" in text, text
+    assert "结算后核定金额(批复−结算核减)180,000.00人民币壹拾捌万元整" in text, text
+
+
+def test_a_waiting_recharge_shows_the_commitment_it_moves_and_its_document_s_history_its_life(office):
+    awarded(office, "WH-1", WH_CLAUSE, "100万", unit=WH_ENTERPRISE, fund="KJ")
+    recharge(office, "WH-1", "WH", "威科变〔2024〕1号")
+    (row,) = office.ok("report", "pending", actor="approver")
+    assert (row["voucher"], row["kind"], yuan(row["amount"])) == ("威科变〔2024〕1号", "recharge", 1000000)
+    table = office("report", "pending", actor="approver", fmt="table").stdout
+    assert "1,000,000.00" in next(x for x in table.splitlines() if x.startswith("威科变")), table
+    office.ok("approve", "威科变〔2024〕1号", "--date", "2024-09-04", actor="approver")
+    life = [(r["type"], r["actor"]) for r in office.ok("history", "威科变〔2024〕1号", actor="auditor")]
+    assert life[:2] == [("Grant.RechargeProposed", "clerk"), ("Voucher.Issued", "clerk")], life
+    assert sorted(life[2:]) == [("FundYear.Released", "approver"), ("Grant.Recharged", "approver")], life
+    recharge(office, "WH-1", "KJ", "威科变〔2024〕2号", date="2024-09-05")
+    office.ok("void", "威科变〔2024〕2号", "--reason", "维持威海资金", "--date", "2024-09-06", actor="approver")
+    withdrawn = office.ok("history", "威科变〔2024〕2号", actor="auditor")
+    assert [r["type"] for r in withdrawn] == ["Grant.RechargeProposed", "Voucher.Issued", "Grant.RechargeWithdrawn"]
+    assert "维持威海资金" in withdrawn[-1]["detail"] and withdrawn[-1]["actor"] == "approver"
+    assert office.ok("verify", actor="auditor")["ok"] is True
