@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import dates, money
+from .cities import CITIES  # a city's clauses are for units registered there
 from .money import Fen
 from .values import GRADES, MODES, UNIT_TYPES
 
@@ -75,8 +76,6 @@ _CLAUSE_KEYS = {
 _SUPERSESSION_KEYS = {"clause", "on", "until", "scope"}
 _END_KEYS = {"clause", "last_day"}
 STATUSES = ("issued", "announced")
-# A city's clauses are for units registered there: 统一社会信用代码 characters 3–8 (administrative division).
-CITIES = {"qingdao": ("3702", "青岛市"), "weihai": ("3710", "威海市")}
 
 
 class CatalogueError(ValueError):

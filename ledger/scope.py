@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from . import errors
-from .clauses import CITIES
+from .cities import CITIES
 from .errors import LedgerError
 
 CITY_WORDS = {code: name for code, (_, name) in CITIES.items()}  # qingdao → 青岛市

@@ -16,7 +16,7 @@ from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
 from . import handles, on_date, periods, second_person
 from . import project_rules as projects
-from .applications import grant_of
+from .grants import grant_of
 
 
 def repeat_of(uow: UnitOfWork, kind: str, cmd: Any, content: dict) -> Voucher | None:
