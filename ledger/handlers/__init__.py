@@ -16,29 +16,17 @@ from typing import Any
 
 from .. import dates
 from ..actors import Actor
+from ..commands import FAMILY_OF
 from ..uow import Result, UnitOfWork
 
 Handler = Callable[[UnitOfWork, Any, str], Result]
 
 # Which family module handles each command (by class name), imported on first use: a command as a new process
 # loads its own family and the aggregates that family uses, not all of them (issue 26). ``approve`` and ``void``
-# first load the families whose waiting acts they may confirm or withdraw (they register ``second_person``
-# matchers when imported): corrections, held exits and write-offs, re-charges.
-SECOND_PERSON = ("corrections", "holds", "settlement")
-FAMILIES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("Init", "FundCreate", "FundScope", "FundAppropriate", "UnitRegister", "UnitRename"), ("setup",)),
-    **dict.fromkeys(("RoleGrant", "RoleRevoke", "KeyRotate"), ("keys",)),
-    **dict.fromkeys(("Apply", "Evaluate", "Award", "Reject"), ("applications",)),
-    **dict.fromkeys(("Disburse", "Spend", "Recover", "Reverse"), ("payments",)),
-    **dict.fromkeys(("Approve", "Void"), (*SECOND_PERSON, "payments")),
-    **dict.fromkeys(("Invest", "Convert", "Exit", "WriteOff"), ("equity",)),
-    **dict.fromkeys(("CancelAward", "ReduceAward", "Correct", "Reevaluate"), ("corrections",)),
-    "Recharge": ("settlement",),
-    "PolicyLoad": ("policies",),
-    **dict.fromkeys(("Close", "Reopen", "Seal"), ("periods",)),
-    **dict.fromkeys(("Contract", "Milestone", "Extend", "AdjustBudget", "CloseProject"), ("projects",)),
-}
-ALL_FAMILIES = sorted({family for families in FAMILIES.values() for family in families})
+# of an act other than a payment (a correction, a held exit or write-off, a re-charge) find it through
+# ``second_person.act_of``, which imports those families itself.
+FAMILIES = FAMILY_OF  # a command's handlers live in the family module of the same name as its class's
+ALL_FAMILIES = sorted({*FAMILIES.values(), "holds"})  # holds: a second-person family only
 
 
 class Handlers(dict):
@@ -46,7 +34,8 @@ class Handlers(dict):
     it with ``@handles``. A class no family handles is a ``KeyError``, as in a plain dict."""
 
     def __missing__(self, cls: type) -> Handler:
-        for family in FAMILIES.get(cls.__name__, ()):
+        family = FAMILIES.get(getattr(cls, "__name__", ""))
+        if family is not None:
             importlib.import_module(f"{__name__}.{family}")
         if not dict.__contains__(self, cls):
             raise KeyError(cls)

@@ -388,7 +388,7 @@ def test_every_command_has_a_handler_in_the_family_that_loads_it():
     assert sorted(handlers.FAMILIES) == sorted(commands.FAMILY_OF)
     for cls in classes:
         handler = handlers.HANDLERS[cls]
-        assert handler.__module__.removeprefix("ledger.handlers.") in handlers.FAMILIES[cls.__name__], cls
+        assert handler.__module__ == f"ledger.handlers.{handlers.FAMILIES[cls.__name__]}", cls
     with pytest.raises(KeyError):
         handlers.HANDLERS[int]
 
@@ -402,3 +402,27 @@ def test_snapshot_intervals_name_the_aggregates_by_topic():
     intervals = GrantLedger.snapshotting_intervals
     assert intervals.get(FundYear) == intervals.get(UnitCap) == intervals[UnitCap] == 200
     assert FundYear in intervals and UnitCap in intervals and Grant not in intervals and intervals.get(Grant) is None
+
+
+def test_an_approval_finds_the_waiting_acts_of_families_not_yet_loaded():
+    """``approve``/``void`` ask ``second_person.act_of``, which imports the families that register there: in a
+    process that loaded only the payments (a disburse, then an approval of a held exit), the exit is found."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ledger.handlers import payments, second_person\n"
+        "class Uow:\n    def find(self, cls, key): return None\n"
+        "assert 'ledger.handlers.holds' not in sys.modules\n"
+        "assert second_person.act_of(Uow(), 'X') is None\n"
+        "print(sorted(m for m in sys.modules if m in ('ledger.handlers.corrections', 'ledger.handlers.holds',"
+        " 'ledger.handlers.settlement')), len(second_person.MATCHERS))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "['ledger.handlers.corrections',",
+        "'ledger.handlers.holds',",
+        "'ledger.handlers.settlement']",
+        "3",
+    ]
