@@ -26,7 +26,9 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
 CPU time moves far less with the load. With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as
 well and printed beside the SQLite figures of the same run (both take the fast read path,
 ``projections.fastread``), with ``report awards`` on PostgreSQL's full path (``GRANTLEDGER_FAST_READ=0``) for
-reference.
+reference. Each PostgreSQL read is measured alternately with ``python -c "import psycopg"`` as a new process
+(the floor any read of PostgreSQL pays before it can ask anything) and printed as that floor plus ours.
+``--reads-only`` ingests each size (on PostgreSQL too with ``--pg``) and measures only 9 and 10.
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
 with 1,000 aggregates per ``save()`` (the grouped append: ingest is divided by it) and, in a second database,
@@ -123,6 +125,40 @@ def medians(args: list[str], runs: int = 5) -> tuple[float, float]:
     """Median wall and median CPU seconds of ``runs`` processes."""
     times = [timed(args) for _ in range(runs)]
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+IMPORT_FLOOR = "import psycopg"  # what any read of a PostgreSQL ledger imports before it can ask anything
+
+
+def floor_once() -> tuple[float, float]:
+    """``python -c "import psycopg"`` as a new process (the same interpreter and environment as ``timed``):
+    wall and CPU seconds. A PostgreSQL read as a new process is this floor plus grantledger's own part."""
+    import resource
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_") and k != "PYTHONDONTWRITEBYTECODE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", IMPORT_FLOOR], env=env, check=True)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def medians_beside_floor(args: list[str], runs: int = 7) -> tuple[float, float, dict[str, float]]:
+    """``medians`` with the import floor measured alternately, so both come from the same minutes of a shared
+    machine: the command's median wall and CPU, and the floor's — ``python -c "import psycopg"`` — with our
+    part as the median of the paired differences (steadier than a difference of medians when the load moves)."""
+    times, floors = [], []
+    for _ in range(runs):
+        times.append(timed(args))
+        floors.append(floor_once())
+    floor = {
+        "wall_s": statistics.median(t[0] for t in floors),
+        "cpu_s": statistics.median(t[1] for t in floors),
+        "ours_wall_s": statistics.median(t[0] - f[0] for t, f in zip(times, floors, strict=True)),
+        "ours_cpu_s": statistics.median(t[1] - f[1] for t, f in zip(times, floors, strict=True)),
+    }
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times), floor
 
 
 def event_count(url: str) -> int:
@@ -223,9 +259,12 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
     return {"seconds": seconds, "report_s": report_s, "ratio": seconds / report_s}
 
 
-def read_commands(url: str, cpu: dict[str, float] | None = None) -> dict[str, float]:
+def read_commands(
+    url: str, cpu: dict[str, float] | None = None, floor: dict[str, dict[str, float]] | None = None
+) -> dict[str, float]:
     """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up); ``cpu``
-    receives the median CPU seconds of each."""
+    receives the median CPU seconds of each; ``floor``, when given, the import floor measured alternately with
+    each, and our part beside it (``medians_beside_floor``)."""
     from app.facade import Ledger
 
     with Ledger(url) as ledger:
@@ -233,7 +272,11 @@ def read_commands(url: str, cpu: dict[str, float] | None = None) -> dict[str, fl
     labels = ("fund list", f"history {ref}", "role list", "report pending")
     result = {}
     for label in labels:
-        result[label], used = medians(["--db", url, "--actor", "bench", *label.split()])
+        args = ["--db", url, "--actor", "bench", *label.split()]
+        if floor is not None:
+            result[label], used, floor[label] = medians_beside_floor(args)
+        else:
+            result[label], used = medians(args)
         if cpu is not None:
             cpu[label] = used
     return result
@@ -331,19 +374,39 @@ def measure_size(events: int, workdir: Path, pg_url: str | None, old: str | None
         drop_database(pg_url, name)
 
 
-def beside(sqlite_s: float, pg_s: float | None, sqlite_cpu: float, pg_cpu: float | None) -> str:
-    """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms)."""
+def beside(
+    sqlite_s: float,
+    pg_s: float | None,
+    sqlite_cpu: float,
+    pg_cpu: float | None,
+    floor: dict[str, float] | None = None,
+) -> str:
+    """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms); with ``floor`` (the same
+    minutes' ``python -c "import psycopg"``, ``medians_beside_floor``), the PostgreSQL figure beside that floor
+    and grantledger's part (the median of the paired differences, so floor + ours is about the figure)."""
     text = f"SQLite {sqlite_s * 1000:.0f} ms (CPU {sqlite_cpu * 1000:.0f} ms)"
     if pg_s is not None and pg_cpu is not None:
         text += f", PostgreSQL {pg_s * 1000:.0f} ms (CPU {pg_cpu * 1000:.0f} ms)"
+        if floor is not None:
+            text += (
+                f" ≈ {IMPORT_FLOOR} {floor['wall_s'] * 1000:.0f} ms (CPU {floor['cpu_s'] * 1000:.0f} ms)"
+                f" + ours {floor['ours_wall_s'] * 1000:.0f} ms (CPU {floor['ours_cpu_s'] * 1000:.0f} ms)"
+            )
     return text
 
 
-def report_processes(url: str, cpu: dict[str, float]) -> dict[str, float]:
-    """``report awards|funds|trial-balance`` as new processes, median wall of 5; ``cpu`` gets the median CPU."""
+def report_processes(
+    url: str, cpu: dict[str, float], floor: dict[str, dict[str, float]] | None = None
+) -> dict[str, float]:
+    """``report awards|funds|trial-balance`` as new processes, median wall of 5; ``cpu`` gets the median CPU;
+    ``floor``, when given, the import floor measured alternately with each (``medians_beside_floor``)."""
     result = {}
     for label in ("awards", "funds", "trial-balance"):
-        result[label], cpu[label] = medians(["--db", url, "--actor", "bench", "report", *label.split()])
+        args = ["--db", url, "--actor", "bench", "report", *label.split()]
+        if floor is not None:
+            result[label], cpu[label], floor[label] = medians_beside_floor(args)
+        else:
+            result[label], cpu[label] = medians(args)
     return result
 
 
@@ -379,15 +442,37 @@ def measure_sqlite(
             f"(first view {figures['first_ms']:.0f} ms)",
             flush=True,
         )
+    report_reads(result, url, pg)
+    result["hledger"] = hledger_balance(url, workdir, result["report_process"]["trial-balance"])
+    if result["hledger"]:
+        figures = result["hledger"]
+        print(
+            f"hledger balance over the same postings: {figures['seconds'] * 1000:.0f} ms = "
+            f"{figures['ratio']:.1f}× report trial-balance as a new process (target ≥ 100×)",
+            flush=True,
+        )
+    else:
+        print("hledger balance: skipped (hledger is not on PATH)", flush=True)
+    command_reads(result, url, pg)
+    result["startup"] = startup_section(url, workdir, old)  # one command as a new process, with its baselines
+    result["one_command_s"] = result["startup"]["write"]["new"]["wall_ms"] / 1000
+    result["since_seal"] = since_seal(url, workdir, result["events_asked"])  # last: it adds events to the ledger
+    return result
+
+
+def report_reads(result: dict, url: str, pg: str | None) -> None:
+    """9: the reports as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
     cpu: dict[str, float] = {}
     cpu_pg: dict[str, float] = {}
+    floor: dict[str, dict[str, float]] = {}
     result["report_process"] = report_processes(url, cpu)
     result["report_process_cpu"] = cpu
-    result["report_process_pg"] = report_processes(pg, cpu_pg) if pg else None
+    result["report_process_pg"] = report_processes(pg, cpu_pg, floor) if pg else None
     result["report_process_pg_cpu"] = cpu_pg if pg else None
+    result["report_process_pg_floor"] = floor if pg else None
     for label, seconds in result["report_process"].items():
         on_pg = result["report_process_pg"][label] if pg else None
-        figures = beside(seconds, on_pg, cpu[label], cpu_pg.get(label))
+        figures = beside(seconds, on_pg, cpu[label], cpu_pg.get(label), floor.get(label))
         print(f"one report as a new process (report {label}): {figures} (target < 100 ms)", flush=True)
     if pg:
         full = ["--db", pg, "--actor", "bench", "report", "awards"]
@@ -399,29 +484,55 @@ def measure_sqlite(
             f"{result['report_process_pg_full_path'] * 1000:.0f} ms",
             flush=True,
         )
-    result["hledger"] = hledger_balance(url, workdir, result["report_process"]["trial-balance"])
-    if result["hledger"]:
-        figures = result["hledger"]
-        print(
-            f"hledger balance over the same postings: {figures['seconds'] * 1000:.0f} ms = "
-            f"{figures['ratio']:.1f}× report trial-balance as a new process (target ≥ 100×)",
-            flush=True,
-        )
-    else:
-        print("hledger balance: skipped (hledger is not on PATH)", flush=True)
-    cpu, cpu_pg = {}, {}
+
+
+def command_reads(result: dict, url: str, pg: str | None) -> None:
+    """10: a clerk's read commands as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
+    cpu: dict[str, float] = {}
+    cpu_pg: dict[str, float] = {}
+    floor: dict[str, dict[str, float]] = {}
     result["read_commands"] = read_commands(url, cpu)
     result["read_commands_cpu"] = cpu
-    result["read_commands_pg"] = read_commands(pg, cpu_pg) if pg else None
+    result["read_commands_pg"] = read_commands(pg, cpu_pg, floor) if pg else None
     result["read_commands_pg_cpu"] = cpu_pg if pg else None
+    result["read_commands_pg_floor"] = floor if pg else None
     for n, (label, seconds) in enumerate(result["read_commands"].items()):
         on_pg = list(result["read_commands_pg"].values())[n] if pg else None
         pg_cpu = list(cpu_pg.values())[n] if pg else None
-        figures = beside(seconds, on_pg, cpu[label], pg_cpu)
+        pg_floor = list(floor.values())[n] if pg else None
+        figures = beside(seconds, on_pg, cpu[label], pg_cpu, pg_floor)
         print(f"one read command as a new process ({label}): {figures} (target < 150 ms)", flush=True)
-    result["startup"] = startup_section(url, workdir, old)  # one command as a new process, with its baselines
-    result["one_command_s"] = result["startup"]["write"]["new"]["wall_ms"] / 1000
-    result["since_seal"] = since_seal(url, workdir, result["events_asked"])  # last: it adds events to the ledger
+
+
+def reads_only(events: int, workdir: Path, pg_url: str | None) -> dict:
+    """``--reads-only``: the programme ingested on SQLite (and PostgreSQL with ``--pg``), then only 9 and 10 —
+    the reads as new processes, PostgreSQL's beside its import floor (no baselines, replay, verify, in-process
+    reports, web view, hledger, start-up section or since-seal)."""
+    print(f"\n== {events:,} events (reads only)", flush=True)
+    batch = workdir / f"programme-{events}.jsonl"
+    lines = write(str(batch), events)
+    url = f"sqlite:///{workdir / f'ledger-{events}.db'}"
+    result: dict = {"events_asked": events, "lines": lines}
+    for engine, target in (("SQLite", url), *((("PostgreSQL", None),) if pg_url else ())):
+        if target is None:
+            from tests.pgserver import create_database
+
+            target = result["pg"] = create_database(pg_url, f"bench_{events}")
+        child(["--db", target, "--actor", "bench", "init"], workdir)
+        run = child(["--db", target, "--actor", "bench", "batch", str(batch)], workdir)
+        print(f"ingested {lines:,} commands in {run['seconds']:.1f}s ({engine})", flush=True)
+    result["events"] = event_count(url)
+    print(f"{result['events']:,} events; load {os.getloadavg()[0]:.2f}", flush=True)
+    try:
+        report_reads(result, url, result.get("pg"))
+        command_reads(result, url, result.get("pg"))
+    finally:
+        if pg_url:
+            from tests.pgserver import drop_database
+
+            drop_database(pg_url, f"bench_{events}")
+    result["load"] = os.getloadavg()
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in result['load'])}", flush=True)
     return result
 
 
@@ -481,6 +592,12 @@ def main() -> None:
         help="only ingest each size and measure commands as new processes beside their start-up baselines",
     )
     parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="only ingest each size and measure the reads as new processes (9, 10; PostgreSQL's beside the "
+        'import floor, python -c "import psycopg")',
+    )
+    parser.add_argument(
         "--old",
         default=None,
         metavar="DIR",
@@ -510,6 +627,8 @@ def main() -> None:
             "sizes": [
                 startup_only(n, workdir, args.old, args.reuse)
                 if args.startup_only
+                else reads_only(n, workdir, pg_url)
+                if args.reads_only
                 else measure_size(n, workdir, pg_url, args.old)
                 for n in sizes
             ],

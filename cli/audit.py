@@ -114,7 +114,8 @@ def verify(checkpoint: str | None, witness: str | None, since_seal: bool, from_c
     witnessed = witnesses.read(witness, read_checkpoint) if witness else None
     with open_ledger(read=True) as ledger, progress_bar("verifying") as progress:
         report = ledger.verify(s.actor, progress, sealed, witnessed, since=since)
-        unrecorded = _record_run(ledger, s.actor, report)  # for the web view's "last verify"
+        scope = "checkpoint" if from_checkpoint else "seal" if since_seal else "full"
+        unrecorded = _record_run(ledger, s.actor, report, scope)  # for the web view's "last verify"
     if unrecorded and s.fmt != "json":
         click.echo(unrecorded, err=True)
     s.log.info("verified", events=report.events, ok=report.ok, head=report.head, findings=report.findings)
@@ -140,11 +141,12 @@ def verify(checkpoint: str | None, witness: str | None, since_seal: bool, from_c
     output.emit(s.fmt, fields)
 
 
-def _record_run(ledger, actor: str, report) -> str | None:
-    """Keep the run's outcome in verify_runs (the log itself is only read); why not, when it could not be kept."""
+def _record_run(ledger, actor: str, report, scope: str) -> str | None:
+    """Keep the run's outcome and what it covered (``scope``: full, or incremental from a seal in the log or a
+    kept seal file) in verify_runs (the log itself is only read); why not, when it could not be kept."""
     from projections import verify_runs
 
-    run = verify_runs.run_of(actor, report, verify_runs.head_position(ledger.engine, report.head))
+    run = verify_runs.run_of(actor, report, verify_runs.head_position(ledger.engine, report.head), scope)
     return verify_runs.record(ledger.engine, run, verify_runs.signer_for(ledger.app, actor))
 
 

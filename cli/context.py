@@ -234,9 +234,12 @@ def _storage_refusal(error: Exception) -> LedgerError | None:
     return storage_refusal(store, error)
 
 
-def submit(name: str, /, *, after: Callable[[Any], None] | None = None, **raw: Any) -> None:
+def submit(
+    name: str, /, *, after: Callable[[Any], None] | None = None, headers: dict[str, str] | None = None, **raw: Any
+) -> None:
     """Build the command ``name`` from raw option values, run it, print the result (``after`` sees the result
-    first: ``close`` keeps its seal in the witness directory)."""
+    first: ``close`` keeps its seal in the witness directory; ``headers``: the command's own names for some
+    fields, where the shared one would mislead)."""
     from ledger import commands
 
     s = settings()
@@ -254,17 +257,17 @@ def submit(name: str, /, *, after: Callable[[Any], None] | None = None, **raw: A
     )
     if after is not None:
         after(result)
-    show(result.fields, result.changed, result.note)
+    show(result.fields, result.changed, result.note, headers)
 
 
-def show(fields: dict, changed: bool = True, note: str | None = None) -> None:
+def show(fields: dict, changed: bool = True, note: str | None = None, headers: dict[str, str] | None = None) -> None:
     s = settings()
     payload = dict(fields, changed=changed) if s.fmt == "json" else fields
     if s.fmt == "json" and note:
         payload["note"] = note
     if not changed:
         note = "未改变: 与之前的一条命令完全相同 (重复提交), 什么也没有写入"
-    output.emit(s.fmt, payload, note=note)
+    output.emit(s.fmt, payload, note=note, headers=headers)
 
 
 def _loggable(fields: dict) -> dict:

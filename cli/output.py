@@ -173,9 +173,10 @@ def _nested(value: Any) -> Any:
     return value
 
 
-def record(fields: dict) -> str:
-    """One result as a two-column table: Chinese names on the left."""
-    present = {header(k, v): _nested(shown(k, v)) for k, v in fields.items() if v is not None}
+def record(fields: dict, headers: Mapping[str, str] | None = None) -> str:
+    """One result as a two-column table: Chinese names on the left (``headers``: a command's own for some)."""
+    own = headers or {}
+    present = {own.get(k) or header(k, v): _nested(shown(k, v)) for k, v in fields.items() if v is not None}
     size = max(width(k) for k in present) if present else 0
     return "\n".join(f"{_pad(k, size, False)}  {_human(v)}" for k, v in present.items())
 
@@ -211,8 +212,10 @@ def emit(
     money: Collection[str] = (),
     total: bool = False,
     yuan_unit: str = "元",
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    click.echo(render(fmt, payload, columns=columns, money=money, total=total, yuan_unit=yuan_unit), nl=fmt != "csv")
+    text = render(fmt, payload, columns=columns, money=money, total=total, yuan_unit=yuan_unit, headers=headers)
+    click.echo(text, nl=fmt != "csv")
     if note and fmt not in ("json", "csv"):
         click.echo(note, err=True)
 
@@ -235,7 +238,7 @@ def render(
         return as_csv(rows, money, total=total, headers=headers, columns=columns)
     if isinstance(payload, list):
         return table(payload, columns, money, total=total, yuan_unit=yuan_unit, headers=headers, limit=terminal_width())
-    return record(payload)
+    return record(payload, headers)
 
 
 MAX_MESSAGE = 600  # characters: a refusal names what it must; an echoed megabyte helps nobody

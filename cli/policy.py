@@ -31,7 +31,7 @@ def _catalogue():
     """Shipped clauses plus the documents loaded into this ledger (only the shipped ones when there is none)."""
     from projections import policy_catalogue
 
-    light = policy_catalogue.catalogue(settings().db)  # a SQLite file, or none: read with sqlite3 (issue 26)
+    light = policy_catalogue.catalogue(settings().db)  # sqlite3 or psycopg alone, or no ledger at all (issue 26)
     if light is not None:
         return light
     from ledger import clauses, errors

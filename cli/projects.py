@@ -7,6 +7,8 @@ import click
 
 from .context import date_option, guarded, submit
 
+CLOSE_HEADERS = {"balance": "结余"}  # close-project's own word for what the project had left
+
 
 @click.command()
 @click.argument("ref")
@@ -59,7 +61,17 @@ def close_project(
     Examples:
       grantledger close-project QD-2024-001 --result pass --doc 验收-2025-001 --voucher ZH-2025-0001
     """
-    submit("close-project", ref=ref, result=result, doc=doc, voucher=voucher, retain_doc=retain_doc, date=date)
+    # 结余 (paid − spent − recovered), not the trial balance's 余额 that the field's shared label reads
+    submit(
+        "close-project",
+        headers=CLOSE_HEADERS,
+        ref=ref,
+        result=result,
+        doc=doc,
+        voucher=voucher,
+        retain_doc=retain_doc,
+        date=date,
+    )
 
 
 @click.command()

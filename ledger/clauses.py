@@ -23,9 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import dates, money
-from .cities import CITIES  # a city's clauses are for units registered there
 from .money import Fen
-from .values import GRADES, MODES, UNIT_TYPES
+from .values import CITIES, GRADES, MODES, UNIT_TYPES
 
 POLICY_DIR = Path(__file__).with_name("policies")
 

@@ -12,10 +12,8 @@ import unicodedata
 from typing import Any
 
 from . import errors
-from .cities import CITIES
 from .errors import LedgerError
-
-CITY_WORDS = {code: name for code, (_, name) in CITIES.items()}  # qingdao → 青岛市
+from .values import CITY_WORDS
 
 
 def city(text: object) -> str:

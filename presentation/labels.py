@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.scope import CITY_WORDS
 from ledger.tranches import MILESTONES, RESULTS
-from ledger.values import CATEGORIES, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
+from ledger.values import CATEGORIES, CITY_WORDS, GRADES, KINDS, MODES, NEGATIVE_LIST, ROLES, UNIT_TYPES
 from ledger.vocabulary import LABELS
 
 HEADERS = {

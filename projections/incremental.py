@@ -38,6 +38,7 @@ from ledger import errors
 from ledger.money import format_human
 from ledger.periods import state_hash
 
+from . import finding_words as words
 from . import resume, schema, seals
 from .audit import (
     ChainCheck,
@@ -164,7 +165,7 @@ def verify_since(
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             check.finish(app.recorder)
             report.findings.extend(rules.findings)
-            report.findings.append(f"the projections cannot be rebuilt from the log ({type(exc).__name__}: {exc})")
+            report.findings.append(f"无法从日志重建读模型 ({type(exc).__name__}: {exc})")
             report.checks["projections"] = "TAMPERED"
             return report
         check.finish(app.recorder)
@@ -395,10 +396,10 @@ def _compare_tail(live, scratch, position: int, content: dict, report: Report, p
     }
     for key in sorted(set(derived) | set(stored), key=lambda k: [str(v) for v in k]):
         if derived.get(key) != stored.get(key):
-            where = ", ".join(map(str, key))
+            where = ", ".join(map(words.value, key))
             report.findings.append(
-                f"fund_balances row ({where}) differs from the sealed balances plus the events since the seal: "
-                f"live {stored.get(key)} ≠ rebuilt {derived.get(key)}"
+                f"{words.table('fund_balances')} 的行 ({where}) 与封存时的余额加上封存之后的事件不符: "
+                f"现存 {words.row(stored.get(key))} ≠ 重建 {words.row(derived.get(key))}"
             )
             report.checks["projections"] = "TAMPERED"
             return
@@ -409,14 +410,12 @@ def _compare_tail(live, scratch, position: int, content: dict, report: Report, p
     bal = schema.balances.c
     for account, d, c in live.execute(select(bal.account, bal.debit, bal.credit)):
         if tuple(accounts.pop(account, (0, 0))) != (d, c) and (d or c or account in accounts):
-            report.findings.append(
-                f"balances row ({account}) differs from the sealed balances plus the events since the seal"
-            )
+            report.findings.append(f"{words.table('balances')} 的行 ({account}) 与封存时的余额加上封存之后的事件不符")
             report.checks["projections"] = "TAMPERED"
             return
     if any(d or c for d, c in accounts.values()):
         account = next(a for a, (d, c) in accounts.items() if d or c)
-        report.findings.append(f"balances row ({account}) is missing from the live read model")
+        report.findings.append(f"{words.table('balances')} 的行 ({account}) 在现存的读模型中不见了")
         report.checks["projections"] = "TAMPERED"
         return
     report.checks["projections"] = "ok (封存之后的日记账、历史和来源逐行比对; 余额 = 封存时余额 + 之后的过账)"
@@ -439,8 +438,7 @@ def _compare_origins(live, scratch, content: dict, report: Report) -> bool:
     for key in keys:
         a, b = found.get(key), rebuilt[key]
         if a != b:
-            problem = "is missing from the live read model" if a is None else "differs from a rebuild from the events"
-            report.findings.append(f"origins row ({key}) {problem}: live {a} ≠ rebuilt {b}")
+            report.findings.append(words.row_problem(o, 1, a, b))
             report.checks["projections"] = "TAMPERED"
             return True
     made = sum(1 for key in keys if key not in content["origins_seeded"])
@@ -448,8 +446,8 @@ def _compare_origins(live, scratch, content: dict, report: Report) -> bool:
     here = live.execute(select(func.count()).select_from(o)).scalar()
     if here != wanted:
         report.findings.append(
-            f"origins holds {here} rows, not the {content['origins']['rows']} sealed plus {made} made since: "
-            f"a row was {'added' if here > wanted else 'deleted'} behind the ledger"
+            f"{words.table('origins')} 有 {here} 行, 而不是封存时的 {content['origins']['rows']} 行加上之后新增的 "
+            f"{made} 行: 有人绕过账本{'添加' if here > wanted else '删除'}了行"
         )
         report.checks["projections"] = "TAMPERED"
         return True
@@ -462,9 +460,7 @@ def trial_balance(conn, report: Report) -> None:
     b = schema.balances.c
     debit, credit = conn.execute(select(total(b.debit), total(b.credit))).one()
     if debit != credit:
-        report.findings.append(
-            f"trial balance does not sum to zero: debits {format_human(debit)}, credits {format_human(credit)}"
-        )
+        report.findings.append(f"试算不平衡: 借方合计 {format_human(debit)}, 贷方合计 {format_human(credit)}")
         report.checks["trial balance"] = "TAMPERED"
         return
     report.checks["trial balance"] = f"ok (debits = credits = {format_human(debit)}; 日记账仅核对封存之后的部分)"
@@ -513,13 +509,6 @@ def _compare_rows(live, scratch, table, report: Report, after: int | None) -> bo
         if a is None and b is None:
             return False
         if a != b:
-            if a is None or (b is not None and a[:keys] > b[:keys]):
-                row, problem = b, "is missing from the live read model"
-            elif b is None or a[:keys] < b[:keys]:
-                row, problem = a, "should not exist"
-            else:
-                row, problem = a, "differs from a rebuild from the events"
-            where = ", ".join(map(str, row[:keys])) if row is not None else "?"
-            report.findings.append(f"{table.name} row ({where}) {problem}: live {a} ≠ rebuilt {b}")
+            report.findings.append(words.row_problem(table, keys, a, b))
             report.checks["projections"] = "TAMPERED"
             return True

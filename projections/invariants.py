@@ -30,6 +30,7 @@ from typing import Any
 from ledger.ids import key_id
 from ledger.money import format_human
 
+from . import finding_words as words
 from .decoding import loads
 
 GRANT_TOPICS = {
@@ -49,6 +50,7 @@ GRANT_TOPICS = {
 FUND_TOPICS = {"FundYear.Opened", "FundYear.Appropriated", "FundYear.Committed", "FundYear.Returned"}
 FUND_TOPICS |= {"FundYear.ReturnReversed", "FundYear.Released"}
 CAP_TOPICS = {"UnitCap.Opened", "UnitCap.Used", "UnitCap.Carried", "UnitCap.Released"}
+PERIOD_WORDS = {"life": "累计", "once": "一次性"}  # a cap's period in a finding (else its year)
 WATCHED = GRANT_TOPICS | FUND_TOPICS | CAP_TOPICS
 # Where each declared event (``ledger.vocabulary``) stands with this fold (tests/unit/test_vocabulary.py).
 HANDLES = WATCHED
@@ -123,7 +125,7 @@ class InvariantCheck:
         else:
             problem = self._cap(name, d, self.caps[originator])
         if problem:
-            self.finding = f"event seq {seq} ({name}) breaks {problem}"
+            self.finding = f"{words.event(seq, name)} 破坏了{problem}"
         return self.finding
 
     @staticmethod
@@ -158,9 +160,9 @@ class InvariantCheck:
         used = a["spent"] + a["recovered"]
         if not (0 <= used <= a["paid"] <= a["paid"] + a["pending"] <= a["awarded"] and a["pending"] >= 0):
             return (
-                f"invariant 1 for award {a['ref']}: spent {format_human(a['spent'])} + recovered "
-                f"{format_human(a['recovered'])} ≤ disbursed {format_human(a['paid'])} ≤ disbursed + pending "
-                f"{format_human(a['paid'] + a['pending'])} ≤ awarded {format_human(a['awarded'])} no longer holds"
+                f"不变量 1 (申报 {a['ref']}): 已支出 {format_human(a['spent'])} + 已追回 "
+                f"{format_human(a['recovered'])} ≤ 已拨付 {format_human(a['paid'])} ≤ 已拨付 + 待审批 "
+                f"{format_human(a['paid'] + a['pending'])} ≤ 批复金额 {format_human(a['awarded'])} 不再成立"
             )
         flow = _held_change(name, d)
         if flow is None:
@@ -171,8 +173,8 @@ class InvariantCheck:
         if short is None:
             return None
         return (
-            f"invariant 1 for award {a['ref']} on effective date {short[0]}: the unit held "
-            f"{format_human(short[1])} (spent + recovered exceed what had been disbursed by that date)"
+            f"不变量 1 (申报 {a['ref']}, 业务日期 {short[0]}): 单位持有 "
+            f"{format_human(short[1])} (截至该日, 已支出 + 已追回超过了已拨付)"
         )
 
     @staticmethod
@@ -191,8 +193,8 @@ class InvariantCheck:
         if f["committed"] <= f["appropriated"] + f["returned"]:
             return None
         return (
-            f"invariant 2 for fund {f['name']}: committed {format_human(f['committed'])} > appropriated "
-            f"{format_human(f['appropriated'])} + returned {format_human(f['returned'])}"
+            f"不变量 2 (资金 {f['name']}): 已承诺 {format_human(f['committed'])} > 预算 "
+            f"{format_human(f['appropriated'])} + 收回 {format_human(f['returned'])}"
         )
 
     def _carried_as_awarded(self, d: dict) -> bool:
@@ -205,7 +207,8 @@ class InvariantCheck:
 
     def _cap(self, name: str, d: dict, c: dict) -> str | None:
         if name == "UnitCap.Opened":
-            c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {d.get('period')}", d.get("cap")
+            period = PERIOD_WORDS.get(d.get("period"), d.get("period"))
+            c["name"], c["cap"] = f"{d.get('unit')} {d.get('group')} {period}", d.get("cap")
             c["life"] = d.get("period") == "life"
             return None
         # Used, or Carried: awards made before the limit was kept (issue 28); Released: given back (issue 24)
@@ -235,12 +238,11 @@ class InvariantCheck:
             c["lifted"] = c.get("lifted", 0) + max(c["used"] - cap, 0) - max(before - cap, 0)
         if c["cap"] is None or c["used"] <= int(c["cap"]) + c.get("lifted", 0) + c.get("carried_over", 0):
             return None
-        lifted = f" + lifted {format_human(c['lifted'])} (一事一议)" if c.get("lifted") else ""
+        lifted = f" + 放宽 {format_human(c['lifted'])} (一事一议)" if c.get("lifted") else ""
         if c.get("carried_over"):
-            lifted += f" + carried above it {format_human(c['carried_over'])} (awards before the limit was kept)"
+            lifted += f" + 既往超出 {format_human(c['carried_over'])} (开始记上限之前的批复)"
         return (
-            f"invariant 3 for cap {c['name']}: used {format_human(c['used'])} > cap {format_human(int(c['cap']))}"
-            f"{lifted}"
+            f"不变量 3 (上限 {c['name']}): 已用 {format_human(c['used'])} > 上限 {format_human(int(c['cap']))}{lifted}"
         )
 
 

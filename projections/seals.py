@@ -54,7 +54,7 @@ def head_at(recorder: Any, position: int) -> str:
         return GENESIS.hex()
     rows = recorder.select_chain(position - 1, 1)
     if not rows or rows[0].seq != position or rows[0].hash is None:
-        raise LookupError(f"no hashed event at position {position}")
+        raise LookupError(f"日志第 {position} 条没有带哈希的事件")
     return rows[0].hash.hex()
 
 

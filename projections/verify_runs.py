@@ -7,6 +7,14 @@ the row's fields) when this account's keyring holds it, so a forged "passed"
 row can be told from a real one. The table is not part of the log nor a
 projection: a login that may only read still verifies, and the run is then
 simply not recorded (``record`` says why).
+
+A run says what it covered (``scope``, migration 0140): a full verify (``full``, with or without
+``--checkpoint``/``--witness``), or an incremental one that trusted a seal and folded only what followed it —
+from the latest seal in the log (``seal``, ``--since-seal``) or from a seal file the auditor kept
+(``checkpoint``, ``--from-checkpoint``) — with the sealed position it started from (``since``). A "passed"
+from an incremental run does not prove what a full one proves, so the integrity page says which it was
+(``scope_words``); both fields are signed with the rest (``DOMAIN_SCOPED``). A row from before the migration
+has neither, and its signature is checked as it was made (``DOMAIN``).
 """
 
 from __future__ import annotations
@@ -34,8 +42,12 @@ verify_runs = Table(
     Column("finding", String(600)),
     Column("key", String(200)),
     Column("signature", String(200)),
+    Column("scope", String(16)),  # full / seal / checkpoint (migration 0140; NULL: recorded before it)
+    Column("since", BigInteger),  # an incremental run's sealed starting position
 )
-DOMAIN = b"grantledger-verify-run-v1"
+DOMAIN = b"grantledger-verify-run-v1"  # a row without a scope (recorded before migration 0140)
+DOMAIN_SCOPED = b"grantledger-verify-run-v2"
+SCOPES = ("full", "seal", "checkpoint")
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,16 @@ class Run:
     events: int
     signatures: int
     finding: str | None = None
+    scope: str | None = None  # one of SCOPES; None only in a row recorded before migration 0140
+    since: int | None = None
 
     def message(self) -> bytes:
+        """The signed bytes: the scope and starting position too, so an incremental run cannot pass as a full one."""
         fields = (self.verified_at, self.actor, self.position, self.head or "", self.ok, self.events, self.signatures)
-        return DOMAIN + "\x1f".join(map(str, (*fields, self.finding or ""))).encode()
+        if self.scope is None:
+            return DOMAIN + "\x1f".join(map(str, (*fields, self.finding or ""))).encode()
+        scoped = (*fields, self.finding or "", self.scope, "" if self.since is None else self.since)
+        return DOMAIN_SCOPED + "\x1f".join(map(str, scoped)).encode()
 
 
 def head_position(engine: Engine, head: str | None) -> int | None:
@@ -70,8 +88,11 @@ def head_position(engine: Engine, head: str | None) -> int | None:
     return int(found) if found is not None else None
 
 
-def run_of(actor: str, report: Any, position: int | None = None) -> Run:
-    """A run from ``audit.verify``'s report; ``position`` is where its head hash stands in the log."""
+def run_of(actor: str, report: Any, position: int | None = None, scope: str = "full") -> Run:
+    """A run from ``audit.verify``'s report; ``position`` is where its head hash stands in the log, ``scope``
+    what it covered (``SCOPES``; an incremental run's starting position is the report's ``since``)."""
+    if scope not in SCOPES:
+        raise ValueError(f"verify run scope {scope!r}")
     return Run(
         verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
         actor=actor,
@@ -81,6 +102,8 @@ def run_of(actor: str, report: Any, position: int | None = None) -> Run:
         events=int(report.events),
         signatures=int(report.signatures or 0),
         finding=(report.findings[0][:600] if report.findings else None),
+        scope=scope,
+        since=None if scope == "full" else report.since,
     )
 
 
@@ -103,14 +126,30 @@ def last(conn: Connection) -> dict | None:
     """The latest run, with whether its signature holds; ``None`` when none is recorded (or no such table)."""
     from sqlalchemy import inspect
 
-    if not inspect(conn).has_table("verify_runs"):  # a database from before migration 0060
+    found = inspect(conn)
+    if not found.has_table("verify_runs"):  # a database from before migration 0060
         return None
-    row = conn.execute(select(verify_runs).order_by(desc(verify_runs.c.id)).limit(1)).first()
+    there = {c["name"] for c in found.get_columns("verify_runs")}  # before 0140: no scope, no since
+    columns = [c for c in verify_runs.c if c.name in there]
+    row = conn.execute(select(*columns).order_by(desc(verify_runs.c.id)).limit(1)).first()
     if row is None:
         return None
-    found = dict(row._mapping)
-    found["signed"] = signed(found)
-    return found
+    run = {"scope": None, "since": None, **row._mapping}
+    run["signed"] = signed(run)
+    run["scope_words"] = scope_words(run)
+    return run
+
+
+def scope_words(run: dict) -> str:
+    """What a recorded run covered, in words a clerk reads on the integrity page."""
+    since = run.get("since")
+    if run.get("scope") == "full":
+        return "完整校验 (从第 1 条事件起)"
+    if run.get("scope") == "seal":
+        return f"增量校验 (自日志中的封存, 第 {since} 条之后; 封存之前由封存担保)"
+    if run.get("scope") == "checkpoint":
+        return f"增量校验 (自审计人员留存的封存文件, 第 {since} 条之后; 封存之前由封存担保)"
+    return "校验范围未记录 (升级前的记录)"
 
 
 def signed(row: dict) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 
 from ledger import clauses
 
+from .. import finding_words
 from ..decoding import loads
 from . import actors, applications, caps, corrections, payments, periods, projects, settlements, spending
 from .act import Act
@@ -156,7 +157,7 @@ class Redecide:
         try:
             data = loads(state)
         except ValueError:
-            self._finding(f"事件 seq {seq} ({name}) 无法读取: 内容不是 JSON")
+            self._finding(f"{finding_words.event(seq, name)} 无法读取: 内容不是 JSON")
             return None
         self._decide(seq, name, data, originator)
         return data
@@ -165,11 +166,11 @@ class Redecide:
         signer = self._signer(seq)
         rule = RULES.get(name)
         if rule is None and name not in SIGNATURE_ONLY:
-            self._finding(f"事件 seq {seq} ({name}) 是未知的事件类型: 账本没有这种事件, 无从判断是否允许")
+            self._finding(f"{finding_words.event(seq, name)} 是未知的事件类型: 账本没有这种事件, 无从判断是否允许")
             return
         problem = shape_problem(name, data)
         if problem is not None:
-            self._finding(f"事件 seq {seq} ({name}) 格式不对: {problem}, 账本不会写出这样的事件")
+            self._finding(f"{finding_words.event(seq, name)} 格式不对: {problem}, 账本不会写出这样的事件")
             return
         if signer is None:
             who, key, first = str(data.get("actor") or data.get("admin") or "?"), None, True

@@ -7,6 +7,7 @@ from typing import Any
 
 from ledger.money import format_human
 
+from .. import finding_words
 from .state import Person, State
 
 ADMIN = "admin"
@@ -36,7 +37,7 @@ class Act:
     findings: list[str] = field(default_factory=list)
 
     def fail(self, rule: str, detail: str) -> None:
-        self.findings.append(f"事件 seq {self.seq} ({self.name}) 违反「{rule}」: {detail}")
+        self.findings.append(f"{finding_words.event(self.seq, self.name)} 违反「{rule}」: {detail}")
 
     @property
     def on(self) -> str:
@@ -58,7 +59,7 @@ class Act:
         wanted = "、".join(f"{ROLE_WORDS.get(r, r)} ({r})" for r in sorted(roles | {ADMIN}))
         revoked = [r for r in sorted(roles | {ADMIN}) if r in self.person.revoked]
         why = (
-            f"; 其{ROLE_WORDS.get(revoked[0], revoked[0])}角色已于 seq {self.person.revoked[revoked[0]]} 撤销, "
+            f"; 其{ROLE_WORDS.get(revoked[0], revoked[0])}角色已于第 {self.person.revoked[revoked[0]]} 条事件撤销, "
             "撤销后仍用其钥匙签名"
             if revoked
             else ""

@@ -33,6 +33,7 @@ from ledger import clauses
 from ledger.dates import year_of
 from ledger.ids import key_id
 
+from .. import finding_words
 from .act import Act, yuan
 from .state import State
 
@@ -195,7 +196,7 @@ def end_of_range(state: State) -> list[str]:
         elif not state.range_awards or (name == "UnitCap.Carried" and d["amount"] < 0):
             problem = ("额度记录须来自同一操作中的批复", "同一操作中没有批复")
         if problem is not None:
-            findings.append(f"事件 seq {seq} ({name}) 违反「{problem[0]}」: {problem[1]}")
+            findings.append(f"{finding_words.event(seq, name)} 违反「{problem[0]}」: {problem[1]}")
     state.range_limits.clear()
     state.range_awards.clear()
     state.range_releases.clear()

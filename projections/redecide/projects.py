@@ -128,7 +128,7 @@ def _open(a: Act, g: dict, what: str) -> bool:
         return True
     a.fail(
         "项目结题后不得再拨付、支出或变更",
-        f"申报 {g['ref']} 已于 {c['on']} 结题 (文号 {c['doc']}, seq {c['seq']}), 此后又{what}",
+        f"申报 {g['ref']} 已于 {c['on']} 结题 (文号 {c['doc']}, 第 {c['seq']} 条事件), 此后又{what}",
     )
     return False
 

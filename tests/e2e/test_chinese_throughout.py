@@ -13,14 +13,21 @@ refusals, and verify's check lines with them.
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+from collections.abc import Callable
 
 import click
 import pytest
 
+from app.facade import Ledger
 from cli.main import COMMANDS, main
 from cli.output import width
+from projections import schema
 from projections.journal import ACCOUNTS
-from tests.e2e.driver import Cli, awarded, runner, standard_world
+from tests import attacks
+from tests.attacks import Kit
+from tests.e2e.driver import Cli, awarded, describe, runner, standard_world
 from tests.helpers import ENTERPRISE, HOSPITAL, UNIVERSITY
 
 # What a user types or a proper name: commands, subcommands, option values, formats, products.
@@ -53,15 +60,15 @@ TYPED |= {name.partition(":")[0] for name in ACCOUNTS} | {"total", "expense"}
 WORD = re.compile(r"(?<![\w\-./:@$~=+'\"])([A-Za-z][A-Za-z']+)(?![\w\-./:@=+'\"\[])")
 
 
-def english(text: str) -> list[str]:
-    """The English words a clerk would read in ``text``."""
+def english(text: str, typed: frozenset[str] = frozenset()) -> list[str]:
+    """The English words a clerk would read in ``text`` (``typed``: identifiers set aside here besides ``TYPED``)."""
     found = []
     for line in text.splitlines():
         if line.startswith("$ ") or line.strip().startswith(("grantledger ", "GRANTLEDGER_")):  # typed commands
             continue
         for match in WORD.finditer(line):
             word = match.group(1)
-            if word.isupper() or word in TYPED or word.lower() in TYPED:
+            if word.isupper() or word in TYPED or word.lower() in TYPED or word in typed:
                 continue
             found.append(f"{word!r} in: {line.strip()[:160]}")
     return found
@@ -319,3 +326,114 @@ def test_verify_reads_in_words_and_passes_after_every_later_act(later_session):
     assert "哈希链" in verified and "签名核验" in verified and "试算平衡" in verified, verified
     assert "通过              是" in verified and "未通过" not in verified, verified
     assert "借方 = 贷方 =" in verified and "代管" in verified, verified
+
+
+# -- verify on a tampered ledger: every finding in words (issue 27) ---------------------------------------------
+
+# The read models' tables and columns are identifiers a finding of verify names (a table beside its Chinese name,
+# as the accounts above; a changed row by the columns that differ): set aside in verify's findings only.
+COLUMNS = {table.name for table in schema.metadata.sorted_tables}
+COLUMNS |= {column.name for table in schema.metadata.sorted_tables for column in table.columns}
+
+
+def _sql(*statements: str) -> Callable[[str], None]:
+    """A forgery written straight into the SQLite file, behind the ledger's back."""
+
+    def tamper(path: str) -> None:
+        with sqlite3.connect(path) as db:
+            for statement in statements:
+                db.execute(statement)
+
+    return tamper
+
+
+def _forged(attack: Callable[[Kit], None]) -> Callable[[str], None]:
+    """A forgery signed with a stolen key (tests/attacks.py): the chain and the signatures hold."""
+
+    def tamper(path: str) -> None:
+        with Ledger(f"sqlite:///{path}") as ledger:
+            attack(Kit(ledger))
+
+    return tamper
+
+
+def _paid_beyond_the_award(kit: Kit) -> None:
+    """500万 posted on QD-2's 300万 award (60万 paid): invariant 1 breaks."""
+    g = kit.grant("QD-2")
+    g._disbursed(voucher="PZ-X", amount=500_000_000, held=False, actor="clerk", on="2024-09-12")
+    kit.write(kit.stolen(), g)
+
+
+TAMPERS = {
+    "rewritten event": _sql(
+        "DROP TRIGGER stored_events_no_update",
+        "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '10000000', '10000001') AS BLOB) "
+        "WHERE topic LIKE '%Spent'",
+    ),
+    "event rewritten as text": _sql(
+        "DROP TRIGGER stored_events_no_update",
+        "UPDATE stored_events SET state = CAST(state AS TEXT) WHERE topic LIKE '%Spent'",
+    ),
+    "deleted event": _sql(
+        "DROP TRIGGER stored_events_no_delete",
+        "DELETE FROM stored_events WHERE rowid = (SELECT max(rowid) FROM stored_events)",
+    ),
+    "deleted middle event": _sql(
+        "DROP TRIGGER stored_events_no_delete", "DELETE FROM stored_events WHERE topic LIKE '%Spent'"
+    ),
+    "removed signature": _sql(
+        "DROP TRIGGER event_signatures_no_delete",
+        "DELETE FROM event_signatures WHERE first_seq = (SELECT max(first_seq) FROM event_signatures)",
+    ),
+    "changed read-model row": _sql("UPDATE awards SET disbursed = disbursed + 1 WHERE application = 'QD-1'"),
+    "deleted read-model row": _sql("DELETE FROM awards WHERE application = 'QD-2'"),
+    "broken trial balance": _sql("UPDATE balances SET debit = debit + 100 WHERE account = 'earmarked'"),
+    "append-only triggers dropped": _sql("DROP TRIGGER event_hashes_no_update"),
+    "invariant 1 by date": _forged(attacks.spending_before_paid),
+    "invariant 1 beyond the award": _forged(_paid_beyond_the_award),
+}
+
+
+@pytest.fixture(scope="module")
+def honest_kit(tmp_path_factory) -> str:
+    """The attack kit's honest ledger (tests/attacks.py), once: each tamper works on a copy of its file."""
+    path = str(tmp_path_factory.mktemp("honest") / "ledger.db")
+    with Ledger(f"sqlite:///{path}", create_tables=True) as ledger:
+        ledger.init("admin")
+        Kit.build(ledger)
+    return path
+
+
+@pytest.mark.parametrize("name", list(TAMPERS))
+def test_verify_on_a_tampered_ledger_names_what_it_found_in_chinese(honest_kit, tmp_path, name):
+    """verify, seal and province verify on a tampered ledger: the check lines, the first finding (the error
+    line) and every other finding verify makes read in Chinese, facts kept (positions, types, tables, amounts)."""
+    path = str(tmp_path / "ledger.db")
+    shutil.copy(honest_kit, path)
+    TAMPERS[name](path)
+    url = f"sqlite:///{path}"
+    cli = Cli(url)
+    shown = [cli("verify", actor="auditor", fmt="table")]
+    assert shown[0].exit_code == 1 and "TAMPERED" in shown[0].stderr, describe(shown[0])
+    shown.append(cli("province", "verify", "--ledger", f"青岛={url}", actor="auditor", fmt="table"))
+    with Ledger(url) as ledger:
+        findings = ledger.verify("auditor").findings
+    assert findings, name
+    seen = [f"{r.stdout}\n{r.stderr}" for r in shown] + findings
+    leftovers = [word for text in seen for word in english(text, frozenset(COLUMNS))]
+    assert leftovers == [], "\n".join(leftovers)
+
+
+def test_the_scan_catches_verifys_english_findings():
+    assert english("event seq 12 (Grant.Disbursed v3 of 1234) does not match its stored hash") != []
+    assert english("awards row (QD-1) differs from a rebuild from the events: live (1, None) ≠ rebuilt (2, None)")
+    assert (
+        english("第 12 条事件「拨付」(Grant.Disbursed) 与存储的哈希不符; 读模型「批复」(表 awards) 的行 (QD-1)") == []
+    )
+
+
+def test_close_project_labels_its_balance_jie_yu_not_the_trial_balances_yu_e(later_session):
+    """close-project's computed 结余 (paid − spent − recovered) is shown as 结余; 余额 is the trial balance's."""
+    closed = next(t for t in later_session if t.startswith("$ close-project QD-1 --result pass --doc 验-1 --voucher"))
+    names = [line.split()[0] for line in closed.splitlines()[1:] if line.strip()]
+    assert "结余" in names and "余额" not in names, closed

@@ -902,7 +902,7 @@ def test_verify_exits_1_with_tampered_naming_the_event_after_a_stored_event_is_e
     result = cli("verify", actor="auditor", fmt="json")
     assert result.exit_code == 1, describe(result)
     error = json.loads(result.stdout)["error"]
-    assert error["code"] == "TAMPERED" and f"seq {seq}" in error["message"]
+    assert error["code"] == "TAMPERED" and f"第 {seq} 条事件" in error["message"]
 
 
 @pytest.mark.parametrize(

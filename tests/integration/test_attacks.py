@@ -6,6 +6,8 @@ it said ok to all of them (the malformed event: a traceback). The honest ledger 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cli.main import main
@@ -35,7 +37,7 @@ def test_verify_names_the_attack(kit, db_url, name):
     assert report.checks[CHECK].startswith("TAMPERED"), report.checks
     named = [f for f in report.findings if rule in f]
     assert named, report.findings
-    assert "事件 seq" in named[0]
+    assert re.search(r"第 \d+ 条事件", named[0]), named[0]
     result = runner().invoke(main, ["--db", db_url, "--actor", "auditor", "verify"])
     assert result.exit_code == 1, result.output
     assert "TAMPERED" in result.output and "Traceback" not in result.output

@@ -96,7 +96,7 @@ def test_editing_one_byte_of_a_stored_event_is_found_and_named(world):
     report = ledger.verify("auditor")
     assert not report.ok
     assert report.checks["hash chain"] == "TAMPERED"
-    assert report.findings[0].startswith(f"event seq {seq} (Grant.Disbursed")
+    assert report.findings[0].startswith(f"第 {seq} 条事件「拨付」(Grant.Disbursed")
 
 
 def test_deleting_an_event_is_found(world):
@@ -108,7 +108,7 @@ def test_deleting_an_event_is_found(world):
     raw(ledger, f"DELETE FROM {table} WHERE {seq_column} = :s", s=seq)
     report = ledger.verify("auditor")
     assert not report.ok
-    assert f"seq {seq + 1}" in report.findings[0] or f"seq {seq} is missing" in report.findings[0]
+    assert f"第 {seq + 1} 条" in report.findings[0] or f"第 {seq} 条事件不见了" in report.findings[0]
 
 
 def test_rewriting_a_stored_hash_is_found(world):
@@ -116,7 +116,7 @@ def test_rewriting_a_stored_hash_is_found(world):
     disarm(world.ledger)
     raw(world.ledger, "UPDATE event_hashes SET hash = :h WHERE notification_id = 3", h=bytes(32))
     report = world.ledger.verify("auditor")
-    assert not report.ok and report.findings[0].startswith("event seq 3 ")
+    assert not report.ok and report.findings[0].startswith("第 3 条事件")
 
 
 def test_an_event_written_around_the_ledger_has_no_hash_and_is_found(world):
@@ -133,7 +133,7 @@ def test_an_event_written_around_the_ledger_has_no_hash_and_is_found(world):
     )
     ledger.catch_up()
     report = ledger.verify("auditor")
-    assert not report.ok and "has no hash" in report.findings[0]
+    assert not report.ok and "没有哈希" in report.findings[0]
 
 
 def test_editing_a_projection_row_is_found_and_named(world):
@@ -143,7 +143,7 @@ def test_editing_a_projection_row_is_found_and_named(world):
     assert not report.ok
     assert report.checks["hash chain"] == "ok"
     assert report.checks["projections"] == "TAMPERED"
-    assert report.findings[0].startswith("awards row (QD-1)")
+    assert report.findings[0].startswith("读模型「批复」(表 awards) 的行 (QD-1)")
 
 
 def test_a_deleted_projection_row_is_named_itself_not_the_row_after_it(world):
@@ -152,7 +152,9 @@ def test_a_deleted_projection_row_is_named_itself_not_the_row_after_it(world):
     raw(world.ledger, "DELETE FROM awards WHERE application = 'QD-1'")
     report = world.ledger.verify("auditor")
     assert report.checks["projections"] == "TAMPERED"
-    assert report.findings[0].startswith("awards row (QD-1) is missing from the live read model"), report.findings
+    assert report.findings[0].startswith("读模型「批复」(表 awards) 的行 (QD-1) 在现存的读模型中不见了"), (
+        report.findings
+    )
 
 
 def test_a_stored_event_rewritten_as_text_is_tampered_and_named_not_a_crash(world):
@@ -166,8 +168,8 @@ def test_a_stored_event_rewritten_as_text_is_tampered_and_named_not_a_crash(worl
     raw(ledger, f"UPDATE {table} SET state = CAST(state AS TEXT) WHERE {seq_column} = :s", s=seq)
     report = ledger.verify("auditor")
     assert report.checks["hash chain"] == "TAMPERED"
-    assert report.findings[0].startswith(f"event seq {seq} (Grant.Disbursed"), report.findings
-    assert "rewritten" in report.findings[0]
+    assert report.findings[0].startswith(f"第 {seq} 条事件「拨付」(Grant.Disbursed"), report.findings
+    assert "被改写" in report.findings[0]
 
 
 def test_an_unbalanced_journal_line_is_found(world):
@@ -226,4 +228,4 @@ def test_a_doubled_row_in_a_projection_stripped_of_its_key_is_found(world):
         raw(world.ledger, sql)
     report = world.ledger.verify("auditor")
     assert report.checks["projections"] == "TAMPERED", report.findings
-    assert any(f.startswith("awards row (QD-") for f in report.findings), report.findings
+    assert any(f.startswith("读模型「批复」(表 awards) 的行 (QD-") for f in report.findings), report.findings

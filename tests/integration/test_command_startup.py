@@ -59,6 +59,7 @@ NOT_FOR_A_WRITE = (
 # What listing or showing the public catalogue does not use (``--in-force`` parses its date with ledger.commands).
 NOT_FOR_IN_FORCE = (*NOT_FOR_A_WRITE, "eventsourcing", "ledger.service", "ledger.eventstore")
 NOT_FOR_THE_CATALOGUE = (*NOT_FOR_IN_FORCE, "cryptography", "ledger.commands")
+PSYCOPG = ("psycopg", "asyncio")  # what reading a PostgreSQL ledger takes (psycopg imports asyncio)
 
 
 def cli(url: str | None, *args: str, modules: tuple[str, ...] = (), env: dict | None = None, cwd: Path = ROOT):
@@ -255,13 +256,27 @@ def guide_example() -> str:
     return re.findall(r"```toml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), flags=re.S)[0]
 
 
-def test_policy_list_and_show_need_no_application_and_print_what_the_full_path_prints(ledger_file, tmp_path):
+@pytest.fixture
+def any_ledger(db_url) -> str:
+    """An initialised ledger with the standard world, on each engine (``db_url``: a fresh database)."""
+    with Ledger(db_url, create_tables=True) as ledger:
+        ledger.init("admin")
+        World.build(ledger)
+    return db_url
+
+
+def test_policy_list_and_show_need_no_application_and_print_what_the_full_path_prints(any_ledger, tmp_path):
+    """On either engine (PostgreSQL: the register's events read with psycopg alone, ``fastread.Reader``)."""
+    ledger_file = any_ledger
+    pg = not ledger_file.startswith("sqlite")
     document = tmp_path / "qd2021-talent.toml"
     document.write_text(guide_example(), encoding="utf-8")
     loaded_ = cli(ledger_file, "--actor", "admin", "policy", "load", str(document))
     assert loaded_.returncode == 0, loaded_.stderr.decode()
-    path = ledger_file[len("sqlite:///") :]
-    documents = policy_catalogue.loaded_documents(path)
+    if pg:
+        documents = policy_catalogue.loaded_documents_pg(ledger_file)
+    else:
+        documents = policy_catalogue.loaded_documents(ledger_file[len("sqlite:///") :])
     assert documents and documents[0]["file_name"] == "qd2021-talent.toml"
     with Ledger(ledger_file) as ledger:
         full = ledger.catalogue()
@@ -271,14 +286,16 @@ def test_policy_list_and_show_need_no_application_and_print_what_the_full_path_p
     for fmt in ("table", "json", "csv"):
         for args in (["policy", "list"], ["policy", "list", "--in-force", "2024-03-01"], ["policy", "show", new]):
             heavy = NOT_FOR_IN_FORCE if "--in-force" in args else NOT_FOR_THE_CATALOGUE
+            heavy = tuple(m for m in heavy if not (pg and m in PSYCOPG))
             fast = cli(ledger_file, "--format", fmt, *args, modules=heavy)
             slow = cli(ledger_file, "--format", fmt, *args, env={"GRANTLEDGER_FAST_READ": "0"})
             assert fast.returncode == slow.returncode == 0, fast.stderr.decode()[-2000:]
             assert fast.stdout == slow.stdout, (fmt, args)
             assert loaded(fast) == [], (args, loaded(fast))
-    shown = cli(ledger_file, "--format", "json", "policy", "show", new, modules=NOT_FOR_THE_CATALOGUE)
+    light_modules = tuple(m for m in NOT_FOR_THE_CATALOGUE if not (pg and m in PSYCOPG))
+    shown = cli(ledger_file, "--format", "json", "policy", "show", new, modules=light_modules)
     assert loaded(shown) == [] and new.encode() in shown.stdout
-    missing = cli(ledger_file, "policy", "show", "no-such-clause", modules=NOT_FOR_THE_CATALOGUE)
+    missing = cli(ledger_file, "policy", "show", "no-such-clause", modules=light_modules)
     assert missing.returncode == 3 and loaded(missing) == []
     assert (
         missing.stderr.replace(b"LOADED []\n", b"")
@@ -316,3 +333,25 @@ def test_awards_under_a_platform_clause_on_a_sqlite_file_make_no_sqlalchemy_engi
             run(ledger, "evaluate", "reviewer", ref=ref, grade="good", date=day)
             run(ledger, "award", ref=ref, amount=amount, fund="KJ", doc=f"DOC-L{n}", date=day)
         assert "engine" not in ledger.__dict__
+
+
+def test_policy_list_on_a_database_never_initialised_answers_as_the_full_path(db_url):
+    """SQLite: no file (the shipped catalogue, none made); PostgreSQL: a database without the log's table, which
+    the light path cannot read, so the full path answers (the shipped catalogue: nothing loaded)."""
+    fast = cli(db_url, "--format", "json", "policy", "list")
+    slow = cli(db_url, "--format", "json", "policy", "list", env={"GRANTLEDGER_FAST_READ": "0"})
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+    assert fast.returncode == 0 and b"qd2024-14-hnte-first" in fast.stdout
+    if db_url.startswith("sqlite"):
+        assert policy_catalogue.catalogue(db_url) is not None
+    else:
+        assert policy_catalogue.catalogue(db_url) is None
+
+
+def test_a_report_does_not_parse_the_policy_catalogue(ledger_file):
+    """A fund's city is named from ``ledger.values`` (``presentation.labels``): a report that shows no loaded
+    clause's title imports no catalogue parser (``ledger.clauses`` and its dataclasses, fractions, dates cost
+    every report as a new process ~10 ms of CPU)."""
+    for args in (["report", "funds"], ["fund", "list"], ["report", "trial-balance"]):
+        done = cli(ledger_file, "--actor", "clerk", *args, modules=("ledger.clauses", "ledger.scope", "fractions"))
+        assert done.returncode == 0 and loaded(done) == [], (args, done.stderr.decode()[-2000:])

@@ -48,7 +48,9 @@ def test_a_cancellation_put_in_force_with_the_proposers_own_key_fails_verify(wor
     report = ledger.verify("auditor")
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
     finding = report.findings[0]
-    assert f"event seq {seq} (Grant.AwardCancelled)" in finding and "CX-1" in finding and "invariant 9" in finding
+    assert (
+        f"第 {seq} 条事件「撤销批复」(Grant.AwardCancelled)" in finding and "CX-1" in finding and "不变量 9" in finding
+    )
 
 
 def test_a_reviewers_genuine_reevaluation_verifies(world):

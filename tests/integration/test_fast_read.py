@@ -206,6 +206,8 @@ def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(led
         ["report", "pending"],
         period,
         *READS[:3],
+        ["policy", "list"],
+        ["policy", "show", "qd2024-01-common-tech"],
     ):
         done = subprocess.run(
             [sys.executable, "-c", probe, "--db", ledger_file, "--actor", "clerk", *args],
@@ -215,6 +217,59 @@ def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(led
             timeout=120,
         )
         assert done.returncode == 0 and b"HEAVY []" in done.stderr, done.stderr.decode()[-2000:]
+
+
+def _kind(statement: str) -> str:
+    """What a statement of the fast path asks, named the same on both engines."""
+    if statement.startswith("BEGIN"):
+        return "begin"
+    if "projection_tracking" in statement:
+        return "read models' positions"
+    if statement.startswith("SELECT MAX("):
+        return "log's head"
+    if statement.startswith("SELECT topic, state FROM"):
+        return "actor's roles"
+    return "report"
+
+
+def test_a_report_opens_one_connection_and_asks_the_same_on_both_engines(ledger_file, monkeypatch):
+    """``report funds`` through the command line: one connection, and on PostgreSQL no statement a SQLite run
+    does not make (no version check, no ``SET``, no schema or migration check, no type lookup)."""
+    from cli.main import main
+    from tests.e2e.driver import describe, runner
+
+    connections: list = []
+    statements: list[str] = []
+    if ledger_file.startswith("postgresql"):
+        connect, execute = psycopg.connect, psycopg.Connection.execute
+
+        def counted(*args, **kwargs):
+            connections.append(connect(*args, **kwargs))
+            return connections[-1]
+
+        def recorded(self, query, params=None, **kwargs):
+            statements.append(str(query))
+            return execute(self, query, params, **kwargs)
+
+        monkeypatch.setattr(psycopg, "connect", counted)
+        monkeypatch.setattr(psycopg.Connection, "execute", recorded)
+    else:
+        connect_sqlite = sqlite3.connect
+
+        def traced(*args, **kwargs):
+            conn = connect_sqlite(*args, **kwargs)
+            conn.set_trace_callback(statements.append)
+            connections.append(conn)
+            return conn
+
+        monkeypatch.setattr(sqlite3, "connect", traced)
+    result = runner().invoke(main, ["--db", ledger_file, "--actor", "clerk", "--format", "json", "report", "funds"])
+    assert result.exit_code == 0 and '"fund"' in result.stdout, describe(result)
+    assert len(connections) == 1, statements
+    asked = [_kind(s.strip()) for s in statements]
+    assert asked == ["begin", "read models' positions", "log's head", "actor's roles", "report"], statements
+    assert not any(s.lstrip().upper().startswith(("SET ", "SHOW ")) for s in statements), statements
+    assert not any(w in s.lower() for s in statements for w in ("version()", "alembic_version", "pg_type")), statements
 
 
 def test_no_role_is_refused_exactly_as_before(ledger_file):
@@ -232,7 +287,7 @@ def test_a_refused_login_is_told_as_the_full_path_tells_it(ledger_file):
     if not ledger_file.startswith("postgresql"):
         pytest.skip("a PostgreSQL login")
     stranger = "postgresql+psycopg://nobody@" + ledger_file.split("@", 1)[1]
-    for args in (["report", "funds"], ["history", "TZ-1"]):
+    for args in (["report", "funds"], ["history", "TZ-1"], ["policy", "list"]):  # the public catalogue too
         fast, full = cli(stranger, "--actor", "clerk", *args), cli(stranger, "--actor", "clerk", *args, fast=False)
         assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
         assert fast.returncode == 5 and "认证失败" in fast.stderr.decode(), fast.stderr.decode()

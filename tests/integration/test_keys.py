@@ -96,7 +96,7 @@ def test_a_forged_approval_written_around_the_ledger_is_caught(world):
     assert not report.ok
     assert report.checks["hash chain"] == "ok"  # consistent chain: only the signature can tell
     assert report.checks["signatures"] == "TAMPERED"
-    assert "Grant.Approved" in report.findings[0] and "no signature" in report.findings[0]
+    assert "Grant.Approved" in report.findings[0] and "没有签名" in report.findings[0]
 
 
 def test_a_signature_moved_to_another_command_is_caught(world):
@@ -119,7 +119,7 @@ def test_a_signature_moved_to_another_command_is_caught(world):
     )
     report = world.ledger.verify("auditor")
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
-    assert f"seq {second}" in report.findings[0] and "clerk" in report.findings[0]
+    assert f"第 {second}" in report.findings[0] and "clerk" in report.findings[0]
 
 
 def test_a_command_re_signed_with_a_key_of_ones_own_is_caught(world, tmp_path):
@@ -135,7 +135,7 @@ def test_a_command_re_signed_with_a_key_of_ones_own_is_caught(world, tmp_path):
         app.recorder.insert_events([app.mapper.to_stored_event(e) for e in grant.collect_events()])
     report = world.ledger.verify("auditor")
     assert not report.ok
-    assert "Grant.Approved" in report.findings[0] and "re-signed with another key" in report.findings[0]
+    assert "Grant.Approved" in report.findings[0] and "被人用另一把钥匙重新签过名" in report.findings[0]
 
 
 def test_rotation_keeps_old_events_valid_and_retires_the_old_key(world, tmp_path):
@@ -230,7 +230,7 @@ def test_a_forged_approval_written_straight_into_sqlite_with_the_chain_recompute
         report = ledger.verify("auditor")
     assert report.checks["hash chain"] == "ok"
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
-    assert f"seq {seq}" in report.findings[0] and "Grant.Approved" in report.findings[0]
+    assert f"第 {seq}" in report.findings[0] and "Grant.Approved" in report.findings[0]
 
 
 def test_keyring_default_is_the_environment_or_the_home_folder(monkeypatch, tmp_path):
@@ -323,7 +323,7 @@ def test_a_hash_valid_overpayment_inserted_by_the_clerks_database_role_breaks_in
     assert not report.ok
     assert report.checks["hash chain"] == "ok" and report.checks["signatures"].startswith("ok")
     assert report.checks["invariants"] == "TAMPERED"
-    finding = next(f for f in report.findings if "invariant 1" in f)
+    finding = next(f for f in report.findings if "不变量 1" in f)
     assert "Grant.Disbursed" in finding and "QD-9" in finding and "500万" in finding
 
 
@@ -348,7 +348,7 @@ def test_the_append_only_triggers_are_checked_and_postgresql_records_the_login(w
         disarm(ledger)
         report = ledger.verify("auditor")
         assert not report.ok and report.checks["triggers"] == "TAMPERED"
-        assert "append-only" in report.findings[-1]
+        assert "只追加保护" in report.findings[-1]
 
 
 # -- snapshots are not trusted blindly ------------------------------------------------------------

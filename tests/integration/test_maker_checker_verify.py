@@ -36,8 +36,8 @@ def test_an_approval_signed_with_the_makers_own_key_fails_verify_naming_it(world
     assert report.checks["hash chain"] == "ok" and report.checks["invariants"].startswith("ok")
     assert report.checks["signatures"] == "TAMPERED"
     finding = report.findings[0]
-    assert f"event seq {seq} (Grant.Approved)" in finding and "PZ-1" in finding
-    assert "the maker's own key" in finding and "invariant 9" in finding
+    assert f"第 {seq} 条事件「审批通过」(Grant.Approved)" in finding and "PZ-1" in finding
+    assert "制单人自己的钥匙" in finding and "不变量 9" in finding
 
 
 def test_a_genuine_approval_by_another_person_still_verifies(world):
@@ -94,4 +94,4 @@ def test_a_makers_approval_written_straight_into_sqlite_with_chain_and_signature
         report = ledger.verify("auditor")
     assert report.checks["hash chain"] == "ok"
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
-    assert f"event seq {seq} (Grant.Approved)" in report.findings[0] and "maker clerk" in report.findings[0]
+    assert f"第 {seq} 条事件「审批通过」(Grant.Approved)" in report.findings[0] and "制单人 clerk" in report.findings[0]

@@ -110,7 +110,7 @@ def test_a_clerks_role_with_the_documented_grants_runs_the_ledger(pg_admin_url):
                 app.recorder.insert_events([app.mapper.to_stored_event(e) for e in grant.collect_events()])
             report = clerks.verify("auditor")
             assert not report.ok and report.checks["invariants"] == "TAMPERED"
-            assert any("invariant 1" in f and "Grant.Disbursed" in f for f in report.findings)
+            assert any("不变量 1" in f and "Grant.Disbursed" in f for f in report.findings)
     finally:
         drop_database(pg_admin_url, name)
         with psycopg.connect(pg_admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:

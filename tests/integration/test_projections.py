@@ -418,7 +418,7 @@ def test_verify_with_a_writer_process_still_finds_a_tampered_row(world, monkeypa
         conn.exec_driver_sql("UPDATE journal SET debit = debit + 1 WHERE seq = (SELECT max(seq) FROM journal)")
     report = world.ledger.verify("auditor")
     assert report.checks["projections"] == "TAMPERED"
-    assert report.findings[0].startswith("journal row ("), report.findings
+    assert report.findings[0].startswith("读模型「日记账」(表 journal) 的行 ("), report.findings
 
 
 def test_a_vouchers_origin_is_not_stored_yet_its_history_is_kept_and_an_upgrade_removes_old_ones(world):

@@ -70,7 +70,9 @@ def test_a_settlement_that_gives_back_more_than_was_unpaid_fails_verify(world):
     report = ledger.verify("auditor")
     assert not report.ok
     findings = " ".join(report.findings)
-    assert f"seq {seq} (Grant.Settled)" in findings and "结算" in findings, report.findings
+    assert f"第 {seq} 条事件「结算」(Grant.Settled)" in findings and "结算" in findings.replace("「结算」", ""), (
+        report.findings
+    )
 
 
 def test_a_recharge_put_in_force_with_the_proposers_own_key_fails_verify(world):
@@ -86,7 +88,7 @@ def test_a_recharge_put_in_force_with_the_proposers_own_key_fails_verify(world):
     )
     report = ledger.verify("auditor")
     assert not report.ok and report.checks["signatures"] == "TAMPERED"
-    assert f"event seq {seq} (Grant.Recharged)" in report.findings[0] and "BG-1" in report.findings[0]
+    assert f"第 {seq} 条事件「调整资金来源」(Grant.Recharged)" in report.findings[0] and "BG-1" in report.findings[0]
 
 
 SCOPES = {  # the new fund's scope, and what verify's finding says of it
@@ -134,5 +136,7 @@ def test_a_recharge_into_a_fund_whose_scope_does_not_cover_the_clause_fails_veri
     report = ledger.verify("auditor")
     assert not report.ok and report.checks[CHECK].startswith("TAMPERED"), (report.checks, report.findings)
     (finding,) = report.findings  # the scope, and nothing else: the rest is as the command would write it
-    assert f"seq {seq} (Grant.Recharged)" in finding and "QD-1" in finding and "使用范围" in finding, finding
+    assert (
+        f"第 {seq} 条事件「调整资金来源」(Grant.Recharged)" in finding and "QD-1" in finding and "使用范围" in finding
+    ), finding
     assert all(w in finding for w in words), finding

@@ -65,7 +65,7 @@ def test_an_edit_after_the_seal_is_named_as_the_full_verify_names_it(world):
     full, since = both(ledger)
     assert not full.ok and not since.ok
     assert since.findings[0] == full.findings[0]
-    assert since.findings[0].startswith(f"event seq {seq} (Grant.Disbursed")
+    assert since.findings[0].startswith(f"第 {seq} 条事件「拨付」(Grant.Disbursed")
     assert since.checks["hash chain"] == full.checks["hash chain"] == "TAMPERED"
 
 
@@ -76,7 +76,7 @@ def test_a_journal_line_edited_after_the_seal_is_named_as_the_full_verify_names_
     full, since = both(ledger)
     assert not full.ok and not since.ok
     assert since.findings[0] == full.findings[0], (since.findings, full.findings)
-    assert since.findings[0].startswith("journal row (")
+    assert since.findings[0].startswith("读模型「日记账」(表 journal) 的行 (")
     assert sealed["position"] < ledger.app.recorder.max_notification_id()
 
 
@@ -95,12 +95,12 @@ def test_an_edit_before_the_seal_is_trusted_by_since_seal_and_found_by_the_full_
         s=seq,
     )
     full, since = both(ledger)
-    assert not full.ok and full.findings[0].startswith(f"event seq {seq} (Grant.Disbursed")
+    assert not full.ok and full.findings[0].startswith(f"第 {seq} 条事件「拨付」(Grant.Disbursed")
     # the chain from the seal still checks: the prefix is what the seal vouches for (README "What verify proves");
     # only the forger's first step, dropping the append-only triggers, shows (a full verify names that too)
     assert since.checks["hash chain"] == "ok" and since.checks["since seal"].startswith("ok")
     assert since.checks["规则复核"].startswith("ok") and since.checks["projections"].startswith("ok")
-    assert len(since.findings) == 1 and since.findings[0].startswith("the append-only protection is gone")
+    assert len(since.findings) == 1 and since.findings[0].startswith("只追加保护已失效")
 
 
 def test_a_tampered_snapshot_is_a_finding_not_a_starting_point(world):
@@ -198,7 +198,10 @@ def test_an_origin_rewritten_after_the_seal_is_named_as_the_full_verify_names_it
     full, since = both(ledger)
     assert not full.ok and not since.ok
     assert since.findings[0] == full.findings[0], (since.findings, full.findings)
-    assert since.findings[0].startswith("origins row (") and "differs from a rebuild" in since.findings[0]
+    assert (
+        since.findings[0].startswith("读模型「事件来源」(表 origins) 的行 (")
+        and "与从事件重建的结果不同" in since.findings[0]
+    )
 
 
 def test_a_kept_seal_beyond_the_logs_end_is_named(world):

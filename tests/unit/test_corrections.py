@@ -143,8 +143,8 @@ def test_verify_folds_a_reduction_and_a_release_independently():
     ]
     assert not _fold(*base, ("Grant.AwardReduced", {"after": 80 * WAN}, grant))
     # an award reduced below what was paid, written around the ledger: invariant 1 names it
-    assert "invariant 1 for award QD-1" in _fold(*base, ("Grant.AwardReduced", {"after": 70 * WAN}, grant))[0]
-    assert "invariant 1" in _fold(*base, ("Grant.AwardCancelled", {"amount": 300 * WAN}, grant))[0]
+    assert "不变量 1 (申报 QD-1" in _fold(*base, ("Grant.AwardReduced", {"after": 70 * WAN}, grant))[0]
+    assert "不变量 1" in _fold(*base, ("Grant.AwardCancelled", {"amount": 300 * WAN}, grant))[0]
     budget = [
         ("FundYear.Opened", {"fund": "F", "year": 2024}, fund),
         ("FundYear.Appropriated", {"amount": 100 * WAN}, fund),
@@ -153,7 +153,7 @@ def test_verify_folds_a_reduction_and_a_release_independently():
         ("FundYear.Committed", {"amount": 100 * WAN}, fund),
     ]
     assert not _fold(*budget)
-    assert "invariant 2" in _fold(*budget, ("FundYear.Committed", {"amount": 1}, fund))[0]
+    assert "不变量 2" in _fold(*budget, ("FundYear.Committed", {"amount": 1}, fund))[0]
     cap = b"c" * 16
     caps = [
         ("UnitCap.Opened", {"unit": "U", "group": "g", "period": "2024", "cap": 200 * WAN}, cap),
@@ -162,4 +162,4 @@ def test_verify_folds_a_reduction_and_a_release_independently():
         ("UnitCap.Used", {"amount": 50 * WAN}, cap),
     ]
     assert not _fold(*caps)
-    assert "invariant 3" in _fold(*caps, ("UnitCap.Used", {"amount": 1}, cap))[0]
+    assert "不变量 3" in _fold(*caps, ("UnitCap.Used", {"amount": 1}, cap))[0]

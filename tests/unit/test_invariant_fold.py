@@ -4,6 +4,7 @@ in an award whose state was spilled, exactly as it does with everything in memor
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -28,8 +29,8 @@ def _events(awards: int, breach_in: int) -> list[tuple[int, str, bytes, bytes]]:
 def test_a_breach_in_a_spilled_award_is_found_as_in_memory(limit):
     check = InvariantCheck(limit=limit)
     findings = [f for e in _events(7, breach_in=1) if (f := check.event(*e))]
-    assert findings[0].startswith("event seq ")
-    assert "invariant 1 for award QD-1" in findings[0]
+    assert re.match(r"第 \d+ 条事件", findings[0]), findings[0]
+    assert "不变量 1 (申报 QD-1" in findings[0]
     in_memory = InvariantCheck(limit=20_000)
     expected = [f for e in _events(7, breach_in=1) if (f := in_memory.event(*e))]
     assert findings[0] == expected[0]
@@ -68,16 +69,16 @@ def test_a_lifetime_total_above_its_cap_by_one_fen_more_than_the_lift_breaks_inv
     lift = {"doc": "威政办〔2024〕9号", "amount": 100_00}
     uses = [{"ref": "K1", "amount": 200_00, "lift": None}, {"ref": "K2", "amount": 100_01, "lift": lift}]
     (finding,) = _findings(_cap_events(uses))
-    assert "invariant 3" in finding and "lifted" in finding
+    assert "不变量 3" in finding and "放宽" in finding
 
 
 def test_a_used_event_recorded_before_the_lift_field_is_accepted_only_for_an_award_with_an_exception_document():
     uses = [{"ref": "K1", "amount": 200_00}, {"ref": "K2", "amount": 100_00}]  # no "lift" key at all: old events
     assert _findings(_cap_events(uses, exception_doc="威政办〔2024〕9号")) == []
-    assert "invariant 3" in _findings(_cap_events(uses, exception_doc=None))[0]
+    assert "不变量 3" in _findings(_cap_events(uses, exception_doc=None))[0]
     # a new event (the field present) is taken at its word: no lift recorded, none accepted
     new = [{"ref": "K1", "amount": 200_00, "lift": None}, {"ref": "K2", "amount": 100_00, "lift": None}]
-    assert "invariant 3" in _findings(_cap_events(new, exception_doc="威政办〔2024〕9号"))[0]
+    assert "不变量 3" in _findings(_cap_events(new, exception_doc="威政办〔2024〕9号"))[0]
 
 
 def _fold(events: list[tuple[str, dict]]) -> list[str]:
@@ -92,9 +93,9 @@ def test_what_a_lifetime_total_carried_counts_towards_its_cap():
     carried = ("UnitCap.Carried", {"refs": ["L1", "L2"], "amount": 800, "actor": "a", "on": "2024-10-01"})
     used = ("UnitCap.Used", {"ref": "L3", "amount": 300, "actor": "a", "on": "2024-10-01"})
     findings = _fold([opened, carried, used])
-    assert len(findings) == 1 and findings[0].startswith("event seq 3 (UnitCap.Used) breaks invariant 3")
-    assert "used 11.00" in findings[0] and "cap 10.00" in findings[0], findings[0]
-    assert _fold([opened, ("UnitCap.Carried", carried[1] | {"amount": 1001})])[0].startswith("event seq 2")
+    assert len(findings) == 1 and findings[0].startswith("第 3 条事件「占用上限」(UnitCap.Used) 破坏了不变量 3")
+    assert "已用 11.00" in findings[0] and "上限 10.00" in findings[0], findings[0]
+    assert _fold([opened, ("UnitCap.Carried", carried[1] | {"amount": 1001})])[0].startswith("第 2 条事件")
     assert not _fold([opened, carried, ("UnitCap.Used", used[1] | {"amount": 200})])
 
 
@@ -107,7 +108,7 @@ def test_invariant_1_holds_on_every_effective_date_not_only_in_log_order():
     paid = ("Grant.Disbursed", {"amount": 50_00, "voucher": "PZ-1", "held": False, "on": "2024-09-10"})
     early = ("Grant.Spent", {"amount": 30_00, "voucher": "ZC-1", "on": "2024-09-05"})
     findings = _fold([*AWARD, paid, early])
-    assert len(findings) == 1 and findings[0].startswith("event seq 4 (Grant.Spent) breaks invariant 1 for award QD-9")
+    assert len(findings) == 1 and findings[0].startswith("第 4 条事件「支出」(Grant.Spent) 破坏了不变量 1 (申报 QD-9")
     assert "2024-09-05" in findings[0]
     assert not _fold([*AWARD, paid, ("Grant.Spent", early[1] | {"on": "2024-09-10"})])
 
@@ -116,14 +117,16 @@ def test_a_held_payment_reaches_the_unit_on_its_approval_date_and_a_reversal_on_
     held = ("Grant.Disbursed", {"amount": 50_00, "voucher": "PZ-1", "held": True, "on": "2024-09-10"})
     approved = ("Grant.Approved", {"voucher": "PZ-1", "kind": "disbursement", "amount": 50_00, "on": "2024-09-20"})
     spent = ("Grant.Spent", {"amount": 30_00, "voucher": "ZC-1", "on": "2024-09-15"})
-    assert _fold([*AWARD, held, approved, spent])[0].startswith("event seq 5 (Grant.Spent) breaks invariant 1")
+    assert _fold([*AWARD, held, approved, spent])[0].startswith("第 5 条事件「支出」(Grant.Spent) 破坏了不变量 1")
     assert not _fold([*AWARD, held, approved, ("Grant.Spent", spent[1] | {"on": "2024-09-20"})])
     paid = ("Grant.Disbursed", {"amount": 50_00, "voucher": "PZ-1", "held": False, "on": "2024-09-10"})
     spent = ("Grant.Spent", {"amount": 30_00, "voucher": "ZC-1", "on": "2024-09-15"})
     back = ("Grant.Reversed", {"voucher": "ZC-1", "kind": "expenditure", "amount": 30_00, "on": "2024-09-30"})
     undo = ("Grant.Reversed", {"voucher": "PZ-1", "kind": "disbursement", "amount": 50_00, "on": "2024-09-20"})
     # the disbursement reversed on 09-20 while the spend is given back only on 09-30: short for ten days
-    assert _fold([*AWARD, paid, spent, back, undo])[0].startswith("event seq 6 (Grant.Reversed) breaks invariant 1")
+    assert _fold([*AWARD, paid, spent, back, undo])[0].startswith(
+        "第 6 条事件「红字冲正」(Grant.Reversed) 破坏了不变量 1"
+    )
     assert not _fold([*AWARD, paid, spent, ("Grant.Reversed", back[1] | {"on": "2024-09-20"}), undo])
 
 
@@ -147,11 +150,11 @@ def test_awards_carried_above_a_total_kept_later_stand_if_they_are_what_was_awar
     assert _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap)]) == []
     for forged in ({"amount": 2001}, {"refs": ["L1", "L1"]}, {"refs": ["L1", "L3"]}):
         (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried | forged, cap)])
-        assert finding.startswith("event seq 6 (UnitCap.Carried) breaks invariant 3"), finding
+        assert finding.startswith("第 6 条事件「计入既往批复」(UnitCap.Carried) 破坏了不变量 3"), finding
     used = ("UnitCap.Used", {"ref": "L4", "amount": 1, "actor": "a", "on": "2024-10-02"}, cap)
     (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap), used])
-    assert finding.startswith("event seq 7 (UnitCap.Used)") and "carried above it 10.00" in finding, finding
+    assert finding.startswith("第 7 条事件「占用上限」(UnitCap.Used)") and "既往超出 10.00" in finding, finding
     # a carried award cancelled gives its amount back, and the room above the cap with it
     released = ("UnitCap.Released", {"ref": "L2", "amount": 1000, "whole": True, "doc": "D", "actor": "a"}, cap)
     (finding,) = _carried_fold([*awards, opened, ("UnitCap.Carried", carried, cap), released, used])
-    assert finding.startswith("event seq 8 (UnitCap.Used)"), finding
+    assert finding.startswith("第 8 条事件「占用上限」(UnitCap.Used)"), finding
