@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
 
 from ledger import commands as c
-from ledger import dates, errors, keys, rules, storage
+from ledger import dates, errors, keys, storage
 from ledger.actors import Actor, check_may
 from ledger.errors import LedgerError
 from ledger.eventstore import ChainedEvent, StoreURL
@@ -31,6 +31,7 @@ from . import pipeline
 if TYPE_CHECKING:  # imported where used, so a writing command loads only what it needs
     from sqlalchemy import Engine
 
+    from ledger import rules
     from ledger.batch import Summary
     from projections import audit, chart_of_accounts, statement, vouchers
 

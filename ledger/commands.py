@@ -7,9 +7,11 @@ Every malformed value becomes ``INVALID_INPUT`` naming the field.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
@@ -145,326 +147,6 @@ class Command:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "date"}
 
 
-@dataclass(frozen=True)
-class Init(Command):
-    name = "init"
-
-
-@dataclass(frozen=True)
-class RoleGrant(Command):
-    name = "role grant"
-    actor: str = arg("text")
-    role: str = arg("role")
-    key: str | None = arg("public_key", required=False)
-
-
-@dataclass(frozen=True)
-class RoleRevoke(Command):
-    name = "role revoke"
-    actor: str = arg("text")
-    role: str = arg("role")
-
-
-@dataclass(frozen=True)
-class KeyRotate(Command):
-    name = "key rotate"
-
-
-@dataclass(frozen=True)
-class FundCreate(Command):
-    name = "fund create"
-    fund: str = arg("key")
-    fund_name: str = arg("text", flag="name")
-    threshold: int | None = arg("amount", required=False, flag="approval-threshold")
-    date: str | None = arg("date", required=False)
-    window: int | None = arg("days", required=False, flag="approval-window")
-    city: str | None = arg("city", required=False)
-    clauses: tuple[str, ...] | None = arg("clauses", required=False)
-
-
-@dataclass(frozen=True)
-class FundScope(Command):
-    """A fund's scope (ledger/scope.py), for a fund created without one: its city, and optionally its clauses."""
-
-    name = "fund scope"
-    fund: str = arg("key")
-    city: str = arg("city")
-    doc: str = arg("key")
-    clauses: tuple[str, ...] | None = arg("clauses", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class FundAppropriate(Command):
-    name = "fund appropriate"
-    fund: str = arg("key")
-    year: int = arg("year")
-    amount: int = arg("amount")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class UnitRegister(Command):
-    name = "unit register"
-    code: str = arg("unit")
-    unit_name: str = arg("text", flag="name")
-    type: str = arg("unit_type")
-    region: str | None = arg("region", required=False)
-    region_doc: str | None = arg("key", required=False, flag="region-doc")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class UnitRename(Command):
-    name = "unit rename"
-    code: str = arg("unit")
-    unit_name: str = arg("text", flag="name")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Apply(Command):
-    name = "apply"
-    ref: str = arg("key")
-    unit: str = arg("unit")
-    clause: str = arg("key")
-    amount: int = arg("amount")
-    base: int | None = arg("amount", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Evaluate(Command):
-    name = "evaluate"
-    ref: str = arg("key")
-    grade: str = arg("grade")
-    score: str | None = arg("score", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Award(Command):
-    name = "award"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    fund: str = arg("key")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-    mode: str = arg("mode", required=False, default="grant")
-    equity_amount: int | None = arg("amount", required=False, flag="equity-amount")
-    exception_doc: str | None = arg("key", required=False, flag="exception-doc")
-    platform: str | None = arg("key", required=False)  # platform clauses: the platform (or 奖项) the award pays for
-    tranches: tuple[tuple[int, str], ...] | None = arg("tranches", required=False)  # 分期拨付 (ledger.tranches)
-
-
-@dataclass(frozen=True)
-class Reject(Command):
-    name = "reject"
-    ref: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Disburse(Command):
-    name = "disburse"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    voucher: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Approve(Command):
-    name = "approve"
-    voucher: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Void(Command):
-    name = "void"
-    voucher: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Spend(Command):
-    name = "spend"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    category: str = arg("category")
-    voucher: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Recover(Command):
-    name = "recover"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    voucher: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Reverse(Command):
-    name = "reverse"
-    voucher: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Invest(Command):
-    name = "invest"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    stake: int = arg("stake")
-    valuation: int = arg("amount")
-    voucher: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Convert(Command):
-    name = "convert"
-    ref: str = arg("key")
-    stake: int = arg("stake")
-    valuation: int = arg("amount")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Exit(Command):
-    name = "exit"
-    ref: str = arg("key")
-    stake: int = arg("stake")
-    proceeds: int = arg("amount")
-    voucher: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class WriteOff(Command):
-    name = "write-off"
-    ref: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-    doc: str | None = arg("key", required=False)  # the key a second person approves, when the write-off is held
-
-
-@dataclass(frozen=True)
-class CancelAward(Command):
-    """撤销批复 (ledger/corrections.py): proposed here, in force when a second person approves DOC."""
-
-    name = "cancel-award"
-    ref: str = arg("key")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class ReduceAward(Command):
-    """调减: the award's new, lower amount."""
-
-    name = "reduce-award"
-    ref: str = arg("key")
-    amount: int = arg("amount")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Correct(Command):
-    """更正申报 before the award: the amount asked, or the clause."""
-
-    name = "correct"
-    ref: str = arg("key")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    amount: int | None = arg("amount", required=False)
-    clause: str | None = arg("key", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Reevaluate(Command):
-    """复评: a corrected grade (and score) before the award."""
-
-    name = "reevaluate"
-    ref: str = arg("key")
-    grade: str = arg("grade")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    score: str | None = arg("score", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Recharge(Command):
-    """调整资金来源 (ledger/settlement.py): commit the award against another fund, once a second person approves
-    DOC."""
-
-    name = "recharge"
-    ref: str = arg("key")
-    fund: str = arg("key")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class PolicyLoad(Command):
-    """Load a policy document written in the catalogue's own format (admin only)."""
-
-    name = "policy load"
-    file_name: str = arg("text", flag="file-name")
-    content: str = arg("document")
-
-
-@dataclass(frozen=True)
-class Close(Command):
-    name = "close"
-    year: int = arg("year")
-    fund: str = arg("key")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Reopen(Command):
-    name = "reopen"
-    year: int = arg("year")
-    fund: str = arg("key")
-    doc: str = arg("key")
-    reason: str = arg("text")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Seal(Command):
-    """Record a checkpoint the read side computed: position, head hash and state hash (see ledger.periods).
-
-    Not a batch command: only ``Ledger.seal`` builds it, from the chain and the projections it just read."""
-
-    name = "seal"
-    position: int = arg("position")
-    head: str = arg("key")
-    state: str = arg("key")
-    snapshot: str | None = arg("key", required=False)  # sha256 of verify's fold states there (issue 26)
-
-
-# -- a project's life after the award (issue 24): 任务书, milestones, amendments, closeout --------------------
-
-
 def _budget(text: str) -> tuple[tuple[str, int], ...]:
     """``equipment:50万,labor:30万,indirect:20万`` → {category: 分}."""
     word = unicodedata.normalize("NFKC", str(text)).strip()
@@ -485,97 +167,97 @@ def _budget(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-@dataclass(frozen=True)
-class Contract(Command):
-    """任务书: the project's term (执行期) and its budget by category, recorded after the award."""
-
-    name = "contract"
-    ref: str = arg("key")
-    doc: str = arg("key")
-    end: str | None = arg("any_date", required=False, flag="end-date")
-    budget: tuple[tuple[str, int], ...] | None = arg("budget", required=False)
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Milestone(Command):
-    name = "milestone"
-    ref: str = arg("key")
-    kind: str = arg("milestone")
-    result: str = arg("result")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class CloseProject(Command):
-    name = "close-project"
-    ref: str = arg("key")
-    result: str = arg("result")
-    doc: str = arg("key")
-    voucher: str | None = arg("key", required=False)
-    retain_doc: str | None = arg("key", required=False, flag="retain-doc")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class Extend(Command):
-    name = "extend"
-    ref: str = arg("key")
-    to: str = arg("any_date")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-@dataclass(frozen=True)
-class AdjustBudget(Command):
-    name = "adjust-budget"
-    ref: str = arg("key")
-    source: str = arg("category", flag="from")
-    target: str = arg("category", flag="to")
-    amount: int = arg("amount")
-    doc: str = arg("key")
-    date: str | None = arg("date", required=False)
-
-
-WRITE_COMMANDS: Mapping[str, type[Command]] = {
-    c.name: c
-    for c in (
-        Init,
-        PolicyLoad,
-        RoleGrant,
-        RoleRevoke,
-        KeyRotate,
-        FundCreate,
-        FundScope,
-        FundAppropriate,
-        UnitRegister,
-        UnitRename,
-        Apply,
-        Evaluate,
-        Award,
-        Reject,
-        Disburse,
-        Approve,
-        Void,
-        Spend,
-        Recover,
-        Reverse,
-        Invest,
-        Convert,
-        Exit,
-        WriteOff,
-        Close,
-        Reopen,
-        CancelAward,
-        ReduceAward,
-        Correct,
-        Reevaluate,
-        Recharge,
-    )
+# Each command class lives with its family (``ledger/command_families/``, as the handlers do) and is created when
+# first named: ``commands.Disburse`` (this module's ``__getattr__``) or ``WRITE_COMMANDS["disburse"]`` imports the
+# payments family only, so a command as a new process makes a handful of dataclasses, not all (issue 26).
+FAMILY_OF: dict[str, str] = {
+    **dict.fromkeys(("Init", "FundCreate", "FundScope", "FundAppropriate", "UnitRegister", "UnitRename"), "setup"),
+    **dict.fromkeys(("RoleGrant", "RoleRevoke", "KeyRotate"), "keys"),
+    **dict.fromkeys(("Apply", "Evaluate", "Award", "Reject"), "applications"),
+    **dict.fromkeys(("Disburse", "Approve", "Void", "Spend", "Recover", "Reverse"), "payments"),
+    **dict.fromkeys(("Invest", "Convert", "Exit", "WriteOff"), "equity"),
+    **dict.fromkeys(("CancelAward", "ReduceAward", "Correct", "Reevaluate"), "corrections"),
+    "Recharge": "settlement",
+    "PolicyLoad": "policies",
+    **dict.fromkeys(("Close", "Reopen", "Seal"), "periods"),
+    **dict.fromkeys(("Contract", "Milestone", "Extend", "AdjustBudget", "CloseProject"), "projects"),
 }
-# A project's life after the award (issue 24): contract, milestone, close-project, extend, adjust-budget.
-WRITE_COMMANDS = {**WRITE_COMMANDS, **{c.name: c for c in (Contract, Milestone, CloseProject, Extend, AdjustBudget)}}
+# The commands a batch line or the command line may name (``Seal`` is not one: only ``Ledger.seal`` builds it),
+# by their ``name``, in the order they are listed to a user.
+CLASS_OF: dict[str, str] = {
+    "init": "Init",
+    "policy load": "PolicyLoad",
+    "role grant": "RoleGrant",
+    "role revoke": "RoleRevoke",
+    "key rotate": "KeyRotate",
+    "fund create": "FundCreate",
+    "fund scope": "FundScope",
+    "fund appropriate": "FundAppropriate",
+    "unit register": "UnitRegister",
+    "unit rename": "UnitRename",
+    "apply": "Apply",
+    "evaluate": "Evaluate",
+    "award": "Award",
+    "reject": "Reject",
+    "disburse": "Disburse",
+    "approve": "Approve",
+    "void": "Void",
+    "spend": "Spend",
+    "recover": "Recover",
+    "reverse": "Reverse",
+    "invest": "Invest",
+    "convert": "Convert",
+    "exit": "Exit",
+    "write-off": "WriteOff",
+    "close": "Close",
+    "reopen": "Reopen",
+    "cancel-award": "CancelAward",
+    "reduce-award": "ReduceAward",
+    "correct": "Correct",
+    "reevaluate": "Reevaluate",
+    "recharge": "Recharge",
+    # a project's life after the award (issue 24)
+    "contract": "Contract",
+    "milestone": "Milestone",
+    "close-project": "CloseProject",
+    "extend": "Extend",
+    "adjust-budget": "AdjustBudget",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A command class, its family imported on first use (``FAMILY_OF``)."""
+    family = FAMILY_OF.get(name)
+    if family is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    cls = getattr(importlib.import_module(f"{__package__}.command_families.{family}"), name)
+    globals()[name] = cls
+    return cls
+
+
+def isa(command: object, name: str) -> bool:
+    """``isinstance(command, <name>)`` without creating the class: a family never imported made no command."""
+    module = sys.modules.get(f"{__package__}.command_families.{FAMILY_OF[name]}")
+    return module is not None and isinstance(command, getattr(module, name))
+
+
+class Commands(Mapping[str, type[Command]]):
+    """``WRITE_COMMANDS``: command name → class, as a read-only mapping whose classes are made when looked up."""
+
+    def __getitem__(self, name: str) -> type[Command]:
+        return __getattr__(CLASS_OF[name])
+
+    def __contains__(self, name: object) -> bool:
+        return name in CLASS_OF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CLASS_OF)
+
+    def __len__(self) -> int:
+        return len(CLASS_OF)
+
+
+WRITE_COMMANDS: Mapping[str, type[Command]] = Commands()
 
 
 def _user_name(f: Any) -> str:

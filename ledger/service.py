@@ -19,7 +19,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
@@ -27,22 +27,18 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, ProgrammingError
 from eventsourcing.utils import register_topic, resolve_topic
 
-from . import clauses, dates, errors, keys, rules, signing, storage, vocabulary
 from . import commands as c
+from . import dates, errors, keys, signing, storage, vocabulary
 from .actors import KeyBinding, check_may
-from .caps import UnitCap
 from .errors import LedgerError
 from .eventstore import parse_url
-from .fund import FundYear
-from .grant import Grant
 from .handlers import HANDLERS, roles_of
-from .handlers.applications import cap_usage, clause_of, life_usage, period_taken
 from .handlers.keys import authenticate
-from .handlers.policies import catalogue_of
 from .keys import Keyring
-from .unit import Unit
 from .uow import Result, UnitOfWork
-from .voucher import Voucher
+
+if TYPE_CHECKING:
+    from . import clauses, rules
 
 __all__ = ["HANDLERS", "GrantLedger", "Result", "UnitOfWork", "execute", "handle", "quote"]
 
@@ -58,9 +54,28 @@ def register_moved_topics(moved: dict[str, str] | None = None) -> None:
 register_moved_topics()
 
 
+class ByTopic(dict):
+    """Aggregate classes → snapshot intervals, keyed by the classes' topics: naming a class does not import its
+    module, so a command that never loads a ``UnitCap`` never imports ``ledger.caps`` (issue 26). eventsourcing
+    asks ``get(type(aggregate))``; ``GrantLedger.load`` asks ``cls in``."""
+
+    def get(self, cls: Any, default: Any = None) -> Any:
+        return super().get(topic_of(cls), default)
+
+    def __contains__(self, cls: object) -> bool:
+        return super().__contains__(topic_of(cls))
+
+    def __getitem__(self, cls: Any) -> Any:
+        return super().__getitem__(topic_of(cls))
+
+
+def topic_of(cls: Any) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}" if isinstance(cls, type) else str(cls)
+
+
 class GrantLedger(Application):
     name = "GrantLedger"
-    snapshotting_intervals = {FundYear: 200, UnitCap: 200}  # noqa: RUF012 - eventsourcing's class setting
+    snapshotting_intervals = ByTopic({"ledger.fund:FundYear": 200, "ledger.caps:UnitCap": 200})
 
     def __init__(self, url: str | None = None, *, create_tables: bool = False):
         self.store = parse_url(url)
@@ -89,6 +104,8 @@ class GrantLedger(Application):
         """The catalogue as shipped (with loaded documents: ``handlers.policies.catalogue_of``), read from its TOML
         files when first asked: a command that names no clause (a payment, a spending) never reads them."""
         if self._catalogue is None:
+            from . import clauses
+
             self._catalogue = clauses.default()
         return self._catalogue
 
@@ -276,9 +293,9 @@ def is_missing_table(exc: Exception) -> bool:
 
 
 def handle(uow: UnitOfWork, command: c.Command, actor: str) -> Result:
-    if not isinstance(command, c.Init):
+    if not c.isa(command, "Init"):
         roles = roles_of(uow, actor)
-        if isinstance(command, c.KeyRotate):  # anyone who holds a role may renew their own key
+        if c.isa(command, "KeyRotate"):  # anyone who holds a role may renew their own key
             if not roles:
                 check_may(actor, roles, command.name)
         else:
@@ -289,6 +306,10 @@ def handle(uow: UnitOfWork, command: c.Command, actor: str) -> Result:
 
 def new_keys(command: c.Command) -> list[tuple[type, tuple]]:
     """The aggregates a command creates when it is new: a batch asks the store about them all at once."""
+    from .grant import Grant
+    from .unit import Unit
+    from .voucher import Voucher
+
     if isinstance(command, c.Apply):
         return [(Grant, (command.ref,))]
     if isinstance(command, (c.Disburse, c.Spend, c.Recover, c.Invest, c.Exit)):
@@ -311,6 +332,10 @@ def quote(
     platform: str | None = None,
 ) -> rules.Quote:
     """What ``policy quote`` answers: the most this unit could be awarded under the clause on ``day``."""
+    from . import rules
+    from .handlers.applications import cap_usage, clause_of, life_usage, period_taken
+    from .unit import Unit
+
     with storage_errors(app):
         uow = UnitOfWork(app)
         clause = clause_of(uow, clause_id)
@@ -338,6 +363,8 @@ def quote(
 
 def catalogue(app: GrantLedger) -> clauses.Catalogue:
     """The catalogue as it stands: shipped clauses and every loaded document."""
+    from .handlers.policies import catalogue_of
+
     with storage_errors(app):
         return catalogue_of(UnitOfWork(app))
 

@@ -16,6 +16,7 @@ from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date
 from . import project_rules as projects  # the schedule of tranches an award may carry (issue 24)
+from .grants import grant_of  # also taken from here by corrections, projects and settlement
 from .policies import catalogue_of
 
 
@@ -61,13 +62,6 @@ def _apply(uow: UnitOfWork, cmd: c.Apply, actor: str) -> Result:
         )
     )
     return Result({"application": cmd.ref, "status": "submitted", "unit": cmd.unit, "clause": clause.id})
-
-
-def grant_of(uow: UnitOfWork, ref: str) -> Grant:
-    grant = uow.find(Grant, ref)
-    if grant is None:
-        raise errors.not_found(f"申报 {ref} 不存在", ("application", ref))
-    return grant
 
 
 @handles(c.Evaluate)

@@ -11,7 +11,7 @@ from ..values import format_stake
 from ..voucher import Voucher
 from . import handles, on_date
 from . import project_rules as projects
-from .applications import grant_of
+from .grants import grant_of
 from .payments import check_period, held_note, issue, movement, repeat_of, return_to_fund, threshold_of, window_of
 
 

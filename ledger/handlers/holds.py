@@ -11,8 +11,8 @@ from ..grant import Grant
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
 from . import on_date, second_person
-from .applications import grant_of
 from .equity import exit_fields, write_off_fields
+from .grants import grant_of
 from .payments import check_period, not_the_makers_key, return_to_fund
 
 

@@ -14,9 +14,9 @@ from ..money import Amount, format_human
 from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
-from . import handles, on_date, periods, second_person
+from . import handles, on_date, second_person
 from . import project_rules as projects
-from .applications import grant_of
+from .grants import grant_of
 
 
 def repeat_of(uow: UnitOfWork, kind: str, cmd: Any, content: dict) -> Voucher | None:
@@ -101,6 +101,8 @@ def reopening(uow: UnitOfWork, number: str) -> Voucher | None:
 @handles(c.Approve)
 def _approve(uow: UnitOfWork, cmd: c.Approve, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
+        from . import periods  # a reopening's family: imported by the approvals that need it, not by a payment
+
         return periods.confirm_reopen(uow, reopen, cmd, actor)
     if other := second_person.act_of(uow, cmd.voucher):  # a correction, a held exit or write-off
         return other[0](cmd, actor)
@@ -134,6 +136,8 @@ def not_the_makers_key(uow: UnitOfWork, voucher: dict, number: str) -> None:
 @handles(c.Void)
 def _void(uow: UnitOfWork, cmd: c.Void, actor: str) -> Result:
     if reopen := reopening(uow, cmd.voucher):
+        from . import periods
+
         return periods.withdraw_reopen(uow, reopen, cmd, actor)
     if other := second_person.act_of(uow, cmd.voucher):
         return other[1](cmd, actor)

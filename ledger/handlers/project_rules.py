@@ -6,13 +6,15 @@ and ``handlers.projects`` can call them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import tranches
-from ..clauses import Clause
 from ..grant import POSTED, Grant
 from ..project import Project
 from ..uow import UnitOfWork
+
+if TYPE_CHECKING:  # only the award's schedule reads a clause; a payment loads no catalogue
+    from ..clauses import Clause
 
 
 def schedule_of(clause: Clause, cmd: Any) -> list[dict] | None:

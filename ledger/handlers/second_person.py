@@ -7,6 +7,7 @@ no family that imports it (tests/unit/test_imports.py: no circles).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +16,14 @@ from ..uow import Result, UnitOfWork
 # A matcher: (uow, key) → (approve(cmd, actor), void(cmd, actor)) when the key is one of its acts, else None.
 Answer = tuple[Callable[[Any, str], Result], Callable[[Any, str], Result]]
 MATCHERS: list[Callable[[UnitOfWork, str], Answer | None]] = []
+# The families that register here when imported; the handlers load on first use (``ledger.handlers.FAMILIES``),
+# so ``act_of`` imports them before asking: an approval never misses an act because its family was not loaded.
+FAMILIES = ("corrections", "holds", "settlement")
 
 
 def act_of(uow: UnitOfWork, key: str) -> Answer | None:
+    for family in FAMILIES:
+        importlib.import_module(f"{__package__}.{family}")
     for match in MATCHERS:
         found = match(uow, key)
         if found is not None:

@@ -161,6 +161,70 @@ def test_a_writing_command_imports_no_sqlalchemy_no_report_queries_and_no_loggin
     assert report.stdout == full.stdout and b"QD-S1" in report.stdout
 
 
+# What a payment does not use (issue 26): the families of other commands and the aggregates only they load.
+NOT_FOR_A_PAYMENT = (
+    "ledger.caps",
+    "ledger.unit",
+    "ledger.clauses",
+    "ledger.rules",
+    "ledger.policy_register",
+    "ledger.corrections",
+    "ledger.settlement",
+    "ledger.holds",
+    "ledger.regions",
+    "ledger.handlers.applications",
+    "ledger.handlers.corrections",
+    "ledger.handlers.equity",
+    "ledger.handlers.holds",
+    "ledger.handlers.periods",
+    "ledger.handlers.policies",
+    "ledger.handlers.projects",
+    "ledger.handlers.settlement",
+    "ledger.handlers.setup",
+    "ledger.handlers.upgrade",
+    "ledger.command_families.applications",
+    "ledger.command_families.corrections",
+    "ledger.command_families.equity",
+    "ledger.command_families.policies",
+    "ledger.command_families.projects",
+    "ledger.command_families.settlement",
+    "ledger.command_families.setup",
+)
+
+
+def test_a_disbursement_loads_its_own_family_and_the_aggregates_it_uses_only(ledger_file):
+    """Handlers and command classes are imported by family on first use; a payment needs no caps, units,
+    catalogue or rules, and what it wrote is what the full path rebuilds (``verify``)."""
+    award = ("clerk", "award", "QD-S1", "--amount", "300万", "--fund", "KJ", "--doc", "青科字〔2024〕9号")
+    for actor, *args in (WRITES[0], WRITES[2], (*award, "--date", "2024-09-20")):
+        assert cli(ledger_file, "--actor", actor, *args).returncode == 0
+    for voucher, amount, code in (("PZ-L1", "80万", 0), ("PZ-L1", "80万", 0), ("PZ-L2", "9亿", 1)):
+        args = ("disburse", "QD-S1", "--amount", amount, "--voucher", voucher, "--date", "2024-09-25")
+        done = cli(ledger_file, "--actor", "clerk", "--format", "json", *args, modules=NOT_FOR_A_PAYMENT)
+        assert done.returncode == code, done.stderr.decode()[-2000:]
+        assert loaded(done) == [], (args, loaded(done))
+    for actor, *args in (
+        (
+            "clerk",
+            "spend",
+            "QD-S1",
+            "--amount",
+            "1万",
+            "--category",
+            "equipment",
+            "--voucher",
+            "ZC-L1",
+            "--date",
+            "2024-10-01",
+        ),
+        ("clerk", "reverse", "ZC-L1", "--reason", "重复录入"),
+    ):
+        done = cli(ledger_file, "--actor", actor, *args, modules=NOT_FOR_A_PAYMENT)
+        assert done.returncode == 0 and loaded(done) == [], (args, done.stderr.decode()[-2000:])
+    verified = cli(ledger_file, "--actor", "auditor", "--format", "json", "verify")
+    assert verified.returncode == 0 and b'"ok": true' in verified.stdout, verified.stdout.decode()[-2000:]
+
+
 def test_logging_is_loaded_when_asked_for_and_a_refusal_may_use_the_full_stack(ledger_file, tmp_path):
     log = tmp_path / "log.jsonl"
     done = cli(

@@ -345,3 +345,84 @@ def test_the_approval_window_is_a_number_of_days(given, days):
 def test_an_approval_window_that_is_not_1_to_366_days_is_refused(given):
     error = refusal("fund create", {**MINIMAL["fund create"], "approval-window": given})
     assert error.code == INVALID_INPUT and "approval-window" in error.message
+
+
+def test_every_command_class_is_named_by_its_family_and_listed_under_its_own_name():
+    """Command classes live by family and are made on first use (issue 26): the maps that find them agree."""
+    import importlib
+    from dataclasses import is_dataclass
+
+    from ledger import commands
+
+    found = {}
+    for family in sorted(set(commands.FAMILY_OF.values())):
+        module = importlib.import_module(f"ledger.command_families.{family}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, commands.Command) and value is not commands.Command:
+                found[name] = family
+                assert is_dataclass(value) and getattr(commands, name) is value
+    assert found == commands.FAMILY_OF
+    assert set(commands.CLASS_OF.values()) == set(commands.FAMILY_OF) - {"Seal"}  # seal: Ledger.seal only
+    assert list(commands.WRITE_COMMANDS) == list(commands.CLASS_OF) and len(commands.WRITE_COMMANDS) == 36
+    for name, cls in commands.WRITE_COMMANDS.items():
+        assert cls.name == name and commands.CLASS_OF[name] == cls.__name__ and name in commands.WRITE_COMMANDS
+    assert "seal" not in commands.WRITE_COMMANDS and commands.WRITE_COMMANDS.get("seal") is None
+    with pytest.raises(AttributeError):
+        commands.NoSuchCommand  # noqa: B018
+
+
+def test_isa_is_isinstance_without_making_the_class():
+    from ledger import commands
+
+    disburse = commands.build("disburse", {"ref": "A", "amount": "1万", "voucher": "V"})
+    assert commands.isa(disburse, "Disburse") and not commands.isa(disburse, "Init")
+    assert commands.isa(commands.Init(), "Init") and not commands.isa(object(), "KeyRotate")
+
+
+def test_every_command_has_a_handler_in_the_family_that_loads_it():
+    """``HANDLERS`` imports a command's family on first use (``FAMILIES``); each family registers what it says."""
+    from ledger import commands, handlers
+
+    handlers.load_all()
+    classes = [getattr(commands, name) for name in commands.FAMILY_OF]
+    assert sorted(handlers.FAMILIES) == sorted(commands.FAMILY_OF)
+    for cls in classes:
+        handler = handlers.HANDLERS[cls]
+        assert handler.__module__ == f"ledger.handlers.{handlers.FAMILIES[cls.__name__]}", cls
+    with pytest.raises(KeyError):
+        handlers.HANDLERS[int]
+
+
+def test_snapshot_intervals_name_the_aggregates_by_topic():
+    from ledger.caps import UnitCap
+    from ledger.fund import FundYear
+    from ledger.grant import Grant
+    from ledger.service import GrantLedger
+
+    intervals = GrantLedger.snapshotting_intervals
+    assert intervals.get(FundYear) == intervals.get(UnitCap) == intervals[UnitCap] == 200
+    assert FundYear in intervals and UnitCap in intervals and Grant not in intervals and intervals.get(Grant) is None
+
+
+def test_an_approval_finds_the_waiting_acts_of_families_not_yet_loaded():
+    """``approve``/``void`` ask ``second_person.act_of``, which imports the families that register there: in a
+    process that loaded only the payments (a disburse, then an approval of a held exit), the exit is found."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ledger.handlers import payments, second_person\n"
+        "class Uow:\n    def find(self, cls, key): return None\n"
+        "assert 'ledger.handlers.holds' not in sys.modules\n"
+        "assert second_person.act_of(Uow(), 'X') is None\n"
+        "print(sorted(m for m in sys.modules if m in ('ledger.handlers.corrections', 'ledger.handlers.holds',"
+        " 'ledger.handlers.settlement')), len(second_person.MATCHERS))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "['ledger.handlers.corrections',",
+        "'ledger.handlers.holds',",
+        "'ledger.handlers.settlement']",
+        "3",
+    ]
