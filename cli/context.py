@@ -25,6 +25,7 @@ from . import output
 
 if TYPE_CHECKING:
     from app.facade import Ledger
+    from app.reads import Door
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,27 +126,13 @@ def open_ledger(create_tables: bool = False, read: bool = False) -> Iterator[Led
         ledger.close()
 
 
-def read_url() -> str | None:
-    """Where reads go: --read-db when given, else --db."""
+def door() -> Door:
+    """The read side's front door (``app.reads``) for this command: its settings, ``open_ledger`` for the full
+    path, stderr for the notes."""
+    from app.reads import Door
+
     s = settings()
-    return s.read_db or s.db
-
-
-def fast_replica_note() -> bool:
-    """After the fast read path answered from ``read_url()``: with --read-db, the note ``open_ledger(read=True)``
-    gives on stderr (how far behind the standby is). ``False`` when the standby could not be asked: then take the
-    full path, which says why."""
-    s = settings()
-    if not s.read_db:
-        return True
-    from projections import fastread
-
-    note = fastread.replica_note(s.read_db, s.db)
-    if note is None:
-        return False
-    if note:
-        click.echo(note, err=True)
-    return True
+    return Door(s.db, s.read_db, s.actor, open_ledger, lambda note: click.echo(note, err=True))
 
 
 def replica_note(ledger: Ledger) -> None:

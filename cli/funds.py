@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import output
-from .context import date_option, guarded, open_ledger, settings, submit
+from .context import date_option, door, guarded, settings, submit
 
 
 @click.group()
@@ -104,14 +104,11 @@ def fund_list() -> None:
       grantledger fund list
       grantledger --format json fund list
     """
-    from projections import fastread
+    from app import reads
     from projections.report_rows import LIST_MONEY
 
     s = settings()
-    rows = fastread.listing(s.db, s.actor, "fund list")  # None: the full path answers
-    if rows is None:
-        with open_ledger() as ledger:
-            rows = ledger.listing("funds", s.actor)
+    rows = reads.listing(door(), "funds")
     output.emit(s.fmt, rows, money=LIST_MONEY)
 
 
@@ -168,14 +165,11 @@ def unit_list() -> None:
       grantledger unit list
       grantledger --format csv unit list > units.csv
     """
-    from projections import fastread
+    from app import reads
     from projections.report_rows import LIST_MONEY
 
     s = settings()
-    rows = fastread.listing(s.db, s.actor, "unit list")  # None: the full path answers
-    if rows is None:
-        with open_ledger() as ledger:
-            rows = ledger.listing("units", s.actor)
+    rows = reads.listing(door(), "units")
     output.emit(s.fmt, rows, money=LIST_MONEY)
 
 
@@ -189,19 +183,14 @@ def unit_show(code: str) -> None:
     Examples:
       grantledger unit show 91370200MA3C1A2B3K
     """
+    from app import reads
     from ledger import commands
     from ledger.money import Amount
-    from projections import fastread
     from projections.report_rows import LIST_MONEY
 
     s = settings()
     code = commands.parse("unit", code, "unit show CODE")
-    found = fastread.listing(s.db, s.actor, "unit show", code)  # None, or no such unit: the full path answers
-    if found:
-        row = found[0]
-    else:
-        with open_ledger() as ledger:
-            row = ledger.unit(code, s.actor)
+    row = reads.unit(door(), code)
     output.emit(s.fmt, {k: Amount(v) if k in LIST_MONEY else v for k, v in row.items()})
 
 

@@ -16,7 +16,7 @@ import click
 from ledger.money import Amount
 
 from . import output
-from .context import guarded, open_ledger, settings, submit
+from .context import door, guarded, open_ledger, settings, submit
 
 
 def _source(clause) -> str:
@@ -28,25 +28,10 @@ def _origin(clause) -> str:
 
 
 def _catalogue():
-    """Shipped clauses plus the documents loaded into this ledger (only the shipped ones when there is none)."""
-    from projections import policy_catalogue
+    """Shipped clauses plus the documents loaded into this ledger, through the read side's door (``app.reads``)."""
+    from app import reads
 
-    light = policy_catalogue.catalogue(settings().db)  # sqlite3 or psycopg alone, or no ledger at all (issue 26)
-    if light is not None:
-        return light
-    from ledger import clauses, errors
-    from ledger.eventstore import parse_url
-
-    store = parse_url(settings().db)
-    if store.engine == "sqlite" and not os.path.exists(store.sqlite_file):
-        return clauses.default()
-    try:
-        with open_ledger() as ledger:
-            return ledger.catalogue()
-    except errors.LedgerError as error:
-        if error.code == errors.NOT_FOUND:  # a ledger not initialised: nothing loaded
-            return clauses.default()
-        raise
+    return reads.catalogue(door())
 
 
 def _rule(clause) -> dict:

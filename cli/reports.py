@@ -8,7 +8,7 @@ from presentation.labels import REPORT_HEADERS
 from presentation.report_columns import COLUMNS, PERIOD_COLUMNS, XLSX_COLUMNS, money_of, with_derived
 
 from . import output
-from .context import fast_replica_note, guarded, open_ledger, read_url, settings
+from .context import door, guarded, open_ledger, settings
 
 # Reports whose table and CSV end with a totals row (the trial balance and the monthly report carry their own).
 TOTALLED = frozenset(("awards", "funds", "units", "clauses", "equity", "pending"))
@@ -149,6 +149,7 @@ def report(
       grantledger report awards --format xlsx --out awards-2024.xlsx
       grantledger report all --year 2024 --format xlsx --out 2024.xlsx
     """
+    from app import reads
     from ledger import errors
     from projections.report_rows import FILTERS
 
@@ -181,18 +182,7 @@ def report(
 
     shape = f"{name}:period" if since is not None else name
     money = money_of(shape)
-    rows = None
-    if side == "journal" and not chart:  # the fast read path: a SQLite file, read models current, a role
-        from projections import fastread
-
-        rows = fastread.report(read_url(), s.actor, name, year_value, day, filters, known, since)
-        if rows is not None and not fast_replica_note():  # --read-db: the standby says how far behind it is
-            rows = None
-    if rows is None:
-        with open_ledger(read=True) as ledger:
-            rows = ledger.report(
-                name, s.actor, year_value, day, filters, side=side, chart=chart, known_at=known, since=since
-            )
+    rows = reads.report(door(), name, year_value, day, filters, known, since, side=side, chart=chart)
     if since is None:  # a period's rows are movements: the derived figures are of balances
         rows = with_derived(name, rows)
     listed = PERIOD_COLUMNS[name] if since is not None else COLUMNS[name]
@@ -334,8 +324,8 @@ def history(key: str) -> None:
       grantledger history 91370200MA3C1A2B3K
       grantledger history PZ-2024-0001
     """
+    from app import reads
     from ledger import uscc
-    from projections import fastread
     from projections.report_rows import HISTORY_MONEY
 
     s = settings()
@@ -344,12 +334,7 @@ def history(key: str) -> None:
         key = uscc.normalise(key)  # unit codes may be typed in lower case
     except uscc.USCCError:
         pass
-    rows = fastread.listing(read_url(), s.actor, "history", key)  # None: the full path answers
-    if rows is not None and not fast_replica_note():  # --read-db: the standby says how far behind it is
-        rows = None
-    if rows is None:
-        with open_ledger(read=True) as ledger:
-            rows = ledger.history(key, s.actor)
+    rows = reads.history(door(), key)
     if not rows:  # nothing about it: a mistyped REF or voucher gets a "did you mean" (and NOT_FOUND)
         from ledger import errors
 

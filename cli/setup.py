@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import output
-from .context import guarded, open_ledger, settings, show, submit
+from .context import door, guarded, open_ledger, settings, show, submit
 
 
 @click.command()
@@ -123,13 +123,10 @@ def list_() -> None:
     Examples:
       grantledger role list
     """
-    from projections import fastread
+    from app import reads
 
     s = settings()
-    rows = fastread.people(s.db, s.actor)  # None: the full path answers
-    if rows is None:
-        with open_ledger() as ledger:
-            rows = ledger.roles(s.actor)
+    rows = reads.people(door())
     from presentation.labels import shown as label
 
     shown = rows if s.fmt == "json" else [dict(r, roles="、".join(label("roles", r["roles"]))) for r in rows]
