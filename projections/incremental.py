@@ -27,12 +27,9 @@ stored snapshots; seal files in a witness directory.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, func, select
-from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.schema import CreateTable
+from sqlalchemy import Engine, func, select
 
 from ledger import errors
 from ledger.money import format_human
@@ -50,6 +47,7 @@ from .audit import (
     check_seals,
     recorded_seals,
 )
+from .audit.scratch import discard, scratch_engine, unrebuildable
 from .decoding import loads
 from .invariants import InvariantCheck
 from .query_parts import total
@@ -158,17 +156,13 @@ def verify_since(
     report.checks["since seal"] = (
         f"ok (从第 {position} 条的封存起: 之前 {position} 条事件由封存担保, 之后逐条核对; 署名 {seal.get('signed_by')})"
     )
-    engine, path = _scratch(scratch_dir)
+    engine, path = scratch_engine(scratch_dir, loose=True)
     try:
         written = [s for s in recorded_seals(app, live) if s["position"] >= position]
         try:
             found = _rebuild_tail(app, engine, position, stop, check, content, {s["position"] for s in written})
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            check.finish(app.recorder)
-            report.findings.extend(rules.findings)
-            report.findings.append(f"无法从日志重建读模型 ({type(exc).__name__}: {exc})")
-            report.checks["projections"] = "TAMPERED"
-            return report
+            return unrebuildable(report, rules, check, app.recorder, exc)
         check.finish(app.recorder)
         if written:
             check_seals(report, found, (log_end, stop), written, "seals", signatures.at_seals)
@@ -181,10 +175,7 @@ def verify_since(
         if not check.broken:
             report.findings.extend(rules.findings)
     finally:
-        engine.dispose()
-        for leftover in (path, f"{path}-wal", f"{path}-shm"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+        discard(engine, path)
     return report
 
 
@@ -307,31 +298,6 @@ def _catalogue(app: Any, content: dict) -> Any:
         except clauses.CatalogueError:
             continue  # the re-decision named it when it was loaded; check_policies names it again
     return catalogue
-
-
-def _scratch(directory: str | None) -> tuple[Engine, str]:
-    """A scratch SQLite file with the read-model tables, every column but the keys nullable: the events after
-    the seal touch rows made before it, of which only the totals they add are written here."""
-    import tempfile
-
-    handle, path = tempfile.mkstemp(prefix="grantledger-verify-since-", suffix=".db", dir=directory)
-    os.close(handle)
-    engine = create_engine(f"sqlite:///{path}")
-
-    @sqlalchemy_event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    loose = MetaData()
-    with engine.begin() as conn:
-        for table in schema.metadata.sorted_tables:
-            copy = table.to_metadata(loose)
-            for column in copy.columns:
-                if not column.primary_key:
-                    column.nullable = True
-            conn.execute(CreateTable(copy, include_foreign_key_constraints=[]))
-    return engine, path
 
 
 def _rebuild_tail(

@@ -9,7 +9,6 @@ an earlier check comes first), and the rules' findings go last, after every lowe
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from .hash_chain import ChainCheck
 from .policies import check_policies
 from .read_models import compare
 from .report import Report
-from .scratch import rebuild, scratch_engine
+from .scratch import discard, rebuild, scratch_engine, unrebuildable
 from .seal_checks import check_seals, recorded_seals
 from .signatures import SignatureCheck
 from .snapshots import verify_snapshots
@@ -133,11 +132,7 @@ def verify(
         try:
             found = rebuild(app, engine, stop, check, tuple(s["position"] for s in [*written, *files]))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            check.finish(app.recorder)
-            report.findings.extend(rules.findings)  # they name the malformed event the projections could not fold
-            report.findings.append(f"无法从日志重建读模型 ({type(exc).__name__}: {exc})")
-            report.checks["projections"] = "TAMPERED"
-            return report
+            return unrebuildable(report, rules, check, app.recorder, exc)
         check.finish(app.recorder)
         ends = (log_end, stop)
         run = Run(app, live, report, engine, path, found, ends, written, checkpoint, witnessed, signatures.at_seals)
@@ -146,8 +141,5 @@ def verify(
         if not check.broken:  # after every other check's: those name the lower-level fault first
             report.findings.extend(rules.findings)
     finally:
-        engine.dispose()
-        for leftover in (path, f"{path}-wal", f"{path}-shm"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+        discard(engine, path)
     return report

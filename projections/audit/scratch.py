@@ -7,7 +7,7 @@ import os
 import tempfile
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, MetaData, create_engine
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.schema import CreateTable
 
@@ -17,11 +17,15 @@ from ..runner import Projector
 from .hash_chain import ChainCheck
 
 
-def scratch_engine(directory: str | None = None) -> tuple[Engine, str]:
+def scratch_engine(directory: str | None = None, *, loose: bool = False) -> tuple[Engine, str]:
     """A throw-away SQLite file with the read-model tables but none of their secondary indexes (not needed to
     compare, and a sixth of the rebuild's time), written without disk syncs: nothing in it outlives the
-    verify, so nothing needs to survive a crash. WAL, so the rebuild's writer process never waits for a read."""
-    handle, path = tempfile.mkstemp(prefix="grantledger-verify-", suffix=".db", dir=directory)
+    verify, so nothing needs to survive a crash. WAL, so the rebuild's writer process never waits for a read.
+
+    ``loose`` (``verify --since-seal``): every column but the keys nullable and no foreign keys, because the
+    events after the seal touch rows made before it, of which only the totals they add are written here."""
+    prefix = "grantledger-verify-since-" if loose else "grantledger-verify-"
+    handle, path = tempfile.mkstemp(prefix=prefix, suffix=".db", dir=directory)
     os.close(handle)
     engine = create_engine(f"sqlite:///{path}")
 
@@ -30,10 +34,35 @@ def scratch_engine(directory: str | None = None) -> tuple[Engine, str]:
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
+    copies = MetaData()
     with engine.begin() as conn:
         for table in schema.metadata.sorted_tables:
-            conn.execute(CreateTable(table))
+            if not loose:
+                conn.execute(CreateTable(table))
+                continue
+            copy = table.to_metadata(copies)
+            for column in copy.columns:
+                if not column.primary_key:
+                    column.nullable = True
+            conn.execute(CreateTable(copy, include_foreign_key_constraints=[]))
     return engine, path
+
+
+def discard(engine: Engine, path: str) -> None:
+    """The scratch file gone, with the WAL and shared-memory files SQLite made beside it."""
+    engine.dispose()
+    for leftover in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(leftover):
+            os.unlink(leftover)
+
+
+def unrebuildable(report: Any, rules: Any, check: ChainCheck, recorder: Any, exc: Exception) -> Any:
+    """The log holds an event the read models cannot fold: the chain and the re-decision name it first."""
+    check.finish(recorder)
+    report.findings.extend(rules.findings)
+    report.findings.append(f"无法从日志重建读模型 ({type(exc).__name__}: {exc})")
+    report.checks["projections"] = "TAMPERED"
+    return report
 
 
 def rebuild(
