@@ -56,6 +56,18 @@ def replica_note(door: Door) -> bool:
     return True
 
 
+def _answer(door: Door, fast: Callable[[], Any], full: Callable[[Ledger], Any], replica: bool = False) -> Any:
+    """The rule, once: the fast path's answer when it has one (``None``: it cannot answer safely), with the
+    standby's note when it came from --read-db (``replica``: report and history); else the facade's."""
+    found = fast()
+    if found is not None and replica and not replica_note(door):
+        found = None
+    if found is not None:
+        return found
+    with door.open_full(read=replica) as ledger:
+        return full(ledger)
+
+
 def report(
     door: Door,
     name: str,
@@ -68,65 +80,62 @@ def report(
     chart: str | None = None,
 ) -> list[dict]:
     """``report NAME`` (not xlsx): the fast path serves the journal side without a chart."""
-    rows = None
-    if side == "journal" and not chart:
-        from projections import fastread
+    from projections import fastread
 
-        rows = fastread.report(door.read_url, door.actor, name, year, day, filters, known, since)
-        if rows is not None and not replica_note(door):
-            rows = None
-    if rows is None:
-        with door.open_full(read=True) as ledger:
-            rows = ledger.report(
-                name, door.actor, year, day, filters, side=side, chart=chart, known_at=known, since=since
-            )
-    return rows
+    def fast() -> list[dict] | None:
+        if side != "journal" or chart:
+            return None
+        return fastread.report(door.read_url, door.actor, name, year, day, filters, known, since)
+
+    return _answer(
+        door,
+        fast,
+        lambda ledger: ledger.report(
+            name, door.actor, year, day, filters, side=side, chart=chart, known_at=known, since=since
+        ),
+        replica=True,
+    )
 
 
 def listing(door: Door, name: str) -> list[dict]:
     """``fund list`` or ``unit list`` (``name``: ``funds`` or ``units``), from --db."""
     from projections import fastread
 
-    rows = fastread.listing(door.db, door.actor, LISTED[name])
-    if rows is None:
-        with door.open_full() as ledger:
-            rows = ledger.listing(name, door.actor)
-    return rows
+    return _answer(
+        door,
+        lambda: fastread.listing(door.db, door.actor, LISTED[name]),
+        lambda ledger: ledger.listing(name, door.actor),
+    )
 
 
 def unit(door: Door, code: str) -> dict[str, Any]:
     """``unit show CODE``, from --db; no such unit on the fast path: the full path refuses it."""
     from projections import fastread
 
-    found = fastread.listing(door.db, door.actor, "unit show", code)
-    if found:
-        return found[0]
-    with door.open_full() as ledger:
-        return ledger.unit(code, door.actor)
+    def fast() -> dict[str, Any] | None:
+        found = fastread.listing(door.db, door.actor, "unit show", code)
+        return found[0] if found else None
+
+    return _answer(door, fast, lambda ledger: ledger.unit(code, door.actor))
 
 
 def history(door: Door, key: str) -> list[dict]:
     """``history KEY``: every event about it, oldest first, from ``read_url``."""
     from projections import fastread
 
-    rows = fastread.listing(door.read_url, door.actor, "history", key)
-    if rows is not None and not replica_note(door):
-        rows = None
-    if rows is None:
-        with door.open_full(read=True) as ledger:
-            rows = ledger.history(key, door.actor)
-    return rows
+    return _answer(
+        door,
+        lambda: fastread.listing(door.read_url, door.actor, "history", key),
+        lambda ledger: ledger.history(key, door.actor),
+        replica=True,
+    )
 
 
 def people(door: Door) -> list[dict]:
     """``role list``: every person, their roles and key, from --db."""
     from projections import fastread
 
-    rows = fastread.people(door.db, door.actor)
-    if rows is None:
-        with door.open_full() as ledger:
-            rows = ledger.roles(door.actor)
-    return rows
+    return _answer(door, lambda: fastread.people(door.db, door.actor), lambda ledger: ledger.roles(door.actor))
 
 
 def catalogue(door: Door) -> Any:
