@@ -73,11 +73,13 @@ def library() -> ctypes.CDLL | None:
 
 
 def _candidates() -> list[str]:
-    """Where libpq is: the copy psycopg-binary's wheel carries (``psycopg_binary.libs/libpq-*.so*``, what
-    psycopg itself calls), then the names the system's loader finds."""
+    """Where libpq is: the copy psycopg-binary's wheel carries (``psycopg_binary.libs/libpq-*.so*`` beside it in
+    site-packages, what psycopg itself calls), then the names the system's loader finds."""
     found = []
     for entry in sys.path:
-        folder = os.path.join(entry or ".", "psycopg_binary.libs")
+        if not os.path.isabs(entry):
+            continue  # never a library from the working folder ("" on sys.path with ``python -m``)
+        folder = os.path.join(entry, "psycopg_binary.libs")
         if os.path.isdir(folder):
             found += sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith("libpq"))
     return [*found, "libpq.so.5", "libpq.5.dylib", "libpq.dylib"]
@@ -140,6 +142,8 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         if self.handle is None:
             raise Error("the connection is closed")
+        if "\0" in sql:
+            raise Error("the query contains a NUL (0x00) character")
         statement, values = _bind(sql.encode(), params)
         n = len(values)
         types = (ctypes.c_uint * n)(*(oid for oid, _ in values))
@@ -225,7 +229,10 @@ def _dump(value: Any) -> tuple[int, bytes | None]:
     if isinstance(value, int):
         return _int_type(value), b"%d" % value
     if isinstance(value, str):
-        return UNKNOWN, value.encode()
+        text = value.encode()
+        if b"\0" in text:  # C strings end at a NUL, and PostgreSQL text holds none (psycopg refuses it too)
+            raise Error("a text parameter contains a NUL (0x00) character")
+        return UNKNOWN, text
     if type(value).__module__ == "uuid" and type(value).__name__ == "UUID":
         return UUID, str(value).encode()
     if isinstance(value, list) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):

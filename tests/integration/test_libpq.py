@@ -9,6 +9,8 @@ the same.
 
 from __future__ import annotations
 
+import os
+import sys
 import uuid
 from decimal import Decimal
 
@@ -140,7 +142,7 @@ def test_a_column_of_a_type_it_does_not_read_is_an_error_and_the_read_goes_to_th
 
 
 def test_a_statement_refused_or_malformed_is_an_error_not_a_crash(both):
-    ours, _ = both
+    ours, theirs = both
     with pytest.raises(libpq.Error, match="syntax error"):
         ours.execute("SELEC 1")
     with pytest.raises(libpq.Error, match="does not exist"):
@@ -151,6 +153,10 @@ def test_a_statement_refused_or_malformed_is_an_error_not_a_crash(both):
         ours.execute("SELECT '5%'")
     with pytest.raises(libpq.Error, match="one kind"):
         ours.execute("SELECT %(a)s", (1,))
+    with pytest.raises(libpq.Error, match="NUL"):
+        ours.execute("SELECT %s::text", ("a\0b",))  # a C string would end at the NUL: refused, not cut short
+    with pytest.raises(psycopg.DataError):
+        theirs.execute("SELECT %s::text", ("a\0b",))
     with pytest.raises(TypeError, match="float"):
         ours.execute("SELECT %s", (1.5,))  # money is never a float: nothing to send one as
     assert ours.execute("SELECT 2").fetchone() == (2,)
@@ -197,4 +203,13 @@ def test_the_libpq_loaded_is_psycopg_binary_s_own_copy_when_it_is_installed():
     if importlib.util.find_spec("psycopg_binary") is None:
         pytest.skip("psycopg-binary is not installed: the system's libpq.so.5 is used")
     first = libpq._candidates()[0]
-    assert "psycopg_binary.libs" in first and "libpq" in first.rsplit("/", 1)[1]
+    assert "psycopg_binary.libs" in first and "libpq" in first.rsplit("/", 1)[1] and os.path.isabs(first)
+
+
+def test_no_library_is_taken_from_the_working_folder(tmp_path, monkeypatch):
+    planted = tmp_path / "psycopg_binary.libs"
+    planted.mkdir()
+    (planted / "libpq-planted.so.5").write_bytes(b"not a library")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", ".", *sys.path])
+    assert not any("planted" in path for path in libpq._candidates())
