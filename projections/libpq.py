@@ -79,9 +79,9 @@ def _candidates() -> list[str]:
     for entry in sys.path:
         if not os.path.isabs(entry):
             continue  # never a library from the working folder ("" on sys.path with ``python -m``)
-        folder = os.path.join(entry, "psycopg_binary.libs")
-        if os.path.isdir(folder):
-            found += sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith("libpq"))
+        for folder in (os.path.join(entry, "psycopg_binary.libs"), os.path.join(entry, "psycopg_binary", ".dylibs")):
+            if os.path.isdir(folder):  # the Linux and Windows wheels' folder, the macOS wheel's
+                found += sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith("libpq"))
     return [*found, "libpq.so.5", "libpq.5.dylib", "libpq.dylib"]
 
 
