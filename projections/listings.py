@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, String, cast, func, literal, or_, select, union
 
 from . import schema as s
 from .query_parts import fetch, total
@@ -84,10 +84,13 @@ def history(conn: Connection, key: str) -> list[dict]:
 
 
 def history_query(key: str):
+    """The key itself and the applications of a unit's or a fund's awards, as one set the index is probed with:
+    written as ``key = KEY OR key IN (…)``, PostgreSQL scanned all of ``event_keys`` (370 ms at 10^6 events,
+    against 0.3 ms for the union; SQLite probed the index either way)."""
     k, a = s.event_keys.c, s.awards.c
-    related = select(a.application).where(or_(a.unit == key, a.fund == key))
+    related = union(select(cast(literal(key), String)), select(a.application).where(or_(a.unit == key, a.fund == key)))
     columns = (k.seq, k.type, k.effective_date, k.recorded_at, k.actor, k.amount, k.voucher, k.detail)
-    return select(*columns).where(or_(k.key == key, k.key.in_(related))).group_by(*columns).order_by(k.seq)
+    return select(*columns).where(k.key.in_(related)).group_by(*columns).order_by(k.seq)
 
 
 # The queries of the listings (``fund list``, ``unit list``, ``unit show CODE``, ``history KEY``), compiled

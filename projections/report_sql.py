@@ -528,7 +528,7 @@ LISTS = {
         ('unit', 'name', 'type', 'registered_on', 'applications', 'awarded', 'disbursed', 'spent', 'recovered'),
     ),
     'history': (
-        'SELECT event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail \nFROM event_keys \nWHERE event_keys."key" = :key OR event_keys."key" IN (SELECT awards.application \nFROM awards \nWHERE awards.unit = :key OR awards.fund = :key) GROUP BY event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail ORDER BY event_keys.seq',
+        'SELECT event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail \nFROM event_keys \nWHERE event_keys."key" IN (SELECT CAST(:key AS VARCHAR) AS anon_1 UNION SELECT awards.application \nFROM awards \nWHERE awards.unit = :key OR awards.fund = :key) GROUP BY event_keys.seq, event_keys.type, event_keys.effective_date, event_keys.recorded_at, event_keys.actor, event_keys.amount, event_keys.voucher, event_keys.detail ORDER BY event_keys.seq',
         ('seq', 'type', 'effective_date', 'recorded_at', 'actor', 'amount', 'voucher', 'detail'),
     ),
 }
