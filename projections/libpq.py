@@ -45,7 +45,6 @@ BOOL, BYTEA, UUID, UNKNOWN = 16, 17, 2950, 0
 INT_ARRAYS = {INT2: 1005, INT4: 1007, INT8: 1016, NUMERIC: 1231}
 
 JSON_EXACT = frozenset({INT2, INT4, INT8, OID, TEXT, VARCHAR, BPCHAR, NAME, BOOL})  # types JSON carries exactly
-BULK_VALUES = 20_000  # above this many values in a result, it is read again as one JSON text (``_bulk``)
 PQTRANS_INTRANS = 2  # idle inside a transaction block
 
 _PLACEHOLDER = re.compile(rb"%(?:\((\w+)\))?s|%%|%")
@@ -112,6 +111,9 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "PQunescapeBytea": (p, [s, ctypes.POINTER(ctypes.c_size_t)]),
         "PQfreemem": (None, [p]),
         "PQtransactionStatus": (i, [p]),
+        "PQprepare": (p, [p, s, s, i, ctypes.POINTER(u)]),
+        "PQdescribePrepared": (p, [p, s]),
+        "PQexecPrepared": (p, [p, s, i, strings, p, p, i]),
     }
     for name, (restype, argtypes) in signatures.items():
         function = getattr(lib, name)
@@ -151,25 +153,34 @@ class Connection:
         if "\0" in sql:
             raise Error("the query contains a NUL (0x00) character")
         statement, values = _bind(sql.encode(), params)
-        result = self._run(statement, values)
-        lib = self.lib
+        lib, n = self.lib, len(values)
+        types = (ctypes.c_uint * n)(*(oid for oid, _ in values))
+        texts = (ctypes.c_char_p * n)(*(text for _, text in values))
+        lib.PQclear(self._checked(lib.PQprepare(self.handle, b"", statement, n, types)))
+        described = self._checked(lib.PQdescribePrepared(self.handle, b""))
+        try:
+            fields = lib.PQnfields(described)
+            names = [lib.PQfname(described, c) for c in range(fields)]
+            oids = [lib.PQftype(described, c) for c in range(fields)]
+        finally:
+            lib.PQclear(described)
+        description = [(_words(name), oid) for name, oid in zip(names, oids, strict=True)]
+        if fields and _json_exact(statement, names, oids):
+            rows = self._as_json(statement, names, n, types, texts)
+            if rows is not None:
+                return Cursor(description, rows)
+            lib.PQclear(self._checked(lib.PQprepare(self.handle, b"", statement, n, types)))  # the unnamed again
+        result = self._checked(lib.PQexecPrepared(self.handle, b"", n, texts, None, None, 0))
         try:
             if lib.PQresultStatus(result) == PGRES_COMMAND_OK:
                 return Cursor(None, [])
-            if lib.PQntuples(result) * lib.PQnfields(result) > BULK_VALUES:
-                bulk = self._bulk(result, statement, values)
-                if bulk is not None:
-                    return bulk
             return _read(lib, result)
         finally:
             lib.PQclear(result)
 
-    def _run(self, statement: bytes, values: list[tuple[int, bytes | None]]) -> int:
-        """A statement's result (to be cleared by the caller) if it succeeded, else its ``Error``."""
-        lib, n = self.lib, len(values)
-        types = (ctypes.c_uint * n)(*(oid for oid, _ in values))
-        texts = (ctypes.c_char_p * n)(*(text for _, text in values))
-        result = lib.PQexecParams(self.handle, statement, n, types, texts, None, None, 0)
+    def _checked(self, result: int | None) -> int:
+        """A result (to be cleared by the caller) if its statement succeeded, else its ``Error``."""
+        lib = self.lib
         if not result:
             raise Error(_words(lib.PQerrorMessage(self.handle)))
         if lib.PQresultStatus(result) not in (PGRES_COMMAND_OK, PGRES_TUPLES_OK):
@@ -178,53 +189,42 @@ class Connection:
             raise Error(message)
         return result
 
-    def _value(self, statement: bytes, values: Sequence[tuple[int, bytes | None]] = ()) -> bytes | None:
+    def _value(self, statement: bytes, n: int = 0, types: Any = None, texts: Any = None) -> bytes | None:
         """The first value of a statement's first row (``None`` for none, or a statement without rows)."""
-        result = self._run(statement, list(values))
-        try:
-            if self.lib.PQntuples(result) < 1 or self.lib.PQnfields(result) < 1:
-                return None
-            return self.lib.PQgetvalue(result, 0, 0)
-        finally:
-            self.lib.PQclear(result)
-
-    def _bulk(self, result: int, statement: bytes, values: list[tuple[int, bytes | None]]) -> Cursor | None:
-        """A large result read again as one JSON text, or ``None`` (then it is read value by value).
-
-        ctypes costs ~0.4–0.8 µs a call, so 47,000 awards of 14 columns took a second value by value, where
-        psycopg's C code takes 0.2 s. The same statement is therefore asked again inside
-        ``json_agg(json_build_array(…))`` and the one text parsed by ``json.loads``. Only when that gives the
-        very same rows: every column an integer, text or boolean type (which JSON carries exactly; numeric
-        and bytea do not), distinct names, at most 100 columns (a function's arguments), and inside a
-        REPEATABLE READ (or SERIALIZABLE) transaction, so the second run sees the first run's snapshot. It
-        runs in a savepoint: a failure leaves the transaction usable and the first result is read instead.
-        The order is the statement's own: the outer query only aggregates it (no join, no grouping), which
-        PostgreSQL's documentation gives as the way to feed an aggregate sorted input."""
         lib = self.lib
-        fields = lib.PQnfields(result)
-        names = [lib.PQfname(result, c) for c in range(fields)]
-        types = [lib.PQftype(result, c) for c in range(fields)]
-        if fields > 100 or len(set(names)) != fields or not all(t in JSON_EXACT for t in types):
-            return None
-        if lib.PQtransactionStatus(self.handle) != PQTRANS_INTRANS:
-            return None
-        if self._value(b"SHOW transaction_isolation") not in (b"repeatable read", b"serializable"):
-            return None
+        result = self._checked(lib.PQexecParams(self.handle, statement, n, types, texts, None, None, 0))
+        try:
+            if lib.PQntuples(result) < 1 or lib.PQnfields(result) < 1:
+                return None
+            return lib.PQgetvalue(result, 0, 0)
+        finally:
+            lib.PQclear(result)
+
+    def _as_json(self, statement: bytes, names: list[bytes], n: int, types: Any, texts: Any) -> list[tuple] | None:
+        """The rows asked for as one JSON text, or ``None`` (then they are read value by value).
+
+        ctypes costs ~0.4–0.8 µs a call: 47,000 awards of 14 columns took a second value by value, where
+        psycopg's C code takes 0.2 s. So a statement whose columns JSON carries exactly (``_json_exact``) is
+        asked inside ``json_agg(json_build_array(…))`` and the one text parsed by ``json.loads``. The order is
+        the statement's own: the outer query only aggregates it (no join, no grouping), which PostgreSQL's
+        documentation gives as the way to feed an aggregate sorted input. Inside a transaction it runs in a
+        savepoint, so a statement that cannot be wrapped leaves the transaction usable."""
         columns = b", ".join(b'q."' + name.replace(b'"', b'""') + b'"' for name in names)
         wrapped = b"SELECT coalesce(json_agg(json_build_array(" + columns + b")), '[]')::text FROM (" + statement
         wrapped += b"\n) AS q"
-        self._value(b"SAVEPOINT grantledger_bulk")
+        inside = self.lib.PQtransactionStatus(self.handle) == PQTRANS_INTRANS
+        if inside:
+            self._value(b"SAVEPOINT grantledger_json")
         try:
-            text = self._value(wrapped, values)
+            text = self._value(wrapped, n, types, texts)
         except Error:
-            self._value(b"ROLLBACK TO SAVEPOINT grantledger_bulk")
+            if inside:
+                self._value(b"ROLLBACK TO SAVEPOINT grantledger_json")
             return None
         finally:
-            self._value(b"RELEASE SAVEPOINT grantledger_bulk")
-        rows = [tuple(row) for row in json.loads(text or b"[]")]
-        if len(rows) != lib.PQntuples(result):
-            return None
-        return Cursor([(_words(n), t) for n, t in zip(names, types, strict=True)], rows)
+            if inside:
+                self._value(b"RELEASE SAVEPOINT grantledger_json")
+        return [tuple(row) for row in json.loads(text or b"[]")]
 
     def close(self) -> None:
         if self.handle is not None:
@@ -303,6 +303,20 @@ def _dump(value: Any) -> tuple[int, bytes | None]:
         widest = max(value, key=abs)
         return INT_ARRAYS[_int_type(widest)], b"{" + b",".join(b"%d" % v for v in value) + b"}"
     raise TypeError(f"no text form for a parameter of type {type(value).__name__}")
+
+
+def _json_exact(statement: bytes, names: list[bytes], oids: list[int]) -> bool:
+    """Whether a statement's rows come back the same through ``json_agg``: a SELECT (or WITH) with no ``;``,
+    every column an integer, text or boolean type (JSON carries those exactly; numeric and bytea it does not),
+    the names distinct (the outer query names each column) and at most 100 (``json_build_array``'s arguments)."""
+    head = statement.lstrip()[:6].upper()
+    return (
+        head.startswith((b"SELECT", b"WITH"))
+        and b";" not in statement
+        and len(names) <= 100
+        and len(set(names)) == len(names)
+        and all(oid in JSON_EXACT for oid in oids)
+    )
 
 
 def _int_type(value: int) -> int:
