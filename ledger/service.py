@@ -33,7 +33,7 @@ from .actors import KeyBinding, check_may
 from .errors import LedgerError
 from .eventstore import parse_url
 from .handlers import HANDLERS, roles_of
-from .handlers.keys import authenticate
+from .handlers.door import authenticate
 from .keys import Keyring
 from .uow import Result, UnitOfWork
 
