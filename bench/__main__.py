@@ -26,8 +26,8 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
 CPU time moves far less with the load. With ``--pg``, 9 and 10 are measured on the PostgreSQL ledger of 2 as
 well and printed beside the SQLite figures of the same run (both take the fast read path,
 ``projections.fastread``), with ``report awards`` on PostgreSQL's full path (``GRANTLEDGER_FAST_READ=0``) for
-reference. Each PostgreSQL read is measured alternately with ``python -c "import psycopg"`` as a new process
-(the floor any read of PostgreSQL pays before it can ask anything) and printed as that floor plus ours.
+reference. The fast path asks libpq itself (``projections.libpq``); each PostgreSQL read is measured alternately
+with the same read on psycopg (``GRANTLEDGER_LIBPQ=0``, as the fast path read before) and printed beside it.
 ``--reads-only`` ingests each size (on PostgreSQL too with ``--pg``) and measures only 9 and 10.
 
 The baselines, in the same run: eventsourcing's own SQLite recorder appending the same number of events
@@ -127,38 +127,22 @@ def medians(args: list[str], runs: int = 5) -> tuple[float, float]:
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
-IMPORT_FLOOR = "import psycopg"  # what any read of a PostgreSQL ledger imports before it can ask anything
+ON_PSYCOPG = {"GRANTLEDGER_LIBPQ": "0"}  # the fast read path on psycopg, as before libpq was asked directly
 
 
-def floor_once() -> tuple[float, float]:
-    """``python -c "import psycopg"`` as a new process (the same interpreter and environment as ``timed``):
-    wall and CPU seconds. A PostgreSQL read as a new process is this floor plus grantledger's own part."""
-    import resource
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_") and k != "PYTHONDONTWRITEBYTECODE"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", IMPORT_FLOOR], env=env, check=True)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-
-
-def medians_beside_floor(args: list[str], runs: int = 7) -> tuple[float, float, dict[str, float]]:
-    """``medians`` with the import floor measured alternately, so both come from the same minutes of a shared
-    machine: the command's median wall and CPU, and the floor's — ``python -c "import psycopg"`` — with our
-    part as the median of the paired differences (steadier than a difference of medians when the load moves)."""
-    times, floors = [], []
+def medians_beside_psycopg(args: list[str], runs: int = 7) -> tuple[float, float, dict[str, float]]:
+    """``medians`` of a PostgreSQL read, with the same read on psycopg (``GRANTLEDGER_LIBPQ=0``: what the fast
+    path did before it asked libpq itself, ``projections.libpq``) measured alternately, so both come from the same
+    minutes of a shared machine: the read's median wall and CPU, and psycopg's."""
+    times, before = [], []
     for _ in range(runs):
         times.append(timed(args))
-        floors.append(floor_once())
-    floor = {
-        "wall_s": statistics.median(t[0] for t in floors),
-        "cpu_s": statistics.median(t[1] for t in floors),
-        "ours_wall_s": statistics.median(t[0] - f[0] for t, f in zip(times, floors, strict=True)),
-        "ours_cpu_s": statistics.median(t[1] - f[1] for t, f in zip(times, floors, strict=True)),
+        before.append(timed(args, ON_PSYCOPG))
+    psycopg = {
+        "wall_s": statistics.median(t[0] for t in before),
+        "cpu_s": statistics.median(t[1] for t in before),
     }
-    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times), floor
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times), psycopg
 
 
 def event_count(url: str) -> int:
@@ -260,11 +244,11 @@ def hledger_balance(url: str, workdir: Path, report_s: float) -> dict | None:
 
 
 def read_commands(
-    url: str, cpu: dict[str, float] | None = None, floor: dict[str, dict[str, float]] | None = None
+    url: str, cpu: dict[str, float] | None = None, psycopg: dict[str, dict[str, float]] | None = None
 ) -> dict[str, float]:
     """A clerk's read-only commands, each as a new process, median of 5 (wall, includes start-up); ``cpu``
-    receives the median CPU seconds of each; ``floor``, when given, the import floor measured alternately with
-    each, and our part beside it (``medians_beside_floor``)."""
+    receives the median CPU seconds of each; ``psycopg``, when given, the same read on psycopg measured
+    alternately with each (``medians_beside_psycopg``)."""
     from app.facade import Ledger
 
     with Ledger(url) as ledger:
@@ -273,8 +257,8 @@ def read_commands(
     result = {}
     for label in labels:
         args = ["--db", url, "--actor", "bench", *label.split()]
-        if floor is not None:
-            result[label], used, floor[label] = medians_beside_floor(args)
+        if psycopg is not None:
+            result[label], used, psycopg[label] = medians_beside_psycopg(args)
         else:
             result[label], used = medians(args)
         if cpu is not None:
@@ -379,32 +363,31 @@ def beside(
     pg_s: float | None,
     sqlite_cpu: float,
     pg_cpu: float | None,
-    floor: dict[str, float] | None = None,
+    psycopg: dict[str, float] | None = None,
 ) -> str:
-    """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms); with ``floor`` (the same
-    minutes' ``python -c "import psycopg"``, ``medians_beside_floor``), the PostgreSQL figure beside that floor
-    and grantledger's part (the median of the paired differences, so floor + ours is about the figure)."""
+    """A figure on SQLite, and on PostgreSQL when it was measured: wall ms (CPU ms); with ``psycopg`` (the same
+    read on psycopg in the same minutes, ``medians_beside_psycopg``), that figure beside it."""
     text = f"SQLite {sqlite_s * 1000:.0f} ms (CPU {sqlite_cpu * 1000:.0f} ms)"
     if pg_s is not None and pg_cpu is not None:
         text += f", PostgreSQL {pg_s * 1000:.0f} ms (CPU {pg_cpu * 1000:.0f} ms)"
-        if floor is not None:
+        if psycopg is not None:
             text += (
-                f" ≈ {IMPORT_FLOOR} {floor['wall_s'] * 1000:.0f} ms (CPU {floor['cpu_s'] * 1000:.0f} ms)"
-                f" + ours {floor['ours_wall_s'] * 1000:.0f} ms (CPU {floor['ours_cpu_s'] * 1000:.0f} ms)"
+                f" [on psycopg, GRANTLEDGER_LIBPQ=0: {psycopg['wall_s'] * 1000:.0f} ms"
+                f" (CPU {psycopg['cpu_s'] * 1000:.0f} ms)]"
             )
     return text
 
 
 def report_processes(
-    url: str, cpu: dict[str, float], floor: dict[str, dict[str, float]] | None = None
+    url: str, cpu: dict[str, float], psycopg: dict[str, dict[str, float]] | None = None
 ) -> dict[str, float]:
     """``report awards|funds|trial-balance`` as new processes, median wall of 5; ``cpu`` gets the median CPU;
-    ``floor``, when given, the import floor measured alternately with each (``medians_beside_floor``)."""
+    ``psycopg``, when given, the same read on psycopg measured alternately with each (``medians_beside_psycopg``)."""
     result = {}
     for label in ("awards", "funds", "trial-balance"):
         args = ["--db", url, "--actor", "bench", "report", *label.split()]
-        if floor is not None:
-            result[label], cpu[label], floor[label] = medians_beside_floor(args)
+        if psycopg is not None:
+            result[label], cpu[label], psycopg[label] = medians_beside_psycopg(args)
         else:
             result[label], cpu[label] = medians(args)
     return result
@@ -461,18 +444,18 @@ def measure_sqlite(
 
 
 def report_reads(result: dict, url: str, pg: str | None) -> None:
-    """9: the reports as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
+    """9: the reports as new processes, on SQLite and on PostgreSQL (beside the same read on psycopg)."""
     cpu: dict[str, float] = {}
     cpu_pg: dict[str, float] = {}
-    floor: dict[str, dict[str, float]] = {}
+    on_psycopg: dict[str, dict[str, float]] = {}
     result["report_process"] = report_processes(url, cpu)
     result["report_process_cpu"] = cpu
-    result["report_process_pg"] = report_processes(pg, cpu_pg, floor) if pg else None
+    result["report_process_pg"] = report_processes(pg, cpu_pg, on_psycopg) if pg else None
     result["report_process_pg_cpu"] = cpu_pg if pg else None
-    result["report_process_pg_floor"] = floor if pg else None
+    result["report_process_pg_psycopg"] = on_psycopg if pg else None
     for label, seconds in result["report_process"].items():
         on_pg = result["report_process_pg"][label] if pg else None
-        figures = beside(seconds, on_pg, cpu[label], cpu_pg.get(label), floor.get(label))
+        figures = beside(seconds, on_pg, cpu[label], cpu_pg.get(label), on_psycopg.get(label))
         print(f"one report as a new process (report {label}): {figures} (target < 100 ms)", flush=True)
     if pg:
         full = ["--db", pg, "--actor", "bench", "report", "awards"]
@@ -487,26 +470,26 @@ def report_reads(result: dict, url: str, pg: str | None) -> None:
 
 
 def command_reads(result: dict, url: str, pg: str | None) -> None:
-    """10: a clerk's read commands as new processes, on SQLite and (beside its import floor) on PostgreSQL."""
+    """10: a clerk's read commands as new processes, on SQLite and on PostgreSQL (beside the same on psycopg)."""
     cpu: dict[str, float] = {}
     cpu_pg: dict[str, float] = {}
-    floor: dict[str, dict[str, float]] = {}
+    on_psycopg: dict[str, dict[str, float]] = {}
     result["read_commands"] = read_commands(url, cpu)
     result["read_commands_cpu"] = cpu
-    result["read_commands_pg"] = read_commands(pg, cpu_pg, floor) if pg else None
+    result["read_commands_pg"] = read_commands(pg, cpu_pg, on_psycopg) if pg else None
     result["read_commands_pg_cpu"] = cpu_pg if pg else None
-    result["read_commands_pg_floor"] = floor if pg else None
+    result["read_commands_pg_psycopg"] = on_psycopg if pg else None
     for n, (label, seconds) in enumerate(result["read_commands"].items()):
         on_pg = list(result["read_commands_pg"].values())[n] if pg else None
         pg_cpu = list(cpu_pg.values())[n] if pg else None
-        pg_floor = list(floor.values())[n] if pg else None
-        figures = beside(seconds, on_pg, cpu[label], pg_cpu, pg_floor)
+        pg_before = list(on_psycopg.values())[n] if pg else None
+        figures = beside(seconds, on_pg, cpu[label], pg_cpu, pg_before)
         print(f"one read command as a new process ({label}): {figures} (target < 150 ms)", flush=True)
 
 
 def reads_only(events: int, workdir: Path, pg_url: str | None) -> dict:
     """``--reads-only``: the programme ingested on SQLite (and PostgreSQL with ``--pg``), then only 9 and 10 —
-    the reads as new processes, PostgreSQL's beside its import floor (no baselines, replay, verify, in-process
+    the reads as new processes, PostgreSQL's beside the same on psycopg (no baselines, replay, verify, in-process
     reports, web view, hledger, start-up section or since-seal)."""
     print(f"\n== {events:,} events (reads only)", flush=True)
     batch = workdir / f"programme-{events}.jsonl"
@@ -595,7 +578,7 @@ def main() -> None:
         "--reads-only",
         action="store_true",
         help="only ingest each size and measure the reads as new processes (9, 10; PostgreSQL's beside the "
-        'import floor, python -c "import psycopg")',
+        "same reads on psycopg, GRANTLEDGER_LIBPQ=0)",
     )
     parser.add_argument(
         "--old",

@@ -1,8 +1,8 @@
 """The fast read path: a report from a SQLite ledger with the standard library alone, or from a PostgreSQL
-ledger with psycopg alone.
+ledger with libpq alone (``projections.libpq``; psycopg where libpq cannot be loaded).
 
 A report as a new process used to spend nearly all its time importing eventsourcing and SQLAlchemy to run
-one indexed query. This module answers the same reads with ``sqlite3`` (or psycopg), the SQL compiled once
+one indexed query. This module answers the same reads with ``sqlite3`` (or libpq), the SQL compiled once
 from ``projections.reports`` (``projections.report_sql`` and ``projections.report_sql_pg``, generated; a test
 fails when either is stale) and the rows finished by the same Python (``projections.report_rows``). It
 answers only when that is safe:
@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -113,13 +114,13 @@ class Reader:
 
     @contextmanager
     def answering(self) -> Iterator[None]:
-        """Either driver's error as ``Unanswerable`` (psycopg's only looked up once it is imported)."""
+        """Any driver's error as ``Unanswerable`` (sqlite3's, libpq's, psycopg's)."""
         try:
             yield
         except sqlite3.Error as exc:
             raise Unanswerable(str(exc)) from exc
         except Exception as exc:
-            if self.pg and _is_psycopg_error(exc):
+            if self.pg and _is_driver_error(exc):
                 raise Unanswerable(str(exc)) from exc
             raise
 
@@ -128,10 +129,12 @@ class Reader:
         return aggregate_id if self.pg else aggregate_id.hex
 
 
-def _is_psycopg_error(exc: BaseException) -> bool:
-    import psycopg  # already imported: only a PostgreSQL reader gets here
+def _is_driver_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is libpq's refusal or psycopg's error (psycopg's only asked when it is imported)."""
+    from .libpq import Error
 
-    return isinstance(exc, psycopg.Error)
+    psycopg = sys.modules.get("psycopg")
+    return isinstance(exc, Error) or (psycopg is not None and isinstance(exc, psycopg.Error))
 
 
 def sqlite_path(url: str | None) -> str | None:
@@ -163,15 +166,28 @@ def pg_url(url: str | None) -> str | None:
 
 
 def pg_connect(url: str) -> Any | None:
-    """A psycopg connection as the event store's pool makes it (``ledger.pgconnect``), or ``None``; a refusal
-    the server gave (a wrong password, no such database, no answer) is raised as the full path raises it."""
+    """A connection to the PostgreSQL ledger at ``url`` in autocommit, or ``None``: libpq's own
+    (``projections.libpq``, no driver imported) when libpq loads, else psycopg's, each from the URL as the
+    event store's pool reads it (``ledger.pgconnect``). A refusal the server gave (a wrong password, no such
+    database, no answer) is raised as the full path raises it."""
     from ledger.errors import LedgerError
     from ledger.pgconnect import conninfo, db_timeout, refusal
+
+    from . import libpq
 
     try:
         timeout = db_timeout()
     except LedgerError:
         return None  # a bad GRANTLEDGER_DB_TIMEOUT: the full path refuses it
+    try:
+        conn = libpq.connect(conninfo(url), timeout)
+    except libpq.ConnectError as exc:
+        found = refusal(url, str(exc))
+        if found is None:
+            return None
+        raise found from None
+    if conn is not None:
+        return conn
     import psycopg
 
     try:
@@ -378,9 +394,9 @@ def people(url: str | None, actor: str) -> list[dict] | None:
 
 def replica_note(url: str | None, primary_url: str | None) -> str | None:
     """What ``--read-db`` says on stderr after a read (``cli.context.replica_note``, ``projections.replica``),
-    asked with psycopg alone: the note for a PostgreSQL standby at ``url`` (the primary at ``primary_url``,
-    ``--db``, asked how far ahead it is when it answers), ``""`` when ``url`` is not PostgreSQL (no note), and
-    ``None`` when the standby could not be asked (then the full path answers, and says why)."""
+    asked with libpq alone (``pg_connect``): the note for a PostgreSQL standby at ``url`` (the primary at
+    ``primary_url``, ``--db``, asked how far ahead it is when it answers), ``""`` when ``url`` is not PostgreSQL
+    (no note), and ``None`` when the standby could not be asked (then the full path answers, and says why)."""
     pg = pg_url(url)
     if pg is None:
         return None if (url or "").partition("://")[0] in PG_SCHEMES else ""
@@ -402,11 +418,10 @@ def replica_note(url: str | None, primary_url: str | None) -> str | None:
     primary = pg_url(primary_url)
 
     def ask(lsn: str | None) -> tuple[int, int | None]:
-        import psycopg
-
-        from ledger.pgconnect import conninfo, db_timeout
-
-        with psycopg.connect(conninfo(primary), connect_timeout=db_timeout(), autocommit=True) as other:
+        other = pg_connect(primary)
+        if other is None:
+            raise LookupError(f"the primary did not answer: {primary}")
+        with other:
             events = other.execute(HELD).fetchone()[0]
             if not lsn:
                 return events, None

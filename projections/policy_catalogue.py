@@ -6,7 +6,7 @@ the register (``ledger.handlers.policies.catalogue_of``); this module reads the 
 with the standard library's ``sqlite3`` (read-only, as ``projections.fastread``) and applies the documents
 in the order loaded exactly as the register's fold does (``ledger.clauses.with_documents``), so listing or
 showing a clause imports neither eventsourcing nor SQLAlchemy. On PostgreSQL it reads the same events with
-psycopg alone, through the fast read path's connection and ``Reader`` (``projections.fastread``: the URL as
+libpq alone, through the fast read path's connection and ``Reader`` (``projections.fastread``: the URL as
 ``ledger.pgconnect`` gives it to libpq, a refused login told as the full path tells it).
 
 It answers the shipped catalogue when the ledger file is not there (as the full path does), the shipped one

@@ -67,7 +67,6 @@ NOT_FOR_A_WRITE = (
 # What listing or showing the public catalogue does not use (``--in-force`` parses its date with ledger.commands).
 NOT_FOR_IN_FORCE = (*NOT_FOR_A_WRITE, "eventsourcing", "ledger.service", "ledger.eventstore")
 NOT_FOR_THE_CATALOGUE = (*NOT_FOR_IN_FORCE, "cryptography", "ledger.commands")
-PSYCOPG = ("psycopg", "asyncio")  # what reading a PostgreSQL ledger takes (psycopg imports asyncio)
 
 
 def cli(url: str | None, *args: str, modules: tuple[str, ...] = (), env: dict | None = None, cwd: Path = ROOT):
@@ -280,7 +279,7 @@ def any_ledger(db_url) -> str:
 
 
 def test_policy_list_and_show_need_no_application_and_print_what_the_full_path_prints(any_ledger, tmp_path):
-    """On either engine (PostgreSQL: the register's events read with psycopg alone, ``fastread.Reader``)."""
+    """On either engine (PostgreSQL: the register's events read with libpq alone, ``fastread.Reader``)."""
     ledger_file = any_ledger
     pg = not ledger_file.startswith("sqlite")
     document = tmp_path / "qd2021-talent.toml"
@@ -300,13 +299,12 @@ def test_policy_list_and_show_need_no_application_and_print_what_the_full_path_p
     for fmt in ("table", "json", "csv"):
         for args in (["policy", "list"], ["policy", "list", "--in-force", "2024-03-01"], ["policy", "show", new]):
             heavy = NOT_FOR_IN_FORCE if "--in-force" in args else NOT_FOR_THE_CATALOGUE
-            heavy = tuple(m for m in heavy if not (pg and m in PSYCOPG))
             fast = cli(ledger_file, "--format", fmt, *args, modules=heavy)
             slow = cli(ledger_file, "--format", fmt, *args, env={"GRANTLEDGER_FAST_READ": "0"})
             assert fast.returncode == slow.returncode == 0, fast.stderr.decode()[-2000:]
             assert fast.stdout == slow.stdout, (fmt, args)
             assert loaded(fast) == [], (args, loaded(fast))
-    light_modules = tuple(m for m in NOT_FOR_THE_CATALOGUE if not (pg and m in PSYCOPG))
+    light_modules = NOT_FOR_THE_CATALOGUE  # psycopg included: PostgreSQL is read with libpq alone
     shown = cli(ledger_file, "--format", "json", "policy", "show", new, modules=light_modules)
     assert loaded(shown) == [] and new.encode() in shown.stdout
     missing = cli(ledger_file, "policy", "show", "no-such-clause", modules=light_modules)

@@ -29,7 +29,7 @@ from bench.generate import programme
 from ledger import commands
 from ledger.eventstore import DEFAULT_URL
 from ledger.service import execute
-from projections import fastread, report_sql_gen
+from projections import fastread, libpq, report_sql_gen
 from projections.report_rows import FILTERS, PERIOD_REPORTS, REPORTS, SINCE_START
 from tests.conftest import ENGINES
 from tests.helpers import ENTERPRISE, run
@@ -191,11 +191,13 @@ def test_every_report_in_every_format_prints_the_same_bytes(ledger_file, tmp_pat
         assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr), command
 
 
-def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_or_openpyxl(ledger_file):
+def test_the_fast_path_needs_no_sqlalchemy_eventsourcing_alembic_openpyxl_or_psycopg(ledger_file):
+    """Nor psycopg on PostgreSQL: the fast path asks libpq itself (``projections.libpq``)."""
     probe = (
         "import sys\nfrom cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic', 'openpyxl') if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic', 'openpyxl', 'psycopg', 'asyncio')"
+        " if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
@@ -241,18 +243,22 @@ def test_a_report_opens_one_connection_and_asks_the_same_on_both_engines(ledger_
     connections: list = []
     statements: list[str] = []
     if ledger_file.startswith("postgresql"):
-        connect, execute = psycopg.connect, psycopg.Connection.execute
+        connect, execute = libpq.connect, libpq.Connection.execute
 
         def counted(*args, **kwargs):
             connections.append(connect(*args, **kwargs))
             return connections[-1]
 
-        def recorded(self, query, params=None, **kwargs):
+        def recorded(self, query, params=()):
             statements.append(str(query))
-            return execute(self, query, params, **kwargs)
+            return execute(self, query, params)
 
-        monkeypatch.setattr(psycopg, "connect", counted)
-        monkeypatch.setattr(psycopg.Connection, "execute", recorded)
+        def refused(*args, **kwargs):
+            raise AssertionError("the fast path asked psycopg")
+
+        monkeypatch.setattr(libpq, "connect", counted)
+        monkeypatch.setattr(libpq.Connection, "execute", recorded)
+        monkeypatch.setattr(psycopg, "connect", refused)
     else:
         connect_sqlite = sqlite3.connect
 

@@ -88,7 +88,7 @@ def test_reports_history_and_verify_from_a_caught_up_standby_agree_with_the_prim
 
 
 def test_the_fast_read_path_reads_the_standby_as_the_full_path_does(pair):
-    """--read-db on PostgreSQL takes the fast read path (psycopg alone), with the same output and the same note."""
+    """--read-db on PostgreSQL takes the fast read path (libpq alone), with the same output and the same note."""
     import os
     import subprocess
     import sys
@@ -113,7 +113,7 @@ def test_the_fast_read_path_reads_the_standby_as_the_full_path_does(pair):
     probe = (
         "import sys\nfrom cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic') if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'eventsourcing', 'alembic', 'psycopg') if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTLEDGER_")}
