@@ -139,7 +139,7 @@ class Ledger:
             if refusal is None:
                 raise
             result.note = f"已写入; 但更新报表时{refusal.message}. 报表会在下一条命令时补上"
-        if isinstance(command, c.Close):  # every close leaves a seal of the books as they stand after it
+        if c.isa(command, "Close"):  # every close leaves a seal of the books as they stand after it
             result.fields["seal"] = self.seal(actor).fields if result.changed else None
         return result
 

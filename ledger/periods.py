@@ -2,7 +2,7 @@
 
 ``Period`` carries invariant 10 of the domain — no event dated inside a closed
 period of a fund touches that fund's money unless a recorded reopening is in
-force. Every money handler asks ``check_open(uow, fund, day…)`` before it
+force. Every money handler asks ``closed_years.check_open(uow, fund, day…)`` before it
 triggers an event; a closed period refuses with ``PERIOD_CLOSED`` naming the
 close and its document. A close records what carries into the next year
 (结转: committed − paid by the year's last day) and what lapses (结余:
@@ -20,11 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from . import dates
 from .errors import INVALID_STATE, PERIOD_CLOSED, SAME_ACTOR, LedgerError
 from .ids import key_id
 from .money import format_human
@@ -130,19 +128,6 @@ class Period(Aggregate):
     def _reopen_withdrawn(self, doc: str, reason: str, actor: str, on: str) -> None:
         self.proposal = None
         self.withdrawn.append(doc)
-
-
-def check_open(uow: Any, fund: str, *days: str | int) -> None:
-    """Refuse (``PERIOD_CLOSED``) when any of these dates, or fiscal years, falls in a closed period of ``fund``."""
-    seen = set()
-    for day in days:
-        year = day if isinstance(day, int) else dates.year_of(day)
-        if year in seen:
-            continue
-        seen.add(year)
-        period = uow.find(Period, fund, year)
-        if period is not None:
-            period.check_open(day)
 
 
 # -- seals -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .actors import KeyBinding, check_may
 from .errors import LedgerError
 from .eventstore import parse_url
 from .handlers import HANDLERS, roles_of
-from .handlers.keys import authenticate
+from .handlers.door import authenticate
 from .keys import Keyring
 from .uow import Result, UnitOfWork
 
@@ -151,7 +151,7 @@ class GrantLedger(Application):
         """Which of these aggregate ids have events already (one query per 500 ids)."""
         return set(self.recorder.select_existing(ids))
 
-    def load(self, cls: type, aggregate_id: UUID, version: int | None = None) -> Any:
+    def load(self, cls: Any, aggregate_id: UUID, version: int | None = None) -> Any:
         """An aggregate by id; only the snapshotted kinds look in the snapshot store, and they use a snapshot
         only when it carries a valid signature of a key bound in this ledger: a command never acts on a
         snapshot it cannot check (an unsigned or forged one is ignored, and the events are folded instead)."""

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from . import errors
+from .ids import key_id
 from .signing import Signer, signing_as
 
 if TYPE_CHECKING:
@@ -29,6 +30,24 @@ class Result:
     changed: bool = True
     events: int = 0
     note: str | None = None  # said to the clerk beside the result (e.g. written although the store reported a fault)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An aggregate class named by its topic, for ``UnitOfWork.find``: the id comes from the same natural key as
+    the class's ``create_id`` (``kind`` is its ``key_id`` kind), and the class's module is imported only when an
+    aggregate of it is found, by its stored events' topics. A payment asks whether its fund's year is closed and
+    whether its award has a project without building ``Period`` or ``Project`` when there is none (issue 26).
+    ``str()`` is the topic, so the snapshot intervals (``service.ByTopic``) name it as they name the class."""
+
+    topic: str
+    kind: str
+
+    def create_id(self, *key: object) -> UUID:
+        return key_id(self.kind, *key)
+
+    def __str__(self) -> str:
+        return self.topic
 
 
 @dataclass
@@ -46,7 +65,7 @@ class UnitOfWork:
     attempted: list[Any] = field(default_factory=list)  # the events the last commit tried to save
     signer: Signer | None = None  # whose key signs what this unit of work saves (set at the door)
 
-    def find(self, cls: type, *key: object) -> Any:
+    def find(self, cls: type | Deferred, *key: object) -> Any:
         agg_id = cls.create_id(*key)
         if agg_id not in self.seen:
             try:

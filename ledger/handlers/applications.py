@@ -7,11 +7,11 @@ from typing import Any
 from .. import clauses, dates, errors, rules, scope
 from .. import commands as c
 from ..caps import LIFE, ONCE, UnitCap, year_group
+from ..closed_years import check_open
 from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
 from ..money import Amount, format_human
-from ..periods import check_open
 from ..unit import Unit
 from ..uow import Result, UnitOfWork
 from . import handles, on_date

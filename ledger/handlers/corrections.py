@@ -14,12 +14,12 @@ from .. import commands as c
 from .. import corrections as rules_
 from .. import errors, rules
 from ..caps import LIFE, ONCE, UnitCap
+from ..closed_years import check_open
 from ..corrections import CANCEL, CORRECT, DONE, KINDS, REDUCE, REEVALUATE
 from ..errors import LedgerError
 from ..fund import FundYear
 from ..grant import Grant
 from ..money import Amount
-from ..periods import check_open
 from ..project import Project
 from ..unit import Unit
 from ..uow import Result, UnitOfWork

@@ -7,11 +7,11 @@ from typing import Any
 from .. import commands as c
 from .. import dates, errors
 from ..actors import Actor
+from ..closed_years import check_open
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
 from ..grant import PENDING, REVERSED, Grant
 from ..money import Amount, format_human
-from ..periods import check_open
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher
 from . import handles, on_date, second_person

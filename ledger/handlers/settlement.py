@@ -12,11 +12,11 @@ from __future__ import annotations
 from .. import commands as c
 from .. import errors, scope
 from .. import settlement as rules_
+from ..closed_years import check_open
 from ..errors import LedgerError
 from ..fund import Fund, FundYear
 from ..grant import AWARDED, Grant
 from ..money import Amount
-from ..periods import check_open
 from ..project import Project
 from ..uow import Result, UnitOfWork
 from ..voucher import Voucher

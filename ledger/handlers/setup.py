@@ -5,10 +5,10 @@ from __future__ import annotations
 from .. import commands as c
 from .. import dates, errors, regions, scope
 from ..actors import Actor, Installation, check_may
+from ..closed_years import check_open
 from ..errors import LedgerError
 from ..fund import DEFAULT_APPROVAL_THRESHOLD, DEFAULT_APPROVAL_WINDOW, Fund, FundYear
 from ..money import Amount, format_human
-from ..periods import check_open
 from ..unit import Unit, division, needs_placing
 from ..uow import Result, UnitOfWork
 from . import handles, on_date, roles_of, upgrade

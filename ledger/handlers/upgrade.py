@@ -27,7 +27,7 @@ from .. import clauses, vocabulary
 from ..caps import LIFE, ONCE, UnitCap, year_group
 from ..grant import AWARDED, Grant
 from ..uow import UnitOfWork
-from .keys import authenticate
+from .door import authenticate
 
 PAGE = 2000  # applications read from the log per query
 

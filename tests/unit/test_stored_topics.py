@@ -54,3 +54,19 @@ def test_stored_topics_name_the_declared_topic_and_every_former_one(monkeypatch)
         "ledger.grant:Grant.Submitted",
         "ledger.grants:Grant.Submitted",
     ]
+
+
+def test_an_aggregate_found_by_its_topic_has_the_id_and_the_class_of_the_aggregate_itself():
+    """``uow.Deferred`` names ``Period`` and ``Project`` without importing them (a payment finds neither when there is
+    none): the same id from the same key, a released topic that resolves to the class, the same snapshot rule."""
+    from ledger.closed_years import PERIOD
+    from ledger.handlers.project_rules import PROJECT
+    from ledger.periods import Period
+    from ledger.project import Project
+    from ledger.service import GrantLedger
+
+    assert PERIOD.create_id("KJ", 2024) == Period.create_id("KJ", 2024) != PERIOD.create_id("KJ", 2025)
+    assert PROJECT.create_id("QD-1") == Project.create_id("QD-1") != PROJECT.create_id("QD-2")
+    for deferred, cls in ((PERIOD, Period), (PROJECT, Project)):
+        assert deferred.topic in RELEASED and resolve_topic(deferred.topic) is cls
+        assert (deferred in GrantLedger.snapshotting_intervals) == (cls in GrantLedger.snapshotting_intervals)
