@@ -16,8 +16,8 @@ For each size it generates a synthetic programme (bench/generate.py) and measure
 9. one report as a new process (``grantledger report awards`` / ``report trial-balance``), median of 5, against
    the target of 100 ms; and, where ``hledger`` is on PATH, ``hledger -f FILE balance`` over the same postings
    (written by ``grantledger export hledger``) as a ratio to ``report trial-balance`` as a new process;
-10. a clerk's read commands as new processes (``fund list``, ``history``, ``role list``, ``report pending``),
-   median of 5, against the target of 150 ms;
+10. a clerk's read commands as new processes (``fund list``, ``history``, ``role list``, ``report pending``,
+   ``policy list``, ``policy show``), median of 5, against the target of 150 ms;
 11. ``verify --since-seal`` (issue 26): the ledger sealed, a further 10^4 events added (a tenth of a small run),
     then a full ``verify`` and ``verify --since-seal`` of the same ledger, each a new process: the incremental
     one as a fraction of the full one (target ≤ 0.1×), and the seal's own time (it folds verify's states).
@@ -253,7 +253,9 @@ def read_commands(
 
     with Ledger(url) as ledger:
         ref = ledger.report("awards", "bench")[0]["application"]
-    labels = ("fund list", f"history {ref}", "role list", "report pending")
+    from .startup import SHOWN
+
+    labels = ("fund list", f"history {ref}", "role list", "report pending", "policy list", f"policy show {SHOWN}")
     result = {}
     for label in labels:
         args = ["--db", url, "--actor", "bench", *label.split()]

@@ -92,8 +92,9 @@ def test_the_reads_alone_are_measured_beside_the_same_reads_on_psycopg(tmp_path)
     done = subprocess.run([sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(out.read_text())["sizes"][0]
-    assert set(figures["report_process"]) >= {"awards", "trial-balance"} and len(figures["read_commands"]) == 4
+    assert set(figures["report_process"]) >= {"awards", "trial-balance"} and len(figures["read_commands"]) == 6
     assert "replay" not in figures and "web" not in figures and "load average at the end" in done.stdout
+    assert {"policy list", "policy show qd2024-14-hnte-first"} <= set(figures["read_commands"])
     if pg:
         assert set(figures["report_process_pg_psycopg"]) == set(figures["report_process"])
         assert "[on psycopg, GRANTLEDGER_LIBPQ=0: " in done.stdout
