@@ -174,12 +174,13 @@ class Connection:
             rows = self._as_json(statement, names, n, types, texts)
             if rows is not None:
                 return Cursor(description, rows)
-            lib.PQclear(self._checked(lib.PQprepare(self.handle, b"", statement, n, types)))  # the unnamed again
+            # the wrapped statement took the unnamed statement's place: prepare this one again
+            lib.PQclear(self._checked(lib.PQprepare(self.handle, b"", statement, n, types)))
         result = self._checked(lib.PQexecPrepared(self.handle, b"", n, texts, None, None, 0))
         try:
             if lib.PQresultStatus(result) == PGRES_COMMAND_OK:
                 return Cursor(None, [])
-            return _read(lib, result)
+            return _read(lib, result, description)
         finally:
             lib.PQclear(result)
 
@@ -335,10 +336,10 @@ def _int_type(value: int) -> int:
     return NUMERIC
 
 
-def _read(lib: ctypes.CDLL, result: int) -> Cursor:
-    """Every row of a result, each value read by its column's type."""
-    rows, fields = lib.PQntuples(result), lib.PQnfields(result)
-    description = [(_words(lib.PQfname(result, c)), lib.PQftype(result, c)) for c in range(fields)]
+def _read(lib: ctypes.CDLL, result: int, description: list[tuple[str, int]]) -> Cursor:
+    """Every row of a result, each value read by its column's type (``description``: as the statement was
+    described, one ``(name, type oid)`` per column)."""
+    rows, fields = lib.PQntuples(result), len(description)
     value, null = lib.PQgetvalue, lib.PQgetisnull
     columns = []
     for c, (name, oid) in enumerate(description):
